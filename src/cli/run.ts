@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { createSimulation, loadScenario } from '../sim';
+import type { Machine, Stop } from '../sim/core/machine';
+import { formatDiagnostic } from '../sim/scenario/diagnostics';
+import { nodeValue } from '../sim/core/state';
+import type { Value } from '../sim/core/values';
+import { formatValue, toJson } from '../sim/core/values';
+
+export interface RunOptions {
+  readonly json: boolean;
+  readonly trace: boolean;
+}
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** `kstep run`: 0 when every expect held, 1 on a failed expect or kernel BUG, 2 on a scenario or usage error. */
+export function runFile(path: string, opts: RunOptions, io: Io): number {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (e) {
+    io.err(`kstep: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return 2;
+  }
+  return runSource(path, source, opts, io);
+}
+
+export function runSource(file: string, source: string, opts: RunOptions, io: Io): number {
+  const { program, diagnostics } = loadScenario(file, source);
+  if (diagnostics.length) {
+    for (const d of diagnostics) io.err(formatDiagnostic(d));
+    io.err(`${diagnostics.length} error${diagnostics.length > 1 ? 's' : ''}; nothing was run`);
+    return 2;
+  }
+  // With --json, stdout carries only the JSON document.
+  const print = opts.json ? io.err : io.out;
+  const { machine } = createSimulation(program, {
+    output: (text, category) => (category === 'stdout' ? print(text) : io.err(text)),
+  });
+  const stop = opts.trace ? runTraced(machine, print) : machine.resume('continue');
+  const code = report(machine, stop, file, io);
+  if (opts.json) io.out(JSON.stringify(stateJson(machine), null, 2));
+  return code;
+}
+
+function report(m: Machine, stop: Stop, file: string, io: Io): number {
+  const exc = stop.exception;
+  if (stop.reason !== 'exception' || !exc) return 0;
+  const line = exc.line ?? 0;
+  switch (exc.kind) {
+    case 'expect':
+      io.err(`${file}:${line}: ${exc.message}`);
+      return 1;
+    case 'bug':
+      io.err(`${file}:${line}: ${exc.message}`);
+      io.err(kernelStack(m));
+      return 1;
+    default: {
+      const col = exc.range?.col ?? m.statement?.range.col ?? 1;
+      io.err(`${file}:${line}:${col}: error: ${exc.message}`);
+      return 2;
+    }
+  }
+}
+
+function kernelStack(m: Machine): string {
+  return m.frames
+    .slice()
+    .reverse()
+    .map((f) => `    at ${f.fn.name} (${f.fn.source.path}:${f.line})`)
+    .join('\n');
+}
+
+/**
+ * Steps into every statement and prints, per statement, the kernel functions
+ * it entered and what it left in `last`.
+ */
+function runTraced(m: Machine, print: (s: string) => void): Stop {
+  const file = m.program.file.split('/').pop() ?? m.program.file;
+  let entered: string[] = [];
+  let seen = new Set<object>();
+  let current = m.statement;
+  let lastBefore: Value = m.last;
+  const flush = (): void => {
+    if (!current) return;
+    const calls = entered.length ? `  → ${entered.join(' → ')}` : '';
+    const last = m.last !== lastBefore ? `  last = ${formatValue(m.last)}` : '';
+    print(`${file}:${current.line}: ${current.text}${calls}${last}`);
+  };
+  for (;;) {
+    const stop = m.resume('in');
+    if (m.at === 'kernel') {
+      for (const f of m.frames) {
+        if (!seen.has(f)) {
+          seen.add(f);
+          if (!entered.includes(f.fn.name)) entered.push(f.fn.name);
+        }
+      }
+    }
+    if (m.at === 'stmt' || m.at === 'end' || stop.reason === 'exception') {
+      flush();
+      entered = [];
+      seen = new Set();
+      current = m.statement;
+      lastBefore = m.last;
+    }
+    if (stop.reason !== 'step') return stop;
+  }
+}
+
+/** The whole state tree as JSON (u64 values above 2^53 as "0x..." strings). */
+export function stateJson(m: Machine): unknown {
+  const out: Record<string, unknown> = {};
+  for (const name of m.rootNames()) {
+    const n = m.root(name);
+    if (n) out[name] = toJson(nodeValue(n));
+  }
+  return out;
+}

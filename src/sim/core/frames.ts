@@ -1,0 +1,85 @@
+import type { Value } from './values';
+
+/**
+ * A simulated kernel source file: a read-only listing that follows the kernel
+ * code the references define, served to the debugger so "step in" lands on
+ * text that says what the kernel does at that point.
+ *
+ * Markers at line ends are stripped from the listing: `//@@ name` opens the
+ * function `name`; `//@label` marks a step point inside the current function.
+ */
+export interface KernelSource {
+  readonly path: string;
+  readonly lines: readonly string[];
+  readonly functions: ReadonlyMap<string, KernelFn>;
+}
+
+export interface KernelFn {
+  readonly name: string;
+  readonly source: KernelSource;
+  /** 1-based line of the function's signature. */
+  readonly line: number;
+  readonly labels: ReadonlyMap<string, number>;
+}
+
+export function kernelSource(path: string, text: string): KernelSource {
+  const lines: string[] = [];
+  const functions = new Map<string, KernelFn>();
+  let current: { name: string; line: number; labels: Map<string, number> } | undefined;
+  const src: KernelSource = { path, lines, functions };
+  const close = (): void => {
+    if (current) functions.set(current.name, { name: current.name, source: src, line: current.line, labels: current.labels });
+  };
+  for (const raw of text.replace(/^\n/, '').split('\n')) {
+    const m = /\s*\/\/@(@\s*)?(\w+)\s*$/.exec(raw);
+    const lineNo = lines.length + 1;
+    lines.push(m ? raw.slice(0, m.index) : raw);
+    if (!m) continue;
+    if (m[1] !== undefined) {
+      close();
+      current = { name: m[2] as string, line: lineNo, labels: new Map() };
+    } else if (current) {
+      if (current.labels.has(m[2] as string)) throw new Error(`${path}: label ${m[2]} twice in ${current.name}`);
+      current.labels.set(m[2] as string, lineNo);
+    } else throw new Error(`${path}:${lineNo}: label outside a function`);
+  }
+  close();
+  return src;
+}
+
+export function fnOf(src: KernelSource, name: string): KernelFn {
+  const f = src.functions.get(name);
+  if (!f) throw new Error(`${src.path} has no function ${name}`);
+  return f;
+}
+
+/** The token every step point yields; where the step is is read from the frames. */
+export interface Step {
+  readonly step: true;
+}
+export const STEP: Step = Object.freeze({ step: true });
+export type KGen<T = void> = Generator<Step, T, void>;
+
+/** One simulated kernel function activation. */
+export class Frame {
+  line: number;
+  /** True until the frame's first step point: function breakpoints stop there. */
+  fresh = true;
+  readonly locals: Record<string, Value> = {};
+  constructor(
+    readonly fn: KernelFn,
+    readonly args: Readonly<Record<string, Value>>,
+    /** Extra names a function breakpoint may use for this frame (a hypercall's name and code). */
+    readonly aliases: readonly string[] = [],
+  ) {
+    this.line = fn.line;
+  }
+
+  /** Moves to a step point and yields it: `yield fr.at('retry')`. */
+  at(label: string): Step {
+    const l = this.fn.labels.get(label);
+    if (l === undefined) throw new Error(`${this.fn.name} has no step point '${label}'`);
+    this.line = l;
+    return STEP;
+  }
+}

@@ -1,0 +1,98 @@
+import type { ControlStack, CStmt } from './control';
+import type { SimEvent } from './events';
+import type { Value } from './values';
+
+/** What kind of step point a history entry is; stepBack skips exception and end points. */
+export const enum PointKind {
+  Stmt = 0,
+  Kernel = 1,
+  Exception = 2,
+  Input = 3,
+}
+
+/** A change made from outside the scenario (setVariable, a REPL statement): part of history so replay redoes it. */
+export interface Input {
+  readonly text: string;
+  readonly apply: () => void;
+}
+
+export interface Snapshot {
+  readonly step: number;
+  readonly control: ControlStack;
+  readonly pending: CStmt | undefined;
+  readonly now: bigint;
+  readonly events: { heap: SimEvent[]; seq: number };
+  readonly last: Value;
+  readonly dead: boolean;
+  readonly subsystems: readonly unknown[];
+  /** Rough cost in small-object units: spaces snapshots so big states are not copied every few steps. */
+  readonly size: number;
+}
+
+/**
+ * The timeline: one entry per step point (depth and kind, 2 bytes), sparse
+ * snapshots at statement starts, and the inputs that replay must re-apply.
+ * Going back to step k is: restore the last snapshot at or before k, replay.
+ */
+export class History {
+  private marks = new Uint16Array(1 << 16);
+  readonly snaps: Snapshot[] = [];
+  readonly inputs = new Map<number, Input>();
+  /** The furthest step point ever reached on the current timeline. */
+  maxStep = 0;
+
+  constructor(readonly every: number) {}
+
+  mark(step: number, depth: number, kind: PointKind): void {
+    if (step >= this.marks.length) {
+      const grown = new Uint16Array(Math.max(this.marks.length * 2, step + 1));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
+    this.marks[step] = (Math.min(depth, 0x3fff) << 2) | kind;
+    if (step > this.maxStep) this.maxStep = step;
+  }
+
+  depthAt(step: number): number {
+    return (this.marks[step] as number) >> 2;
+  }
+  kindAt(step: number): PointKind {
+    return ((this.marks[step] as number) & 3) as PointKind;
+  }
+
+  /** Whether a statement start at `step` should get a snapshot. */
+  wantSnapshot(step: number): boolean {
+    const last = this.snaps[this.snaps.length - 1];
+    if (!last) return true;
+    if (step <= last.step) return false;
+    return step - last.step >= Math.max(this.every, last.size >> 3);
+  }
+
+  add(s: Snapshot): void {
+    this.snaps.push(s);
+  }
+
+  /** The last snapshot at or before `step` (the first one always exists: step 0). */
+  snapAtOrBefore(step: number): Snapshot {
+    let lo = 0;
+    let hi = this.snaps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.snaps[mid] as Snapshot).step <= step) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.snaps[lo] as Snapshot;
+  }
+
+  /** Forget the future after `step`: an input there makes a new timeline. */
+  truncate(step: number): void {
+    while (this.snaps.length > 1 && (this.snaps[this.snaps.length - 1] as Snapshot).step > step) this.snaps.pop();
+    for (const k of [...this.inputs.keys()]) if (k >= step) this.inputs.delete(k);
+    this.maxStep = step;
+  }
+
+  /** Bytes held by the timeline (marks and snapshot bookkeeping), for the benchmark. */
+  markBytes(): number {
+    return this.marks.byteLength;
+  }
+}

@@ -1,0 +1,556 @@
+import { ScenarioError } from '../scenario/diagnostics';
+import type { Stmt } from '../scenario/ast';
+import type { SourceRange } from '../scenario/diagnostics';
+import type { Condition, ExceptionKind } from './breakpoints';
+import { Breakpoints } from './breakpoints';
+import type { CStmt } from './control';
+import { ControlStack } from './control';
+import { EventQueue } from './events';
+import type { SimEvent } from './events';
+import type { KernelFn, KGen } from './frames';
+import { Frame } from './frames';
+import type { Input, Snapshot } from './history';
+import { History, PointKind } from './history';
+import type { StateNode } from './state';
+import { fixedRecord, leaf, valueNode } from './state';
+import type { Value } from './values';
+
+/** Root names SCENARIO.md §2 reserves for state; the rest of the identifiers are symbols. */
+export const STATE_ROOTS: ReadonlySet<string> = new Set([
+  'time', 'last', 'partition', 'vp', 'task', 'page', 'dev', 'hugetlb', 'resv', 'memlat', 'scmi',
+]);
+
+export interface SimException {
+  readonly kind: ExceptionKind;
+  readonly message: string;
+  /** Values behind the failure (both sides of a failed comparison). */
+  readonly details?: Readonly<Record<string, Value>>;
+  /** Where it happened in the scenario. */
+  readonly line?: number;
+  /** The exact source range, for scenario errors. */
+  readonly range?: SourceRange;
+}
+
+/** A kernel BUG_ON/VM_BUG_ON: the statement stops where it is, and the run ends. */
+export class KernelBug extends Error {
+  constructor(readonly condition: string) {
+    super(`BUG: ${condition}`);
+    this.name = 'KernelBug';
+  }
+}
+
+/** A simulated subsystem: contributes state-tree roots and takes part in snapshots. */
+export interface Subsystem {
+  readonly name: string;
+  roots(): Readonly<Record<string, StateNode>>;
+  snapshot(): { readonly data: unknown; readonly size: number };
+  restore(data: unknown): void;
+}
+
+export interface CompiledProgram {
+  readonly file: string;
+  readonly lines: readonly string[];
+  readonly top: readonly CStmt[];
+}
+
+export type RunMode = 'continue' | 'in' | 'over' | 'out';
+
+export type StopReason =
+  | 'entry'
+  | 'step'
+  | 'breakpoint'
+  | 'function breakpoint'
+  | 'data breakpoint'
+  | 'exception'
+  | 'end'
+  | 'pause'
+  | 'goto';
+
+export interface Stop {
+  readonly reason: StopReason;
+  readonly exception?: SimException;
+  readonly breakpointIds?: readonly number[];
+}
+
+export type PointAt = 'stmt' | 'kernel' | 'exception' | 'input' | 'end';
+
+export interface MachineOptions {
+  /** Record a timeline for stepBack / reverseContinue / goto. Off for headless runs. */
+  readonly history?: boolean;
+  /** Minimum step points between snapshots. */
+  readonly snapshotEvery?: number;
+  readonly output?: (text: string, category: 'stdout' | 'console' | 'stderr') => void;
+}
+
+const KIND_OF: Record<PointAt, PointKind> = {
+  stmt: PointKind.Stmt,
+  kernel: PointKind.Kernel,
+  exception: PointKind.Exception,
+  input: PointKind.Input,
+  end: PointKind.Exception,
+};
+
+/**
+ * The step engine. It moves from step point to step point: the start of
+ * each scenario statement, and every `yield` inside the simulated kernel
+ * functions a statement runs. Everything is deterministic, so any earlier
+ * step point can be reached again exactly by restoring a snapshot and
+ * replaying.
+ */
+export class Machine {
+  readonly breakpoints = new Breakpoints();
+  readonly history: History | undefined;
+  readonly events = new EventQueue();
+  readonly eventHandlers = new Map<string, (m: Machine, e: SimEvent) => KGen>();
+  readonly subsystems: Subsystem[] = [];
+  /** Simulated time in nanoseconds; moves only on `advance`. */
+  now = 0n;
+  last: Value = {};
+  frames: Frame[] = [];
+  control: ControlStack;
+  step = 0;
+  at: PointAt = 'stmt';
+  /** The exception reported at the current step point. */
+  exception: SimException | undefined;
+  /** Set by a BUG or a scenario error: no further statement runs. */
+  dead = false;
+  pauseRequested = false;
+  private pending: CStmt | undefined;
+  private gen: KGen | undefined;
+  private run: { mode: RunMode; depth: number } | undefined;
+  readonly output: (text: string, category: 'stdout' | 'console' | 'stderr') => void;
+
+  constructor(
+    readonly program: CompiledProgram,
+    opts: MachineOptions = {},
+  ) {
+    this.output = opts.output ?? (() => undefined);
+    this.history = opts.history ? new History(opts.snapshotEvery ?? 512) : undefined;
+    this.control = new ControlStack(program.top);
+  }
+
+  private roots = new Map<string, StateNode>();
+
+  /** Registers subsystems, then positions at the first statement (step 0). */
+  start(subsystems: readonly Subsystem[]): void {
+    this.subsystems.push(...subsystems);
+    const ticks = leaf(() => this.now / 100n);
+    const ns = leaf(() => this.now);
+    this.roots.set('time', fixedRecord({ ticks, ns }));
+    for (const s of subsystems) for (const [k, v] of Object.entries(s.roots())) this.roots.set(k, v);
+    const first = this.control.fetch();
+    if (first) this.pending = first;
+    else this.at = 'end';
+    this.record();
+  }
+
+  // ---- state tree ----------------------------------------------------------
+
+  /** A state-tree root by name (`time`, `last`, `resv`, ...), or undefined when there is none. */
+  root(name: string): StateNode | undefined {
+    if (name === 'last') return valueNode(this.last);
+    return this.roots.get(name);
+  }
+
+  isReservedRoot(name: string): boolean {
+    return STATE_ROOTS.has(name);
+  }
+
+  /** Root names that exist now, in display order. */
+  rootNames(): string[] {
+    return ['time', 'last', ...[...this.roots.keys()].filter((k) => k !== 'time')];
+  }
+
+  // ---- position ------------------------------------------------------------
+
+  /** The statement the scenario is at (running or about to run). */
+  get statement(): Stmt | undefined {
+    return (this.pending ?? this.control.current)?.stmt;
+  }
+
+  get ended(): boolean {
+    return this.at === 'end';
+  }
+
+  depth(): number {
+    return this.control.callDepth + 1 + this.frames.length;
+  }
+
+  // ---- kernel-function API -------------------------------------------------
+
+  /** Runs `body` as a kernel function frame: `yield* m.call(fn, args, function* (fr) { ... })`. */
+  *call<T>(fn: KernelFn, args: Readonly<Record<string, Value>>, body: (fr: Frame) => KGen<T>, aliases?: readonly string[]): KGen<T> {
+    const fr = new Frame(fn, args, aliases);
+    this.frames.push(fr);
+    const r = yield* body(fr);
+    this.frames.pop();
+    return r;
+  }
+
+  /** Reports an exception at the next step point (or at the statement, if it finishes first). */
+  raise(kind: ExceptionKind, message: string, details?: Readonly<Record<string, Value>>): void {
+    const line = this.statement?.line;
+    this.exception = { kind, message, ...(details ? { details } : {}), ...(line !== undefined ? { line } : {}) };
+  }
+
+  /** VM_BUG_ON(cond): stops the statement here and ends the run. */
+  bugOn(cond: boolean, text: string): void {
+    if (cond) throw new KernelBug(text);
+  }
+
+  // ---- stepping ------------------------------------------------------------
+
+  /** Moves to the next step point. Returns false when already at the end. */
+  private transition(): boolean {
+    this.exception = undefined;
+    const input = this.history?.inputs.size ? this.history.inputs.get(this.step) : undefined;
+    if (input) {
+      input.apply();
+      this.step++;
+      this.at = 'input';
+      this.record();
+      return true;
+    }
+    if (this.at === 'end') return false;
+    try {
+      if (this.pending) {
+        const s = this.pending;
+        this.pending = undefined;
+        const g = s.exec(this);
+        if (g) this.gen = g;
+      }
+      if (this.gen) {
+        if (!this.gen.next().done) {
+          this.step++;
+          this.at = 'kernel';
+          this.record();
+          return true;
+        }
+        this.gen = undefined;
+        this.frames.length = 0;
+      }
+    } catch (e) {
+      this.gen = undefined;
+      this.dead = true;
+      const line = this.statement?.line;
+      const at = line !== undefined ? { line } : {};
+      if (e instanceof KernelBug) this.exception = { kind: 'bug', message: e.message, ...at };
+      else if (e instanceof ScenarioError) {
+        this.exception = { kind: 'error', message: e.message, ...at, ...(e.range ? { line: e.range.line, range: e.range } : {}) };
+      }
+      else throw e;
+      this.step++;
+      this.at = 'exception';
+      this.record();
+      return true;
+    }
+    if (this.exception) {
+      this.step++;
+      this.at = 'exception';
+      this.record();
+      return true;
+    }
+    this.frames.length = 0;
+    const next = this.dead ? undefined : this.control.fetch();
+    this.step++;
+    if (next) {
+      this.pending = next;
+      this.at = 'stmt';
+    } else this.at = 'end';
+    this.record();
+    return true;
+  }
+
+  private record(): void {
+    const h = this.history;
+    if (!h) return;
+    h.mark(this.step, this.depth(), KIND_OF[this.at]);
+    if ((this.at === 'stmt' || this.step === 0) && h.wantSnapshot(this.step)) h.add(this.snapshot());
+  }
+
+  /** Begins a run; `slice` then advances it in bounded chunks so a caller can stay responsive. */
+  startRun(mode: RunMode): void {
+    this.run = { mode, depth: this.depth() };
+    this.pauseRequested = false;
+  }
+
+  /** Advances the current run by at most `budget` step points; undefined means "not stopped yet". */
+  slice(budget = Number.POSITIVE_INFINITY): Stop | undefined {
+    const run = this.run;
+    if (!run) throw new Error('slice() without startRun()');
+    for (let n = 0; n < budget; n++) {
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        this.run = undefined;
+        return { reason: 'pause' };
+      }
+      if (!this.transition()) {
+        this.run = undefined;
+        return { reason: 'end' };
+      }
+      const stop = this.checkStop(true) ?? this.stepStop(run);
+      if (stop) {
+        this.run = undefined;
+        return stop;
+      }
+    }
+    return undefined;
+  }
+
+  /** Runs to the next stop with no budget (headless callers and tests). */
+  resume(mode: RunMode): Stop {
+    this.startRun(mode);
+    return this.slice() as Stop;
+  }
+
+  private stepStop(run: { mode: RunMode; depth: number }): Stop | undefined {
+    if (this.at === 'end') return { reason: 'end' };
+    const d = this.depth();
+    switch (run.mode) {
+      case 'continue':
+        return undefined;
+      case 'in':
+        return { reason: 'step' };
+      case 'over':
+        return d <= run.depth ? { reason: 'step' } : undefined;
+      case 'out':
+        return d < run.depth ? { reason: 'step' } : undefined;
+    }
+  }
+
+  /**
+   * Whether the current step point is a stop for breakpoints, exceptions or
+   * data watches. `live` is false during reverse scans: hit counts and
+   * logpoints belong to forward execution only.
+   */
+  private checkStop(live: boolean): Stop | undefined {
+    const bp = this.breakpoints;
+    const exc = this.exception;
+    if (exc && bp.stopsOn(exc.kind)) {
+      const cond = bp.exceptions.get(exc.kind);
+      if (!cond || this.safeCond(cond)) return { reason: 'exception', exception: exc };
+    }
+    if (this.at === 'stmt' && bp.lines.size) {
+      const st = this.pending?.stmt;
+      const here = st ? bp.lines.get(st.line) : undefined;
+      if (here) {
+        const ids: number[] = [];
+        for (const b of here) {
+          if (b.condition && !this.safeCond(b.condition)) continue;
+          if (live) b.hits++;
+          if (b.hitCondition && !b.hitCondition(live ? b.hits : b.hits + 1)) continue;
+          if (b.log) {
+            if (live) this.output(b.log(this), 'console');
+            continue;
+          }
+          ids.push(b.id);
+        }
+        if (ids.length) return { reason: 'breakpoint', breakpointIds: ids };
+      }
+    }
+    if (this.at === 'kernel') {
+      let hit: Stop | undefined;
+      for (let i = this.frames.length - 1; i >= 0 && (this.frames[i] as Frame).fresh; i--) {
+        const fr = this.frames[i] as Frame;
+        fr.fresh = false;
+        if (hit || !bp.functions.size) continue;
+        for (const name of [fr.fn.name, ...fr.aliases]) {
+          const b = bp.functions.get(name);
+          if (!b || (b.condition && !this.safeCond(b.condition))) continue;
+          if (live) b.hits++;
+          if (b.hitCondition && !b.hitCondition(b.hits)) continue;
+          hit = { reason: 'function breakpoint', breakpointIds: [b.id] };
+          break;
+        }
+      }
+      if (hit) return hit;
+    }
+    for (const w of bp.data) {
+      const v = w.read(this);
+      if (v !== w.last) {
+        w.last = v;
+        if (!w.condition || this.safeCond(w.condition)) return { reason: 'data breakpoint', breakpointIds: [w.id] };
+      }
+    }
+    return undefined;
+  }
+
+  private safeCond(c: Condition): boolean {
+    try {
+      return c(this);
+    } catch {
+      // A condition that cannot be evaluated here (a path that does not exist yet) is false.
+      return false;
+    }
+  }
+
+  /** Re-reads every data watch at the current position, so the next change is measured from here. */
+  rebaseWatches(): void {
+    for (const w of this.breakpoints.data) w.last = w.read(this);
+  }
+
+  // ---- history -------------------------------------------------------------
+
+  private requireHistory(): History {
+    if (!this.history) throw new Error('this machine keeps no history');
+    return this.history;
+  }
+
+  private snapshot(): Snapshot {
+    let size = 1;
+    const subsystems = this.subsystems.map((s) => {
+      const snap = s.snapshot();
+      size += snap.size;
+      return snap.data;
+    });
+    return {
+      step: this.step,
+      control: this.control.clone(),
+      pending: this.pending,
+      now: this.now,
+      events: this.events.snapshot(),
+      last: this.last,
+      dead: this.dead,
+      subsystems,
+      size,
+    };
+  }
+
+  private restore(s: Snapshot): void {
+    this.step = s.step;
+    this.control = s.control.clone();
+    this.pending = s.pending;
+    this.now = s.now;
+    this.events.restore(s.events);
+    this.last = s.last;
+    this.dead = s.dead;
+    this.subsystems.forEach((sub, i) => sub.restore(s.subsystems[i]));
+    this.gen = undefined;
+    this.frames = [];
+    this.at = this.pending ? 'stmt' : 'end';
+    this.exception = undefined;
+    this.run = undefined;
+  }
+
+  /** Moves to step point `target` (earlier or later) without stopping on the way. */
+  goto(target: number): void {
+    const h = this.requireHistory();
+    if (target < 0) target = 0;
+    if (target < this.step) this.restore(h.snapAtOrBefore(target));
+    while (this.step < target && this.transition()) {
+      // Replay: silent, deterministic.
+    }
+    this.markFramesSeen();
+    this.rebaseWatches();
+  }
+
+  /** Frames reached by goto/step-back are not "fresh": a function breakpoint there already had its chance. */
+  private markFramesSeen(): void {
+    for (const f of this.frames) f.fresh = false;
+  }
+
+  /** The reverse of `over`: the previous step point at the same or a shallower depth (not an exception or end point). */
+  stepBack(): Stop {
+    const h = this.requireHistory();
+    const d = this.depth();
+    for (let k = this.step - 1; k >= 0; k--) {
+      const kind = h.kindAt(k);
+      if (kind !== PointKind.Exception && h.depthAt(k) <= d) {
+        this.goto(k);
+        return { reason: 'step' };
+      }
+    }
+    this.goto(0);
+    return { reason: 'entry' };
+  }
+
+  /** The reverse of "step out": the step point where the current kernel frame was entered from. */
+  stepBackOut(): Stop {
+    const h = this.requireHistory();
+    const d = this.depth();
+    for (let k = this.step - 1; k >= 0; k--) {
+      if (h.kindAt(k) !== PointKind.Exception && h.depthAt(k) < d) {
+        this.goto(k);
+        return { reason: 'step' };
+      }
+    }
+    this.goto(0);
+    return { reason: 'entry' };
+  }
+
+  /** Runs backwards to the latest earlier step point where a breakpoint, exception filter or data watch would stop. */
+  reverseContinue(): Stop {
+    const h = this.requireHistory();
+    const origin = this.step;
+    let end = origin; // scan steps [segment start, end)
+    // Data watches compare with the step before; the value at a segment's first step is checked once the earlier segment is replayed.
+    let laterFirst: { step: number; values: Array<string | undefined> } | undefined;
+    for (;;) {
+      const snap = h.snapAtOrBefore(Math.max(0, end - 1));
+      this.restore(snap);
+      let hit: { step: number; stop: Stop } | undefined;
+      const startValues = this.breakpoints.data.map((w) => w.read(this));
+      for (const [i, w] of this.breakpoints.data.entries()) w.last = startValues[i];
+      const first = this.checkStopNoData();
+      if (first && this.step < end) hit = { step: this.step, stop: first };
+      while (this.step < end - 1 && this.transition()) {
+        const s = this.checkStop(false);
+        if (s) hit = { step: this.step, stop: s };
+      }
+      if (laterFirst && this.step === laterFirst.step - 1) {
+        const changed = this.breakpoints.data.findIndex((w, i) => w.read(this) !== laterFirst?.values[i]);
+        if (changed >= 0) {
+          hit = { step: laterFirst.step, stop: { reason: 'data breakpoint', breakpointIds: [(this.breakpoints.data[changed] as { id: number }).id] } };
+        }
+      }
+      if (hit) {
+        this.goto(hit.step);
+        return hit.stop;
+      }
+      if (snap.step === 0) {
+        this.goto(0);
+        return { reason: 'entry' };
+      }
+      laterFirst = { step: snap.step, values: startValues };
+      end = snap.step;
+    }
+  }
+
+  private checkStopNoData(): Stop | undefined {
+    const saved = this.breakpoints.data;
+    this.breakpoints.data = [];
+    try {
+      return this.checkStop(false);
+    } finally {
+      this.breakpoints.data = saved;
+    }
+  }
+
+  /**
+   * Applies a change from outside the scenario as a new step point in
+   * history. The future after the current point is forgotten. If applying it
+   * fails, nothing changes and the error is rethrown.
+   */
+  inject(input: Input): void {
+    const h = this.requireHistory();
+    const at = this.step;
+    h.truncate(at);
+    h.inputs.set(at, input);
+    try {
+      this.transition();
+    } catch (e) {
+      h.inputs.delete(at);
+      this.goto(at);
+      throw e;
+    }
+    this.rebaseWatches();
+  }
+
+  /** Runs a kernel generator to completion inside the current step (REPL statements, benchmarks). */
+  drain<T>(g: KGen<T>): T {
+    for (;;) {
+      const r = g.next();
+      if (r.done) return r.value;
+    }
+  }
+}

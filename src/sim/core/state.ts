@@ -1,0 +1,125 @@
+import type { NumberFormat, RecordValue, Scalar, Value } from './values';
+import { isRecordValue, Sym } from './values';
+
+/**
+ * The state tree. Every view of simulator state (expressions, `--json`, the
+ * Variables view, data breakpoints) reads these nodes. Children are computed
+ * on demand, so a million-entry table costs nothing until a page of it is read.
+ */
+export type StateNode = LeafNode | RecordNode | ListNode;
+
+interface NodeInfo {
+  /** How integers under this node display by default. */
+  readonly format?: NumberFormat;
+  /** Variables-view hint: a group of registers. */
+  readonly hint?: 'registers';
+  /** A byte-backed node: an address space name and base address for readMemory. */
+  readonly memory?: { readonly space: string; readonly base: bigint; readonly size: number };
+}
+
+export interface LeafNode extends NodeInfo {
+  readonly kind: 'leaf';
+  get(): Scalar;
+  /** Present when the value may be changed from the debugger (setVariable). */
+  readonly set?: (v: Value) => void;
+}
+
+export interface RecordNode extends NodeInfo {
+  readonly kind: 'record';
+  keys(): readonly string[];
+  child(name: string): StateNode | undefined;
+}
+
+export interface ListNode extends NodeInfo {
+  readonly kind: 'list';
+  length(): number;
+  /** The i-th child in display order. */
+  item(i: number): StateNode;
+  /**
+   * Keyed lists (`pte[addr]`) are indexed by key, not position; `keyAt` gives
+   * the key shown for the i-th child.
+   */
+  readonly lookup?: (key: bigint) => StateNode | undefined;
+  readonly keyAt?: (i: number) => bigint;
+  /** Bulk materialization, when cheaper than item() one by one. */
+  readonly all?: () => Value[];
+}
+
+export function leaf(get: () => Scalar, info: NodeInfo & { set?: (v: Value) => void } = {}): LeafNode {
+  return { kind: 'leaf', get, ...info };
+}
+
+export function record(children: () => Readonly<Record<string, StateNode>>, info: NodeInfo = {}): RecordNode {
+  return {
+    kind: 'record',
+    keys: () => Object.keys(children()),
+    child: (name) => (Object.prototype.hasOwnProperty.call(children(), name) ? children()[name] : undefined),
+    ...info,
+  };
+}
+
+/** A record whose children are fixed at construction (roots, frames). */
+export function fixedRecord(children: Readonly<Record<string, StateNode>>, info: NodeInfo = {}): RecordNode {
+  const keys = Object.keys(children);
+  return {
+    kind: 'record',
+    keys: () => keys,
+    child: (name) => (Object.prototype.hasOwnProperty.call(children, name) ? children[name] : undefined),
+    ...info,
+  };
+}
+
+export function list(
+  length: () => number,
+  item: (i: number) => StateNode,
+  info: NodeInfo & Pick<ListNode, 'all' | 'lookup' | 'keyAt'> = {},
+): ListNode {
+  return { kind: 'list', length, item, ...info };
+}
+
+/** Wraps an immutable value (a `last` result, a decoded message) as nodes. */
+export function valueNode(v: Value, format?: NumberFormat): StateNode {
+  if (Array.isArray(v)) {
+    const arr = v as readonly Value[];
+    return list(() => arr.length, (i) => valueNode(arr[i] as Value, format), format ? { format } : {});
+  }
+  if (isRecordValue(v)) {
+    const rec: RecordValue = v;
+    const keys = Object.keys(rec);
+    return {
+      kind: 'record',
+      keys: () => keys,
+      child: (name) => (Object.prototype.hasOwnProperty.call(rec, name) ? valueNode(rec[name] as Value, format) : undefined),
+      ...(format ? { format } : {}),
+    };
+  }
+  const s = v as Scalar;
+  return leaf(() => s, format ? { format } : {});
+}
+
+/** Materializes a node as a value: for comparisons, `print` and `--json`. */
+export function nodeValue(n: StateNode): Value {
+  switch (n.kind) {
+    case 'leaf':
+      return n.get();
+    case 'list': {
+      if (n.all) return n.all();
+      const len = n.length();
+      const out: Value[] = new Array<Value>(len);
+      for (let i = 0; i < len; i++) out[i] = nodeValue(n.item(i));
+      return out;
+    }
+    case 'record': {
+      const out: Record<string, Value> = {};
+      for (const k of n.keys()) {
+        const c = n.child(k);
+        if (c) out[k] = nodeValue(c);
+      }
+      return out;
+    }
+  }
+}
+
+export function symLeaf(get: () => Sym): LeafNode {
+  return leaf(get);
+}

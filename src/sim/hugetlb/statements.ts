@@ -1,0 +1,127 @@
+import type { Arg, Stmt } from '../scenario/ast';
+import { ScenarioError } from '../scenario/diagnostics';
+import { argInt, keyInt } from '../scenario/args';
+import type { StatementCompiler } from '../scenario/compile';
+import type { Machine } from '../core/machine';
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import { HUGETLB_C } from './hugetlb_c';
+import { ENOMEM, region_abort, region_add, region_chg, region_count, region_del } from './region_ops';
+import { ResvMap } from './resv_map';
+import type { Hugetlb } from './subsystem';
+
+const RESV_MAP_ALLOC = fnOf(HUGETLB_C, 'resv_map_alloc');
+
+interface RangeArgs {
+  readonly file: string;
+  readonly fileArg: Arg;
+  readonly f: Arg;
+  readonly t: Arg;
+}
+
+function rangeArgs(s: Stmt): RangeArgs {
+  const [fileArg, f, t] = s.args as [Arg, Arg, Arg];
+  return { file: fileArg.word ?? '', fileArg, f, t };
+}
+
+/** The statements of SCENARIO.md §6 that act on a resv_map. */
+export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompiler> {
+  const resvOf = (a: RangeArgs): ResvMap => {
+    const r = h().files.get(a.file);
+    if (!r) {
+      const known = [...h().files.keys()];
+      throw new ScenarioError(`no hugetlb file '${a.file}'${known.length ? ` (files: ${known.join(', ')})` : ' (create one with: hugetlb file <name>)'}`, a.fileArg.range);
+    }
+    return r;
+  };
+  const offsets = (m: Machine, a: RangeArgs, ordered: boolean): [number, number] => {
+    const f = argInt(m, a.f, '<f>');
+    const t = argInt(m, a.t, '<t>');
+    if (ordered && f > t) throw new ScenarioError(`<f> (${f}) is above <t> (${t}): the kernel's callers never pass an inverted range`, a.f.range);
+    return [f, t];
+  };
+  const c = new Map<string, StatementCompiler>();
+
+  c.set('hugetlb file', (s) => {
+    const fileArg = s.args[0] as Arg;
+    const name = fileArg.word ?? '';
+    return (m) => {
+      if (h().files.has(name)) throw new ScenarioError(`hugetlb file '${name}' already exists`, fileArg.range);
+      return resv_map_alloc(m, h(), name);
+    };
+  });
+
+  c.set('region_chg', (s) => {
+    const a = rangeArgs(s);
+    return function* (m) {
+      const resv = resvOf(a);
+      const [f, t] = offsets(m, a, false);
+      const r = yield* region_chg(m, h(), resv, f, t);
+      resv.lastRegionsNeeded = r.regionsNeeded;
+      m.last = { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
+    };
+  });
+
+  c.set('region_add', (s) => {
+    const a = rangeArgs(s);
+    return function* (m) {
+      const resv = resvOf(a);
+      const [f, t] = offsets(m, a, false);
+      const needed = keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
+      const ret = yield* region_add(m, h(), resv, f, t, needed);
+      m.last = { ret: BigInt(ret) };
+    };
+  });
+
+  c.set('region_abort', (s) => {
+    const a = rangeArgs(s);
+    return function* (m) {
+      const resv = resvOf(a);
+      const [f, t] = offsets(m, a, false);
+      const needed = keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
+      yield* region_abort(m, resv, f, t, needed);
+    };
+  });
+
+  c.set('region_del', (s) => {
+    const a = rangeArgs(s);
+    return function* (m) {
+      const resv = resvOf(a);
+      const [f, t] = offsets(m, a, true);
+      const ret = yield* region_del(m, h(), resv, f, t);
+      m.last = { ret: BigInt(ret) };
+    };
+  });
+
+  c.set('region_count', (s) => {
+    const a = rangeArgs(s);
+    return function* (m) {
+      const resv = resvOf(a);
+      const [f, t] = offsets(m, a, false);
+      const ret = yield* region_count(m, resv, f, t);
+      m.last = { ret: BigInt(ret) };
+    };
+  });
+
+  c.set('inject enomem', (s) => (m) => {
+    const n = keyInt(m, s, 'count', 1);
+    if (n < 0) throw new ScenarioError('count must not be negative', s.keys.get('count')?.range);
+    h().failNext = n;
+  });
+
+  return c;
+}
+
+/** A new inode's resv_map: one descriptor in the cache (or -ENOMEM when the allocation is made to fail). */
+function* resv_map_alloc(m: Machine, h: Hugetlb, name: string): KGen {
+  yield* m.call(RESV_MAP_ALLOC, { file: name }, function* (fr) {
+    yield fr.at('kmalloc');
+    if (!h.kmallocFileRegion()) {
+      yield fr.at('enomem');
+      m.output(`resv_map_alloc: -ENOMEM (${-ENOMEM}): hugetlb file '${name}' was not created`, 'console');
+      return;
+    }
+    h.files.set(name, new ResvMap(name));
+    yield fr.at('init');
+  });
+}

@@ -1,0 +1,74 @@
+import type { Subsystem } from '../core/machine';
+import type { StateNode } from '../core/state';
+import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
+import type { RegionAllocator } from './region_ops';
+import type { ResvMapSnapshot } from './resv_map';
+import { ResvMap, restoreResvMap, snapshotResvMap } from './resv_map';
+
+interface HugetlbSnapshot {
+  readonly files: readonly ResvMapSnapshot[];
+  readonly failNext: number;
+}
+
+/**
+ * hugetlbfs inodes and their resv_maps. Roots: `resv.<file>` and `hugetlb`.
+ */
+export class Hugetlb implements Subsystem, RegionAllocator {
+  readonly name = 'hugetlb';
+  files = new Map<string, ResvMap>();
+  /** `inject enomem`: how many file_region allocations still fail. */
+  failNext = 0;
+
+  kmallocFileRegion(): boolean {
+    if (this.failNext > 0) {
+      this.failNext--;
+      return false;
+    }
+    return true;
+  }
+
+  roots(): Readonly<Record<string, StateNode>> {
+    const resv = record(() => {
+      const out: Record<string, StateNode> = {};
+      for (const [name, r] of this.files) out[name] = resvNode(r);
+      return out;
+    });
+    const hugetlb = fixedRecord({
+      files: list(() => this.files.size, (i) => valueNode([...this.files.keys()][i] as string)),
+      inject_enomem: leaf(() => BigInt(this.failNext)),
+    });
+    return { resv, hugetlb };
+  }
+
+  snapshot(): { data: HugetlbSnapshot; size: number } {
+    let size = 1;
+    const files: ResvMapSnapshot[] = [];
+    for (const r of this.files.values()) {
+      if (!r.cleanCopy) size += r.regions.length;
+      files.push(snapshotResvMap(r));
+    }
+    return { data: { files, failNext: this.failNext }, size };
+  }
+
+  restore(data: unknown): void {
+    const s = data as HugetlbSnapshot;
+    this.files = new Map(s.files.map((f) => [f.name, restoreResvMap(f)]));
+    this.failNext = s.failNext;
+  }
+}
+
+function resvNode(r: ResvMap): StateNode {
+  const regions = list(
+    () => r.regions.length,
+    (i) => {
+      const [from, to] = r.regions.at(i);
+      return valueNode([BigInt(from), BigInt(to)]);
+    },
+    { all: () => r.regions.toArray().map(([from, to]) => [BigInt(from), BigInt(to)]) },
+  );
+  return fixedRecord({
+    regions,
+    adds_in_progress: leaf(() => BigInt(r.addsInProgress)),
+    region_cache_count: leaf(() => BigInt(r.regionCacheCount)),
+  });
+}

@@ -1,0 +1,157 @@
+import type { Expr, Program, Stmt } from './ast';
+import { ScenarioError } from './diagnostics';
+import { argBig } from './args';
+import { evalRef, evaluate, refValue } from './eval';
+import type { CStmt } from '../core/control';
+import { MAX_CALL_DEPTH } from '../core/control';
+import type { KGen } from '../core/frames';
+import type { CompiledProgram, Machine } from '../core/machine';
+import type { Value } from '../core/values';
+import { formatValue, truthy } from '../core/values';
+import { VERB_TABLE } from './statements';
+import type { Section } from './statements';
+
+export type Exec = (m: Machine) => void | KGen;
+
+/** Builds the executor of one statement; mechanisms register one per verb. */
+export type StatementCompiler = (s: Stmt) => Exec;
+
+const SECTION_NAMES: Record<Section, string> = {
+  general: 'general statements',
+  hyperv: 'Hyper-V on ARM64 (SCENARIO.md §4)',
+  mm: 'memory and HMM (SCENARIO.md §5)',
+  hugetlb: 'hugetlb pool and reservation flows (SCENARIO.md §6)',
+  scmi: 'SCMI memlat (SCENARIO.md §7)',
+};
+
+/** Compiles a parsed program against the statement compilers of the simulated mechanisms. */
+export function compileProgram(p: Program, compilers: ReadonlyMap<string, StatementCompiler>): CompiledProgram {
+  const procs = new Map<string, CStmt[]>();
+  const compileBlock = (stmts: readonly Stmt[]): CStmt[] => {
+    const out: CStmt[] = [];
+    for (const s of stmts) {
+      if (s.verb === 'proc') continue;
+      out.push(compileStmt(s));
+    }
+    return out;
+  };
+  const compileStmt = (s: Stmt): CStmt => {
+    switch (s.verb) {
+      case 'repeat': {
+        const body = compileBlock(s.body ?? []);
+        const count = s.args[0];
+        return {
+          stmt: s,
+          exec: (m) => {
+            const n = argBig(m, count as NonNullable<typeof count>, 'repeat count');
+            if (n < 0n) throw new ScenarioError(`repeat count ${n} is negative`, count?.range);
+            m.control.pushRepeat(body, n);
+          },
+        };
+      }
+      case 'call': {
+        const name = s.args[0]?.word ?? '';
+        const cs: CStmt = {
+          stmt: s,
+          exec: (m) => {
+            if (m.control.callDepth >= MAX_CALL_DEPTH) throw new ScenarioError(`call depth exceeds ${MAX_CALL_DEPTH} (recursive proc '${name}'?)`, s.range);
+            m.control.pushProc(procs.get(name) ?? [], cs, name);
+          },
+        };
+        return cs;
+      }
+      default:
+        return { stmt: s, exec: compileSimple(s, compilers) };
+    }
+  };
+  const top = compileBlock(p.stmts);
+  for (const [name, s] of p.procs) procs.set(name, compileBlock(s.body ?? []));
+  return { file: p.file, lines: p.lines, top };
+}
+
+/** Compiles a statement that is not control flow (also used for REPL input). */
+export function compileSimple(s: Stmt, compilers: ReadonlyMap<string, StatementCompiler>): Exec {
+  switch (s.verb) {
+    case 'expect':
+      return expectExec(s);
+    case 'print':
+      return (m) => m.output(s.exprs.map((e) => printText(m, e)).join(' '), 'stdout');
+    case 'advance':
+      return advanceExec(s);
+    case 'repeat':
+    case 'call':
+    case 'proc':
+      throw new ScenarioError(`'${s.verb}' cannot be used here`, s.range);
+  }
+  const c = compilers.get(s.verb);
+  if (c) return c(s);
+  const spec = VERB_TABLE.get(s.verb);
+  const what = spec ? SECTION_NAMES[spec.section] : 'this statement';
+  return () => {
+    throw new ScenarioError(`'${s.verb}' is not yet supported: ${what} is not simulated in this version of kstep`, s.range);
+  };
+}
+
+function printText(m: Machine, e: Expr): string {
+  const r = evalRef(m, e);
+  const v = refValue(r);
+  if (typeof v === 'string') return v;
+  const fmt = 'node' in r ? r.node.format : undefined;
+  return formatValue(v, fmt ?? 'dec');
+}
+
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+function expectExec(s: Stmt): Exec {
+  const e = s.exprs[0] as Expr;
+  const text = sourceText(s, e);
+  return (m) => {
+    if (e.k === 'binary' && COMPARISONS.has(e.op)) {
+      const left = evaluate(m, e.l);
+      const right = evaluate(m, e.r);
+      const ok = evaluate(m, e);
+      if (!truthy(ok)) {
+        m.raise('expect', `expect failed: ${text} (left = ${formatValue(left)}, right = ${formatValue(right)})`, { left, right });
+      }
+      return;
+    }
+    const v: Value = evaluate(m, e);
+    if (!truthy(v)) m.raise('expect', `expect failed: ${text} (value = ${formatValue(v)})`, { value: v });
+  };
+}
+
+function advanceExec(s: Stmt): Exec {
+  const a = s.args[0] as NonNullable<Stmt['args'][0]>;
+  return (m) => {
+    if (a.expr.k === 'num' && a.expr.unit !== 'ns') {
+      throw new ScenarioError('advance needs a duration with a unit: ns, us, ms or s (e.g. advance 8ms)', a.range);
+    }
+    const d = argBig(m, a, 'duration');
+    if (d < 0n) throw new ScenarioError('advance cannot move time backwards', a.range);
+    const target = m.now + d;
+    const due = m.events.peek();
+    if (!due || due.due > target) {
+      m.now = target;
+      return;
+    }
+    return fireEvents(m, target);
+  };
+}
+
+/** Fires every event due in (now, target] in time order, each in its own kernel frames. */
+function* fireEvents(m: Machine, target: bigint): KGen {
+  for (let e = m.events.peek(); e && e.due <= target; e = m.events.peek()) {
+    m.events.pop();
+    if (e.due > m.now) m.now = e.due;
+    const h = m.eventHandlers.get(e.kind);
+    if (!h) throw new Error(`no handler for event kind ${e.kind}`);
+    yield* h(m, e);
+  }
+  m.now = target;
+}
+
+/** The source text of an expression on its statement's line. */
+export function sourceText(s: Stmt, e: Expr): string {
+  const start = s.range.col;
+  return s.text.slice(e.range.col - start, e.range.endCol - start).trim() || s.text;
+}

@@ -1,0 +1,71 @@
+import type { ConstantDef } from './constants.generated';
+import { REFERENCE_CONSTANTS } from './constants.generated';
+
+export type { ConstantDef };
+
+const SPEC = 'SCENARIO.md §1';
+
+/** Names SCENARIO.md defines beside the reference patches, and standard kernel values the statements use. */
+const EXTRA: ReadonlyArray<readonly [string, bigint, string]> = [
+  ['HV_STATUS_SUCCESS', 0n, SPEC],
+  ['HV_STATUS_INVALID_HYPERCALL_CODE', 2n, SPEC],
+  ['HV_STATUS_INVALID_HYPERCALL_INPUT', 3n, SPEC],
+  ['HV_STATUS_INVALID_ALIGNMENT', 4n, SPEC],
+  ['HV_STATUS_INVALID_PARAMETER', 5n, SPEC],
+  ['HV_STATUS_ACCESS_DENIED', 6n, SPEC],
+  ['HV_STATUS_INVALID_PARTITION_STATE', 7n, SPEC],
+  ['HV_STATUS_OPERATION_DENIED', 8n, SPEC],
+  ['HV_STATUS_INSUFFICIENT_MEMORY', 0xbn, SPEC],
+  ['HV_STATUS_INVALID_PARTITION_ID', 0xdn, SPEC],
+  ['HV_STATUS_INVALID_VP_INDEX', 0xen, SPEC],
+  ['HV_STATUS_INVALID_PORT_ID', 0x11n, SPEC],
+  ['HV_STATUS_INVALID_CONNECTION_ID', 0x12n, SPEC],
+  ['HV_STATUS_INSUFFICIENT_BUFFERS', 0x13n, SPEC],
+  ['SCMI_SUCCESS', 0n, SPEC],
+  ['SCMI_ERR_SUPPORT', -1n, SPEC],
+  ['SCMI_ERR_PARAMS', -2n, SPEC],
+  ['SCMI_ERR_ACCESS', -3n, SPEC],
+  ['SCMI_ERR_ENTRY', -4n, SPEC],
+  ['SCMI_ERR_RANGE', -5n, SPEC],
+  ['SCMI_ERR_BUSY', -6n, SPEC],
+  ['ENOENT', 2n, SPEC],
+  ['ENOMEM', 12n, SPEC],
+  ['EINVAL', 22n, SPEC],
+  ['EFAULT', 14n, 'include/uapi/asm-generic/errno-base.h'],
+  ['EBUSY', 16n, 'include/uapi/asm-generic/errno-base.h'],
+  ['ENOSPC', 28n, 'include/uapi/asm-generic/errno-base.h'],
+  ['SIGBUS', 7n, 'arch/arm64 signal numbers'],
+  ['SIGSEGV', 11n, 'arch/arm64 signal numbers'],
+  ['FOLL_WRITE', 0x01n, 'include/linux/mm.h'],
+  ['FOLL_TOUCH', 0x02n, 'include/linux/mm.h'],
+  ['FOLL_GET', 0x04n, 'include/linux/mm.h'],
+  ['FOLL_DUMP', 0x08n, 'include/linux/mm.h'],
+  ['FOLL_FORCE', 0x10n, 'include/linux/mm.h'],
+  ['FOLL_NOWAIT', 0x20n, 'include/linux/mm.h'],
+  ['FOLL_POPULATE', 0x40n, 'include/linux/mm.h'],
+  ['FOLL_HWPOISON', 0x100n, 'include/linux/mm.h'],
+  ['FOLL_NUMA', 0x200n, 'include/linux/mm.h'],
+  ['FOLL_MIGRATION', 0x400n, 'include/linux/mm.h'],
+  ['FOLL_TRIED', 0x800n, 'include/linux/mm.h'],
+  ['FOLL_MLOCK', 0x1000n, 'include/linux/mm.h'],
+  ['FOLL_REMOTE', 0x2000n, 'include/linux/mm.h'],
+  ['FOLL_COW', 0x4000n, 'include/linux/mm.h'],
+  ['FOLL_ANON', 0x8000n, 'include/linux/mm.h'],
+  ['FOLL_LONGTERM', 0x10000n, 'include/linux/mm.h'],
+  ['MADV_FREE', 8n, 'include/uapi/asm-generic/mman-common.h'],
+  ['MADV_COLD', 20n, 'include/uapi/asm-generic/mman-common.h'],
+  ['MADV_PAGEOUT', 21n, 'include/uapi/asm-generic/mman-common.h'],
+];
+
+/** Every named constant a scenario may use where a number is expected. */
+export const CONSTANTS: ReadonlyMap<string, ConstantDef> = (() => {
+  const m = new Map<string, ConstantDef>(REFERENCE_CONSTANTS);
+  for (const [name, value, ref] of EXTRA) {
+    if (!m.has(name)) m.set(name, { value, ref, line: 0, text: `${name} = ${value}` });
+  }
+  return m;
+})();
+
+export function constantValue(name: string): bigint | undefined {
+  return CONSTANTS.get(name)?.value;
+}

@@ -1,0 +1,151 @@
+import type { Diagnostic } from './diagnostics';
+
+export type TokenKind = 'ident' | 'num' | 'str' | 'op' | 'eol';
+
+export type NumUnit = 'ns' | 'size' | undefined;
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  /** 1-based column of the first character. */
+  readonly col: number;
+  /** 1-based column just past the last character. */
+  readonly endCol: number;
+  /** Whitespace separates this token from the previous one: it ends a word-argument. */
+  readonly spaceBefore: boolean;
+  readonly num?: bigint;
+  /** `ns` for durations (value already in nanoseconds), `size` for K/M/G. */
+  readonly unit?: NumUnit;
+  readonly str?: string;
+}
+
+const OPS = [
+  '..', '==', '!=', '<=', '>=', '&&', '||', '<<', '>>',
+  '[', ']', '(', ')', '{', '}', ',', '=', '<', '>', '!', '+', '-', '*', '/', '%', '&', '|', '^', '~', '.',
+];
+
+const SIZE_SUFFIX: Record<string, bigint> = { K: 1n << 10n, M: 1n << 20n, G: 1n << 30n };
+const DURATION_NS: Record<string, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
+
+const U64_MAX = (1n << 64n) - 1n;
+
+function isIdentStart(c: string): boolean {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c === '_';
+}
+function isIdentPart(c: string): boolean {
+  return isIdentStart(c) || (c >= '0' && c <= '9');
+}
+
+/**
+ * Splits one line into tokens. Errors are pushed to `diags` and lexing goes
+ * on, so every problem in the file is reported in one pass.
+ */
+export function lexLine(file: string, lineNo: number, text: string, diags: Diagnostic[]): Token[] {
+  const toks: Token[] = [];
+  let i = 0;
+  let space = true;
+  const err = (col: number, endCol: number, message: string): void => {
+    diags.push({ file, range: { line: lineNo, col, endLine: lineNo, endCol }, message, severity: 'error' });
+  };
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === ' ' || c === '\t' || c === '\r') {
+      space = true;
+      i++;
+      continue;
+    }
+    if (c === '#') break;
+    const start = i;
+    if (c >= '0' && c <= '9') {
+      let j = i;
+      while (j < text.length && isIdentPart(text[j] as string)) j++;
+      const raw = text.slice(i, j);
+      const parsed = parseNumber(raw);
+      if (typeof parsed === 'string') err(start + 1, j + 1, parsed);
+      const tok: Token = {
+        kind: 'num', text: raw, col: start + 1, endCol: j + 1, spaceBefore: space,
+        num: typeof parsed === 'string' ? 0n : parsed.value,
+        unit: typeof parsed === 'string' ? undefined : parsed.unit,
+      };
+      toks.push(tok);
+      i = j;
+    } else if (isIdentStart(c)) {
+      let j = i;
+      while (j < text.length && isIdentPart(text[j] as string)) j++;
+      toks.push({ kind: 'ident', text: text.slice(i, j), col: i + 1, endCol: j + 1, spaceBefore: space });
+      i = j;
+    } else if (c === '"') {
+      let j = i + 1;
+      let s = '';
+      let closed = false;
+      while (j < text.length) {
+        const d = text[j] as string;
+        if (d === '"') {
+          closed = true;
+          j++;
+          break;
+        }
+        if (d === '\\') {
+          const e = text[j + 1];
+          if (e === 'n') s += '\n';
+          else if (e === 't') s += '\t';
+          else if (e === '"') s += '"';
+          else if (e === '\\') s += '\\';
+          else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(j + 2, j + 4))) {
+            s += String.fromCharCode(parseInt(text.slice(j + 2, j + 4), 16));
+            j += 4;
+            continue;
+          } else {
+            err(j + 1, j + 3, `bad escape '\\${e ?? ''}' in string (use \\n \\t \\" \\\\ or \\xNN)`);
+          }
+          j += 2;
+          continue;
+        }
+        s += d;
+        j++;
+      }
+      if (!closed) err(start + 1, text.length + 1, 'unterminated string');
+      toks.push({ kind: 'str', text: text.slice(i, j), col: i + 1, endCol: j + 1, spaceBefore: space, str: s });
+      i = j;
+    } else {
+      const op = OPS.find((o) => text.startsWith(o, i));
+      if (!op) {
+        err(i + 1, i + 2, `unexpected character '${c}'`);
+        i++;
+        space = true;
+        continue;
+      }
+      toks.push({ kind: 'op', text: op, col: i + 1, endCol: i + 1 + op.length, spaceBefore: space });
+      i += op.length;
+    }
+    space = false;
+  }
+  toks.push({ kind: 'eol', text: '', col: text.length + 1, endCol: text.length + 1, spaceBefore: true });
+  return toks;
+}
+
+/** Parses a numeric literal with `_` separators and an optional size or duration suffix. */
+export function parseNumber(raw: string): { value: bigint; unit: NumUnit } | string {
+  const body = raw.replace(/_/g, '');
+  const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([A-Za-z]*)$/.exec(body);
+  if (!m || raw.endsWith('_') || raw.includes('__')) return `bad number '${raw}'`;
+  const digits = m[1] as string;
+  const suffix = m[2] as string;
+  let v: bigint;
+  try {
+    v = BigInt(digits.length > 2 && (digits[1] === 'b' || digits[1] === 'B') ? `0b${digits.slice(2)}` : digits);
+  } catch {
+    return `bad number '${raw}'`;
+  }
+  let unit: NumUnit;
+  if (suffix === '') unit = undefined;
+  else if (suffix in SIZE_SUFFIX) {
+    v *= SIZE_SUFFIX[suffix] as bigint;
+    unit = 'size';
+  } else if (suffix in DURATION_NS) {
+    v *= DURATION_NS[suffix] as bigint;
+    unit = 'ns';
+  } else return `bad number '${raw}': unknown suffix '${suffix}' (sizes K M G, durations ns us ms s)`;
+  if (v > U64_MAX) return `number '${raw}' does not fit in 64 bits`;
+  return { value: v, unit };
+}

@@ -1,0 +1,235 @@
+import type { Arg, Expr, Program, Stmt } from './ast';
+import type { Diagnostic, SourceRange } from './diagnostics';
+import { ScenarioError } from './diagnostics';
+import { ExprParser } from './expr_parser';
+import type { Token } from './lexer';
+import { lexLine } from './lexer';
+import type { KeySpec, PosSpec, VerbSpec } from './statements';
+import { SUBVERBS, VERB_TABLE } from './statements';
+
+export interface ParseResult {
+  readonly program: Program;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface OpenBlock {
+  readonly head: Omit<Stmt, 'body'>;
+  readonly body: Stmt[];
+}
+
+/**
+ * Parses a whole scenario. Every error in the file is reported; a program
+ * with any error must not run.
+ */
+export function parseScenario(file: string, source: string): ParseResult {
+  const diags: Diagnostic[] = [];
+  const lines = source.split('\n');
+  const top: Stmt[] = [];
+  const open: OpenBlock[] = [];
+  const procs = new Map<string, Stmt>();
+  const calls: Stmt[] = [];
+
+  const error = (range: SourceRange, message: string): void => {
+    diags.push({ file, range, message, severity: 'error' });
+  };
+
+  for (let li = 0; li < lines.length; li++) {
+    const lineNo = li + 1;
+    const text = lines[li] as string;
+    const lexDiags: Diagnostic[] = [];
+    const toks = lexLine(file, lineNo, text, lexDiags);
+    if (lexDiags.length) {
+      diags.push(...lexDiags);
+      continue;
+    }
+    if ((toks[0] as Token).kind === 'eol') continue;
+    const first = toks[0] as Token;
+    if (first.kind === 'op' && first.text === '}') {
+      const extra = toks[1] as Token;
+      if (extra.kind !== 'eol') error(rangeOf(lineNo, extra), `unexpected '${extra.text}' after '}'`);
+      const blk = open.pop();
+      if (!blk) {
+        error(rangeOf(lineNo, first), "'}' without an open block");
+        continue;
+      }
+      const stmt: Stmt = { ...blk.head, body: blk.body };
+      if (stmt.verb === 'proc') {
+        const name = stmt.args[0]?.word ?? '';
+        if (procs.has(name)) error(stmt.args[0]?.range ?? stmt.range, `proc '${name}' is already defined`);
+        else procs.set(name, stmt);
+        if (open.length) error(stmt.range, 'proc must be defined at the top level');
+      }
+      (open.length ? (open[open.length - 1] as OpenBlock).body : top).push(stmt);
+      continue;
+    }
+    let stmt: Stmt;
+    try {
+      stmt = parseStatement(lineNo, text, toks);
+    } catch (e) {
+      if (e instanceof ScenarioError) {
+        error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message);
+        // Keep block structure intact after a bad block header so later lines are still checked.
+        const last = toks[toks.length - 2] as Token;
+        if (last.kind === 'op' && last.text === '{') {
+          open.push({ head: badHead(lineNo, text), body: [] });
+        }
+        continue;
+      }
+      throw e;
+    }
+    if (stmt.verb === 'call') calls.push(stmt);
+    const spec = VERB_TABLE.get(stmt.verb) as VerbSpec;
+    if (spec.block) open.push({ head: stmt, body: [] });
+    else (open.length ? (open[open.length - 1] as OpenBlock).body : top).push(stmt);
+  }
+  for (const blk of open) error(blk.head.range, `'${blk.head.verb}' block is not closed with '}'`);
+  for (const c of calls) {
+    const name = c.args[0]?.word ?? '';
+    if (!procs.has(name)) error(c.args[0]?.range ?? c.range, `no proc named '${name}'`);
+  }
+  diags.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
+  return { program: { file, lines, stmts: top, procs }, diagnostics: diags };
+}
+
+function badHead(line: number, text: string): Omit<Stmt, 'body'> {
+  return {
+    verb: 'invalid', range: { line, col: 1, endLine: line, endCol: text.length + 1 }, line,
+    args: [], keys: new Map(), flags: new Set(), exprs: [], text: text.trim(),
+  };
+}
+
+function rangeOf(line: number, t: Token): SourceRange {
+  return { line, col: t.col, endLine: line, endCol: Math.max(t.endCol, t.col + 1) };
+}
+
+function isOp(t: Token, text: string): boolean {
+  return t.kind === 'op' && t.text === text;
+}
+
+/** Parses one statement line; throws ScenarioError at the first problem on the line. */
+export function parseStatement(lineNo: number, text: string, toks: readonly Token[]): Stmt {
+  const err = (t: Token, message: string): never => {
+    throw new ScenarioError(message, rangeOf(lineNo, t));
+  };
+  const first = toks[0] as Token;
+  if (first.kind !== 'ident') err(first, `expected a statement but found '${first.text}'`);
+  let verb = first.text;
+  let pos = 1;
+  const subs = SUBVERBS.get(verb);
+  if (subs) {
+    const t = toks[1] as Token;
+    if (t.kind === 'ident' && subs.includes(t.text)) {
+      verb = `${verb} ${t.text}`;
+      pos = 2;
+    } else if (!VERB_TABLE.has(verb)) {
+      err(t.kind === 'eol' ? first : t, `'${first.text}' needs one of: ${subs.join(', ')}`);
+    }
+  }
+  const spec = VERB_TABLE.get(verb);
+  if (!spec) return err(first, `unknown statement '${first.text}'`);
+
+  let end = toks.length - 1; // index of eol
+  if (spec.block) {
+    const brace = toks[end - 1] as Token;
+    if (!isOp(brace, '{')) err(toks[end] as Token, `'${verb}' must end with '{'`);
+    end--;
+  }
+  const p = new ExprParser(toks, lineNo, pos);
+  const stmtRange: SourceRange = { line: lineNo, col: first.col, endLine: lineNo, endCol: text.trimEnd().length + 1 };
+  const exprs: Expr[] = [];
+  const args: Arg[] = [];
+  const keys = new Map<string, Arg & { keyRange: SourceRange }>();
+  const flags = new Set<string>();
+  let assign: Stmt['assign'];
+
+  if (spec.rest) {
+    if (p.pos >= end) err(toks[end] as Token, `'${verb}' needs an expression`);
+    exprs.push(p.parse(false));
+    while (spec.rest === 'exprs' && isOp(p.peek(), ',')) {
+      p.pos++;
+      exprs.push(p.parse(false));
+    }
+    if (p.pos < end) err(p.peek(), `unexpected '${p.peek().text}' after the expression`);
+  } else {
+    while (p.pos < end) {
+      const t = p.peek();
+      const next = p.peek(1);
+      if (t.kind === 'ident' && isOp(next, '=')) {
+        p.pos += 2;
+        const value = parseArg(p, end, lineNo);
+        const keySpec = spec.keys?.[t.text];
+        if (keySpec) {
+          if (keys.has(t.text)) err(t, `'${t.text}' is given twice`);
+          checkKind(keySpec, value, t.text);
+          keys.set(t.text, { ...value, keyRange: rangeOf(lineNo, t) });
+        } else if (spec.assign && !assign) {
+          const target: Arg = { expr: { k: 'ident', name: t.text, range: rangeOf(lineNo, t) }, word: t.text, range: rangeOf(lineNo, t) };
+          assign = { target, value };
+        } else {
+          const known = Object.keys(spec.keys ?? {});
+          err(t, `unknown key '${t.text}' for '${verb}'${known.length ? ` (keys: ${known.join(', ')})` : ''}`);
+        }
+        continue;
+      }
+      if (t.kind === 'ident' && spec.flags?.includes(t.text) && (next.spaceBefore || p.pos + 1 >= end)) {
+        if (flags.has(t.text)) err(t, `'${t.text}' is given twice`);
+        flags.add(t.text);
+        p.pos++;
+        continue;
+      }
+      const a = parseArg(p, end, lineNo);
+      if (spec.assign && isOp(p.peek(), '=') && !assign) {
+        p.pos++;
+        assign = { target: a, value: parseArg(p, end, lineNo) };
+        continue;
+      }
+      args.push(a);
+    }
+    checkPositionals(spec, args, toks[end] as Token, lineNo);
+    if (assign && args.length) {
+      throw new ScenarioError(`'${verb}' takes either a register or 'REG = value', not both`, args[0]?.range);
+    }
+    if (spec.assign && !assign && args.length === 0) err(toks[end] as Token, `'${verb}' needs a register`);
+    for (const k of spec.required ?? []) {
+      if (!keys.has(k)) err(toks[end] as Token, `'${verb}' needs ${k}=<value>`);
+    }
+  }
+  return { verb, range: stmtRange, line: lineNo, args, keys, flags, ...(assign ? { assign } : {}), exprs, text: text.trim() };
+}
+
+function parseArg(p: ExprParser, end: number, lineNo: number): Arg {
+  const t = p.peek();
+  if (p.pos >= end) p.fail(t, 'expected a value');
+  const expr = p.parse(true);
+  const range: SourceRange = { ...expr.range, line: lineNo, endLine: lineNo };
+  return expr.k === 'ident' ? { expr, word: expr.name, range } : { expr, range };
+}
+
+function checkKind(spec: KeySpec | PosSpec, a: Arg, what: string): void {
+  if (spec.kind === 'expr') return;
+  if (!a.word) throw new ScenarioError(`${what} must be a name${spec.words ? ` (${spec.words.join(', ')})` : ''}`, a.range);
+  if (spec.kind === 'word' && spec.words && !spec.words.includes(a.word)) {
+    throw new ScenarioError(`${what} must be one of ${spec.words.join(', ')}, not '${a.word}'`, a.range);
+  }
+}
+
+function checkPositionals(spec: VerbSpec, args: readonly Arg[], eol: Token, lineNo: number): void {
+  const specs = spec.args;
+  if (args.length > specs.length) {
+    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${describe(specs)})`, args[specs.length]?.range);
+  }
+  for (let i = 0; i < specs.length; i++) {
+    const s = specs[i] as PosSpec;
+    const a = args[i];
+    if (!a) {
+      if (s.optional) continue;
+      throw new ScenarioError(`'${spec.verb}' needs <${s.name}>`, rangeOf(lineNo, { ...eol, endCol: eol.col + 1 }));
+    }
+    checkKind(s, a, `<${s.name}>`);
+  }
+}
+
+function describe(specs: readonly PosSpec[]): string {
+  if (!specs.length) return 'no positional arguments';
+  return specs.map((s) => (s.optional ? `[${s.name}]` : `<${s.name}>`)).join(' ');
+}
