@@ -36,4 +36,10 @@ export function main(argv: readonly string[]): number {
 
 declare const KSTEP_VERSION: string;
 
+// `kstep run ... | head` closes the pipe early: that is not an error of the run.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = main(process.argv.slice(2));

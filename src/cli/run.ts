@@ -37,10 +37,22 @@ export function runSource(file: string, source: string, opts: RunOptions, io: Io
   }
   // With --json, stdout carries only the JSON document.
   const print = opts.json ? io.err : io.out;
+  // While tracing, a statement's own output follows its trace line.
+  let held: string[] | undefined = opts.trace ? [] : undefined;
   const { machine } = createSimulation(program, {
-    output: (text, category) => (category === 'stdout' ? print(text) : io.err(text)),
+    output: (text, category) => {
+      if (category !== 'stdout') io.err(text);
+      else if (held) held.push(text);
+      else print(text);
+    },
   });
-  const stop = opts.trace ? runTraced(machine, print) : machine.resume('continue');
+  const stop = opts.trace
+    ? runTraced(machine, (line) => {
+        print(line);
+        for (const h of held ?? []) print(`    ${h}`);
+        held = [];
+      })
+    : machine.resume('continue');
   const code = report(machine, stop, file, io);
   if (opts.json) io.out(JSON.stringify(stateJson(machine), null, 2));
   return code;

@@ -217,7 +217,7 @@ export class Machine {
         const s = this.pending;
         this.pending = undefined;
         const g = s.exec(this);
-        if (g) this.gen = g;
+        if (typeof g === 'object') this.gen = g;
       }
       if (this.gen) {
         if (!this.gen.next().done) {

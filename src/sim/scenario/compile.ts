@@ -75,7 +75,9 @@ export function compileSimple(s: Stmt, compilers: ReadonlyMap<string, StatementC
     case 'expect':
       return expectExec(s);
     case 'print':
-      return (m) => m.output(s.exprs.map((e) => printText(m, e)).join(' '), 'stdout');
+      return (m) => {
+        m.output(s.exprs.map((e) => printText(m, e)).join(' '), 'stdout');
+      };
     case 'advance':
       return advanceExec(s);
     case 'repeat':

@@ -58,7 +58,7 @@ export const VERBS: readonly VerbSpec[] = [
 
   // §4 Hyper-V
   { verb: 'partition', section: 'hyperv', args: [], keys: { vps: E }, required: ['vps'], summary: 'create the partition' },
-  { verb: 'vpreg', section: 'hyperv', args: [pe('register')], keys: VP, assign: true, sets: ['hvc', 'value'], summary: 'hv_set_vpreg / hv_get_vpreg' },
+  { verb: 'vpreg', section: 'hyperv', args: [pe('register', true)], keys: VP, assign: true, sets: ['hvc', 'value'], summary: 'hv_set_vpreg / hv_get_vpreg' },
   {
     verb: 'hvc', section: 'hyperv', args: [pe('call')],
     keys: {
