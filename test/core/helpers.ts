@@ -1,0 +1,32 @@
+import { createSimulation, loadScenario } from '../../src/sim';
+import type { Simulation } from '../../src/sim';
+import type { MachineOptions } from '../../src/sim/core/machine';
+import { stateJson } from '../../src/cli/run';
+import { formatDiagnostic } from '../../src/sim/scenario/diagnostics';
+
+/** A machine with history over an inline scenario; fails the test on parse errors. */
+export function sim(source: string, opts: MachineOptions = {}): Simulation & { out: string[] } {
+  const { program, diagnostics } = loadScenario('t.kstep', source);
+  if (diagnostics.length) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
+  const out: string[] = [];
+  const s = createSimulation(program, { history: true, snapshotEvery: 4, output: (t) => out.push(t), ...opts });
+  return { ...s, out };
+}
+
+/** Everything observable at a step point: position, frames with locals, and the whole state tree. */
+export function observe(s: Simulation): string {
+  const m = s.machine;
+  const frames = m.frames.map((f) => `${f.fn.name}@${f.line}${JSON.stringify(f.locals, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  return JSON.stringify({ step: m.step, at: m.at, line: m.statement?.line, depth: m.depth(), frames, state: stateJson(m) });
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
