@@ -59,7 +59,7 @@ describe('stepping', () => {
     m.resume('in');
     expect(frameNames(m)).toEqual(['region_chg']);
     const fr = m.frames[0];
-    expect(fr?.args).toEqual({ resv: 'f', f: 0n, t: 1n });
+    expect(fr?.args).toEqual({ resv: 'f', f: 0, t: 1 });
     expect(fr?.fn.source.path).toBe('mm/hugetlb.c');
     expect(fr?.fn.source.lines[(fr?.line ?? 1) - 1]).toContain('add_reservation_in_range');
     m.resume('in');
@@ -76,7 +76,7 @@ describe('stepping', () => {
     expect(frameNames(m)).toEqual(['region_chg', 'add_reservation_in_range']);
     m.resume('out');
     expect(frameNames(m)).toEqual(['region_chg']);
-    expect(m.frames[0]?.locals.out_regions_needed).toBe(1n);
+    expect(m.frames[0]?.locals.out_regions_needed).toBe(1);
     m.resume('out');
     expect(m.at).toBe('stmt');
     expect(m.statement?.line).toBe(3);
@@ -189,7 +189,7 @@ repeat 7 {
     m.breakpoints.setFunctions([{ id: 8, name: 'region_add', hits: 0 }]);
     m.resume('continue');
     expect(frameNames(m)).toEqual(['region_add']);
-    expect(m.frames[0]?.args).toMatchObject({ f: 0n, t: 1n, in_regions_needed: 1n });
+    expect(m.frames[0]?.args).toMatchObject({ f: 0, t: 1, in_regions_needed: 1 });
   });
 
   it('a failed expect is an exception stop (on by default) that the run can continue past', () => {

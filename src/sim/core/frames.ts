@@ -60,15 +60,21 @@ export interface Step {
 export const STEP: Step = Object.freeze({ step: true });
 export type KGen<T = void> = Generator<Step, T, void>;
 
+/**
+ * Arguments and locals: plain JS numbers are allowed beside values because
+ * the hot paths keep page offsets as numbers; views turn them into integers.
+ */
+export type FrameValue = Value | number;
+
 /** One simulated kernel function activation. */
 export class Frame {
   line: number;
   /** True until the frame's first step point: function breakpoints stop there. */
   fresh = true;
-  readonly locals: Record<string, Value> = {};
+  readonly locals: Record<string, FrameValue> = {};
   constructor(
     readonly fn: KernelFn,
-    readonly args: Readonly<Record<string, Value>>,
+    readonly args: Readonly<Record<string, FrameValue>>,
     /** Extra names a function breakpoint may use for this frame (a hypercall's name and code). */
     readonly aliases: readonly string[] = [],
   ) {

@@ -7,7 +7,7 @@ import type { CStmt } from './control';
 import { ControlStack } from './control';
 import { EventQueue } from './events';
 import type { SimEvent } from './events';
-import type { KernelFn, KGen } from './frames';
+import type { FrameValue, KernelFn, KGen } from './frames';
 import { Frame } from './frames';
 import type { Input, Snapshot } from './history';
 import { History, PointKind } from './history';
@@ -179,12 +179,26 @@ export class Machine {
   // ---- kernel-function API -------------------------------------------------
 
   /** Runs `body` as a kernel function frame: `yield* m.call(fn, args, function* (fr) { ... })`. */
-  *call<T>(fn: KernelFn, args: Readonly<Record<string, Value>>, body: (fr: Frame) => KGen<T>, aliases?: readonly string[]): KGen<T> {
+  *call<T>(fn: KernelFn, args: Readonly<Record<string, FrameValue>>, body: (fr: Frame) => KGen<T>, aliases?: readonly string[]): KGen<T> {
+    const fr = this.enter(fn, args, aliases);
+    const r = yield* body(fr);
+    this.leave(fr);
+    return r;
+  }
+
+  /**
+   * Pushes a kernel frame; the function calls `leave` on every return path.
+   * A throw (a BUG) leaves the frames in place so the stop shows where it fired.
+   */
+  enter(fn: KernelFn, args: Readonly<Record<string, FrameValue>>, aliases?: readonly string[]): Frame {
     const fr = new Frame(fn, args, aliases);
     this.frames.push(fr);
-    const r = yield* body(fr);
+    return fr;
+  }
+
+  leave(fr: Frame): void {
+    if (this.frames[this.frames.length - 1] !== fr) throw new Error(`leave(${fr.fn.name}) out of order`);
     this.frames.pop();
-    return r;
   }
 
   /** Reports an exception at the next step point (or at the statement, if it finishes first). */

@@ -1,0 +1,102 @@
+import { createSimulation, loadScenario } from '../src/sim';
+import type { Machine } from '../src/sim/core/machine';
+import { median, report, time } from './report';
+
+const N = 1_000_000;
+
+function machineFor(body: string, history = false): Machine {
+  const { program, diagnostics } = loadScenario('bench.kstep', `hugetlb file f\nrepeat ${N} {\n  ${body}\n}\n`);
+  if (diagnostics.length) throw new Error(diagnostics[0]?.message);
+  return createSimulation(program, { history }).machine;
+}
+
+/**
+ * Statements per second through the step engine for a 1,000,000-statement
+ * repeat, against calling the same statement's executor directly in a loop
+ * (the floor: what the statement itself costs without the engine).
+ */
+export function benchStatements(): void {
+  for (const body of ['expect time.ns == 0', 'region_count f 0 1']) {
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const m = machineFor(body);
+      runs.push(time(() => m.resume('continue')));
+    }
+    const ms = median(runs);
+    const floorRuns: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const m = machineFor(body);
+      m.resume('over'); // past `hugetlb file f`
+      m.resume('over'); // past `repeat`: at the body statement
+      const exec = (m.control.current ?? { exec: () => undefined }).exec;
+      floorRuns.push(
+        time(() => {
+          for (let i = 0; i < N; i++) {
+            const g = exec(m);
+            if (typeof g === 'object') m.drain(g);
+          }
+        }),
+      );
+    }
+    const floor = median(floorRuns);
+    report({
+      name: `statements_per_second[${body}]`,
+      value: (N / ms) * 1000,
+      unit: 'statements/s',
+      baseline: { name: 'direct executor calls, no engine', value: (N / floor) * 1000 },
+      goal: '>= 1000000 headless',
+    });
+  }
+}
+
+/**
+ * Stepping back with 1,000,000 step points of history: one stepBack at the
+ * end, and a jump across the whole history to the first step point, against
+ * replaying the whole history from the start (what history without
+ * snapshots would cost).
+ */
+export function benchHistory(): void {
+  const { program } = loadScenario('bench.kstep', `hugetlb file f\nrepeat ${Math.floor(N / 3)} {\n  region_count f 0 1\n}\n`);
+  global.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const m = createSimulation(program, { history: true }).machine;
+  const runMs = time(() => m.resume('continue'));
+  global.gc?.();
+  const heap1 = process.memoryUsage().heapUsed;
+  const steps = m.step;
+  const h = m.history;
+  if (!h) throw new Error('no history');
+  const backs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    backs.push(time(() => m.stepBack()));
+  }
+  const acrossAll = median([0, 1, 2].map(() => {
+    m.goto(steps);
+    return time(() => m.goto(0));
+  }));
+  const mid = median([0, 1, 2].map(() => {
+    m.goto(steps);
+    return time(() => m.goto(Math.floor(steps / 2) + 1));
+  }));
+  const replay = time(() => {
+    const fresh = createSimulation(program, { history: false }).machine;
+    fresh.resume('continue');
+  });
+  report({ name: 'step_points_of_history', value: steps, unit: 'step points', note: `recorded in ${Math.round(runMs)} ms` });
+  report({
+    name: 'step_back_at_1M_step_points',
+    value: median(backs),
+    unit: 'ms',
+    baseline: { name: 'replay of the whole history from the start', value: replay },
+    goal: '<= 10 ms',
+  });
+  report({ name: 'goto_first_step_across_1M_step_points', value: acrossAll, unit: 'ms', baseline: { name: 'replay of the whole history from the start', value: replay }, goal: '<= 10 ms' });
+  report({ name: 'goto_middle_of_1M_step_points', value: mid, unit: 'ms', baseline: { name: 'replay of the whole history from the start', value: replay } });
+  const bytes = heap1 - heap0;
+  report({
+    name: 'history_memory',
+    value: bytes / steps,
+    unit: 'bytes/step point',
+    note: `${(bytes / 2 ** 20).toFixed(1)} MiB heap for ${steps} step points: ${h.snaps.length} snapshots + ${(h.markBytes() / 2 ** 20).toFixed(1)} MiB of step marks${global.gc ? '' : ' (run node with --expose-gc for a steadier figure)'}`,
+  });
+}

@@ -1,0 +1,86 @@
+import { createSimulation, loadScenario } from '../src/sim';
+import { region_add, region_chg, region_count, region_del } from '../src/sim/hugetlb/region_ops';
+import { ResvMap } from '../src/sim/hugetlb/resv_map';
+import { RegionList } from '../src/sim/hugetlb/region_list';
+import { LiteralResvMap } from '../test/hugetlb/literal_resv_map';
+import { report, time } from './report';
+
+const REGIONS = 100_000;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One operation of the mix: reserve a free page (chg + add), release a reserved one, or count a window. */
+type Op = { kind: 'reserve' | 'release' | 'count'; at: number };
+
+function ops(n: number, seed: number): Op[] {
+  const rand = mulberry32(seed);
+  const out: Op[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = 2 * Math.floor(rand() * REGIONS);
+    const r = rand();
+    // Reserve the odd page next to an even one and release it again, so the map stays near 100,000 regions.
+    out.push(r < 0.4 ? { kind: 'reserve', at: at + 1 } : r < 0.8 ? { kind: 'release', at: at + 1 } : { kind: 'count', at });
+  }
+  return out;
+}
+
+/**
+ * resv_map operations per second at 100,000 regions: the simulator's
+ * kernel functions over the chunked RegionList against the literal port of
+ * the kernel's linked-list code, the same operations on the same map.
+ */
+export function benchResvMap(): void {
+  const initial: Array<[number, number]> = [];
+  for (let i = 0; i < REGIONS; i++) initial.push([2 * i, 2 * i + 1]);
+
+  const { machine: m, hugetlb } = createSimulation(loadScenario('bench.kstep', '').program);
+  const resv = new ResvMap('f');
+  resv.regions = RegionList.from(initial);
+  hugetlb.files.set('f', resv);
+
+  const lit = new LiteralResvMap();
+  for (const [f, t] of initial) {
+    const out = { value: 0 };
+    lit.region_chg(lit.resv, f, t, out);
+    lit.region_add(lit.resv, f, t, out.value);
+  }
+
+  const fastOps = ops(200_000, 1);
+  const fastMs = time(() => {
+    for (const op of fastOps) {
+      if (op.kind === 'reserve') {
+        const r = m.drain(region_chg(m, hugetlb, resv, op.at, op.at + 1));
+        m.drain(region_add(m, hugetlb, resv, op.at, op.at + 1, r.regionsNeeded));
+      } else if (op.kind === 'release') m.drain(region_del(m, hugetlb, resv, op.at, op.at + 1));
+      else m.drain(region_count(m, resv, op.at, op.at + 64));
+    }
+  });
+  const litOps = ops(1_000, 1);
+  const litMs = time(() => {
+    for (const op of litOps) {
+      if (op.kind === 'reserve') {
+        const out = { value: 0 };
+        lit.region_chg(lit.resv, op.at, op.at + 1, out);
+        lit.region_add(lit.resv, op.at, op.at + 1, out.value);
+      } else if (op.kind === 'release') lit.region_del(lit.resv, op.at, op.at + 1);
+      else lit.region_count(lit.resv, op.at, op.at + 64);
+    }
+  });
+  report({
+    name: 'resv_map_ops_per_second_at_100k_regions',
+    value: (fastOps.length / fastMs) * 1000,
+    unit: 'ops/s',
+    baseline: { name: 'literal linked-list port of the kernel code', value: (litOps.length / litMs) * 1000 },
+    goal: 'ratio >= 100',
+    note: `fast map ended with ${resv.regions.length} regions; a reserve is region_chg + region_add`,
+  });
+}

@@ -1,0 +1,524 @@
+/**
+ * Differential test: the simulator's region_* kernel functions
+ * (src/sim/hugetlb/region_ops.ts over the chunked RegionList) against the
+ * literal linked-list port of mm/hugetlb.c (literal_resv_map.ts), call by
+ * call, on random but kernel-shaped call sequences.
+ *
+ * After every call both sides must agree on: the return value (and
+ * region_chg's regions_needed), the VM_BUG_ON that fired if one did, the
+ * whole region list in list order, adds_in_progress, region_cache_count and
+ * the injected-ENOMEM counter. A VM_BUG_ON ends that map pair (the kernel
+ * would be dead with the lock held); the run continues on a fresh pair.
+ *
+ * The call patterns follow the kernel's callers of reference 004:
+ * - hugetlb_reserve_pages: region_chg(from, to) ... region_add(from, to,
+ *   regions_needed), and region_abort when that region_add fails;
+ * - faults (alloc_huge_page, hugetlb_no_page, hugetlb_fault,
+ *   restore_reserve_on_error): vma_needs_reservation = region_chg(idx,
+ *   idx + 1), then commit (region_add), end (region_abort) or, for a private
+ *   mapping, vma_add_reservation = region_abort + region_del(idx, idx + 1);
+ * - hole punch / truncate: region_del(f, t) and region_del(f, LONG_MAX);
+ * - region_count;
+ * with several region_chg's in flight at once and -ENOMEM injected into the
+ * file_region allocations. Some streams also "misuse" the functions the way
+ * a scenario may (region_add without region_chg, wrong regions_needed,
+ * inverted ranges, forgotten region_chg's), which must still behave exactly
+ * as the code does, VM_BUG_ONs included.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { KernelBug } from '../../src/sim/core/machine';
+import { ENOMEM, LiteralBug, LiteralResvMap } from './literal_resv_map';
+import { mulberry32, rngInt } from './rng';
+import { SimResv } from './sim_resv';
+import type { Region } from './sim_resv';
+
+/** LONG_MAX as far as the simulator's offsets go (they must be exact JS integers). */
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
+
+type Outcome = { ret: unknown } | { bug: string } | { ub: string };
+
+interface Pending {
+  kind: 'reserve' | 'fault';
+  f: number;
+  t: number;
+  needed: number;
+}
+
+interface Totals {
+  ops: number;
+  calls: Record<string, number>;
+  bugs: Record<string, number>;
+  enomem: Record<string, number>;
+  ub: number;
+  pairs: number;
+  maxRegions: number;
+  maxChunks: number;
+}
+
+function newTotals(): Totals {
+  return { ops: 0, calls: {}, bugs: {}, enomem: {}, ub: 0, pairs: 0, maxRegions: 0, maxChunks: 0 };
+}
+
+function bump(rec: Record<string, number>, key: string): void {
+  rec[key] = (rec[key] ?? 0) + 1;
+}
+
+const grand = newTotals();
+const PROF = { lit: 0, sim: 0, cmp: 0 };
+
+/** One literal map and one simulator map, always in the same state. */
+class Pair {
+  readonly lit = new LiteralResvMap();
+  readonly sim = new SimResv();
+  /** Every call made on this pair, for the failure message. */
+  readonly log: string[] = [];
+}
+
+class Harness {
+  pair = new Pair();
+  pending: Pending[] = [];
+  readonly totals = newTotals();
+  /** Set when a VM_BUG_ON reset the pair during the current action. */
+  reset = false;
+  /** The op log of the first pair on which the literal port hit undefined behaviour. */
+  firstUb: string[] | undefined;
+
+  constructor(readonly label: string) {
+    this.totals.pairs = 1;
+  }
+
+  get lit(): LiteralResvMap {
+    return this.pair.lit;
+  }
+  get sim(): SimResv {
+    return this.pair.sim;
+  }
+
+  private fresh(): void {
+    this.pair = new Pair();
+    this.pending = [];
+    this.reset = true;
+    this.totals.pairs++;
+  }
+
+  private fail(what: string, lit: unknown, sim: unknown): never {
+    const log = this.pair.log;
+    const tail = log.length > 80 ? ['...', ...log.slice(-80)] : log;
+    throw new Error(
+      `${this.label}: ${what} differs after \`${log[log.length - 1] ?? '(start)'}\`\n` +
+        `  literal: ${JSON.stringify(lit)}\n  sim:     ${JSON.stringify(sim)}\n` +
+        `calls on this map (${log.length}):\n  ${tail.join('\n  ')}`,
+    );
+  }
+
+  armEnomem(n: number): void {
+    this.lit.failNext = n;
+    this.sim.failNext = n;
+    this.pair.log.push(`inject enomem count=${n}`);
+  }
+
+  /** Runs one region_* call on both sides and checks everything; a VM_BUG_ON starts a fresh pair. */
+  private both(name: string, desc: string, litCall: () => unknown, simCall: () => unknown): Outcome {
+    this.pair.log.push(desc);
+    this.totals.ops++;
+    bump(this.totals.calls, name);
+    let lit: Outcome;
+    let t0 = performance.now();
+    try {
+      lit = { ret: litCall() };
+    } catch (e) {
+      if (e instanceof LiteralBug) lit = { bug: e.condition };
+      else if (e instanceof Error && e.message.startsWith('port bug')) lit = { ub: e.message };
+      else throw e;
+    }
+    if ('ub' in lit) {
+      // The C code would write through a bogus pointer here: nothing to compare against.
+      this.totals.ub++;
+      this.firstUb ??= this.pair.log.slice();
+      this.fresh();
+      return lit;
+    }
+    PROF.lit += performance.now() - t0; t0 = performance.now();
+    let sim: Outcome;
+    try {
+      sim = { ret: simCall() };
+    } catch (e) {
+      if (e instanceof KernelBug) sim = { bug: e.condition };
+      else throw e;
+    }
+    if (JSON.stringify(sim) !== JSON.stringify(lit)) this.fail(`${name} outcome`, lit, sim);
+    if ('bug' in lit) {
+      bump(this.totals.bugs, `${name}: ${lit.bug}`);
+      this.fresh();
+      return lit;
+    }
+    const ret = lit.ret as number | { ret: number } | undefined;
+    if (ret === -ENOMEM || (typeof ret === 'object' && ret.ret === -ENOMEM)) bump(this.totals.enomem, name);
+    PROF.sim += performance.now() - t0; t0 = performance.now();
+    this.compareState();
+    PROF.cmp += performance.now() - t0;
+    return lit;
+  }
+
+  private compareState(): void {
+    const { lit, sim } = this;
+    if (sim.addsInProgress !== lit.addsInProgress) this.fail('adds_in_progress', lit.addsInProgress, sim.addsInProgress);
+    if (sim.regionCacheCount !== lit.regionCacheCount) this.fail('region_cache_count', lit.regionCacheCount, sim.regionCacheCount);
+    if (sim.failNext !== lit.failNext) this.fail('failNext', lit.failNext, sim.failNext);
+    // Port self-checks: the cache list matches its counter and no lock is left held.
+    if (lit.cacheListLength() !== lit.regionCacheCount) this.fail('literal cache list length', lit.cacheListLength(), lit.regionCacheCount);
+    if (lit.lockHeld) this.fail('literal lock', 'held', 'free');
+    const regions = sim.regions();
+    if (!sameRegions(lit, regions)) this.fail('region list', lit.regions(), regions);
+    sim.list.assertInvariants();
+    if (regions.length > this.totals.maxRegions) this.totals.maxRegions = regions.length;
+    if (sim.list.chunkCount > this.totals.maxChunks) this.totals.maxChunks = sim.list.chunkCount;
+  }
+
+  // ---- the five functions, called on both sides ----------------------------
+
+  chg(f: number, t: number): { ret: number; needed: number } | undefined {
+    const o = this.both(
+      'region_chg',
+      `region_chg f ${f} ${t}`,
+      () => {
+        const out = { value: -1 };
+        const ret = this.lit.region_chg(this.lit.resv, f, t, out);
+        return { ret, regionsNeeded: out.value };
+      },
+      () => this.sim.chg(f, t),
+    );
+    if (!('ret' in o)) return undefined;
+    const r = o.ret as { ret: number; regionsNeeded: number };
+    return { ret: r.ret, needed: r.regionsNeeded };
+  }
+
+  add(f: number, t: number, needed: number): number | undefined {
+    const o = this.both(
+      'region_add',
+      `region_add f ${f} ${t} regions_needed=${needed}`,
+      () => this.lit.region_add(this.lit.resv, f, t, needed),
+      () => this.sim.add(f, t, needed),
+    );
+    return 'ret' in o ? (o.ret as number) : undefined;
+  }
+
+  abort(f: number, t: number, needed: number): boolean {
+    const o = this.both(
+      'region_abort',
+      `region_abort f ${f} ${t} regions_needed=${needed}`,
+      () => this.lit.region_abort(this.lit.resv, f, t, needed),
+      () => this.sim.abort(f, t, needed),
+    );
+    return 'ret' in o;
+  }
+
+  del(f: number, t: number): number | undefined {
+    const o = this.both(
+      'region_del',
+      `region_del f ${f} ${t === LONG_MAX ? 'LONG_MAX' : t}`,
+      () => this.lit.region_del(this.lit.resv, f, t),
+      () => this.sim.del(f, t),
+    );
+    return 'ret' in o ? (o.ret as number) : undefined;
+  }
+
+  count(f: number, t: number): number | undefined {
+    const o = this.both(
+      'region_count',
+      `region_count f ${f} ${t === LONG_MAX ? 'LONG_MAX' : t}`,
+      () => this.lit.region_count(this.lit.resv, f, t),
+      () => this.sim.count(f, t),
+    );
+    return 'ret' in o ? (o.ret as number) : undefined;
+  }
+
+  // ---- the callers' patterns -----------------------------------------------
+
+  /** Completes an in-flight region_chg the way its caller would (`delta` != 0: with a wrong regions_needed). */
+  complete(p: Pending, rand: () => number, delta = 0): void {
+    const n = p.needed + delta;
+    const roll = rand();
+    if (p.kind === 'reserve') {
+      if (roll < 0.85) {
+        // hugetlb_reserve_pages: region_add; on -ENOMEM, out_err calls region_abort.
+        const add = this.add(p.f, p.t, n);
+        if (add === -ENOMEM && !this.reset) this.abort(p.f, p.t, n);
+      } else {
+        this.abort(p.f, p.t, n);
+      }
+    } else if (roll < 0.6) {
+      this.add(p.f, p.t, n); // vma_commit_reservation
+    } else if (roll < 0.85) {
+      this.abort(p.f, p.t, n); // vma_end_reservation
+    } else if (this.abort(p.f, p.t, n)) {
+      this.del(p.f, p.t); // vma_add_reservation on a private mapping
+    }
+  }
+
+  /** region_chg, then complete at once or leave in flight. Callers never abort a failed region_chg. */
+  begin(kind: Pending['kind'], f: number, t: number, rand: () => number, inflight: number): void {
+    const c = this.chg(f, t);
+    if (!c || c.ret < 0) return;
+    const p: Pending = { kind, f, t, needed: c.needed };
+    if (rand() < inflight && this.pending.length < 8) this.pending.push(p);
+    else this.complete(p, rand);
+  }
+
+  takePending(rand: () => number): Pending | undefined {
+    if (this.pending.length === 0) return undefined;
+    return this.pending.splice(rngInt(rand, 0, this.pending.length - 1), 1)[0];
+  }
+
+  finish(): void {
+    const t = this.totals;
+    grand.ops += t.ops;
+    grand.ub += t.ub;
+    grand.pairs += t.pairs;
+    grand.maxRegions = Math.max(grand.maxRegions, t.maxRegions);
+    grand.maxChunks = Math.max(grand.maxChunks, t.maxChunks);
+    for (const [k, v] of Object.entries(t.calls)) grand.calls[k] = (grand.calls[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.bugs)) grand.bugs[k] = (grand.bugs[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.enomem)) grand.enomem[k] = (grand.enomem[k] ?? 0) + v;
+    console.log(
+      `[differential] ${this.label}: ${t.ops} ops on ${t.pairs} map pairs, max ${t.maxRegions} regions / ${t.maxChunks} chunks; ` +
+        `-ENOMEM ${JSON.stringify(t.enomem)}; VM_BUG_ON ${JSON.stringify(t.bugs)}; literal-port UB ${t.ub}`,
+    );
+  }
+}
+
+/** The literal list against the simulator's, element by element, without building a second array. */
+function sameRegions(lit: LiteralResvMap, regions: readonly Region[]): boolean {
+  const head = lit.resv.regions;
+  let i = 0;
+  for (let p = head.next; p !== head; p = p.next, i++) {
+    const r = regions[i];
+    if (r === undefined || r[0] !== p.owner.from || r[1] !== p.owner.to) return false;
+  }
+  return i === regions.length;
+}
+
+interface Shape {
+  /** Page offsets are drawn from [lo, hi]. */
+  lo: number;
+  hi: number;
+  /** Typical multi-page reservation length, and an occasional long one. */
+  maxLen: number;
+  longLen: number;
+  /** Probability that a region_chg is left in flight rather than completed at once. */
+  inflight: number;
+  /** Probability of arming `inject enomem` before an action. */
+  enomem: number;
+  /** Probability that an action is a misuse (see misuse()). */
+  misuse: number;
+  /** Probability of a truncation (region_del to LONG_MAX). */
+  truncate: number;
+  /** Length of hole punches: mostly short, sometimes up to this. */
+  longPunch: number;
+}
+
+function page(rand: () => number, s: Shape): number {
+  return rngInt(rand, s.lo, s.hi);
+}
+
+function reserveLen(rand: () => number, s: Shape): number {
+  const roll = rand();
+  if (roll < 0.05) return 0;
+  if (roll < 0.8) return rngInt(rand, 1, s.maxLen);
+  return rngInt(rand, 1, s.longLen);
+}
+
+/** One realistic action: a fault, a reservation, completing an in-flight one, a punch, a truncation, a count. */
+function realistic(h: Harness, rand: () => number, s: Shape): void {
+  const roll = rand();
+  if (roll < 0.3) {
+    const idx = page(rand, s);
+    if (rand() < 0.2) {
+      // hugetlb_no_page / hugetlb_fault on a private write: needs, then end right away.
+      const c = h.chg(idx, idx + 1);
+      if (c && c.ret >= 0) h.abort(idx, idx + 1, c.needed);
+    } else {
+      h.begin('fault', idx, idx + 1, rand, s.inflight);
+    }
+  } else if (roll < 0.45) {
+    const f = page(rand, s);
+    h.begin('reserve', f, f + reserveLen(rand, s), rand, s.inflight);
+  } else if (roll < 0.62) {
+    const p = h.takePending(rand);
+    // -ENOMEM right before a completion reaches region_add's allocation path.
+    if (p && rand() < s.enomem * 3) h.armEnomem(1);
+    if (p) h.complete(p, rand);
+  } else if (roll < 0.8) {
+    // Hole punch (hugetlb_unreserve_pages(start, end)); f == t sometimes.
+    const f = page(rand, s);
+    const r = rand();
+    const len = r < 0.1 ? 0 : r < 0.9 ? rngInt(rand, 1, 4) : rngInt(rand, 1, s.longPunch);
+    h.del(f, f + len);
+  } else if (roll < 0.8 + s.truncate) {
+    h.del(page(rand, s), LONG_MAX);
+  } else {
+    const f = page(rand, s);
+    const r = rand();
+    const t = r < 0.05 ? f - rngInt(rand, 1, 4) : r < 0.1 ? LONG_MAX : f + rngInt(rand, 0, s.longLen);
+    h.count(f, t);
+  }
+}
+
+/** What a scenario may do that no kernel caller does. */
+function misuse(h: Harness, rand: () => number, s: Shape): void {
+  const roll = rand();
+  if (roll < 0.3) {
+    // region_add without region_chg (one page is what reaches VM_BUG_ON(t - f <= 1)).
+    const f = page(rand, s);
+    const r = rand();
+    const len = r < 0.1 ? 0 : r < 0.6 ? 1 : rngInt(rand, 2, s.maxLen);
+    h.add(f, f + len, rngInt(rand, 0, 3));
+  } else if (roll < 0.45) {
+    const f = page(rand, s);
+    h.abort(f, f + 1, rngInt(rand, 0, 2));
+  } else if (roll < 0.7) {
+    const p = h.takePending(rand);
+    if (p) h.complete(p, rand, rand() < 0.5 ? -rngInt(rand, 1, 2) : rngInt(rand, 1, 2));
+  } else if (roll < 0.85) {
+    // An inverted range (f > t), then its region_add.
+    const f = page(rand, s);
+    const t = f - rngInt(rand, 0, 3);
+    const c = h.chg(f, t);
+    if (c && c.ret >= 0) h.add(f, t, c.needed);
+  } else {
+    // A region_chg nobody completes: its regions_needed stays in adds_in_progress.
+    h.takePending(rand);
+    const f = page(rand, s);
+    h.chg(f, f + reserveLen(rand, s));
+  }
+}
+
+function action(h: Harness, rand: () => number, s: Shape): void {
+  h.reset = false;
+  if (rand() < s.enomem) h.armEnomem(rand() < 0.8 ? 1 : rngInt(rand, 2, 4));
+  if (rand() < s.misuse) misuse(h, rand, s);
+  else realistic(h, rand, s);
+}
+
+describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
+  afterAll(() => {
+    console.log(
+      `[differential] TOTAL ${grand.ops} region operations compared on ${grand.pairs} map pairs; calls ${JSON.stringify(grand.calls)}; ` +
+        `-ENOMEM ${JSON.stringify(grand.enomem)}; VM_BUG_ON ${JSON.stringify(grand.bugs)}; max ${grand.maxRegions} regions`,
+    );
+  });
+
+  it('small maps (offsets -8..48), realistic patterns plus misuse, many seeds', () => {
+    const h = new Harness('small maps');
+    const shape: Shape = { lo: -8, hi: 48, maxLen: 6, longLen: 40, inflight: 0.4, enomem: 0.07, misuse: 0.1, truncate: 0.02, longPunch: 30 };
+    for (let seed = 1; seed <= 160; seed++) {
+      const rand = mulberry32(0x5eed0000 + seed);
+      for (let k = 0; k < 250; k++) action(h, rand, shape);
+    }
+    h.finish();
+    const t = h.totals;
+    expect(t.ops).toBeGreaterThan(45_000);
+    // Every failure path must have been reached.
+    expect(t.enomem.region_chg).toBeGreaterThan(100);
+    expect(t.enomem.region_add).toBeGreaterThan(20);
+    expect(t.enomem.region_del).toBeGreaterThan(20);
+    expect(t.bugs['region_add: t - f <= 1']).toBeGreaterThan(10);
+    expect(t.bugs['region_abort: !resv->region_cache_count']).toBeGreaterThan(10);
+  });
+
+  it('realistic patterns only: no VM_BUG_ON other than the v7 one-page region_add', () => {
+    const h = new Harness('realistic, no misuse');
+    const shape: Shape = { lo: 0, hi: 64, maxLen: 8, longLen: 48, inflight: 0.5, enomem: 0.05, misuse: 0, truncate: 0.02, longPunch: 40 };
+    for (let seed = 1; seed <= 60; seed++) {
+      const rand = mulberry32(0xfa017 + seed);
+      for (let k = 0; k < 250; k++) action(h, rand, shape);
+    }
+    h.finish();
+    expect(h.totals.ops).toBeGreaterThan(15_000);
+    expect(h.totals.ub).toBe(0);
+    for (const bug of Object.keys(h.totals.bugs)) expect(bug).toBe('region_add: t - f <= 1');
+  });
+
+  it('a medium map (offsets 0..3000) with long reservations and punches', () => {
+    const h = new Harness('medium map');
+    const shape: Shape = { lo: 0, hi: 3000, maxLen: 16, longLen: 600, inflight: 0.3, enomem: 0.04, misuse: 0.01, truncate: 0.002, longPunch: 400 };
+    const rand = mulberry32(0x3000);
+    for (let k = 0; k < 12_000; k++) action(h, rand, shape);
+    h.finish();
+    expect(h.totals.ops).toBeGreaterThan(15_000);
+    expect(h.totals.maxRegions).toBeGreaterThan(1000);
+  });
+
+  it('one map grown past 20,000 regions (chunk splits), then punched and truncated away (chunk merges)', () => {
+    const h = new Harness('big map');
+    const rand = mulberry32(0xb16);
+    const W = 1500;
+    const windows = 12;
+    const faults: Shape = { lo: 0, hi: W * windows, maxLen: 4, longLen: 200, inflight: 0.1, enomem: 0.03, misuse: 0, truncate: 0, longPunch: 8 };
+    let peakChunks = 0;
+    const track = (): void => {
+      peakChunks = Math.max(peakChunks, h.sim.list.chunkCount);
+    };
+    // 1. Faults scattered over a window (single-page regions, some still in
+    //    flight), then hugetlb_reserve_pages over the whole window: one
+    //    region_add fills hundreds of gaps at once.
+    for (let w = 0; w < windows; w++) {
+      const base = w * W;
+      const inWindow: Shape = { ...faults, lo: base, hi: base + W - 1 };
+      for (let k = 0; k < 320; k++) {
+        h.reset = false;
+        if (rand() < 0.8) {
+          const idx = page(rand, inWindow);
+          h.begin('fault', idx, idx + 1, rand, inWindow.inflight);
+        } else action(h, rand, inWindow);
+        track();
+      }
+      h.reset = false;
+      h.begin('reserve', base, base + W, rand, 0);
+      track();
+    }
+    console.log('phase1 done', h.totals.ops, h.sim.list.length, JSON.stringify(PROF));
+    // 2. One long reservation above them, then single-page hole punches into
+    //    it (each one that lands inside a region splits it), with faults,
+    //    in-flight reservations and -ENOMEM mixed in.
+    const lo = W * windows;
+    const hi = lo + 40_000;
+    h.reset = false;
+    h.begin('reserve', lo, hi, rand, 0);
+    const punches: Shape = { ...faults, lo, hi: hi - 1 };
+    while (h.sim.list.length < 20_500) {
+      h.reset = false;
+      if (rand() < 0.85) {
+        const f = page(rand, punches);
+        h.del(f, f + (rand() < 0.9 ? 1 : 0));
+      } else action(h, rand, punches);
+      track();
+      expect(h.totals.ops).toBeLessThan(60_000);
+    }
+    const grown = h.sim.list.length;
+    console.log('phase2 done', h.totals.ops, grown, JSON.stringify(PROF));
+    // 3. Shrink: long punches and truncations from the top down, until empty.
+    let top = hi;
+    while (h.sim.list.length > 0) {
+      h.reset = false;
+      const roll = rand();
+      if (roll < 0.7) {
+        const f = rngInt(rand, 0, top);
+        h.del(f, f + rngInt(rand, 0, rand() < 0.5 ? 4000 : 40));
+      } else if (roll < 0.8) {
+        top = Math.max(0, top - rngInt(rand, 500, 3000));
+        h.del(top, LONG_MAX);
+      } else action(h, rand, { ...punches, lo: 0, hi: Math.max(top, 1) });
+    }
+    h.finish();
+    console.log(`[differential] big map: grew to ${grown} regions in ${peakChunks} chunks`);
+    expect(grown).toBeGreaterThanOrEqual(20_000);
+    expect(peakChunks).toBeGreaterThan(40);
+    expect(h.sim.list.chunkCount).toBe(0);
+  });
+
+  it('ran at least 100,000 region operations through both implementations', () => {
+    console.log(`[differential] ${grand.ops} region operations compared in total`);
+    expect(grand.ops).toBeGreaterThanOrEqual(100_000);
+  });
+});
