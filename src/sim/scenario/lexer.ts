@@ -129,6 +129,8 @@ export function parseNumber(raw: string): { value: bigint; unit: NumUnit } | str
   const body = raw.replace(/_/g, '');
   const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([A-Za-z]*)$/.exec(body);
   if (!m || raw.endsWith('_') || raw.includes('__')) return `bad number '${raw}'`;
+  // `0x` / `0b` with no valid digits would otherwise read as 0 with a suffix.
+  if (/^0[xXbB]/.test(body) && (m[1] as string).length === 1) return `bad number '${raw}'`;
   const digits = m[1] as string;
   const suffix = m[2] as string;
   let v: bigint;
