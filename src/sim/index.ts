@@ -2,11 +2,15 @@
  * The simulator's entry points: parse a scenario, build a machine with every
  * simulated mechanism wired in. Nothing here knows about DAP or VS Code.
  */
-import type { Program } from './scenario/ast';
+import type { Program, Stmt } from './scenario/ast';
 import type { Diagnostic } from './scenario/diagnostics';
-import { parseScenario } from './scenario/parser';
-import type { StatementCompiler } from './scenario/compile';
-import { compileProgram } from './scenario/compile';
+import { ScenarioError } from './scenario/diagnostics';
+import { lexLine } from './scenario/lexer';
+import { parseScenario, parseStatement } from './scenario/parser';
+import type { Exec, StatementCompiler } from './scenario/compile';
+import { compileProgram, compileSimple } from './scenario/compile';
+import type { KernelSource } from './core/frames';
+import { HUGETLB_C } from './hugetlb/hugetlb_c';
 import type { MachineOptions } from './core/machine';
 import { Machine } from './core/machine';
 import { Hugetlb } from './hugetlb/subsystem';
@@ -25,6 +29,30 @@ export function createSimulation(program: Program, opts: MachineOptions = {}): S
   const machine = new Machine(compileProgram(program, compilers), opts);
   machine.start([hugetlb]);
   return { machine, hugetlb, compilers };
+}
+
+/** Every simulated kernel source file, for the debugger's source requests and function breakpoints. */
+export const KERNEL_SOURCES: readonly KernelSource[] = [HUGETLB_C];
+
+export function kernelFunctionNames(): string[] {
+  return KERNEL_SOURCES.flatMap((s) => [...s.functions.keys()]);
+}
+
+/**
+ * Compiles one line typed at the debugger's console as a statement. Control
+ * flow (`repeat`, `proc`, `call`) belongs in the scenario file.
+ */
+export function compileLine(sim: Simulation, text: string): { exec: Exec; stmt: Stmt } | { error: string } {
+  const diags: Diagnostic[] = [];
+  const toks = lexLine('<console>', 1, text, diags);
+  if (diags.length) return { error: (diags[0] as Diagnostic).message };
+  try {
+    const stmt = parseStatement(0, text, toks);
+    return { stmt, exec: compileSimple(stmt, sim.compilers) };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { error: e.message };
+    throw e;
+  }
 }
 
 export interface Loaded {

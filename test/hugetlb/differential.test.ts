@@ -495,7 +495,7 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
     //    it (each one that lands inside a region splits it), with faults,
     //    in-flight reservations and -ENOMEM mixed in.
     const lo = W * windows;
-    const hi = lo + 40_000;
+    const hi = lo + 150_000;
     h.reserveFully(lo, hi);
     const punches: Shape = { ...faults, lo, hi: hi - 1 };
     while (h.sim.list.length < 20_500) {
@@ -505,7 +505,6 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
         h.del(f, f + (rand() < 0.9 ? 1 : 0));
       } else action(h, rand, punches);
       track();
-      if (h.totals.ops % 1000 === 0) console.log(h.totals.ops, h.sim.list.length);
       expect(h.totals.ops).toBeLessThan(60_000);
     }
     const grown = h.sim.list.length;
@@ -523,6 +522,7 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
         h.del(top, LONG_MAX);
       } else action(h, rand, { ...punches, lo: 0, hi: Math.max(top, 1) });
     }
+    console.log('phase3 done', h.totals.ops, JSON.stringify(PROF));
     h.finish();
     console.log(`[differential] big map: grew to ${grown} regions in ${peakChunks} chunks`);
     expect(grown).toBeGreaterThanOrEqual(20_000);

@@ -71,6 +71,8 @@ export class Frame {
   line: number;
   /** True until the frame's first step point: function breakpoints stop there. */
   fresh = true;
+  /** The step point at which the frame first stopped: where "restart frame" goes back to. */
+  enteredAt = 0;
   readonly locals: Record<string, FrameValue> = {};
   constructor(
     readonly fn: KernelFn,

@@ -36,6 +36,8 @@ export interface Snapshot {
  */
 export class History {
   private marks = new Uint16Array(1 << 16);
+  /** The scenario line each step point belongs to (4 bytes): line searches without replay. */
+  private lines = new Int32Array(1 << 16);
   readonly snaps: Snapshot[] = [];
   readonly inputs = new Map<number, Input>();
   /** The furthest step point ever reached on the current timeline. */
@@ -43,13 +45,18 @@ export class History {
 
   constructor(readonly every: number) {}
 
-  mark(step: number, depth: number, kind: PointKind): void {
+  mark(step: number, depth: number, kind: PointKind, line: number): void {
     if (step >= this.marks.length) {
-      const grown = new Uint16Array(Math.max(this.marks.length * 2, step + 1));
-      grown.set(this.marks);
-      this.marks = grown;
+      const size = Math.max(this.marks.length * 2, step + 1);
+      const marks = new Uint16Array(size);
+      marks.set(this.marks);
+      this.marks = marks;
+      const lines = new Int32Array(size);
+      lines.set(this.lines);
+      this.lines = lines;
     }
     this.marks[step] = (Math.min(depth, 0x3fff) << 2) | kind;
+    this.lines[step] = line;
     if (step > this.maxStep) this.maxStep = step;
   }
 
@@ -58,6 +65,18 @@ export class History {
   }
   kindAt(step: number): PointKind {
     return ((this.marks[step] as number) & 3) as PointKind;
+  }
+
+  lineAt(step: number): number {
+    return this.lines[step] as number;
+  }
+
+  /** The latest statement start of `line` before `step`, or -1. */
+  lastStartOf(line: number, before: number): number {
+    for (let k = Math.min(before, this.maxStep + 1) - 1; k >= 0; k--) {
+      if (this.lines[k] === line && this.kindAt(k) === PointKind.Stmt) return k;
+    }
+    return -1;
   }
 
   /** Whether a statement start at `step` should get a snapshot. */
@@ -93,6 +112,6 @@ export class History {
 
   /** Bytes held by the timeline (marks and snapshot bookkeeping), for the benchmark. */
   markBytes(): number {
-    return this.marks.byteLength;
+    return this.marks.byteLength + this.lines.byteLength;
   }
 }

@@ -192,6 +192,7 @@ export class Machine {
    */
   enter(fn: KernelFn, args: Readonly<Record<string, FrameValue>>, aliases?: readonly string[]): Frame {
     const fr = new Frame(fn, args, aliases);
+    fr.enteredAt = this.step + 1;
     this.frames.push(fr);
     return fr;
   }
@@ -278,7 +279,7 @@ export class Machine {
   private record(): void {
     const h = this.history;
     if (!h) return;
-    h.mark(this.step, this.depth(), KIND_OF[this.at]);
+    h.mark(this.step, this.depth(), KIND_OF[this.at], this.statement?.line ?? 0);
     if ((this.at === 'stmt' || this.step === 0) && h.wantSnapshot(this.step)) h.add(this.snapshot());
   }
 

@@ -104,7 +104,7 @@ const JS_SAFE = 2n ** 53n;
 /** JSON form for `--json`: integers above 2^53 become "0x..." strings so no consumer loses bits. */
 export function toJson(v: Value): unknown {
   if (typeof v === 'bigint') {
-    if (v >= JS_SAFE || v <= -JS_SAFE) return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+    if (v > JS_SAFE || v < -JS_SAFE) return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
     return Number(v);
   }
   if (typeof v === 'boolean' || typeof v === 'string') return v;

@@ -1,6 +1,9 @@
 import type { Subsystem } from '../core/machine';
 import type { StateNode } from '../core/state';
 import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
+import type { Value } from '../core/values';
+import { formatValue, toBig } from '../core/values';
+import { ScenarioError } from '../scenario/diagnostics';
 import type { RegionAllocator } from './region_ops';
 import type { ResvMapSnapshot } from './resv_map';
 import { ResvMap, restoreResvMap, snapshotResvMap } from './resv_map';
@@ -35,7 +38,7 @@ export class Hugetlb implements Subsystem, RegionAllocator {
     });
     const hugetlb = fixedRecord({
       files: list(() => this.files.size, (i) => valueNode([...this.files.keys()][i] as string)),
-      inject_enomem: leaf(() => BigInt(this.failNext)),
+      inject_enomem: leaf(() => BigInt(this.failNext), { set: (v) => (this.failNext = counter(v, 'inject_enomem')) }),
     });
     return { resv, hugetlb };
   }
@@ -57,6 +60,15 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   }
 }
 
+/** A `long` counter set from the debugger. */
+function counter(v: Value, what: string): number {
+  const n = toBig(v);
+  if (n === undefined || n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ScenarioError(`${what} must be an integer, not ${formatValue(v)}`);
+  }
+  return Number(n);
+}
+
 function resvNode(r: ResvMap): StateNode {
   const regions = list(
     () => r.regions.length,
@@ -68,7 +80,7 @@ function resvNode(r: ResvMap): StateNode {
   );
   return fixedRecord({
     regions,
-    adds_in_progress: leaf(() => BigInt(r.addsInProgress)),
-    region_cache_count: leaf(() => BigInt(r.regionCacheCount)),
+    adds_in_progress: leaf(() => BigInt(r.addsInProgress), { set: (v) => (r.addsInProgress = counter(v, 'adds_in_progress')) }),
+    region_cache_count: leaf(() => BigInt(r.regionCacheCount), { set: (v) => (r.regionCacheCount = counter(v, 'region_cache_count')) }),
   });
 }

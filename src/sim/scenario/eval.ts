@@ -199,6 +199,9 @@ export function pathText(e: Expr): string {
     case 'index': return `${pathText(e.obj)}[${pathText(e.index)}]`;
     case 'num': return e.v.toString();
     case 'str': return JSON.stringify(e.v);
-    default: return 'expression';
+    case 'unary': return `${e.op}${pathText(e.e)}`;
+    case 'binary': return `${pathText(e.l)} ${e.op} ${pathText(e.r)}`;
+    case 'call': return `${e.fn}(${e.args.map(pathText).join(', ')})`;
+    case 'list': return '[…]';
   }
 }

@@ -142,8 +142,9 @@ export class ExprParser {
         if (t.text === '(') {
           this.pos++;
           const e = this.parse(false);
-          this.expect(')');
-          return e;
+          const close = this.expect(')');
+          // The range covers the parentheses, so messages quote the source as written.
+          return { ...e, range: this.range(t, close) };
         }
         if (t.text === '[') return this.list();
         return this.fail(t, `expected a value but found '${t.text}'`);

@@ -47,6 +47,7 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
   const err = (col: number, endCol: number, message: string): void => {
     diags.push({ file, range: { line: lineNo, col, endLine: lineNo, endCol }, message, severity: 'error' });
   };
+  let end = text.length;
   while (i < text.length) {
     const c = text[i] as string;
     if (c === ' ' || c === '\t' || c === '\r') {
@@ -54,7 +55,10 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
       i++;
       continue;
     }
-    if (c === '#') break;
+    if (c === '#') {
+      end = i;
+      break;
+    }
     const start = i;
     if (c >= '0' && c <= '9') {
       let j = i;
@@ -110,8 +114,10 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
     } else {
       const op = OPS.find((o) => text.startsWith(o, i));
       if (!op) {
-        err(i + 1, i + 2, `unexpected character '${c}'`);
-        i++;
+        // One error per character, even outside the BMP (two UTF-16 units).
+        const ch = String.fromCodePoint(text.codePointAt(i) ?? 0xfffd);
+        err(i + 1, i + 1 + ch.length, `unexpected character '${ch}'`);
+        i += ch.length;
         space = true;
         continue;
       }
@@ -120,7 +126,9 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
     }
     space = false;
   }
-  toks.push({ kind: 'eol', text: '', col: text.length + 1, endCol: text.length + 1, spaceBefore: true });
+  // End of line sits after the last code character, before any comment.
+  const eol = text.slice(0, end).trimEnd().length + 1;
+  toks.push({ kind: 'eol', text: '', col: eol, endCol: eol, spaceBefore: true });
   return toks;
 }
 
@@ -128,7 +136,7 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
 export function parseNumber(raw: string): { value: bigint; unit: NumUnit } | string {
   const body = raw.replace(/_/g, '');
   const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([A-Za-z]*)$/.exec(body);
-  if (!m || raw.endsWith('_') || raw.includes('__')) return `bad number '${raw}'`;
+  if (!m || raw.endsWith('_') || raw.includes('__') || /^0_+[xXbB]/.test(raw)) return `bad number '${raw}'`;
   // `0x` / `0b` with no valid digits would otherwise read as 0 with a suffix.
   if (/^0[xXbB]/.test(body) && (m[1] as string).length === 1) return `bad number '${raw}'`;
   const digits = m[1] as string;

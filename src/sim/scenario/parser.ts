@@ -23,7 +23,8 @@ interface OpenBlock {
  */
 export function parseScenario(file: string, source: string): ParseResult {
   const diags: Diagnostic[] = [];
-  const lines = source.split('\n');
+  // A byte order mark some editors write is not part of the first statement.
+  const lines = source.replace(/^\uFEFF/, '').split('\n');
   const top: Stmt[] = [];
   const open: OpenBlock[] = [];
   const procs = new Map<string, Stmt>();
@@ -40,6 +41,13 @@ export function parseScenario(file: string, source: string): ParseResult {
     const toks = lexLine(file, lineNo, text, lexDiags);
     if (lexDiags.length) {
       diags.push(...lexDiags);
+      // Keep the block structure so the lines after a bad one are checked in context.
+      const head = toks[0] as Token;
+      const tail = toks[toks.length - 2];
+      if (head.kind === 'op' && head.text === '}') {
+        const blk = open.pop();
+        if (blk) (open.length ? (open[open.length - 1] as OpenBlock).body : top).push({ ...blk.head, body: blk.body });
+      } else if (tail && tail.kind === 'op' && tail.text === '{') open.push({ head: badHead(lineNo, text), body: [] });
       continue;
     }
     if ((toks[0] as Token).kind === 'eol') continue;
