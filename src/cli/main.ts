@@ -1,3 +1,4 @@
+import { runDap } from '../adapter/server';
 import { runFile } from './run';
 
 const USAGE = `usage:
@@ -5,6 +6,7 @@ const USAGE = `usage:
       exit 0: every expect held; 1: an expect failed or a kernel BUG; 2: scenario or usage error
       --trace  print each statement, the kernel functions it entered and its results
       --json   print the final state tree as JSON on stdout
+  kstep dap [--server=PORT]                       speak the Debug Adapter Protocol on stdio, or on 127.0.0.1:PORT
   kstep --version`;
 
 export function main(argv: readonly string[]): number {
@@ -25,6 +27,7 @@ export function main(argv: readonly string[]): number {
     }
     return runFile(files[0] as string, { json: flags.has('--json'), trace: flags.has('--trace') }, io);
   }
+  if (cmd === 'dap') return runDap(rest, io.err) ?? 0;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
     io.out(USAGE);
     return 0;
@@ -42,4 +45,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+const code = main(process.argv.slice(2));
+// `dap` keeps serving; only a finished command sets the exit code.
+if (process.argv[2] !== 'dap' || code !== 0) process.exitCode = code;

@@ -2,7 +2,8 @@
  * The simulator's entry points: parse a scenario, build a machine with every
  * simulated mechanism wired in. Nothing here knows about DAP or VS Code.
  */
-import type { Program, Stmt } from './scenario/ast';
+import type { Expr, Program, Stmt } from './scenario/ast';
+import { ExprParser } from './scenario/expr_parser';
 import type { Diagnostic } from './scenario/diagnostics';
 import { ScenarioError } from './scenario/diagnostics';
 import { lexLine } from './scenario/lexer';
@@ -49,6 +50,24 @@ export function compileLine(sim: Simulation, text: string): { exec: Exec; stmt: 
   try {
     const stmt = parseStatement(0, text, toks);
     return { stmt, exec: compileSimple(stmt, sim.compilers) };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { error: e.message };
+    throw e;
+  }
+}
+
+/** Parses one expression (watch, hover, conditions). */
+export function parseExpression(text: string): Expr | { error: string } {
+  const diags: Diagnostic[] = [];
+  const toks = lexLine('<expression>', 1, text, diags);
+  if (diags.length) return { error: (diags[0] as Diagnostic).message };
+  try {
+    const p = new ExprParser(toks, 1, 0);
+    if (p.peek().kind === 'eol') return { error: 'empty expression' };
+    const e = p.parse(false);
+    const rest = p.peek();
+    if (rest.kind !== 'eol') return { error: `unexpected '${rest.text}' at column ${rest.col}` };
+    return e;
   } catch (e) {
     if (e instanceof ScenarioError) return { error: e.message };
     throw e;

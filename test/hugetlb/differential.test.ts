@@ -87,6 +87,10 @@ class Harness {
     this.totals.pairs = 1;
   }
 
+  get log(): readonly string[] {
+    return this.pair.log;
+  }
+
   get lit(): LiteralResvMap {
     return this.pair.lit;
   }
@@ -94,7 +98,8 @@ class Harness {
     return this.pair.sim;
   }
 
-  private fresh(): void {
+  /** Continue on a new, empty map pair (after a VM_BUG_ON, or for a new seed). */
+  fresh(): void {
     this.pair = new Pair();
     this.pending = [];
     this.reset = true;
@@ -427,9 +432,11 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
     const shape: Shape = { lo: -8, hi: 48, maxLen: 6, longLen: 40, inflight: 0.4, enomem: 0.07, misuse: 0.1, truncate: 0.02, longPunch: 30 };
     for (let seed = 1; seed <= 160; seed++) {
       const rand = mulberry32(0x5eed0000 + seed);
+      if (h.log.length) h.fresh();
       for (let k = 0; k < 250; k++) action(h, rand, shape);
     }
     h.finish();
+    console.log('UB', JSON.stringify(h.firstUb));
     const t = h.totals;
     expect(t.ops).toBeGreaterThan(45_000);
     // Every failure path must have been reached.
@@ -445,6 +452,7 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
     const shape: Shape = { lo: 0, hi: 64, maxLen: 8, longLen: 48, inflight: 0.5, enomem: 0.05, misuse: 0, truncate: 0.02, longPunch: 40 };
     for (let seed = 1; seed <= 60; seed++) {
       const rand = mulberry32(0xfa017 + seed);
+      if (h.log.length) h.fresh();
       for (let k = 0; k < 250; k++) action(h, rand, shape);
     }
     h.finish();
@@ -455,7 +463,7 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
 
   it('a medium map (offsets 0..3000) with long reservations and punches', () => {
     const h = new Harness('medium map');
-    const shape: Shape = { lo: 0, hi: 3000, maxLen: 16, longLen: 600, inflight: 0.3, enomem: 0.04, misuse: 0.01, truncate: 0.002, longPunch: 400 };
+    const shape: Shape = { lo: 0, hi: 3000, maxLen: 16, longLen: 600, inflight: 0.3, enomem: 0.04, misuse: 0.01, truncate: 0.0005, longPunch: 100 };
     const rand = mulberry32(0x3000);
     for (let k = 0; k < 12_000; k++) action(h, rand, shape);
     h.finish();
@@ -466,19 +474,24 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
   it('one map grown past 20,000 regions (chunk splits), then punched and truncated away (chunk merges)', () => {
     const h = new Harness('big map');
     const rand = mulberry32(0xb16);
+    // [0, LOW) is reserved in one piece and later punched full of holes;
+    // fault windows of W pages each sit above it.
+    const LOW = 60_000;
     const W = 1500;
     const windows = 12;
-    const faults: Shape = { lo: 0, hi: W * windows, maxLen: 4, longLen: 200, inflight: 0.1, enomem: 0.03, misuse: 0, truncate: 0, longPunch: 8 };
+    const top = LOW + W * windows;
+    const base: Shape = { lo: 0, hi: top, maxLen: 4, longLen: 200, inflight: 0.1, enomem: 0.03, misuse: 0, truncate: 0, longPunch: 8 };
     let peakChunks = 0;
     const track = (): void => {
       peakChunks = Math.max(peakChunks, h.sim.list.chunkCount);
     };
+    h.reserveFully(0, LOW);
     // 1. Faults scattered over a window (single-page regions, some still in
     //    flight), then hugetlb_reserve_pages over the whole window: one
-    //    region_add fills hundreds of gaps at once.
+    //    region_add fills a few hundred gaps at once.
     for (let w = 0; w < windows; w++) {
-      const base = w * W;
-      const inWindow: Shape = { ...faults, lo: base, hi: base + W - 1 };
+      const from = LOW + w * W;
+      const inWindow: Shape = { ...base, lo: from, hi: from + W - 1 };
       for (let k = 0; k < 320; k++) {
         h.reset = false;
         if (rand() < 0.8) {
@@ -487,44 +500,46 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
         } else action(h, rand, inWindow);
         track();
       }
-      h.reserveFully(base, base + W);
+      h.reserveFully(from, from + W);
       track();
     }
-    console.log('phase1 done', h.totals.ops, h.sim.list.length, JSON.stringify(PROF));
-    // 2. One long reservation above them, then single-page hole punches into
-    //    it (each one that lands inside a region splits it), with faults,
-    //    in-flight reservations and -ENOMEM mixed in.
-    const lo = W * windows;
-    const hi = lo + 150_000;
-    h.reserveFully(lo, hi);
-    const punches: Shape = { ...faults, lo, hi: hi - 1 };
+    const afterWindows = h.sim.list.length;
+    // 2. Hole punches into [0, LOW): one page, or f == t (which splits too,
+    //    deleting nothing). Offsets 3k + 1 are never next to another hole,
+    //    so each punch that hits a region splits it. Faults, in-flight
+    //    reservations and -ENOMEM are mixed in.
+    const low: Shape = { ...base, hi: LOW - 1 };
+    const slots = Array.from({ length: LOW / 3 }, (_, k) => 3 * k + 1);
+    for (let k = slots.length - 1; k > 0; k--) {
+      const j = rngInt(rand, 0, k);
+      [slots[k], slots[j]] = [slots[j] as number, slots[k] as number];
+    }
     while (h.sim.list.length < 20_500) {
       h.reset = false;
       if (rand() < 0.85) {
-        const f = page(rand, punches);
+        const f = slots.pop();
+        if (f === undefined) throw new Error(`big map: out of punch slots at ${h.sim.list.length} regions`);
         h.del(f, f + (rand() < 0.9 ? 1 : 0));
-      } else action(h, rand, punches);
+      } else action(h, rand, low);
       track();
-      expect(h.totals.ops).toBeLessThan(60_000);
     }
     const grown = h.sim.list.length;
-    console.log('phase2 done', h.totals.ops, grown, JSON.stringify(PROF));
+    const growOps = h.totals.ops;
     // 3. Shrink: long punches and truncations from the top down, until empty.
-    let top = hi;
+    let end = top;
     while (h.sim.list.length > 0) {
       h.reset = false;
       const roll = rand();
       if (roll < 0.7) {
-        const f = rngInt(rand, 0, top);
+        const f = rngInt(rand, 0, end);
         h.del(f, f + rngInt(rand, 0, rand() < 0.5 ? 4000 : 40));
       } else if (roll < 0.8) {
-        top = Math.max(0, top - rngInt(rand, 500, 3000));
-        h.del(top, LONG_MAX);
-      } else action(h, rand, { ...punches, lo: 0, hi: Math.max(top, 1) });
+        end = Math.max(0, end - rngInt(rand, 500, 3000));
+        h.del(end, LONG_MAX);
+      } else action(h, rand, { ...base, hi: Math.max(end, 1) });
     }
-    console.log('phase3 done', h.totals.ops, JSON.stringify(PROF));
     h.finish();
-    console.log(`[differential] big map: grew to ${grown} regions in ${peakChunks} chunks`);
+    console.log(`[differential] big map: ${afterWindows} regions after the fault windows, grew to ${grown} in ${peakChunks} chunks (${growOps} ops), then emptied (${h.totals.ops - growOps} ops)`);
     expect(grown).toBeGreaterThanOrEqual(20_000);
     expect(peakChunks).toBeGreaterThan(40);
     expect(h.sim.list.chunkCount).toBe(0);

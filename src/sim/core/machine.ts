@@ -561,6 +561,22 @@ export class Machine {
     this.rebaseWatches();
   }
 
+  /**
+   * Moves forward silently until `pred` holds at a step point, the end, or
+   * `limit` step points. Returns whether `pred` held.
+   */
+  seekForward(pred: (m: Machine) => boolean, limit = Number.POSITIVE_INFINITY): boolean {
+    for (let n = 0; n < limit; n++) {
+      if (!this.transition()) return false;
+      if (pred(this)) {
+        this.markFramesSeen();
+        this.rebaseWatches();
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Runs a kernel generator to completion inside the current step (REPL statements, benchmarks). */
   drain<T>(g: KGen<T>): T {
     for (;;) {

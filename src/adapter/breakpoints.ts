@@ -1,0 +1,85 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { parseExpression } from '../sim';
+import type { Program, Stmt } from '../sim/scenario/ast';
+import type { Condition } from '../sim/core/breakpoints';
+import type { Machine } from '../sim/core/machine';
+import { evaluate, refValue, evalRef } from '../sim/scenario/eval';
+import type { Expr } from '../sim/scenario/ast';
+import { formatValue, truthy } from '../sim/core/values';
+
+/** Every statement of a program, blocks and procs included, in line order. */
+export function statementLines(p: Program): Stmt[] {
+  const out: Stmt[] = [];
+  const walk = (ss: readonly Stmt[]): void => {
+    for (const s of ss) {
+      if (s.verb !== 'proc') out.push(s);
+      if (s.body) walk(s.body);
+    }
+  };
+  walk(p.stmts);
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** The statement a breakpoint on `line` binds to: the one on that line, or the next one after it. */
+export function bindLine(stmts: readonly Stmt[], line: number): Stmt | undefined {
+  return stmts.find((s) => s.line >= line);
+}
+
+export function compileCondition(text: string): Condition | { error: string } {
+  const e = parseExpression(text);
+  if ('error' in e) return e;
+  return (m: Machine) => truthy(evaluate(m, e));
+}
+
+/**
+ * Hit conditions: `N` or `== N` (stop on the Nth hit), `>= N`, `> N`, `< N`,
+ * `<= N`, `% N` (every Nth hit).
+ */
+export function compileHitCondition(text: string): ((hits: number) => boolean) | { error: string } {
+  const m = /^\s*(==|>=|<=|>|<|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return { error: `hit condition '${text}' must look like 5, == 5, >= 5, > 5, < 5, <= 5 or % 5` };
+  const n = Number(m[2]);
+  switch (m[1] ?? '==') {
+    case '==': return (h) => h === n;
+    case '>=': return (h) => h >= n;
+    case '<=': return (h) => h <= n;
+    case '>': return (h) => h > n;
+    case '<': return (h) => h < n;
+    default: return n === 0 ? { error: '% 0 never matches' } : (h) => h % n === 0;
+  }
+}
+
+/** A logpoint message: text with `{expression}` parts evaluated at the hit. */
+export function compileLogMessage(text: string): ((m: Machine) => string) | { error: string } {
+  const parts: Array<string | Expr> = [];
+  let i = 0;
+  while (i < text.length) {
+    const open = text.indexOf('{', i);
+    if (open < 0) {
+      parts.push(text.slice(i));
+      break;
+    }
+    const close = text.indexOf('}', open);
+    if (close < 0) return { error: `unclosed '{' in log message` };
+    parts.push(text.slice(i, open));
+    const e = parseExpression(text.slice(open + 1, close));
+    if ('error' in e) return { error: `in {${text.slice(open + 1, close)}}: ${e.error}` };
+    parts.push(e);
+    i = close + 1;
+  }
+  return (m) =>
+    parts
+      .map((p) => {
+        if (typeof p === 'string') return p;
+        try {
+          return formatValue(refValue(evalRef(m, p)));
+        } catch (err) {
+          return `<${(err as Error).message}>`;
+        }
+      })
+      .join('');
+}
+
+export function unverified(line: number, message: string, id: number): DebugProtocol.Breakpoint {
+  return { id, verified: false, line, message };
+}

@@ -1,0 +1,929 @@
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import {
+  InitializedEvent,
+  InvalidatedEvent,
+  Logger,
+  LoggingDebugSession,
+  logger,
+  OutputEvent,
+  StoppedEvent,
+  TerminatedEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Simulation } from '../sim';
+import { compileLine, createSimulation, KERNEL_SOURCES, kernelFunctionNames, loadScenario, parseExpression } from '../sim';
+import type { Program, Stmt } from '../sim/scenario/ast';
+import { formatDiagnostic } from '../sim/scenario/diagnostics';
+import type { ExceptionKind } from '../sim/core/breakpoints';
+import { EXCEPTION_FILTERS } from '../sim/core/breakpoints';
+import type { Frame, KernelSource } from '../sim/core/frames';
+import type { Machine, RunMode, Stop } from '../sim/core/machine';
+import { STATE_ROOTS } from '../sim/core/machine';
+import type { StateNode } from '../sim/core/state';
+import { fixedRecord, valueNode } from '../sim/core/state';
+import { formatValue, Sym } from '../sim/core/values';
+import { evalRef } from '../sim/scenario/eval';
+import type { EvalEnv, Ref } from '../sim/scenario/eval';
+import { CONSTANTS } from '../sim/scenario/constants';
+import { STATEMENT_WORDS, SUBVERBS, VERB_TABLE } from '../sim/scenario/statements';
+import { lexLine } from '../sim/scenario/lexer';
+import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
+import { childPath, frameNode, summary, VariableStore } from './variables';
+
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  /** The scenario to run. */
+  program?: string;
+  stopOnEntry?: boolean;
+  /** Log the DAP traffic to the Debug Console. */
+  trace?: boolean;
+}
+
+const THREAD_ID = 1;
+/** Step points per slice of a run before the adapter looks at its inbox again (pause, cancel). */
+const SLICE = 20_000;
+/** How far `goto` searches forward for a line that has not run yet. */
+const GOTO_FORWARD_LIMIT = 10_000_000;
+
+/** Variables-view scopes: the state-tree roots each mechanism contributes. */
+const SCOPES: ReadonlyArray<{ name: string; roots: readonly string[]; hint?: 'registers' }> = [
+  { name: 'Hyper-V', roots: ['partition', 'vp'], hint: 'registers' },
+  { name: 'Memory', roots: ['task', 'page', 'dev'] },
+  { name: 'hugetlb', roots: ['resv', 'hugetlb'] },
+  { name: 'SCMI memlat', roots: ['memlat', 'scmi'] },
+  { name: 'last', roots: ['last'] },
+  { name: 'time', roots: ['time'] },
+];
+
+type FrameRef = { kind: 'kernel'; frame: Frame } | { kind: 'scenario'; index: number; stmt: Stmt | undefined };
+
+class UserError extends Error {}
+
+/**
+ * The kstep debug adapter: a DAP session over one simulated run. Everything
+ * it shows is read from the machine's state tree; everything it changes goes
+ * through the machine's history, so stepping back undoes it.
+ */
+export class KstepSession extends LoggingDebugSession {
+  private sim: Simulation | undefined;
+  private program: Program | undefined;
+  private programPath = '';
+  private launchArgs: LaunchArguments = {};
+  private configured!: () => void;
+  private readonly configDone = new Promise<void>((r) => (this.configured = r));
+  private readonly vars = new VariableStore();
+  private frameRefs = new Map<number, FrameRef>();
+  private running = false;
+  private atEnd = false;
+  private noDebug = false;
+  private lastStop: Stop | undefined;
+  private nextBpId = 1;
+  /** What the client asked for, kept so a restart applies it to the new machine. */
+  private sourceBps: DebugProtocol.SourceBreakpoint[] = [];
+  private functionBps: DebugProtocol.FunctionBreakpoint[] = [];
+  private exceptionFilters: DebugProtocol.SetExceptionBreakpointsArguments = {
+    filters: EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.kind),
+  };
+  private dataBps: DebugProtocol.DataBreakpoint[] = [];
+  private readonly sourceRefs = new Map<number, KernelSource>();
+  private readonly sourceRefOf = new Map<KernelSource, number>();
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    KERNEL_SOURCES.forEach((s, i) => {
+      this.sourceRefs.set(i + 1, s);
+      this.sourceRefOf.set(s, i + 1);
+    });
+  }
+
+  private get machine(): Machine {
+    if (!this.sim) throw new UserError('no scenario is running');
+    return this.sim.machine;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsBreakpointLocationsRequest: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({
+        filter: f.kind,
+        label: f.label,
+        description: f.description,
+        default: f.default,
+        supportsCondition: true,
+        conditionDescription: 'a kstep expression, e.g. resv.f.adds_in_progress > 2',
+      })),
+      supportsExceptionFilterOptions: true,
+      supportsExceptionInfoRequest: true,
+      supportsStepBack: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsRestartFrame: true,
+      supportsGotoTargetsRequest: true,
+      supportsStepInTargetsRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsSetExpression: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '['],
+      supportsValueFormattingOptions: true,
+      supportsDataBreakpoints: true,
+      supportsCancelRequest: true,
+      supportsDelayedStackTraceLoading: true,
+      supportsLoadedSourcesRequest: true,
+      supportsSingleThreadExecutionRequests: false,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    this.launchArgs = args;
+    this.noDebug = args.noDebug === true;
+    if (args.trace) logger.setup(Logger.LogLevel.Verbose, false);
+    const loaded = this.load(args.program);
+    if ('error' in loaded) {
+      this.sendErrorResponse(response, { id: 1001, format: loaded.error, showUser: true });
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendEvent(new InitializedEvent());
+    // Breakpoints arrive between `initialized` and configurationDone; a client that never configures still starts.
+    await Promise.race([this.configDone, new Promise((r) => setTimeout(r, 2000))]);
+    this.sendResponse(response);
+    this.begin();
+  }
+
+  /** Reads and parses the program; on success a fresh machine stands at its first statement. */
+  private load(program: string | undefined): { ok: true } | { error: string } {
+    if (typeof program !== 'string' || program === '') return { error: "launch needs 'program': the path of a .kstep scenario" };
+    const path = resolve(program);
+    let source: string;
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { error: code === 'ENOENT' ? `scenario '${program}' does not exist` : `cannot read scenario '${program}': ${code ?? String(e)}` };
+    }
+    const { program: parsed, diagnostics } = loadScenario(path, source);
+    if (diagnostics.length) {
+      for (const d of diagnostics) this.sendEvent(new OutputEvent(`${formatDiagnostic(d)}\n`, 'stderr'));
+      const first = diagnostics[0] ? formatDiagnostic(diagnostics[0]) : '';
+      return { error: `${basename(path)} has ${diagnostics.length} error${diagnostics.length > 1 ? 's' : ''}; nothing was run. ${first}` };
+    }
+    this.programPath = path;
+    this.program = parsed;
+    this.sim = createSimulation(parsed, {
+      history: true,
+      output: (text, category) => this.sendEvent(new OutputEvent(`${text}\n`, category)),
+    });
+    this.atEnd = false;
+    this.applyBreakpoints();
+    return { ok: true };
+  }
+
+  private begin(): void {
+    if (this.noDebug) {
+      this.machine.breakpoints.setLines([]);
+      this.machine.breakpoints.setFunctions([]);
+      this.machine.breakpoints.setExceptions([]);
+      this.machine.breakpoints.data = [];
+      this.run('continue');
+    } else if (this.launchArgs.stopOnEntry) this.stopped({ reason: 'entry' });
+    else this.run('continue');
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured();
+    this.sendResponse(response);
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    const launch = (args.arguments ?? this.launchArgs) as LaunchArguments;
+    this.launchArgs = { ...this.launchArgs, ...launch };
+    this.stopRun();
+    const loaded = this.load(this.launchArgs.program);
+    if ('error' in loaded) {
+      this.sendErrorResponse(response, { id: 1002, format: loaded.error, showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    this.begin();
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.stopRun();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.stopRun();
+    this.sim = undefined;
+    this.sendResponse(response);
+  }
+
+  private stopRun(): void {
+    if (this.sim && this.running) this.sim.machine.pauseRequested = true;
+    this.running = false;
+  }
+
+  // ---- running -------------------------------------------------------------
+
+  private run(mode: RunMode): void {
+    const sim = this.sim;
+    if (!sim) return;
+    if (this.atEnd && mode === 'continue') {
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    const m = sim.machine;
+    m.startRun(mode);
+    this.running = true;
+    const tick = (): void => {
+      if (this.sim !== sim || !this.running) return;
+      const stop = m.slice(SLICE);
+      if (!stop) {
+        setImmediate(tick);
+        return;
+      }
+      this.stopped(stop);
+    };
+    setImmediate(tick);
+  }
+
+  private stopped(stop: Stop): void {
+    this.running = false;
+    this.lastStop = stop;
+    this.vars.reset();
+    this.frameRefs.clear();
+    if (stop.reason === 'end') {
+      if (this.noDebug || this.atEnd) {
+        this.sendEvent(new TerminatedEvent());
+        return;
+      }
+      this.atEnd = true;
+      const ev = new StoppedEvent('end', THREAD_ID) as DebugProtocol.StoppedEvent;
+      ev.body.description = 'End of the scenario: step back to look again, or continue to finish';
+      this.sendEvent(ev);
+      return;
+    }
+    this.atEnd = this.machine.ended;
+    const ev = new StoppedEvent(stop.reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    if (stop.exception) {
+      ev.body.description = stop.exception.kind === 'error' ? 'Scenario error' : `Exception: ${stop.exception.kind}`;
+      ev.body.text = stop.exception.message;
+      if (stop.exception.kind === 'error' || stop.exception.kind === 'bug') {
+        this.sendEvent(new OutputEvent(`${basename(this.programPath)}:${stop.exception.line ?? 0}: ${stop.exception.message}\n`, 'stderr'));
+      }
+    }
+    if (stop.breakpointIds) ev.body.hitBreakpointIds = [...stop.breakpointIds];
+    this.sendEvent(ev);
+  }
+
+  private guard<T extends DebugProtocol.Response>(response: T, fn: () => void): void {
+    try {
+      if (this.running && !['pause', 'cancel', 'threads'].includes(response.command)) {
+        throw new UserError('the scenario is running: pause it first');
+      }
+      fn();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.sendErrorResponse(response, { id: 2000, format: msg.replace(/\{/g, '{{').replace(/\}/g, '}}'), showUser: !(e instanceof UserError) ? false : true });
+    }
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.guard(response, () => {
+      response.body = { allThreadsContinued: true };
+      this.sendResponse(response);
+      this.run('continue');
+    });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.guard(response, () => {
+      this.sendResponse(response);
+      this.run('over');
+    });
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.guard(response, () => {
+      if (args.targetId !== undefined) {
+        this.machine.goto(args.targetId);
+        this.sendResponse(response);
+        this.stopped({ reason: 'step' });
+        return;
+      }
+      this.sendResponse(response);
+      this.run('in');
+    });
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.guard(response, () => {
+      this.sendResponse(response);
+      this.run('out');
+    });
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.guard(response, () => {
+      const stop = this.machine.stepBack();
+      this.atEnd = false;
+      this.sendResponse(response);
+      this.stopped(stop);
+    });
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.guard(response, () => {
+      const stop = this.machine.reverseContinue();
+      this.atEnd = false;
+      this.sendResponse(response);
+      this.stopped(stop);
+    });
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    if (this.sim && this.running) this.sim.machine.pauseRequested = true;
+    this.sendResponse(response);
+  }
+
+  protected override cancelRequest(response: DebugProtocol.CancelResponse): void {
+    // Only a run is long enough to cancel; it stops at the next slice boundary.
+    if (this.sim && this.running) this.sim.machine.pauseRequested = true;
+    this.sendResponse(response);
+  }
+
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    this.guard(response, () => {
+      const stmt = this.program && this.samePath(args.source.path) ? bindLine(statementLines(this.program), args.line) : undefined;
+      response.body = {
+        targets: stmt ? [{ id: stmt.line, label: `${stmt.line}: ${stmt.text}`, line: stmt.line, column: stmt.range.col }] : [],
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    this.guard(response, () => {
+      const m = this.machine;
+      const h = m.history;
+      const line = args.targetId;
+      const back = h ? h.lastStartOf(line, m.step) : -1;
+      if (back >= 0) m.goto(back);
+      else if (!m.seekForward((mm) => mm.at === 'stmt' && mm.statement?.line === line, GOTO_FORWARD_LIMIT)) {
+        throw new UserError(`line ${line} does not run again in this scenario`);
+      }
+      this.atEnd = m.ended;
+      this.sendResponse(response);
+      this.stopped({ reason: 'goto' });
+    });
+  }
+
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
+    this.guard(response, () => {
+      const ref = this.frameRefs.get(args.frameId);
+      if (!ref) throw new UserError('that frame is gone: the scenario has moved on');
+      const m = this.machine;
+      if (ref.kind === 'kernel') m.goto(ref.frame.enteredAt);
+      else if (ref.index === 0) m.goto(0);
+      else {
+        const call = m.control.scenarioFrames()[ref.index - 1]?.at;
+        const k = call && m.history ? m.history.lastStartOf(call.stmt.line, m.step) : -1;
+        m.goto(Math.max(0, k));
+      }
+      this.atEnd = false;
+      this.sendResponse(response);
+      this.stopped({ reason: 'restart' as Stop['reason'] });
+    });
+  }
+
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void {
+    this.guard(response, () => {
+      const m = this.machine;
+      const origin = m.step;
+      const depth = m.depth();
+      const targets: DebugProtocol.StepInTarget[] = [];
+      const seen = new Set<Frame>();
+      // The run is deterministic: look ahead through the statement, then come back.
+      m.seekForward((mm) => {
+        for (const f of mm.frames) {
+          if (seen.has(f)) continue;
+          seen.add(f);
+          const args = Object.entries(f.args).map(([k, v]) => `${k}=${formatValue(typeof v === 'number' ? BigInt(v) : v)}`);
+          targets.push({ id: f.enteredAt, label: `${f.fn.name}(${args.join(', ')})`, line: f.line });
+        }
+        return mm.depth() <= depth || mm.at === 'end';
+      });
+      m.goto(origin);
+      response.body = { targets };
+      this.sendResponse(response);
+    });
+  }
+
+  // ---- breakpoints ---------------------------------------------------------
+
+  private samePath(p: string | undefined): boolean {
+    return p !== undefined && resolve(p) === this.programPath;
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    if (!this.samePath(args.source.path)) {
+      response.body = {
+        breakpoints: (args.breakpoints ?? []).map((b) => unverified(b.line, 'not the scenario being debugged', this.nextBpId++)),
+      };
+      this.sendResponse(response);
+      return;
+    }
+    this.sourceBps = args.breakpoints ?? [];
+    response.body = { breakpoints: this.applyLineBreakpoints() };
+    this.sendResponse(response);
+  }
+
+  private applyBreakpoints(): void {
+    this.applyLineBreakpoints();
+    this.applyFunctionBreakpoints();
+    this.applyExceptionFilters();
+    this.applyDataBreakpoints();
+  }
+
+  private applyLineBreakpoints(): DebugProtocol.Breakpoint[] {
+    const out: DebugProtocol.Breakpoint[] = [];
+    if (!this.sim || !this.program) return out;
+    const stmts = statementLines(this.program);
+    const bps = [];
+    for (const b of this.sourceBps) {
+      const id = this.nextBpId++;
+      const stmt = bindLine(stmts, b.line);
+      if (!stmt) {
+        out.push(unverified(b.line, 'no statement at or after this line', id));
+        continue;
+      }
+      const cond = b.condition ? compileCondition(b.condition) : undefined;
+      const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
+      const log = b.logMessage ? compileLogMessage(b.logMessage) : undefined;
+      const bad = [cond, hit, log].find((x): x is { error: string } => typeof x === 'object' && x !== null && 'error' in x);
+      if (bad) {
+        out.push(unverified(b.line, bad.error, id));
+        continue;
+      }
+      bps.push({
+        id,
+        line: stmt.line,
+        hits: 0,
+        ...(typeof cond === 'function' ? { condition: cond } : {}),
+        ...(typeof hit === 'function' ? { hitCondition: hit } : {}),
+        ...(typeof log === 'function' ? { log } : {}),
+      });
+      out.push({ id, verified: true, line: stmt.line, column: stmt.range.col, ...(stmt.line !== b.line ? { message: `moved to the next statement, line ${stmt.line}` } : {}) });
+    }
+    this.sim.machine.breakpoints.setLines(bps);
+    return out;
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const end = args.endLine ?? args.line;
+    const stmts = this.program && this.samePath(args.source.path) ? statementLines(this.program) : [];
+    response.body = {
+      breakpoints: stmts.filter((s) => s.line >= args.line && s.line <= end).map((s) => ({ line: s.line, column: s.range.col })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.functionBps = args.breakpoints;
+    response.body = { breakpoints: this.applyFunctionBreakpoints() };
+    this.sendResponse(response);
+  }
+
+  private applyFunctionBreakpoints(): DebugProtocol.Breakpoint[] {
+    const known = new Set(kernelFunctionNames());
+    const out: DebugProtocol.Breakpoint[] = [];
+    const bps = [];
+    for (const b of this.functionBps) {
+      const id = this.nextBpId++;
+      const name = b.name.trim();
+      const cond = b.condition ? compileCondition(b.condition) : undefined;
+      const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
+      const bad = [cond, hit].find((x): x is { error: string } => typeof x === 'object' && x !== null && 'error' in x);
+      if (bad) {
+        out.push({ id, verified: false, message: bad.error });
+        continue;
+      }
+      if (!known.has(name)) {
+        out.push({ id, verified: false, message: `no simulated kernel function '${name}' (known: ${[...known].join(', ')})` });
+        continue;
+      }
+      bps.push({ id, name, hits: 0, ...(typeof cond === 'function' ? { condition: cond } : {}), ...(typeof hit === 'function' ? { hitCondition: hit } : {}) });
+      out.push({ id, verified: true });
+    }
+    this.sim?.machine.breakpoints.setFunctions(bps);
+    return out;
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.exceptionFilters = args;
+    response.body = { breakpoints: this.applyExceptionFilters() };
+    this.sendResponse(response);
+  }
+
+  private applyExceptionFilters(): DebugProtocol.Breakpoint[] {
+    const valid = new Set(EXCEPTION_FILTERS.map((f) => f.kind as string));
+    const chosen: Array<{ filter: string; condition?: string }> = [
+      ...this.exceptionFilters.filters.map((filter) => ({ filter })),
+      ...(this.exceptionFilters.filterOptions ?? []).map((o) => ({ filter: o.filterId, ...(o.condition ? { condition: o.condition } : {}) })),
+    ];
+    const kinds = [];
+    const out: DebugProtocol.Breakpoint[] = [];
+    for (const c of chosen) {
+      const id = this.nextBpId++;
+      if (!valid.has(c.filter)) {
+        out.push({ id, verified: false, message: `unknown exception filter '${c.filter}'` });
+        continue;
+      }
+      const cond = c.condition ? compileCondition(c.condition) : undefined;
+      if (cond && typeof cond !== 'function') {
+        out.push({ id, verified: false, message: cond.error });
+        continue;
+      }
+      kinds.push({ kind: c.filter as ExceptionKind, ...(cond ? { condition: cond } : {}) });
+      out.push({ id, verified: true });
+    }
+    this.sim?.machine.breakpoints.setExceptions(kinds);
+    return out;
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const exc = this.lastStop?.exception;
+    if (!exc) {
+      this.sendErrorResponse(response, { id: 2001, format: 'not stopped on an exception', showUser: false });
+      return;
+    }
+    const stack = this.sim ? this.sim.machine.frames.map((f) => `${f.fn.name} (${f.fn.source.path}:${f.line})`).reverse().join('\n') : '';
+    response.body = {
+      exceptionId: exc.kind,
+      description: exc.message,
+      breakMode: exc.kind === 'expect' || exc.kind === 'bug' ? 'always' : 'userUnhandled',
+      details: {
+        message: exc.message,
+        typeName: exc.kind,
+        ...(stack ? { stackTrace: stack } : {}),
+        ...(exc.details
+          ? { innerException: Object.entries(exc.details).map(([k, v]) => ({ message: `${k} = ${formatValue(v)}`, typeName: k })) }
+          : {}),
+      },
+    };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    let path: string | undefined;
+    if (args.variablesReference !== undefined && args.variablesReference > 0) {
+      const h = this.vars.get(args.variablesReference);
+      if (h && h.path !== 'frame' && !h.path.startsWith('frame.') && !h.path.startsWith('frame[')) {
+        path = h.node.kind === 'list' ? `${h.path}${args.name}` : childPath(h.path, args.name);
+      }
+    } else path = args.name;
+    const ok = path !== undefined && this.sim !== undefined && this.tryResolve(path);
+    response.body = ok
+      ? { dataId: path as string, description: `when ${path} changes`, accessTypes: ['write'], canPersist: true }
+      : { dataId: null, description: path ? `${path} is not a state path that can be watched` : 'locals of a kernel frame cannot be watched: watch the state they change instead' };
+    this.sendResponse(response);
+  }
+
+  private tryResolve(path: string): boolean {
+    const e = parseExpression(path);
+    if ('error' in e || !this.sim) return false;
+    try {
+      evalRef(this.sim.machine, e);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.dataBps = args.breakpoints;
+    response.body = { breakpoints: this.applyDataBreakpoints() };
+    this.sendResponse(response);
+  }
+
+  private applyDataBreakpoints(): DebugProtocol.Breakpoint[] {
+    const out: DebugProtocol.Breakpoint[] = [];
+    const watches = [];
+    for (const b of this.dataBps) {
+      const id = this.nextBpId++;
+      const e = parseExpression(b.dataId);
+      const cond = b.condition ? compileCondition(b.condition) : undefined;
+      if ('error' in e || (cond && typeof cond !== 'function')) {
+        out.push({ id, verified: false, message: 'error' in e ? e.error : (cond as { error: string }).error });
+        continue;
+      }
+      const read = (m: Machine): string | undefined => {
+        try {
+          return formatValue(this.refValueOf(evalRef(m, e)));
+        } catch {
+          return undefined;
+        }
+      };
+      watches.push({ id, read, last: undefined as string | undefined, ...(cond ? { condition: cond } : {}) });
+      out.push({ id, verified: true, message: `stops after a step that changes ${b.dataId}` });
+    }
+    if (this.sim) {
+      this.sim.machine.breakpoints.data = watches;
+      this.sim.machine.rebaseWatches();
+    }
+    return out;
+  }
+
+  private refValueOf(r: Ref): import('../sim/core/values').Value {
+    if ('value' in r) return r.value;
+    const n = r.node;
+    if (n.kind === 'leaf') return n.get();
+    return summary(n, 'dec');
+  }
+
+  // ---- threads, stack, scopes, variables -----------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [{ id: THREAD_ID, name: 'scenario' }] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guard(response, () => {
+      const m = this.machine;
+      const all: DebugProtocol.StackFrame[] = [];
+      this.frameRefs.clear();
+      let id = 1;
+      for (let i = m.frames.length - 1; i >= 0; i--) {
+        const f = m.frames[i] as Frame;
+        const ref = this.sourceRefOf.get(f.fn.source) ?? 0;
+        const argText = Object.entries(f.args)
+          .map(([k, v]) => `${k}=${formatValue(typeof v === 'number' ? BigInt(v) : v)}`)
+          .join(', ');
+        this.frameRefs.set(id, { kind: 'kernel', frame: f });
+        all.push({
+          id: id++,
+          name: `${f.fn.name}(${argText})`,
+          source: { name: basename(f.fn.source.path), path: `kstep-kernel:/${f.fn.source.path}`, sourceReference: ref, origin: 'simulated kernel source' },
+          line: f.line,
+          column: 1,
+        });
+      }
+      const sframes = m.control.scenarioFrames();
+      for (let i = sframes.length - 1; i >= 0; i--) {
+        const sf = sframes[i] as { name: string; at: { stmt: Stmt } | undefined };
+        const stmt = i === sframes.length - 1 ? (m.statement ?? sf.at?.stmt) : sf.at?.stmt;
+        this.frameRefs.set(id, { kind: 'scenario', index: i, stmt });
+        all.push({
+          id: id++,
+          name: i === 0 ? basename(this.programPath) : `${sf.name}()`,
+          source: { name: basename(this.programPath), path: this.programPath },
+          line: stmt?.line ?? 1,
+          column: stmt?.range.col ?? 1,
+        });
+      }
+      const start = args.startFrame ?? 0;
+      const levels = args.levels && args.levels > 0 ? args.levels : all.length;
+      response.body = { stackFrames: all.slice(start, start + levels), totalFrames: all.length };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => {
+      const m = this.machine;
+      const scopes: DebugProtocol.Scope[] = [];
+      const ref = this.frameRefs.get(args.frameId);
+      if (ref?.kind === 'kernel') {
+        const node = frameNode(ref.frame);
+        scopes.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: this.vars.add(node, 'frame'), expensive: false });
+      }
+      for (const s of SCOPES) {
+        const roots = s.roots.filter((r) => m.root(r));
+        if (!roots.length) continue;
+        let node: StateNode;
+        let path: string;
+        if (roots.length === 1) {
+          node = m.root(roots[0] as string) as StateNode;
+          path = roots[0] as string;
+        } else {
+          node = fixedRecord(Object.fromEntries(roots.map((r) => [r, m.root(r) as StateNode])));
+          path = '';
+        }
+        scopes.push({
+          name: s.name,
+          variablesReference: this.vars.add(node, path),
+          expensive: false,
+          ...(s.hint ? { presentationHint: s.hint } : {}),
+          ...(node.kind === 'record' ? { namedVariables: node.keys().length } : {}),
+        });
+      }
+      response.body = { scopes };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guard(response, () => {
+      response.body = { variables: this.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, args.format?.hex) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guard(response, () => {
+      const h = this.vars.get(args.variablesReference);
+      if (!h) throw new UserError('that variable is gone: the scenario has moved on');
+      const path = h.node.kind === 'list' ? `${h.path}${args.name}` : childPath(h.path, args.name);
+      const v = this.assign(path, args.value);
+      response.body = { value: formatValue(v, args.format?.hex ? 'hex' : 'dec') };
+      this.sendResponse(response);
+      this.sendEvent(new InvalidatedEvent(['variables']));
+    });
+  }
+
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    this.guard(response, () => {
+      const v = this.assign(args.expression, args.value);
+      response.body = { value: formatValue(v, args.format?.hex ? 'hex' : 'dec') };
+      this.sendResponse(response);
+      this.sendEvent(new InvalidatedEvent(['variables']));
+    });
+  }
+
+  /** Changes a writable state value as a step in history, so stepping back undoes it. */
+  private assign(path: string, valueText: string): import('../sim/core/values').Value {
+    const m = this.machine;
+    if (path === 'frame' || path.startsWith('frame.') || path.startsWith('frame[')) throw new UserError('locals of a kernel frame are read-only: change the state they come from');
+    const target = parseExpression(path);
+    if ('error' in target) throw new UserError(target.error);
+    const valueExpr = parseExpression(valueText);
+    if ('error' in valueExpr) throw new UserError(valueExpr.error);
+    const node = evalRef(m, target);
+    if (!('node' in node) || node.node.kind !== 'leaf' || !node.node.set) throw new UserError(`${path} cannot be changed from the debugger`);
+    const v = this.refValueOf(evalRef(m, valueExpr));
+    m.inject({
+      text: `${path} = ${valueText}`,
+      apply: () => {
+        const n = evalRef(m, target);
+        if ('node' in n && n.node.kind === 'leaf' && n.node.set) n.node.set(v);
+      },
+    });
+    const after = evalRef(m, target);
+    return 'node' in after && after.node.kind === 'leaf' ? after.node.get() : v;
+  }
+
+  // ---- evaluate, completions, sources -------------------------------------
+
+  /** The evaluation environment: the state tree, plus `frame` for the selected kernel frame's arguments and locals. */
+  private env(frameId: number | undefined): EvalEnv {
+    const m = this.machine;
+    const ref = frameId !== undefined ? this.frameRefs.get(frameId) : undefined;
+    const fr = ref?.kind === 'kernel' ? ref.frame : m.frames[m.frames.length - 1];
+    return {
+      root: (name) => (name === 'frame' ? (fr ? frameNode(fr) : undefined) : m.root(name)),
+      isReservedRoot: (name) => m.isReservedRoot(name),
+    };
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => {
+      const text = args.expression.trim();
+      if (args.context === 'repl' && this.looksLikeStatement(text)) {
+        this.runStatement(response, text);
+        return;
+      }
+      const e = parseExpression(text);
+      if ('error' in e) throw new UserError(e.error);
+      const r = evalRef(this.env(args.frameId), e);
+      if (args.context === 'hover' && 'value' in r && r.value instanceof Sym && r.value.num === undefined) {
+        throw new UserError(`${text} is not a state path or a constant`);
+      }
+      const hex = args.format?.hex;
+      const node = 'node' in r ? r.node : valueNode(r.value);
+      const v = this.vars.variable(text, node, text, hex);
+      response.body = {
+        result: v.value,
+        variablesReference: v.variablesReference,
+        ...(v.indexedVariables !== undefined ? { indexedVariables: v.indexedVariables } : {}),
+        ...(v.namedVariables !== undefined ? { namedVariables: v.namedVariables } : {}),
+        ...(v.type ? { type: v.type } : {}),
+        ...(v.memoryReference ? { memoryReference: v.memoryReference } : {}),
+        ...('node' in r && r.node.kind === 'leaf' && r.node.set ? {} : { presentationHint: { attributes: ['readOnly'] } }),
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  /** A console line is a statement when it starts with a statement word used as one (`task.init` is a path). */
+  private looksLikeStatement(text: string): boolean {
+    const toks = lexLine('<console>', 1, text, []);
+    const first = toks[0];
+    if (!first || first.kind !== 'ident') return false;
+    if (!VERB_TABLE.has(first.text) && !SUBVERBS.has(first.text)) return false;
+    if (!STATE_ROOTS.has(first.text)) return true;
+    const next = toks[1];
+    return next !== undefined && next.kind !== 'eol' && !(next.kind === 'op' && (next.text === '.' || next.text === '['));
+  }
+
+  private runStatement(response: DebugProtocol.EvaluateResponse, text: string): void {
+    const sim = this.sim;
+    if (!sim) throw new UserError('no scenario is running');
+    const c = compileLine(sim, text);
+    if ('error' in c) throw new UserError(c.error);
+    const m = sim.machine;
+    const lastBefore = m.last;
+    m.inject({
+      text,
+      apply: () => {
+        const g = c.exec(m);
+        if (typeof g === 'object') m.drain(g);
+      },
+    });
+    const exc = m.exception;
+    const result = exc ? exc.message : m.last !== lastBefore ? `last = ${formatValue(m.last)}` : 'done';
+    response.body = { result, variablesReference: 0 };
+    this.sendResponse(response);
+    // The statement is a new step point in history: every view must be read again.
+    this.vars.reset();
+    this.sendEvent(new InvalidatedEvent(['all']));
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const upto = args.text.slice(0, Math.max(0, args.column - 1));
+    const m = /([A-Za-z_][A-Za-z0-9_]*(?:(?:\.[A-Za-z_0-9]+)|(?:\[[^\]]*\]))*)\.([A-Za-z_0-9]*)$/.exec(upto);
+    const targets: DebugProtocol.CompletionItem[] = [];
+    if (m && this.sim) {
+      const base = parseExpression(m[1] as string);
+      const prefix = m[2] as string;
+      if (!('error' in base)) {
+        try {
+          const r = evalRef(this.env(args.frameId), base);
+          if ('node' in r && r.node.kind === 'record') {
+            for (const k of r.node.keys()) if (k.startsWith(prefix)) targets.push({ label: k, type: 'property', length: prefix.length });
+          }
+        } catch {
+          // No completions for a path that does not resolve.
+        }
+      }
+    } else {
+      const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(upto)?.[0] ?? '';
+      const atStart = upto.trim() === word;
+      const add = (label: string, type: DebugProtocol.CompletionItemType): void => {
+        if (label.startsWith(word) && targets.length < 500) targets.push({ label, type, length: word.length });
+      };
+      if (this.sim) for (const r of [...this.sim.machine.rootNames(), ...(this.sim.machine.frames.length ? ['frame'] : [])]) add(r, 'variable');
+      if (atStart) for (const w of STATEMENT_WORDS) add(w, 'keyword');
+      if (word.length >= 2) for (const k of CONSTANTS.keys()) add(k, 'value');
+    }
+    response.body = { targets };
+    this.sendResponse(response);
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const src = this.sourceRefs.get(args.source?.sourceReference ?? args.sourceReference);
+    if (src) {
+      response.body = { content: src.lines.join('\n'), mimeType: 'text/x-c' };
+      this.sendResponse(response);
+      return;
+    }
+    if (this.samePath(args.source?.path) && this.program) {
+      response.body = { content: this.program.lines.join('\n') };
+      this.sendResponse(response);
+      return;
+    }
+    this.sendErrorResponse(response, { id: 2002, format: 'no such source', showUser: false });
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    response.body = {
+      sources: [
+        ...(this.programPath ? [{ name: basename(this.programPath), path: this.programPath }] : []),
+        ...[...this.sourceRefs].map(([ref, s]) => ({ name: basename(s.path), path: `kstep-kernel:/${s.path}`, sourceReference: ref, origin: 'simulated kernel source' })),
+      ],
+    };
+    this.sendResponse(response);
+  }
+
+  /** Unknown or malformed requests get an error response; the session goes on. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    try {
+      super.dispatchRequest(request);
+    } catch (e) {
+      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
+      this.sendErrorResponse(response, { id: 2003, format: `${request.command}: ${(e as Error).message}`.replace(/[{}]/g, ''), showUser: false });
+    }
+  }
+}
