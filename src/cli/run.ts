@@ -54,6 +54,9 @@ export function runSource(file: string, source: string, opts: RunOptions, io: Io
       })
     : machine.resume('continue');
   const code = report(machine, stop, file, io);
+  if (opts.trace && code === 0) {
+    print(`${file.split('/').pop() ?? file}: end of scenario after ${machine.step} step points; every expect held`);
+  }
   if (opts.json) io.out(JSON.stringify(stateJson(machine), null, 2));
   return code;
 }
