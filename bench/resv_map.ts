@@ -4,19 +4,10 @@ import { ResvMap } from '../src/sim/hugetlb/resv_map';
 import { RegionList } from '../src/sim/hugetlb/region_list';
 import { LiteralResvMap } from '../test/hugetlb/literal_resv_map';
 import { report, time } from './report';
+import { mulberry32 } from '../test/support/rng';
 
 const REGIONS = 100_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One operation of the mix: reserve a free page (chg + add), release a reserved one, or count a window. */
 type Op = { kind: 'reserve' | 'release' | 'count'; at: number };

@@ -20,13 +20,4 @@ export function observe(s: Simulation): string {
   return JSON.stringify({ step: m.step, at: m.at, line: m.statement?.line, depth: m.depth(), frames, state: stateJson(m) });
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../support/rng';

@@ -25,6 +25,7 @@ import type { KeySpec, PosSpec, VerbSpec } from '../../src/sim/scenario/statemen
 import { VERBS } from '../../src/sim/scenario/statements';
 import { CONSTANTS } from '../../src/sim/scenario/constants';
 import { stateJson } from '../../src/cli/run';
+import { mulberry32 } from '../support/rng';
 
 const SEED = 0x6b73_7465; // "kste"
 const GRAMMAR_CASES = 5_000;
@@ -36,16 +37,6 @@ const FILE = 'fuzz.kstep';
 
 // ---- PRNG -------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private readonly next: () => number;

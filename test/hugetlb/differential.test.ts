@@ -28,7 +28,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { KernelBug } from '../../src/sim/core/machine';
 import { ENOMEM, LiteralBug, LiteralResvMap } from './literal_resv_map';
-import { mulberry32, rngInt } from './rng';
+import { mulberry32, rngInt } from '../support/rng';
 import { SimResv } from './sim_resv';
 import type { Region } from './sim_resv';
 
@@ -77,7 +77,6 @@ function bump(rec: Record<string, number>, key: string): void {
 }
 
 const grand = newTotals();
-const PROF = { lit: 0, sim: 0, cmp: 0 };
 
 /** One literal map and one simulator map, always in the same state. */
 class Pair {
@@ -91,6 +90,8 @@ class Harness {
   pair = new Pair();
   pending: Pending[] = [];
   readonly totals = newTotals();
+  /** The calls that led to the first VM_BUG_ON of each kind (shortest seen). */
+  readonly bugLogs = new Map<string, string[]>();
   /** Set when a VM_BUG_ON reset the pair during the current action. */
   reset = false;
 
@@ -138,8 +139,9 @@ class Harness {
     this.pair.log.push(desc);
     this.totals.ops++;
     bump(this.totals.calls, name);
+    const addsBefore = this.lit.addsInProgress;
+    const cacheBefore = this.lit.regionCacheCount;
     let lit: Outcome;
-    let t0 = performance.now();
     try {
       lit = { ret: litCall() };
     } catch (e) {
@@ -163,26 +165,29 @@ class Harness {
     }
     if (JSON.stringify(sim) !== JSON.stringify(lit)) this.fail(`${name} outcome`, lit, sim);
     if ('bug' in lit) {
-      bump(this.totals.bugs, `${name}: ${lit.bug}`);
+      // The state a VM_BUG_ON leaves is what the debugger shows at the BUG: it must match too.
+      this.compareState(true);
+      const key = `${name}: ${lit.bug}`;
+      bump(this.totals.bugs, key);
+      const prev = this.bugLogs.get(key);
+      if (!prev || prev.length > this.pair.log.length) this.bugLogs.set(key, this.pair.log.slice());
       this.fresh();
       return lit;
     }
     const ret = lit.ret as number | { ret: number } | undefined;
     if (ret === -ENOMEM || (typeof ret === 'object' && ret.ret === -ENOMEM)) bump(this.totals.enomem, name);
-    PROF.sim += performance.now() - t0; t0 = performance.now();
     this.compareState();
-    PROF.cmp += performance.now() - t0;
     return lit;
   }
 
-  private compareState(): void {
+  private compareState(bugged = false): void {
     const { lit, sim } = this;
     if (sim.addsInProgress !== lit.addsInProgress) this.fail('adds_in_progress', lit.addsInProgress, sim.addsInProgress);
     if (sim.regionCacheCount !== lit.regionCacheCount) this.fail('region_cache_count', lit.regionCacheCount, sim.regionCacheCount);
     if (sim.failNext !== lit.failNext) this.fail('failNext', lit.failNext, sim.failNext);
     // Port self-checks: the cache list matches its counter and no lock is left held.
     if (lit.cacheListLength() !== lit.regionCacheCount) this.fail('literal cache list length', lit.cacheListLength(), lit.regionCacheCount);
-    if (lit.lockHeld) this.fail('literal lock', 'held', 'free');
+    if (lit.lockHeld !== bugged) this.fail('literal lock held', bugged, lit.lockHeld);
     const regions = sim.regions();
     if (!sameRegions(lit, regions)) this.fail('region list', lit.regions(), regions);
     sim.list.assertInvariants();
@@ -446,6 +451,7 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
       for (let k = 0; k < 250; k++) action(h, rand, shape);
     }
     h.finish();
+    const t = h.totals;
     // Misuse can drive adds_in_progress below zero; a region_del split then
     // takes a descriptor from an EMPTY region_cache (region_cache_count 0 >
     // adds_in_progress), i.e. list_first_entry() of an empty list: the C code
@@ -461,7 +467,6 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
       const u = t.ub[0];
       console.log(`[differential] first undefined-behaviour case: \`${u.call}\` with region_cache_count 0, adds_in_progress ${u.addsBefore}; sim returned ${JSON.stringify(u.sim)} and left region_cache_count ${u.simCacheAfter}`);
     }
-    const t = h.totals;
     expect(t.ops).toBeGreaterThan(45_000);
     // Every failure path must have been reached.
     expect(t.enomem.region_chg).toBeGreaterThan(100);
@@ -471,18 +476,31 @@ describe('region_* (simulator) vs the literal mm/hugetlb.c port', () => {
     expect(t.bugs['region_abort: !resv->region_cache_count']).toBeGreaterThan(10);
   });
 
-  it('realistic patterns only: no VM_BUG_ON other than the v7 one-page region_add', () => {
+  it('realistic patterns only: no undefined behaviour; VM_BUG_ONs only from v7 descriptor stealing', () => {
     const h = new Harness('realistic, no misuse');
-    const shape: Shape = { lo: 0, hi: 64, maxLen: 8, longLen: 48, inflight: 0.5, enomem: 0.05, misuse: 0, truncate: 0.02, longPunch: 40 };
-    for (let seed = 1; seed <= 60; seed++) {
-      const rand = mulberry32(0xfa017 + seed);
-      if (h.log.length) h.fresh();
-      for (let k = 0; k < 250; k++) action(h, rand, shape);
+    // Without -ENOMEM (a failed region_chg leaves adds_in_progress raised and
+    // the cache over-provisioned), then with it.
+    for (const enomem of [0, 0.05]) {
+      const shape: Shape = { lo: 0, hi: 24, maxLen: 8, longLen: 24, inflight: 0.6, enomem, misuse: 0, truncate: 0.02, longPunch: 16 };
+      for (let seed = 1; seed <= 400; seed++) {
+        const rand = mulberry32(0xfa017 + seed);
+        if (h.log.length) h.fresh();
+        for (let k = 0; k < 40; k++) action(h, rand, shape);
+      }
     }
     h.finish();
     expect(h.totals.ops).toBeGreaterThan(15_000);
     expect(h.totals.ub).toEqual([]);
-    for (const bug of Object.keys(h.totals.bugs)) expect(bug).toBe('region_add: t - f <= 1');
+    // Kernel-shaped call sequences reach VM_BUG_ONs of v7 itself: a range's
+    // region_add takes more descriptors than its regions_needed when a fault
+    // split one of its gaps meanwhile (it allocates the difference but does
+    // not leave the other in-flight adds theirs), so a later one-page
+    // region_add, or the region_abort of vma_end_reservation, finds the
+    // cache empty. Both implementations must hit them identically.
+    const bugs = Object.keys(h.totals.bugs);
+    expect(bugs.length).toBeGreaterThan(0);
+    for (const bug of bugs) expect(['region_add: t - f <= 1', 'region_abort: !resv->region_cache_count']).toContain(bug);
+    for (const [bug, log] of h.bugLogs) console.log(`[differential] shortest sequence to ${bug}: ${log.join('; ')}`);
   });
 
   it('a medium map (offsets 0..3000) with long reservations and punches', () => {

@@ -1,30 +1,17 @@
 /**
  * RegionList is checked two ways: against a plain-array transcription of the
- * same kernel loops (NaiveRegions), and, through FastResv (the region_*
- * functions written on top of RegionList), against the literal linked-list
- * port in literal_resv_map.ts, including its -ENOMEM and VM_BUG_ON paths.
+ * same kernel loops (NaiveRegions), and, through the simulator's region_*
+ * kernel functions (src/sim/hugetlb/region_ops.ts, driven by SimResv),
+ * against the literal linked-list port in literal_resv_map.ts, including its
+ * -ENOMEM and VM_BUG_ON paths. differential.test.ts does the latter at scale.
  */
 import { describe, expect, it } from 'vitest';
+import { KernelBug } from '../../src/sim/core/machine';
 import { RegionList } from '../../src/sim/hugetlb/region_list';
-import { ENOMEM, LiteralBug, LiteralResvMap, type LongOut } from './literal_resv_map';
-
-type Region = [number, number];
-
-/** Small deterministic PRNG so failures reproduce from the seed alone. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function rngInt(rand: () => number, lo: number, hi: number): number {
-  return lo + Math.floor(rand() * (hi - lo + 1));
-}
+import { ENOMEM, LiteralBug, LiteralResvMap } from './literal_resv_map';
+import { mulberry32, rngInt } from '../support/rng';
+import { SimResv } from './sim_resv';
+import type { Region } from './sim_resv';
 
 /**
  * The same kernel loops over a plain array: obviously correct, O(n) per
@@ -135,77 +122,6 @@ function regionListDel(list: RegionList, f: number, t: number): { del: number; s
   const split = list.findSplit(f, t);
   if (split >= 0) return { del: list.splitAt(split, f, t), split };
   return { del: list.deleteRange(f, t), split: -1 };
-}
-
-/**
- * The reference-004 region_* functions re-expressed on RegionList with plain
- * counters: what the simulator does. Checked step by step against the
- * literal port, including ENOMEM and VM_BUG_ON paths.
- */
-class FastResv {
-  list = new RegionList();
-  regionCacheCount = 1;
-  addsInProgress = 0;
-  failNext = 0;
-
-  private kmalloc(): boolean {
-    if (this.failNext > 0) {
-      this.failNext--;
-      return false;
-    }
-    return true;
-  }
-
-  private takeFromCache = (): void => {
-    if (this.regionCacheCount <= 0) throw new LiteralBug('resv->region_cache_count <= 0');
-    this.regionCacheCount--;
-  };
-
-  chg(f: number, t: number, out: LongOut): number {
-    const { add, gaps } = this.list.countGaps(f, t);
-    out.value = gaps < 1 ? 1 : gaps;
-    this.addsInProgress += out.value;
-    while (this.regionCacheCount < this.addsInProgress) {
-      if (!this.kmalloc()) return -ENOMEM;
-      this.regionCacheCount++;
-    }
-    return add;
-  }
-
-  add(f: number, t: number, inRegionsNeeded: number): number {
-    for (;;) {
-      const { gaps } = this.list.countGaps(f, t);
-      if (this.regionCacheCount >= gaps) break;
-      if (t - f <= 1) throw new LiteralBug('t - f <= 1');
-      while (this.regionCacheCount < gaps) {
-        if (!this.kmalloc()) return -ENOMEM;
-        this.regionCacheCount++;
-      }
-    }
-    const add = this.list.fillGaps(f, t, this.takeFromCache);
-    this.addsInProgress -= inRegionsNeeded;
-    if (add < 0) throw new LiteralBug('add < 0');
-    return add;
-  }
-
-  abort(regionsNeeded: number): void {
-    if (!this.regionCacheCount) throw new LiteralBug('!resv->region_cache_count');
-    this.addsInProgress -= regionsNeeded;
-  }
-
-  del(f: number, t: number): number {
-    const split = this.list.findSplit(f, t);
-    if (split < 0) return this.list.deleteRange(f, t);
-    // The split needs a descriptor: from the cache only if that doesn't eat
-    // into in-progress adds, else kmalloc (the retry then reuses it).
-    if (this.regionCacheCount > this.addsInProgress) this.regionCacheCount--;
-    else if (!this.kmalloc()) return -ENOMEM;
-    return this.list.splitAt(split, f, t);
-  }
-
-  count(f: number, t: number): number {
-    return this.list.countOverlap(f, t);
-  }
 }
 
 function build(regions: Region[]): RegionList {
@@ -670,15 +586,15 @@ describe('RegionList at scale', () => {
   }, 30_000);
 });
 
-describe('region_* on RegionList vs the literal kernel port', () => {
+describe('region_* (simulator kernel functions on RegionList) vs the literal kernel port', () => {
   interface Pending {
     f: number;
     t: number;
     needed: number;
   }
 
-  function compare(lit: LiteralResvMap, fast: FastResv): void {
-    expect(fast.list.toArray()).toEqual(lit.regions());
+  function compare(lit: LiteralResvMap, fast: SimResv): void {
+    expect(fast.regions()).toEqual(lit.regions());
     expect(fast.regionCacheCount).toBe(lit.regionCacheCount);
     expect(fast.addsInProgress).toBe(lit.addsInProgress);
     expect(fast.failNext).toBe(lit.failNext);
@@ -700,7 +616,7 @@ describe('region_* on RegionList vs the literal kernel port', () => {
     try {
       fastResult = { ok: true, value: fastStep() };
     } catch (e) {
-      if (!(e instanceof LiteralBug)) throw e;
+      if (!(e instanceof KernelBug)) throw e;
       fastResult = { ok: false, bug: e.condition };
     }
     expect(fastResult).toEqual(litResult);
@@ -713,7 +629,7 @@ describe('region_* on RegionList vs the literal kernel port', () => {
     for (let seed = 1; seed <= 150; seed++) {
       const rand = mulberry32(seed * 7919);
       const lit = new LiteralResvMap();
-      const fast = new FastResv();
+      const fast = new SimResv();
       const resv = lit.resv;
       const pending: Pending[] = [];
       const range = (): [number, number] => {
@@ -735,7 +651,11 @@ describe('region_* on RegionList vs the literal kernel port', () => {
           const fastOut = { value: -1 };
           outcome = both(
             () => lit.region_chg(resv, f, t, litOut),
-            () => fast.chg(f, t, fastOut),
+            () => {
+              const r = fast.chg(f, t);
+              fastOut.value = r.regionsNeeded;
+              return r.ret;
+            },
           );
           expect(fastOut).toEqual(litOut);
           if (outcome.ok && outcome.value === -ENOMEM) enomem++;
@@ -752,14 +672,14 @@ describe('region_* on RegionList vs the literal kernel port', () => {
             // hugetlb_reserve_pages: region_add failed after region_chg succeeded -> region_abort.
             outcome = both(
               () => lit.region_abort(resv, p.f, p.t, p.needed),
-              () => fast.abort(p.needed),
+              () => fast.abort(p.f, p.t, p.needed),
             );
           }
         } else if (kind < 0.75 && pending.length > 0) {
           const p = pending.splice(rngInt(rand, 0, pending.length - 1), 1)[0];
           outcome = both(
             () => lit.region_abort(resv, p.f, p.t, p.needed),
-            () => fast.abort(p.needed),
+            () => fast.abort(p.f, p.t, p.needed),
           );
         } else if (kind < 0.9) {
           let [f, t] = range();
@@ -794,7 +714,7 @@ describe('region_* on RegionList vs the literal kernel port', () => {
     // Later revisions of this patch check cache_count against
     // adds_in_progress + (actual - in_regions_needed); v7 (reference 004) does not.
     const lit = new LiteralResvMap();
-    const fast = new FastResv();
+    const fast = new SimResv();
     const resv = lit.resv;
     const a = { value: 0 };
     const b = { value: 0 };
@@ -809,15 +729,21 @@ describe('region_* on RegionList vs the literal kernel port', () => {
     expect([lit.regionCacheCount, lit.addsInProgress]).toEqual([0, 1]);
     expect(() => lit.region_add(resv, 20, 21, c.value)).toThrow(new LiteralBug('t - f <= 1'));
 
-    const fa = { value: 0 };
-    const fb = { value: 0 };
-    const fc = { value: 0 };
-    fast.chg(0, 10, fa);
-    fast.chg(5, 6, fb);
-    fast.add(5, 6, fb.value);
-    fast.chg(20, 21, fc);
-    expect(fast.add(0, 10, fa.value)).toBe(9);
-    expect(() => fast.add(20, 21, fc.value)).toThrow(new LiteralBug('t - f <= 1'));
+    const fa = fast.chg(0, 10);
+    const fb = fast.chg(5, 6);
+    fast.add(5, 6, fb.regionsNeeded);
+    const fc = fast.chg(20, 21);
+    expect([fa.regionsNeeded, fb.regionsNeeded, fc.regionsNeeded]).toEqual([a.value, b.value, c.value]);
+    expect(fast.add(0, 10, fa.regionsNeeded)).toBe(9);
+    expect([fast.regionCacheCount, fast.addsInProgress]).toEqual([0, 1]);
+    let bug: unknown;
+    try {
+      fast.add(20, 21, fc.regionsNeeded);
+    } catch (e) {
+      bug = e;
+    }
+    expect(bug).toBeInstanceOf(KernelBug);
+    expect((bug as KernelBug).condition).toBe('t - f <= 1');
   });
 
   it('region_chg -ENOMEM leaves adds_in_progress raised', () => {

@@ -118,13 +118,22 @@ export class Machine {
   private pending: CStmt | undefined;
   private gen: KGen | undefined;
   private run: { mode: RunMode; depth: number } | undefined;
+  /**
+   * Above zero while replaying history or looking ahead (goto, stepBack,
+   * reverseContinue, seekForward): statements re-run to rebuild a state, not
+   * for the first time, so their `print` output must not reach the user again.
+   */
+  private silent = 0;
   readonly output: (text: string, category: 'stdout' | 'console' | 'stderr') => void;
 
   constructor(
     readonly program: CompiledProgram,
     opts: MachineOptions = {},
   ) {
-    this.output = opts.output ?? (() => undefined);
+    const out = opts.output ?? (() => undefined);
+    this.output = (text, category) => {
+      if (this.silent === 0) out(text, category);
+    };
     this.history = opts.history ? new History(opts.snapshotEvery ?? 512) : undefined;
     this.control = new ControlStack(program.top);
   }
@@ -452,8 +461,13 @@ export class Machine {
     const h = this.requireHistory();
     if (target < 0) target = 0;
     if (target < this.step) this.restore(h.snapAtOrBefore(target));
-    while (this.step < target && this.transition()) {
-      // Replay: silent, deterministic.
+    this.silent++;
+    try {
+      while (this.step < target && this.transition()) {
+        // Replay: silent, deterministic.
+      }
+    } finally {
+      this.silent--;
     }
     this.markFramesSeen();
     this.rebaseWatches();
@@ -479,22 +493,17 @@ export class Machine {
     return { reason: 'entry' };
   }
 
-  /** The reverse of "step out": the step point where the current kernel frame was entered from. */
-  stepBackOut(): Stop {
-    const h = this.requireHistory();
-    const d = this.depth();
-    for (let k = this.step - 1; k >= 0; k--) {
-      if (h.kindAt(k) !== PointKind.Exception && h.depthAt(k) < d) {
-        this.goto(k);
-        return { reason: 'step' };
-      }
-    }
-    this.goto(0);
-    return { reason: 'entry' };
-  }
-
   /** Runs backwards to the latest earlier step point where a breakpoint, exception filter or data watch would stop. */
   reverseContinue(): Stop {
+    this.silent++;
+    try {
+      return this.reverseScan();
+    } finally {
+      this.silent--;
+    }
+  }
+
+  private reverseScan(): Stop {
     const h = this.requireHistory();
     const origin = this.step;
     let end = origin; // scan steps [segment start, end)
@@ -566,15 +575,20 @@ export class Machine {
    * `limit` step points. Returns whether `pred` held.
    */
   seekForward(pred: (m: Machine) => boolean, limit = Number.POSITIVE_INFINITY): boolean {
-    for (let n = 0; n < limit; n++) {
-      if (!this.transition()) return false;
-      if (pred(this)) {
-        this.markFramesSeen();
-        this.rebaseWatches();
-        return true;
+    this.silent++;
+    try {
+      for (let n = 0; n < limit; n++) {
+        if (!this.transition()) return false;
+        if (pred(this)) {
+          this.markFramesSeen();
+          this.rebaseWatches();
+          return true;
+        }
       }
+      return false;
+    } finally {
+      this.silent--;
     }
-    return false;
   }
 
   /** Runs a kernel generator to completion inside the current step (REPL statements, benchmarks). */

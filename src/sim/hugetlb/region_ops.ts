@@ -133,6 +133,9 @@ export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
     }
     yield fr.at('split');
     if (!nrg && resv.regionCacheCount > resv.addsInProgress) {
+      // Only reachable after callers broke the accounting (adds_in_progress < 0):
+      // the kernel would take the list head of an empty cache as a descriptor.
+      m.bugOn(resv.regionCacheCount <= 0, 'list_first_entry() of an empty resv->region_cache');
       resv.regionCacheCount--;
       nrg = true;
       yield fr.at('take_cache');

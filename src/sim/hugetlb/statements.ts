@@ -1,6 +1,6 @@
 import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
-import { argInt, keyInt } from '../scenario/args';
+import { argBig, keyInt } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
@@ -34,10 +34,15 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     }
     return r;
   };
-  const offsets = (m: Machine, a: RangeArgs, ordered: boolean): [number, number] => {
-    const f = argInt(m, a.f, '<f>');
-    const t = argInt(m, a.t, '<t>');
-    if (ordered && f > t) throw new ScenarioError(`<f> (${f}) is above <t> (${t}): the kernel's callers never pass an inverted range`, a.f.range);
+  /**
+   * Offsets are page indexes (pgoff_t): 0 to 2^53-1, so every page count the
+   * code sums stays exact. Deleting or counting up to LONG_MAX, as
+   * hugetlb_unreserve_pages does, means "to the end": no region reaches past 2^53-1.
+   */
+  const offsets = (m: Machine, a: RangeArgs, op: 'add' | 'del' | 'count'): [number, number] => {
+    const f = pageOffset(argBig(m, a.f, '<f>'), a.f, false);
+    const t = pageOffset(argBig(m, a.t, '<t>'), a.t, op !== 'add');
+    if (op === 'del' && f > t) throw new ScenarioError(`<f> (${f}) is above <t> (${t}): the kernel's callers never pass an inverted range`, a.f.range);
     return [f, t];
   };
   const c = new Map<string, StatementCompiler>();
@@ -55,7 +60,7 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     const a = rangeArgs(s);
     return function* (m) {
       const resv = resvOf(a);
-      const [f, t] = offsets(m, a, false);
+      const [f, t] = offsets(m, a, 'add');
       const r = yield* region_chg(m, h(), resv, f, t);
       resv.lastRegionsNeeded = r.regionsNeeded;
       m.last = { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
@@ -66,7 +71,7 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     const a = rangeArgs(s);
     return function* (m) {
       const resv = resvOf(a);
-      const [f, t] = offsets(m, a, false);
+      const [f, t] = offsets(m, a, 'add');
       const needed = keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
       const ret = yield* region_add(m, h(), resv, f, t, needed);
       m.last = { ret: BigInt(ret) };
@@ -77,7 +82,7 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     const a = rangeArgs(s);
     return function* (m) {
       const resv = resvOf(a);
-      const [f, t] = offsets(m, a, false);
+      const [f, t] = offsets(m, a, 'add');
       const needed = keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
       yield* region_abort(m, resv, f, t, needed);
     };
@@ -87,7 +92,7 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     const a = rangeArgs(s);
     return function* (m) {
       const resv = resvOf(a);
-      const [f, t] = offsets(m, a, true);
+      const [f, t] = offsets(m, a, 'del');
       const ret = yield* region_del(m, h(), resv, f, t);
       m.last = { ret: BigInt(ret) };
     };
@@ -97,7 +102,7 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     const a = rangeArgs(s);
     return function* (m) {
       const resv = resvOf(a);
-      const [f, t] = offsets(m, a, false);
+      const [f, t] = offsets(m, a, 'count');
       const ret = yield* region_count(m, resv, f, t);
       m.last = { ret: BigInt(ret) };
     };
@@ -110,6 +115,18 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
   });
 
   return c;
+}
+
+const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+const LONG_MAX = (1n << 63n) - 1n;
+
+function pageOffset(v: bigint, a: Arg, toEnd: boolean): number {
+  if (v < 0n) throw new ScenarioError(`page offset ${v} is negative: offsets are page indexes (pgoff_t)`, a.range);
+  if (v > MAX_OFFSET) {
+    if (toEnd && v <= LONG_MAX) return Number.MAX_SAFE_INTEGER;
+    throw new ScenarioError(`page offset ${v} is above 2^53-1, the largest kstep simulates exactly${toEnd ? ' (LONG_MAX is the largest end)' : ''}`, a.range);
+  }
+  return Number(v);
 }
 
 /** A new inode's resv_map: one descriptor in the cache (or -ENOMEM when the allocation is made to fail). */
