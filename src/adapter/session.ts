@@ -28,6 +28,7 @@ import type { EvalEnv, Ref } from '../sim/scenario/eval';
 import { CONSTANTS } from '../sim/scenario/constants';
 import { STATEMENT_WORDS, SUBVERBS, VERB_TABLE } from '../sim/scenario/statements';
 import { lexLine } from '../sim/scenario/lexer';
+import { pictureOf, recentResults } from './picture';
 import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
 import { childPath, frameNode, summary, VariableStore } from './variables';
 
@@ -40,8 +41,10 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
 }
 
 const THREAD_ID = 1;
-/** Step points per slice of a run before the adapter looks at its inbox again (pause, cancel). */
-const SLICE = 20_000;
+/** How long a slice of a run may take before the adapter looks at its inbox again (pause, cancel). */
+const SLICE_MS = 10;
+/** Step points between looks at the clock during a slice. */
+const CHUNK = 256;
 /** How far `goto` searches forward for a line that has not run yet. */
 const GOTO_FORWARD_LIMIT = 10_000_000;
 
@@ -60,6 +63,16 @@ type FrameRef = { kind: 'kernel'; frame: Frame } | { kind: 'scenario'; index: nu
 class UserError extends Error {}
 
 /**
+ * A kernel frame as a call: `region_chg(resv=f, f=0, t=1)`. A string argument
+ * names an object (a resv_map by its file), so it is shown bare, as the
+ * scenario statement wrote it, not as a quoted string.
+ */
+function callLabel(f: Frame): string {
+  const args = Object.entries(f.args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : formatValue(typeof v === 'number' ? BigInt(v) : v)}`);
+  return `${f.fn.name}(${args.join(', ')})`;
+}
+
+/**
  * The kstep debug adapter: a DAP session over one simulated run. Everything
  * it shows is read from the machine's state tree; everything it changes goes
  * through the machine's history, so stepping back undoes it.
@@ -72,12 +85,20 @@ export class KstepSession extends LoggingDebugSession {
   private configured!: () => void;
   private readonly configDone = new Promise<void>((r) => (this.configured = r));
   private readonly vars = new VariableStore();
+  /** The Variables view's hex/decimal toggle; undefined: each value's own default. */
+  private hexDefault: boolean | undefined;
   private frameRefs = new Map<number, FrameRef>();
   private running = false;
   private atEnd = false;
   private noDebug = false;
   private lastStop: Stop | undefined;
   private nextBpId = 1;
+  /**
+   * The id given to each breakpoint the client set. A restart applies the same
+   * breakpoints to a new machine: they keep their ids, so hitBreakpointIds
+   * still name breakpoints the client knows.
+   */
+  private readonly bpIds = new WeakMap<object, number>();
   /** What the client asked for, kept so a restart applies it to the new machine. */
   private sourceBps: DebugProtocol.SourceBreakpoint[] = [];
   private functionBps: DebugProtocol.FunctionBreakpoint[] = [];
@@ -145,12 +166,25 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    // This handler is async: whatever it throws would be an unhandled rejection, which ends the
+    // adapter process instead of reaching dispatchRequest's catch. A launch without arguments
+    // (or with non-object ones) is a launch without a program.
+    try {
+      await this.launch(response, typeof args === 'object' && args !== null ? args : {});
+    } catch (e) {
+      const msg = `launch: ${e instanceof Error ? e.message : String(e)}`.replace(/[{}]/g, '');
+      if (response.seq === 0) this.sendErrorResponse(response, { id: 1003, format: msg, showUser: true });
+      else this.sendEvent(new OutputEvent(`${msg}\n`, 'stderr'));
+    }
+  }
+
+  private async launch(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     this.launchArgs = args;
     this.noDebug = args.noDebug === true;
     if (args.trace) logger.setup(Logger.LogLevel.Verbose, false);
     const loaded = this.load(args.program);
     if ('error' in loaded) {
-      this.sendErrorResponse(response, { id: 1001, format: loaded.error, showUser: true });
+      this.sendError(response, 1001, loaded.error, true);
       this.sendEvent(new TerminatedEvent());
       return;
     }
@@ -206,12 +240,13 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
-    const launch = (args.arguments ?? this.launchArgs) as LaunchArguments;
+    // `arguments` (and the whole arguments object) is optional in DAP: without it, restart with the last launch configuration.
+    const launch = (args?.arguments ?? this.launchArgs) as LaunchArguments;
     this.launchArgs = { ...this.launchArgs, ...launch };
     this.stopRun();
     const loaded = this.load(this.launchArgs.program);
     if ('error' in loaded) {
-      this.sendErrorResponse(response, { id: 1002, format: loaded.error, showUser: true });
+      this.sendError(response, 1002, loaded.error, true);
       return;
     }
     this.sendResponse(response);
@@ -249,7 +284,13 @@ export class KstepSession extends LoggingDebugSession {
     this.running = true;
     const tick = (): void => {
       if (this.sim !== sim || !this.running) return;
-      const stop = m.slice(SLICE);
+      // A slice is bounded by time, not by a count of step points: their cost varies by orders of
+      // magnitude (a data breakpoint on a large list reads it at every step point), and a fixed
+      // 20,000 slow ones left pause, threads and every other request unanswered for seconds.
+      const until = performance.now() + SLICE_MS;
+      let stop: Stop | undefined;
+      do stop = m.slice(CHUNK);
+      while (!stop && performance.now() < until);
       if (!stop) {
         setImmediate(tick);
         return;
@@ -288,15 +329,26 @@ export class KstepSession extends LoggingDebugSession {
     this.sendEvent(ev);
   }
 
+  /**
+   * An error response whose text is shown exactly. The text goes in as a
+   * variable: a `format` is a template, where `{{` stays doubled and a
+   * `{_name}` is looked up (and throws without variables).
+   */
+  private sendError(response: DebugProtocol.Response, id: number, message: string, showUser: boolean): void {
+    this.sendErrorResponse(response, { id, format: '{_message}', variables: { _message: message }, showUser });
+  }
+
   private guard<T extends DebugProtocol.Response>(response: T, fn: () => void): void {
     try {
       if (this.running && !['pause', 'cancel', 'threads'].includes(response.command)) {
         throw new UserError('the scenario is running: pause it first');
       }
+      // Before launch or after disconnect there is nothing to step: a `next` answered with success would leave the client waiting for a stop.
+      if (!this.sim) throw new UserError('no scenario is running');
       fn();
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      this.sendErrorResponse(response, { id: 2000, format: msg.replace(/\{/g, '{{').replace(/\}/g, '}}'), showUser: !(e instanceof UserError) ? false : true });
+      this.sendError(response, 2000, msg, e instanceof UserError);
     }
   }
 
@@ -379,9 +431,12 @@ export class KstepSession extends LoggingDebugSession {
       const m = this.machine;
       const h = m.history;
       const line = args.targetId;
+      const origin = m.step;
       const back = h ? h.lastStartOf(line, m.step) : -1;
       if (back >= 0) m.goto(back);
       else if (!m.seekForward((mm) => mm.at === 'stmt' && mm.statement?.line === line, GOTO_FORWARD_LIMIT)) {
+        // The search ran the machine forward: a failed goto must leave it where the user is.
+        m.goto(origin);
         throw new UserError(`line ${line} does not run again in this scenario`);
       }
       this.atEnd = m.ended;
@@ -414,14 +469,14 @@ export class KstepSession extends LoggingDebugSession {
       const origin = m.step;
       const depth = m.depth();
       const targets: DebugProtocol.StepInTarget[] = [];
-      const seen = new Set<Frame>();
+      // Frames already on the stack are not entered by this step: stepping "into" one would go back to its start.
+      const seen = new Set<Frame>(m.frames);
       // The run is deterministic: look ahead through the statement, then come back.
       m.seekForward((mm) => {
         for (const f of mm.frames) {
           if (seen.has(f)) continue;
           seen.add(f);
-          const args = Object.entries(f.args).map(([k, v]) => `${k}=${formatValue(typeof v === 'number' ? BigInt(v) : v)}`);
-          targets.push({ id: f.enteredAt, label: `${f.fn.name}(${args.join(', ')})`, line: f.line });
+          targets.push({ id: f.enteredAt, label: callLabel(f), line: f.line });
         }
         return mm.depth() <= depth || mm.at === 'end';
       });
@@ -432,6 +487,15 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   // ---- breakpoints ---------------------------------------------------------
+
+  private bpId(b: object): number {
+    let id = this.bpIds.get(b);
+    if (id === undefined) {
+      id = this.nextBpId++;
+      this.bpIds.set(b, id);
+    }
+    return id;
+  }
 
   private samePath(p: string | undefined): boolean {
     return p !== undefined && resolve(p) === this.programPath;
@@ -445,9 +509,25 @@ export class KstepSession extends LoggingDebugSession {
       this.sendResponse(response);
       return;
     }
+    const prev = this.sourceBps;
     this.sourceBps = args.breakpoints ?? [];
-    response.body = { breakpoints: this.applyLineBreakpoints() };
+    response.body = { breakpoints: this.keepIfApplies(() => this.applyLineBreakpoints(), () => (this.sourceBps = prev)) };
     this.sendResponse(response);
+  }
+
+  /**
+   * Applies a new breakpoint list the request handler has just stored, and puts the old one back
+   * if applying throws (arguments of the wrong types): the request gets an error response, and
+   * the malformed list is not kept to make every later launch and restart fail when they apply
+   * it again. The apply* functions change the machine only once the whole list is built.
+   */
+  private keepIfApplies(apply: () => DebugProtocol.Breakpoint[], restore: () => void): DebugProtocol.Breakpoint[] {
+    try {
+      return apply();
+    } catch (e) {
+      restore();
+      throw e;
+    }
   }
 
   private applyBreakpoints(): void {
@@ -459,11 +539,12 @@ export class KstepSession extends LoggingDebugSession {
 
   private applyLineBreakpoints(): DebugProtocol.Breakpoint[] {
     const out: DebugProtocol.Breakpoint[] = [];
-    if (!this.sim || !this.program) return out;
+    // Checked against the program even when no machine runs (after disconnect), so what is kept is valid.
+    if (!this.program) return out;
     const stmts = statementLines(this.program);
     const bps = [];
     for (const b of this.sourceBps) {
-      const id = this.nextBpId++;
+      const id = this.bpId(b);
       const stmt = bindLine(stmts, b.line);
       if (!stmt) {
         out.push(unverified(b.line, 'no statement at or after this line', id));
@@ -487,7 +568,7 @@ export class KstepSession extends LoggingDebugSession {
       });
       out.push({ id, verified: true, line: stmt.line, column: stmt.range.col, ...(stmt.line !== b.line ? { message: `moved to the next statement, line ${stmt.line}` } : {}) });
     }
-    this.sim.machine.breakpoints.setLines(bps);
+    this.sim?.machine.breakpoints.setLines(bps);
     return out;
   }
 
@@ -501,8 +582,9 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const prev = this.functionBps;
     this.functionBps = args.breakpoints;
-    response.body = { breakpoints: this.applyFunctionBreakpoints() };
+    response.body = { breakpoints: this.keepIfApplies(() => this.applyFunctionBreakpoints(), () => (this.functionBps = prev)) };
     this.sendResponse(response);
   }
 
@@ -511,7 +593,7 @@ export class KstepSession extends LoggingDebugSession {
     const out: DebugProtocol.Breakpoint[] = [];
     const bps = [];
     for (const b of this.functionBps) {
-      const id = this.nextBpId++;
+      const id = this.bpId(b);
       const name = b.name.trim();
       const cond = b.condition ? compileCondition(b.condition) : undefined;
       const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
@@ -532,8 +614,9 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const prev = this.exceptionFilters;
     this.exceptionFilters = args;
-    response.body = { breakpoints: this.applyExceptionFilters() };
+    response.body = { breakpoints: this.keepIfApplies(() => this.applyExceptionFilters(), () => (this.exceptionFilters = prev)) };
     this.sendResponse(response);
   }
 
@@ -613,8 +696,9 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const prev = this.dataBps;
     this.dataBps = args.breakpoints;
-    response.body = { breakpoints: this.applyDataBreakpoints() };
+    response.body = { breakpoints: this.keepIfApplies(() => this.applyDataBreakpoints(), () => (this.dataBps = prev)) };
     this.sendResponse(response);
   }
 
@@ -622,7 +706,7 @@ export class KstepSession extends LoggingDebugSession {
     const out: DebugProtocol.Breakpoint[] = [];
     const watches = [];
     for (const b of this.dataBps) {
-      const id = this.nextBpId++;
+      const id = this.bpId(b);
       const e = parseExpression(b.dataId);
       const cond = b.condition ? compileCondition(b.condition) : undefined;
       if ('error' in e || (cond && typeof cond !== 'function')) {
@@ -669,13 +753,10 @@ export class KstepSession extends LoggingDebugSession {
       for (let i = m.frames.length - 1; i >= 0; i--) {
         const f = m.frames[i] as Frame;
         const ref = this.sourceRefOf.get(f.fn.source) ?? 0;
-        const argText = Object.entries(f.args)
-          .map(([k, v]) => `${k}=${formatValue(typeof v === 'number' ? BigInt(v) : v)}`)
-          .join(', ');
         this.frameRefs.set(id, { kind: 'kernel', frame: f });
         all.push({
           id: id++,
-          name: `${f.fn.name}(${argText})`,
+          name: callLabel(f),
           source: { name: basename(f.fn.source.path), path: `kstep-kernel:/${f.fn.source.path}`, sourceReference: ref, origin: 'simulated kernel source' },
           line: f.line,
           column: 1,
@@ -737,7 +818,7 @@ export class KstepSession extends LoggingDebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     this.guard(response, () => {
-      response.body = { variables: this.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, args.format?.hex) };
+      response.body = { variables: this.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, args.format?.hex ?? this.hexDefault) };
       this.sendResponse(response);
     });
   }
@@ -748,7 +829,7 @@ export class KstepSession extends LoggingDebugSession {
       if (!h) throw new UserError('that variable is gone: the scenario has moved on');
       const path = h.node.kind === 'list' ? `${h.path}${args.name}` : childPath(h.path, args.name);
       const v = this.assign(path, args.value);
-      response.body = { value: formatValue(v, args.format?.hex ? 'hex' : 'dec') };
+      response.body = { value: formatValue(v, (args.format?.hex ?? this.hexDefault) ? 'hex' : 'dec') };
       this.sendResponse(response);
       this.sendEvent(new InvalidatedEvent(['variables']));
     });
@@ -757,7 +838,7 @@ export class KstepSession extends LoggingDebugSession {
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
     this.guard(response, () => {
       const v = this.assign(args.expression, args.value);
-      response.body = { value: formatValue(v, args.format?.hex ? 'hex' : 'dec') };
+      response.body = { value: formatValue(v, (args.format?.hex ?? this.hexDefault) ? 'hex' : 'dec') };
       this.sendResponse(response);
       this.sendEvent(new InvalidatedEvent(['variables']));
     });
@@ -811,7 +892,7 @@ export class KstepSession extends LoggingDebugSession {
       if (args.context === 'hover' && 'value' in r && r.value instanceof Sym && r.value.num === undefined) {
         throw new UserError(`${text} is not a state path or a constant`);
       }
-      const hex = args.format?.hex;
+      const hex = args.format?.hex ?? this.hexDefault;
       const node = 'node' in r ? r.node : valueNode(r.value);
       const v = this.vars.variable(text, node, text, hex);
       response.body = {
@@ -918,6 +999,37 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   /** Unknown or malformed requests get an error response; the session goes on. */
+  /**
+   * Requests of kstep's own extension: the state picture's data, recent
+   * `last` results for inline values, and the Variables view's hex toggle.
+   */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    switch (command) {
+      case 'kstep/picture':
+        this.guard(response, () => {
+          response.body = pictureOf(this.machine);
+          this.sendResponse(response);
+        });
+        return;
+      case 'kstep/recentResults':
+        this.guard(response, () => {
+          const path = (args as { path?: unknown } | undefined)?.path;
+          response.body = { results: typeof path === 'string' && !this.samePath(path) ? [] : recentResults(this.machine) };
+          this.sendResponse(response);
+        });
+        return;
+      case 'kstep/setFormat': {
+        const hex = (args as { hex?: unknown } | undefined)?.hex;
+        this.hexDefault = typeof hex === 'boolean' ? hex : undefined;
+        this.sendResponse(response);
+        this.sendEvent(new InvalidatedEvent(['variables']));
+        return;
+      }
+      default:
+        super.customRequest(command, response, args);
+    }
+  }
+
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     try {
       super.dispatchRequest(request);

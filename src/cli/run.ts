@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createSimulation, loadScenario } from '../sim';
 import type { Machine, Stop } from '../sim/core/machine';
 import { formatDiagnostic } from '../sim/scenario/diagnostics';
+import { outcomeOf } from '../sim/outcome';
 import { nodeValue } from '../sim/core/state';
 import type { Value } from '../sim/core/values';
 import { formatValue, toJson } from '../sim/core/values';
@@ -62,23 +63,13 @@ export function runSource(file: string, source: string, opts: RunOptions, io: Io
 }
 
 function report(m: Machine, stop: Stop, file: string, io: Io): number {
-  const exc = stop.exception;
-  if (stop.reason !== 'exception' || !exc) return 0;
-  const line = exc.line ?? 0;
-  switch (exc.kind) {
-    case 'expect':
-      io.err(`${file}:${line}: ${exc.message}`);
-      return 1;
-    case 'bug':
-      io.err(`${file}:${line}: ${exc.message}`);
-      io.err(kernelStack(m));
-      return 1;
-    default: {
-      const col = exc.range?.col ?? m.statement?.range.col ?? 1;
-      io.err(`${file}:${line}:${col}: error: ${exc.message}`);
-      return 2;
-    }
-  }
+  const o = outcomeOf(m, stop);
+  if (o.kind === 'expect') io.err(`${file}:${o.line}: ${o.message}`);
+  else if (o.kind === 'bug') {
+    io.err(`${file}:${o.line}: ${o.message}`);
+    io.err(kernelStack(m));
+  } else if (o.kind === 'error') io.err(`${file}:${o.line}:${o.col}: error: ${o.message}`);
+  return o.code;
 }
 
 function kernelStack(m: Machine): string {

@@ -23,6 +23,7 @@ export interface Snapshot {
   readonly now: bigint;
   readonly events: { heap: SimEvent[]; seq: number };
   readonly last: Value;
+  readonly recent: ReadonlyArray<{ readonly line: number; readonly last: Value }>;
   readonly dead: boolean;
   readonly subsystems: readonly unknown[];
   /** Rough cost in small-object units: spaces snapshots so big states are not copied every few steps. */

@@ -82,6 +82,8 @@ export interface MachineOptions {
   readonly output?: (text: string, category: 'stdout' | 'console' | 'stderr') => void;
 }
 
+const RECENT = 32;
+
 const KIND_OF: Record<PointAt, PointKind> = {
   stmt: PointKind.Stmt,
   kernel: PointKind.Kernel,
@@ -115,6 +117,9 @@ export class Machine {
   /** Set by a BUG or a scenario error: no further statement runs. */
   dead = false;
   pauseRequested = false;
+  /** The results (`last`) of the most recent statements that set one, oldest first, one per line. */
+  recent: ReadonlyArray<{ readonly line: number; readonly last: Value }> = [];
+  private lastAtStart: Value = this.last;
   private pending: CStmt | undefined;
   private gen: KGen | undefined;
   private run: { mode: RunMode; depth: number } | undefined;
@@ -240,6 +245,7 @@ export class Machine {
       if (this.pending) {
         const s = this.pending;
         this.pending = undefined;
+        this.lastAtStart = this.last;
         const g = s.exec(this);
         if (typeof g === 'object') this.gen = g;
       }
@@ -275,6 +281,7 @@ export class Machine {
       return true;
     }
     this.frames.length = 0;
+    this.noteResult();
     const next = this.dead ? undefined : this.control.fetch();
     this.step++;
     if (next) {
@@ -283,6 +290,15 @@ export class Machine {
     } else this.at = 'end';
     this.record();
     return true;
+  }
+
+  /** Remembers what the statement that just finished left in `last`, for inline values in the editor. */
+  private noteResult(): void {
+    if (this.last === this.lastAtStart) return;
+    const line = this.control.current?.stmt.line;
+    this.lastAtStart = this.last;
+    if (line === undefined) return;
+    this.recent = [...this.recent.filter((r) => r.line !== line).slice(-(RECENT - 1)), { line, last: this.last }];
   }
 
   private record(): void {
@@ -434,6 +450,7 @@ export class Machine {
       now: this.now,
       events: this.events.snapshot(),
       last: this.last,
+      recent: this.recent,
       dead: this.dead,
       subsystems,
       size,
@@ -447,6 +464,8 @@ export class Machine {
     this.now = s.now;
     this.events.restore(s.events);
     this.last = s.last;
+    this.lastAtStart = s.last;
+    this.recent = s.recent;
     this.dead = s.dead;
     this.subsystems.forEach((sub, i) => sub.restore(s.subsystems[i]));
     this.gen = undefined;

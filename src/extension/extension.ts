@@ -1,0 +1,272 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { KstepSession } from '../adapter/session';
+import { createSimulation, loadScenario } from '../sim';
+import { outcomeOf } from '../sim/outcome';
+import { formatDiagnostic } from '../sim/scenario/diagnostics';
+import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
+import type { KstepLaunchConfig } from './config';
+import { completionsAt, hoverText, toEditorDiagnostics } from './language_info';
+import type { EditorDiagnostic } from './language_info';
+import { pictureHtml } from './picture_html';
+
+const LANG = 'kstep';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const parseDiagnostics = vscode.languages.createDiagnosticCollection('kstep');
+  const runDiagnostics = vscode.languages.createDiagnosticCollection('kstep-run');
+  const output = vscode.window.createOutputChannel('kstep');
+  const picture = new StatePicture(context);
+  context.subscriptions.push(parseDiagnostics, runDiagnostics, output, picture);
+
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type?: string; event?: string }) => {
+          if (m.type === 'event' && (m.event === 'stopped' || m.event === 'invalidated')) void picture.refresh(session);
+          if (m.type === 'event' && m.event === 'terminated') picture.clear('The scenario has finished.');
+        },
+      }),
+    }),
+    vscode.languages.registerInlineValuesProvider({ language: LANG }, new InlineValues()),
+    vscode.languages.registerEvaluatableExpressionProvider({ language: LANG }, new EvaluatableExpressions()),
+    vscode.languages.registerHoverProvider({ language: LANG }, new Hovers()),
+    vscode.languages.registerCompletionItemProvider({ language: LANG }, new Completions(), ' ', '=', '.'),
+  );
+
+  // Parser diagnostics while typing, debounced.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const check = (doc: vscode.TextDocument): void => {
+    if (doc.languageId !== LANG) return;
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    const delay = vscode.workspace.getConfiguration('kstep').get<number>('diagnosticsDelay', 250);
+    timers.set(key, setTimeout(() => {
+      timers.delete(key);
+      const { diagnostics } = loadScenario(doc.uri.fsPath, doc.getText());
+      parseDiagnostics.set(doc.uri, toEditorDiagnostics(diagnostics).map(toVsDiagnostic));
+    }, delay));
+  };
+  vscode.workspace.textDocuments.forEach(check);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(check),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      runDiagnostics.delete(e.document.uri);
+      check(e.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      parseDiagnostics.delete(d.uri);
+      runDiagnostics.delete(d.uri);
+    }),
+  );
+
+  const scenarioUri = (uri: vscode.Uri | undefined): vscode.Uri | undefined => {
+    const u = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!u || !u.fsPath.endsWith('.kstep')) {
+      void vscode.window.showErrorMessage('kstep: open a .kstep scenario first.');
+      return undefined;
+    }
+    return u;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('kstep.runScenario', async (uri?: vscode.Uri) => {
+      const u = scenarioUri(uri);
+      if (!u) return;
+      const doc = await vscode.workspace.openTextDocument(u);
+      runHeadless(doc, output, runDiagnostics);
+    }),
+    vscode.commands.registerCommand('kstep.debugScenario', async (uri?: vscode.Uri) => {
+      const u = scenarioUri(uri);
+      if (!u) return;
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(u), scenarioConfig(u.fsPath, false) as vscode.DebugConfiguration);
+    }),
+    vscode.commands.registerCommand('kstep.showStatePicture', () => picture.show()),
+    vscode.commands.registerCommand('kstep.showHex', () => setHex(true)),
+    vscode.commands.registerCommand('kstep.showDecimal', () => setHex(false)),
+  );
+  void vscode.commands.executeCommand('setContext', 'kstep.hex', false);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+/** The Variables view's hex/decimal toggle: the adapter formats every value it sends accordingly. */
+async function setHex(hex: boolean): Promise<void> {
+  await vscode.commands.executeCommand('setContext', 'kstep.hex', hex);
+  const s = vscode.debug.activeDebugSession;
+  if (s?.type === DEBUG_TYPE) await s.customRequest('kstep/setFormat', { hex });
+}
+
+function toVsDiagnostic(d: EditorDiagnostic): vscode.Diagnostic {
+  const r = new vscode.Range(d.startLine, d.startCol, d.endLine, d.endCol);
+  const diag = new vscode.Diagnostic(r, d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  diag.source = 'kstep';
+  return diag;
+}
+
+/** "kstep: Run Scenario": headless, results in the output channel, failures as diagnostics. */
+function runHeadless(doc: vscode.TextDocument, output: vscode.OutputChannel, diags: vscode.DiagnosticCollection): void {
+  const name = doc.uri.fsPath;
+  output.show(true);
+  output.appendLine(`── kstep run ${vscode.workspace.asRelativePath(doc.uri)}`);
+  const { program, diagnostics } = loadScenario(name, doc.getText());
+  if (diagnostics.length) {
+    for (const d of diagnostics) output.appendLine(formatDiagnostic(d));
+    diags.set(doc.uri, toEditorDiagnostics(diagnostics).map(toVsDiagnostic));
+    output.appendLine(`${diagnostics.length} error(s); nothing was run`);
+    return;
+  }
+  const { machine } = createSimulation(program, { output: (text) => output.appendLine(text) });
+  const stop = machine.resume('continue');
+  const o = outcomeOf(machine, stop);
+  if (o.code === 0) {
+    diags.delete(doc.uri);
+    output.appendLine(`✓ every expect held (${machine.step} step points)`);
+    return;
+  }
+  const line = Math.max(0, (o.line ?? 1) - 1);
+  const text = doc.lineAt(Math.min(line, doc.lineCount - 1));
+  const range = new vscode.Range(line, text.firstNonWhitespaceCharacterIndex, line, text.text.length);
+  const d = new vscode.Diagnostic(range, o.message ?? 'failed', vscode.DiagnosticSeverity.Error);
+  d.source = 'kstep run';
+  diags.set(doc.uri, [d]);
+  output.appendLine(`✗ ${vscode.workspace.asRelativePath(doc.uri)}:${o.line}: ${o.message}`);
+}
+
+class ConfigProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    const editor = vscode.window.activeTextEditor;
+    const path = editor?.document.languageId === LANG ? editor.document.uri.fsPath : '${file}';
+    return [scenarioConfig(path, false) as vscode.DebugConfiguration];
+  }
+
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    const doc = vscode.window.activeTextEditor?.document;
+    const r = resolveLaunchConfig(config as KstepLaunchConfig, doc ? { languageId: doc.languageId, path: doc.uri.fsPath } : undefined);
+    if ('error' in r) {
+      void vscode.window.showInformationMessage(r.error);
+      return undefined;
+    }
+    return r.config as vscode.DebugConfiguration;
+  }
+}
+
+class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    const where = vscode.workspace.getConfiguration('kstep').get<string>('adapter', 'inline');
+    if (where === 'process') {
+      return new vscode.DebugAdapterExecutable(process.execPath, [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'adapter.js').fsPath]);
+    }
+    return new vscode.DebugAdapterInlineImplementation(new KstepSession() as unknown as vscode.DebugAdapter);
+  }
+}
+
+class InlineValues implements vscode.InlineValuesProvider {
+  async provideInlineValues(doc: vscode.TextDocument, viewport: vscode.Range): Promise<vscode.InlineValue[]> {
+    const s = vscode.debug.activeDebugSession;
+    if (s?.type !== DEBUG_TYPE) return [];
+    const r = (await s.customRequest('kstep/recentResults', { path: doc.uri.fsPath })) as { results?: Array<{ line: number; text: string }> };
+    return (r.results ?? [])
+      .filter((x) => x.line - 1 >= viewport.start.line && x.line - 1 <= viewport.end.line && x.line - 1 < doc.lineCount)
+      .map((x) => new vscode.InlineValueText(doc.lineAt(x.line - 1).range, x.text));
+  }
+}
+
+const PATH = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]\n]*\])*/g;
+
+class EvaluatableExpressions implements vscode.EvaluatableExpressionProvider {
+  provideEvaluatableExpression(doc: vscode.TextDocument, pos: vscode.Position): vscode.EvaluatableExpression | undefined {
+    const line = doc.lineAt(pos.line).text;
+    for (const m of line.matchAll(PATH)) {
+      const start = m.index ?? 0;
+      const end = start + m[0].length;
+      if (pos.character < start || pos.character > end) continue;
+      // Evaluate the path up to the hovered component: `resv.f` when hovering `f`.
+      let upto = m[0];
+      const rel = pos.character - start;
+      const cut = upto.slice(rel).search(/[.[]/);
+      if (cut > 0) upto = upto.slice(0, rel + cut);
+      return new vscode.EvaluatableExpression(new vscode.Range(pos.line, start, pos.line, start + upto.length), upto);
+    }
+    return undefined;
+  }
+}
+
+class Hovers implements vscode.HoverProvider {
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+    if (!range) return undefined;
+    const word = doc.getText(range);
+    const before = doc.lineAt(pos.line).text.slice(0, range.start.character);
+    const text = hoverText(word, /^\s*([A-Za-z_]\w*\s+)?$/.test(before));
+    return text ? new vscode.Hover(new vscode.MarkdownString(text), range) : undefined;
+  }
+}
+
+class Completions implements vscode.CompletionItemProvider {
+  provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+    const prefix = doc.lineAt(pos.line).text.slice(0, pos.character);
+    const kinds = {
+      keyword: vscode.CompletionItemKind.Keyword,
+      constant: vscode.CompletionItemKind.Constant,
+      variable: vscode.CompletionItemKind.Variable,
+      property: vscode.CompletionItemKind.Property,
+    };
+    return completionsAt(prefix).map((c) => {
+      const item = new vscode.CompletionItem(c.label, kinds[c.kind]);
+      if (c.detail) item.detail = c.detail;
+      if (c.insert) item.insertText = c.insert;
+      return item;
+    });
+  }
+}
+
+/** The state picture panel: redrawn from the adapter's picture data at every stop. */
+class StatePicture implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private session: vscode.DebugSession | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel('kstep.statePicture', 'kstep state', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [] });
+    panel.webview.html = pictureHtml(randomBytes(16).toString('base64'), panel.webview.cspSource);
+    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+      if (m.type === 'ready') void this.refresh(this.session ?? vscode.debug.activeDebugSession);
+    });
+    panel.onDidDispose(() => (this.panel = undefined));
+    this.panel = panel;
+    this.context.subscriptions.push(panel);
+  }
+
+  async refresh(session: vscode.DebugSession | undefined): Promise<void> {
+    if (!session || session.type !== DEBUG_TYPE) return;
+    this.session = session;
+    if (!this.panel) return;
+    try {
+      const data: unknown = await session.customRequest('kstep/picture');
+      void this.panel.webview.postMessage({ type: 'state', data });
+    } catch {
+      // The session moved on (running again, or ended) before the picture could be read.
+    }
+  }
+
+  clear(text: string): void {
+    void this.panel?.webview.postMessage({ type: 'clear', text });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

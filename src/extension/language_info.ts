@@ -1,0 +1,98 @@
+/**
+ * Pure language services over the scenario language: diagnostics mapping,
+ * hover texts and completion items. The VS Code glue turns these into
+ * editor objects; keeping them pure lets vitest check them.
+ */
+import type { Diagnostic } from '../sim/scenario/diagnostics';
+import { CONSTANTS } from '../sim/scenario/constants';
+import { STATEMENT_WORDS, SUBVERBS, VERB_TABLE } from '../sim/scenario/statements';
+import { STATE_ROOTS } from '../sim/core/machine';
+
+/** A diagnostic in the editor's 0-based coordinates. */
+export interface EditorDiagnostic {
+  readonly startLine: number;
+  readonly startCol: number;
+  readonly endLine: number;
+  readonly endCol: number;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+export function toEditorDiagnostics(diags: readonly Diagnostic[]): EditorDiagnostic[] {
+  return diags.map((d) => ({
+    startLine: d.range.line - 1,
+    startCol: d.range.col - 1,
+    endLine: d.range.endLine - 1,
+    endCol: Math.max(d.range.endCol - 1, d.range.col),
+    message: d.message,
+    severity: d.severity,
+  }));
+}
+
+const REFERENCE_TITLES: Record<string, string> = {
+  '000': 'reference 000 (arm64 Hyper-V: hyperv-tlfs.h, mshyperv.h)',
+  '001': 'reference 001 (Qualcomm SCMI memlat client)',
+  '002': 'reference 002 (HMM device-private memory)',
+  '003': 'reference 003 (DEVICE_COHERENT, FOLL_LRU)',
+  '004': 'reference 004 (hugetlb: region_add without coalescing)',
+};
+
+/** Markdown for hovering a word of a scenario: a constant's value and where it is defined, or a statement's meaning. */
+export function hoverText(word: string, isStatementWord: boolean): string | undefined {
+  const c = CONSTANTS.get(word);
+  if (c) {
+    const hex = c.value >= 0n ? `0x${c.value.toString(16)}` : `-0x${(-c.value).toString(16)}`;
+    const refKey = /^(\d{3})_/.exec(c.ref)?.[1];
+    const where = refKey ? `${REFERENCE_TITLES[refKey] ?? c.ref}, line ${c.line}` : c.ref;
+    return [`**${word}** = \`${hex}\` (${c.value})`, '', `Defined in ${where}:`, '', '```c', c.text, '```'].join('\n');
+  }
+  if (isStatementWord) {
+    const spec = VERB_TABLE.get(word);
+    if (spec) return `**${word}**: ${spec.summary}${spec.sets?.length ? `\n\nSets \`last.${spec.sets.join('`, `last.')}\`` : ''}`;
+    const subs = SUBVERBS.get(word);
+    if (subs) return `**${word}** ${subs.map((s) => `\`${s}\``).join(' | ')}`;
+  }
+  if (STATE_ROOTS.has(word)) return `**${word}**: state root (use \`${word}.\` to see what it holds while debugging)`;
+  return undefined;
+}
+
+export interface CompletionEntry {
+  readonly label: string;
+  readonly kind: 'keyword' | 'constant' | 'variable' | 'property';
+  readonly detail?: string;
+  /** Text to insert when it differs from the label (`regions_needed=`). */
+  readonly insert?: string;
+}
+
+/**
+ * Completions for a line typed so far: statement words at the start, the
+ * sub-verbs after `hugetlb` and friends, a verb's keys, state roots and
+ * constant names elsewhere.
+ */
+export function completionsAt(linePrefix: string): CompletionEntry[] {
+  const code = linePrefix.replace(/#.*$/, '');
+  if (code.length !== linePrefix.length) return [];
+  const words = code.trimStart().split(/\s+/);
+  const current = words[words.length - 1] ?? '';
+  if (words.length === 1) {
+    return STATEMENT_WORDS.filter((w) => w.startsWith(current)).map((w) => ({ label: w, kind: 'keyword', detail: VERB_TABLE.get(w)?.summary ?? `${w} ${(SUBVERBS.get(w) ?? []).join('|')}` }));
+  }
+  const head = words[0] as string;
+  const subs = SUBVERBS.get(head);
+  if (subs && words.length === 2) {
+    return subs.filter((s) => s.startsWith(current)).map((s) => ({ label: s, kind: 'keyword', detail: VERB_TABLE.get(`${head} ${s}`)?.summary ?? '' }));
+  }
+  const verb = subs && VERB_TABLE.has(`${head} ${words[1]}`) ? `${head} ${words[1]}` : head;
+  const spec = VERB_TABLE.get(verb);
+  const out: CompletionEntry[] = [];
+  if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
+    for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });
+    for (const f of spec?.flags ?? []) if (f.startsWith(current)) out.push({ label: f, kind: 'keyword', detail: `${verb} flag` });
+    for (const r of STATE_ROOTS) if (r.startsWith(current)) out.push({ label: r, kind: 'variable', detail: 'state root' });
+  }
+  const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current)?.[1];
+  if (constPrefix !== undefined && constPrefix.length >= 1) {
+    for (const [name, c] of CONSTANTS) if (name.startsWith(constPrefix)) out.push({ label: name, kind: 'constant', detail: `= 0x${c.value.toString(16)}` });
+  }
+  return out;
+}

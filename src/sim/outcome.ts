@@ -1,0 +1,20 @@
+import type { Machine, Stop } from './core/machine';
+
+/** How a headless run ended, for `kstep run` and the editor's "Run Scenario". */
+export interface Outcome {
+  /** 0 every expect held; 1 an expect failed or a kernel BUG; 2 a scenario error. */
+  readonly code: 0 | 1 | 2;
+  readonly kind?: 'expect' | 'bug' | 'error';
+  readonly line?: number;
+  readonly col?: number;
+  readonly message?: string;
+}
+
+export function outcomeOf(m: Machine, stop: Stop): Outcome {
+  const exc = stop.exception;
+  if (stop.reason !== 'exception' || !exc) return { code: 0 };
+  const line = exc.line ?? 0;
+  if (exc.kind === 'expect' || exc.kind === 'bug') return { code: 1, kind: exc.kind, line, message: exc.message };
+  const col = exc.range?.col ?? m.statement?.range.col ?? 1;
+  return { code: 2, kind: 'error', line, col, message: exc.message };
+}
