@@ -79,12 +79,14 @@ export function completionsAt(linePrefix: string): CompletionEntry[] {
   }
   const head = words[0] as string;
   const subs = SUBVERBS.get(head);
+  const out: CompletionEntry[] = [];
   if (subs && words.length === 2) {
-    return subs.filter((s) => s.startsWith(current)).map((s) => ({ label: s, kind: 'keyword', detail: VERB_TABLE.get(`${head} ${s}`)?.summary ?? '' }));
+    for (const s of subs) if (s.startsWith(current)) out.push({ label: s, kind: 'keyword', detail: VERB_TABLE.get(`${head} ${s}`)?.summary ?? '' });
+    // `hvc` is a statement of its own too (`hvc HVCALL_POST_MESSAGE`): go on to its arguments.
+    if (!VERB_TABLE.has(head)) return out;
   }
   const verb = subs && VERB_TABLE.has(`${head} ${words[1]}`) ? `${head} ${words[1]}` : head;
   const spec = VERB_TABLE.get(verb);
-  const out: CompletionEntry[] = [];
   if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
     for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });
     for (const f of spec?.flags ?? []) if (f.startsWith(current)) out.push({ label: f, kind: 'keyword', detail: `${verb} flag` });

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pictureHtml } from '../../src/extension/picture_html';
+
+const ROOT = join(__dirname, '..', '..');
+interface Manifest {
+  main: string;
+  engines: { vscode: string };
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: boolean }; virtualWorkspaces: { supported: boolean | string } };
+  contributes: {
+    languages: Array<{ id: string; extensions: string[]; configuration: string }>;
+    grammars: Array<{ path: string }>;
+    snippets: Array<{ path: string }>;
+    breakpoints: Array<{ language: string }>;
+    debuggers: Array<{ type: string; languages: string[]; configurationAttributes: { launch: { required: string[]; properties: Record<string, unknown> } }; initialConfigurations: unknown[]; configurationSnippets: unknown[] }>;
+    commands: Array<{ command: string }>;
+    menus: Record<string, Array<{ command: string }>>;
+  };
+  devDependencies: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+
+describe('extension manifest', () => {
+  it('contributes the kstep language, its grammar, snippets and breakpoints', () => {
+    const c = pkg.contributes;
+    expect(c.languages[0]).toMatchObject({ id: 'kstep', extensions: ['.kstep'] });
+    for (const f of [c.languages[0]?.configuration, c.grammars[0]?.path, c.snippets[0]?.path]) {
+      expect(() => JSON.parse(readFileSync(join(ROOT, f ?? ''), 'utf8')) as unknown).not.toThrow();
+    }
+    expect(c.breakpoints).toEqual([{ language: 'kstep' }]);
+  });
+
+  it('declares a debugger with a full launch schema, initial configurations and snippets', () => {
+    const d = pkg.contributes.debuggers[0];
+    expect(d?.type).toBe('kstep');
+    expect(d?.languages).toEqual(['kstep']);
+    expect(d?.configurationAttributes.launch.required).toEqual(['program']);
+    expect(Object.keys(d?.configurationAttributes.launch.properties ?? {})).toEqual(['program', 'stopOnEntry', 'trace']);
+    expect(d?.initialConfigurations.length).toBeGreaterThan(0);
+    expect(d?.configurationSnippets.length).toBeGreaterThan(0);
+  });
+
+  it('has every menu command declared, and honest trust declarations', () => {
+    const declared = new Set(pkg.contributes.commands.map((c) => c.command));
+    for (const items of Object.values(pkg.contributes.menus)) for (const i of items) expect(declared).toContain(i.command);
+    expect(pkg.capabilities.untrustedWorkspaces.supported).toBe(true);
+    expect(pkg.capabilities.virtualWorkspaces.supported).toBe('limited');
+  });
+
+  it('targets a VS Code the e2e code-server runs (1.100) with types no newer than the floor', () => {
+    expect(pkg.engines.vscode).toBe('^1.90.0');
+    expect(pkg.devDependencies['@types/vscode']).toBe('1.90.0');
+    expect(pkg.main).toBe('./dist/extension.js');
+  });
+});
+
+describe('state picture page', () => {
+  it('runs only its own nonce-tagged script and follows the theme', () => {
+    const html = pictureHtml('abc123', 'vscode-resource:');
+    expect(html).toContain("script-src 'nonce-abc123'");
+    expect(html).toContain('<script nonce="abc123">');
+    expect(html).toContain('var(--vscode-editor-background)');
+    expect(html.match(/<script/g)?.length).toBe(1);
+  });
+});
