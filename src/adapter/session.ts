@@ -172,8 +172,8 @@ export class KstepSession extends LoggingDebugSession {
     try {
       await this.launch(response, typeof args === 'object' && args !== null ? args : {});
     } catch (e) {
-      const msg = `launch: ${e instanceof Error ? e.message : String(e)}`.replace(/[{}]/g, '');
-      if (response.seq === 0) this.sendErrorResponse(response, { id: 1003, format: msg, showUser: true });
+      const msg = `launch: ${e instanceof Error ? e.message : String(e)}`;
+      if (response.seq === 0) this.sendError(response, 1003, msg, true);
       else this.sendEvent(new OutputEvent(`${msg}\n`, 'stderr'));
     }
   }

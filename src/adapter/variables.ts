@@ -121,7 +121,7 @@ export function summary(node: StateNode, fmt: NumberFormat): string {
         const c = node.child(k);
         if (!c) continue;
         if (c.kind === 'leaf') parts.push(`${k}: ${formatValue(c.get(), formatFor(c, fmt === 'hex' ? true : undefined))}`);
-        else if (c.kind === 'list') parts.push(`${k}: [${c.length()}]`);
+        else if (c.kind === 'list') parts.push(`${k}: ${c.length() <= 4 ? formatValue(nodeValue(c), fmt) : `[${c.length()} items]`}`);
         else parts.push(`${k}: {…}`);
       }
       return `{${parts.join(', ')}}`;

@@ -68,7 +68,7 @@ describe('scopes and variables', () => {
     await atAdd05();
     const f = await resvF();
     expect(f.namedVariables).toBe(3);
-    expect(f.value).toBe('{regions: [3], adds_in_progress: 2, region_cache_count: 2}');
+    expect(f.value).toBe('{regions: [[0, 1], [2, 3], [5, 6]], adds_in_progress: 2, region_cache_count: 2}');
     const regions = (await h.vars(f.variablesReference)).find((v) => v.name === 'regions') as DebugProtocol.Variable;
     expect(regions.indexedVariables).toBe(3);
     expect(regions.evaluateName).toBe('resv.f.regions');
@@ -248,7 +248,7 @@ describe('setVariable and setExpression', () => {
     expect(await h.fails('setVariable', { variablesReference: f.variablesReference, name: 'adds_in_progress', value: '1 +' })).toBeTruthy();
     // Messages are shown as they are: braces in a value are not doubled (nor taken for a template).
     const braces = await h.fails('setVariable', { variablesReference: f.variablesReference, name: 'adds_in_progress', value: 'resv.f' });
-    expect(braces).toContain('{regions: [3], adds_in_progress: 2, region_cache_count: 2}');
+    expect(braces).toContain('{regions: [[0, 1], [2, 3], [5, 6]], adds_in_progress: 2, region_cache_count: 2}');
     expect(braces).not.toContain('{{');
     expect(await h.fails('setExpression', { expression: 'resv.f.adds_in_progress', value: '"{_x}"' })).toContain('"{_x}"');
     expect(await h.fails('setExpression', { expression: 'last.ret', value: '1' })).toMatch(/cannot be changed/);

@@ -1,0 +1,59 @@
+// The packaged extension in a real VS Code: open examples/resv_map.kstep, set a breakpoint by clicking the
+// gutter, press F5 with no launch.json, wait for the stop, and read the resv_map in the Variables view.
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, REPO_ROOT, startE2E, type E2E } from './code-server';
+
+const VSIX = process.env.KSTEP_VSIX ?? join(REPO_ROOT, 'kstep.vsix');
+const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
+/** The worked example's region_add f 0 5: before it runs, region_chg has raised adds_in_progress to 2. */
+const LINE = SCENARIO.split('\n').findIndex((l) => l.startsWith('region_add f 0 5')) + 1;
+
+describe('debugging a scenario in VS Code', () => {
+  let e2e: E2E | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first (npm run test:e2e does)`);
+    e2e = await startE2E({ files: { 'resv_map.kstep': SCENARIO }, vsix: VSIX });
+  });
+
+  afterAll(async () => {
+    await e2e?.dispose();
+  });
+
+  it('stops at a gutter breakpoint after F5 and shows the resv_map in the Variables view', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('debug-failure'));
+    expect(LINE).toBeGreaterThan(0);
+    await wb.openFile('resv_map.kstep');
+    await wb.waitForEditorText('region_add f 0 5');
+    await wb.clickGlyphMargin(LINE);
+    expect(await wb.breakpointLines()).toEqual([LINE]);
+
+    await wb.press('F5');
+    await wb.waitForDebugToolbar();
+    await wb.waitForStoppedAt(LINE);
+
+    // The hugetlb scope opens by default; expand resv, then the file's map.
+    const page = wb.page;
+    const variables = page.locator('.pane').filter({ has: page.locator('.pane-header .title', { hasText: /^\s*Variables\s*$/i }) }).first();
+    const row = (name: RegExp) => variables.locator('.monaco-list-row').filter({ hasText: name }).first();
+    await wb.waitForViewRows('Variables', (r) => r.some((t) => /^resv\b/.test(t)));
+    await row(/^resv\b/).click();
+    await wb.waitForViewRows('Variables', (r) => r.some((t) => /^f\b/.test(t)));
+    await row(/^f\b/).click();
+    const rows = await wb.waitForViewRows('Variables', (r) => r.some((t) => t.startsWith('adds_in_progress')));
+    const text = rows.join('\n');
+    expect(text).toMatch(/regions\s*[:=]?\s*\[\[0, 1\], \[2, 3\], \[5, 6\]\]/);
+    expect(text).toMatch(/adds_in_progress\s*[:=]?\s*2\b/);
+    expect(text).toMatch(/region_cache_count\s*[:=]?\s*2\b/);
+
+    const stack = await wb.viewRows('Call Stack');
+    expect(stack.join('\n')).toContain('resv_map.kstep');
+
+    const shot = await wb.screenshot(join(ARTIFACTS_DIR, 'debugging.png'));
+    expect(existsSync(shot)).toBe(true);
+    if (process.env.KSTEP_E2E_README_SHOT) copyFileSync(shot, process.env.KSTEP_E2E_README_SHOT);
+  });
+});
