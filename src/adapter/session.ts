@@ -12,25 +12,22 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Simulation } from '../sim';
-import { compileLine, createSimulation, KERNEL_SOURCES, kernelFunctionNames, loadScenario, parseExpression } from '../sim';
+import { compileLine, createSimulation, KERNEL_SOURCES, loadScenario, parseExpression } from '../sim';
 import type { Program, Stmt } from '../sim/scenario/ast';
 import { formatDiagnostic } from '../sim/scenario/diagnostics';
-import type { ExceptionKind } from '../sim/core/breakpoints';
 import { EXCEPTION_FILTERS } from '../sim/core/breakpoints';
 import type { Frame, KernelSource } from '../sim/core/frames';
 import type { Machine, RunMode, Stop } from '../sim/core/machine';
-import { STATE_ROOTS } from '../sim/core/machine';
 import type { StateNode } from '../sim/core/state';
 import { fixedRecord, valueNode } from '../sim/core/state';
 import { formatValue, Sym } from '../sim/core/values';
 import { evalRef } from '../sim/scenario/eval';
-import type { EvalEnv, Ref } from '../sim/scenario/eval';
-import { CONSTANTS } from '../sim/scenario/constants';
-import { STATEMENT_WORDS, SUBVERBS, VERB_TABLE } from '../sim/scenario/statements';
-import { lexLine } from '../sim/scenario/lexer';
+import type { EvalEnv } from '../sim/scenario/eval';
 import { pictureOf, recentResults } from './picture';
-import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
-import { childPath, frameNode, summary, VariableStore } from './variables';
+import { bindLine, statementLines, unverified } from './breakpoints';
+import { childPath, frameNode, plainValue, VariableStore } from './variables';
+import { consoleCompletions, isStatementLine } from './console';
+import { BreakpointBook } from './breakpoint_book';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** The scenario to run. */
@@ -92,20 +89,7 @@ export class KstepSession extends LoggingDebugSession {
   private atEnd = false;
   private noDebug = false;
   private lastStop: Stop | undefined;
-  private nextBpId = 1;
-  /**
-   * The id given to each breakpoint the client set. A restart applies the same
-   * breakpoints to a new machine: they keep their ids, so hitBreakpointIds
-   * still name breakpoints the client knows.
-   */
-  private readonly bpIds = new WeakMap<object, number>();
-  /** What the client asked for, kept so a restart applies it to the new machine. */
-  private sourceBps: DebugProtocol.SourceBreakpoint[] = [];
-  private functionBps: DebugProtocol.FunctionBreakpoint[] = [];
-  private exceptionFilters: DebugProtocol.SetExceptionBreakpointsArguments = {
-    filters: EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.kind),
-  };
-  private dataBps: DebugProtocol.DataBreakpoint[] = [];
+  private readonly book = new BreakpointBook();
   private readonly sourceRefs = new Map<number, KernelSource>();
   private readonly sourceRefOf = new Map<KernelSource, number>();
 
@@ -219,7 +203,7 @@ export class KstepSession extends LoggingDebugSession {
       output: (text, category) => this.sendEvent(new OutputEvent(`${text}\n`, category)),
     });
     this.atEnd = false;
-    this.applyBreakpoints();
+    this.book.applyAll(parsed, this.sim.machine);
     return { ok: true };
   }
 
@@ -488,15 +472,6 @@ export class KstepSession extends LoggingDebugSession {
 
   // ---- breakpoints ---------------------------------------------------------
 
-  private bpId(b: object): number {
-    let id = this.bpIds.get(b);
-    if (id === undefined) {
-      id = this.nextBpId++;
-      this.bpIds.set(b, id);
-    }
-    return id;
-  }
-
   private samePath(p: string | undefined): boolean {
     return p !== undefined && resolve(p) === this.programPath;
   }
@@ -504,72 +479,13 @@ export class KstepSession extends LoggingDebugSession {
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     if (!this.samePath(args.source.path)) {
       response.body = {
-        breakpoints: (args.breakpoints ?? []).map((b) => unverified(b.line, 'not the scenario being debugged', this.nextBpId++)),
+        breakpoints: (args.breakpoints ?? []).map((b) => unverified(b.line, 'not the scenario being debugged', this.book.freshId())),
       };
       this.sendResponse(response);
       return;
     }
-    const prev = this.sourceBps;
-    this.sourceBps = args.breakpoints ?? [];
-    response.body = { breakpoints: this.keepIfApplies(() => this.applyLineBreakpoints(), () => (this.sourceBps = prev)) };
+    response.body = { breakpoints: this.book.setLines(args.breakpoints ?? [], this.program, this.sim?.machine) };
     this.sendResponse(response);
-  }
-
-  /**
-   * Applies a new breakpoint list the request handler has just stored, and puts the old one back
-   * if applying throws (arguments of the wrong types): the request gets an error response, and
-   * the malformed list is not kept to make every later launch and restart fail when they apply
-   * it again. The apply* functions change the machine only once the whole list is built.
-   */
-  private keepIfApplies(apply: () => DebugProtocol.Breakpoint[], restore: () => void): DebugProtocol.Breakpoint[] {
-    try {
-      return apply();
-    } catch (e) {
-      restore();
-      throw e;
-    }
-  }
-
-  private applyBreakpoints(): void {
-    this.applyLineBreakpoints();
-    this.applyFunctionBreakpoints();
-    this.applyExceptionFilters();
-    this.applyDataBreakpoints();
-  }
-
-  private applyLineBreakpoints(): DebugProtocol.Breakpoint[] {
-    const out: DebugProtocol.Breakpoint[] = [];
-    // Checked against the program even when no machine runs (after disconnect), so what is kept is valid.
-    if (!this.program) return out;
-    const stmts = statementLines(this.program);
-    const bps = [];
-    for (const b of this.sourceBps) {
-      const id = this.bpId(b);
-      const stmt = bindLine(stmts, b.line);
-      if (!stmt) {
-        out.push(unverified(b.line, 'no statement at or after this line', id));
-        continue;
-      }
-      const cond = b.condition ? compileCondition(b.condition) : undefined;
-      const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
-      const log = b.logMessage ? compileLogMessage(b.logMessage) : undefined;
-      const bad = [cond, hit, log].find((x): x is { error: string } => typeof x === 'object' && x !== null && 'error' in x);
-      if (bad) {
-        out.push(unverified(b.line, bad.error, id));
-        continue;
-      }
-      bps.push({
-        id,
-        line: stmt.line,
-        hits: 0,
-        ...(typeof cond === 'function' ? { condition: cond } : {}),
-        ...(typeof hit === 'function' ? { hitCondition: hit } : {}),
-        ...(typeof log === 'function' ? { log } : {}),
-      });
-      out.push({ id, verified: true, line: stmt.line, column: stmt.range.col, ...(stmt.line !== b.line ? { message: `moved to the next statement, line ${stmt.line}` } : {}) });
-    }
-    this.sim?.machine.breakpoints.setLines(bps);
-    return out;
   }
 
   protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
@@ -582,68 +498,13 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    const prev = this.functionBps;
-    this.functionBps = args.breakpoints;
-    response.body = { breakpoints: this.keepIfApplies(() => this.applyFunctionBreakpoints(), () => (this.functionBps = prev)) };
+    response.body = { breakpoints: this.book.setFunctions(args.breakpoints, this.sim?.machine) };
     this.sendResponse(response);
-  }
-
-  private applyFunctionBreakpoints(): DebugProtocol.Breakpoint[] {
-    const known = new Set(kernelFunctionNames());
-    const out: DebugProtocol.Breakpoint[] = [];
-    const bps = [];
-    for (const b of this.functionBps) {
-      const id = this.bpId(b);
-      const name = b.name.trim();
-      const cond = b.condition ? compileCondition(b.condition) : undefined;
-      const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
-      const bad = [cond, hit].find((x): x is { error: string } => typeof x === 'object' && x !== null && 'error' in x);
-      if (bad) {
-        out.push({ id, verified: false, message: bad.error });
-        continue;
-      }
-      if (!known.has(name)) {
-        out.push({ id, verified: false, message: `no simulated kernel function '${name}' (known: ${[...known].join(', ')})` });
-        continue;
-      }
-      bps.push({ id, name, hits: 0, ...(typeof cond === 'function' ? { condition: cond } : {}), ...(typeof hit === 'function' ? { hitCondition: hit } : {}) });
-      out.push({ id, verified: true });
-    }
-    this.sim?.machine.breakpoints.setFunctions(bps);
-    return out;
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    const prev = this.exceptionFilters;
-    this.exceptionFilters = args;
-    response.body = { breakpoints: this.keepIfApplies(() => this.applyExceptionFilters(), () => (this.exceptionFilters = prev)) };
+    response.body = { breakpoints: this.book.setExceptions(args, this.sim?.machine) };
     this.sendResponse(response);
-  }
-
-  private applyExceptionFilters(): DebugProtocol.Breakpoint[] {
-    const valid = new Set(EXCEPTION_FILTERS.map((f) => f.kind as string));
-    const chosen: Array<{ filter: string; condition?: string }> = [
-      ...this.exceptionFilters.filters.map((filter) => ({ filter })),
-      ...(this.exceptionFilters.filterOptions ?? []).map((o) => ({ filter: o.filterId, ...(o.condition ? { condition: o.condition } : {}) })),
-    ];
-    const kinds = [];
-    const out: DebugProtocol.Breakpoint[] = [];
-    for (const c of chosen) {
-      const id = this.nextBpId++;
-      if (!valid.has(c.filter)) {
-        out.push({ id, verified: false, message: `unknown exception filter '${c.filter}'` });
-        continue;
-      }
-      const cond = c.condition ? compileCondition(c.condition) : undefined;
-      if (cond && typeof cond !== 'function') {
-        out.push({ id, verified: false, message: cond.error });
-        continue;
-      }
-      kinds.push({ kind: c.filter as ExceptionKind, ...(cond ? { condition: cond } : {}) });
-      out.push({ id, verified: true });
-    }
-    this.sim?.machine.breakpoints.setExceptions(kinds);
-    return out;
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -696,45 +557,8 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
-    const prev = this.dataBps;
-    this.dataBps = args.breakpoints;
-    response.body = { breakpoints: this.keepIfApplies(() => this.applyDataBreakpoints(), () => (this.dataBps = prev)) };
+    response.body = { breakpoints: this.book.setData(args.breakpoints, this.sim?.machine) };
     this.sendResponse(response);
-  }
-
-  private applyDataBreakpoints(): DebugProtocol.Breakpoint[] {
-    const out: DebugProtocol.Breakpoint[] = [];
-    const watches = [];
-    for (const b of this.dataBps) {
-      const id = this.bpId(b);
-      const e = parseExpression(b.dataId);
-      const cond = b.condition ? compileCondition(b.condition) : undefined;
-      if ('error' in e || (cond && typeof cond !== 'function')) {
-        out.push({ id, verified: false, message: 'error' in e ? e.error : (cond as { error: string }).error });
-        continue;
-      }
-      const read = (m: Machine): string | undefined => {
-        try {
-          return formatValue(this.refValueOf(evalRef(m, e)));
-        } catch {
-          return undefined;
-        }
-      };
-      watches.push({ id, read, last: undefined as string | undefined, ...(cond ? { condition: cond } : {}) });
-      out.push({ id, verified: true, message: `stops after a step that changes ${b.dataId}` });
-    }
-    if (this.sim) {
-      this.sim.machine.breakpoints.data = watches;
-      this.sim.machine.rebaseWatches();
-    }
-    return out;
-  }
-
-  private refValueOf(r: Ref): import('../sim/core/values').Value {
-    if ('value' in r) return r.value;
-    const n = r.node;
-    if (n.kind === 'leaf') return n.get();
-    return summary(n, 'dec');
   }
 
   // ---- threads, stack, scopes, variables -----------------------------------
@@ -854,7 +678,7 @@ export class KstepSession extends LoggingDebugSession {
     if ('error' in valueExpr) throw new UserError(valueExpr.error);
     const node = evalRef(m, target);
     if (!('node' in node) || node.node.kind !== 'leaf' || !node.node.set) throw new UserError(`${path} cannot be changed from the debugger`);
-    const v = this.refValueOf(evalRef(m, valueExpr));
+    const v = plainValue(evalRef(m, valueExpr));
     m.inject({
       text: `${path} = ${valueText}`,
       apply: () => {
@@ -882,7 +706,7 @@ export class KstepSession extends LoggingDebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     this.guard(response, () => {
       const text = args.expression.trim();
-      if (args.context === 'repl' && this.looksLikeStatement(text)) {
+      if (args.context === 'repl' && isStatementLine(text)) {
         this.runStatement(response, text);
         return;
       }
@@ -906,17 +730,6 @@ export class KstepSession extends LoggingDebugSession {
       };
       this.sendResponse(response);
     });
-  }
-
-  /** A console line is a statement when it starts with a statement word used as one (`task.init` is a path). */
-  private looksLikeStatement(text: string): boolean {
-    const toks = lexLine('<console>', 1, text, []);
-    const first = toks[0];
-    if (!first || first.kind !== 'ident') return false;
-    if (!VERB_TABLE.has(first.text) && !SUBVERBS.has(first.text)) return false;
-    if (!STATE_ROOTS.has(first.text)) return true;
-    const next = toks[1];
-    return next !== undefined && next.kind !== 'eol' && !(next.kind === 'op' && (next.text === '.' || next.text === '['));
   }
 
   private runStatement(response: DebugProtocol.EvaluateResponse, text: string): void {
@@ -943,32 +756,9 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
-    const upto = args.text.slice(0, Math.max(0, args.column - 1));
-    const m = /([A-Za-z_][A-Za-z0-9_]*(?:(?:\.[A-Za-z_0-9]+)|(?:\[[^\]]*\]))*)\.([A-Za-z_0-9]*)$/.exec(upto);
-    const targets: DebugProtocol.CompletionItem[] = [];
-    if (m && this.sim) {
-      const base = parseExpression(m[1] as string);
-      const prefix = m[2] as string;
-      if (!('error' in base)) {
-        try {
-          const r = evalRef(this.env(args.frameId), base);
-          if ('node' in r && r.node.kind === 'record') {
-            for (const k of r.node.keys()) if (k.startsWith(prefix)) targets.push({ label: k, type: 'property', length: prefix.length });
-          }
-        } catch {
-          // No completions for a path that does not resolve.
-        }
-      }
-    } else {
-      const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(upto)?.[0] ?? '';
-      const atStart = upto.trim() === word;
-      const add = (label: string, type: DebugProtocol.CompletionItemType): void => {
-        if (label.startsWith(word) && targets.length < 500) targets.push({ label, type, length: word.length });
-      };
-      if (this.sim) for (const r of [...this.sim.machine.rootNames(), ...(this.sim.machine.frames.length ? ['frame'] : [])]) add(r, 'variable');
-      if (atStart) for (const w of STATEMENT_WORDS) add(w, 'keyword');
-      if (word.length >= 2) for (const k of CONSTANTS.keys()) add(k, 'value');
-    }
+    const before = args.text.slice(0, Math.max(0, args.column - 1));
+    const m = this.sim?.machine;
+    const targets = m ? consoleCompletions(before, this.env(args.frameId), [...m.rootNames(), ...(m.frames.length ? ['frame'] : [])]) : [];
     response.body = { targets };
     this.sendResponse(response);
   }

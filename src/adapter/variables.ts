@@ -129,6 +129,12 @@ export function summary(node: StateNode, fmt: NumberFormat): string {
   }
 }
 
+/** A plain value for an evaluated reference: a leaf's value, or a structured node's one-line summary. */
+export function plainValue(r: { readonly node: StateNode } | { readonly value: Value }): Value {
+  if ('value' in r) return r.value;
+  return r.node.kind === 'leaf' ? r.node.get() : summary(r.node, 'dec');
+}
+
 export function frameValue(v: FrameValue): Value {
   return typeof v === 'number' ? BigInt(v) : v;
 }
