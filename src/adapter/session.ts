@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   InitializedEvent,
+  CapabilitiesEvent,
   InvalidatedEvent,
   Logger,
+  MemoryEvent,
   LoggingDebugSession,
   logger,
   OutputEvent,
@@ -28,6 +30,7 @@ import { bindLine, statementLines, unverified } from './breakpoints';
 import { childPath, frameNode, plainValue, VariableStore } from './variables';
 import { consoleCompletions, isStatementLine } from './console';
 import { BreakpointBook } from './breakpoint_book';
+import { MAX_READ, parseMemoryRef } from './memory';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** The scenario to run. */
@@ -204,6 +207,10 @@ export class KstepSession extends LoggingDebugSession {
     });
     this.atEnd = false;
     this.book.applyAll(parsed, this.sim.machine);
+    // The memory view is offered once there is byte-backed state to show.
+    if (this.sim.machine.memorySpaceNames().length) {
+      this.sendEvent(new CapabilitiesEvent({ supportsReadMemoryRequest: true, supportsWriteMemoryRequest: true }));
+    }
     return { ok: true };
   }
 
@@ -761,6 +768,34 @@ export class KstepSession extends LoggingDebugSession {
     const targets = m ? consoleCompletions(before, this.env(args.frameId), [...m.rootNames(), ...(m.frames.length ? ['frame'] : [])]) : [];
     response.body = { targets };
     this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    this.guard(response, () => {
+      const ref = parseMemoryRef(args.memoryReference, args.offset ?? 0);
+      const space = ref ? this.machine.memorySpace(ref.space) : undefined;
+      if (!ref || !space) throw new UserError(`'${args.memoryReference}' is not a memory reference of this scenario`);
+      const count = Math.max(0, Math.min(MAX_READ, Math.trunc(args.count)));
+      const bytes = space.read(ref.address, count);
+      response.body = { address: `0x${ref.address.toString(16)}`, data: Buffer.from(bytes).toString('base64'), unreadableBytes: 0 };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    this.guard(response, () => {
+      const ref = parseMemoryRef(args.memoryReference, args.offset ?? 0);
+      const m = this.machine;
+      const space = ref ? m.memorySpace(ref.space) : undefined;
+      if (!ref || !space) throw new UserError(`'${args.memoryReference}' is not a memory reference of this scenario`);
+      const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
+      // A step in history like any other change from the debugger: stepping back undoes it.
+      m.inject({ text: `write ${bytes.length} bytes at ${ref.space}:0x${ref.address.toString(16)}`, apply: () => space.write(ref.address, bytes) });
+      response.body = { bytesWritten: bytes.length };
+      this.sendResponse(response);
+      this.sendEvent(new MemoryEvent(args.memoryReference, args.offset ?? 0, bytes.length));
+      this.sendEvent(new InvalidatedEvent(['variables']));
+    });
   }
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {

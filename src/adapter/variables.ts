@@ -4,6 +4,7 @@ import type { StateNode } from '../sim/core/state';
 import { fixedRecord, nodeValue, valueNode } from '../sim/core/state';
 import type { NumberFormat, Value } from '../sim/core/values';
 import { formatValue } from '../sim/core/values';
+import { memoryRef } from './memory';
 
 interface Handle {
   readonly node: StateNode;
@@ -53,7 +54,7 @@ export class VariableStore {
       if (node.set) v.presentationHint = { kind: 'property' };
       else v.presentationHint = { attributes: ['readOnly'] };
     }
-    if (node.memory) v.memoryReference = `${node.memory.space}:0x${node.memory.base.toString(16)}`;
+    if (node.memory) v.memoryReference = memoryRef(node.memory.space, node.memory.base);
     return v;
   }
 

@@ -11,11 +11,11 @@ import { parseScenario, parseStatement } from './scenario/parser';
 import type { Exec, StatementCompiler } from './scenario/compile';
 import { compileProgram, compileSimple } from './scenario/compile';
 import type { KernelSource } from './core/frames';
-import { HUGETLB_C } from './hugetlb/hugetlb_c';
 import type { MachineOptions } from './core/machine';
 import { Machine } from './core/machine';
-import { Hugetlb } from './hugetlb/subsystem';
-import { hugetlbCompilers } from './hugetlb/statements';
+import type { Hugetlb } from './hugetlb/subsystem';
+import { hugetlbMechanism } from './hugetlb/mechanism';
+import type { Mechanism } from './mechanism';
 
 export interface Simulation {
   readonly machine: Machine;
@@ -23,17 +23,25 @@ export interface Simulation {
   readonly compilers: ReadonlyMap<string, StatementCompiler>;
 }
 
+/** Every simulated mechanism, in the order their state appears. */
+function mechanisms(): { hugetlb: ReturnType<typeof hugetlbMechanism>; all: Mechanism[] } {
+  const hugetlb = hugetlbMechanism();
+  return { hugetlb, all: [hugetlb] };
+}
+
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
 export function createSimulation(program: Program, opts: MachineOptions = {}): Simulation {
-  const hugetlb = new Hugetlb();
-  const compilers = new Map<string, StatementCompiler>([...hugetlbCompilers(() => hugetlb)]);
+  const { hugetlb, all } = mechanisms();
+  const compilers = new Map<string, StatementCompiler>();
+  for (const mech of all) for (const [verb, c] of mech.compilers) compilers.set(verb, c);
   const machine = new Machine(compileProgram(program, compilers), opts);
-  machine.start([hugetlb]);
-  return { machine, hugetlb, compilers };
+  for (const mech of all) mech.attach?.(machine);
+  machine.start(all.map((mech) => mech.subsystem));
+  return { machine, hugetlb: hugetlb.subsystem, compilers };
 }
 
 /** Every simulated kernel source file, for the debugger's source requests and function breakpoints. */
-export const KERNEL_SOURCES: readonly KernelSource[] = [HUGETLB_C];
+export const KERNEL_SOURCES: readonly KernelSource[] = mechanisms().all.flatMap((mech) => mech.sources);
 
 export function kernelFunctionNames(): string[] {
   return KERNEL_SOURCES.flatMap((s) => [...s.functions.keys()]);

@@ -39,12 +39,23 @@ export class KernelBug extends Error {
   }
 }
 
+/**
+ * Byte-addressed state (guest physical memory, a shared-memory mailbox) that
+ * the debugger's memory view reads and writes. Unbacked bytes read as zero.
+ */
+export interface MemorySpace {
+  read(addr: bigint, length: number): Uint8Array;
+  write(addr: bigint, bytes: Uint8Array): void;
+}
+
 /** A simulated subsystem: contributes state-tree roots and takes part in snapshots. */
 export interface Subsystem {
   readonly name: string;
   roots(): Readonly<Record<string, StateNode>>;
   snapshot(): { readonly data: unknown; readonly size: number };
   restore(data: unknown): void;
+  /** Its byte-addressed spaces by name: a node's `memory.space` names one of them. */
+  readonly memory?: Readonly<Record<string, MemorySpace>>;
 }
 
 export interface CompiledProgram {
@@ -164,6 +175,19 @@ export class Machine {
   root(name: string): StateNode | undefined {
     if (name === 'last') return valueNode(this.last);
     return this.roots.get(name);
+  }
+
+  /** A byte-addressed space by name (see `StateNode.memory`). */
+  memorySpace(name: string): MemorySpace | undefined {
+    for (const s of this.subsystems) {
+      const sp = s.memory?.[name];
+      if (sp) return sp;
+    }
+    return undefined;
+  }
+
+  memorySpaceNames(): string[] {
+    return this.subsystems.flatMap((s) => Object.keys(s.memory ?? {}));
   }
 
   isReservedRoot(name: string): boolean {
