@@ -100,3 +100,30 @@ export function benchHistory(): void {
     note: `${(bytes / 2 ** 20).toFixed(1)} MiB heap for ${steps} step points: ${h.snaps.length} snapshots + ${(h.markBytes() / 2 ** 20).toFixed(1)} MiB of step marks${global.gc ? '' : ' (run node with --expose-gc for a steadier figure)'}`,
   });
 }
+
+/**
+ * Stepping back while a big resv_map changes every statement: snapshots
+ * share the map's unchanged chunks, so they can stay close together.
+ * Baseline: the same stepBack on a map of one region.
+ */
+export function benchHistoryBigMap(): void {
+  const build = (n: number): Machine => {
+    const { program } = loadScenario('bench.kstep', `hugetlb file f\nrepeat ${n} {\n  region_chg f time.ns*2 time.ns*2+1\n  region_add f time.ns*2 time.ns*2+1\n  advance 1ns\n}\n`);
+    const m = createSimulation(program, { history: true }).machine;
+    m.resume('continue');
+    return m;
+  };
+  const backs = (m: Machine): number => median(Array.from({ length: 21 }, () => time(() => m.stepBack())));
+  const big = build(300_000);
+  const bigMs = backs(big);
+  const steps = big.step;
+  const small = build(1);
+  report({
+    name: 'step_back_with_300k_region_map',
+    value: bigMs,
+    unit: 'ms',
+    baseline: { name: 'stepBack with a one-region map', value: backs(small) },
+    goal: '<= 10 ms',
+    note: `${steps} step points of history, ${big.history?.snaps.length ?? 0} snapshots`,
+  });
+}

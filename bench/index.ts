@@ -1,9 +1,10 @@
 // `npm run bench`: one JSON line per figure, each with its baseline from the same run.
 import { benchDap } from './dap';
-import { benchHistory, benchStatements } from './engine';
+import { benchHistory, benchHistoryBigMap, benchStatements } from './engine';
 import { benchResvMap } from './resv_map';
 
 benchStatements();
 benchResvMap();
 benchHistory();
+benchHistoryBigMap();
 benchDap().catch((e: unknown) => ((process.exitCode = 1), console.error(e)));

@@ -21,9 +21,14 @@ const MAX_CHUNK = 512;
 /** Chunks smaller than this are merged into a neighbour, so lookups stay O(log n) and chunks don't fragment. */
 const MIN_CHUNK = MAX_CHUNK / 4;
 
+/**
+ * Chunks are never changed once built: every mutation builds new chunks and
+ * swaps them in. So a clone shares all of them, and a history snapshot of a
+ * million-region map costs one array of chunk pointers.
+ */
 interface Chunk {
-  froms: number[];
-  tos: number[];
+  readonly froms: readonly number[];
+  readonly tos: readonly number[];
 }
 
 /** A position in the list: chunk index and offset inside it. `{ c: chunks.length, i: 0 }` is the end. */
@@ -142,7 +147,7 @@ export class RegionList {
 
   clone(): RegionList {
     const copy = new RegionList();
-    copy.chunks = this.chunks.map((ch) => ({ froms: ch.froms.slice(), tos: ch.tos.slice() }));
+    copy.chunks = this.chunks.slice();
     copy.count = this.count;
     copy.starts = this.starts === null ? null : this.starts.slice();
     return copy;

@@ -47,7 +47,8 @@ export class Hugetlb implements Subsystem, RegionAllocator {
     let size = 1;
     const files: ResvMapSnapshot[] = [];
     for (const r of this.files.values()) {
-      if (!r.cleanCopy) size += r.regions.length;
+      // A copy shares the list's chunks: it costs one pointer per chunk.
+      if (!r.cleanCopy) size += r.regions.chunkCount;
       files.push(snapshotResvMap(r));
     }
     return { data: { files, failNext: this.failNext }, size };
