@@ -389,10 +389,27 @@ export class KstepSession extends LoggingDebugSession {
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.guard(response, () => {
-      const stop = this.machine.reverseContinue();
+      const sim = this.sim as Simulation;
+      // Replaying a long history backwards takes a while: run it in time slices, like a forward run.
+      const scan = this.machine.reverseRun();
       this.atEnd = false;
+      this.running = true;
       this.sendResponse(response);
-      this.stopped(stop);
+      const tick = (): void => {
+        if (this.sim !== sim) return;
+        const until = performance.now() + SLICE_MS;
+        for (;;) {
+          const r = scan.next();
+          if (r.done) {
+            // After terminate/disconnect the scan ran out on its pause request: nothing to report.
+            if (this.running) this.stopped(r.value);
+            return;
+          }
+          if (performance.now() >= until) break;
+        }
+        setImmediate(tick);
+      };
+      setImmediate(tick);
     });
   }
 

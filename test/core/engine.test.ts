@@ -311,6 +311,29 @@ describe('history', () => {
     expect(m.step).toBe(0);
   });
 
+  it('reverseContinue runs in slices and a pause returns to where it started', () => {
+    const { machine: m } = sim(`hugetlb file f
+region_chg f 0 1
+repeat 3000 {
+  region_count f 0 1
+}
+`);
+    m.resume('continue');
+    const origin = m.step;
+    m.breakpoints.setLines([{ id: 1, line: 2, hits: 0 }]);
+    const scan = m.reverseRun();
+    expect(scan.next().done).toBe(false);
+    m.pauseRequested = true;
+    let r = scan.next();
+    while (!r.done) r = scan.next();
+    expect(r.value).toEqual({ reason: 'pause' });
+    expect(m.step).toBe(origin);
+    expect(m.at).toBe('end');
+    // Unpaused, the same scan reaches the breakpoint.
+    expect(m.reverseContinue()).toEqual({ reason: 'breakpoint', breakpointIds: [1] });
+    expect(m.statement?.line).toBe(2);
+  });
+
   it('reverseContinue finds the step where a watched value last changed', () => {
     const { machine: m } = sim(WORKED);
     m.resume('continue');

@@ -538,17 +538,31 @@ export class Machine {
 
   /** Runs backwards to the latest earlier step point where a breakpoint, exception filter or data watch would stop. */
   reverseContinue(): Stop {
+    const run = this.reverseRun();
+    for (;;) {
+      const r = run.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * reverseContinue in slices: the generator yields every few hundred replayed
+   * step points so a caller can answer other requests; a pause request makes
+   * it return to where it started, with reason 'pause'. Run it to completion.
+   */
+  *reverseRun(): Generator<void, Stop, void> {
     this.silent++;
     try {
-      return this.reverseScan();
+      return yield* this.reverseScan();
     } finally {
       this.silent--;
     }
   }
 
-  private reverseScan(): Stop {
+  private *reverseScan(): Generator<void, Stop, void> {
     const h = this.requireHistory();
     const origin = this.step;
+    let replayed = 0;
     let end = origin; // scan steps [segment start, end)
     // Data watches compare with the step before; the value at a segment's first step is checked once the earlier segment is replayed.
     let laterFirst: { step: number; values: Array<string | undefined> } | undefined;
@@ -563,6 +577,14 @@ export class Machine {
       while (this.step < end - 1 && this.transition()) {
         const s = this.checkStop(false);
         if (s) hit = { step: this.step, stop: s };
+        if ((++replayed & 255) === 0) {
+          yield;
+          if (this.pauseRequested) {
+            this.pauseRequested = false;
+            this.goto(origin);
+            return { reason: 'pause' };
+          }
+        }
       }
       if (laterFirst && this.step === laterFirst.step - 1) {
         const changed = this.breakpoints.data.findIndex((w, i) => w.read(this) !== laterFirst?.values[i]);
