@@ -639,7 +639,14 @@ export class KstepSession extends LoggingDebugSession {
         const node = frameNode(ref.frame);
         scopes.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: this.vars.add(node, 'frame'), expensive: false });
       }
-      for (const s of SCOPES) {
+      // VS Code opens the first scope: put the mechanisms this scenario uses first.
+      const rank = (s: (typeof SCOPES)[number]): number => {
+        if (s.roots.includes('last') || s.roots.includes('time')) return 3;
+        const active = s.roots.map((r) => m.rootActive(r));
+        if (active.includes(true)) return 0;
+        return active.every((a) => a === false) ? 2 : 1;
+      };
+      for (const s of [...SCOPES].sort((a, b) => rank(a) - rank(b))) {
         const roots = s.roots.filter((r) => m.root(r));
         if (!roots.length) continue;
         let node: StateNode;

@@ -39,6 +39,8 @@ describe('debugging a scenario in VS Code', () => {
     const page = wb.page;
     const variables = page.locator('.pane').filter({ has: page.locator('.pane-header .title', { hasText: /^\s*Variables\s*$/i }) }).first();
     const row = (name: RegExp) => variables.locator('.monaco-list-row').filter({ hasText: name }).first();
+    const scopes = await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || r.some((t) => /^resv\b/.test(t)));
+    if (!scopes.some((t) => /^resv\b/.test(t))) await row(/^hugetlb$/).click();
     await wb.waitForViewRows('Variables', (r) => r.some((t) => /^resv\b/.test(t)));
     await row(/^resv\b/).click();
     await wb.waitForViewRows('Variables', (r) => r.some((t) => /^f\b/.test(t)));
@@ -55,5 +57,21 @@ describe('debugging a scenario in VS Code', () => {
     const shot = await wb.screenshot(join(ARTIFACTS_DIR, 'debugging.png'));
     expect(existsSync(shot)).toBe(true);
     if (process.env.KSTEP_E2E_README_SHOT) copyFileSync(shot, process.env.KSTEP_E2E_README_SHOT);
+  });
+
+  it('draws the resv_map in the state picture at the stop', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('picture-failure'));
+    await wb.runCommand('kstep: Show State Picture');
+    // The webview's page sits two iframes deep.
+    const frame = wb.page.frameLocator('iframe.webview').frameLocator('iframe');
+    const title = frame.locator('h2', { hasText: 'resv_map of hugetlb file f' });
+    await title.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await frame.locator('svg rect.region').count()).toBe(3);
+    expect(await frame.locator('.counters').first().innerText()).toMatch(/regions\s*3\s*adds_in_progress\s*2\s*region_cache_count\s*2/);
+    // One step later region_add has filled the two gaps: five regions.
+    await wb.press('F10');
+    await expect.poll(() => frame.locator('svg rect.region').count(), { timeout: 30_000 }).toBe(5);
+    await wb.screenshot(join(ARTIFACTS_DIR, 'state-picture.png'));
   });
 });

@@ -56,6 +56,8 @@ export interface Subsystem {
   restore(data: unknown): void;
   /** Its byte-addressed spaces by name: a node's `memory.space` names one of them. */
   readonly memory?: Readonly<Record<string, MemorySpace>>;
+  /** Whether the scenario has used this mechanism yet: the debugger shows used ones first. */
+  active?(): boolean;
 }
 
 export interface CompiledProgram {
@@ -155,6 +157,7 @@ export class Machine {
   }
 
   private roots = new Map<string, StateNode>();
+  private rootOwner = new Map<string, Subsystem>();
 
   /** Registers subsystems, then positions at the first statement (step 0). */
   start(subsystems: readonly Subsystem[]): void {
@@ -162,7 +165,12 @@ export class Machine {
     const ticks = leaf(() => this.now / 100n);
     const ns = leaf(() => this.now);
     this.roots.set('time', fixedRecord({ ticks, ns }));
-    for (const s of subsystems) for (const [k, v] of Object.entries(s.roots())) this.roots.set(k, v);
+    for (const s of subsystems) {
+      for (const [k, v] of Object.entries(s.roots())) {
+        this.roots.set(k, v);
+        this.rootOwner.set(k, s);
+      }
+    }
     const first = this.control.fetch();
     if (first) this.pending = first;
     else this.at = 'end';
@@ -175,6 +183,11 @@ export class Machine {
   root(name: string): StateNode | undefined {
     if (name === 'last') return valueNode(this.last);
     return this.roots.get(name);
+  }
+
+  /** Whether the mechanism owning a root has been used (undefined: it cannot tell). */
+  rootActive(name: string): boolean | undefined {
+    return this.rootOwner.get(name)?.active?.();
   }
 
   /** A byte-addressed space by name (see `StateNode.memory`). */

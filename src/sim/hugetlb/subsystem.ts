@@ -22,6 +22,10 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   /** `inject enomem`: how many file_region allocations still fail. */
   failNext = 0;
 
+  active(): boolean {
+    return this.files.size > 0 || this.failNext > 0;
+  }
+
   kmallocFileRegion(): boolean {
     if (this.failNext > 0) {
       this.failNext--;
