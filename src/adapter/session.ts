@@ -479,8 +479,16 @@ export class KstepSession extends LoggingDebugSession {
       const targets: DebugProtocol.StepInTarget[] = [];
       // Frames already on the stack are not entered by this step: stepping "into" one would go back to its start.
       const seen = new Set<Frame>(m.frames);
+      const calls = m.control.callDepth;
+      let procEntered = false;
       // The run is deterministic: look ahead through the statement, then come back.
       m.seekForward((mm) => {
+        // `call p` steps into the proc itself before any kernel function inside it.
+        if (!procEntered && mm.at === 'stmt' && mm.control.callDepth > calls) {
+          procEntered = true;
+          const name = mm.control.scenarioFrames().pop()?.name ?? 'proc';
+          targets.push({ id: mm.step, label: `${name}() — proc`, line: mm.statement?.line ?? 0 });
+        }
         for (const f of mm.frames) {
           if (seen.has(f)) continue;
           seen.add(f);
@@ -639,14 +647,15 @@ export class KstepSession extends LoggingDebugSession {
         const node = frameNode(ref.frame);
         scopes.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: this.vars.add(node, 'frame'), expensive: false });
       }
-      // VS Code opens the first scope: put the mechanisms this scenario uses first.
+      // VS Code opens the first scope: put the mechanisms this scenario uses first, and leave out
+      // the ones it has not touched (their roots still answer in watch and the console).
       const rank = (s: (typeof SCOPES)[number]): number => {
         if (s.roots.includes('last') || s.roots.includes('time')) return 3;
         const active = s.roots.map((r) => m.rootActive(r));
         if (active.includes(true)) return 0;
         return active.every((a) => a === false) ? 2 : 1;
       };
-      for (const s of [...SCOPES].sort((a, b) => rank(a) - rank(b))) {
+      for (const s of [...SCOPES].filter((sc) => rank(sc) !== 2).sort((a, b) => rank(a) - rank(b))) {
         const roots = s.roots.filter((r) => m.root(r));
         if (!roots.length) continue;
         let node: StateNode;
@@ -727,7 +736,8 @@ export class KstepSession extends LoggingDebugSession {
   private env(frameId: number | undefined): EvalEnv {
     const m = this.machine;
     const ref = frameId !== undefined ? this.frameRefs.get(frameId) : undefined;
-    const fr = ref?.kind === 'kernel' ? ref.frame : m.frames[m.frames.length - 1];
+    // `frame` is the selected kernel frame; a scenario frame has none.
+    const fr = ref ? (ref.kind === 'kernel' ? ref.frame : undefined) : m.frames[m.frames.length - 1];
     return {
       root: (name) => (name === 'frame' ? (fr ? frameNode(fr) : undefined) : m.root(name)),
       isReservedRoot: (name) => m.isReservedRoot(name),

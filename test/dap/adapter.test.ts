@@ -263,6 +263,22 @@ describe('moving through history', () => {
     expect((await h.top()).name).toBe('add_reservation_in_range(resv=f, f=0, t=1, count_only=false)');
   });
 
+  it('stepInTargets on a call offers the proc first, then the kernel functions inside it', async () => {
+    await h.launch(P.loop, { lines: [L.call] });
+    await h.stopped('breakpoint');
+    const targets = (await h.dc.stepInTargetsRequest({ frameId: (await h.top()).id })).body.targets;
+    expect(targets.map((t) => t.label)).toEqual([
+      'reserve() — proc',
+      'region_chg(resv=f, f=0, t=1)',
+      'add_reservation_in_range(resv=f, f=0, t=1, count_only=true)',
+      'region_add(resv=f, f=0, t=1, in_regions_needed=1)',
+      'add_reservation_in_range(resv=f, f=0, t=1, count_only=true)',
+      'add_reservation_in_range(resv=f, f=0, t=1, count_only=false)',
+    ]);
+    await h.go('stepIn', { targetId: targets[0]?.id });
+    expect(await h.where()).toEqual([`reserve()@${L.chg}`, `loop.kstep@${L.call}`]);
+  });
+
   it('restartFrame on a kernel frame goes back to its first step with the state it had', async () => {
     await h.launch(P.resv, { lines: [R.chg05] });
     await h.stopped('breakpoint');
