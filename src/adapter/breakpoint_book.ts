@@ -178,7 +178,8 @@ export class BreakpointBook {
       const id = this.idOf(b);
       const e = parseExpression(b.dataId);
       const cond = b.condition ? compileCondition(b.condition) : undefined;
-      const bad = 'error' in e ? e.error : failed(cond);
+      const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
+      const bad = 'error' in e ? e.error : failed(cond, hit);
       if (bad || 'error' in e) {
         out.push({ id, verified: false, message: bad ?? 'bad expression' });
         continue;
@@ -190,7 +191,14 @@ export class BreakpointBook {
           return undefined;
         }
       };
-      watches.push({ id, read, last: undefined, ...(typeof cond === 'function' ? { condition: cond } : {}) });
+      watches.push({
+        id,
+        read,
+        last: undefined,
+        hits: 0,
+        ...(typeof cond === 'function' ? { condition: cond } : {}),
+        ...(typeof hit === 'function' ? { hitCondition: hit } : {}),
+      });
       out.push({ id, verified: true, message: `stops after a step that changes ${b.dataId}` });
     }
     if (m) {

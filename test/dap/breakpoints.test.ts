@@ -313,6 +313,19 @@ describe('data breakpoints', () => {
     expect(await h.ev('resv.f.adds_in_progress')).toBe('1');
   });
 
+  it('a hit condition on a data breakpoint counts the changes', async () => {
+    await h.launch(P.resv, { lines: [R.chg01] });
+    await h.stopped('breakpoint');
+    // adds_in_progress goes 0 → 1 (region_chg) → 0 (region_add) → 1 (the next region_chg): stop on the third change.
+    const r = await h.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'resv.f.adds_in_progress', hitCondition: '3' }] });
+    expect(r.body.breakpoints).toMatchObject([{ verified: true }]);
+    expect(await h.go('continue')).toMatchObject({ reason: 'data breakpoint' });
+    expect(await h.ev('resv.f.adds_in_progress')).toBe('1');
+    expect(await h.ev('len(resv.f.regions)')).toBe('1');
+    const bad = await h.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'resv.f.adds_in_progress', hitCondition: 'often' }] });
+    expect(bad.body.breakpoints).toMatchObject([{ verified: false }]);
+  });
+
   it('a data breakpoint on the region list stops in the filling walk of region_add', async () => {
     await h.launch(P.resv, { lines: [R.chg01] });
     await h.stopped('breakpoint');

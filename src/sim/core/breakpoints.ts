@@ -50,6 +50,9 @@ export interface DataWatch {
   /** Reads the watched value as a canonical string (undefined when the path does not resolve). */
   readonly read: (m: Machine) => string | undefined;
   readonly condition?: Condition;
+  /** Stops when it returns true for the number of changes seen so far (counted going forward). */
+  readonly hitCondition?: (hits: number) => boolean;
+  hits?: number;
   last: string | undefined;
 }
 

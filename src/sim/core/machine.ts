@@ -446,7 +446,11 @@ export class Machine {
       const v = w.read(this);
       if (v !== w.last) {
         w.last = v;
-        if (!w.condition || this.safeCond(w.condition)) return { reason: 'data breakpoint', breakpointIds: [w.id] };
+        if (w.condition && !this.safeCond(w.condition)) continue;
+        const hits = (w.hits ?? 0) + 1;
+        if (live) w.hits = hits;
+        if (w.hitCondition && !w.hitCondition(hits)) continue;
+        return { reason: 'data breakpoint', breakpointIds: [w.id] };
       }
     }
     return undefined;
