@@ -56,56 +56,35 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
     };
   });
 
-  c.set('region_chg', (s) => {
-    const a = rangeArgs(s);
-    return function* (m) {
-      const resv = resvOf(a);
-      const [f, t] = offsets(m, a, 'add');
-      const r = yield* region_chg(m, h(), resv, f, t);
-      resv.lastRegionsNeeded = r.regionsNeeded;
-      m.last = { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
-    };
-  });
+  /** A region_* statement: resolve the file and the offsets, run the kernel function. */
+  const regionOp = (verb: string, op: 'add' | 'del' | 'count', run: (m: Machine, resv: ResvMap, f: number, t: number, s: Stmt) => KGen): void => {
+    c.set(verb, (s) => {
+      const a = rangeArgs(s);
+      return function* (m) {
+        const resv = resvOf(a);
+        const [f, t] = offsets(m, a, op);
+        yield* run(m, resv, f, t, s);
+      };
+    });
+  };
+  const neededOf = (m: Machine, s: Stmt, resv: ResvMap): number => keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
 
-  c.set('region_add', (s) => {
-    const a = rangeArgs(s);
-    return function* (m) {
-      const resv = resvOf(a);
-      const [f, t] = offsets(m, a, 'add');
-      const needed = keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
-      const ret = yield* region_add(m, h(), resv, f, t, needed);
-      m.last = { ret: BigInt(ret) };
-    };
+  regionOp('region_chg', 'add', function* (m, resv, f, t) {
+    const r = yield* region_chg(m, h(), resv, f, t);
+    resv.lastRegionsNeeded = r.regionsNeeded;
+    m.last = { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
   });
-
-  c.set('region_abort', (s) => {
-    const a = rangeArgs(s);
-    return function* (m) {
-      const resv = resvOf(a);
-      const [f, t] = offsets(m, a, 'add');
-      const needed = keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
-      yield* region_abort(m, resv, f, t, needed);
-    };
+  regionOp('region_add', 'add', function* (m, resv, f, t, s) {
+    m.last = { ret: BigInt(yield* region_add(m, h(), resv, f, t, neededOf(m, s, resv))) };
   });
-
-  c.set('region_del', (s) => {
-    const a = rangeArgs(s);
-    return function* (m) {
-      const resv = resvOf(a);
-      const [f, t] = offsets(m, a, 'del');
-      const ret = yield* region_del(m, h(), resv, f, t);
-      m.last = { ret: BigInt(ret) };
-    };
+  regionOp('region_abort', 'add', function* (m, resv, f, t, s) {
+    yield* region_abort(m, resv, f, t, neededOf(m, s, resv));
   });
-
-  c.set('region_count', (s) => {
-    const a = rangeArgs(s);
-    return function* (m) {
-      const resv = resvOf(a);
-      const [f, t] = offsets(m, a, 'count');
-      const ret = yield* region_count(m, resv, f, t);
-      m.last = { ret: BigInt(ret) };
-    };
+  regionOp('region_del', 'del', function* (m, resv, f, t) {
+    m.last = { ret: BigInt(yield* region_del(m, h(), resv, f, t)) };
+  });
+  regionOp('region_count', 'count', function* (m, resv, f, t) {
+    m.last = { ret: BigInt(yield* region_count(m, resv, f, t)) };
   });
 
   c.set('inject enomem', (s) => (m) => {
