@@ -62,6 +62,11 @@ type FrameRef = { kind: 'kernel'; frame: Frame } | { kind: 'scenario'; index: nu
 
 class UserError extends Error {}
 
+/** The setter of a value the debugger may change: a writable leaf, or a record that is also a value (a register). */
+function writable(n: StateNode): ((v: import('../sim/core/values').Value) => void) | undefined {
+  return n.kind === 'list' ? undefined : n.set;
+}
+
 /**
  * A kernel frame as a call: `region_chg(resv=f, f=0, t=1)`. A string argument
  * names an object (a resv_map by its file), so it is shown bare, as the
@@ -717,17 +722,16 @@ export class KstepSession extends LoggingDebugSession {
     const valueExpr = parseExpression(valueText);
     if ('error' in valueExpr) throw new UserError(valueExpr.error);
     const node = evalRef(m, target);
-    if (!('node' in node) || node.node.kind !== 'leaf' || !node.node.set) throw new UserError(`${path} cannot be changed from the debugger`);
+    if (!('node' in node) || !writable(node.node)) throw new UserError(`${path} cannot be changed from the debugger`);
     const v = plainValue(evalRef(m, valueExpr));
     m.inject({
       text: `${path} = ${valueText}`,
       apply: () => {
         const n = evalRef(m, target);
-        if ('node' in n && n.node.kind === 'leaf' && n.node.set) n.node.set(v);
+        if ('node' in n) writable(n.node)?.(v);
       },
     });
-    const after = evalRef(m, target);
-    return 'node' in after && after.node.kind === 'leaf' ? after.node.get() : v;
+    return plainValue(evalRef(m, target));
   }
 
   // ---- evaluate, completions, sources -------------------------------------
@@ -767,7 +771,7 @@ export class KstepSession extends LoggingDebugSession {
         ...(v.namedVariables !== undefined ? { namedVariables: v.namedVariables } : {}),
         ...(v.type ? { type: v.type } : {}),
         ...(v.memoryReference ? { memoryReference: v.memoryReference } : {}),
-        ...('node' in r && r.node.kind === 'leaf' && r.node.set ? {} : { presentationHint: { attributes: ['readOnly'] } }),
+        ...('node' in r && writable(r.node) ? {} : { presentationHint: { attributes: ['readOnly'] } }),
       };
       this.sendResponse(response);
     });

@@ -49,6 +49,7 @@ export class VariableStore {
     } else if (node.kind === 'record') {
       v.variablesReference = this.add(node, path);
       v.namedVariables = node.keys().length;
+      if (node.get) v.type = typeOf(node.get());
     } else {
       v.type = typeOf(node.get());
       if (node.set) v.presentationHint = { kind: 'property' };
@@ -115,6 +116,7 @@ export function summary(node: StateNode, fmt: NumberFormat): string {
       return `[${len} items]`;
     }
     case 'record': {
+      if (node.get) return formatValue(node.get(), fmt);
       const keys = node.keys();
       if (keys.length > 8) return `{${keys.length} fields}`;
       const parts: string[] = [];

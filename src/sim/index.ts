@@ -15,7 +15,12 @@ import type { MachineOptions } from './core/machine';
 import { Machine } from './core/machine';
 import type { Hugetlb } from './hugetlb/subsystem';
 import { hugetlbMechanism } from './hugetlb/mechanism';
+import { mmMechanism } from './mm/mechanism';
 import type { Mechanism } from './mechanism';
+import { scmiMechanism } from './scmi/mechanism';
+import { hypervMechanism } from './hyperv/mechanism';
+import { HYPERCALL_BREAKPOINT_NAMES } from './hyperv/tlfs';
+import { SCMI_BREAKPOINT_NAMES } from './scmi/protocol';
 
 export interface Simulation {
   readonly machine: Machine;
@@ -26,7 +31,7 @@ export interface Simulation {
 /** Every simulated mechanism, in the order their state appears. */
 function mechanisms(): { hugetlb: ReturnType<typeof hugetlbMechanism>; all: Mechanism[] } {
   const hugetlb = hugetlbMechanism();
-  return { hugetlb, all: [hugetlb] };
+  return { hugetlb, all: [hugetlb, mmMechanism(), scmiMechanism(), hypervMechanism()] };
 }
 
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
@@ -44,7 +49,9 @@ export function createSimulation(program: Program, opts: MachineOptions = {}): S
 export const KERNEL_SOURCES: readonly KernelSource[] = mechanisms().all.flatMap((mech) => mech.sources);
 
 export function kernelFunctionNames(): string[] {
-  return KERNEL_SOURCES.flatMap((s) => [...s.functions.keys()]);
+  // Frames also answer to other names: a hypercall handler to the call's name and code (the HVC handler
+  // to `hvc`), the SCMI firmware's message handler to the message and parameter names.
+  return [...KERNEL_SOURCES.flatMap((s) => [...s.functions.keys()]), ...HYPERCALL_BREAKPOINT_NAMES, ...SCMI_BREAKPOINT_NAMES];
 }
 
 /**

@@ -87,11 +87,11 @@ describe('kstep run (a real process)', () => {
     expect(r.err.trim()).toBe(`${f}:2:12: error: no hugetlb file 'g' (files: f)`);
   });
 
-  it('says a mechanism is not yet supported instead of crashing', () => {
-    const f = scenario('partition vps=2\n');
+  it('says a statement is not yet supported instead of crashing', () => {
+    const f = scenario('hugetlb pool pages=2\n');
     const r = kstep('run', f);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${f}:1:1: error: 'partition' is not yet supported`);
+    expect(r.err).toContain(`${f}:1:1: error: 'hugetlb pool' is not yet supported`);
   });
 
   it('exits 2 for a missing file and for bad usage', () => {

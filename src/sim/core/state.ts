@@ -28,6 +28,12 @@ export interface RecordNode extends NodeInfo {
   readonly kind: 'record';
   keys(): readonly string[];
   child(name: string): StateNode | undefined;
+  /**
+   * A record that is also a value: a register reads as its number (for
+   * `==`, arithmetic, `print`, `--json`) while its decoded fields are children.
+   */
+  readonly get?: () => Scalar;
+  readonly set?: (v: Value) => void;
 }
 
 export interface ListNode extends NodeInfo {
@@ -110,6 +116,7 @@ export function nodeValue(n: StateNode): Value {
       return out;
     }
     case 'record': {
+      if (n.get) return n.get();
       const out: Record<string, Value> = {};
       for (const k of n.keys()) {
         const c = n.child(k);

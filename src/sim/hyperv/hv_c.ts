@@ -1,0 +1,408 @@
+import { kernelSource } from '../core/frames';
+
+/**
+ * The guest side: arch/arm64/hyperv/hv_core.c of the series reference 000
+ * opens (hv_do_hvc, hv_set_vpreg, hv_get_vpreg over SMCCC HVC) and
+ * vmbus_signal_eom from drivers/hv/hyperv_vmbus.h.
+ */
+export const HV_CORE_C = kernelSource(
+  'arch/arm64/hyperv/hv_core.c',
+  `
+/*
+ * arch/arm64/hyperv/hv_core.c (simulated): hypercalls are SMCCC HVC calls
+ * with HV_FUNC_ID in x0 and the hypercall control word in x1. Fast calls
+ * pass their input in x2..x17; slow calls pass the guest physical
+ * addresses of the input and output pages.
+ */
+#define HV_FUNC_ID	ARM_SMCCC_CALL_VAL(ARM_SMCCC_STD_CALL, ARM_SMCCC_SMC_64, \\
+				ARM_SMCCC_OWNER_VENDOR_HYP, HV_SMCCC_FUNC_NUMBER)
+
+u64 hv_do_hvc(u64 control, ...)                                 //@@ hv_do_hvc
+{
+	struct arm_smccc_res res;
+	va_list args;
+	u64 a2, a3, a4, a5, a6, a7;
+
+	va_start(args, control);
+	a2 = va_arg(args, u64); a3 = va_arg(args, u64); a4 = va_arg(args, u64);
+	a5 = va_arg(args, u64); a6 = va_arg(args, u64); a7 = va_arg(args, u64);
+	va_end(args);
+
+	arm_smccc_1_1_hvc(HV_FUNC_ID, control, a2, a3, a4, a5, a6, a7, &res); //@hvc
+	return res.a0;                                              //@ret
+}
+
+u64 hv_do_hvc_fast_get(u64 control, u64 input1, u64 input2, u64 input3,
+		struct hv_get_vp_register_output *output)           //@@ hv_do_hvc_fast_get
+{
+	struct arm_smccc_1_2_regs args = {
+		.a0 = HV_FUNC_ID, .a1 = control,
+		.a2 = input1, .a3 = input2, .a4 = input3,
+	};
+	struct arm_smccc_1_2_regs res;
+
+	arm_smccc_1_2_hvc(&args, &res);                             //@hvc
+	output->registervaluelow = res.a6;
+	output->registervaluehigh = res.a7;
+	return res.a0;                                              //@ret
+}
+
+u64 hv_do_hypercall(u64 control, void *input, void *output)     //@@ hv_do_hypercall
+{
+	u64 input_address = input ? virt_to_phys(input) : 0;   /* hyperv_pcpu_input_arg */
+	u64 output_address = output ? virt_to_phys(output) : 0; //@phys
+
+	return hv_do_hvc(control, input_address, output_address); //@call
+}
+
+void hv_set_vpreg(u32 msr, u64 value)                           //@@ hv_set_vpreg
+{
+	u64 status;
+
+	status = hv_do_hvc(HVCALL_SET_VP_REGISTERS | HV_HYPERCALL_FAST_BIT |
+			HV_HYPERCALL_REP_COUNT_1,
+			HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF,
+			msr, 0, value, 0);                          //@call
+
+	/*
+	 * Something is fundamentally broken in the hypervisor if setting a
+	 * VP register fails (the kernel BUG_ONs here; kstep reports the
+	 * status in last.hvc and as an hv_error exception instead).
+	 */
+	WARN_ON((status & HV_HYPERCALL_RESULT_MASK) != HV_STATUS_SUCCESS); //@check
+}
+
+u64 hv_get_vpreg(u32 msr)                                       //@@ hv_get_vpreg
+{
+	struct hv_get_vp_register_output output;
+	u64 status;
+
+	status = hv_do_hvc_fast_get(HVCALL_GET_VP_REGISTERS | HV_HYPERCALL_FAST_BIT |
+			HV_HYPERCALL_REP_COUNT_1,
+			HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF,
+			msr, &output);                              //@call
+
+	WARN_ON((status & HV_HYPERCALL_RESULT_MASK) != HV_STATUS_SUCCESS); //@check
+	return output.registervaluelow;                             //@ret
+}
+
+/* drivers/hv/hyperv_vmbus.h */
+static inline void vmbus_signal_eom(struct hv_message *msg, u32 old_msg_type) //@@ vmbus_signal_eom
+{
+	/*
+	 * On crash we're reading some other CPU's message page and we need
+	 * to be careful: this other CPU may already had cleared the header
+	 * and the host may already had delivered some other message there.
+	 */
+	if (cmpxchg(&msg->header.message_type, old_msg_type,
+		    HVMSG_NONE) != old_msg_type)
+		return;                                             //@clear
+
+	/*
+	 * The cmxchg() above does an implicit memory barrier to
+	 * ensure the write to MessageType (ie set to
+	 * HVMSG_NONE) happens before we read the
+	 * MessagePending and EOMing. Otherwise, the EOMing
+	 * will not deliver any more messages since there is
+	 * no empty slot
+	 */
+	if (msg->header.message_flags.msg_pending) {                //@pending
+		/*
+		 * This will cause message queue rescan to
+		 * possibly deliver another msg from the
+		 * hypervisor
+		 */
+		hv_set_vpreg(HV_REGISTER_EOM, 0);                   //@eom
+	}
+}
+`,
+);
+
+/**
+ * The hypervisor side, simulated: the HVC handler that decodes the control
+ * word and the hypercall handlers, with SynIC and synthetic timers modelled
+ * on KVM's arch/x86/kvm/hyperv.c (kvm_hv_hypercall, synic_set_msr,
+ * synic_deliver_msg, stimer_set_config/count, stimer_start, stimer_expiration).
+ */
+export const HV_HYPERVISOR_C = kernelSource(
+  'hypervisor/hv_hypercall.c',
+  `
+/*
+ * hypervisor/hv_hypercall.c (simulated Hyper-V, TLFS semantics; the SynIC
+ * and stimer paths follow KVM's arch/x86/kvm/hyperv.c).
+ */
+static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) //@@ hv_hvc_handler
+{
+	struct hv_hypercall hc = {
+		.code      = control & 0xffff,            /* bits 0-15 */
+		.fast      = (control >> 16) & 1,         /* bit 16 */
+		.rep_cnt   = (control >> 32) & 0xfff,     /* bits 32-43 */
+		.rep_idx   = (control >> 48) & 0xfff,     /* bits 48-59 */
+		.ingpa     = x[0], .outgpa = x[1],
+	};                                                          //@decode
+	u16 ret;
+
+	if (control & HV_HYPERCALL_RSVD_MASK)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
+
+	hc.def = hv_hypercall_lookup(hc.code);
+	if (!hc.def)
+		return HV_STATUS_INVALID_HYPERCALL_CODE;            //@lookup
+
+	if (hc.def->rep ? (!hc.rep_cnt || hc.rep_idx >= hc.rep_cnt)
+			: (hc.rep_cnt || hc.rep_idx))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@rep
+
+	if (hc.fast) {
+		if (hv_input_size(&hc) > 16 * sizeof(u64))
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@fast
+	} else {
+		if ((hc.ingpa & 7) || (hc.outgpa & 7) ||
+		    crosses_page(hc.ingpa, hv_input_size(&hc)) ||
+		    crosses_page(hc.outgpa, hv_output_size(&hc)))
+			return HV_STATUS_INVALID_ALIGNMENT;         //@align
+	}
+
+	ret = hc.def->handler(vp, &hc);                             //@call
+
+	return ret | ((u64)hc.rep_done << 32);                      //@result
+}
+
+static u16 hvcall_get_vp_registers(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_get_vp_registers
+{
+	struct hv_get_vp_register_input *in = hc->input;
+	struct hv_vp *target;
+
+	if (in->partitionid != HV_PARTITION_ID_SELF)
+		return HV_STATUS_INVALID_PARTITION_ID;              //@partition
+	target = in->vpindex == HV_VP_INDEX_SELF ? vp : hv_vp(in->vpindex);
+	if (!target)
+		return HV_STATUS_INVALID_VP_INDEX;                  //@vp
+
+	for (i = hc->rep_idx; i < hc->rep_cnt; i++) {
+		const struct hv_reg *r = hv_reg_lookup((&in->name0)[i]);
+		if (!r)
+			return HV_STATUS_INVALID_PARAMETER;         //@unknown
+		hc->output[i] = r->get(target);                     //@rep
+		hc->rep_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;                                   //@done
+}
+
+static u16 hvcall_set_vp_registers(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_set_vp_registers
+{
+	struct hv_set_vp_registers_input *in = hc->input;
+	struct hv_vp *target;
+
+	if (in->partitionid != HV_PARTITION_ID_SELF)
+		return HV_STATUS_INVALID_PARTITION_ID;              //@partition
+	target = in->vpindex == HV_VP_INDEX_SELF ? vp : hv_vp(in->vpindex);
+	if (!target)
+		return HV_STATUS_INVALID_VP_INDEX;                  //@vp
+
+	for (i = hc->rep_idx; i < hc->rep_cnt; i++) {
+		struct hv_register_assoc *a = &in->element[i];
+		const struct hv_reg *r = hv_reg_lookup(a->name);
+		if (!r || r->read_only)
+			return HV_STATUS_INVALID_PARAMETER;         //@invalid
+		/*
+		 * SINTn: vector < 16 unmasked is invalid. SIMP/SIEFP with the
+		 * enable bit: the page is cleared (kvm_clear_guest). SCONTROL,
+		 * SIMP and EOM rescan the message queues. STIMERn_CONFIG/COUNT:
+		 * stimer_set_config / stimer_set_count. CRASH_CTL with
+		 * CRASH_NOTIFY: the partition crashed. REFERENCE_TSC with bit 0:
+		 * the TSC page is published.
+		 */
+		ret = r->set(target, a->value.low);                 //@rep
+		if (ret)
+			return ret;                                 //@fail
+		hc->rep_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;                                   //@done
+}
+
+static u16 hvcall_post_message(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_post_message
+{
+	struct hv_input_post_message *in = hc->input;
+	struct hv_port *port;
+
+	if (in->reserved)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
+	if (in->payload_size > HV_MESSAGE_PAYLOAD_BYTE_COUNT ||
+	    (in->message_type & 0x80000000))
+		return HV_STATUS_INVALID_PARAMETER;                 //@params
+	port = hv_connection(in->connectionid, HV_PORT_MESSAGE);
+	if (!port)
+		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
+	if (port->queue_len[port->sint] >= 16)
+		return HV_STATUS_INSUFFICIENT_BUFFERS;              //@full
+
+	hv_queue_message(port->vp, port->sint, in);                 //@queue
+	synic_deliver_msg(port->vp, port->sint);                    //@deliver
+	return HV_STATUS_SUCCESS;                                   //@done
+}
+
+static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_signal_event
+{
+	struct hv_input_signal_event *in = hc->input;
+	struct hv_port *port;
+
+	if (in->rsvdz || (in->connectionid & ~0xffffff))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
+	port = hv_connection(in->connectionid, HV_PORT_EVENT);
+	if (!port)
+		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
+	flag = port->base_flag + in->flag_number;
+	if (flag >= HV_EVENT_FLAGS_COUNT)
+		return HV_STATUS_INVALID_PARAMETER;                 //@flag
+
+	/* set the bit in the SIEF slot; raise the SINT only if it was clear */
+	if (!test_and_set_bit(flag, siefp->slot[port->sint].flags))
+		synic_set_irq(port->vp, port->sint);                //@set
+	return HV_STATUS_SUCCESS;                                   //@done
+}
+
+static u16 hvcall_send_ipi(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_send_ipi
+{
+	/* HVCALL_SEND_IPI: {u32 vector; u32 reserved; u64 cpu_mask} */
+	/* HVCALL_SEND_IPI_EX: {u32 vector; u32 reserved; struct hv_vpset vp_set} */
+	targets = hv_parse_vpset(hc);
+	if (targets < 0)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vpset
+	if (!targets)
+		return HV_STATUS_SUCCESS;                           //@empty
+	if (in->vector < HV_IPI_LOW_VECTOR || in->vector > HV_IPI_HIGH_VECTOR)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vector
+	for_each_vp(t, targets)
+		hv_send_ipi(t, in->vector);                         //@send
+	return HV_STATUS_SUCCESS;                                   //@done
+}
+
+static u16 hvcall_flush(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_flush
+{
+	/* {u64 address_space; u64 flags; u64 processor_mask | struct hv_vpset} [u64 gva_list[]] */
+	if (in->flags & ~(HV_FLUSH_ALL_PROCESSORS | HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
+			  HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY | HV_FLUSH_USE_EXTENDED_RANGE_FORMAT))
+		return HV_STATUS_INVALID_PARAMETER;                 //@flags
+	targets = hv_parse_vpset(hc);
+	if (targets < 0)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vpset
+	/* the simulated TLBs hold nothing: a flush changes no state */
+	for (i = hc->rep_idx; i < hc->rep_cnt; i++)
+		hc->rep_done = i + 1;                               //@rep
+	return HV_STATUS_SUCCESS;                                   //@done
+}
+
+static u16 hvcall_notify_long_spin_wait(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_notify_long_spin_wait
+{
+	kvm_vcpu_on_spin(vp);                                       //@spin
+	return HV_STATUS_SUCCESS;
+}
+
+static u16 hvcall_retarget_interrupt(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_retarget_interrupt
+{
+	struct hv_retarget_device_interrupt *in = hc->input;
+
+	if (in->partition_id != HV_PARTITION_ID_SELF)
+		return HV_STATUS_INVALID_PARTITION_ID;              //@partition
+	hv_retarget(in->device_id, &in->int_entry, &in->int_target); //@retarget
+	return HV_STATUS_SUCCESS;
+}
+
+static u16 hvcall_start_virtual_processor(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_start_virtual_processor
+{
+	struct hv_start_virtual_processor_input *in = hc->input;
+	struct hv_vp *target;
+
+	if (in->partitionid != HV_PARTITION_ID_SELF)
+		return HV_STATUS_INVALID_PARTITION_ID;              //@partition
+	target = hv_vp(in->vpindex);
+	if (!target)
+		return HV_STATUS_INVALID_VP_INDEX;                  //@vp
+	if (target->started)
+		return HV_STATUS_INVALID_VP_STATE;                  //@state
+	target->started = true;  /* runs from in->vp_context.pc */   //@start
+	return HV_STATUS_SUCCESS;
+}
+
+static int synic_deliver_msg(struct hv_vp *vp, u32 sint)        //@@ synic_deliver_msg
+{
+	struct hv_message *slot = &simp_page(vp)->sint_message[sint];
+
+	if (!synic->active || !(synic->msg_page & HV_SYNIC_SIMP_ENABLE))
+		return -ENOENT;   /* stays queued */                //@inactive
+	if (slot->header.message_type != HVMSG_NONE) {
+		slot->header.message_flags.msg_pending = 1;
+		return -EAGAIN;   /* redelivered after EOM */       //@busy
+	}
+	/* a pending stimer expiry first, then the queue */
+	memcpy(slot, next_message(vp, sint), sizeof(*slot));
+	slot->header.message_flags.msg_pending = more_waiting(vp, sint); //@copy
+	synic_set_irq(vp, sint);  /* unless SINTx.masked */         //@irq
+	return 0;
+}
+
+static void stimer_expiration(struct hv_vp *vp, int timer)      //@@ stimer_expiration
+{
+	struct hv_stimer *stimer = &vp->stimer[timer];
+
+	if (stimer->config.direct_mode) {
+		hv_set_irq(vp, HV_STIMER0_IRQNR);                   //@direct
+	} else {
+		stimer->msg_pending = true;
+		/* HVMSG_TIMER_EXPIRED {timer_index, expiration_time, delivery_time} */
+		if (!synic_deliver_msg(vp, stimer->config.sintx))   //@send
+			stimer->msg_pending = false;
+	}
+	if (!stimer->msg_pending && !stimer->config.periodic)
+		stimer->config.enable = 0;  /* one-shot: done */
+	else if (!stimer->msg_pending)
+		stimer_start(stimer);       /* next period */       //@rearm
+}
+
+static int stimer_set_config(struct hv_stimer *stimer, u64 config)   //@@ stimer_set_config
+{
+	union hv_stimer_config new_config = {.as_uint64 = config};
+
+	stimer_cleanup(stimer);   /* cancel the timer, drop a pending expiry */
+	/* SCENARIO.md: enable, not direct mode and sintx == 0 -> enable clears
+	 * (KVM tests old_config.enable here) */
+	if (new_config.enable && !new_config.direct_mode && new_config.sintx == 0)
+		new_config.enable = 0;
+	stimer->config.as_uint64 = new_config.as_uint64;            //@config
+	if (stimer->config.enable)
+		stimer_start(stimer);   /* a one-shot in the past expires now */ //@start
+	return 0;
+}
+
+static int stimer_set_count(struct hv_stimer *stimer, u64 count)     //@@ stimer_set_count
+{
+	stimer_cleanup(stimer);
+	stimer->count = count;
+	if (stimer->count == 0)
+		stimer->config.enable = 0;
+	else if (stimer->config.auto_enable)
+		stimer->config.enable = 1;                          //@count
+	if (stimer->config.enable)
+		stimer_start(stimer);
+		/* periodic: exp_time = now + count; one-shot: exp_time = count */ //@start
+	return 0;
+}
+
+void hv_synic_eom(struct hv_vp *vp)                             //@@ hv_synic_eom
+{
+	/* the guest freed a slot: stimers first, then queued messages */
+	for (sint = 0; sint < HV_SYNIC_SINT_COUNT; sint++)
+		synic_deliver_msg(vp, sint);                        //@rescan
+}
+
+void hv_host_post_message(struct hv_vp *vp, u32 sint, struct hv_message *msg) //@@ hv_host_post_message
+{
+	/* a message from the host side (VMBus) for this VP's SINT */
+	if (vp->queue_len[sint] >= 16)
+		return;   /* HV_STATUS_INSUFFICIENT_BUFFERS */      //@full
+	hv_queue_message(vp, sint, msg);                            //@queue
+	synic_deliver_msg(vp, sint);                                //@deliver
+}
+`,
+);

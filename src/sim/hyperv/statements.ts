@@ -1,0 +1,415 @@
+import type { Arg, Stmt } from '../scenario/ast';
+import { ScenarioError } from '../scenario/diagnostics';
+import { argBig, argInt, argValue } from '../scenario/args';
+import type { StatementCompiler } from '../scenario/compile';
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import type { Value } from '../core/values';
+import { Sym, formatValue, toBig } from '../core/values';
+import { HV_CORE_C, HV_HYPERVISOR_C } from './hv_c';
+import { fromQwords, leBytes, qwords } from './gpa';
+import type { HvcResult } from './hypercalls';
+import { hvcHandler } from './hypercalls';
+import type { HyperV } from './subsystem';
+import type { Vp } from './partition';
+import type { CallDef, RegDef } from './tlfs';
+import {
+  CALL_BY_CODE, CALL_BY_NAME, HVMSG_NONE, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
+  encodeControl, statusSym,
+} from './tlfs';
+
+const HV_SET_VPREG = fnOf(HV_CORE_C, 'hv_set_vpreg');
+const HV_GET_VPREG = fnOf(HV_CORE_C, 'hv_get_vpreg');
+const HV_DO_HVC = fnOf(HV_CORE_C, 'hv_do_hvc');
+const HV_DO_HVC_FAST_GET = fnOf(HV_CORE_C, 'hv_do_hvc_fast_get');
+const HV_DO_HYPERCALL = fnOf(HV_CORE_C, 'hv_do_hypercall');
+const VMBUS_SIGNAL_EOM = fnOf(HV_CORE_C, 'vmbus_signal_eom');
+const HOST_POST = fnOf(HV_HYPERVISOR_C, 'hv_host_post_message');
+
+/** The per-VP hypercall input page (hyperv_pcpu_input_arg) the `hvc` statement fills; the output page follows it. */
+export function inputPage(vp: number): bigint {
+  return 0xf000_0000n + BigInt(vp) * 0x2000n;
+}
+export function outputPage(vp: number): bigint {
+  return inputPage(vp) + 0x1000n;
+}
+
+/** `last.hvc` for a result. */
+export function hvcValue(r: HvcResult, control: bigint): Value {
+  const def = CALL_BY_CODE.get(r.code);
+  return {
+    code: def ? new Sym(def.name, BigInt(def.code)) : BigInt(r.code),
+    status: statusSym(r.status),
+    reps_completed: BigInt(r.reps),
+    output: r.output,
+    control,
+    result: r.x0,
+  };
+}
+
+/** A register named by `SINT2`, `HV_REGISTER_SINT2`, or a number (an unknown number is passed through: the hypervisor rejects it). */
+function regNumber(m: Machine, a: Arg): { num: number; def?: RegDef } {
+  if (a.word) {
+    const d = REG_BY_NAME.get(a.word);
+    if (d) return { num: d.num, def: d };
+  }
+  const v = argValue(m, a);
+  const n = toBig(v);
+  if (n === undefined) throw new ScenarioError(`unknown register ${formatValue(v)} (write SINT2, HV_REGISTER_SINT2 or a register number)`, a.range);
+  if (n < 0n || n > 0xffff_ffffn) throw new ScenarioError(`register number ${n} does not fit a u32`, a.range);
+  const def = REG_BY_NUM.get(Number(n));
+  return def ? { num: Number(n), def } : { num: Number(n) };
+}
+
+function vpOf(m: Machine, hv: HyperV, s: Stmt): Vp {
+  const a = s.keys.get('vp');
+  const i = a ? argInt(m, a, 'vp=') : 0;
+  try {
+    return hv.state.vp(i);
+  } catch (e) {
+    if (e instanceof ScenarioError && a) throw new ScenarioError(e.message, a.range);
+    throw e;
+  }
+}
+
+function u64(m: Machine, a: Arg, what: string): bigint {
+  const n = argBig(m, a, what);
+  if (n < -(1n << 63n) || n > (1n << 64n) - 1n) throw new ScenarioError(`${what} ${n} does not fit 64 bits`, a.range);
+  return BigInt.asUintN(64, n);
+}
+
+function listOf(m: Machine, a: Arg, what: string): bigint[] {
+  const v = argValue(m, a);
+  const items = Array.isArray(v) ? (v as readonly Value[]) : [v];
+  return items.map((x) => {
+    const n = toBig(x);
+    if (n === undefined) throw new ScenarioError(`${what} must be a list of numbers, not ${formatValue(v)}`, a.range);
+    return BigInt.asUintN(64, n);
+  });
+}
+
+function key(m: Machine, s: Stmt, k: string, dflt: bigint): bigint {
+  const a = s.keys.get(k);
+  return a ? u64(m, a, `${k}=`) : dflt;
+}
+
+/** hv_do_hvc: the guest's SMCCC HVC. */
+function* doHvc(m: Machine, hv: HyperV, vp: Vp, control: bigint, regs: readonly bigint[], slow?: { in: bigint; out: bigint }): KGen<HvcResult> {
+  const args: Record<string, bigint> = { control };
+  regs.slice(0, 6).forEach((r, i) => (args[`a${i + 2}`] = r));
+  const fr = m.enter(HV_DO_HVC, args);
+  yield fr.at('hvc');
+  const r = yield* hvcHandler(m, hv.state, vp, slow ? { control, inGpa: slow.in, outGpa: slow.out } : { control, regs: fromQwords(regs) });
+  fr.locals.res_a0 = r.x0;
+  yield fr.at('ret');
+  m.leave(fr);
+  return r;
+}
+
+/** hv_set_vpreg(msr, value): fast HVCALL_SET_VP_REGISTERS, rep count 1, partition and VP SELF. */
+export function* hvSetVpreg(m: Machine, hv: HyperV, vp: Vp, reg: number, value: bigint): KGen<HvcResult> {
+  const fr = m.enter(HV_SET_VPREG, { msr: BigInt(reg), value, vp: BigInt(vp.index) });
+  const control = encodeControl(0x51, true, 1);
+  yield fr.at('call');
+  const r = yield* doHvc(m, hv, vp, control, [HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, BigInt(reg), 0n, value, 0n]);
+  fr.locals.status = statusSym(r.status);
+  yield fr.at('check');
+  m.leave(fr);
+  m.last = { hvc: hvcValue(r, control) };
+  return r;
+}
+
+/** hv_get_vpreg(msr): fast HVCALL_GET_VP_REGISTERS through hv_do_hvc_fast_get. */
+export function* hvGetVpreg(m: Machine, hv: HyperV, vp: Vp, reg: number): KGen<bigint> {
+  const fr = m.enter(HV_GET_VPREG, { msr: BigInt(reg), vp: BigInt(vp.index) });
+  const control = encodeControl(0x50, true, 1);
+  yield fr.at('call');
+  const g = m.enter(HV_DO_HVC_FAST_GET, { control, input1: HV_PARTITION_ID_SELF, input2: HV_VP_INDEX_SELF, input3: BigInt(reg) }, ['hv_do_hvc']);
+  yield g.at('hvc');
+  const r = yield* hvcHandler(m, hv.state, vp, { control, regs: fromQwords([HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, BigInt(reg)]) });
+  const full = r.status === S.SUCCESS ? ((r.output[0] as bigint | undefined) ?? 0n) : 0n;
+  const low = BigInt.asUintN(64, full);
+  Object.assign(g.locals, { res_a0: r.x0, registervaluelow: low, registervaluehigh: full >> 64n });
+  yield g.at('ret');
+  m.leave(g);
+  fr.locals.status = statusSym(r.status);
+  yield fr.at('check');
+  yield fr.at('ret');
+  m.leave(fr);
+  m.last = { value: low, hvc: hvcValue(r, control) };
+  return low;
+}
+
+/** Input bytes of `hvc <CALL> field=...` and its natural rep count. */
+function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uint8Array; reps: number } {
+  const q = (vals: bigint[]): Uint8Array => fromQwords(vals);
+  const partition = key(m, s, 'partition', HV_PARTITION_ID_SELF);
+  const targetVp = key(m, s, 'target_vp', HV_VP_INDEX_SELF);
+  const regNames = (): bigint[] => {
+    const a = s.keys.get('names');
+    if (!a) return [];
+    const v = argValue(m, a);
+    const items = Array.isArray(v) ? (v as readonly Value[]) : [v];
+    return items.map((x) => {
+      if (x instanceof Sym && x.num === undefined) {
+        const d = REG_BY_NAME.get(x.name);
+        if (!d) throw new ScenarioError(`unknown register '${x.name}'`, a.range);
+        return BigInt(d.num);
+      }
+      const n = toBig(x);
+      if (n === undefined) throw new ScenarioError(`names= must list registers, not ${formatValue(x)}`, a.range);
+      return n;
+    });
+  };
+  const vpset = (): bigint[] => {
+    const a = s.keys.get('targets');
+    if (!a) return [1n, 0n]; // HV_GENERIC_SET_ALL
+    const t = listOf(m, a, 'targets=');
+    const banks = new Map<number, bigint>();
+    for (const x of t) banks.set(Number(x / 64n), (banks.get(Number(x / 64n)) ?? 0n) | (1n << (x % 64n)));
+    const order = [...banks.keys()].sort((x, y) => x - y);
+    let mask = 0n;
+    for (const b of order) mask |= 1n << BigInt(b);
+    return [0n, mask, ...order.map((b) => banks.get(b) as bigint)];
+  };
+  const mask = (): bigint => {
+    const a = s.keys.get('targets');
+    if (!a) return (1n << BigInt(hv.state.part().vps.length)) - 1n;
+    return listOf(m, a, 'targets=').reduce((acc, x) => acc | (1n << x), 0n);
+  };
+  const vector = key(m, s, 'vector', 0n);
+  switch (def.name) {
+    case 'HVCALL_GET_VP_REGISTERS': {
+      const names = regNames();
+      const b = new Uint8Array(16 + 4 * names.length);
+      b.set(leBytes(partition, 8), 0);
+      b.set(leBytes(targetVp, 4), 8);
+      names.forEach((n, i) => b.set(leBytes(n, 4), 16 + 4 * i));
+      return { bytes: b, reps: names.length };
+    }
+    case 'HVCALL_SET_VP_REGISTERS': {
+      const names = regNames();
+      const va = s.keys.get('values');
+      const values = va ? listOf(m, va, 'values=') : [];
+      if (values.length !== names.length) throw new ScenarioError(`names= has ${names.length} registers but values= has ${values.length} values`, (va ?? s.keys.get('names'))?.range);
+      const b = new Uint8Array(16 + 32 * names.length);
+      b.set(leBytes(partition, 8), 0);
+      b.set(leBytes(targetVp, 4), 8);
+      names.forEach((n, i) => {
+        b.set(leBytes(n, 4), 16 + 32 * i);
+        b.set(leBytes(values[i] as bigint, 8), 16 + 32 * i + 16);
+      });
+      return { bytes: b, reps: names.length };
+    }
+    case 'HVCALL_POST_MESSAGE': {
+      const pa = s.keys.get('payload');
+      const payload = pa ? listOf(m, pa, 'payload=') : [];
+      if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
+      const b = new Uint8Array(16 + PAYLOAD_BYTES);
+      b.set(leBytes(key(m, s, 'connection', 0n), 4), 0);
+      b.set(leBytes(key(m, s, 'type', 1n), 4), 8);
+      b.set(leBytes(BigInt(payload.length * 8), 4), 12);
+      b.set(fromQwords(payload), 16);
+      return { bytes: b, reps: 0 };
+    }
+    case 'HVCALL_SIGNAL_EVENT':
+      return { bytes: q([key(m, s, 'connection', 0n) | (key(m, s, 'flag', 0n) << 32n)]), reps: 0 };
+    case 'HVCALL_SEND_IPI':
+      return { bytes: q([vector, mask()]), reps: 0 };
+    case 'HVCALL_SEND_IPI_EX':
+      return { bytes: q([vector, ...vpset()]), reps: 0 };
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE':
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask()]), reps: 0 };
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST': {
+      const reps = Number(key(m, s, 'rep', 1n));
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask(), ...new Array<bigint>(reps).fill(0n)]), reps };
+    }
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX':
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset()]), reps: 0 };
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': {
+      const reps = Number(key(m, s, 'rep', 1n));
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset(), ...new Array<bigint>(reps).fill(0n)]), reps };
+    }
+    case 'HVCALL_NOTIFY_LONG_SPIN_WAIT':
+      return { bytes: q([key(m, s, 'flags', 1n)]), reps: 0 };
+    case 'HVCALL_RETARGET_INTERRUPT':
+      return { bytes: q([partition, 0n, 0n, 0n, vector, mask()]), reps: 0 };
+    case 'HVCALL_START_VIRTUAL_PROCESSOR':
+      return { bytes: q([partition, targetVp === HV_VP_INDEX_SELF ? 0n : targetVp, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]), reps: 0 };
+    default:
+      return { bytes: new Uint8Array(0), reps: 0 };
+  }
+}
+
+function resolveCall(m: Machine, a: Arg): { code: number; def?: CallDef } {
+  if (a.word) {
+    const d = CALL_BY_NAME.get(a.word) ?? CALL_BY_NAME.get(`HVCALL_${a.word}`);
+    if (d) return { code: d.code, def: d };
+  }
+  const n = toBig(argValue(m, a));
+  if (n === undefined) throw new ScenarioError(`unknown hypercall '${a.word ?? ''}' (write HVCALL_POST_MESSAGE or a call code)`, a.range);
+  if (n < 0n || n > 0xffffn) throw new ScenarioError(`call code ${n} does not fit 16 bits`, a.range);
+  const def = CALL_BY_CODE.get(Number(n));
+  return def ? { code: Number(n), def } : { code: Number(n) };
+}
+
+function sintOf(m: Machine, s: Stmt): number {
+  const a = s.keys.get('sint') as Arg;
+  const n = argInt(m, a, 'sint=');
+  if (n < 0 || n >= SINT_COUNT) throw new ScenarioError(`sint= must be 0..15, not ${n}`, a.range);
+  return n;
+}
+
+/** The statements of SCENARIO.md §4. */
+export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler> {
+  const c = new Map<string, StatementCompiler>();
+
+  c.set('partition', (s) => (m) => {
+    const a = s.keys.get('vps') as Arg;
+    try {
+      hv().state.create(argInt(m, a, 'vps='));
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new ScenarioError(e.message, a.range);
+      throw e;
+    }
+  });
+
+  c.set('vpreg', (s) => function* (m) {
+    const h = hv();
+    const vp = vpOf(m, h, s);
+    if (s.assign) {
+      const { num } = regNumber(m, s.assign.target);
+      const value = u64(m, s.assign.value, 'value');
+      yield* hvSetVpreg(m, h, vp, num, value);
+      return;
+    }
+    const a = s.args[0];
+    if (!a) throw new ScenarioError("'vpreg' needs a register (vpreg SINT2, or vpreg SINT2 = <value>)", s.range);
+    yield* hvGetVpreg(m, h, vp, regNumber(m, a).num);
+  });
+
+  c.set('hvc', (s) => function* (m) {
+    const h = hv();
+    const vp = vpOf(m, h, s);
+    const { code, def } = resolveCall(m, s.args[0] as Arg);
+    const fast = s.flags.has('fast');
+    const built = def ? buildInput(m, h, s, def) : { bytes: new Uint8Array(0), reps: 0 };
+    const repA = s.keys.get('rep');
+    const reps = repA ? argInt(m, repA, 'rep=') : built.reps;
+    const start = s.keys.get('rep_start') ? argInt(m, s.keys.get('rep_start') as Arg, 'rep_start=') : 0;
+    if (reps < 0 || reps > 0xfff) throw new ScenarioError(`rep=${reps} does not fit the 12-bit rep count`, repA?.range);
+    if (start < 0 || start > 0xfff) throw new ScenarioError(`rep_start=${start} does not fit 12 bits`, s.keys.get('rep_start')?.range);
+    const control = encodeControl(code, fast, reps, start);
+    let r: HvcResult;
+    if (fast) {
+      r = yield* doHvc(m, h, vp, control, qwords(built.bytes));
+    } else {
+      const inp = inputPage(vp.index);
+      const out = outputPage(vp.index);
+      const fr = m.enter(HV_DO_HYPERCALL, { control, input: inp, output: out });
+      h.state.gpa.write(inp, built.bytes);
+      yield fr.at('phys');
+      yield fr.at('call');
+      r = yield* doHvc(m, h, vp, control, [inp, out], { in: inp, out });
+      m.leave(fr);
+    }
+    m.last = { hvc: hvcValue(r, control) };
+  });
+
+  c.set('hvc raw', (s) => function* (m) {
+    const h = hv();
+    const vp = vpOf(m, h, s);
+    const control = u64(m, s.keys.get('control') as Arg, 'control=');
+    const inp = key(m, s, 'input', 0n);
+    const out = key(m, s, 'output', 0n);
+    const fast = ((control >> 16n) & 1n) === 1n;
+    const r = yield* doHvc(m, h, vp, control, [inp, out], fast ? undefined : { in: inp, out });
+    m.last = { hvc: hvcValue(r, control) };
+  });
+
+  c.set('gpa write', (s) => (m) => {
+    const [aa, va] = s.args as [Arg, Arg];
+    const addr = u64(m, aa, '<addr>');
+    const vals = listOf(m, va, '<values>');
+    hv().state.part();
+    hv().state.gpa.write(addr, fromQwords(vals));
+  });
+
+  c.set('gpa read', (s) => (m) => {
+    const [aa, la] = s.args as [Arg, Arg];
+    const addr = u64(m, aa, '<addr>');
+    const len = argInt(m, la, '<len>');
+    if (len < 0 || len > 1 << 20) throw new ScenarioError(`<len> must be 0..1M, not ${len}`, la.range);
+    hv().state.part();
+    const b = hv().state.gpa.read(addr, len);
+    m.last = { bytes: [...b].map((x) => BigInt(x)) };
+  });
+
+  c.set('port', (s) => (m) => {
+    const st = hv().state;
+    const ida = s.args[0] as Arg;
+    const id = argBig(m, ida, '<connection_id>');
+    if (id < 0n || id > 0xff_ffffn) throw new ScenarioError(`connection id ${id} must fit 24 bits (union hv_port_id)`, ida.range);
+    const vp = vpOf(m, hv(), s);
+    const sint = sintOf(m, s);
+    const kind = (s.keys.get('kind')?.word ?? 'message') as 'message' | 'event';
+    const fa = s.keys.get('flag');
+    const flag = fa ? argInt(m, fa, 'flag=') : 0;
+    if (flag < 0 || flag >= 2048) throw new ScenarioError(`flag= must be 0..2047, not ${flag}`, fa?.range);
+    if (fa && kind !== 'event') throw new ScenarioError('flag= is for kind=event ports', fa.range);
+    st.part().ports.set(Number(id), { connection: Number(id), vp: vp.index, sint, kind, flag });
+  });
+
+  c.set('hostmsg', (s) => function* (m) {
+    const st = hv().state;
+    const vp = vpOf(m, hv(), s);
+    const sint = sintOf(m, s);
+    const type = u64(m, s.keys.get('type') as Arg, 'type=');
+    if (type > 0xffff_ffffn) throw new ScenarioError('type= must fit a u32 (enum hv_message_type)', s.keys.get('type')?.range);
+    const pa = s.keys.get('payload');
+    const payload = pa ? listOf(m, pa, 'payload=') : [];
+    if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
+    const fr = m.enter(HOST_POST, { vp: BigInt(vp.index), sint: BigInt(sint), message_type: type });
+    if ((vp.queues[sint] as unknown[]).length >= 16) {
+      yield fr.at('full');
+      m.leave(fr);
+      m.raise('hv_error', `hostmsg: the queue of SINT ${sint} is full (16 messages): HV_STATUS_INSUFFICIENT_BUFFERS`, { status: statusSym(S.INSUFFICIENT_BUFFERS) });
+      m.last = { status: statusSym(S.INSUFFICIENT_BUFFERS) };
+      return;
+    }
+    yield fr.at('queue');
+    st.enqueue(vp, sint, { type, size: payload.length * 8, sender: 0n, payload });
+    yield fr.at('deliver');
+    m.leave(fr);
+    m.last = { status: statusSym(S.SUCCESS) };
+  });
+
+  c.set('ack', (s) => function* (m) {
+    const h = hv();
+    const st = h.state;
+    const vp = vpOf(m, h, s);
+    const sint = sintOf(m, s);
+    if (!(vp.simp & 1n)) throw new ScenarioError(`VP ${vp.index} has no message page: enable it first (vpreg SIMP = <gpa> | 1)`, s.range);
+    const slot = st.slotAddr(vp, sint);
+    const old = st.gpa.readU32(slot);
+    const fr = m.enter(VMBUS_SIGNAL_EOM, { msg: slot, old_msg_type: old });
+    st.gpa.writeU32(slot, HVMSG_NONE);
+    yield fr.at('clear');
+    const pending = (st.gpa.readU8(slot + 5n) & 1) === 1;
+    fr.locals.msg_pending = pending;
+    yield fr.at('pending');
+    if (pending) {
+      yield fr.at('eom');
+      yield* hvSetVpreg(m, h, vp, 0xa0014, 0n);
+    }
+    m.leave(fr);
+  });
+
+  c.set('eom', (s) => function* (m) {
+    const h = hv();
+    yield* hvSetVpreg(m, h, vpOf(m, h, s), 0xa0014, 0n);
+  });
+
+  return c;
+}

@@ -1,0 +1,249 @@
+/**
+ * Hyper-V TLFS definitions for ARM64, as reference 000 (arch/arm64/include/asm/
+ * hyperv-tlfs.h and mshyperv.h) declares them: register numbers, hypercall
+ * codes, statuses, SynIC and stimer layouts.
+ */
+import { Sym } from '../core/values';
+
+export const PAGE = 4096;
+export const SINT_COUNT = 16;
+export const STIMER_COUNT = 4;
+export const MESSAGE_SIZE = 256;
+export const PAYLOAD_BYTES = 240;
+export const EVENT_FLAGS_COUNT = 2048;
+/** Messages the hypervisor keeps per SINT while the slot is busy. */
+export const QUEUE_DEPTH = 16;
+
+export const HV_PARTITION_ID_SELF = 0xffff_ffff_ffff_ffffn;
+export const HV_VP_INDEX_SELF = 0xffff_fffen;
+export const HYPERVISOR_CALLBACK_VECTOR = 16n;
+export const HV_STIMER0_IRQNR = 17n;
+export const U64 = (1n << 64n) - 1n;
+
+export const HVMSG_NONE = 0n;
+export const HVMSG_TIMER_EXPIRED = 0x8000_0010n;
+
+// ---- statuses ----------------------------------------------------------------
+
+export const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'HV_STATUS_SUCCESS'],
+  [2, 'HV_STATUS_INVALID_HYPERCALL_CODE'],
+  [3, 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
+  [4, 'HV_STATUS_INVALID_ALIGNMENT'],
+  [5, 'HV_STATUS_INVALID_PARAMETER'],
+  [6, 'HV_STATUS_ACCESS_DENIED'],
+  [7, 'HV_STATUS_INVALID_PARTITION_STATE'],
+  [8, 'HV_STATUS_OPERATION_DENIED'],
+  [0xb, 'HV_STATUS_INSUFFICIENT_MEMORY'],
+  [0xd, 'HV_STATUS_INVALID_PARTITION_ID'],
+  [0xe, 'HV_STATUS_INVALID_VP_INDEX'],
+  [0x11, 'HV_STATUS_INVALID_PORT_ID'],
+  [0x12, 'HV_STATUS_INVALID_CONNECTION_ID'],
+  [0x13, 'HV_STATUS_INSUFFICIENT_BUFFERS'],
+  [0x15, 'HV_STATUS_INVALID_VP_STATE'],
+]);
+
+export const S = {
+  SUCCESS: 0,
+  INVALID_HYPERCALL_CODE: 2,
+  INVALID_HYPERCALL_INPUT: 3,
+  INVALID_ALIGNMENT: 4,
+  INVALID_PARAMETER: 5,
+  ACCESS_DENIED: 6,
+  INVALID_PARTITION_STATE: 7,
+  OPERATION_DENIED: 8,
+  INSUFFICIENT_MEMORY: 0xb,
+  INVALID_PARTITION_ID: 0xd,
+  INVALID_VP_INDEX: 0xe,
+  INVALID_PORT_ID: 0x11,
+  INVALID_CONNECTION_ID: 0x12,
+  INSUFFICIENT_BUFFERS: 0x13,
+  INVALID_VP_STATE: 0x15,
+} as const;
+
+export function statusSym(status: number): Sym {
+  return new Sym(STATUS_NAMES.get(status) ?? `HV_STATUS_0x${status.toString(16)}`, BigInt(status));
+}
+
+// ---- hypercalls --------------------------------------------------------------
+
+export interface CallDef {
+  readonly name: string;
+  readonly code: number;
+  /** A rep call: rep count must be at least 1. */
+  readonly rep: boolean;
+  /** The handler's function name in the listing. */
+  readonly fn: string;
+}
+
+export const CALLS: readonly CallDef[] = [
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE', code: 0x0002, rep: false, fn: 'hvcall_flush_virtual_address_space' },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST', code: 0x0003, rep: true, fn: 'hvcall_flush_virtual_address_list' },
+  { name: 'HVCALL_NOTIFY_LONG_SPIN_WAIT', code: 0x0008, rep: false, fn: 'hvcall_notify_long_spin_wait' },
+  { name: 'HVCALL_SEND_IPI', code: 0x000b, rep: false, fn: 'hvcall_send_ipi' },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX', code: 0x0013, rep: false, fn: 'hvcall_flush_virtual_address_space_ex' },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX', code: 0x0014, rep: true, fn: 'hvcall_flush_virtual_address_list_ex' },
+  { name: 'HVCALL_SEND_IPI_EX', code: 0x0015, rep: false, fn: 'hvcall_send_ipi_ex' },
+  { name: 'HVCALL_GET_VP_REGISTERS', code: 0x0050, rep: true, fn: 'hvcall_get_vp_registers' },
+  { name: 'HVCALL_SET_VP_REGISTERS', code: 0x0051, rep: true, fn: 'hvcall_set_vp_registers' },
+  { name: 'HVCALL_POST_MESSAGE', code: 0x005c, rep: false, fn: 'hvcall_post_message' },
+  { name: 'HVCALL_SIGNAL_EVENT', code: 0x005d, rep: false, fn: 'hvcall_signal_event' },
+  { name: 'HVCALL_RETARGET_INTERRUPT', code: 0x007e, rep: false, fn: 'hvcall_retarget_interrupt' },
+  { name: 'HVCALL_START_VIRTUAL_PROCESSOR', code: 0x0099, rep: false, fn: 'hvcall_start_virtual_processor' },
+];
+
+export const CALL_BY_CODE: ReadonlyMap<number, CallDef> = new Map(CALLS.map((c) => [c.code, c]));
+export const CALL_BY_NAME: ReadonlyMap<string, CallDef> = new Map(CALLS.map((c) => [c.name, c]));
+
+/** The names a function breakpoint may use for a hypercall handler frame. */
+export function callAliases(c: CallDef): string[] {
+  const hex = c.code.toString(16);
+  return [c.name, `0x${hex}`, `0x${hex.toUpperCase()}`, `0x${hex.padStart(4, '0')}`, `0x${hex.padStart(4, '0').toUpperCase()}`, String(c.code)];
+}
+
+/** Every extra function-breakpoint name Hyper-V frames answer to: `hvc`, each call's name and code. */
+export const HYPERCALL_BREAKPOINT_NAMES: readonly string[] = ['hvc', ...new Set(CALLS.flatMap(callAliases))];
+
+// ---- the hypercall control word ------------------------------------------------
+
+export interface Control {
+  readonly code: number;
+  readonly fast: boolean;
+  readonly repCount: number;
+  readonly repStart: number;
+  /** Bits outside code, fast, rep count and rep start. */
+  readonly reserved: bigint;
+}
+
+export const CONTROL_RESERVED_MASK = ~(0xffffn | (1n << 16n) | (0xfffn << 32n) | (0xfffn << 48n)) & U64;
+
+export function decodeControl(c: bigint): Control {
+  return {
+    code: Number(c & 0xffffn),
+    fast: ((c >> 16n) & 1n) === 1n,
+    repCount: Number((c >> 32n) & 0xfffn),
+    repStart: Number((c >> 48n) & 0xfffn),
+    reserved: c & CONTROL_RESERVED_MASK,
+  };
+}
+
+export function encodeControl(code: number, fast: boolean, repCount = 0, repStart = 0): bigint {
+  return BigInt(code & 0xffff) | (fast ? 1n << 16n : 0n) | (BigInt(repCount & 0xfff) << 32n) | (BigInt(repStart & 0xfff) << 48n);
+}
+
+/** The x0 result: status in bits 0-15, reps completed in 32-43. */
+export function encodeResult(status: number, reps: number): bigint {
+  return BigInt(status & 0xffff) | (BigInt(reps & 0xfff) << 32n);
+}
+
+// ---- registers -----------------------------------------------------------------
+
+export type RegKind =
+  | 'plain'
+  | 'ro'
+  | 'sint'
+  | 'simp'
+  | 'siefp'
+  | 'scontrol'
+  | 'eom'
+  | 'stimer_config'
+  | 'stimer_count'
+  | 'refcount'
+  | 'reference_tsc'
+  | 'crash_ctl'
+  | 'crash_p'
+  | 'guest_osid';
+
+export interface RegDef {
+  /** Name in the state tree (the HV_REGISTER_ prefix dropped). */
+  readonly name: string;
+  readonly num: number;
+  readonly kind: RegKind;
+  /** Index for SINTn, STIMERn, CRASH_Pn. */
+  readonly index?: number;
+  /** Other names accepted in `vpreg` (SIPP for SIMP, SIFP for SIEFP). */
+  readonly aliases?: readonly string[];
+}
+
+function regs(): RegDef[] {
+  const out: RegDef[] = [
+    { name: 'HYPERVISOR_VERSION', num: 0x100, kind: 'ro' },
+    { name: 'PRIVILEGES_AND_FEATURES', num: 0x200, kind: 'ro' },
+    { name: 'FEATURES', num: 0x201, kind: 'ro' },
+    { name: 'IMPLEMENTATION_LIMITS', num: 0x202, kind: 'ro' },
+    { name: 'INTERFACE_VERSION', num: 0x90006, kind: 'ro', aliases: ['ARM64_REGISTER_INTERFACE_VERSION', 'HV_ARM64_REGISTER_INTERFACE_VERSION'] },
+  ];
+  for (let i = 0; i < 5; i++) out.push({ name: `CRASH_P${i}`, num: 0x210 + i, kind: 'crash_p', index: i });
+  out.push(
+    { name: 'CRASH_CTL', num: 0x215, kind: 'crash_ctl' },
+    { name: 'GUEST_OSID', num: 0x90002, kind: 'guest_osid' },
+    { name: 'VPINDEX', num: 0x90003, kind: 'ro' },
+    { name: 'TIME_REFCOUNT', num: 0x90004, kind: 'refcount' },
+    { name: 'REFERENCE_TSC', num: 0x90017, kind: 'reference_tsc' },
+  );
+  for (let i = 0; i < SINT_COUNT; i++) out.push({ name: `SINT${i}`, num: 0xa0000 + i, kind: 'sint', index: i });
+  out.push(
+    { name: 'SCONTROL', num: 0xa0010, kind: 'scontrol' },
+    { name: 'SVERSION', num: 0xa0011, kind: 'ro' },
+    { name: 'SIEFP', num: 0xa0012, kind: 'siefp', aliases: ['SIFP'] },
+    { name: 'SIMP', num: 0xa0013, kind: 'simp', aliases: ['SIPP'] },
+    { name: 'EOM', num: 0xa0014, kind: 'eom' },
+    { name: 'SIRBP', num: 0xa0015, kind: 'plain' },
+  );
+  for (let i = 0; i < STIMER_COUNT; i++) {
+    out.push({ name: `STIMER${i}_CONFIG`, num: 0xb0000 + 2 * i, kind: 'stimer_config', index: i });
+    out.push({ name: `STIMER${i}_COUNT`, num: 0xb0001 + 2 * i, kind: 'stimer_count', index: i });
+  }
+  return out;
+}
+
+export const REGS: readonly RegDef[] = regs();
+export const REG_BY_NUM: ReadonlyMap<number, RegDef> = new Map(REGS.map((r) => [r.num, r]));
+export const REG_BY_NAME: ReadonlyMap<string, RegDef> = (() => {
+  const m = new Map<string, RegDef>();
+  for (const r of REGS) {
+    for (const n of [r.name, ...(r.aliases ?? [])]) {
+      m.set(n, r);
+      if (!n.startsWith('HV_')) m.set(`HV_REGISTER_${n}`, r);
+    }
+  }
+  return m;
+})();
+
+// ---- values the hypervisor advertises -------------------------------------------
+
+export const HV_MSR_TIME_REF_COUNT_AVAILABLE = 1n << 1n;
+export const HV_MSR_SYNTIMER_AVAILABLE = 1n << 3n;
+export const HV_MSR_REFERENCE_TSC_AVAILABLE = 1n << 9n;
+export const HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE = 1n << 8n;
+export const HV_STIMER_DIRECT_MODE_AVAILABLE = 1n << 13n;
+export const HV_DEPRECATING_AEOI_RECOMMENDED = 1n << 9n;
+
+/**
+ * HvRegisterPrivilegesAndFeaturesInfo (128 bits): the partition privilege
+ * and feature flags in the low 64 bits, the "high order" group (crash MSRs,
+ * stimer direct mode) in the high 64 bits, at the bit positions reference 000 gives.
+ */
+export const PRIVILEGES_LOW = HV_MSR_TIME_REF_COUNT_AVAILABLE | HV_MSR_SYNTIMER_AVAILABLE | HV_MSR_REFERENCE_TSC_AVAILABLE;
+export const PRIVILEGES_HIGH = HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE | HV_STIMER_DIRECT_MODE_AVAILABLE;
+export const PRIVILEGES_AND_FEATURES = PRIVILEGES_LOW | (PRIVILEGES_HIGH << 64n);
+export const FEATURES_VALUE = HV_DEPRECATING_AEOI_RECOMMENDED;
+/** HvRegisterHypervisorVersion: build 17763, version 10.0, service pack 0. */
+export const HYPERVISOR_VERSION_VALUE = (0x000a_0000n << 32n) | 17763n;
+export const INTERFACE_VERSION_VALUE = 1n;
+export const SVERSION_VALUE = 1n;
+
+/** The arch counter the TSC page scales: 1 GHz (CNTVCT counts nanoseconds). */
+export const TSC_SCALE = ((1n << 64n) + 99n) / 100n;
+
+// ---- stimer config ------------------------------------------------------------------
+
+export const STIMER_ENABLE = 1n;
+export const STIMER_PERIODIC = 2n;
+export const STIMER_LAZY = 4n;
+export const STIMER_AUTOENABLE = 8n;
+export const STIMER_DIRECT = 1n << 12n;
+
+export function stimerSint(config: bigint): number {
+  return Number((config >> 16n) & 0xfn);
+}

@@ -1,0 +1,210 @@
+/**
+ * Copy-on-write containers for big memory state. Snapshots share chunks with
+ * the live state; the first write to a chunk after a snapshot copies that
+ * chunk only, so a snapshot of a million-page state costs one small map copy.
+ */
+
+interface Chunk<T> {
+  epoch: number;
+  data: T;
+}
+
+/** Bumped by every snapshot or restore: chunks of an older epoch are shared. */
+let EPOCH = 1;
+
+export function nextEpoch(): number {
+  return ++EPOCH;
+}
+
+export const CHUNK_BITS = 10;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+type IntChunk = Int32Array | Uint8Array;
+
+/**
+ * A sparse array of int32 (or of bytes, for flags), indexed by any
+ * non-negative safe integer; unset entries read 0.
+ */
+export class CowInts {
+  private chunks = new Map<number, Chunk<IntChunk>>();
+
+  constructor(private readonly bytes = false) {}
+  /** Bumped on every change (views cache derived indexes by it). */
+  version = 0;
+
+  get(i: number): number {
+    const c = this.chunks.get(Math.floor(i / CHUNK));
+    return c ? (c.data[i & MASK] as number) : 0;
+  }
+
+  set(i: number, v: number): void {
+    const k = Math.floor(i / CHUNK);
+    let c = this.chunks.get(k);
+    if (!c) {
+      if (v === 0) return;
+      c = { epoch: EPOCH, data: this.bytes ? new Uint8Array(CHUNK) : new Int32Array(CHUNK) };
+      this.chunks.set(k, c);
+    } else if (c.epoch !== EPOCH) {
+      c = { epoch: EPOCH, data: c.data.slice() };
+      this.chunks.set(k, c);
+    }
+    c.data[i & MASK] = v;
+    this.version++;
+  }
+
+  add(i: number, d: number): number {
+    const v = this.get(i) + d;
+    this.set(i, v);
+    return v;
+  }
+
+  /** Chunk indexes in ascending order. */
+  chunkKeys(): number[] {
+    return [...this.chunks.keys()].sort((a, b) => a - b);
+  }
+
+  /** Calls fn(index, value) for every non-zero entry in [from, to), ascending. */
+  forEach(from: number, to: number, fn: (i: number, v: number) => void): void {
+    if (to <= from) return;
+    const k0 = Math.floor(from / CHUNK);
+    const k1 = Math.floor((to - 1) / CHUNK);
+    const keys = k1 - k0 < this.chunks.size ? range(k0, k1) : this.chunkKeys().filter((k) => k >= k0 && k <= k1);
+    for (const k of keys) {
+      const c = this.chunks.get(k);
+      if (!c) continue;
+      const base = k * CHUNK;
+      const lo = Math.max(from, base) - base;
+      const hi = Math.min(to, base + CHUNK) - base;
+      const d = c.data;
+      for (let j = lo; j < hi; j++) {
+        const v = d[j] as number;
+        if (v !== 0) fn(base + j, v);
+      }
+    }
+  }
+
+  snapshot(): { readonly bytes: boolean; readonly chunks: ReadonlyMap<number, Chunk<IntChunk>> } {
+    return { bytes: this.bytes, chunks: new Map(this.chunks) };
+  }
+
+  static restore(s: ReturnType<CowInts['snapshot']>): CowInts {
+    const c = new CowInts(s.bytes);
+    c.chunks = new Map(s.chunks);
+    return c;
+  }
+}
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let k = a; k <= b; k++) out.push(k);
+  return out;
+}
+
+export type CowIntsSnapshot = ReturnType<CowInts['snapshot']>;
+
+/** A sparse map from non-negative integers to immutable values, chunked the same way. */
+export class CowMap<V> {
+  private chunks = new Map<number, Chunk<Map<number, V>>>();
+
+  get(i: number): V | undefined {
+    return this.chunks.get(Math.floor(i / CHUNK))?.data.get(i);
+  }
+
+  set(i: number, v: V | undefined): void {
+    const k = Math.floor(i / CHUNK);
+    let c = this.chunks.get(k);
+    if (!c) {
+      if (v === undefined) return;
+      c = { epoch: EPOCH, data: new Map() };
+      this.chunks.set(k, c);
+    } else if (c.epoch !== EPOCH) {
+      c = { epoch: EPOCH, data: new Map(c.data) };
+      this.chunks.set(k, c);
+    }
+    if (v === undefined) {
+      c.data.delete(i);
+      if (c.data.size === 0) this.chunks.delete(k);
+    } else c.data.set(i, v);
+  }
+
+  snapshot(): ReadonlyMap<number, Chunk<Map<number, V>>> {
+    return new Map(this.chunks);
+  }
+
+  static restore<V>(s: ReadonlyMap<number, Chunk<Map<number, V>>>): CowMap<V> {
+    const c = new CowMap<V>();
+    c.chunks = new Map(s);
+    return c;
+  }
+}
+
+/** A sparse array of u64 (one word per index), chunked like CowInts; unset entries read 0. */
+export class CowU64 {
+  private chunks = new Map<number, Chunk<BigUint64Array>>();
+
+  get(i: number): bigint {
+    const c = this.chunks.get(Math.floor(i / CHUNK));
+    return c ? (c.data[i & MASK] as bigint) : 0n;
+  }
+
+  set(i: number, v: bigint): void {
+    const k = Math.floor(i / CHUNK);
+    let c = this.chunks.get(k);
+    if (!c) {
+      if (v === 0n) return;
+      c = { epoch: EPOCH, data: new BigUint64Array(CHUNK) };
+      this.chunks.set(k, c);
+    } else if (c.epoch !== EPOCH) {
+      c = { epoch: EPOCH, data: c.data.slice() };
+      this.chunks.set(k, c);
+    }
+    c.data[i & MASK] = v;
+  }
+
+  snapshot(): ReadonlyMap<number, Chunk<BigUint64Array>> {
+    return new Map(this.chunks);
+  }
+
+  static restore(s: ReadonlyMap<number, Chunk<BigUint64Array>>): CowU64 {
+    const c = new CowU64();
+    c.chunks = new Map(s);
+    return c;
+  }
+}
+
+/** A stack of non-negative ints (a free list) over CowInts: snapshots share its chunks. */
+export class CowStack {
+  private items = new CowInts();
+  length = 0;
+
+  push(v: number): void {
+    this.items.set(this.length++, v);
+  }
+
+  pop(): number | undefined {
+    if (this.length === 0) return undefined;
+    return this.items.get(--this.length);
+  }
+
+  at(i: number): number {
+    return this.items.get(i);
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.items.get(i));
+    return out;
+  }
+
+  snapshot(): { readonly items: CowIntsSnapshot; readonly length: number } {
+    return { items: this.items.snapshot(), length: this.length };
+  }
+
+  static restore(s: { readonly items: CowIntsSnapshot; readonly length: number }): CowStack {
+    const c = new CowStack();
+    c.items = CowInts.restore(s.items);
+    c.length = s.length;
+    return c;
+  }
+}

@@ -1,0 +1,189 @@
+import type { Arg, Stmt } from '../scenario/ast';
+import { ScenarioError } from '../scenario/diagnostics';
+import { argBig, argValue } from '../scenario/args';
+import type { StatementCompiler } from '../scenario/compile';
+import type { Machine } from '../core/machine';
+import type { Value } from '../core/values';
+import { formatValue, toBig } from '../core/values';
+import { cpucp_memlat_init } from './client';
+import {
+  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, nodeMsg, P, rd32,
+  scalarMsg, statusSym,
+} from './protocol';
+import type { DtMemory } from './subsystem';
+import { NR_CPUS } from './subsystem';
+import type { ClientBuf } from './vendor';
+import { vendorOp } from './vendor';
+
+const U32_MAX = 0xffffffffn;
+
+function u32(m: Machine, a: Arg, what: string): number {
+  const v = argBig(m, a, what);
+  if (v < 0n || v > U32_MAX) throw new ScenarioError(`${what} ${v} does not fit a u32`, a.range);
+  return Number(v);
+}
+
+function keyU32(m: Machine, s: Stmt, key: string, dflt: number): number {
+  const a = s.keys.get(key);
+  return a ? u32(m, a, `${key}=`) : dflt;
+}
+
+function ints(v: Value, a: Arg, what: string): bigint[] {
+  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list, not ${formatValue(v)}`, a.range);
+  return (v as readonly Value[]).map((x) => {
+    const n = toBig(x);
+    if (n === undefined) throw new ScenarioError(`${what}: ${formatValue(x)} is not a number`, a.range);
+    return n;
+  });
+}
+
+function u32List(v: Value, a: Arg, what: string): number[] {
+  return ints(v, a, what).map((n) => {
+    if (n < 0n || n > U32_MAX) throw new ScenarioError(`${what}: ${n} does not fit a u32`, a.range);
+    return Number(n);
+  });
+}
+
+function rows(v: Value, a: Arg, what: string): Array<[number, number]> {
+  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu, mem] rows, not ${formatValue(v)}`, a.range);
+  return (v as readonly Value[]).map((row) => {
+    const r = u32List(row, a, what);
+    if (r.length !== 2) throw new ScenarioError(`${what}: every row is [cpu_kHz, mem_kHz], not ${formatValue(row)}`, a.range);
+    return [r[0] as number, r[1] as number];
+  });
+}
+
+function cpuList(m: Machine, a: Arg): number[] {
+  const cpus = u32List(argValue(m, a), a, 'cpus=');
+  for (const c of cpus) {
+    if (c >= NR_CPUS) throw new ScenarioError(`cpus=: there is no CPU ${c} (CPUs 0..${NR_CPUS - 1})`, a.range);
+  }
+  return cpus;
+}
+
+/** The statements of SCENARIO.md §7. */
+export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<string, StatementCompiler> {
+  const c = new Map<string, StatementCompiler>();
+
+  c.set('memlat memory', (s) => (m) => {
+    const hwArg = s.args[0] as Arg;
+    const hwType = u32(m, hwArg, '<hw_type>');
+    const min = keyU32(m, s, 'min', 0);
+    const max = keyU32(m, s, 'max', 0);
+    const st = ml().st;
+    if (st.dt.some((d) => d.hwType === hwType)) {
+      throw new ScenarioError(`a memory node with hw_type ${hwType} already exists (its DT reg must be unique)`, hwArg.range);
+    }
+    st.dt = [...st.dt, { hwType, min, max, monitors: [] }];
+  });
+
+  c.set('memlat monitor', (s) => (m) => {
+    const hwArg = s.args[0] as Arg;
+    const hwType = u32(m, hwArg, '<hw_type>');
+    const st = ml().st;
+    const at = st.dt.findIndex((d) => d.hwType === hwType);
+    if (at < 0) throw new ScenarioError(`no memory node with hw_type ${hwType} (declare it first: memlat memory ${hwType} min=... max=...)`, hwArg.range);
+    const cpus = cpuList(m, s.keys.get('cpus') as Arg);
+    const mapArg = s.keys.get('map') as Arg;
+    const map = rows(argValue(m, mapArg), mapArg, 'map=');
+    const old = st.dt[at] as DtMemory;
+    const dt = st.dt.slice();
+    dt[at] = { ...old, monitors: [...old.monitors, { cpus, compute: s.flags.has('compute'), map }] };
+    st.dt = dt;
+  });
+
+  c.set('scmi probe', () =>
+    function* (m) {
+      const ret = yield* cpucp_memlat_init(m, ml());
+      m.last = { ret: BigInt(ret) };
+    },
+  );
+
+  c.set('scmi set_param', (s) =>
+    function* (m) {
+      const { param, buf } = setParamBuf(m, s);
+      const r = yield* vendorOp(m, ml(), 'set_param', buf, MEMLAT_ALGO_STR, param);
+      m.last = { scmi: { status: statusSym(r.status), value: 0n, ret: BigInt(r.ret) } };
+    },
+  );
+
+  c.set('scmi get_param', (s) =>
+    function* (m) {
+      const param = u32(m, s.args[0] as Arg, '<PARAM>');
+      const buf = scalarMsg(keyU32(m, s, 'hw', 0), keyU32(m, s, 'mon', 0), keyU32(m, s, 'val', 0));
+      const r = yield* vendorOp(m, ml(), 'get_param', buf, MEMLAT_ALGO_STR, param);
+      const value = r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n;
+      m.last = { scmi: { status: statusSym(r.status), value, ret: BigInt(r.ret) } };
+    },
+  );
+
+  const activity = (op: 'start_activity' | 'stop_activity', param: number): StatementCompiler => () =>
+    function* (m) {
+      const r = yield* vendorOp(m, ml(), op, null, MEMLAT_ALGO_STR, param);
+      m.last = { scmi: { status: statusSym(r.status), value: 0n, ret: BigInt(r.ret) } };
+    };
+  c.set('scmi start', activity('start_activity', P.START_TIMER as number));
+  c.set('scmi stop', activity('stop_activity', P.STOP_TIMER as number));
+
+  c.set('cpu', (s) => (m) => {
+    const a = s.args[0] as Arg;
+    const n = u32(m, a, '<cpu>');
+    if (n >= NR_CPUS) throw new ScenarioError(`there is no CPU ${n} (CPUs 0..${NR_CPUS - 1})`, a.range);
+    const rate = (key: string): bigint | undefined => {
+      const k = s.keys.get(key);
+      if (!k) return undefined;
+      const v = argBig(m, k, `${key}=`);
+      if (v < 0n || v > (1n << 64n) - 1n) throw new ScenarioError(`${key}= ${v} must be a u64`, k.range);
+      return v;
+    };
+    const st = ml().st;
+    const cpus = st.cpus.slice();
+    const old = cpus[n] as (typeof cpus)[number];
+    cpus[n] = {
+      freqMhz: rate('freq') ?? old.freqMhz,
+      inst: rate('inst') ?? old.inst,
+      l2Refill: rate('l2_refill') ?? old.l2Refill,
+      cycles: rate('cycles') ?? old.cycles,
+    };
+    st.cpus = cpus;
+  });
+
+  return c;
+}
+
+/** The client buffer a hand-written `scmi set_param` sends: the struct the driver would use for that param. */
+function setParamBuf(m: Machine, s: Stmt): { param: number; buf: ClientBuf } {
+  const param = u32(m, s.args[0] as Arg, '<PARAM>');
+  const valArg = s.keys.get('val');
+  const val = valArg ? argValue(m, valArg) : undefined;
+  const hw = (dflt: number): number => keyU32(m, s, 'hw', dflt);
+  const mon = keyU32(m, s, 'mon', 0);
+  const scalarVal = (): number => (valArg ? u32(m, valArg, 'val=') : 0);
+  switch (param) {
+    case P.SET_MEM_GROUP:
+    case P.SET_MONITOR: {
+      let mask = 0;
+      if (valArg && Array.isArray(val)) for (const cpu of u32List(val, valArg, 'val=')) mask = (mask | (1 << cpu % 32)) >>> 0;
+      else mask = scalarVal();
+      const name = param === P.SET_MONITOR ? `monitor-${mon}` : undefined;
+      return { param, buf: nodeMsg({ cpumask: mask, hw_type: hw(0), mon_type: 0, mon_idx: mon, ...(name ? { name } : {}) }) };
+    }
+    case P.SET_COMMON_EV_MAP:
+    case P.SET_GRP_EV_MAP: {
+      const common = param === P.SET_COMMON_EV_MAP;
+      const dflt = common ? [EV_INST_RETIRED, EV_CPU_CYCLES, INVALID_IDX, INVALID_IDX] : [EV_L2_D_RFILL, INVALID_IDX, INVALID_IDX];
+      const cids = valArg ? u32List(val as Value, valArg, 'val=') : dflt;
+      return { param, buf: evMapMsg(cids.length, hw(common ? INVALID_IDX : 0), cids) };
+    }
+    case P.MON_FREQ_MAP: {
+      const r = valArg ? rows(val as Value, valArg, 'val=') : [];
+      return { param, buf: mapMsg(hw(0), mon, r.length, r) };
+    }
+    case P.SAMPLE_MS:
+    case P.SET_LOG_LEVEL:
+    case P.FLUSH_LOGBUF:
+      return { param, buf: Uint8Array.from([0, 8, 16, 24].map((sh) => (scalarVal() >>> sh) & 0xff)) };
+    default:
+      return { param, buf: scalarMsg(hw(0), mon, scalarVal()) };
+  }
+}

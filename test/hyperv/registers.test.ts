@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { REGS } from '../../src/sim/hyperv/tlfs';
+import { sim } from '../core/helpers';
+import { holds, run, show, val } from './helpers';
+
+describe('VP registers', () => {
+  it('has every register of reference 000 per VP, SIMP/SIEFP named for SIPP/SIFP', () => {
+    const s = run('partition vps=3\n');
+    expect(show(s.machine, 'len(vp[2].reg)')).toBe(String(REGS.length));
+    const names = REGS.map((r) => r.name);
+    for (const n of ['SINT0', 'SINT15', 'SIMP', 'SIEFP', 'SCONTROL', 'SVERSION', 'EOM', 'SIRBP', 'STIMER0_CONFIG', 'STIMER3_COUNT', 'VPINDEX',
+      'TIME_REFCOUNT', 'REFERENCE_TSC', 'GUEST_OSID', 'CRASH_P0', 'CRASH_P4', 'CRASH_CTL', 'HYPERVISOR_VERSION', 'FEATURES',
+      'PRIVILEGES_AND_FEATURES', 'IMPLEMENTATION_LIMITS', 'INTERFACE_VERSION']) {
+      expect(names).toContain(n);
+      expect(() => val(s.machine, `vp[2].reg.${n}`)).not.toThrow();
+    }
+    expect(show(s.machine, 'vp[2].reg.VPINDEX')).toBe('2');
+  });
+
+  it('creates a 1-VP partition on first use', () => {
+    holds(`vpreg VPINDEX
+expect last.value == 0
+expect partition.vps == 1
+expect len(vp) == 1
+`);
+  });
+
+  it('starts with every SINT masked, SVERSION 1, EOM reading 0', () => {
+    holds(`partition vps=1
+expect vp[0].reg.SINT0.value == 0x10000
+expect vp[0].reg.SINT15.masked
+vpreg SVERSION
+expect last.value == 1
+vpreg EOM
+expect last.value == 0
+vpreg SINT7
+expect last.value == HV_SYNIC_SINT_MASKED
+`);
+  });
+
+  it('decodes the structured registers', () => {
+    holds(`vpreg SINT2 = 0x20031
+expect vp[0].reg.SINT2.vector == 0x31
+expect vp[0].reg.SINT2.masked == 0
+expect vp[0].reg.SINT2.auto_eoi == 1
+vpreg SIMP = 0x20001
+expect vp[0].reg.SIMP.enabled
+expect vp[0].reg.SIMP.base_gpa == 0x20000
+vpreg SIEFP = 0x21000
+expect vp[0].reg.SIEFP.enabled == 0
+expect vp[0].reg.SIEFP.base_gpa == 0x21000
+vpreg SCONTROL = 1
+expect vp[0].reg.SCONTROL.enable
+vpreg STIMER1_CONFIG = 0x3_1ff6
+expect vp[0].reg.STIMER1_CONFIG.periodic
+expect vp[0].reg.STIMER1_CONFIG.lazy
+expect vp[0].reg.STIMER1_CONFIG.auto_enable == 0
+expect vp[0].reg.STIMER1_CONFIG.apic_vector == 0xff
+expect vp[0].reg.STIMER1_CONFIG.direct_mode == 1
+expect vp[0].reg.STIMER1_CONFIG.sintx == 3
+`);
+  });
+
+  it('rejects an unmasked SINT with a vector below 16, accepts it masked', () => {
+    holds(`vpreg SINT2 = 0xf
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+expect vp[0].reg.SINT2.value == 0x10000
+vpreg SINT2 = 0x1000f
+expect last.hvc.status == HV_STATUS_SUCCESS
+vpreg SINT2 = 0x10
+expect last.hvc.status == HV_STATUS_SUCCESS
+`);
+  });
+
+  for (const r of ['VPINDEX', 'TIME_REFCOUNT', 'SVERSION', 'HYPERVISOR_VERSION', 'FEATURES', 'PRIVILEGES_AND_FEATURES', 'IMPLEMENTATION_LIMITS', 'INTERFACE_VERSION']) {
+    it(`rejects writes to read-only ${r}`, () => {
+      holds(`vpreg ${r}
+vpreg ${r} = 0x1234
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+expect last.hvc.reps_completed == 0
+`);
+    });
+  }
+
+  it('rejects unknown register numbers, for reads and writes', () => {
+    holds(`vpreg 0x12345
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+vpreg 0x12345 = 1
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+`);
+  });
+
+  it('accepts names with and without HV_REGISTER_, SIPP/SIFP, and numbers', () => {
+    holds(`vpreg HV_REGISTER_SINT3 = 0x33
+expect vp[0].reg.SINT3.vector == 0x33
+vpreg 0xA0004 = 0x44
+expect vp[0].reg.SINT4.vector == 0x44
+vpreg HV_REGISTER_SINT0 + 5 = 0x55
+expect vp[0].reg.SINT5.vector == 0x55
+vpreg SIPP = 0x40001
+expect vp[0].reg.SIMP.base_gpa == 0x40000
+vpreg HV_REGISTER_SIFP = 0x41001
+expect vp[0].reg.SIEFP.base_gpa == 0x41000
+`);
+  });
+
+  it('advertises TIME_REF_COUNT, SYNTIMER, REFERENCE_TSC, GUEST_CRASH_MSR and STIMER_DIRECT_MODE', () => {
+    holds(`vpreg PRIVILEGES_AND_FEATURES
+expect last.value & HV_MSR_TIME_REF_COUNT_AVAILABLE
+expect last.value & HV_MSR_SYNTIMER_AVAILABLE
+expect last.value & HV_MSR_REFERENCE_TSC_AVAILABLE
+expect (last.hvc.output[0] >> 64) & HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE
+expect (last.hvc.output[0] >> 64) & HV_STIMER_DIRECT_MODE_AVAILABLE
+expect vp[0].reg.PRIVILEGES_AND_FEATURES.stimer_direct_mode_available
+expect vp[0].reg.PRIVILEGES_AND_FEATURES.guest_crash_msr_available
+expect vp[0].reg.FEATURES.deprecating_aeoi_recommended
+`);
+  });
+
+  it('keeps registers per VP; vp= picks the calling VP', () => {
+    holds(`partition vps=2
+vpreg vp=1 SINT2 = 0x22
+expect vp[1].reg.SINT2.vector == 0x22
+expect vp[0].reg.SINT2.value == 0x10000
+vpreg vp=1 VPINDEX
+expect last.value == 1
+`);
+  });
+
+  it('reads TIME_REFCOUNT as simulated time in 100 ns units', () => {
+    holds(`vpreg TIME_REFCOUNT
+expect last.value == 0
+advance 1ms
+vpreg TIME_REFCOUNT
+expect last.value == 10000
+expect last.value == time.ticks
+`);
+  });
+
+  it('steps vpreg through hv_set_vpreg → hv_do_hvc → the handler', () => {
+    const t = sim('vpreg SINT2 = 0x10\nvpreg SINT2\n');
+    const m = t.machine;
+    const seen: string[][] = [];
+    for (let i = 0; i < 40 && !m.ended; i++) {
+      m.resume('in');
+      if (m.at === 'kernel') seen.push(m.frames.map((f) => f.fn.name));
+    }
+    expect(seen).toContainEqual(['hv_set_vpreg', 'hv_do_hvc', 'hv_hvc_handler', 'hvcall_set_vp_registers']);
+    expect(seen).toContainEqual(['hv_get_vpreg', 'hv_do_hvc_fast_get', 'hv_hvc_handler', 'hvcall_get_vp_registers']);
+  });
+
+  it('sets last.hvc for vpreg as a fast SET_VP_REGISTERS, rep count 1', () => {
+    holds(`vpreg GUEST_OSID = 0x8100_0000_0000_0000
+expect last.hvc.code == HVCALL_SET_VP_REGISTERS
+expect last.hvc.control == HVCALL_SET_VP_REGISTERS | HV_HYPERCALL_FAST_BIT | HV_HYPERCALL_REP_COUNT_1
+expect last.hvc.reps_completed == 1
+expect vp[0].reg.GUEST_OSID.vendor_id == HV_LINUX_VENDOR_ID
+vpreg GUEST_OSID
+expect last.value == 0x8100_0000_0000_0000
+`);
+  });
+
+  it('HVCALL_GET/SET_VP_REGISTERS with names and values, partition and target_vp', () => {
+    holds(`partition vps=2
+hvc HVCALL_SET_VP_REGISTERS names=[SINT1, SINT2] values=[0x11, 0x22] target_vp=1
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.reps_completed == 2
+hvc HVCALL_GET_VP_REGISTERS names=[SINT1, SINT2, VPINDEX] target_vp=1
+expect last.hvc.output == [0x11, 0x22, 1]
+hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] partition=5
+expect last.hvc.status == HV_STATUS_INVALID_PARTITION_ID
+hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] target_vp=7
+expect last.hvc.status == HV_STATUS_INVALID_VP_INDEX
+hvc HVCALL_SET_VP_REGISTERS names=[SINT1, VPINDEX, SINT3] values=[0x12, 0, 0x33]
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+expect last.hvc.reps_completed == 1
+expect vp[0].reg.SINT1.vector == 0x12
+expect vp[0].reg.SINT3.masked
+hvc HVCALL_GET_VP_REGISTERS fast names=[VPINDEX, SVERSION]
+expect last.hvc.output == [0, 1]
+`);
+  });
+
+  it('CRASH_CTL with CRASH_NOTIFY keeps CRASH_P0..4', () => {
+    holds(`vpreg CRASH_P0 = 0x10
+vpreg CRASH_P1 = 0x11
+vpreg CRASH_P4 = 0x14
+expect partition.crashed == false
+vpreg CRASH_CTL = HV_CRASH_CTL_CRASH_NOTIFY_MSG
+expect partition.crashed == false
+vpreg CRASH_CTL = HV_CRASH_CTL_CRASH_NOTIFY
+expect partition.crashed
+expect partition.crash.p0 == 0x10
+expect partition.crash.p1 == 0x11
+expect partition.crash.p4 == 0x14
+vpreg CRASH_P0 = 0x99
+expect partition.crash.p0 == 0x10
+vpreg CRASH_CTL
+expect last.value == HV_CRASH_CTL_CRASH_NOTIFY
+`);
+  });
+
+  it('publishes the TSC page: ((counter * scale) >> 64) + offset == TIME_REFCOUNT', () => {
+    holds(`advance 1234567ns
+vpreg REFERENCE_TSC = 0x50001
+expect partition.tsc.tsc_sequence != 0
+gpa read 0x50000 4
+expect last.bytes == [1, 0, 0, 0]
+expect ((partition.tsc.counter * partition.tsc.tsc_scale) >> 64) + partition.tsc.tsc_offset == time.ticks
+advance 987654321ns
+expect ((partition.tsc.counter * partition.tsc.tsc_scale) >> 64) + partition.tsc.tsc_offset == time.ticks
+vpreg TIME_REFCOUNT
+expect ((partition.tsc.counter * partition.tsc.tsc_scale) >> 64) + partition.tsc.tsc_offset == last.value
+vpreg REFERENCE_TSC = 0x50001
+expect partition.tsc.tsc_sequence == 2
+`);
+  });
+
+  it('refuses a second partition and out-of-range VPs', () => {
+    const s = sim('partition vps=1\npartition vps=2\n');
+    const stop = s.machine.resume('continue');
+    expect(stop.exception?.message).toMatch(/already exists/);
+    const t = sim('partition vps=1\nvpreg vp=3 VPINDEX\n');
+    expect(t.machine.resume('continue').exception?.message).toMatch(/no VP 3/);
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, it } from 'vitest';
+import { holds } from './helpers';
+
+const ON = `partition vps=1
+vpreg SIMP = 0x20001
+vpreg SIEFP = 0x21001
+vpreg SINT2 = 0x10
+vpreg SCONTROL = 1
+`;
+
+describe('synthetic timers (kvm-unit-tests hyperv_stimer)', () => {
+  it('one-shot: count is the absolute expiry; fires once, then enable clears', () => {
+    holds(`${ON}vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | (2 << 16)
+expect vp[0].reg.STIMER0_CONFIG.enable
+vpreg STIMER0_COUNT = 5000
+expect vp[0].stimer[0].expires_at == 5000
+advance 499us
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+advance 1us
+expect vp[0].synic.msg[2].type == HVMSG_TIMER_EXPIRED
+expect vp[0].synic.msg[2].payload_size == 24
+expect vp[0].synic.msg[2].payload == [0, 5000, 5000]
+expect vp[0].reg.STIMER0_CONFIG.enable == 0
+expect vp[0].synic.raised[2] == 1
+ack sint=2
+advance 1ms
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+`);
+  });
+
+  it('one-shot in the past fires at once', () => {
+    holds(`${ON}advance 1ms
+vpreg STIMER1_CONFIG = 0x20001
+vpreg STIMER1_COUNT = 10
+expect vp[0].synic.msg[2].type == HVMSG_TIMER_EXPIRED
+expect vp[0].synic.msg[2].payload == [1, 10, 10000]
+`);
+  });
+
+  it('periodic: expires every count ticks from when it was enabled', () => {
+    holds(`${ON}advance 10us
+vpreg STIMER0_COUNT = 1000
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | (2 << 16)
+expect vp[0].stimer[0].expires_at == 1100
+advance 110us
+expect vp[0].synic.msg[2].payload == [0, 1100, 1100]
+ack sint=2
+advance 100us
+expect vp[0].synic.msg[2].payload == [0, 2100, 2100]
+ack sint=2
+advance 100us
+expect vp[0].synic.msg[2].payload == [0, 3100, 3100]
+expect vp[0].stimer[0].fired == 3
+expect vp[0].reg.STIMER0_CONFIG.enable
+`);
+  });
+
+  it('periodic keeps at most one undelivered expiry; delivered after EOM', () => {
+    holds(`${ON}vpreg STIMER0_COUNT = 1000
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | (2 << 16)
+advance 100us
+expect vp[0].stimer[0].fired == 1
+advance 100us
+expect vp[0].stimer[0].pending
+expect vp[0].synic.msg[2].pending
+advance 1ms
+expect vp[0].stimer[0].pending
+expect vp[0].stimer[0].fired == 1
+ack sint=2
+expect vp[0].stimer[0].pending == false
+expect vp[0].stimer[0].fired == 2
+expect vp[0].synic.msg[2].payload == [0, 2000, 12000]
+expect vp[0].stimer[0].expires_at == 13000
+`);
+  });
+
+  it('one-shot waiting on a busy slot is delivered after the guest frees it', () => {
+    holds(`${ON}hostmsg sint=2 type=1
+vpreg STIMER0_CONFIG = 0x20001
+vpreg STIMER0_COUNT = 100
+advance 10us
+expect vp[0].stimer[0].pending
+expect vp[0].synic.msg[2].type == 1
+expect vp[0].synic.msg[2].pending
+expect vp[0].reg.STIMER0_CONFIG.enable
+advance 5us
+ack sint=2
+expect vp[0].synic.msg[2].type == HVMSG_TIMER_EXPIRED
+expect vp[0].synic.msg[2].payload == [0, 100, 150]
+expect vp[0].reg.STIMER0_CONFIG.enable == 0
+`);
+  });
+
+  it('auto_enable: a non-zero count sets enable; count 0 clears it', () => {
+    holds(`${ON}vpreg STIMER2_CONFIG = HV_STIMER_AUTOENABLE | (2 << 16)
+expect vp[0].reg.STIMER2_CONFIG.enable == 0
+vpreg STIMER2_COUNT = 300
+expect vp[0].reg.STIMER2_CONFIG.enable
+vpreg STIMER2_COUNT = 0
+expect vp[0].reg.STIMER2_CONFIG.enable == 0
+advance 1ms
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+vpreg STIMER3_CONFIG = (2 << 16)
+vpreg STIMER3_COUNT = 100000
+expect vp[0].reg.STIMER3_CONFIG.enable == 0
+`);
+  });
+
+  it('config with enable, not direct mode and sintx 0 clears enable', () => {
+    holds(`${ON}vpreg STIMER0_COUNT = 100
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE
+expect vp[0].reg.STIMER0_CONFIG.enable == 0
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | 0x1000
+expect vp[0].reg.STIMER0_CONFIG.enable
+`);
+  });
+
+  it('direct mode counts an interrupt on HV_STIMER0_IRQNR instead of a message', () => {
+    holds(`${ON}vpreg STIMER0_COUNT = 1000
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | 0x1000
+advance 350us
+expect vp[0].irq[HV_STIMER0_IRQNR] == 3
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+expect vp[0].stimer[0].fired == 3
+`);
+  });
+
+  it('reprogramming cancels the pending expiry', () => {
+    holds(`${ON}vpreg STIMER0_CONFIG = 0x20001
+vpreg STIMER0_COUNT = 1000
+vpreg STIMER0_COUNT = 3000
+advance 200us
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+advance 100us
+expect vp[0].synic.msg[2].payload == [0, 3000, 3000]
+`);
+  });
+
+  it('four timers per VP, each to its own SINT, in time order', () => {
+    holds(`partition vps=1
+vpreg SIMP = 0x20001
+vpreg SCONTROL = 1
+vpreg SINT1 = 0x21
+vpreg SINT2 = 0x22
+vpreg SINT3 = 0x23
+vpreg SINT4 = 0x24
+vpreg STIMER0_CONFIG = 0x10001
+vpreg STIMER1_CONFIG = 0x20001
+vpreg STIMER2_CONFIG = 0x30001
+vpreg STIMER3_CONFIG = 0x40001
+vpreg STIMER3_COUNT = 100
+vpreg STIMER2_COUNT = 200
+vpreg STIMER1_COUNT = 300
+vpreg STIMER0_COUNT = 400
+advance 40us
+expect vp[0].synic.msg[1].payload == [0, 400, 400]
+expect vp[0].synic.msg[2].payload == [1, 300, 300]
+expect vp[0].synic.msg[3].payload == [2, 200, 200]
+expect vp[0].synic.msg[4].payload == [3, 100, 100]
+`);
+  });
+});

@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import { SYNIC_ON, holds, run, show } from './helpers';
+
+describe('SynIC messages (kvm-unit-tests hyperv_synic / hyperv_connections)', () => {
+  it('needs SCONTROL.enable and SIMP.enabled; messages wait until both are on', () => {
+    holds(`partition vps=1
+vpreg SINT2 = 0x10
+port 1 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.queued[2] == 1
+vpreg SIMP = 0x20001
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+vpreg SCONTROL = 1
+expect vp[0].synic.msg[2].type == 5
+expect vp[0].synic.queued[2] == 0
+expect vp[0].synic.raised[2] == 1
+`);
+  });
+
+  it('raises every SINT once through its own connection, each at its vector', () => {
+    let src = 'partition vps=1\nvpreg SIMP = 0x20001\nvpreg SCONTROL = 1\n';
+    for (let s = 0; s < 16; s++) src += `vpreg SINT${s} = ${0xf0 + s}\nport ${100 + s} vp=0 sint=${s}\nhvc HVCALL_POST_MESSAGE connection=${100 + s} type=${s + 1}\n`;
+    for (let s = 0; s < 16; s++) src += `expect vp[0].synic.raised[${s}] == 1\nexpect vp[0].synic.msg[${s}].type == ${s + 1}\nexpect vp[0].irq[${0xf0 + s}] == 1\n`;
+    holds(src);
+  });
+
+  it('copies a message into a masked SINT without raising it', () => {
+    holds(`partition vps=1
+vpreg SIMP = 0x20001
+vpreg SCONTROL = 1
+port 1 vp=0 sint=3
+hvc HVCALL_POST_MESSAGE connection=1 type=1
+expect vp[0].synic.msg[3].type == 1
+expect vp[0].synic.raised[3] == 0
+`);
+  });
+
+  it('busy slot: msg_pending, queued, redelivered after the guest clears the type and writes EOM', () => {
+    holds(`${SYNIC_ON}port 1 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[0x11]
+hvc HVCALL_POST_MESSAGE connection=1 type=2 payload=[0x22]
+hvc HVCALL_POST_MESSAGE connection=1 type=3 payload=[0x33]
+expect vp[0].synic.msg[2].type == 1
+expect vp[0].synic.msg[2].pending
+expect vp[0].synic.queued[2] == 2
+# EOM alone does not overwrite a busy slot
+eom
+expect vp[0].synic.msg[2].type == 1
+ack sint=2
+expect vp[0].synic.msg[2].type == 2
+expect vp[0].synic.msg[2].pending
+ack sint=2
+expect vp[0].synic.msg[2].type == 3
+expect vp[0].synic.msg[2].pending == false
+expect vp[0].synic.raised[2] == 3
+ack sint=2
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+expect vp[0].synic.raised[2] == 3
+`);
+  });
+
+  it('ack writes EOM only when msg_pending was set (vmbus_signal_eom)', () => {
+    holds(`${SYNIC_ON}port 1 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=1 type=1
+ack sint=2
+expect vp[0].eoms == 0
+hvc HVCALL_POST_MESSAGE connection=1 type=1
+hvc HVCALL_POST_MESSAGE connection=1 type=2
+ack sint=2
+expect vp[0].eoms == 1
+expect last.hvc.code == HVCALL_SET_VP_REGISTERS
+`);
+  });
+
+  it('keeps at most 16 queued messages per SINT: HV_STATUS_INSUFFICIENT_BUFFERS', () => {
+    let src = `${SYNIC_ON}port 1 vp=0 sint=2\nhvc HVCALL_POST_MESSAGE connection=1 type=1\n`;
+    for (let i = 0; i < 16; i++) src += 'hvc HVCALL_POST_MESSAGE connection=1 type=2\nexpect last.hvc.status == HV_STATUS_SUCCESS\n';
+    src += 'expect vp[0].synic.queued[2] == 16\nhvc HVCALL_POST_MESSAGE connection=1 type=3\nexpect last.hvc.status == HV_STATUS_INSUFFICIENT_BUFFERS\n';
+    src += 'ack sint=2\nhvc HVCALL_POST_MESSAGE connection=1 type=3\nexpect last.hvc.status == HV_STATUS_SUCCESS\n';
+    holds(src);
+  });
+
+  it('validates HVCALL_POST_MESSAGE', () => {
+    holds(`${SYNIC_ON}port 1 vp=0 sint=2
+port 2 vp=0 sint=2 kind=event
+hvc HVCALL_POST_MESSAGE connection=9 type=1
+expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+hvc HVCALL_POST_MESSAGE connection=2 type=1
+expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+hvc HVCALL_POST_MESSAGE connection=1 type=0x80000010
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+# payload_size 241 through raw input
+gpa write 0x5000 [1, 0xf100000001]
+hvc raw control=HVCALL_POST_MESSAGE input=0x5000
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+gpa write 0x5000 [1, 0xf000000001]
+hvc raw control=HVCALL_POST_MESSAGE input=0x5000
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.msg[2].payload_size == 240
+expect len(vp[0].synic.msg[2].payload) == 30
+`);
+  });
+
+  it('lays message slots out as 16 x 256 bytes: gpa read agrees with the decoded view', () => {
+    const s = run(`${SYNIC_ON}port 0x123 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=0x123 type=0x42 payload=[0x0807060504030201, 0xaabb]
+gpa read 0x20200 40
+`);
+    const bytes = show(s.machine, 'last.bytes');
+    expect(bytes).toBe('[66, 0, 0, 0, 16, 0, 0, 0, 35, 1, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 187, 170, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]');
+    expect(show(s.machine, 'vp[0].synic.msg[2]')).toBe('{type: 66, payload_size: 16, pending: false, sender: 291, payload: [578437695752307201, 43707]}');
+    const mem = s.machine.memorySpace('gpa');
+    const slot = mem?.read(0x20200n, 256) as Uint8Array;
+    expect([...slot.subarray(0, 4)]).toEqual([0x42, 0, 0, 0]);
+    // a guest write through memory shows in the decoded view
+    mem?.write(0x20205n, Uint8Array.of(1));
+    expect(show(s.machine, 'vp[0].synic.msg[2].pending')).toBe('true');
+  });
+
+  it('zeroes the SIMP/SIEFP page when it is enabled (kvm_clear_guest)', () => {
+    holds(`gpa write 0x20000 [0xdead, 0xbeef]
+gpa write 0x21008 [0x1]
+vpreg SIMP = 0x20000
+gpa read 0x20000 8
+expect last.bytes == [0xad, 0xde, 0, 0, 0, 0, 0, 0]
+vpreg SIMP = 0x20001
+gpa read 0x20000 16
+expect last.bytes == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+vpreg SIEFP = 0x21001
+expect vp[0].synic.event_flags[0] == []
+`);
+  });
+
+  it('hostmsg delivers like a VMBus host', () => {
+    holds(`${SYNIC_ON}hostmsg sint=2 type=1 payload=[1, 2, 3]
+expect vp[0].synic.msg[2].type == 1
+expect vp[0].synic.msg[2].payload == [1, 2, 3]
+expect vp[0].synic.msg[2].sender == 0
+hostmsg sint=2 type=2
+expect vp[0].synic.msg[2].pending
+ack sint=2
+expect vp[0].synic.msg[2].type == 2
+expect vp[0].synic.msg[2].payload == []
+`);
+  });
+
+  it('routes ports to other VPs (hyperv_connections ping-pong)', () => {
+    holds(`partition vps=2
+vpreg vp=0 SIMP = 0x20001
+vpreg vp=0 SINT1 = 0x31
+vpreg vp=0 SCONTROL = 1
+vpreg vp=1 SIMP = 0x30001
+vpreg vp=1 SINT1 = 0x31
+vpreg vp=1 SCONTROL = 1
+port 10 vp=1 sint=1
+port 11 vp=0 sint=1
+hvc vp=0 HVCALL_POST_MESSAGE connection=10 type=1 payload=[1]
+expect vp[1].synic.msg[1].payload == [1]
+ack vp=1 sint=1
+hvc vp=1 HVCALL_POST_MESSAGE connection=11 type=1 payload=[2]
+expect vp[0].synic.msg[1].payload == [2]
+expect vp[0].synic.raised[1] == 1
+expect vp[1].synic.raised[1] == 1
+`);
+  });
+});
+
+describe('event flags (HVCALL_SIGNAL_EVENT)', () => {
+  it('sets the flag bit and raises the SINT only if it was clear', () => {
+    holds(`${SYNIC_ON}port 3 vp=0 sint=2 kind=event flag=5
+hvc HVCALL_SIGNAL_EVENT connection=3
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.event_flags[2] == [5]
+expect vp[0].synic.raised[2] == 1
+hvc HVCALL_SIGNAL_EVENT connection=3 fast
+expect vp[0].synic.raised[2] == 1
+hvc HVCALL_SIGNAL_EVENT connection=3 flag=3
+expect vp[0].synic.event_flags[2] == [5, 8]
+expect vp[0].synic.raised[2] == 2
+gpa read 0x21200 2
+expect last.bytes == [0x20, 0x01]
+# the guest clears the bit: the next signal raises again
+gpa write 0x21200 [0]
+hvc HVCALL_SIGNAL_EVENT connection=3
+expect vp[0].synic.raised[2] == 3
+`);
+  });
+
+  it('validates connection, flag number and reserved bits', () => {
+    holds(`${SYNIC_ON}port 3 vp=0 sint=2 kind=event flag=2040
+port 4 vp=0 sint=2
+hvc HVCALL_SIGNAL_EVENT connection=9
+expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+hvc HVCALL_SIGNAL_EVENT connection=4
+expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+hvc HVCALL_SIGNAL_EVENT connection=3 flag=7
+expect last.hvc.status == HV_STATUS_SUCCESS
+hvc HVCALL_SIGNAL_EVENT connection=3 flag=8
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+hvc HVCALL_SIGNAL_EVENT connection=0x1000003
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_POST_MESSAGE connection=3 type=1
+expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+`);
+  });
+});
+
+describe('other hypercalls (hyperv_features)', () => {
+  it('SEND_IPI / SEND_IPI_EX validate the vector and the VP set', () => {
+    holds(`partition vps=3
+hvc HVCALL_SEND_IPI vector=0x20 targets=[1, 2]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[1].ipis == 1
+expect vp[0].ipis == 0
+hvc HVCALL_SEND_IPI vector=0 targets=[1]
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_SEND_IPI vector=0x100 targets=[1]
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_SEND_IPI vector=0 targets=[]
+expect last.hvc.status == HV_STATUS_SUCCESS
+hvc HVCALL_SEND_IPI_EX vector=0x20
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].ipis == 1
+expect vp[2].ipis == 2
+hvc HVCALL_SEND_IPI_EX fast vector=0x21 targets=[2]
+expect vp[2].ipis == 3
+expect vp[2].irq[0x21] == 1
+hvc HVCALL_SEND_IPI rep=1 vector=0x20
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+gpa write 0x5000 [0x20, 7]
+hvc raw control=HVCALL_SEND_IPI_EX input=0x5000
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+`);
+  });
+
+  it('flushes validate flags and rep counts, and report reps completed', () => {
+    holds(`partition vps=2
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=HV_FLUSH_ALL_PROCESSORS
+expect last.hvc.status == HV_STATUS_SUCCESS
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=0x10
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST rep=5
+expect last.hvc.reps_completed == 5
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST rep=5 rep_start=2
+expect last.hvc.reps_completed == 5
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST rep=0
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX targets=[1]
+expect last.hvc.status == HV_STATUS_SUCCESS
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX targets=[0, 1] rep=2
+expect last.hvc.reps_completed == 2
+expect partition.flushes == 5
+`);
+  });
+
+  it('NOTIFY_LONG_SPIN_WAIT, RETARGET_INTERRUPT, START_VIRTUAL_PROCESSOR', () => {
+    holds(`partition vps=2
+hvc HVCALL_NOTIFY_LONG_SPIN_WAIT fast
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect partition.spin_waits == 1
+hvc HVCALL_RETARGET_INTERRUPT
+expect last.hvc.status == HV_STATUS_SUCCESS
+hvc HVCALL_RETARGET_INTERRUPT partition=0
+expect last.hvc.status == HV_STATUS_INVALID_PARTITION_ID
+expect vp[1].started == false
+hvc HVCALL_START_VIRTUAL_PROCESSOR target_vp=1
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[1].started
+hvc HVCALL_START_VIRTUAL_PROCESSOR target_vp=1
+expect last.hvc.status == HV_STATUS_INVALID_VP_STATE
+hvc HVCALL_START_VIRTUAL_PROCESSOR target_vp=5
+expect last.hvc.status == HV_STATUS_INVALID_VP_INDEX
+hvc HVCALL_START_VIRTUAL_PROCESSOR target_vp=1 partition=3
+expect last.hvc.status == HV_STATUS_INVALID_PARTITION_ID
+`);
+  });
+});

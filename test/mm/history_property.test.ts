@@ -1,0 +1,204 @@
+/**
+ * History exactness (goto back and forth gives identical state) and a
+ * property test over random scenarios: refcounts, mapcounts, rss and device
+ * free lists stay consistent after every statement.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Simulation } from '../../src/sim';
+import { mulberry32, observe, sim } from '../core/helpers';
+import { rngInt } from '../support/rng';
+import type { Mm } from '../../src/sim/mm/subsystem';
+import { PTE_MIGRATION, PTE_NONE, pteKind, ptePfn } from '../../src/sim/mm/subsystem';
+
+const BASE = 0x7f0000000000n;
+const NPAGES = 12;
+
+function randomScenario(seed: number, n: number): string {
+  const r = mulberry32(seed);
+  const addr = (): string => `0x${(BASE + BigInt(rngInt(r, 0, NPAGES - 1)) * 0x1000n).toString(16)}`;
+  const len = (): string => `${rngInt(r, 1, 4) * 4}K`;
+  const tasks = ['init'];
+  const lines = [
+    'device gpu type=private pages=6',
+    'device cxl type=coherent pages=3',
+    `mmap 0x${BASE.toString(16)} ${NPAGES * 4}K`,
+  ];
+  let forks = 0;
+  for (let i = 0; i < n; i++) {
+    const k = rngInt(r, 0, 19);
+    switch (k) {
+      case 0: case 1: case 2:
+        lines.push(`write ${addr()} ${rngInt(r, 1, 99)}`);
+        break;
+      case 3: case 4:
+        lines.push(`read ${addr()}`);
+        break;
+      case 5: case 6:
+        lines.push(`migrate ${addr()} ${len()} to=gpu`);
+        break;
+      case 7:
+        lines.push(`migrate ${addr()} ${len()} to=cxl`);
+        break;
+      case 8:
+        lines.push(`migrate ${addr()} ${len()} to=system`);
+        break;
+      case 9:
+        if (forks < 4) {
+          const name = `t${forks++}`;
+          lines.push(`fork as ${name}`);
+          tasks.push(name);
+        }
+        break;
+      case 10:
+        lines.push(`task ${tasks[rngInt(r, 0, tasks.length - 1)]}`);
+        break;
+      case 11:
+        lines.push(`mprotect ${addr()} ${len()} ${['r', 'rw', 'rw', 'none'][rngInt(r, 0, 3)]}`);
+        break;
+      case 12:
+        lines.push(`munmap ${addr()} ${len()}`);
+        lines.push(`mmap ${addr()} ${len()}`);
+        break;
+      case 13:
+        lines.push(`device gpu fail=${rngInt(r, 0, 2) === 0 ? 'on' : 'off'}`);
+        break;
+      case 14:
+        lines.push(`device_access gpu ${rngInt(r, 0, 1) ? 'write' : 'read'} ${addr()}`);
+        break;
+      case 15:
+        if (tasks.length > 1) {
+          const t = tasks.splice(rngInt(r, 1, tasks.length - 1), 1)[0] as string;
+          lines.push(`exit ${t}`);
+          lines.push('task init');
+        }
+        break;
+      case 16:
+        lines.push(`follow_page ${addr()} flags=FOLL_LRU`);
+        break;
+      case 17:
+        lines.push(`khugepaged ${addr()}`);
+        break;
+      case 18:
+        lines.push(`madvise ${addr()} ${len()} MADV_COLD`);
+        break;
+      default:
+        lines.push(`write ${addr()}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function mmOf(s: Simulation): Mm {
+  return s.machine.subsystems.find((x) => x.name === 'mm') as Mm;
+}
+
+/** Every count the kernel keeps must match what the page tables say. */
+function checkInvariants(mm: Mm): void {
+  const maps = new Map<number, number>();
+  for (const t of mm.tasks.values()) {
+    let rss = 0;
+    t.pt.forEach(0, Number.MAX_SAFE_INTEGER, (vpn, pte) => {
+      const k = pteKind(pte);
+      if (k === PTE_NONE) return;
+      expect(k).not.toBe(PTE_MIGRATION); // no migration entry outlives a statement
+      expect(t.findVma(vpn)).toBeDefined();
+      rss++;
+      maps.set(ptePfn(pte), (maps.get(ptePfn(pte)) ?? 0) + 1);
+    });
+    expect(t.rss).toBe(rss);
+  }
+  for (const [pfn, n] of maps) {
+    const dev = mm.deviceOf(pfn);
+    expect(mm.mapcount.get(pfn)).toBe(n);
+    expect(mm.refcount.get(pfn)).toBe(n + (dev ? 1 : 0));
+    if (dev) expect(dev.free.toArray().includes(pfn)).toBe(false);
+  }
+  for (const d of mm.devices.values()) {
+    const free = d.free.toArray();
+    expect(new Set(free).size).toBe(free.length);
+    for (let i = 0; i < d.npages; i++) {
+      const pfn = d.base + i;
+      const mapped = maps.has(pfn);
+      expect(mapped || free.includes(pfn)).toBe(true);
+      if (!mapped) {
+        expect(mm.refcount.get(pfn)).toBe(1);
+        expect(mm.mapcount.get(pfn)).toBe(0);
+      }
+    }
+  }
+  // system pages: in use iff mapped
+  for (let pfn = 0x1000; pfn < mm.sysNext; pfn++) {
+    if (!maps.has(pfn)) {
+      expect(mm.refcount.get(pfn)).toBe(0);
+      expect(mm.mapcount.get(pfn)).toBe(0);
+    }
+  }
+}
+
+describe('mm property test (fixed seeds)', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`seed ${seed}: counts stay consistent after every statement`, () => {
+      const s = sim(randomScenario(seed, 120), { history: false });
+      const m = s.machine;
+      const mm = mmOf(s);
+      let stmts = 0;
+      for (;;) {
+        const st = m.resume('over');
+        if (st.reason === 'exception' && st.exception && ['bug', 'error', 'expect'].includes(st.exception.kind)) {
+          throw new Error(`line ${st.exception.line}: ${st.exception.message}`);
+        }
+        if (m.at === 'stmt' || m.ended) {
+          checkInvariants(mm);
+          stmts++;
+        }
+        if (st.reason === 'end' || m.ended) break;
+      }
+      expect(stmts).toBeGreaterThan(100);
+    });
+  }
+});
+
+describe('mm history exactness', () => {
+  for (const seed of [11, 12, 13]) {
+    it(`seed ${seed}: goto back and forth gives identical state at every step point`, () => {
+      const s = sim(randomScenario(seed, 60));
+      const m = s.machine;
+      const seen: string[] = [observe(s)];
+      while (!m.ended) {
+        m.resume('in');
+        seen.push(observe(s));
+      }
+      const r = mulberry32(seed);
+      for (let i = 0; i < 80; i++) {
+        const target = rngInt(r, 0, seen.length - 1);
+        m.goto(target);
+        expect(observe(s)).toBe(seen[target]);
+      }
+      m.goto(0);
+      expect(observe(s)).toBe(seen[0]);
+      m.goto(seen.length - 1);
+      expect(observe(s)).toBe(seen[seen.length - 1]);
+    });
+  }
+
+  it('stepBack over a migrate and fault restores the page table exactly', () => {
+    const s = sim(`
+device gpu type=private pages=4
+mmap 0x7f0000000000 16K
+write 0x7f0000000000 42
+migrate 0x7f0000000000 16K to=gpu
+read 0x7f0000000000
+`);
+    const m = s.machine;
+    const atStmt: string[] = [];
+    while (!m.ended) {
+      atStmt.push(observe(s));
+      m.resume('over');
+    }
+    atStmt.push(observe(s));
+    for (let i = atStmt.length - 2; i >= 0; i--) {
+      m.stepBack();
+      expect(observe(s)).toBe(atStmt[i]);
+    }
+  });
+});
