@@ -8,7 +8,7 @@ import type { Simulation } from '../../src/sim';
 import { mulberry32, observe, sim } from '../core/helpers';
 import { rngInt } from '../support/rng';
 import type { Mm } from '../../src/sim/mm/subsystem';
-import { PTE_MIGRATION, PTE_NONE, pteKind, ptePfn } from '../../src/sim/mm/subsystem';
+import { PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, ZERO_PFN } from '../../src/sim/mm/subsystem';
 
 const BASE = 0x7f0000000000n;
 const NPAGES = 12;
@@ -102,11 +102,14 @@ function checkInvariants(mm: Mm): void {
       if (k === PTE_NONE) return;
       expect(k).not.toBe(PTE_MIGRATION); // no migration entry outlives a statement
       expect(t.findVma(vpn)).toBeDefined();
+      if (ptePfn(pte) === ZERO_PFN) return; // the zero page: no rss, no rmap, no reference
       rss++;
       maps.set(ptePfn(pte), (maps.get(ptePfn(pte)) ?? 0) + 1);
     });
     expect(t.rss).toBe(rss);
   }
+  expect(mm.refcount.get(ZERO_PFN)).toBe(1);
+  expect(mm.mapcount.get(ZERO_PFN)).toBe(0);
   for (const [pfn, n] of maps) {
     const dev = mm.deviceOf(pfn);
     expect(mm.mapcount.get(pfn)).toBe(n);

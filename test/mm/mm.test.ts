@@ -83,6 +83,11 @@ expect last.value == 42
 read ${A} + 0x1000
 expect last.fault == anon
 expect last.value == 0
+# a read fault maps the shared zero page: read-only, no rss
+expect task.init.rss == 1
+expect task.init.pte[${A} + 0x1000].write == false
+write ${A} + 0x1000 3
+expect last.fault == wp
 expect task.init.rss == 2
 `);
     const pfn = ev(s, `task.init.pte[${A}].pfn`) as bigint;
@@ -92,6 +97,8 @@ expect task.init.rss == 2
     expect(ev(s, `page[${pfn}].lru`)).toBe(true);
     expect(ev(s, `page[${pfn}].anon`)).toBe(true);
     expect(ev(s, 'len(task.init.pte)')).toBe(2n);
+    const zero = ev(s, 'page[0xfff]') as Record<string, Value>;
+    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: ""}');
   });
 
   it('SIGSEGV outside any VMA and against prot; nothing else changes', () => {
@@ -110,7 +117,8 @@ mmap 0x10000 4K prot=none
 read 0x10000
 expect last.signal == SIGSEGV
 `, { exceptions: ['sigsegv'] });
-    expect(ev(s, 'task.init.rss')).toBe(1n);
+    expect(ev(s, 'task.init.rss')).toBe(0n);
+    expect(ev(s, 'len(task.init.pte)')).toBe(1n);
   });
 
   it('reports fault, device_private, sigbus and sigsegv exceptions', () => {
@@ -568,6 +576,35 @@ write ${A} + 8 0xff
   });
 });
 
+describe('the zero page', () => {
+  it('read faults map it; fork, zap, migrate, follow_page and khugepaged treat it as the kernel does', () => {
+    run(`
+device gpu type=private pages=2
+mmap ${A} 8K
+read ${A}
+expect last.fault == anon
+expect task.init.pte[${A}].pfn == 0xfff
+follow_page ${A}
+expect last.page == 0xfff
+follow_page ${A} flags=FOLL_DUMP
+expect last.page == none
+fork as c
+expect task.c.pte[${A}].pfn == 0xfff
+expect task.c.rss == 0
+expect page[0xfff].mapcount == 0
+exit c
+migrate ${A} 4K to=gpu
+expect last.migrated == 1
+expect task.init.pte[${A}].kind == device_private
+expect task.init.pte[${A}].write
+expect task.init.rss == 1
+read ${A}
+expect last.value == 0
+expect page[0xfff].refcount == 1
+`);
+  });
+});
+
 describe('the Memory scope', () => {
   it('is active once the scenario uses memory', () => {
     const s = sim('print 1\nmmap 0x10000 4K\n');
@@ -575,5 +612,104 @@ describe('the Memory scope', () => {
     s.machine.resume('over');
     s.machine.resume('over');
     expect(s.machine.rootActive('task')).toBe(true);
+  });
+});
+
+describe('more hmm-tests.c cases', () => {
+  it('migrate_multiple: back and forth keeps the data and the free list whole', () => {
+    run(`
+device gpu type=private pages=4
+mmap ${A} 16K
+write ${A} 1
+write ${A} + 0x3000 4
+repeat 10 {
+  migrate ${A} 16K to=gpu
+  expect last.migrated == 4
+  expect dev.gpu.free == 0
+  migrate ${A} 16K to=system
+  expect last.migrated == 4
+  expect dev.gpu.free == 4
+}
+read ${A} + 0x3000
+expect last.value == 4
+expect task.init.rss == 4
+`);
+  });
+
+  it('anon_write_prot: the device cannot write a read-only mapping (hmm_range_fault fails)', () => {
+    run(`
+device gpu type=private pages=1
+mmap ${A} 4K prot=r
+device_access gpu read ${A}
+expect last.ret == 0
+device_access gpu write ${A}
+expect last.ret == -EFAULT
+expect last.signal == none
+mprotect ${A} 4K rw
+device_access gpu write ${A}
+expect last.ret == 0
+expect last.faults == [wp]
+`);
+  });
+
+  it('anon_teardown: fork, touch in the child, exit, many times over', () => {
+    const s = run(`
+device gpu type=private pages=2
+mmap ${A} 8K
+write ${A} 5
+migrate ${A} 8K to=gpu
+repeat 5 {
+  fork as kid
+  task kid
+  read ${A}
+  expect last.value == 5
+  write ${A} + 0x1000 6
+  task init
+  exit kid
+}
+expect task.init.rss == 2
+read ${A}
+expect last.value == 5
+`);
+    expect(ev(s, 'dev.gpu.free')).toBe(2n);
+  });
+
+  it('munmap of part of a device-private range returns just those pages', () => {
+    run(`
+device gpu type=private pages=4
+mmap ${A} 16K
+migrate ${A} 16K to=gpu
+expect dev.gpu.used == 4
+munmap ${A} + 0x1000 8K
+expect dev.gpu.used == 2
+expect task.init.rss == 2
+exit
+expect dev.gpu.used == 0
+`);
+  });
+});
+
+describe('VMA splits', () => {
+  it('mlock and mprotect of part of a VMA split it; khugepaged then fails its VMA check', () => {
+    run(`
+mmap 0x200000 2M
+write 0x200000 1
+khugepaged 0x200000
+expect last.result == SCAN_SUCCEED
+mlock 0x200000 8K
+expect len(task.init.vma) == 2
+expect task.init.vma[0].locked
+expect task.init.vma[1].locked == false
+khugepaged 0x200000
+expect last.result == SCAN_VMA_CHECK
+mprotect 0x202000 4K r
+expect len(task.init.vma) == 3
+expect task.init.vma[1].prot == r
+mprotect 0x202000 4K rw
+expect len(task.init.vma) == 2
+mmap 0x400000 4K
+expect len(task.init.vma) == 2
+expect task.init.vma[1].end == 0x401000
+`);
   });
 });

@@ -6,7 +6,7 @@ import { MM_C } from './mm_c';
 import type { Device, Mm, Task, Vma } from './subsystem';
 import {
   mkpte, PG_ANON, PG_LRU, PG_USED, PROT_READ, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
-  pteKind, ptePfn, pteWrite,
+  pteKind, ptePfn, pteWrite, ZERO_PFN,
 } from './subsystem';
 
 const F = {
@@ -125,7 +125,7 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
   if (kind === PTE_NONE) {
     ctx.faults.push('anon');
     yield fr.at('anon');
-    yield* do_anonymous_page(m, mm, t, vma, vpn);
+    yield* do_anonymous_page(m, mm, t, vma, vpn, write);
   } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
     ctx.faults.push('device_private');
     if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', `CPU access to device-private page ${ptePfn(pte)} at ${hex(vpn)}`);
@@ -140,8 +140,16 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
   return r;
 }
 
-function* do_anonymous_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen {
-  const fr = m.enter(F.do_anonymous_page, { address: vpn * 4096 });
+function* do_anonymous_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean): KGen {
+  const fr = m.enter(F.do_anonymous_page, { address: vpn * 4096, write });
+  if (!write && !vma.shared) {
+    // Use the zero-page for reads
+    fr.locals.page = 'ZERO_PAGE';
+    t.pt.set(vpn, mkpte(PTE_PRESENT, false, ZERO_PFN));
+    yield fr.at('zero');
+    m.leave(fr);
+    return;
+  }
   const pfn = mm.allocSys();
   fr.locals.page = pfn;
   mm.flags.set(pfn, PG_USED | PG_LRU | (vma.shared ? 0 : PG_ANON));
@@ -159,7 +167,16 @@ function* do_wp_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen {
   fr.locals.mapcount = mm.mapcount.get(old);
   yield fr.at('entry');
   const anon = (mm.flags.get(old) & PG_ANON) !== 0;
-  if (anon && mm.mapcount.get(old) === 1) {
+  if (old === ZERO_PFN) {
+    // wp_page_copy from the zero page: a new zeroed page, nothing to release
+    const np = mm.allocSys();
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.mapcount.set(np, 1);
+    t.rss++;
+    fr.locals.new_page = np;
+    yield fr.at('copy');
+    t.pt.set(vpn, mkpte(PTE_PRESENT, true, np));
+  } else if (anon && mm.mapcount.get(old) === 1) {
     t.pt.set(vpn, mkpte(PTE_PRESENT, true, old));
     yield fr.at('reuse');
   } else if (vma.shared) {
@@ -290,6 +307,14 @@ function* migrate_vma_setup(m: Machine, mm: Mm, t: Task, vma: Vma, start: number
       continue;
     }
     const pfn = ptePfn(pte);
+    if (kind === PTE_PRESENT && pfn === ZERO_PFN) {
+      // is_zero_pfn: migrated like pte_none, no source page
+      if (sel.system && anonVma) {
+        mig.flags[i] = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
+        mig.cpages++;
+      }
+      continue;
+    }
     const dev = mm.deviceOf(pfn);
     if (kind === PTE_PRESENT) {
       if (!dev) take = !!sel.system && anonVma && (mm.flags.get(pfn) & PG_ANON) !== 0;
@@ -559,10 +584,13 @@ function* copy_one_pte(m: Machine, mm: Mm, src: Task, dst: Task, vma: Vma, vpn: 
       src.pt.set(vpn, pte);
       yield fr.at('wrprotect');
     }
-    mm.refcount.add(pfn, 1);
-    mm.mapcount.add(pfn, 1);
-    dst.rss++;
-    yield fr.at('present');
+    if (pfn !== ZERO_PFN) {
+      // vm_normal_any_page() is NULL for the zero page: no reference, no rmap, no rss
+      mm.refcount.add(pfn, 1);
+      mm.mapcount.add(pfn, 1);
+      dst.rss++;
+      yield fr.at('present');
+    }
   }
   dst.pt.set(vpn, pte);
   yield fr.at('set');
@@ -582,7 +610,7 @@ export function* zap_pte_range(m: Machine, mm: Mm, t: Task, start: number, end: 
     const kind = pteKind(pte);
     const pfn = ptePfn(pte);
     t.pt.set(vpn, 0);
-    if (kind === PTE_MIGRATION) continue;
+    if (kind === PTE_MIGRATION || pfn === ZERO_PFN) continue;
     t.rss--;
     mm.mapcount.add(pfn, -1);
     zapped++;
@@ -604,7 +632,7 @@ export function* zap_pte_range(m: Machine, mm: Mm, t: Task, start: number, end: 
 
 // ---- mprotect -----------------------------------------------------------------------
 
-export function* change_pte_range(m: Machine, mm: Mm, t: Task, start: number, end: number, prot: number): KGen<number> {
+export function* change_pte_range(m: Machine, t: Task, start: number, end: number, prot: number): KGen<number> {
   const fr = m.enter(F.change_pte_range, { addr: hex(start), end: hex(end), newprot: prot });
   yield fr.at('walk');
   const vpns: number[] = [];
@@ -626,7 +654,6 @@ export function* change_pte_range(m: Machine, mm: Mm, t: Task, start: number, en
   fr.locals.pages = pages;
   yield fr.at('done');
   m.leave(fr);
-  void mm;
   return pages;
 }
 
@@ -651,16 +678,19 @@ export function* vm_normal_page(m: Machine, mm: Mm, pte: number, lru: boolean): 
   const fr = m.enter(F.vm_normal_any_page, { pte });
   yield fr.at('out');
   m.leave(fr);
-  return pfn;
+  // The zero page is special: no "normal" struct page
+  return pfn === ZERO_PFN ? 0 : pfn;
 }
 
 /** Plain (frameless) version for page-table walks over many entries. */
 export function normalPage(mm: Mm, pte: number, lru: boolean): number {
   const pfn = ptePfn(pte);
+  if (pfn === ZERO_PFN) return 0;
   if (lru && mm.deviceOf(pfn)) return 0;
   return pfn;
 }
 
+export const FOLL_DUMP = 0x08n;
 export const FOLL_MLOCK = 0x1000n;
 export const FOLL_LRU = 0x100000n;
 
@@ -676,7 +706,9 @@ export function* follow_page(m: Machine, mm: Mm, t: Task, vpn: number, flags: bi
   }
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
   yield fr.at(lru ? 'lru' : 'any');
-  const page = yield* vm_normal_page(m, mm, pte, lru);
+  let page = yield* vm_normal_page(m, mm, pte, lru);
+  // follow_page_pte: no normal page but the zero page: return it, unless FOLL_DUMP
+  if (!page && ptePfn(pte) === ZERO_PFN && !(flags & FOLL_DUMP)) page = ZERO_PFN;
   fr.locals.page = page || 'NULL';
   yield fr.at('out');
   m.leave(fr);
@@ -722,7 +754,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): 
       if (++unmapped <= MAX_PTES_SWAP) continue;
       return yield* out('SCAN_EXCEED_SWAP_PTE');
     }
-    if (kind === PTE_NONE) {
+    if (kind === PTE_NONE || ptePfn(pte) === ZERO_PFN) {
       if (++none <= MAX_PTES_NONE) continue;
       return yield* out('SCAN_EXCEED_NONE_PTE');
     }
@@ -749,7 +781,7 @@ function lruWalk(mm: Mm, t: Task, start: number, end: number, visit?: (pfn: numb
   let skipped = 0;
   let pages = 0;
   t.pt.forEach(start, end, (_vpn, pte) => {
-    if (pteKind(pte) !== PTE_PRESENT) return;
+    if (pteKind(pte) !== PTE_PRESENT || ptePfn(pte) === ZERO_PFN) return;
     const p = normalPage(mm, pte, true);
     if (!p) skipped++;
     else {
@@ -766,7 +798,7 @@ export function* lru_walk(m: Machine, mm: Mm, t: Task, which: Walker, start: num
   const fr = m.enter(fn(which), { addr: hex(start), end: hex(end), ...args });
   if (which === 'mlock_pte_range') {
     yield fr.at('locked');
-    t.vmas = t.vmas.map((v) => (v.end > start && v.start < end ? { ...v, locked: true } : v));
+    t.splitVmas(start, end, (v) => ({ ...v, locked: true }));
   }
   if (which !== 'mlock_pte_range') yield fr.at('walk');
   const r = lruWalk(mm, t, start, end);

@@ -45,6 +45,13 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)            //@@ handle_
 
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)          //@@ do_anonymous_page
 {
+	/* Use the zero-page for reads */
+	if (!(vmf->flags & FAULT_FLAG_WRITE) &&
+			!mm_forbids_zeropage(vma->vm_mm)) {
+		entry = pte_mkspecial(pfn_pte(my_zero_pfn(vmf->address),
+						vma->vm_page_prot));
+		goto setpte;                                         //@zero
+	}
 	page = alloc_zeroed_user_highpage_movable(vma, vmf->address); //@alloc
 	if (!page)
 		return VM_FAULT_OOM;
@@ -61,6 +68,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)          //@@ do_anony
 static vm_fault_t do_wp_page(struct vm_fault *vmf)                 //@@ do_wp_page
 {
 	vmf->page = vm_normal_any_page(vma, vmf->address, vmf->orig_pte); //@entry
+	if (!vmf->page)   /* the zero page: always copy */
+		return wp_page_copy(vmf);
 	if (PageAnon(vmf->page) && page_mapcount(vmf->page) == 1) {
 		/* the only mapping: reuse the page, just make it writable */
 		wp_page_reuse(vmf);                                  //@reuse
@@ -138,9 +147,14 @@ static vm_fault_t dmirror_devmem_fault(struct vm_fault *vmf)        //@@ dmirror
 	if (migrate_vma_setup(&args))
 		return VM_FAULT_SIGBUS;                              //@setup
 
-	ret = dmirror_devmem_fault_alloc_and_copy(&args, dmirror);  //@alloc_and_copy
-	if (ret)
+	ret = dmirror_devmem_fault_alloc_and_copy(&args, dmirror);
+	if (ret) {
+		/* device error: the page stays on the device. kstep
+		 * finalizes with no destination, which puts the
+		 * device-private entry back (remove_migration_ptes). */
+		migrate_vma_finalize(&args);                         //@alloc_and_copy
 		return ret;                                          //@sigbus
+	}
 	migrate_vma_pages(&args);                                    //@pages
 	/* No device finalize step is needed since
 	 * dmirror_devmem_fault_alloc_and_copy() will have already

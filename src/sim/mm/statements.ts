@@ -130,7 +130,7 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       // MAP_FIXED semantics: whatever was mapped there goes first.
       if (t.vmas.some((v) => v.start < end && v.end > start)) {
         yield* zap_pte_range(m, mmOf(), t, start, end);
-        splitVmas(t, start, end, () => undefined);
+        t.splitVmas(start, end, () => undefined);
       }
       insertVma(t, { start, end, prot, shared, locked: false });
       yield fr.at('link');
@@ -258,10 +258,10 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
     const t = cur(s);
     const fr = m.enter(FN.__do_munmap, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096 });
     yield fr.at('split');
-    splitVmas(t, start, end, (v) => v);
+    t.splitVmas(start, end, (v) => v);
     yield fr.at('unmap');
     yield* zap_pte_range(m, mmOf(), t, start, end);
-    splitVmas(t, start, end, () => undefined);
+    t.splitVmas(start, end, () => undefined);
     yield fr.at('done');
     m.leave(fr);
   });
@@ -280,9 +280,9 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
         m.output(`mprotect: -ENOMEM (-12): [0x${(BigInt(start) << 12n).toString(16)}, 0x${(BigInt(end) << 12n).toString(16)}) is not fully mapped; nothing changed`, 'console');
         return;
       }
-      splitVmas(t, start, end, (v) => ({ ...v, prot }));
+      t.splitVmas(start, end, (v) => ({ ...v, prot }));
       yield fr.at('fixup');
-      yield* change_pte_range(m, mmOf(), t, start, end, prot);
+      yield* change_pte_range(m, t, start, end, prot);
       yield fr.at('done');
       m.leave(fr);
     };
@@ -345,23 +345,7 @@ function faultLast(faults: readonly FaultKind[], signal: FaultResult, value: big
 
 function insertVma(t: Task, v: Vma): void {
   t.vmas.push(v);
-  t.vmas.sort((a, b) => a.start - b.start);
-}
-
-/** Replaces the parts of VMAs inside [start, end) by f(part) (undefined removes it); the parts outside stay. */
-function splitVmas(t: Task, start: number, end: number, f: (v: Vma) => Vma | undefined): void {
-  const out: Vma[] = [];
-  for (const v of t.vmas) {
-    if (v.end <= start || v.start >= end) {
-      out.push(v);
-      continue;
-    }
-    if (v.start < start) out.push({ ...v, end: start });
-    const mid = f({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end) });
-    if (mid) out.push(mid);
-    if (v.end > end) out.push({ ...v, start: end });
-  }
-  t.vmas = out;
+  t.mergeVmas();
 }
 
 function covered(t: Task, start: number, end: number): boolean {

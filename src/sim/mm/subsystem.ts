@@ -10,6 +10,8 @@ export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
 /** The first system pfn handed out; pfns below are never used. */
 export const SYS_BASE = 0x1000;
+/** The shared zero page: anonymous read faults map it read-only (is_zero_pfn); never refcounted by mappings. */
+export const ZERO_PFN = SYS_BASE - 1;
 /** ZONE_DEVICE ranges start here (pte pfns must stay below 2^28). */
 export const DEV_BASE = 0x0800_0000;
 export const PFN_LIMIT = 0x1000_0000;
@@ -70,6 +72,36 @@ export class Task {
   rss = 0;
   constructor(readonly name: string) {}
 
+  /** Replaces the parts of VMAs inside [start, end) by f(part) (undefined removes it); the parts outside stay. */
+  splitVmas(start: number, end: number, f: (v: Vma) => Vma | undefined): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) {
+        out.push(v);
+        continue;
+      }
+      if (v.start < start) out.push({ ...v, end: start });
+      const mid = f({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end) });
+      if (mid) out.push(mid);
+      if (v.end > end) out.push({ ...v, start: end });
+    }
+    this.vmas = out;
+    this.mergeVmas();
+  }
+
+  /** vma_merge: neighbours with the same flags become one VMA again. */
+  mergeVmas(): void {
+    this.vmas.sort((a, b) => a.start - b.start);
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const prev = out[out.length - 1];
+      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked) {
+        out[out.length - 1] = { ...prev, end: v.end };
+      } else out.push(v);
+    }
+    this.vmas = out;
+  }
+
   findVma(vpn: number): Vma | undefined {
     // Few VMAs per task: a linear scan keeps it simple and ordered.
     for (const v of this.vmas) if (vpn >= v.start && vpn < v.end) return v;
@@ -121,6 +153,12 @@ export class Mm implements Subsystem {
   sysFreeLen = 0;
   sysNext = SYS_BASE;
   devNext = DEV_BASE;
+
+  constructor() {
+    // The zero page is reserved: one reference of its own, on no LRU list.
+    this.refcount.set(ZERO_PFN, 1);
+    this.flags.set(ZERO_PFN, PG_USED);
+  }
 
   /** Physical memory by byte address (pfn << 12): the debugger's memory view of page[pfn]. */
   readonly memory: Readonly<Record<string, MemorySpace>> = {
@@ -292,8 +330,8 @@ export class Mm implements Subsystem {
     });
     const devCount = (): number => [...this.devices.values()].reduce((n, d) => n + d.npages, 0);
     const pfnAt = (i: number): number => {
-      const sys = this.sysNext - SYS_BASE;
-      if (i < sys) return SYS_BASE + i;
+      const sys = this.sysNext - ZERO_PFN;
+      if (i < sys) return ZERO_PFN + i;
       let k = i - sys;
       for (const d of this.devices.values()) {
         if (k < d.npages) return d.base + k;
@@ -302,14 +340,14 @@ export class Mm implements Subsystem {
       return -1;
     };
     const page = list(
-      () => this.sysNext - SYS_BASE + devCount(),
+      () => this.sysNext - ZERO_PFN + devCount(),
       (i) => this.pageNode(pfnAt(i)),
       {
         keyAt: (i) => BigInt(pfnAt(i)),
         lookup: (key) => {
           const pfn = Number(key);
           if (key < 0n || key >= BigInt(PFN_LIMIT)) return undefined;
-          if ((pfn >= SYS_BASE && pfn < this.sysNext) || this.deviceOf(pfn)) return this.pageNode(pfn);
+          if ((pfn >= ZERO_PFN && pfn < this.sysNext) || this.deviceOf(pfn)) return this.pageNode(pfn);
           return undefined;
         },
         format: 'hex',
@@ -333,20 +371,6 @@ export class Mm implements Subsystem {
       failed: leaf(() => d().failed),
       base_pfn: leaf(() => BigInt(d().base), { format: 'hex' }),
     });
-  }
-
-  pageValue(pfn: number): Value {
-    const d = this.deviceOf(pfn);
-    const f = this.flags.get(pfn);
-    return {
-      zone: new Sym(d ? 'DEVICE' : 'NORMAL'),
-      pgmap: new Sym(d ? d.type : 'none'),
-      refcount: BigInt(this.refcount.get(pfn)),
-      mapcount: BigInt(this.mapcount.get(pfn)),
-      lru: (f & PG_LRU) !== 0,
-      anon: (f & PG_ANON) !== 0,
-      ...(d ? { device: d.name } : {}),
-    };
   }
 
   private pageNode(pfn: number): StateNode {
