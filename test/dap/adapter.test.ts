@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { coreSuite } from './core_suite';
-import { Harness, Scenarios } from './harness';
+import { Harness, Scenarios, openPerTest } from './harness';
 import { BAD, L, LOOP, PRINT, R, RESV } from './scenarios';
 
 coreSuite('stdio');
@@ -16,12 +16,7 @@ const P = {
 afterAll(() => files.dispose());
 
 let h: Harness;
-beforeEach(async () => {
-  h = await Harness.open('stdio');
-});
-afterEach(async () => {
-  await h.close();
-});
+openPerTest((x) => (h = x));
 
 describe('launch and lifecycle', () => {
   it('noDebug runs to the end without stopping, ignoring breakpoints, and terminates', async () => {

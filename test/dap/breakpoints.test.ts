@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Harness, Scenarios } from './harness';
+import { Harness, Scenarios, openPerTest } from './harness';
 import { BUG, EXPECT, L, LOOP, R, RESV } from './scenarios';
 
 const files = new Scenarios();
@@ -13,12 +13,7 @@ const P = {
 afterAll(() => files.dispose());
 
 let h: Harness;
-beforeEach(async () => {
-  h = await Harness.open('stdio');
-});
-afterEach(async () => {
-  await h.close();
-});
+openPerTest((x) => (h = x));
 
 /** Continues until the end stop, collecting `expr` at every stop on the way. */
 async function stopsUntilEnd(expr: string): Promise<string[]> {

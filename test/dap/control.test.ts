@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Harness, Scenarios } from './harness';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Harness, Scenarios, openPerTest } from './harness';
 import { LONG, R, RESV } from './scenarios';
 
 const files = new Scenarios();
@@ -10,12 +10,7 @@ const P = {
 afterAll(() => files.dispose());
 
 let h: Harness;
-beforeEach(async () => {
-  h = await Harness.open('stdio');
-});
-afterEach(async () => {
-  await h.close();
-});
+openPerTest((x) => (h = x));
 
 /** Launched into the long repeat, running (the launch response comes before the run starts). */
 async function running(): Promise<void> {

@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES, ROOT, stdioClient } from './helpers';
+import { mulberry32 } from '../support/rng';
 
 const SEED = 0xda9f022;
 const CLIENTS = 3;
@@ -21,16 +22,6 @@ const RESPONSE_TIMEOUT_MS = 10_000;
 /** FUZZ_ERRORS=1: print every distinct error message with its count (digits folded), to see what the adapter refuses and why. */
 const ERRORS = new Map<string, number>();
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   readonly next: () => number;

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -298,4 +299,16 @@ export function lineOf(text: string, needle: string, from = 1): number {
   const lines = text.split('\n');
   for (let i = from - 1; i < lines.length; i++) if ((lines[i] as string).includes(needle)) return i + 1;
   throw new Error(`'${needle}' not found`);
+}
+
+/** A fresh stdio harness for every test of the file: `let h: Harness; openPerTest((x) => (h = x));`. */
+export function openPerTest(set: (h: Harness) => void, transport: 'stdio' | 'tcp' = 'stdio'): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await Harness.open(transport);
+    set(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
 }

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Harness, Scenarios } from './harness';
+import { Harness, Scenarios, openPerTest } from './harness';
 import { BIG, R, RESV } from './scenarios';
 
 const files = new Scenarios();
@@ -11,12 +11,7 @@ const P = {
 afterAll(() => files.dispose());
 
 let h: Harness;
-beforeEach(async () => {
-  h = await Harness.open('stdio');
-});
-afterEach(async () => {
-  await h.close();
-});
+openPerTest((x) => (h = x));
 
 /** Stopped at the start of `region_add f 0 5`: regions [[0,1],[2,3],[5,6]], adds_in_progress 2, cache 2. */
 async function atAdd05(): Promise<void> {

@@ -3,8 +3,8 @@
  * driver's callbacks, the frame chain SCENARIO.md §8 names, the Memory scope,
  * exception filters and stepping back over a migration.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Harness, Scenarios } from '../dap/harness';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Harness, Scenarios, openPerTest } from '../dap/harness';
 
 const files = new Scenarios();
 const HMM = files.write(
@@ -20,12 +20,7 @@ expect last.value == 42
 afterAll(() => files.dispose());
 
 let h: Harness;
-beforeEach(async () => {
-  h = await Harness.open('stdio');
-});
-afterEach(async () => {
-  await h.close();
-});
+openPerTest((x) => (h = x));
 
 describe('mm over DAP', () => {
   it('a function breakpoint on the driver page_fault shows the §8 frame chain with arguments', async () => {
