@@ -2,9 +2,12 @@
 import { benchDap } from './dap';
 import { benchHistory, benchHistoryBigMap, benchStatements } from './engine';
 import { benchResvMap } from './resv_map';
+import { benchHypercalls, benchTimers } from './hyperv';
 
 benchStatements();
 benchResvMap();
 benchHistory();
 benchHistoryBigMap();
+benchHypercalls();
+benchTimers();
 benchDap().catch((e: unknown) => ((process.exitCode = 1), console.error(e)));
