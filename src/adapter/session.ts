@@ -58,7 +58,13 @@ const SCOPES: ReadonlyArray<{ name: string; roots: readonly string[]; hint?: 're
   { name: 'time', roots: ['time'] },
 ];
 
-type FrameRef = { kind: 'kernel'; frame: Frame } | { kind: 'scenario'; index: number; stmt: Stmt | undefined };
+type FrameRef =
+  | { kind: 'kernel'; frame: Frame }
+  | { kind: 'scenario'; index: number; stmt: Stmt | undefined }
+  | { kind: 'vp'; index: number };
+
+/** Thread ids of the Hyper-V VPs: one thread per VP once a partition exists. */
+const VP_THREAD_BASE = 1000;
 
 class UserError extends Error {}
 
@@ -308,12 +314,15 @@ export class KstepSession extends LoggingDebugSession {
       }
       this.atEnd = true;
       const ev = new StoppedEvent('end', THREAD_ID) as DebugProtocol.StoppedEvent;
+      ev.body.allThreadsStopped = true;
       ev.body.description = 'End of the scenario: step back to look again, or continue to finish';
       this.sendEvent(ev);
       return;
     }
     this.atEnd = this.machine.ended;
     const ev = new StoppedEvent(stop.reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    // One simulated run: the VP threads stop with the scenario.
+    ev.body.allThreadsStopped = true;
     if (stop.exception) {
       ev.body.description = stop.exception.kind === 'error' ? 'Scenario error' : `Exception: ${stop.exception.kind}`;
       ev.body.text = stop.exception.message;
@@ -462,6 +471,7 @@ export class KstepSession extends LoggingDebugSession {
     this.guard(response, () => {
       const ref = this.frameRefs.get(args.frameId);
       if (!ref) throw new UserError('that frame is gone: the scenario has moved on');
+      if (ref.kind === 'vp') throw new UserError('a VP thread has no frame to restart: restart a kernel or scenario frame');
       const m = this.machine;
       if (ref.kind === 'kernel') m.goto(ref.frame.enteredAt);
       else if (ref.index === 0) m.goto(0);
@@ -601,16 +611,36 @@ export class KstepSession extends LoggingDebugSession {
   // ---- threads, stack, scopes, variables -----------------------------------
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [{ id: THREAD_ID, name: 'scenario' }] };
+    const threads: DebugProtocol.Thread[] = [{ id: THREAD_ID, name: 'scenario' }];
+    // Each VP gets a thread of its own: selecting it shows that VP's registers, SynIC and timers.
+    for (let i = 0; i < this.vpCount(); i++) threads.push({ id: VP_THREAD_BASE + i, name: `VP ${i}` });
+    response.body = { threads };
     this.sendResponse(response);
+  }
+
+  private vpCount(): number {
+    const vp = this.sim?.machine.root('vp');
+    return vp?.kind === 'list' ? vp.length() : 0;
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guard(response, () => {
       const m = this.machine;
       const all: DebugProtocol.StackFrame[] = [];
-      this.frameRefs.clear();
-      let id = 1;
+      // Frame ids stay valid until the next stop, across the threads' stack traces.
+      let id = this.frameRefs.size + 1;
+      const vp = args.threadId - VP_THREAD_BASE;
+      if (vp >= 0) {
+        if (vp >= this.vpCount()) throw new UserError(`no thread ${args.threadId}`);
+        const stmt = m.statement;
+        this.frameRefs.set(id, { kind: 'vp', index: vp });
+        response.body = {
+          stackFrames: [{ id, name: `VP ${vp}`, source: { name: basename(this.programPath), path: this.programPath }, line: stmt?.line ?? 1, column: stmt?.range.col ?? 1 }],
+          totalFrames: 1,
+        };
+        this.sendResponse(response);
+        return;
+      }
       for (let i = m.frames.length - 1; i >= 0; i--) {
         const f = m.frames[i] as Frame;
         const ref = this.sourceRefOf.get(f.fn.source) ?? 0;
@@ -651,6 +681,15 @@ export class KstepSession extends LoggingDebugSession {
       if (ref?.kind === 'kernel') {
         const node = frameNode(ref.frame);
         scopes.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: this.vars.add(node, 'frame'), expensive: false });
+      }
+      if (ref?.kind === 'vp') {
+        const vpNode = (m.root('vp') as Extract<StateNode, { kind: 'list' }>).item(ref.index);
+        const part = (name: string): StateNode | undefined => (vpNode.kind === 'record' ? vpNode.child(name) : undefined);
+        const groups: Array<[string, string, 'registers' | undefined]> = [['reg', `VP ${ref.index} registers`, 'registers'], ['synic', 'SynIC', undefined], ['stimer', 'Synthetic timers', undefined]];
+        for (const [key, name, hint] of groups) {
+          const node = part(key);
+          if (node) scopes.push({ name, variablesReference: this.vars.add(node, `vp[${ref.index}].${key}`), expensive: false, ...(hint ? { presentationHint: hint } : {}) });
+        }
       }
       // VS Code opens the first scope: put the mechanisms this scenario uses first, and leave out
       // the ones it has not touched (their roots still answer in watch and the console).
