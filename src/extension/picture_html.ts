@@ -22,6 +22,28 @@ export function pictureHtml(nonce: string, cspSource: string): string {
   .region1 { fill: var(--vscode-charts-purple); }
   .region { stroke: var(--vscode-editor-background); stroke-width: 1; }
   .empty { color: var(--vscode-descriptionForeground); font-style: italic; }
+  .cell { stroke: var(--vscode-editor-background); stroke-width: 1; }
+  .free { fill: var(--vscode-editorWidget-background, transparent); stroke: var(--vscode-descriptionForeground); }
+  .occupied { fill: var(--vscode-charts-blue); }
+  .pendingmark { fill: var(--vscode-charts-orange); }
+  .maskedmark { fill: var(--vscode-charts-red); }
+  .unmasked { fill: var(--vscode-charts-green); }
+  .step { fill: none; stroke: var(--vscode-charts-blue); stroke-width: 2; }
+  .vote { fill: var(--vscode-charts-orange); }
+  .cur { stroke: var(--vscode-charts-green); stroke-dasharray: 4 3; }
+  .pg-none { fill: var(--vscode-descriptionForeground); opacity: 0.25; }
+  .pg-present { fill: var(--vscode-charts-blue); }
+  .pg-device_private { fill: var(--vscode-charts-purple); }
+  .pg-migration { fill: var(--vscode-charts-yellow); }
+  .pg-unknown { fill: var(--vscode-charts-red); }
+  .legend span { margin-right: 1.2em; }
+  .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
+  .legend i.pg-none { background: var(--vscode-descriptionForeground); opacity: 0.25; }
+  .legend i.pg-present { background: var(--vscode-charts-blue); }
+  .legend i.pg-device_private { background: var(--vscode-charts-purple); }
+  .legend i.pg-migration { background: var(--vscode-charts-yellow); }
+  table.timers { border-collapse: collapse; font-family: var(--vscode-editor-font-family); }
+  table.timers td, table.timers th { padding: 1px 10px 1px 0; text-align: left; }
 </style></head>
 <body>
 <div id="meta" class="meta">Start debugging a .kstep scenario: the picture follows every stop.</div>
@@ -30,11 +52,21 @@ export function pictureHtml(nonce: string, cspSource: string): string {
 (function () {
   const SVG = 'http://www.w3.org/2000/svg';
   const el = (tag, attrs, text) => {
-    const e = tag === 'svg' || ['rect', 'line', 'text', 'g', 'title'].includes(tag) ? document.createElementNS(SVG, tag) : document.createElement(tag);
+    const e = tag === 'svg' || ['rect', 'line', 'text', 'g', 'title', 'path', 'circle', 'polyline'].includes(tag) ? document.createElementNS(SVG, tag) : document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
     if (text !== undefined) e.textContent = text;
     return e;
   };
+  const counters = (pairs) => {
+    const c = el('div', { class: 'counters' });
+    for (const [k, v] of pairs) {
+      const sp = el('span', {}, k + ' ');
+      sp.appendChild(el('b', {}, String(v)));
+      c.appendChild(sp);
+    }
+    return c;
+  };
+  const PAGE_KIND = { '.': 'none', p: 'present', d: 'device_private', m: 'migration' };
   const drawers = {
     hugetlb(section, root) {
       if (!section.length) return;
@@ -66,6 +98,121 @@ export function pictureHtml(nonce: string, cspSource: string): string {
         if (f.total > f.regions.length) root.appendChild(el('div', { class: 'meta' }, 'showing the first ' + f.regions.length + ' of ' + f.total + ' regions'));
       }
     },
+    hyperv(section, root) {
+      if (!section.length) return;
+      for (const v of section) {
+        root.appendChild(el('h2', {}, 'SynIC of VP ' + v.vp + (v.started ? '' : ' (not started)')));
+        const busy = v.slots.filter((s) => s.type !== null).length;
+        root.appendChild(counters([['occupied slots', busy], ['msg_pending', v.slots.filter((s) => s.pending).length], ['masked SINTs', v.masked.filter((x) => x).length]]));
+        const cw = 34;
+        const svg = el('svg', { width: 16 * cw + 20, height: 70, role: 'img', 'aria-label': 'SynIC message slots of VP ' + v.vp });
+        v.slots.forEach((s, i) => {
+          const x = 10 + i * cw;
+          const g = el('g', {});
+          const rect = el('rect', { class: 'cell ' + (s.type === null ? 'free' : 'occupied'), x, y: 12, width: cw - 4, height: 24 });
+          rect.appendChild(el('title', {}, 'SINT' + i + ': ' + (s.type === null ? 'free' : s.type + ', ' + s.size + ' bytes') + (s.pending ? ', msg_pending' : '') + (v.masked[i] ? ', masked' : '')));
+          g.appendChild(rect);
+          if (s.pending) g.appendChild(el('rect', { class: 'pendingmark', x: x + cw - 12, y: 12, width: 8, height: 8 }));
+          g.appendChild(el('rect', { class: v.masked[i] ? 'maskedmark' : 'unmasked', x, y: 40, width: cw - 4, height: 4 }));
+          g.appendChild(el('text', { x: x + (cw - 4) / 2, y: 58, 'text-anchor': 'middle' }, String(i)));
+          if (s.type !== null) {
+            const label = s.type.replace(/^HVMSG_/, '');
+            g.appendChild(el('text', { x: x + (cw - 4) / 2, y: 28, 'text-anchor': 'middle' }, label.length > 4 ? label.slice(0, 4) : label));
+          }
+          svg.appendChild(g);
+        });
+        root.appendChild(svg);
+        root.appendChild(el('div', { class: 'meta' }, 'cells: SINT0..15 message slots (filled: occupied, corner: msg_pending); bar: red masked, green unmasked'));
+        if (v.timers.length) {
+          const tab = el('table', { class: 'timers' });
+          const head = el('tr', {});
+          for (const h of ['timer', 'enabled', 'periodic', 'sint', 'count', 'expires_at', 'pending', 'fired']) head.appendChild(el('th', {}, h));
+          tab.appendChild(head);
+          v.timers.forEach((t, k) => {
+            const tr = el('tr', {});
+            for (const c of ['STIMER' + k, t.enabled ? 'yes' : 'no', t.periodic ? 'yes' : 'no', t.sint, t.count, t.enabled ? t.expiresAt : '-', t.pending ? 'yes' : 'no', t.fired]) tr.appendChild(el('td', {}, String(c)));
+            tab.appendChild(tr);
+          });
+          root.appendChild(tab);
+        }
+      }
+    },
+    memlat(section, root) {
+      if (!section.length) return;
+      section.forEach((g, gi) => {
+        root.appendChild(el('h2', {}, 'memlat memory group ' + gi + ' (hw_type ' + g.hwType + ')'));
+        root.appendChild(counters([['cur_khz', g.curKhz], ['min_khz', g.minKhz], ['max_khz', g.maxKhz], ['firmware', g.running ? 'running' : 'stopped']]));
+        for (const mon of g.monitors) {
+          root.appendChild(el('div', { class: 'counters' }, mon.name + ' (' + mon.type + ', cpus ' + mon.cpus.join(',') + ') vote ' + mon.voteKhz + ' kHz'));
+          const rows = mon.map;
+          if (!rows.length) { root.appendChild(el('div', { class: 'empty' }, 'empty freq map')); continue; }
+          const W = 360, H = 120, L = 50, B = 20;
+          const xMax = Math.max(...rows.map((r) => r[0])) * 1.15;
+          const yMax = Math.max(g.maxKhz / 1000, g.curKhz / 1000, mon.voteKhz / 1000, ...rows.map((r) => r[1])) * 1.1 || 1;
+          const x = (mhz) => L + (mhz / xMax) * (W - L - 10);
+          const y = (mhz) => H - B - (mhz / yMax) * (H - B - 10);
+          const svg = el('svg', { width: W, height: H, role: 'img', 'aria-label': 'freq map of ' + mon.name });
+          svg.appendChild(el('line', { class: 'axis', x1: L, x2: W - 10, y1: y(0), y2: y(0) }));
+          svg.appendChild(el('line', { class: 'axis', x1: L, x2: L, y1: 10, y2: y(0) }));
+          // A CPU frequency up to a row's cpu MHz votes that row's mem MHz; above every row, the last row.
+          let pts = '';
+          let prev = 0;
+          for (const r of rows) { pts += x(prev) + ',' + y(r[1]) + ' ' + x(r[0]) + ',' + y(r[1]) + ' '; prev = r[0]; }
+          pts += x(prev) + ',' + y(rows[rows.length - 1][1]) + ' ' + x(xMax) + ',' + y(rows[rows.length - 1][1]);
+          const line = el('polyline', { class: 'step', points: pts });
+          line.appendChild(el('title', {}, rows.map((r) => '<= ' + r[0] + ' MHz -> ' + r[1] + ' MHz').join('; ')));
+          svg.appendChild(line);
+          for (const r of rows) svg.appendChild(el('text', { x: x(r[0]), y: H - 4, 'text-anchor': 'middle' }, String(r[0])));
+          svg.appendChild(el('line', { class: 'cur', x1: L, x2: W - 10, y1: y(g.curKhz / 1000), y2: y(g.curKhz / 1000) }));
+          svg.appendChild(el('text', { x: L - 4, y: y(g.curKhz / 1000) + 4, 'text-anchor': 'end' }, 'cur'));
+          const vi = rows.findIndex((r) => r[1] * 1000 === mon.voteKhz);
+          const vx = vi >= 0 ? (x(vi ? rows[vi - 1][0] : 0) + x(rows[vi][0])) / 2 : L;
+          const dot = el('circle', { class: 'vote', cx: vx, cy: y(mon.voteKhz / 1000), r: 5 });
+          dot.appendChild(el('title', {}, 'vote ' + mon.voteKhz + ' kHz'));
+          svg.appendChild(dot);
+          svg.appendChild(el('text', { x: L - 4, y: 14, 'text-anchor': 'end' }, 'mem'));
+          root.appendChild(svg);
+        }
+        root.appendChild(el('div', { class: 'meta' }, 'steps: cpu MHz -> mem MHz map; dot: the vote of each monitor; dashed: cur_khz (no history is kept by the simulator)'));
+      });
+    },
+    mm(section, root) {
+      if (!section.length) return;
+      const tasks = section.filter((e) => e.kind === 'task');
+      const devs = section.filter((e) => e.kind === 'device');
+      if (tasks.length) {
+        const lg = el('div', { class: 'legend' });
+        for (const k of ['none', 'present', 'device_private', 'migration']) { const sp = el('span', {}); sp.appendChild(el('i', { class: 'pg-' + k })); sp.appendChild(document.createTextNode(k)); lg.appendChild(sp); }
+        root.appendChild(el('h2', {}, 'page tables'));
+        root.appendChild(lg);
+      }
+      const width = Math.max(320, document.body.clientWidth - 40);
+      const cs = 8;
+      const perRow = Math.max(16, Math.floor((width - 20) / cs));
+      for (const t of tasks) {
+        root.appendChild(el('h2', {}, 'task ' + t.task));
+        root.appendChild(counters([['vmas', t.vmaCount], ['pages', t.pages], ['rss', t.rss]]));
+        for (const v of t.vmas) {
+          root.appendChild(el('div', { class: 'meta' }, '[' + v.start + ', ' + v.end + ') ' + v.prot + ' · ' + v.pages + ' pages'));
+          if (!v.cells.length) continue;
+          const rowsN = Math.ceil(v.cells.length / perRow);
+          const svg = el('svg', { width: Math.min(v.cells.length, perRow) * cs + 20, height: rowsN * cs + 6, role: 'img', 'aria-label': 'pages of ' + v.start });
+          for (let i = 0; i < v.cells.length; i++) {
+            const kind = PAGE_KIND[v.cells[i]] || 'unknown';
+            if (kind === 'none' && v.cells.length > 1024) continue;
+            const r = el('rect', { class: 'cell pg-' + kind, x: 10 + (i % perRow) * cs, y: 3 + Math.floor(i / perRow) * cs, width: cs, height: cs });
+            r.appendChild(el('title', {}, '0x' + (BigInt(v.start) + BigInt(i) * 4096n).toString(16) + ' ' + kind));
+            svg.appendChild(r);
+          }
+          root.appendChild(svg);
+        }
+        if (t.pages > t.shown) root.appendChild(el('div', { class: 'meta' }, 'showing ' + t.shown + ' pages; ' + (t.pages - t.shown) + ' more not drawn' + (t.vmaCount > t.vmas.length ? ', ' + (t.vmaCount - t.vmas.length) + ' more VMAs not listed' : '')));
+      }
+      if (devs.length) {
+        root.appendChild(el('h2', {}, 'devices'));
+        for (const d of devs) root.appendChild(counters([[d.device, d.type], ['pages', d.pages], ['free', d.free], ['used', d.used]].concat(d.failed ? [['failed', 'yes']] : [])));
+      }
+    },
   };
   window.addEventListener('message', (ev) => {
     const msg = ev.data;
@@ -80,7 +227,7 @@ export function pictureHtml(nonce: string, cspSource: string): string {
     for (const [name, draw] of Object.entries(drawers)) {
       if (d[name] && d[name].length) { draw(d[name], root); drew = true; }
     }
-    if (!drew) root.appendChild(el('div', { class: 'empty' }, 'Nothing to draw yet: create a hugetlb file to see its reservation map.'));
+    if (!drew) root.appendChild(el('div', { class: 'empty' }, 'Nothing to draw yet: create a hugetlb file, a Hyper-V partition, memlat groups or VMAs to see them here.'));
   });
   const vscode = acquireVsCodeApi();
   vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,212 @@
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { sim } from '../core/helpers';
+import { MAX_PAGES, pictureOf } from '../../src/adapter/picture';
+import type { PictureData } from '../../src/adapter/picture';
+import { pictureHtml } from '../../src/extension/picture_html';
+
+/** Runs a scenario to its end (every expect must hold) and returns the picture there. */
+function pictureAfter(source: string): PictureData {
+  const s = sim(source);
+  const stop = s.machine.resume('continue');
+  if (stop.reason === 'exception') throw new Error(`${stop.exception?.kind}: ${stop.exception?.message} (line ${stop.exception?.line})`);
+  return pictureOf(s.machine);
+}
+
+const SYNIC = `partition vps=2
+vpreg SIMP = 0x20001
+vpreg SIEFP = 0x21001
+vpreg SINT2 = 0x10
+vpreg SCONTROL = 1
+port 1 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[0x11]
+hvc HVCALL_POST_MESSAGE connection=1 type=2 payload=[0x22, 0x23]
+expect vp[0].synic.msg[2].type == 1
+`;
+
+const MEMLAT = `memlat memory 0 min=300000 max=2000000
+memlat monitor 0 cpus=[0..3] map=[[1000000, 400000], [1800000, 1000000], [2400000, 1600000]]
+memlat monitor 0 cpus=[4..7] compute map=[[1000000, 300000], [2000000, 2500000]]
+scmi probe
+cpu 1 freq=1500 inst=5000 l2_refill=100
+advance 8ms
+expect memlat.memory[0].monitor[0].vote_khz == 1000000
+`;
+
+const HMM = `device gpu type=private pages=2
+mmap 0x7f0000000000 8K
+write 0x7f0000000000 42
+migrate 0x7f0000000000 4K to=gpu
+expect task.init.pte[0x7f0000000000].kind == device_private
+`;
+
+describe('pictureOf: the new sections', () => {
+  it('omits every new section when the scenario does not use its mechanism', () => {
+    const p = pictureAfter('hugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\n');
+    expect(p.hyperv).toEqual([]);
+    expect(p.memlat).toEqual([]);
+    expect(p.mm).toEqual([]);
+    expect(p.hugetlb).toHaveLength(1);
+  });
+
+  it('hyperv: a posted message occupies slot 2 with its type and msg_pending', () => {
+    const p = pictureAfter(SYNIC);
+    expect(p.hyperv).toHaveLength(2);
+    const vp0 = p.hyperv[0];
+    expect(vp0?.vp).toBe(0);
+    expect(vp0?.slots).toHaveLength(16);
+    expect(vp0?.slots[2]).toEqual({ type: '0x1', size: 8, pending: true });
+    expect(vp0?.slots.filter((s) => s.type !== null)).toHaveLength(1);
+    expect(vp0?.masked[2]).toBe(false);
+    expect(vp0?.masked[0]).toBe(true);
+    expect(vp0?.timers).toHaveLength(4);
+    expect(vp0?.timers[0]).toMatchObject({ enabled: false, periodic: false, expiresAt: '0' });
+    expect(p.hyperv[1]?.slots.every((s) => s.type === null)).toBe(true);
+    // plain data: it survives JSON (the adapter sends it over DAP)
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+  });
+
+  it('hyperv: synthetic timers show enabled, periodic and expires_at; timer messages by name', () => {
+    const p = pictureAfter(`partition vps=1
+vpreg SIMP = 0x20001
+vpreg SINT3 = 0x33
+vpreg SCONTROL = 1
+vpreg STIMER0_COUNT = 2500
+vpreg STIMER0_CONFIG = 0x3000b
+advance 300us
+`);
+    const t0 = p.hyperv[0]?.timers[0];
+    expect(t0).toMatchObject({ enabled: true, periodic: true, sint: 3 });
+    expect(Number(t0?.expiresAt)).toBeGreaterThan(0);
+    expect(p.hyperv[0]?.slots[3]?.type).toBe('HVMSG_TIMER_EXPIRED');
+  });
+
+  it('memlat: each group shows its monitors, their votes and freq maps in MHz, and cur_khz', () => {
+    const p = pictureAfter(MEMLAT);
+    expect(p.memlat).toHaveLength(1);
+    const g = p.memlat[0];
+    expect(g).toMatchObject({ hwType: 0, minKhz: 300000, maxKhz: 2000000, curKhz: 1000000, running: true });
+    expect(g?.monitors.map((m) => [m.name, m.type, m.voteKhz])).toEqual([
+      ['monitor-0', 'memlat', 1000000],
+      ['monitor-1', 'compute', 0],
+    ]);
+    expect(g?.monitors[0]?.cpus).toEqual([0, 1, 2, 3]);
+    expect(g?.monitors[0]?.map).toEqual([
+      [1000, 400],
+      [1800, 1000],
+      [2400, 1600],
+    ]);
+  });
+
+  it('mm: an HMM migration shows a device_private cell and the device counts', () => {
+    const p = pictureAfter(HMM);
+    const task = p.mm.find((e) => e.kind === 'task');
+    expect(task).toMatchObject({ kind: 'task', task: 'init', pages: 2, shown: 2 });
+    if (task?.kind !== 'task') throw new Error('no task');
+    expect(task.vmas).toHaveLength(1);
+    expect(task.vmas[0]).toMatchObject({ start: '0x7f0000000000', end: '0x7f0000002000', pages: 2, cells: 'd.' });
+    expect(p.mm.find((e) => e.kind === 'device')).toEqual({ kind: 'device', device: 'gpu', type: 'private', pages: 2, free: 1, used: 1, failed: false });
+  });
+
+  it('mm: present pages, and a large VMA is capped with the rest counted', () => {
+    const p = pictureAfter(`mmap 0x200000 32M
+write 0x200000 1
+write 0x202000 1
+`);
+    const task = p.mm[0];
+    if (task?.kind !== 'task') throw new Error('no task');
+    expect(task.pages).toBe(8192);
+    expect(task.shown).toBe(MAX_PAGES);
+    expect(task.vmas[0]?.cells).toHaveLength(MAX_PAGES);
+    expect(task.vmas[0]?.cells.slice(0, 4)).toBe('p.p.');
+  });
+});
+
+// ---- the page ----------------------------------------------------------------
+
+/** Just enough DOM to run the page's script: elements count their descendants by tag and class. */
+class FakeNode {
+  readonly children: FakeNode[] = [];
+  readonly attrs: Record<string, string> = {};
+  private text = '';
+  innerHTML = '';
+  constructor(readonly tag: string) {}
+  setAttribute(k: string, v: string): void {
+    this.attrs[k] = v;
+  }
+  appendChild(c: FakeNode): FakeNode {
+    this.children.push(c);
+    return c;
+  }
+  get textContent(): string {
+    return this.text + this.children.map((c) => c.textContent).join('');
+  }
+  set textContent(t: string) {
+    this.text = t;
+    this.children.length = 0;
+  }
+  all(): FakeNode[] {
+    return [this, ...this.children.flatMap((c) => c.all())];
+  }
+}
+
+function runPage(data: PictureData): FakeNode {
+  const html = pictureHtml('NONCE', 'vscode-resource:');
+  const script = /<script nonce="NONCE">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  if (!script) throw new Error('no script');
+  const nodes: Record<string, FakeNode> = { root: new FakeNode('div'), meta: new FakeNode('div') };
+  let listener: ((ev: { data: unknown }) => void) | undefined;
+  const document = {
+    body: { clientWidth: 800 },
+    createElement: (t: string) => new FakeNode(t),
+    createElementNS: (_ns: string, t: string) => new FakeNode(t),
+    createTextNode: (t: string) => {
+      const n = new FakeNode('#text');
+      n.textContent = t;
+      return n;
+    },
+    getElementById: (id: string) => nodes[id],
+  };
+  const window = { addEventListener: (_t: string, f: (ev: { data: unknown }) => void) => (listener = f) };
+  const acquireVsCodeApi = (): { postMessage: () => void } => ({ postMessage: () => undefined });
+  runInNewContext(script, { document, window, acquireVsCodeApi });
+  listener?.({ data: { type: 'state', data: JSON.parse(JSON.stringify(data)) as unknown } });
+  return nodes.root as FakeNode;
+}
+
+describe('the picture page', () => {
+  it('has a drawer for each section', () => {
+    const html = pictureHtml('n', 'c');
+    for (const name of ['hugetlb', 'hyperv', 'memlat', 'mm']) expect(html).toMatch(new RegExp(`\\n    ${name}\\(section, root\\) \\{`));
+    // everything in the one nonce-tagged script, no external resources
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+  });
+
+  it('draws the SynIC slots of each VP', () => {
+    const root = runPage(pictureAfter(SYNIC));
+    const rects = root.all().filter((n) => n.tag === 'rect');
+    expect(rects.filter((r) => r.attrs['class'] === 'cell occupied')).toHaveLength(1);
+    expect(rects.filter((r) => r.attrs['class'] === 'cell free')).toHaveLength(31);
+    expect(rects.filter((r) => r.attrs['class'] === 'pendingmark')).toHaveLength(1);
+    expect(root.textContent).toContain('SynIC of VP 1');
+    expect(root.textContent).toContain('STIMER3');
+  });
+
+  it('draws the memlat freq map steps with the vote', () => {
+    const root = runPage(pictureAfter(MEMLAT));
+    const nodes = root.all();
+    expect(nodes.filter((n) => n.tag === 'polyline')).toHaveLength(2);
+    expect(nodes.filter((n) => n.tag === 'circle' && n.attrs['class'] === 'vote')).toHaveLength(2);
+    expect(root.textContent).toContain('memlat memory group 0');
+  });
+
+  it('draws page cells and device counts', () => {
+    const root = runPage(pictureAfter(HMM));
+    const rects = root.all().filter((n) => n.tag === 'rect');
+    expect(rects.filter((r) => r.attrs['class'] === 'cell pg-device_private')).toHaveLength(1);
+    expect(rects.filter((r) => r.attrs['class'] === 'cell pg-none')).toHaveLength(1);
+    expect(root.textContent).toContain('task init');
+    expect(root.textContent).toContain('gpu');
+  });
+});
