@@ -55,6 +55,8 @@ export interface MemoryGroupPicture {
   readonly curKhz: number;
   readonly running: boolean;
   readonly monitors: readonly MonitorPicture[];
+  /** The last samples, oldest first: [time ms, cur_khz]. */
+  readonly history: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Page cells of one VMA: one character per page, see PAGE_CELL. */
@@ -233,6 +235,10 @@ function memlatOf(m: Machine): MemoryGroupPicture[] {
       curKhz: num(val(child(grp, 'cur_khz'))),
       running,
       monitors,
+      history: ((): Array<readonly [number, number]> => {
+        const h = val(child(grp, 'history'));
+        return Array.isArray(h) ? h.map((p) => (Array.isArray(p) ? ([num(p[0] as Value), num(p[1] as Value)] as const) : ([0, 0] as const))) : [];
+      })(),
     });
   }
   return out;

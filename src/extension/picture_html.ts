@@ -173,7 +173,25 @@ export function pictureHtml(nonce: string, cspSource: string): string {
           svg.appendChild(el('text', { x: L - 4, y: 14, 'text-anchor': 'end' }, 'mem'));
           root.appendChild(svg);
         }
-        root.appendChild(el('div', { class: 'meta' }, 'steps: cpu MHz -> mem MHz map; dot: the vote of each monitor; dashed: cur_khz (no history is kept by the simulator)'));
+        const hist = g.history || [];
+        if (hist.length > 1) {
+          // cur_khz over the last samples: the firmware's DDR votes over time.
+          const W = 360, H = 90, L = 50, B = 18;
+          const t0 = hist[0][0], t1 = hist[hist.length - 1][0];
+          const kMax = Math.max(g.maxKhz, ...hist.map((p) => p[1])) || 1;
+          const tx = (t) => L + ((t - t0) / Math.max(1, t1 - t0)) * (W - L - 10);
+          const ky = (k) => H - B - (k / kMax) * (H - B - 8);
+          const svg = el('svg', { width: W, height: H, role: 'img', 'aria-label': 'cur_khz over time' });
+          svg.appendChild(el('line', { class: 'axis', x1: L, x2: W - 10, y1: ky(0), y2: ky(0) }));
+          let pts = '';
+          for (let i = 0; i < hist.length; i++) pts += (i ? tx(hist[i][0]) + ',' + ky(hist[i - 1][1]) + ' ' : '') + tx(hist[i][0]) + ',' + ky(hist[i][1]) + ' ';
+          svg.appendChild(el('polyline', { class: 'step history', points: pts }));
+          svg.appendChild(el('text', { x: L - 4, y: ky(kMax) + 4, 'text-anchor': 'end' }, String(kMax)));
+          svg.appendChild(el('text', { x: L, y: H - 4, 'text-anchor': 'start' }, t0 + ' ms'));
+          svg.appendChild(el('text', { x: W - 10, y: H - 4, 'text-anchor': 'end' }, t1 + ' ms'));
+          root.appendChild(svg);
+        }
+        root.appendChild(el('div', { class: 'meta' }, 'steps: cpu MHz -> mem MHz map; dot: the vote of each monitor; dashed: cur_khz; last plot: cur_khz (kHz) at each of the last samples'));
       });
     },
     mm(section, root) {

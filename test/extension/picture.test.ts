@@ -98,6 +98,20 @@ advance 300us
     ]);
   });
 
+  it('memlat: cur_khz over time, one point per sample, at most the last 64', () => {
+    const more = `${MEMLAT}cpu 1 freq=2300 inst=5000 l2_refill=100\nadvance 16ms\nrepeat 70 {\n  advance 8ms\n}\n`;
+    const short = pictureAfter(`${MEMLAT}cpu 1 freq=2300 inst=5000 l2_refill=100\nadvance 16ms\n`).memlat[0]?.history;
+    // Samples at 8 ms (before the probe's first vote counted) ... then 16 and 24 ms at 1.6 GHz, clamped to max 2 GHz.
+    expect(short?.slice(-3)).toEqual([
+      [8, 1000000],
+      [16, 1600000],
+      [24, 1600000],
+    ]);
+    const long = pictureAfter(more).memlat[0]?.history ?? [];
+    expect(long).toHaveLength(64);
+    expect(long[63]?.[0]).toBe(584);
+  });
+
   it('mm: an HMM migration shows a device_private cell and the device counts', () => {
     const p = pictureAfter(HMM);
     const task = p.mm.find((e) => e.kind === 'task');

@@ -122,7 +122,7 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
     case P.SET_MEM_GROUP: {
       const hw = rd32(buf, 4);
       if (hw >= MAX_MEMORY_TYPES) return fail(SCMI_ERR_PARAMS, `hw_type ${hw} >= MAX_MEMORY_TYPES`);
-      if (!ml.group(hw)) st.groups.push({ hwType: hw, minKhz: 0, maxKhz: 0, curKhz: 0, monitors: [], events: [] });
+      if (!ml.group(hw)) st.groups.push({ hwType: hw, minKhz: 0, maxKhz: 0, curKhz: 0, history: [], monitors: [], events: [] });
       return ok();
     }
     case P.SET_MONITOR: {
@@ -209,6 +209,9 @@ function getParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
 
 // ---- the sampling timer --------------------------------------------------------
 
+/** Samples kept per group for the plot over time. */
+const HISTORY = 64;
+
 /** One sample: every monitor votes, every group's cur_khz follows, the timer re-arms. */
 export function* memlat_timer_fn(m: Machine, ml: Memlat, e: SimEvent): KGen {
   const fr = m.enter(FN.memlat_timer_fn, { now_ns: m.now, sample_ms: BigInt(ml.st.sampleMs) });
@@ -219,6 +222,7 @@ export function* memlat_timer_fn(m: Machine, ml: Memlat, e: SimEvent): KGen {
     for (const mon of g.monitors) max = Math.max(max, yield* memlat_mon_vote(m, ml, mon));
     fr.locals.max_vote = BigInt(max);
     g.curKhz = clamp(max, g.minKhz, g.maxKhz);
+    g.history = [...g.history.slice(-(HISTORY - 1)), [Number(m.now / NS_PER_MS), g.curKhz]];
     fr.locals.cur_khz = BigInt(g.curKhz);
     yield fr.at('set_freq');
   }

@@ -42,6 +42,8 @@ export interface FwGroup {
   minKhz: number;
   maxKhz: number;
   curKhz: number;
+  /** The last samples, oldest first: [time in ms, cur_khz], for the state picture's plot over time. */
+  history: Array<[number, number]>;
   /** Sorted by monIdx. */
   monitors: FwMonitor[];
   events: number[];
@@ -258,6 +260,10 @@ export class Memlat implements Subsystem {
       min_khz: leaf(() => BigInt(g().minKhz)),
       max_khz: leaf(() => BigInt(g().maxKhz)),
       cur_khz: leaf(() => BigInt(g().curKhz)),
+      history: list(
+        () => g().history.length,
+        (k) => valueNode((g().history[k] as [number, number]).map(BigInt)),
+      ),
       monitor,
       events: leafList(() => g().events),
     });
