@@ -39,9 +39,16 @@ describe('debugging a scenario in VS Code', () => {
     const page = wb.page;
     const variables = page.locator('.pane').filter({ has: page.locator('.pane-header .title', { hasText: /^\s*Variables\s*$/i }) }).first();
     const row = (name: RegExp) => variables.locator('.monaco-list-row').filter({ hasText: name }).first();
-    const scopes = await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || r.some((t) => /^resv\b/.test(t)));
-    if (!scopes.some((t) => /^resv\b/.test(t))) await row(/^hugetlb$/).click();
-    await wb.waitForViewRows('Variables', (r) => r.some((t) => /^resv\b/.test(t)));
+    const hasResv = (r: string[]): boolean => r.some((t) => /^resv\b/.test(t));
+    await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || hasResv(r));
+    // VS Code opens the first scope by itself, a moment after it lists the scopes: give it that moment
+    // before clicking, since a click while it opens would close it again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const opened = await wb.waitForViewRows('Variables', hasResv, 4_000).then(() => true, () => false);
+      if (opened) break;
+      await row(/^hugetlb$/).click();
+    }
+    await wb.waitForViewRows('Variables', hasResv);
     await row(/^resv\b/).click();
     await wb.waitForViewRows('Variables', (r) => r.some((t) => /^f\b/.test(t)));
     await row(/^f\b/).click();
