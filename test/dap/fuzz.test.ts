@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES, ROOT, stdioClient } from './helpers';
-import { mulberry32 } from '../support/rng';
+import { Rng } from '../support/rng';
 
 const SEED = 0xda9f022;
 const CLIENTS = 3;
@@ -23,21 +23,6 @@ const RESPONSE_TIMEOUT_MS = 10_000;
 const ERRORS = new Map<string, number>();
 
 
-class Rng {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)] as T;
-  }
-}
 
 /** The parts of DebugClient (a ProtocolClient) needed to send what its typed API cannot: non-object arguments, non-string commands. */
 interface ClientInternals {

@@ -25,7 +25,7 @@ import type { KeySpec, PosSpec, VerbSpec } from '../../src/sim/scenario/statemen
 import { VERBS } from '../../src/sim/scenario/statements';
 import { CONSTANTS } from '../../src/sim/scenario/constants';
 import { stateJson } from '../../src/cli/run';
-import { mulberry32 } from '../support/rng';
+import { Rng } from '../support/rng';
 
 const SEED = 0x6b73_7465; // "kste"
 const GRAMMAR_CASES = 5_000;
@@ -38,22 +38,6 @@ const FILE = 'fuzz.kstep';
 // ---- PRNG -------------------------------------------------------------------
 
 
-class Rng {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  /** Uniform in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)] as T;
-  }
-}
 
 // ---- grammar generator ------------------------------------------------------
 

@@ -13,3 +13,21 @@ export function mulberry32(seed: number): () => number {
 export function rngInt(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
 }
+
+/** A seeded source of the random choices the fuzz tests make. */
+export class Rng {
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
+  }
+  /** Uniform in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return rngInt(this.next, lo, hi);
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(0, xs.length - 1)] as T;
+  }
+}
