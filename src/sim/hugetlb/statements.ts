@@ -1,6 +1,7 @@
 import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
-import { argBig, keyInt } from '../scenario/args';
+import { argBig, argInt, keyInt } from '../scenario/args';
+import { hugetlb_reserve_pages, set_max_huge_pages } from './pool_ops';
 import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
@@ -85,6 +86,35 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
   });
   regionOp('region_count', 'count', function* (m, resv, f, t) {
     m.last = { ret: BigInt(yield* region_count(m, resv, f, t)) };
+  });
+
+  c.set('hugetlb pool', (s) => {
+    const pages = s.keys.get('pages') as Arg;
+    const size = s.keys.get('size');
+    return function* (m) {
+      const n = argInt(m, pages, 'pages=');
+      if (n < 0) throw new ScenarioError('pages= must not be negative', pages.range);
+      if (size && argBig(m, size, 'size=') !== 2n << 20n) {
+        throw new ScenarioError('only the 2M hstate is simulated (size=2M)', size.range);
+      }
+      yield* set_max_huge_pages(m, h().pool, n);
+    };
+  });
+
+  c.set('hugetlb reserve', (s) => {
+    const a = rangeArgs(s);
+    const isPrivate = s.flags.has('private');
+    return function* (m) {
+      // A private reservation belongs to the VMA: it needs no inode map, but a shared one does.
+      const resv = isPrivate ? (h().files.get(a.file) ?? new ResvMap(a.file)) : resvOf(a);
+      const from = argInt(m, a.f, '<from>');
+      const to = argInt(m, a.t, '<to>');
+      for (const [v, arg] of [[from, a.f], [to, a.t]] as const) {
+        if (v < 0 || v > Number.MAX_SAFE_INTEGER) throw new ScenarioError(`page offset ${v} is out of range 0..2^53-1`, arg.range);
+      }
+      const ret = yield* hugetlb_reserve_pages(m, h().pool, h(), resv, from, to, isPrivate);
+      m.last = { ret: BigInt(ret) };
+    };
   });
 
   c.set('inject enomem', (s) => (m) => {

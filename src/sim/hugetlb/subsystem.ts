@@ -5,12 +5,14 @@ import type { Value } from '../core/values';
 import { formatValue, toBig } from '../core/values';
 import { ScenarioError } from '../scenario/diagnostics';
 import type { RegionAllocator } from './region_ops';
+import type { Pool } from './pool_ops';
 import type { ResvMapSnapshot } from './resv_map';
 import { ResvMap, restoreResvMap, snapshotResvMap } from './resv_map';
 
 interface HugetlbSnapshot {
   readonly files: readonly ResvMapSnapshot[];
   readonly failNext: number;
+  readonly pool: Pool;
 }
 
 /**
@@ -21,9 +23,11 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   files = new Map<string, ResvMap>();
   /** `inject enomem`: how many file_region allocations still fail. */
   failNext = 0;
+  /** The hstate's pool counters. */
+  pool: Pool = { total: 0, free: 0, rsvd: 0, surp: 0 };
 
   active(): boolean {
-    return this.files.size > 0 || this.failNext > 0;
+    return this.files.size > 0 || this.failNext > 0 || this.pool.total > 0;
   }
 
   kmallocFileRegion(): boolean {
@@ -40,7 +44,12 @@ export class Hugetlb implements Subsystem, RegionAllocator {
       for (const [name, r] of this.files) out[name] = resvNode(r);
       return out;
     });
+    const counter_ = (k: keyof Pool): StateNode => leaf(() => BigInt(this.pool[k]));
     const hugetlb = fixedRecord({
+      total: counter_('total'),
+      free: counter_('free'),
+      rsvd: counter_('rsvd'),
+      surp: counter_('surp'),
       files: list(() => this.files.size, (i) => valueNode([...this.files.keys()][i] as string)),
       inject_enomem: leaf(() => BigInt(this.failNext), { set: (v) => (this.failNext = counter(v, 'inject_enomem')) }),
     });
@@ -55,13 +64,14 @@ export class Hugetlb implements Subsystem, RegionAllocator {
       if (!r.cleanCopy) size += r.regions.chunkCount;
       files.push(snapshotResvMap(r));
     }
-    return { data: { files, failNext: this.failNext }, size };
+    return { data: { files, failNext: this.failNext, pool: { ...this.pool } }, size };
   }
 
   restore(data: unknown): void {
     const s = data as HugetlbSnapshot;
     this.files = new Map(s.files.map((f) => [f.name, restoreResvMap(f)]));
     this.failNext = s.failNext;
+    this.pool = { ...s.pool };
   }
 }
 
