@@ -3,6 +3,7 @@ import { benchDap } from './dap';
 import { benchHistory, benchHistoryBigMap, benchStatements } from './engine';
 import { benchResvMap } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
+import { benchMm } from './mm';
 
 benchStatements();
 benchResvMap();
@@ -10,4 +11,5 @@ benchHistory();
 benchHistoryBigMap();
 benchHypercalls();
 benchTimers();
+benchMm();
 benchDap().catch((e: unknown) => ((process.exitCode = 1), console.error(e)));

@@ -4,33 +4,7 @@
  * step point included), with the state's heap cost per simulated page.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulation, loadScenario } from '../../src/sim';
-import type { Mm } from '../../src/sim/mm/subsystem';
-import { handle_mm_fault, migrate } from '../../src/sim/mm/kernel';
-
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-
-export function scaleRun(n: number): { ms: number; bytesPerPage: number; mm: Mm } {
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const { program } = loadScenario('scale.kstep', `device gpu type=private pages=${n}\nmmap 0x100000000 ${n * 4}K\n`);
-  const m = createSimulation(program, {}).machine;
-  while (!m.ended) m.resume('over');
-  const mm = m.subsystems.find((x) => x.name === 'mm') as Mm;
-  const t = mm.tasks.get('init');
-  const dev = mm.devices.get('gpu');
-  if (!t || !dev) throw new Error('setup');
-  const t0 = performance.now();
-  const start = 0x100000;
-  for (let i = 0; i < n; i++) m.drain(handle_mm_fault(m, mm, t, start + i, true, { faults: [], remote: false }));
-  const r = m.drain(migrate(m, mm, t, start, start + n, dev));
-  if (r.migrated !== n) throw new Error(`migrated ${r.migrated}`);
-  for (let i = 0; i < n; i++) m.drain(handle_mm_fault(m, mm, t, start + i, false, { faults: [], remote: false }));
-  const ms = performance.now() - t0;
-  gc();
-  const bytesPerPage = (process.memoryUsage().heapUsed - before) / n;
-  return { ms, bytesPerPage, mm };
-}
+import { scaleRun } from './scale_run';
 
 describe('mm scale', () => {
   it('100,000 pages: touch, migrate, fault back; counts and the device free list come back whole', () => {
@@ -40,8 +14,6 @@ describe('mm scale', () => {
     expect(t?.rss).toBe(n);
     expect(mm.devices.get('gpu')?.free.length).toBe(n);
     expect(mm.presentVpns(t as NonNullable<typeof t>).length).toBe(n);
-    // Generous bound: CI machines are shared. The report gives the measured figures.
-    expect(ms).toBeLessThan(30_000);
     console.log(JSON.stringify({ bench: 'mm.touch_migrate_faultback', pages: n, ms: Math.round(ms), bytesPerPage: Math.round(bytesPerPage) }));
   });
 
