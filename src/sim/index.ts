@@ -14,11 +14,11 @@ import type { KernelSource } from './core/frames';
 import type { MachineOptions } from './core/machine';
 import { Machine } from './core/machine';
 import type { Hugetlb } from './hugetlb/subsystem';
-import { hugetlbMechanism } from './hugetlb/mechanism';
-import { mmMechanism } from './mm/mechanism';
+import { HUGETLB_SOURCES, hugetlbMechanism } from './hugetlb/mechanism';
+import { MM_SOURCES, mmMechanism } from './mm/mechanism';
 import type { Mechanism } from './mechanism';
-import { scmiMechanism } from './scmi/mechanism';
-import { hypervMechanism } from './hyperv/mechanism';
+import { SCMI_SOURCES, scmiMechanism } from './scmi/mechanism';
+import { HYPERV_SOURCES, hypervMechanism } from './hyperv/mechanism';
 import { HYPERCALL_BREAKPOINT_NAMES } from './hyperv/tlfs';
 import { SCMI_BREAKPOINT_NAMES } from './scmi/protocol';
 
@@ -46,7 +46,7 @@ export function createSimulation(program: Program, opts: MachineOptions = {}): S
 }
 
 /** Every simulated kernel source file, for the debugger's source requests and function breakpoints. */
-export const KERNEL_SOURCES: readonly KernelSource[] = mechanisms().all.flatMap((mech) => mech.sources);
+export const KERNEL_SOURCES: readonly KernelSource[] = [...HUGETLB_SOURCES, ...MM_SOURCES, ...SCMI_SOURCES, ...HYPERV_SOURCES];
 
 export function kernelFunctionNames(): string[] {
   // Frames also answer to other names: a hypercall handler to the call's name and code (the HVC handler

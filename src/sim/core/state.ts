@@ -1,5 +1,5 @@
 import type { NumberFormat, RecordValue, Scalar, Value } from './values';
-import { isRecordValue, Sym } from './values';
+import { isRecordValue } from './values';
 
 /**
  * The state tree. Every view of simulator state (expressions, `--json`, the
@@ -125,8 +125,4 @@ export function nodeValue(n: StateNode): Value {
       return out;
     }
   }
-}
-
-export function symLeaf(get: () => Sym): LeafNode {
-  return leaf(get);
 }

@@ -1,3 +1,4 @@
+import type { KernelSource } from '../core/frames';
 import type { Mechanism } from '../mechanism';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
@@ -8,6 +9,9 @@ import { hypervCompilers } from './statements';
 import { HyperV } from './subsystem';
 import { STIMER_DIRECT, stimerSint } from './tlfs';
 
+/** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
+export const HYPERV_SOURCES: readonly KernelSource[] = [HV_CORE_C, HV_HYPERVISOR_C];
+
 const STIMER_EXPIRATION = fnOf(HV_HYPERVISOR_C, 'stimer_expiration');
 
 /** Hyper-V on ARM64 (SCENARIO.md §4, reference 000). */
@@ -16,7 +20,6 @@ export function hypervMechanism(): Mechanism & { readonly subsystem: HyperV } {
   return {
     subsystem,
     compilers: hypervCompilers(() => subsystem),
-    sources: [HV_CORE_C, HV_HYPERVISOR_C],
     attach(m: Machine): void {
       subsystem.state.machine = m;
       m.eventHandlers.set(STIMER_EVENT, function* (mm, e) {
