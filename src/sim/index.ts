@@ -31,7 +31,7 @@ export interface Simulation {
 /** Every simulated mechanism, in the order their state appears. */
 function mechanisms(): { hugetlb: ReturnType<typeof hugetlbMechanism>; all: Mechanism[] } {
   const hugetlb = hugetlbMechanism();
-  return { hugetlb, all: [hugetlb, mmMechanism(), scmiMechanism(), hypervMechanism()] };
+  return { hugetlb, all: [hugetlb, mmMechanism(hugetlb.subsystem), scmiMechanism(), hypervMechanism()] };
 }
 
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */

@@ -139,7 +139,7 @@ function pageOffset(v: bigint, a: Arg, toEnd: boolean): number {
 }
 
 /** A new inode's resv_map: one descriptor in the cache (or -ENOMEM when the allocation is made to fail). */
-function* resv_map_alloc(m: Machine, h: Hugetlb, name: string): KGen {
+export function* resv_map_alloc(m: Machine, h: Hugetlb, name: string): KGen {
   yield* m.call(RESV_MAP_ALLOC, { file: name }, function* (fr) {
     yield fr.at('kmalloc');
     if (!h.kmallocFileRegion()) {

@@ -9,10 +9,21 @@ import type { Pool } from './pool_ops';
 import type { ResvMapSnapshot } from './resv_map';
 import { ResvMap, restoreResvMap, snapshotResvMap } from './resv_map';
 
+/** What a hugetlbfs inode holds besides its resv_map: i_size and the page cache. */
+export interface Inode {
+  /** i_size in huge pages. */
+  size: number;
+  /** Page cache: file index (huge pages) -> head pfn. */
+  readonly cache: Map<number, number>;
+}
+
 interface HugetlbSnapshot {
   readonly files: readonly ResvMapSnapshot[];
   readonly failNext: number;
   readonly pool: Pool;
+  readonly inodes: ReadonlyArray<readonly [string, number, ReadonlyArray<readonly [number, number]>]>;
+  readonly privateMaps: ReadonlyArray<readonly [number, ResvMapSnapshot]>;
+  readonly nextPrivate: number;
 }
 
 /**
@@ -25,6 +36,19 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   failNext = 0;
   /** The hstate's pool counters. */
   pool: Pool = { total: 0, free: 0, rsvd: 0, surp: 0 };
+  inodes = new Map<string, Inode>();
+  /** The reserve maps private mappings own (HPAGE_RESV_OWNER), by id: VMA pieces after a split share one. */
+  privateMaps = new Map<number, ResvMap>();
+  nextPrivate = 1;
+
+  inode(name: string): Inode {
+    let i = this.inodes.get(name);
+    if (!i) {
+      i = { size: 0, cache: new Map() };
+      this.inodes.set(name, i);
+    }
+    return i;
+  }
 
   active(): boolean {
     return this.files.size > 0 || this.failNext > 0 || this.pool.total > 0;
@@ -41,7 +65,7 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   roots(): Readonly<Record<string, StateNode>> {
     const resv = record(() => {
       const out: Record<string, StateNode> = {};
-      for (const [name, r] of this.files) out[name] = resvNode(r);
+      for (const [name, r] of this.files) out[name] = resvNode(r, () => this.inodes.get(name));
       return out;
     });
     const counter_ = (k: keyof Pool): StateNode => leaf(() => BigInt(this.pool[k]));
@@ -64,7 +88,13 @@ export class Hugetlb implements Subsystem, RegionAllocator {
       if (!r.cleanCopy) size += r.regions.chunkCount;
       files.push(snapshotResvMap(r));
     }
-    return { data: { files, failNext: this.failNext, pool: { ...this.pool } }, size };
+    const inodes = [...this.inodes].map(([name, i]) => {
+      size += i.cache.size >> 6;
+      return [name, i.size, [...i.cache]] as const;
+    });
+    const privateMaps = [...this.privateMaps].map(([id, r]) => [id, snapshotResvMap(r)] as const);
+    size += privateMaps.length;
+    return { data: { files, failNext: this.failNext, pool: { ...this.pool }, inodes, privateMaps, nextPrivate: this.nextPrivate }, size };
   }
 
   restore(data: unknown): void {
@@ -72,6 +102,9 @@ export class Hugetlb implements Subsystem, RegionAllocator {
     this.files = new Map(s.files.map((f) => [f.name, restoreResvMap(f)]));
     this.failNext = s.failNext;
     this.pool = { ...s.pool };
+    this.inodes = new Map(s.inodes.map(([name, size, cache]) => [name, { size, cache: new Map(cache) }]));
+    this.privateMaps = new Map(s.privateMaps.map(([id, r]) => [id, restoreResvMap(r)]));
+    this.nextPrivate = s.nextPrivate;
   }
 }
 
@@ -84,7 +117,7 @@ function counter(v: Value, what: string): number {
   return Number(n);
 }
 
-function resvNode(r: ResvMap): StateNode {
+function resvNode(r: ResvMap, inode: () => Inode | undefined): StateNode {
   const regions = list(
     () => r.regions.length,
     (i) => {
@@ -97,5 +130,18 @@ function resvNode(r: ResvMap): StateNode {
     regions,
     adds_in_progress: leaf(() => BigInt(r.addsInProgress), { set: (v) => (r.addsInProgress = counter(v, 'adds_in_progress')) }),
     region_cache_count: leaf(() => BigInt(r.regionCacheCount), { set: (v) => (r.regionCacheCount = counter(v, 'region_cache_count')) }),
+    // The inode's size and page cache: what faults on its mappings find.
+    i_size: leaf(() => BigInt(inode()?.size ?? 0) << 21n, { format: 'hex' }),
+    pagecache: list(
+      () => inode()?.cache.size ?? 0,
+      (i) => valueNode(cacheEntries(inode())[i] as Value, 'hex'),
+      { all: () => cacheEntries(inode()) },
+    ),
   });
+}
+
+/** The page cache as `[index, pfn]` pairs in index order. */
+function cacheEntries(i: Inode | undefined): Value[] {
+  if (!i) return [];
+  return [...i.cache].sort((a, b) => a[0] - b[0]).map(([idx, pfn]) => [BigInt(idx), BigInt(pfn)]);
 }

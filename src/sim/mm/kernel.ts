@@ -3,6 +3,7 @@ import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { Sym } from '../core/values';
 import { MM_C } from './mm_c';
+import { copy_hugetlb_page_range, hugetlb_fault } from './hugetlb_fault';
 import type { Device, Mm, Task, Vma } from './subsystem';
 import {
   mkpte, PG_ANON, PG_LRU, PG_USED, PROT_READ, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
@@ -46,9 +47,9 @@ export const EINVAL = 22;
 export const EFAULT = 14;
 export const ENOENT = 2;
 
-export type FaultKind = 'anon' | 'wp' | 'device_private';
-/** What a fault ends in: handled, or the signal the task gets. */
-export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS';
+export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb';
+/** What a fault ends in: handled, the signal the task gets, or VM_FAULT_OOM (the access is retried). */
+export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'OOM';
 
 /** Addresses for messages: vpn in hex then the page offset, no slow double-to-radix conversion. */
 const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
@@ -106,6 +107,17 @@ export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
     return 'SIGSEGV';
   }
   yield fr.at('handle');
+  if (vma.huge) {
+    // is_vm_hugetlb_page(vma): hugetlb_fault instead of the pte path.
+    ctx.faults.push('hugetlb');
+    const r = yield* hugetlb_fault(m, mm, t, vma, vpn, write);
+    fr.locals.ret = r;
+    if (r === 'SIGBUS' && !ctx.remote) m.raise('sigbus', `SIGBUS: hugetlb fault at ${hex(vpn)} in task ${t.name} found no huge page`);
+    if (r === 'OOM') m.output(`hugetlb fault at ${hex(vpn)}: VM_FAULT_OOM, pagefault_out_of_memory(); the access is retried`, 'console');
+    if (r !== 'ok') yield fr.at('sigbus');
+    m.leave(fr);
+    return r;
+  }
   const r = yield* handle_pte_fault(m, mm, t, vma, vpn, write, ctx);
   fr.locals.ret = r;
   if (r === 'SIGBUS') {
@@ -467,7 +479,8 @@ export function* migrate(m: Machine, mm: Mm, t: Task, start: number, end: number
   while (addr < end) {
     yield fr.at('vma');
     const vma = t.findVma(addr);
-    if (!vma || !(vma.prot & PROT_READ)) {
+    // migrate_vma_setup refuses hugetlb VMAs.
+    if (!vma || !(vma.prot & PROT_READ) || vma.huge) {
       ret = -EINVAL;
       yield fr.at('einval');
       break;
@@ -550,9 +563,14 @@ export function* hmm_range_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
 export function* dup_mmap(m: Machine, mm: Mm, parent: Task, child: Task): KGen {
   const fr = m.enter(F.dup_mmap, { oldmm: parent.name, mm: child.name });
   for (const vma of parent.vmas) {
-    child.vmas.push({ ...vma, locked: false });
+    // reset_vma_resv_huge_pages: a child's hugetlb VMA owns no reserve map.
+    child.vmas.push(vma.huge ? { ...vma, locked: false, huge: { file: vma.huge.file, base: vma.huge.base } } : { ...vma, locked: false });
     fr.locals.vma = `[0x${(BigInt(vma.start) << 12n).toString(16)}, 0x${(BigInt(vma.end) << 12n).toString(16)})`;
     yield fr.at('vma');
+    if (vma.huge) {
+      yield* copy_hugetlb_page_range(m, mm, parent, child, vma);
+      continue;
+    }
     const vpns: number[] = [];
     parent.pt.forEach(vma.start, vma.end, (i) => vpns.push(i));
     for (const vpn of vpns) yield* copy_one_pte(m, mm, parent, child, vma, vpn);
@@ -731,7 +749,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): 
     m.leave(fr);
     return r;
   };
-  if (!vma || vma.shared || h + HPAGE_PMD_NR > vma.end) {
+  if (!vma || vma.shared || vma.huge || h + HPAGE_PMD_NR > vma.end) {
     yield fr.at('vma_check');
     return yield* out('SCAN_VMA_CHECK');
   }
@@ -780,7 +798,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): 
 function lruWalk(mm: Mm, t: Task, start: number, end: number, visit?: (pfn: number) => void): { skipped: number; pages: number } {
   let skipped = 0;
   let pages = 0;
-  t.pt.forEach(start, end, (_vpn, pte) => {
+  const each = (_vpn: number, pte: number): void => {
     if (pteKind(pte) !== PTE_PRESENT || ptePfn(pte) === ZERO_PFN) return;
     const p = normalPage(mm, pte, true);
     if (!p) skipped++;
@@ -788,7 +806,10 @@ function lruWalk(mm: Mm, t: Task, start: number, end: number, visit?: (pfn: numb
       pages++;
       visit?.(p);
     }
-  });
+  };
+  // The pte-level walkers do not see hugetlb VMAs (their pages are never on an LRU).
+  if (!t.vmas.some((v) => v.huge && v.end > start && v.start < end)) t.pt.forEach(start, end, each);
+  else for (const v of t.vmas) if (!v.huge && v.end > start && v.start < end) t.pt.forEach(Math.max(start, v.start), Math.min(end, v.end), each);
   return { skipped, pages };
 }
 

@@ -11,11 +11,14 @@ import { MM_C } from './mm_c';
 import type { FaultKind, FaultResult, Walker } from './kernel';
 import {
   change_pte_range, dup_mmap, EFAULT, follow_page, get_mergeable_page, handle_mm_fault, hmm_range_fault,
-  khugepaged_scan_pmd, lru_walk, migrate, NONE, zap_pte_range,
+  khugepaged_scan_pmd, lru_walk, migrate, NONE,
 } from './kernel';
 import type { Device, DeviceType, Mm, Vma } from './subsystem';
 import { CowStack } from './cow';
-import { PFN_LIMIT, PROT_NAMES, PROT_READ, PROT_WRITE, PTE_PRESENT, pteKind, ptePfn, pteWrite, Task } from './subsystem';
+import { resv_map_alloc } from '../hugetlb/statements';
+import { hugetlb_change_protection } from './hugetlb_fault';
+import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
+import { HPAGE_NR, PFN_LIMIT, PROT_NAMES, PROT_READ, PROT_WRITE, PTE_PRESENT, pteKind, ptePfn, pteWrite, Task } from './subsystem';
 
 const FN = {
   devm_memremap_pages: fnOf(MM_C, 'devm_memremap_pages'),
@@ -116,23 +119,46 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
 
   c.set('mmap', (s) => {
     const protArg = s.keys.get('prot');
+    const hugeArg = s.keys.get('hugetlb');
     return function* (m): KGen {
-      if (s.keys.has('hugetlb')) {
-        throw new ScenarioError('mmap hugetlb=<file> is not yet supported: hugetlb mappings (SCENARIO.md §5/§6) are not simulated in this version of kstep', s.keys.get('hugetlb')?.keyRange);
-      }
       if (s.keys.has('file')) throw new ScenarioError('mmap file=<name> is not yet supported: only anonymous mappings are simulated', s.keys.get('file')?.keyRange);
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
       const prot = PROT_NAMES[protArg ? word(protArg) : 'rw'] as number;
       const shared = s.flags.has('shared');
-      const fr = m.enter(FN.do_mmap, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protArg ? word(protArg) : 'rw', flags: shared ? 'MAP_SHARED|MAP_ANONYMOUS' : 'MAP_PRIVATE|MAP_ANONYMOUS' });
+      const file = hugeArg ? word(hugeArg) : undefined;
+      const kind = file === undefined ? 'MAP_ANONYMOUS' : 'MAP_HUGETLB';
+      const fr = m.enter(FN.do_mmap, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protArg ? word(protArg) : 'rw', flags: `${shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}|${kind}`, ...(file === undefined ? {} : { file }) });
+      const fail = function* (ret: number, why: string): KGen {
+        fr.locals.error = ret;
+        yield fr.at('link');
+        m.leave(fr);
+        m.output(`mmap: ${ret === -22 ? '-EINVAL' : '-ENOMEM'} (${ret}): ${why}; nothing mapped`, 'console');
+        m.last = { ret: BigInt(ret) };
+      };
+      // hugetlb_get_unmapped_area: a hugetlbfs mapping is made of whole 2 MiB pages.
+      if (file !== undefined && (start % HPAGE_NR || end % HPAGE_NR)) return yield* fail(-22, 'a hugetlb mapping needs a 2M-aligned address and length');
+      const mm = mmOf();
+      if (file !== undefined && !mm.hugetlb.files.has(file)) {
+        // Opening a new hugetlbfs file creates its inode and resv_map.
+        yield* resv_map_alloc(m, mm.hugetlb, file);
+        if (!mm.hugetlb.files.has(file)) return yield* fail(-12, `the inode of '${file}' could not be allocated`);
+      }
       // MAP_FIXED semantics: whatever was mapped there goes first.
       if (t.vmas.some((v) => v.start < end && v.end > start)) {
-        yield* zap_pte_range(m, mmOf(), t, start, end);
-        t.splitVmas(start, end, () => undefined);
+        if (misalignedSplit(t, start, end)) return yield* fail(-22, 'it would split a hugetlb mapping off a 2M boundary');
+        yield* unmapRange(m, mm, t, start, end);
       }
-      insertVma(t, { start, end, prot, shared, locked: false });
+      let vma: Vma = { start, end, prot, shared, locked: false };
+      if (file !== undefined) {
+        const huge = { file, base: start };
+        const r = yield* hugetlbfs_file_mmap(m, mm, t, { ...vma, huge });
+        if (r.ret) return yield* fail(r.ret, `hugetlb_reserve_pages could not reserve ${(end - start) / HPAGE_NR} huge pages`);
+        vma = { ...vma, huge: r.resv === undefined ? huge : { ...huge, resv: r.resv } };
+        m.last = { ret: 0n };
+      }
+      insertVma(t, vma);
       yield fr.at('link');
       m.leave(fr);
     };
@@ -149,17 +175,19 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       const vpn = Number(addr >> 12n);
       const slot = Number((addr & 0xfffn) >> 3n);
       const faults: FaultKind[] = [];
-      let signal: FaultResult = 'ok';
-      for (let tries = 0; tries < 4; tries++) {
+      let signal: Signal = 'ok';
+      for (let tries = 0; ; tries++) {
         const vma = t.findVma(vpn);
         const pte = t.pt.get(vpn);
         const ok = vma && vma.prot & PROT_READ && (!write || vma.prot & PROT_WRITE) && pteKind(pte) === PTE_PRESENT && (!write || pteWrite(pte));
-        if (ok) break;
+        if (ok || tries === 4) break;
         const r = yield* handle_mm_fault(m, mm, t, vpn, write, { faults, remote: false });
-        if (r !== 'ok') {
+        // VM_FAULT_OOM: the access is retried; still out of memory after the retries, the OOM killer picks this task.
+        if (r === 'OOM') signal = 'SIGKILL';
+        else if (r !== 'ok') {
           signal = r;
           break;
-        }
+        } else signal = 'ok';
       }
       let result = 0n;
       const pte = t.pt.get(vpn);
@@ -244,8 +272,7 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       if (!t) throw new ScenarioError(`no task '${name}'`, nameArg?.range ?? s.range);
       const fr = m.enter(FN.exit_mmap, { mm: name });
       yield fr.at('unmap');
-      for (const v of t.vmas.slice()) yield* zap_pte_range(m, mm, t, v.start, v.end);
-      t.vmas = [];
+      for (const v of t.vmas.slice()) yield* unmapRange(m, mm, t, v.start, v.end);
       mm.tasks.delete(name);
       if (mm.current === name) mm.current = mm.tasks.has('init') ? 'init' : ([...mm.tasks.keys()][0] ?? name);
       yield fr.at('done');
@@ -258,10 +285,17 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
     const t = cur(s);
     const fr = m.enter(FN.__do_munmap, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096 });
     yield fr.at('split');
+    if (misalignedSplit(t, start, end)) {
+      fr.locals.error = -22;
+      yield fr.at('done');
+      m.leave(fr);
+      m.output('munmap: -EINVAL (-22): a hugetlb mapping splits only on a 2M boundary; nothing changed', 'console');
+      m.last = { ret: -22n };
+      return;
+    }
     t.splitVmas(start, end, (v) => v);
     yield fr.at('unmap');
-    yield* zap_pte_range(m, mmOf(), t, start, end);
-    t.splitVmas(start, end, () => undefined);
+    yield* unmapRange(m, mmOf(), t, start, end);
     yield fr.at('done');
     m.leave(fr);
   });
@@ -273,16 +307,25 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       const t = cur(s);
       const fr = m.enter(FN.do_mprotect_pkey, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: word(s.args[2]) });
       yield fr.at('vma');
-      if (!covered(t, start, end)) {
-        fr.locals.error = -12;
+      const bad = !covered(t, start, end) ? -12 : misalignedSplit(t, start, end) ? -22 : 0;
+      if (bad) {
+        fr.locals.error = bad;
         yield fr.at('done');
         m.leave(fr);
-        m.output(`mprotect: -ENOMEM (-12): [0x${(BigInt(start) << 12n).toString(16)}, 0x${(BigInt(end) << 12n).toString(16)}) is not fully mapped; nothing changed`, 'console');
+        const why = bad === -12 ? 'is not fully mapped' : 'would split a hugetlb mapping off a 2M boundary';
+        m.output(`mprotect: ${bad === -12 ? '-ENOMEM' : '-EINVAL'} (${bad}): [0x${(BigInt(start) << 12n).toString(16)}, 0x${(BigInt(end) << 12n).toString(16)}) ${why}; nothing changed`, 'console');
         return;
       }
       t.splitVmas(start, end, (v) => ({ ...v, prot }));
       yield fr.at('fixup');
-      yield* change_pte_range(m, t, start, end, prot);
+      const huge = t.vmas.filter((v) => v.huge && v.end > start && v.start < end);
+      if (!huge.length) yield* change_pte_range(m, t, start, end, prot);
+      else {
+        for (const v of t.vmas.filter((x) => x.end > start && x.start < end)) {
+          if (v.huge) yield* hugetlb_change_protection(m, t, v, Math.max(start, v.start), Math.min(end, v.end), prot);
+          else yield* change_pte_range(m, t, Math.max(start, v.start), Math.min(end, v.end), prot);
+        }
+      }
       yield fr.at('done');
       m.leave(fr);
     };
@@ -324,7 +367,8 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       const t = cur(s);
       const r = yield* lru_walk(m, mmOf(), t, which(s), start, end, extra(s));
       const last: Record<string, Value> = { skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
-      if (which(s) !== 'gather_pte_stats') last.ret = covered(t, start, end) ? 0n : -12n;
+      const hugeIn = t.vmas.some((v) => v.huge && v.end > start && v.start < end);
+      if (which(s) !== 'gather_pte_stats') last.ret = !covered(t, start, end) ? -12n : hugeIn && which(s) !== 'mlock_pte_range' ? -22n : 0n;
       m.last = last;
     };
   c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? 'madvise_free_pte_range' : 'madvise_cold_or_pageout_pte_range'), (s) => ({ advice: word(s.args[2]) })));
@@ -334,11 +378,14 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
   return c;
 }
 
-function faultLast(faults: readonly FaultKind[], signal: FaultResult, value: bigint): Record<string, Value> {
+type Signal = Exclude<FaultResult, 'OOM'> | 'SIGKILL';
+const SIGNO: Readonly<Record<string, bigint>> = { SIGKILL: 9n, SIGBUS: 7n, SIGSEGV: 11n };
+
+function faultLast(faults: readonly FaultKind[], signal: Signal, value: bigint): Record<string, Value> {
   return {
     fault: faults.length ? new Sym(faults[0] as string) : NONE,
     faults: faults.map((f) => new Sym(f)),
-    signal: signal === 'ok' ? NONE : new Sym(signal, signal === 'SIGBUS' ? 7n : 11n),
+    signal: signal === 'ok' ? NONE : new Sym(signal, SIGNO[signal]),
     value,
   };
 }

@@ -5,6 +5,7 @@ import type { Value } from '../core/values';
 import { Sym } from '../core/values';
 import type { CowIntsSnapshot } from './cow';
 import { CowInts, CowMap, CowStack, CowU64, nextEpoch } from './cow';
+import { Hugetlb } from '../hugetlb/subsystem';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -12,6 +13,9 @@ export const PAGE_SIZE = 4096;
 export const SYS_BASE = 0x1000;
 /** The shared zero page: anonymous read faults map it read-only (is_zero_pfn); never refcounted by mappings. */
 export const ZERO_PFN = SYS_BASE - 1;
+/** Huge pages (2 MiB, 512 pfns each) are handed out from here up to DEV_BASE. */
+export const HUGE_BASE = 0x0400_0000;
+export const HPAGE_NR = 512;
 /** ZONE_DEVICE ranges start here (pte pfns must stay below 2^28). */
 export const DEV_BASE = 0x0800_0000;
 export const PFN_LIMIT = 0x1000_0000;
@@ -35,6 +39,13 @@ export const ptePfn = (p: number): number => p >>> 3;
 export const PG_USED = 1;
 export const PG_LRU = 2;
 export const PG_ANON = 4;
+/** A huge page's head in use (PageHuge). */
+export const PG_HUGETLB = 8;
+/** PagePrivate on a huge page: its allocation consumed a reservation (restored if freed unmapped). */
+export const PG_PRIVATE = 16;
+
+/** The head pfn of the compound page holding pfn (itself for a small page). */
+export const compoundHead = (pfn: number): number => (pfn >= HUGE_BASE && pfn < DEV_BASE ? pfn - ((pfn - HUGE_BASE) % HPAGE_NR) : pfn);
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -45,6 +56,17 @@ export function protName(p: number): string {
   return p === 0 ? 'none' : `${p & PROT_READ ? 'r' : '-'}${p & PROT_WRITE ? 'w' : '-'}${p & PROT_EXEC ? 'x' : '-'}`.replace(/-+$/, '');
 }
 
+/** What a hugetlbfs mapping adds to its VMA. */
+export interface HugeVma {
+  readonly file: string;
+  /** The vpn file offset 0 is mapped at (vma_hugecache_offset = (vpn - base) / 512). */
+  readonly base: number;
+  /** The private reserve map this VMA owns (HPAGE_RESV_OWNER): an id in Hugetlb.privateMaps. */
+  readonly resv?: number;
+  /** HPAGE_RESV_UNMAPPED: the owner took a page back from this (child's) mapping. */
+  readonly unmapped?: boolean;
+}
+
 export interface Vma {
   /** Page indexes [start, end). */
   readonly start: number;
@@ -52,6 +74,12 @@ export interface Vma {
   readonly prot: number;
   readonly shared: boolean;
   readonly locked: boolean;
+  readonly huge?: HugeVma;
+}
+
+function sameHuge(a: HugeVma | undefined, b: HugeVma | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped;
 }
 
 export type DeviceType = 'private' | 'coherent' | 'host';
@@ -70,6 +98,8 @@ export class Task {
   vmas: Vma[] = [];
   pt = new CowInts();
   rss = 0;
+  /** mm->hugetlb_usage in base pages: huge pages are not rss. */
+  hugetlbUsage = 0;
   constructor(readonly name: string) {}
 
   /** Replaces the parts of VMAs inside [start, end) by f(part) (undefined removes it); the parts outside stay. */
@@ -95,7 +125,7 @@ export class Task {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       const prev = out[out.length - 1];
-      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked) {
+      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked && sameHuge(prev.huge, v.huge)) {
         out[out.length - 1] = { ...prev, end: v.end };
       } else out.push(v);
     }
@@ -114,6 +144,7 @@ interface TaskSnap {
   readonly vmas: readonly Vma[];
   readonly pt: CowIntsSnapshot;
   readonly rss: number;
+  readonly hugetlbUsage: number;
 }
 
 type DeviceSnap = Omit<Device, 'free'> & { readonly free: ReturnType<CowStack['snapshot']> };
@@ -131,6 +162,8 @@ interface MmSnapshot {
   readonly sysFreeLen: number;
   readonly sysNext: number;
   readonly devNext: number;
+  readonly hugeFree: ReturnType<CowStack['snapshot']>;
+  readonly hugeNext: number;
 }
 
 /**
@@ -153,8 +186,12 @@ export class Mm implements Subsystem {
   sysFreeLen = 0;
   sysNext = SYS_BASE;
   devNext = DEV_BASE;
+  /** Huge page frames: the pool's counters say how many pages exist; frames exist only for pages in use. */
+  hugeFree = new CowStack();
+  hugeNext = HUGE_BASE;
 
-  constructor() {
+  /** hugetlb mappings fault through the hstate pool and the inodes' maps. */
+  constructor(readonly hugetlb: Hugetlb = new Hugetlb()) {
     // The zero page is reserved: one reference of its own, on no LRU list.
     this.refcount.set(ZERO_PFN, 1);
     this.flags.set(ZERO_PFN, PG_USED);
@@ -208,12 +245,33 @@ export class Mm implements Subsystem {
     let pfn: number;
     if (this.sysFreeLen > 0) pfn = this.sysFree.get(--this.sysFreeLen);
     else {
-      if (this.sysNext >= DEV_BASE) throw new Error('out of simulated system memory');
+      if (this.sysNext >= HUGE_BASE) throw new Error('out of simulated system memory');
       pfn = this.sysNext++;
     }
     this.refcount.set(pfn, 1);
     this.flags.set(pfn, PG_USED);
     return pfn;
+  }
+
+  /** A frame for a huge page leaving the pool's free list: refcount 1, its data zeroed. */
+  allocHugeFrame(): number {
+    let head = this.hugeFree.pop();
+    if (head === undefined) {
+      if (this.hugeNext + HPAGE_NR > DEV_BASE) throw new Error('out of simulated huge page frames');
+      head = this.hugeNext;
+      this.hugeNext += HPAGE_NR;
+    }
+    this.refcount.set(head, 1);
+    this.mapcount.set(head, 0);
+    this.flags.set(head, PG_USED | PG_HUGETLB);
+    return head;
+  }
+
+  /** The frame of a huge page going back to the pool (or freed as surplus). */
+  freeHugeFrame(head: number): void {
+    this.flags.set(head, 0);
+    for (let i = 0; i < HPAGE_NR; i++) this.clearVals(head + i);
+    this.hugeFree.push(head);
   }
 
   /** dmirror_devmem_alloc_page(): a free device page, refcount 1 -> 2. */
@@ -278,7 +336,7 @@ export class Mm implements Subsystem {
 
   snapshot(): { data: MmSnapshot; size: number } {
     const data: MmSnapshot = {
-      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss })),
+      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage })),
       current: this.current,
       devices: [...this.devices.values()].map((d) => ({ ...d, free: d.free.snapshot() })),
       refcount: this.refcount.snapshot(),
@@ -290,6 +348,8 @@ export class Mm implements Subsystem {
       sysFreeLen: this.sysFreeLen,
       sysNext: this.sysNext,
       devNext: this.devNext,
+      hugeFree: this.hugeFree.snapshot(),
+      hugeNext: this.hugeNext,
     };
     nextEpoch();
     return { data, size: 1 + this.tasks.size + this.devices.size };
@@ -304,6 +364,7 @@ export class Mm implements Subsystem {
         t.vmas = ts.vmas.slice();
         t.pt = CowInts.restore(ts.pt);
         t.rss = ts.rss;
+        t.hugetlbUsage = ts.hugetlbUsage;
         return [ts.name, t];
       }),
     );
@@ -318,6 +379,8 @@ export class Mm implements Subsystem {
     this.sysFreeLen = s.sysFreeLen;
     this.sysNext = s.sysNext;
     this.devNext = s.devNext;
+    this.hugeFree = CowStack.restore(s.hugeFree);
+    this.hugeNext = s.hugeNext;
   }
 
   // ---- state tree ----------------------------------------------------------
@@ -329,10 +392,12 @@ export class Mm implements Subsystem {
       return out;
     });
     const devCount = (): number => [...this.devices.values()].reduce((n, d) => n + d.npages, 0);
+    const hugeCount = (): number => (this.hugeNext - HUGE_BASE) / HPAGE_NR;
     const pfnAt = (i: number): number => {
       const sys = this.sysNext - ZERO_PFN;
       if (i < sys) return ZERO_PFN + i;
-      let k = i - sys;
+      if (i < sys + hugeCount()) return HUGE_BASE + (i - sys) * HPAGE_NR;
+      let k = i - sys - hugeCount();
       for (const d of this.devices.values()) {
         if (k < d.npages) return d.base + k;
         k -= d.npages;
@@ -340,14 +405,14 @@ export class Mm implements Subsystem {
       return -1;
     };
     const page = list(
-      () => this.sysNext - ZERO_PFN + devCount(),
+      () => this.sysNext - ZERO_PFN + hugeCount() + devCount(),
       (i) => this.pageNode(pfnAt(i)),
       {
         keyAt: (i) => BigInt(pfnAt(i)),
         lookup: (key) => {
           const pfn = Number(key);
           if (key < 0n || key >= BigInt(PFN_LIMIT)) return undefined;
-          if ((pfn >= ZERO_PFN && pfn < this.sysNext) || this.deviceOf(pfn)) return this.pageNode(pfn);
+          if ((pfn >= ZERO_PFN && pfn < this.sysNext) || (pfn >= HUGE_BASE && pfn < this.hugeNext) || this.deviceOf(pfn)) return this.pageNode(pfn);
           return undefined;
         },
         format: 'hex',
@@ -375,14 +440,18 @@ export class Mm implements Subsystem {
 
   private pageNode(pfn: number): StateNode {
     const d = (): Device | undefined => this.deviceOf(pfn);
+    // A tail page of a huge page answers with its head's counts, as page_count() does.
+    const head = compoundHead(pfn);
     return fixedRecord({
       zone: leaf(() => new Sym(d() ? 'DEVICE' : 'NORMAL')),
       pgmap: leaf(() => new Sym(d()?.type ?? 'none')),
-      refcount: leaf(() => BigInt(this.refcount.get(pfn))),
-      mapcount: leaf(() => BigInt(this.mapcount.get(pfn))),
-      lru: leaf(() => (this.flags.get(pfn) & PG_LRU) !== 0),
-      anon: leaf(() => (this.flags.get(pfn) & PG_ANON) !== 0),
+      refcount: leaf(() => BigInt(this.refcount.get(head))),
+      mapcount: leaf(() => BigInt(this.mapcount.get(head))),
+      lru: leaf(() => (this.flags.get(head) & PG_LRU) !== 0),
+      anon: leaf(() => (this.flags.get(head) & PG_ANON) !== 0),
       device: leaf(() => d()?.name ?? ''),
+      hugetlb: leaf(() => (this.flags.get(head) & PG_HUGETLB) !== 0),
+      compound_head: leaf(() => BigInt(head), { format: 'hex' }),
     }, { memory: { space: 'phys', base: BigInt(pfn) << 12n, size: PAGE_SIZE } });
   }
 
@@ -422,25 +491,35 @@ export class Mm implements Subsystem {
     );
     const vma = list(
       () => t().vmas.length,
-      (i) => valueNode(vmaValue(t().vmas[i] as Vma), 'hex'),
-      { all: () => t().vmas.map(vmaValue) },
+      (i) => valueNode(this.vmaValue(t().vmas[i] as Vma), 'hex'),
+      { all: () => t().vmas.map((v) => this.vmaValue(v)) },
     );
     return fixedRecord({
       vma,
       pte,
       rss: leaf(() => BigInt(t().rss)),
+      hugetlb_usage: leaf(() => BigInt(t().hugetlbUsage)),
       current: leaf(() => this.current === name),
     });
   }
-}
 
-export function vmaValue(v: Vma): Value {
-  return {
-    start: BigInt(v.start) << 12n,
-    end: BigInt(v.end) << 12n,
-    prot: new Sym(protName(v.prot)),
-    shared: v.shared,
-    anon: true,
-    locked: v.locked,
-  };
+  /** A VMA as a value; a hugetlb one also shows its file and, when it owns one, its private reserve map. */
+  vmaValue(v: Vma): Value {
+    const out: Record<string, Value> = {
+      start: BigInt(v.start) << 12n,
+      end: BigInt(v.end) << 12n,
+      prot: new Sym(protName(v.prot)),
+      shared: v.shared,
+      anon: !v.huge,
+      locked: v.locked,
+    };
+    if (v.huge) {
+      out.hugetlb = v.huge.file;
+      out.owner = v.huge.resv !== undefined;
+      out.unmapped = v.huge.unmapped === true;
+      const r = v.huge.resv === undefined ? undefined : this.hugetlb.privateMaps.get(v.huge.resv);
+      if (r) out.resv = r.regions.toArray().map(([f, t]) => [BigInt(f), BigInt(t)]);
+    }
+    return out;
+  }
 }

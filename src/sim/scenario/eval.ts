@@ -150,13 +150,29 @@ function num(e: Expr, v: Value): bigint {
   return n;
 }
 
+/** A root's name facing a symbol is that symbol (`last.fault == hugetlb`): a value named like a state root stays comparable. */
+function comparands(env: EvalEnv, le: Expr, re: Expr): [Value, Value] {
+  const rootName = (x: Expr): string | undefined => (x.k === 'ident' && env.root(x.name) ? x.name : undefined);
+  const asSym = (name: string): Sym => new Sym(name, constantValue(name));
+  const ln = rootName(le);
+  if (ln !== undefined) {
+    const r = evaluate(env, re);
+    return [r instanceof Sym ? asSym(ln) : evaluate(env, le), r];
+  }
+  const l = evaluate(env, le);
+  const rn = rootName(re);
+  return [l, rn !== undefined && l instanceof Sym ? asSym(rn) : evaluate(env, re)];
+}
+
 function binary(env: EvalEnv, e: Extract<Expr, { k: 'binary' }>): Value {
   if (e.op === '&&') return truthy(evaluate(env, e.l)) && truthy(evaluate(env, e.r));
   if (e.op === '||') return truthy(evaluate(env, e.l)) || truthy(evaluate(env, e.r));
+  if (e.op === '==' || e.op === '!=') {
+    const [l, r] = comparands(env, e.l, e.r);
+    return valuesEqual(l, r) === (e.op === '==');
+  }
   const l = evaluate(env, e.l);
   const r = evaluate(env, e.r);
-  if (e.op === '==') return valuesEqual(l, r);
-  if (e.op === '!=') return !valuesEqual(l, r);
   if (e.op === '+' && typeof l === 'string' && typeof r === 'string') return l + r;
   const a = num(e.l, l);
   const b = num(e.r, r);

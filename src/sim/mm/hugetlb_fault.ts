@@ -1,0 +1,473 @@
+/**
+ * Huge pages in page tables: hugetlb_fault and what it calls (alloc_huge_page
+ * with vma_needs/commit/end_reservation, hugetlb_cow, free_huge_page), and the
+ * page-table walks over hugetlb VMAs (unmap, fork, mprotect). A huge PTE is
+ * kept as its 512 base entries (pfn head + i), so `pte[addr]` reads any address.
+ */
+import type { KernelFn, KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
+import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
+import { ENOMEM, region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
+import type { ResvMap } from '../hugetlb/resv_map';
+import type { HugeVma, Mm, Task, Vma } from './subsystem';
+import { HPAGE_NR, mkpte, PG_ANON, PG_PRIVATE, PROT_WRITE, PTE_PRESENT, ptePfn, pteWrite } from './subsystem';
+
+const F = Object.fromEntries([...HUGETLB_FAULT_C.functions.keys()].map((n) => [n, fnOf(HUGETLB_FAULT_C, n)])) as Record<string, KernelFn>;
+const fn = (name: string): KernelFn => F[name] as KernelFn;
+
+export const ENOSPC = 28;
+/** What a hugetlb fault ends in; VM_FAULT_OOM makes the CPU retry the access after pagefault_out_of_memory(). */
+export type HugeFault = 'ok' | 'SIGBUS' | 'OOM';
+
+const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
+const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
+/** vma_hugecache_offset: the file index of the huge page holding vpn. */
+export const hugeIndex = (vma: Vma, vpn: number): number => Math.floor((vpn - hugeOf(vma).base) / HPAGE_NR);
+const haddrOf = (vpn: number): number => vpn - (vpn % HPAGE_NR);
+
+/** vma_resv_map: the inode's map for a shared mapping, the owner's own map for a private one, none in a child. */
+function vmaResvMap(mm: Mm, vma: Vma): ResvMap | undefined {
+  const h = hugeOf(vma);
+  if (vma.shared) return mm.hugetlb.files.get(h.file);
+  return h.resv === undefined ? undefined : mm.hugetlb.privateMaps.get(h.resv);
+}
+
+function vmaHasReserves(vma: Vma, chg: number): boolean {
+  // Shared mappings and the private owner have reserves unless the map says this page has none (chg != 0).
+  if (vma.shared || hugeOf(vma).resv !== undefined) return chg === 0;
+  return false;
+}
+
+export function setHugePte(t: Task, haddr: number, head: number, write: boolean): void {
+  for (let i = 0; i < HPAGE_NR; i++) t.pt.set(haddr + i, mkpte(PTE_PRESENT, write, head + i));
+}
+
+function clearHugePte(t: Task, haddr: number): void {
+  for (let i = 0; i < HPAGE_NR; i++) t.pt.set(haddr + i, 0);
+}
+
+// ---- the reservation helpers ------------------------------------------------------
+
+type ResvMode = 'needs' | 'commit' | 'end' | 'add';
+const RESV_FN: Record<ResvMode, string> = {
+  needs: 'vma_needs_reservation',
+  commit: 'vma_commit_reservation',
+  end: 'vma_end_reservation',
+  add: 'vma_add_reservation',
+};
+
+/** vma_{needs,commit,end,add}_reservation → __vma_reservation_common. */
+function* vma_reservation(m: Machine, mm: Mm, vma: Vma, haddr: number, mode: ResvMode, inNeeded: number): KGen<{ ret: number; needed: number }> {
+  const outer = m.enter(fn(RESV_FN[mode]), { addr: hex(haddr), ...(mode === 'needs' ? {} : { regions_needed: inNeeded }) });
+  yield outer.at('call');
+  const fr = m.enter(fn('__vma_reservation_common'), { addr: hex(haddr), mode: `VMA_${mode.toUpperCase()}_RESV`, in_regions_needed: inNeeded });
+  const done = function* (ret: number, needed: number, label: string): KGen<{ ret: number; needed: number }> {
+    fr.locals.ret = ret;
+    yield fr.at(label);
+    m.leave(fr);
+    outer.locals.ret = ret;
+    m.leave(outer);
+    return { ret, needed };
+  };
+  const resv = vmaResvMap(mm, vma);
+  if (!resv) return yield* done(1, 0, 'no_map');
+  const idx = hugeIndex(vma, haddr);
+  fr.locals.resv = resv.name;
+  fr.locals.idx = idx;
+  yield fr.at('idx');
+  let ret = 0;
+  let needed = 0;
+  if (mode === 'needs') {
+    const r = yield* region_chg(m, mm.hugetlb, resv, idx, idx + 1);
+    ret = r.ret;
+    needed = r.regionsNeeded;
+    fr.locals.regions_needed = needed;
+    yield fr.at('needs');
+  } else if (mode === 'commit' || (mode === 'add' && vma.shared)) {
+    m.bugOn(inNeeded === -1, 'in_regions_needed == -1');
+    ret = yield* region_add(m, mm.hugetlb, resv, idx, idx + 1, inNeeded);
+    m.bugOn(ret < 0, 'ret < 0');
+    yield fr.at(mode === 'commit' ? 'commit' : 'add');
+  } else if (mode === 'end') {
+    m.bugOn(inNeeded === -1, 'in_regions_needed == -1');
+    yield* region_abort(m, resv, idx, idx + 1, inNeeded);
+    yield fr.at('end');
+  } else {
+    yield* region_abort(m, resv, idx, idx + 1, inNeeded);
+    ret = yield* region_del(m, mm.hugetlb, resv, idx, idx + 1);
+    yield fr.at('add');
+  }
+  if (vma.shared) return yield* done(ret, needed, 'shared');
+  // The private map is the other way round: an entry means the reservation was consumed.
+  if (hugeOf(vma).resv !== undefined && ret >= 0) return yield* done(ret ? 0 : 1, needed, 'private');
+  return yield* done(ret < 0 ? ret : 0, needed, 'other');
+}
+
+// ---- allocation and freeing ---------------------------------------------------------
+
+function* dequeue_huge_page_vma(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: boolean, chg: number): KGen<number> {
+  const p = mm.hugetlb.pool;
+  const fr = m.enter(fn('dequeue_huge_page_vma'), { address: hex(haddr), avoid_reserve: avoid ? 1 : 0, chg });
+  const has = vmaHasReserves(vma, chg);
+  fr.locals.vma_has_reserves = has;
+  const fail = function* (label: string): KGen<number> {
+    yield fr.at(label);
+    if (label !== 'err') yield fr.at('err');
+    m.leave(fr);
+    return 0;
+  };
+  if (!has && p.free - p.rsvd === 0) return yield* fail('no_reserve');
+  if (avoid && p.free - p.rsvd === 0) return yield* fail('avoid_reserve');
+  if (p.free === 0) return yield* fail('err');
+  p.free--;
+  const page = mm.allocHugeFrame();
+  fr.locals.page = page;
+  if (!avoid && has) {
+    mm.flags.set(page, mm.flags.get(page) | PG_PRIVATE);
+    p.rsvd--;
+    yield fr.at('use_reserve');
+  }
+  yield fr.at('page');
+  m.leave(fr);
+  return page;
+}
+
+/** alloc_huge_page: the head pfn of a page, or -ENOMEM / -ENOSPC. */
+function* alloc_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: boolean): KGen<number> {
+  const fr = m.enter(fn('alloc_huge_page'), { addr: hex(haddr), avoid_reserve: avoid ? 1 : 0 });
+  yield fr.at('needs');
+  const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
+  const mapChg = n.ret;
+  fr.locals.map_chg = mapChg;
+  fr.locals.regions_needed = n.needed;
+  const finish = function* (ret: number, label: string): KGen<number> {
+    fr.locals.ret = ret;
+    yield fr.at(label);
+    m.leave(fr);
+    return ret;
+  };
+  if (mapChg < 0) return yield* finish(-ENOMEM, 'enomem');
+  let gblChg = mapChg;
+  if (mapChg || avoid) {
+    // No subpool: hugepage_subpool_get_pages(NULL, 1) is 1.
+    gblChg = 1;
+    yield fr.at('subpool');
+  }
+  fr.locals.gbl_chg = gblChg;
+  yield fr.at('dequeue');
+  const page = yield* dequeue_huge_page_vma(m, mm, vma, haddr, avoid, gblChg);
+  if (!page) {
+    // alloc_surplus_huge_page refuses: surplus_huge_pages >= nr_overcommit_huge_pages (0).
+    yield fr.at('no_page');
+    yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
+    return yield* finish(-ENOSPC, 'enospc');
+  }
+  fr.locals.page = page;
+  yield fr.at('commit');
+  const commit = (yield* vma_reservation(m, mm, vma, haddr, 'commit', n.needed)).ret;
+  fr.locals.map_commit = commit;
+  if (mapChg > commit) {
+    yield fr.at('adjust');
+    yield* hugetlb_acct_memory(m, mm.hugetlb.pool, -1);
+  }
+  return yield* finish(page, 'page');
+}
+
+function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
+  const p = mm.hugetlb.pool;
+  const fr = m.enter(fn('free_huge_page'), { page: head });
+  const restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
+  fr.locals.restore_reserve = restore;
+  yield fr.at('entry');
+  if (restore) {
+    p.rsvd++;
+    yield fr.at('restore_reserve');
+  }
+  if (p.surp > 0) {
+    p.total--;
+    p.surp--;
+    yield fr.at('surplus');
+  } else {
+    p.free++;
+    yield fr.at('enqueue');
+  }
+  mm.freeHugeFrame(head);
+  m.leave(fr);
+}
+
+/** put_page on a huge page: the last reference calls its destructor. */
+function* put_huge_page(m: Machine, mm: Mm, head: number): KGen {
+  if (mm.refcount.add(head, -1) === 0) yield* free_huge_page(m, mm, head);
+}
+
+function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, page: number): KGen {
+  const fr = m.enter(fn('restore_reserve_on_error'), { address: hex(haddr), page });
+  if (mm.flags.get(page) & PG_PRIVATE) {
+    yield fr.at('needs');
+    const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
+    const clear = (): void => mm.flags.set(page, mm.flags.get(page) & ~PG_PRIVATE);
+    if (n.ret < 0) {
+      clear();
+      yield fr.at('clear');
+    } else if (n.ret) {
+      const rc = (yield* vma_reservation(m, mm, vma, haddr, 'add', n.needed)).ret;
+      if (rc < 0) clear();
+      yield fr.at('add');
+    } else {
+      yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
+      yield fr.at('end');
+    }
+  }
+  m.leave(fr);
+}
+
+// ---- the fault ----------------------------------------------------------------------------
+
+export function* hugetlb_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean): KGen<HugeFault> {
+  const haddr = haddrOf(vpn);
+  const fr = m.enter(fn('hugetlb_fault'), { mm: t.name, address: hex(vpn), haddr: hex(haddr), write });
+  const entry = t.pt.get(haddr);
+  fr.locals.entry = entry;
+  yield fr.at('entry');
+  const out = function* (r: HugeFault): KGen<HugeFault> {
+    fr.locals.ret = r === 'ok' ? 0 : r === 'OOM' ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
+    yield fr.at('out');
+    m.leave(fr);
+    return r;
+  };
+  if (entry === 0) {
+    yield fr.at('no_page');
+    return yield* out(yield* hugetlb_no_page(m, mm, t, vma, haddr, write));
+  }
+  if (!write || pteWrite(entry)) return yield* out('ok');
+  const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
+  if (n.ret < 0) {
+    yield fr.at('oom');
+    return yield* out('OOM');
+  }
+  yield fr.at('end_reservation');
+  yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
+  let pagecache = 0;
+  if (!vma.shared) {
+    pagecache = mm.hugetlb.inodes.get(hugeOf(vma).file)?.cache.get(hugeIndex(vma, haddr)) ?? 0;
+    fr.locals.pagecache_page = pagecache || 'NULL';
+    yield fr.at('pagecache');
+  }
+  yield fr.at('cow');
+  return yield* out(yield* hugetlb_cow(m, mm, t, vma, haddr, pagecache));
+}
+
+function* hugetlb_no_page(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, write: boolean): KGen<HugeFault> {
+  const h = hugeOf(vma);
+  const idx = hugeIndex(vma, haddr);
+  const fr = m.enter(fn('hugetlb_no_page'), { mm: t.name, idx, address: hex(haddr), write });
+  const out = function* (r: HugeFault): KGen<HugeFault> {
+    fr.locals.ret = r === 'ok' ? 0 : r === 'OOM' ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
+    yield fr.at('out');
+    m.leave(fr);
+    return r;
+  };
+  if (h.unmapped) {
+    m.output(`hugetlb: task ${t.name} killed due to inadequate hugepage pool (its parent took ${hex(haddr)} back on COW)`, 'console');
+    yield fr.at('unmapped');
+    m.leave(fr);
+    return 'SIGBUS';
+  }
+  const inode = mm.hugetlb.inode(h.file);
+  yield fr.at('find_page');
+  let page = inode.cache.get(idx) ?? 0;
+  let anon = false;
+  if (!page) {
+    fr.locals.size = inode.size;
+    if (idx >= inode.size) {
+      yield fr.at('beyond_i_size');
+      return yield* out('SIGBUS');
+    }
+    const p = yield* alloc_huge_page(m, mm, vma, haddr, false);
+    if (p < 0) {
+      yield fr.at('alloc_failed');
+      return yield* out(p === -ENOMEM ? 'OOM' : 'SIGBUS');
+    }
+    page = p;
+    fr.locals.page = page;
+    fr.locals.new_page = true;
+    yield fr.at('new_page');
+    if (vma.shared) {
+      // The page cache holds a reference of its own; the allocation's becomes the PTE's.
+      inode.cache.set(idx, page);
+      mm.refcount.add(page, 1);
+      mm.flags.set(page, mm.flags.get(page) & ~PG_PRIVATE);
+      yield fr.at('page_cache');
+    } else {
+      anon = true;
+      yield fr.at('anon');
+    }
+  } else {
+    // find_lock_page's reference becomes the PTE's.
+    mm.refcount.add(page, 1);
+    fr.locals.page = page;
+  }
+  if (write && !vma.shared) {
+    const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
+    if (n.ret < 0) {
+      yield fr.at('oom');
+      yield* restore_reserve_on_error(m, mm, vma, haddr, page);
+      yield* put_huge_page(m, mm, page);
+      yield fr.at('backout');
+      return yield* out('OOM');
+    }
+    yield fr.at('end_reservation');
+    yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
+  }
+  if (anon) {
+    mm.flags.set(page, (mm.flags.get(page) & ~PG_PRIVATE) | PG_ANON);
+    mm.mapcount.set(page, 1);
+  } else mm.mapcount.add(page, 1);
+  setHugePte(t, haddr, page, (vma.prot & PROT_WRITE) !== 0 && vma.shared);
+  t.hugetlbUsage += HPAGE_NR;
+  yield fr.at('set_pte');
+  let r: HugeFault = 'ok';
+  if (write && !vma.shared) {
+    yield fr.at('cow');
+    r = yield* hugetlb_cow(m, mm, t, vma, haddr, page);
+  }
+  return yield* out(r);
+}
+
+function* hugetlb_cow(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, pagecache: number): KGen<HugeFault> {
+  const old = ptePfn(t.pt.get(haddr));
+  const fr = m.enter(fn('hugetlb_cow'), { address: hex(haddr), old_page: old, pagecache_page: pagecache || 'NULL' });
+  // After unmap_ref_private the owner is the page's only mapper: the second pass reuses it.
+  for (let pass = 0; ; pass++) {
+    fr.locals.mapcount = mm.mapcount.get(old);
+    if (mm.mapcount.get(old) === 1 && mm.flags.get(old) & PG_ANON) {
+      setHugePte(t, haddr, old, true);
+      yield fr.at('reuse');
+      m.leave(fr);
+      return 'ok';
+    }
+    const outside = hugeOf(vma).resv !== undefined && old !== pagecache;
+    fr.locals.outside_reserve = outside ? 1 : 0;
+    mm.refcount.add(old, 1);
+    yield fr.at('get_page');
+    yield fr.at('alloc');
+    const np = yield* alloc_huge_page(m, mm, vma, haddr, outside);
+    if (np < 0) {
+      if (outside && pass === 0) {
+        mm.refcount.add(old, -1);
+        yield fr.at('unmap_ref_private');
+        yield* unmap_ref_private(m, mm, t, vma, old, haddr);
+        continue;
+      }
+      yield* put_huge_page(m, mm, old);
+      fr.locals.ret = np === -ENOMEM ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
+      yield fr.at('alloc_failed');
+      m.leave(fr);
+      return np === -ENOMEM ? 'OOM' : 'SIGBUS';
+    }
+    fr.locals.new_page = np;
+    for (let i = 0; i < HPAGE_NR; i++) mm.copyVals(old + i, np + i);
+    yield fr.at('copy');
+    mm.flags.set(np, (mm.flags.get(np) & ~PG_PRIVATE) | PG_ANON);
+    setHugePte(t, haddr, np, true);
+    mm.mapcount.add(old, -1);
+    mm.mapcount.set(np, 1);
+    yield fr.at('break_cow');
+    // The PTE's reference and the one taken above.
+    yield* put_huge_page(m, mm, old);
+    yield* put_huge_page(m, mm, old);
+    yield fr.at('out');
+    m.leave(fr);
+    return 'ok';
+  }
+}
+
+function* unmap_ref_private(m: Machine, mm: Mm, t: Task, vma: Vma, page: number, haddr: number): KGen {
+  const idx = hugeIndex(vma, haddr);
+  const fr = m.enter(fn('unmap_ref_private'), { page, address: hex(haddr) });
+  for (const u of mm.tasks.values()) {
+    for (const w of u.vmas.slice()) {
+      if ((u === t && w === vma) || !w.huge || w.huge.file !== hugeOf(vma).file) continue;
+      if (w.shared || w.huge.resv !== undefined) continue;
+      const at = w.huge.base + idx * HPAGE_NR;
+      if (at < w.start || at >= w.end) continue;
+      fr.locals.iter_vma = `${u.name} [${hex(w.start)}, ${hex(w.end)})`;
+      yield fr.at('unmap');
+      yield* __unmap_hugepage_range(m, mm, u, w, at, at + HPAGE_NR, page);
+    }
+  }
+  m.leave(fr);
+}
+
+// ---- walks over hugetlb VMAs -------------------------------------------------------------
+
+/** Present huge PTEs (their first base entry) of [start, end). */
+function heads(t: Task, start: number, end: number): number[] {
+  const out: number[] = [];
+  t.pt.forEach(start, end, (vpn) => {
+    if (vpn % HPAGE_NR === 0) out.push(vpn);
+  });
+  return out;
+}
+
+export function* __unmap_hugepage_range(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, refPage = 0): KGen {
+  const fr = m.enter(fn('__unmap_hugepage_range'), { mm: t.name, start: hex(start), end: hex(end), ref_page: refPage || 'NULL' });
+  for (const haddr of heads(t, start, end)) {
+    const page = ptePfn(t.pt.get(haddr));
+    if (refPage) {
+      if (page !== refPage) continue;
+      const i = t.vmas.indexOf(vma);
+      if (i >= 0) t.vmas[i] = { ...vma, huge: { ...hugeOf(vma), unmapped: true } };
+      yield fr.at('ref_page');
+    }
+    clearHugePte(t, haddr);
+    t.hugetlbUsage -= HPAGE_NR;
+    mm.mapcount.add(page, -1);
+    fr.locals.page = page;
+    yield fr.at('zap');
+    yield* put_huge_page(m, mm, page);
+  }
+  yield fr.at('done');
+  m.leave(fr);
+}
+
+export function* copy_hugetlb_page_range(m: Machine, mm: Mm, src: Task, dst: Task, vma: Vma): KGen {
+  const cow = !vma.shared;
+  const fr = m.enter(fn('copy_hugetlb_page_range'), { dst: dst.name, src: src.name, vma: `[${hex(vma.start)}, ${hex(vma.end)})`, cow });
+  yield fr.at('entry');
+  for (const haddr of heads(src, vma.start, vma.end)) {
+    const pte = src.pt.get(haddr);
+    const page = ptePfn(pte);
+    let write = pteWrite(pte);
+    if (cow && write) {
+      setHugePte(src, haddr, page, false);
+      write = false;
+      yield fr.at('wrprotect');
+    }
+    mm.refcount.add(page, 1);
+    mm.mapcount.add(page, 1);
+    setHugePte(dst, haddr, page, write);
+    dst.hugetlbUsage += HPAGE_NR;
+    fr.locals.page = page;
+    yield fr.at('copy');
+  }
+  yield fr.at('done');
+  m.leave(fr);
+}
+
+export function* hugetlb_change_protection(m: Machine, t: Task, vma: Vma, start: number, end: number, prot: number): KGen {
+  const fr = m.enter(fn('hugetlb_change_protection'), { address: hex(start), end: hex(end), newprot: prot });
+  // vm_get_page_prot: only a shared writable mapping gets writable PTEs; a private one COWs on write.
+  const write = vma.shared && (prot & PROT_WRITE) !== 0;
+  let pages = 0;
+  for (const haddr of heads(t, start, end)) {
+    setHugePte(t, haddr, ptePfn(t.pt.get(haddr)), write);
+    pages++;
+    yield fr.at('modify');
+  }
+  fr.locals.pages = pages * HPAGE_NR;
+  yield fr.at('done');
+  m.leave(fr);
+}
