@@ -4,11 +4,9 @@
  * free lists stay consistent after every statement.
  */
 import { describe, expect, it } from 'vitest';
-import type { Simulation } from '../../src/sim';
 import { mulberry32, observe, sim } from '../core/helpers';
 import { rngInt } from '../support/rng';
-import type { Mm } from '../../src/sim/mm/subsystem';
-import { PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, ZERO_PFN } from '../../src/sim/mm/subsystem';
+import { checkInvariants, mmOf } from './invariants';
 
 const BASE = 0x7f0000000000n;
 const NPAGES = 12;
@@ -86,56 +84,6 @@ function randomScenario(seed: number, n: number): string {
     }
   }
   return lines.join('\n') + '\n';
-}
-
-function mmOf(s: Simulation): Mm {
-  return s.machine.subsystems.find((x) => x.name === 'mm') as Mm;
-}
-
-/** Every count the kernel keeps must match what the page tables say. */
-function checkInvariants(mm: Mm): void {
-  const maps = new Map<number, number>();
-  for (const t of mm.tasks.values()) {
-    let rss = 0;
-    t.pt.forEach(0, Number.MAX_SAFE_INTEGER, (vpn, pte) => {
-      const k = pteKind(pte);
-      if (k === PTE_NONE) return;
-      expect(k).not.toBe(PTE_MIGRATION); // no migration entry outlives a statement
-      expect(t.findVma(vpn)).toBeDefined();
-      if (ptePfn(pte) === ZERO_PFN) return; // the zero page: no rss, no rmap, no reference
-      rss++;
-      maps.set(ptePfn(pte), (maps.get(ptePfn(pte)) ?? 0) + 1);
-    });
-    expect(t.rss).toBe(rss);
-  }
-  expect(mm.refcount.get(ZERO_PFN)).toBe(1);
-  expect(mm.mapcount.get(ZERO_PFN)).toBe(0);
-  for (const [pfn, n] of maps) {
-    const dev = mm.deviceOf(pfn);
-    expect(mm.mapcount.get(pfn)).toBe(n);
-    expect(mm.refcount.get(pfn)).toBe(n + (dev ? 1 : 0));
-    if (dev) expect(dev.free.toArray().includes(pfn)).toBe(false);
-  }
-  for (const d of mm.devices.values()) {
-    const free = d.free.toArray();
-    expect(new Set(free).size).toBe(free.length);
-    for (let i = 0; i < d.npages; i++) {
-      const pfn = d.base + i;
-      const mapped = maps.has(pfn);
-      expect(mapped || free.includes(pfn)).toBe(true);
-      if (!mapped) {
-        expect(mm.refcount.get(pfn)).toBe(1);
-        expect(mm.mapcount.get(pfn)).toBe(0);
-      }
-    }
-  }
-  // system pages: in use iff mapped
-  for (let pfn = 0x1000; pfn < mm.sysNext; pfn++) {
-    if (!maps.has(pfn)) {
-      expect(mm.refcount.get(pfn)).toBe(0);
-      expect(mm.mapcount.get(pfn)).toBe(0);
-    }
-  }
 }
 
 describe('mm property test (fixed seeds)', () => {

@@ -3,31 +3,11 @@
  * tools/testing/selftests/mm/hmm-tests.c and lib/test_hmm.c behaviour.
  */
 import { describe, expect, it } from 'vitest';
-import { parseExpression } from '../../src/sim';
 import type { Simulation } from '../../src/sim';
-import { evaluate } from '../../src/sim/scenario/eval';
-import type { Value } from '../../src/sim/core/values';
 import { formatValue } from '../../src/sim/core/values';
+import { ev, run } from './run';
+import type { Value } from '../../src/sim/core/values';
 import { sim } from '../core/helpers';
-
-/** Runs a scenario to its end; an expect failure, BUG or scenario error fails the test. */
-export function run(src: string, opts: { exceptions?: string[] } = {}): Simulation & { out: string[] } {
-  const s = sim(src);
-  if (opts.exceptions) s.machine.breakpoints.setExceptions(['expect', ...opts.exceptions].map((k) => ({ kind: k as never })));
-  for (;;) {
-    const st = s.machine.resume('continue');
-    if (st.reason === 'end') return s;
-    if (st.reason === 'exception' && st.exception && ['expect', 'bug', 'error'].includes(st.exception.kind)) {
-      throw new Error(`line ${st.exception.line}: ${st.exception.message}`);
-    }
-  }
-}
-
-export function ev(s: Simulation, text: string): Value {
-  const e = parseExpression(text);
-  if ('error' in e) throw new Error(e.error);
-  return evaluate(s.machine, e);
-}
 
 const str = (s: Simulation, text: string): string => formatValue(ev(s, text));
 
@@ -98,7 +78,7 @@ expect task.init.rss == 2
     expect(ev(s, `page[${pfn}].anon`)).toBe(true);
     expect(ev(s, 'len(task.init.pte)')).toBe(2n);
     const zero = ev(s, 'page[0xfff]') as Record<string, Value>;
-    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: ""}');
+    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: "", hugetlb: false, compound_head: 4095}');
   });
 
   it('SIGSEGV outside any VMA and against prot; nothing else changes', () => {
@@ -180,8 +160,8 @@ expect last.value == 3
     expect(() => run('expect task.init.rss == 1')).toThrow(/expect failed/);
   });
 
-  it('mmap hugetlb= is a clear not-yet-supported error', () => {
-    expect(() => run(`mmap ${A} 2M hugetlb=f`)).toThrow(/not yet supported/);
+  it('mmap file= is a clear not-yet-supported error', () => {
+    expect(() => run(`mmap ${A} 2M file=f`)).toThrow(/not yet supported/);
   });
 });
 

@@ -150,18 +150,31 @@ function num(e: Expr, v: Value): bigint {
   return n;
 }
 
-/** A root's name facing a symbol is that symbol (`last.fault == hugetlb`): a value named like a state root stays comparable. */
+/**
+ * A root's name facing a symbol is that symbol (`last.fault == hugetlb`,
+ * `last.faults == [anon, hugetlb]`): values named like a state root stay comparable.
+ */
 function comparands(env: EvalEnv, le: Expr, re: Expr): [Value, Value] {
-  const rootName = (x: Expr): string | undefined => (x.k === 'ident' && env.root(x.name) ? x.name : undefined);
-  const asSym = (name: string): Sym => new Sym(name, constantValue(name));
-  const ln = rootName(le);
-  if (ln !== undefined) {
+  if (namesRoot(env, le)) {
     const r = evaluate(env, re);
-    return [r instanceof Sym ? asSym(ln) : evaluate(env, le), r];
+    return [against(env, le, r), r];
   }
   const l = evaluate(env, le);
-  const rn = rootName(re);
-  return [l, rn !== undefined && l instanceof Sym ? asSym(rn) : evaluate(env, re)];
+  return [l, against(env, re, l)];
+}
+
+function namesRoot(env: EvalEnv, e: Expr): boolean {
+  if (e.k === 'ident') return env.root(e.name) !== undefined;
+  return e.k === 'list' && e.items.some((it) => it.k !== 'range' && namesRoot(env, it));
+}
+
+/** Evaluates e, reading a root name as a symbol where the other side holds a symbol. */
+function against(env: EvalEnv, e: Expr, other: Value): Value {
+  if (e.k === 'ident' && other instanceof Sym && env.root(e.name)) return new Sym(e.name, constantValue(e.name));
+  if (e.k === 'list' && Array.isArray(other) && e.items.every((it) => it.k !== 'range') && namesRoot(env, e)) {
+    return e.items.map((it, i) => against(env, it as Expr, other[i] as Value));
+  }
+  return evaluate(env, e);
 }
 
 function binary(env: EvalEnv, e: Extract<Expr, { k: 'binary' }>): Value {
