@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import type { Simulation } from '../../src/sim';
 import type { Mm } from '../../src/sim/mm/subsystem';
 import { HPAGE_NR, HUGE_BASE, PG_HUGETLB, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, ZERO_PFN } from '../../src/sim/mm/subsystem';
@@ -14,6 +13,11 @@ export function mmOf(s: Simulation): Mm {
  * against the huge pages in use.
  */
 export function checkInvariants(mm: Mm): void {
+  // Plain checks, not expect(): this runs over every PTE after every statement of thousands of scenarios.
+  const check = (ok: boolean, what: () => string): void => {
+    if (!ok) throw new Error(`invariant broken: ${what()}`);
+  };
+  const eq = (a: number, b: number, what: string): void => check(a === b, () => `${what}: ${a} != ${b}`);
   const maps = new Map<number, number>();
   const hugeMaps = new Map<number, number>();
   for (const t of mm.tasks.values()) {
@@ -22,13 +26,13 @@ export function checkInvariants(mm: Mm): void {
     t.pt.forEach(0, Number.MAX_SAFE_INTEGER, (vpn, pte) => {
       const k = pteKind(pte);
       if (k === PTE_NONE) return;
-      expect(k).not.toBe(PTE_MIGRATION); // no migration entry outlives a statement
+      check(k !== PTE_MIGRATION, () => `migration entry left at vpn 0x${vpn.toString(16)}`);
       const vma = t.findVma(vpn);
-      expect(vma).toBeDefined();
+      check(vma !== undefined, () => `PTE outside any VMA at vpn 0x${vpn.toString(16)} in ${t.name}`);
       if (vma?.huge) {
         // A huge PTE is 512 base entries of one compound page, head first.
         const head = ptePfn(t.pt.get(vpn - (vpn % HPAGE_NR)));
-        expect(ptePfn(pte)).toBe(head + (vpn % HPAGE_NR));
+        eq(ptePfn(pte), head + (vpn % HPAGE_NR), `huge PTE pfn at vpn 0x${vpn.toString(16)}`);
         if (vpn % HPAGE_NR === 0) {
           huge += HPAGE_NR;
           hugeMaps.set(head, (hugeMaps.get(head) ?? 0) + 1);
@@ -39,35 +43,35 @@ export function checkInvariants(mm: Mm): void {
       rss++;
       maps.set(ptePfn(pte), (maps.get(ptePfn(pte)) ?? 0) + 1);
     });
-    expect(t.rss).toBe(rss);
-    expect(t.hugetlbUsage).toBe(huge);
+    eq(t.rss, rss, `rss of ${t.name}`);
+    eq(t.hugetlbUsage, huge, `hugetlb_usage of ${t.name}`);
   }
-  expect(mm.refcount.get(ZERO_PFN)).toBe(1);
-  expect(mm.mapcount.get(ZERO_PFN)).toBe(0);
+  eq(mm.refcount.get(ZERO_PFN), 1, 'zero page refcount');
+  eq(mm.mapcount.get(ZERO_PFN), 0, 'zero page mapcount');
+  const devFree = new Map<number, number>();
+  for (const d of mm.devices.values()) for (const pfn of d.free.toArray()) devFree.set(pfn, (devFree.get(pfn) ?? 0) + 1);
   for (const [pfn, n] of maps) {
     const dev = mm.deviceOf(pfn);
-    expect(mm.mapcount.get(pfn)).toBe(n);
-    expect(mm.refcount.get(pfn)).toBe(n + (dev ? 1 : 0));
-    if (dev) expect(dev.free.toArray().includes(pfn)).toBe(false);
+    eq(mm.mapcount.get(pfn), n, `mapcount of page ${pfn}`);
+    eq(mm.refcount.get(pfn), n + (dev ? 1 : 0), `refcount of page ${pfn}`);
+    if (dev) check(!devFree.has(pfn), () => `mapped device page ${pfn} is on the free list`);
   }
   for (const d of mm.devices.values()) {
-    const free = d.free.toArray();
-    expect(new Set(free).size).toBe(free.length);
     for (let i = 0; i < d.npages; i++) {
       const pfn = d.base + i;
       const mapped = maps.has(pfn);
-      expect(mapped || free.includes(pfn)).toBe(true);
+      check(mapped || devFree.get(pfn) === 1, () => `device page ${pfn} is neither mapped nor free exactly once`);
       if (!mapped) {
-        expect(mm.refcount.get(pfn)).toBe(1);
-        expect(mm.mapcount.get(pfn)).toBe(0);
+        eq(mm.refcount.get(pfn), 1, `refcount of free device page ${pfn}`);
+        eq(mm.mapcount.get(pfn), 0, `mapcount of free device page ${pfn}`);
       }
     }
   }
   // system pages: in use iff mapped
   for (let pfn = 0x1000; pfn < mm.sysNext; pfn++) {
     if (!maps.has(pfn)) {
-      expect(mm.refcount.get(pfn)).toBe(0);
-      expect(mm.mapcount.get(pfn)).toBe(0);
+      eq(mm.refcount.get(pfn), 0, `refcount of unmapped page ${pfn}`);
+      eq(mm.mapcount.get(pfn), 0, `mapcount of unmapped page ${pfn}`);
     }
   }
   // huge pages: in use iff mapped or in a page cache; the pool counts them
@@ -77,15 +81,16 @@ export function checkInvariants(mm: Mm): void {
   for (let head = HUGE_BASE; head < mm.hugeNext; head += HPAGE_NR) {
     const used = (mm.flags.get(head) & PG_HUGETLB) !== 0;
     const n = hugeMaps.get(head) ?? 0;
-    expect(used).toBe(n > 0 || cached.has(head));
+    check(used === (n > 0 || cached.has(head)), () => `huge page ${head}: in use ${used}, mapped ${n}, cached ${cached.has(head)}`);
     if (!used) continue;
     inUse++;
-    expect(mm.mapcount.get(head)).toBe(n);
-    expect(mm.refcount.get(head)).toBe(n + (cached.has(head) ? 1 : 0));
+    eq(mm.mapcount.get(head), n, `mapcount of huge page ${head}`);
+    eq(mm.refcount.get(head), n + (cached.has(head) ? 1 : 0), `refcount of huge page ${head}`);
   }
   const p = mm.hugetlb.pool;
-  expect(p.total - p.free).toBe(inUse);
-  for (const v of [p.total, p.free, p.rsvd, p.surp]) expect(v).toBeGreaterThanOrEqual(0);
-  expect(p.free).toBeGreaterThanOrEqual(p.rsvd);
-  expect(p.surp).toBeLessThanOrEqual(p.total);
+  const pool = (): string => JSON.stringify(p);
+  eq(p.total - p.free, inUse, 'huge pages in use (total - free)');
+  check(p.total >= 0 && p.free >= 0 && p.rsvd >= 0 && p.surp >= 0, () => `a pool counter is negative: ${pool()}`);
+  check(p.free >= p.rsvd, () => `free < rsvd: ${pool()}`);
+  check(p.surp <= p.total, () => `surp > total: ${pool()}`);
 }

@@ -65,7 +65,7 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   roots(): Readonly<Record<string, StateNode>> {
     const resv = record(() => {
       const out: Record<string, StateNode> = {};
-      for (const [name, r] of this.files) out[name] = resvNode(r, () => this.inodes.get(name));
+      for (const [name, r] of this.files) out[name] = resvNode(r);
       return out;
     });
     const counter_ = (k: keyof Pool): StateNode => leaf(() => BigInt(this.pool[k]));
@@ -75,6 +75,11 @@ export class Hugetlb implements Subsystem, RegionAllocator {
       rsvd: counter_('rsvd'),
       surp: counter_('surp'),
       files: list(() => this.files.size, (i) => valueNode([...this.files.keys()][i] as string)),
+      inode: record(() => {
+        const out: Record<string, StateNode> = {};
+        for (const name of this.inodes.keys()) out[name] = inodeNode(() => this.inodes.get(name));
+        return out;
+      }),
       inject_enomem: leaf(() => BigInt(this.failNext), { set: (v) => (this.failNext = counter(v, 'inject_enomem')) }),
     });
     return { resv, hugetlb };
@@ -117,7 +122,7 @@ function counter(v: Value, what: string): number {
   return Number(n);
 }
 
-function resvNode(r: ResvMap, inode: () => Inode | undefined): StateNode {
+function resvNode(r: ResvMap): StateNode {
   const regions = list(
     () => r.regions.length,
     (i) => {
@@ -130,7 +135,12 @@ function resvNode(r: ResvMap, inode: () => Inode | undefined): StateNode {
     regions,
     adds_in_progress: leaf(() => BigInt(r.addsInProgress), { set: (v) => (r.addsInProgress = counter(v, 'adds_in_progress')) }),
     region_cache_count: leaf(() => BigInt(r.regionCacheCount), { set: (v) => (r.regionCacheCount = counter(v, 'region_cache_count')) }),
-    // The inode's size and page cache: what faults on its mappings find.
+  });
+}
+
+/** The inode's size and page cache: what faults on its mappings find. */
+function inodeNode(inode: () => Inode | undefined): StateNode {
+  return fixedRecord({
     i_size: leaf(() => BigInt(inode()?.size ?? 0) << 21n, { format: 'hex' }),
     pagecache: list(
       () => inode()?.cache.size ?? 0,
