@@ -88,10 +88,10 @@ describe('kstep run (a real process)', () => {
   });
 
   it('says a statement is not yet supported instead of crashing', () => {
-    const f = scenario('hugetlb file f\nmmap 0x200000 2M hugetlb=f\n');
+    const f = scenario('hugetlb file f\nmmap 0x200000 2M file=f\n');
     const r = kstep('run', f);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${f}:2:18: error: mmap hugetlb=<file> is not yet supported`);
+    expect(r.err).toContain(`${f}:2:18: error: mmap file=<name> is not yet supported`);
   });
 
   it('exits 2 for a missing file and for bad usage', () => {

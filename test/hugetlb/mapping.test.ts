@@ -261,6 +261,7 @@ munmap ${A} 4K
 expect last.ret == -EINVAL
 expect len(task.init.vma) == 1
 mprotect ${A} 1M r
+expect last.ret == -EINVAL
 expect task.init.vma[0].prot == rw
 `);
     expect(s.out.join('\n')).toMatch(/munmap: -EINVAL/);

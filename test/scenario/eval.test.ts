@@ -469,10 +469,10 @@ describe('§3 statements through kstep run', () => {
   });
 
   it('a statement not simulated yet: exit 2, "not yet supported" at file:line:col, later statements do not run', () => {
-    const r = run(['print "a"', 'hugetlb file f', '  mmap 0x200000 2M hugetlb=f', 'print "b"'].join('\n'));
+    const r = run(['print "a"', 'hugetlb file f', '  mmap 0x200000 2M file=f', 'print "b"'].join('\n'));
     expect(r.code).toBe(2);
     expect(r.out).toEqual(['a']);
-    expect(r.err).toEqual(['s.kstep:3:20: error: mmap hugetlb=<file> is not yet supported: hugetlb mappings (SCENARIO.md §5/§6) are not simulated in this version of kstep']);
+    expect(r.err).toEqual(['s.kstep:3:20: error: mmap file=<name> is not yet supported: only anonymous mappings are simulated']);
   });
 
   it('a verb no mechanism compiles says which section it belongs to', () => {
