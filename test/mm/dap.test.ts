@@ -17,6 +17,17 @@ read 0x7f0000000000
 expect last.value == 42
 `,
 );
+const HUGE = files.write(
+  'huge.kstep',
+  `hugetlb pool pages=3
+mmap 0x40000000 4M hugetlb=f shared
+write 0x40000000 42
+fork as child
+task child
+mmap 0x80000000 2M prot=r hugetlb=g shared
+read 0x80000000
+`,
+);
 afterAll(() => files.dispose());
 
 let h: Harness;
@@ -51,5 +62,40 @@ describe('mm over DAP', () => {
     expect(await h.ev('dev.gpu.used')).toBe('0');
     await h.go('next');
     expect(await h.ev('dev.gpu.used')).toBe('1');
+  });
+
+  it('a function breakpoint on alloc_huge_page stops inside the hugetlb fault with its reservation locals', async () => {
+    await h.launch(HUGE, { functions: ['alloc_huge_page'] });
+    await h.stopped('function breakpoint');
+    const names = (await h.stack()).map((f) => f.name.replace(/\(.*$/, ''));
+    expect(names.slice(0, 4)).toEqual(['alloc_huge_page', 'hugetlb_no_page', 'hugetlb_fault', 'handle_mm_fault']);
+    // Into vma_needs_reservation → __vma_reservation_common → region_chg of the inode's map.
+    for (let i = 0; i < 4; i++) await h.go('stepIn');
+    const deeper = (await h.stack()).map((f) => f.name.replace(/\(.*$/, ''));
+    expect(deeper).toContain('__vma_reservation_common');
+    for (let i = 0; i < 5 && !(await h.top()).name.startsWith('alloc_huge_page'); i++) await h.go('stepOut');
+    const top = await h.top();
+    expect(top.name).toMatch(/^alloc_huge_page/);
+    const locals = await h.vars((await h.scope('Locals: alloc_huge_page', top.id)).variablesReference);
+    expect(locals.find((v) => v.name === 'map_chg')?.value).toBe('0');
+    expect(await h.ev('hugetlb.rsvd')).toBe('2');
+  });
+
+  it('the Memory scope shows the hugetlb VMA with its file; the pool and the inode are in the hugetlb scope', async () => {
+    await h.launch(HUGE, { lines: [4] });
+    await h.stopped('breakpoint');
+    expect(await h.ev('task.init.vma[0].hugetlb')).toBe('"f"');
+    expect(await h.ev('task.init.hugetlb_usage')).toBe('512');
+    expect(await h.ev('[hugetlb.free, hugetlb.rsvd]')).toBe('[2, 1]');
+    expect(await h.ev('page[task.init.pte[0x40000000].pfn].hugetlb')).toBe('true');
+    expect(await h.ev('len(hugetlb.inode.f.pagecache)')).toBe('1');
+  });
+
+  it('the sigbus filter stops on a hugetlb fault the pool cannot back', async () => {
+    await h.launch(HUGE, { exceptions: { filters: ['sigbus'] } });
+    const st = await h.stopped('exception');
+    expect(st.text ?? st.description ?? '').toMatch(/hugetlb fault/);
+    expect(await h.ev('task.child.current')).toBe('true');
+    expect((await h.stack()).map((f) => f.name.replace(/\(.*$/, ''))).toContain('handle_mm_fault');
   });
 });
