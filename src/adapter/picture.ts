@@ -72,8 +72,12 @@ export type MmPicture =
   | { readonly kind: 'task'; readonly task: string; readonly rss: number; readonly vmas: readonly VmaPicture[]; readonly vmaCount: number; readonly pages: number; readonly shown: number }
   | { readonly kind: 'device'; readonly device: string; readonly type: string; readonly pages: number; readonly free: number; readonly used: number; readonly failed: boolean };
 
-/** The cell character of each PTE kind in VmaPicture.cells; anything else draws as `?`. */
-export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', device_private: 'd', migration: 'm' };
+/**
+ * The cell character of each PTE kind in VmaPicture.cells; a present PTE is
+ * drawn by the zone of its page: `p` NORMAL, `c` DEVICE (coherent), `h` a huge
+ * page. Anything else draws as `?`.
+ */
+export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm' };
 
 /**
  * What the editor's state picture draws at a stop: one section per
@@ -255,19 +259,25 @@ function mmOf(m: Machine): MmPicture[] {
       if (!Array.isArray(vmaList) || vmaList.length === 0) continue;
       const pte = child(t, 'pte');
       // Drawn pages are looked up by address, so a task with a million PTEs costs MAX_PAGES lookups per stop.
+      const pages = m.root('page');
       const kindAt = (vpn: bigint): string => {
         if (!pte || pte.kind !== 'list' || !pte.lookup) return 'none';
-        return str(val(child(pte.lookup(vpn << 12n), 'kind'))) || 'none';
+        const e = pte.lookup(vpn << 12n);
+        const kind = str(val(child(e, 'kind'))) || 'none';
+        if (kind !== 'present' || !pages || pages.kind !== 'list' || !pages.lookup) return kind;
+        const page = pages.lookup(big(val(child(e, 'pfn'))));
+        if (val(child(page, 'hugetlb')) === true) return 'present_huge';
+        return str(val(child(page, 'zone'))) === 'DEVICE' ? 'present_device' : 'present';
       };
       let budget = MAX_PAGES;
-      let pages = 0;
+      let npages = 0;
       const vmas: VmaPicture[] = [];
       for (const v of vmaList as readonly Value[]) {
         if (!isRecordValue(v)) continue;
         const start = big(v['start']) >> 12n;
         const end = big(v['end']) >> 12n;
         const count = Number(end - start);
-        pages += count;
+        npages += count;
         if (budget === 0 && vmas.length >= MAX_VMAS) continue;
         const take = Math.max(0, Math.min(budget, count));
         budget -= take;
@@ -275,7 +285,7 @@ function mmOf(m: Machine): MmPicture[] {
         for (let k = 0; k < take; k++) cells += PAGE_CELL[kindAt(start + BigInt(k))] ?? '?';
         vmas.push({ start: `0x${(start << 12n).toString(16)}`, end: `0x${(end << 12n).toString(16)}`, prot: str(v['prot']), pages: count, cells });
       }
-      out.push({ kind: 'task', task: name, rss: num(val(child(t, 'rss'))), vmas, vmaCount: vmaList.length, pages, shown: MAX_PAGES - budget });
+      out.push({ kind: 'task', task: name, rss: num(val(child(t, 'rss'))), vmas, vmaCount: vmaList.length, pages: npages, shown: MAX_PAGES - budget });
     }
   }
   const devs = m.root('dev');

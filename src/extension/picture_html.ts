@@ -33,6 +33,8 @@ export function pictureHtml(nonce: string, cspSource: string): string {
   .cur { stroke: var(--vscode-charts-green); stroke-dasharray: 4 3; }
   .pg-none { fill: var(--vscode-descriptionForeground); opacity: 0.25; }
   .pg-present { fill: var(--vscode-charts-blue); }
+  .pg-present_device { fill: var(--vscode-charts-green); }
+  .pg-present_huge { fill: var(--vscode-charts-orange); }
   .pg-device_private { fill: var(--vscode-charts-purple); }
   .pg-migration { fill: var(--vscode-charts-yellow); }
   .pg-unknown { fill: var(--vscode-charts-red); }
@@ -40,6 +42,8 @@ export function pictureHtml(nonce: string, cspSource: string): string {
   .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
   .legend i.pg-none { background: var(--vscode-descriptionForeground); opacity: 0.25; }
   .legend i.pg-present { background: var(--vscode-charts-blue); }
+  .legend i.pg-present_device { background: var(--vscode-charts-green); }
+  .legend i.pg-present_huge { background: var(--vscode-charts-orange); }
   .legend i.pg-device_private { background: var(--vscode-charts-purple); }
   .legend i.pg-migration { background: var(--vscode-charts-yellow); }
   table.timers { border-collapse: collapse; font-family: var(--vscode-editor-font-family); }
@@ -66,7 +70,8 @@ export function pictureHtml(nonce: string, cspSource: string): string {
     }
     return c;
   };
-  const PAGE_KIND = { '.': 'none', p: 'present', d: 'device_private', m: 'migration' };
+  const PAGE_KIND = { '.': 'none', p: 'present', c: 'present_device', h: 'present_huge', d: 'device_private', m: 'migration' };
+  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration' };
   const drawers = {
     hugetlb(section, root) {
       if (!section.length) return;
@@ -200,7 +205,7 @@ export function pictureHtml(nonce: string, cspSource: string): string {
       const devs = section.filter((e) => e.kind === 'device');
       if (tasks.length) {
         const lg = el('div', { class: 'legend' });
-        for (const k of ['none', 'present', 'device_private', 'migration']) { const sp = el('span', {}); sp.appendChild(el('i', { class: 'pg-' + k })); sp.appendChild(document.createTextNode(k)); lg.appendChild(sp); }
+        for (const k of Object.keys(PAGE_LABEL)) { const sp = el('span', {}); sp.appendChild(el('i', { class: 'pg-' + k })); sp.appendChild(document.createTextNode(PAGE_LABEL[k])); lg.appendChild(sp); }
         root.appendChild(el('h2', {}, 'page tables'));
         root.appendChild(lg);
       }
@@ -219,7 +224,7 @@ export function pictureHtml(nonce: string, cspSource: string): string {
             const kind = PAGE_KIND[v.cells[i]] || 'unknown';
             if (kind === 'none' && v.cells.length > 1024) continue;
             const r = el('rect', { class: 'cell pg-' + kind, x: 10 + (i % perRow) * cs, y: 3 + Math.floor(i / perRow) * cs, width: cs, height: cs });
-            r.appendChild(el('title', {}, '0x' + (BigInt(v.start) + BigInt(i) * 4096n).toString(16) + ' ' + kind));
+            r.appendChild(el('title', {}, '0x' + (BigInt(v.start) + BigInt(i) * 4096n).toString(16) + ' ' + (PAGE_LABEL[kind] || kind)));
             svg.appendChild(r);
           }
           root.appendChild(svg);

@@ -134,6 +134,22 @@ write 0x202000 1
     expect(task.vmas[0]?.cells).toHaveLength(MAX_PAGES);
     expect(task.vmas[0]?.cells.slice(0, 4)).toBe('p.p.');
   });
+
+  it('mm: present pages are drawn by zone: NORMAL, DEVICE (coherent) and huge pages', () => {
+    const p = pictureAfter(`device cxl type=coherent pages=2
+hugetlb pool pages=1
+mmap 0x200000 16K
+write 0x200000 1
+write 0x201000 1
+migrate 0x201000 4K to=cxl
+mmap 0x40000000 2M hugetlb=f shared
+write 0x40000000 1
+`);
+    const task = p.mm[0];
+    if (task?.kind !== 'task') throw new Error('no task');
+    expect(task.vmas[0]?.cells).toBe('pc..');
+    expect(task.vmas[1]?.cells).toBe('h'.repeat(512));
+  });
 });
 
 // ---- the page ----------------------------------------------------------------
