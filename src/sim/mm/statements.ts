@@ -290,7 +290,6 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       yield fr.at('done');
       m.leave(fr);
       m.output('munmap: -EINVAL (-22): a hugetlb mapping splits only on a 2M boundary; nothing changed', 'console');
-      m.last = { ret: -22n };
       return;
     }
     t.splitVmas(start, end, (v) => v);
@@ -314,7 +313,6 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
         m.leave(fr);
         const why = bad === -12 ? 'is not fully mapped' : 'would split a hugetlb mapping off a 2M boundary';
         m.output(`mprotect: ${bad === -12 ? '-ENOMEM' : '-EINVAL'} (${bad}): [0x${(BigInt(start) << 12n).toString(16)}, 0x${(BigInt(end) << 12n).toString(16)}) ${why}; nothing changed`, 'console');
-        m.last = { ret: BigInt(bad) };
         return;
       }
       t.splitVmas(start, end, (v) => ({ ...v, prot }));
