@@ -2,6 +2,11 @@ import type { KernelFn, KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { Sym } from '../core/values';
+import type { Mig, Select } from './migrate_vma';
+import {
+  allocDevPages, allocSysPages, allocSysPagesAroundFailed, collect, dropUnallocated, newMig, putUntilDevice,
+  removeMigrationPtes, unmap,
+} from './migrate_vma';
 import { MM_C } from './mm_c';
 import type { Device, Mm, Task, Vma } from './subsystem';
 import {
@@ -248,98 +253,16 @@ function* dmirror_devmem_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: numbe
 
 // ---- migrate_vma ----------------------------------------------------------------
 
-const MIGRATE = 1;
-const WRITE = 2;
-const DST_WRITE = 4;
-
-type Slots = Int32Array | number[];
-
-/** struct migrate_vma: src/dst pfn arrays (0: none) and MIGRATE_PFN_* flags, one slot per page. */
-export interface Mig {
-  readonly start: number;
-  readonly n: number;
-  readonly vma: Vma;
-  readonly src: Slots;
-  readonly dst: Slots;
-  readonly flags: Slots;
-  /** The pte before migrate_vma_unmap, to put back when a page does not move. */
-  readonly orig: Slots;
-  cpages: number;
-  /** Other mappings of collected pages (forked tasks map them at the same address): try_to_migrate unmaps them all. */
-  readonly others: Array<{ readonly task: Task; readonly i: number; readonly orig: number }>;
-}
-
-export interface Select {
-  readonly system?: boolean;
-  readonly coherent?: string;
-  readonly private?: string;
-  /** Any device-private / coherent page (migrate to=system). */
-  readonly anyDevice?: boolean;
-}
-
 function* migrate_vma_setup(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, sel: Select): KGen<Mig> {
   const n = end - start;
   const fr = m.enter(F.migrate_vma_setup, { start: start * 4096, end: end * 4096, npages: n });
-  // Small ranges (a fault migrates one page) use plain arrays: typed-array allocation costs more than the walk.
-  const arr = (): Slots => (n > 64 ? new Int32Array(n) : new Array<number>(n).fill(0));
-  const mig: Mig = { start, n, vma, src: arr(), dst: arr(), flags: arr(), orig: arr(), cpages: 0, others: [] };
-  const rmap = (pfn: number, vpn: number): Array<{ task: Task; pte: number }> => {
-    const out: Array<{ task: Task; pte: number }> = [];
-    for (const o of mm.tasks.values()) {
-      if (o === t) continue;
-      const p = o.pt.get(vpn);
-      if (pteKind(p) !== PTE_NONE && ptePfn(p) === pfn) out.push({ task: o, pte: p });
-    }
-    return out;
-  };
+  const mig = newMig(vma, start, n);
   yield fr.at('collect');
-  const anonVma = !vma.shared;
-  for (let i = 0; i < n; i++) {
-    const pte = t.pt.get(start + i);
-    const kind = pteKind(pte);
-    let take = false;
-    if (kind === PTE_NONE) {
-      // migrate_vma_collect_hole: only anonymous VMAs
-      if (sel.system && anonVma) {
-        mig.flags[i] = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
-        mig.cpages++;
-      }
-      continue;
-    }
-    const pfn = ptePfn(pte);
-    if (kind === PTE_PRESENT && pfn === ZERO_PFN) {
-      // is_zero_pfn: migrated like pte_none, no source page
-      if (sel.system && anonVma) {
-        mig.flags[i] = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
-        mig.cpages++;
-      }
-      continue;
-    }
-    const dev = mm.deviceOf(pfn);
-    if (kind === PTE_PRESENT) {
-      if (!dev) take = !!sel.system && anonVma && (mm.flags.get(pfn) & PG_ANON) !== 0;
-      else if (dev.type === 'coherent') take = sel.coherent === dev.name || !!sel.anyDevice;
-    } else if (kind === PTE_DEVICE_PRIVATE) {
-      take = sel.private === dev?.name || !!sel.anyDevice;
-    }
-    if (!take) continue;
-    // migrate_vma_check_page: every reference must come from a mapping we can find and unmap
-    const others = rmap(pfn, start + i);
-    if (others.length + 1 !== mm.mapcount.get(pfn)) continue;
-    for (const o of others) mig.others.push({ task: o.task, i, orig: o.pte });
-    mig.src[i] = pfn;
-    mig.orig[i] = pte;
-    mig.flags[i] = MIGRATE | (pteWrite(pte) ? WRITE : 0);
-    mig.cpages++;
-  }
+  collect(mm, t, mig, sel);
   fr.locals.cpages = mig.cpages;
   if (mig.cpages) {
     yield fr.at('unmap');
-    for (let i = 0; i < n; i++) {
-      const pfn = mig.src[i] as number;
-      if (pfn) t.pt.set(start + i, mkpte(PTE_MIGRATION, ((mig.flags[i] as number) & WRITE) !== 0, pfn));
-    }
-    for (const o of mig.others) o.task.pt.set(start + o.i, mkpte(PTE_MIGRATION, pteWrite(o.orig), ptePfn(o.orig)));
+    unmap(t, mig);
   }
   m.leave(fr);
   return mig;
@@ -347,63 +270,20 @@ function* migrate_vma_setup(m: Machine, mm: Mm, t: Task, vma: Vma, start: number
 
 function* migrate_vma_pages(m: Machine, mig: Mig): KGen {
   const fr = m.enter(F.migrate_vma_pages, { npages: mig.n });
-  let moved = 0;
-  for (let i = 0; i < mig.n; i++) {
-    if (!mig.dst[i]) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
-    else if ((mig.flags[i] as number) & MIGRATE) moved++;
-  }
-  fr.locals.migrated = moved;
+  fr.locals.migrated = dropUnallocated(mig);
   yield fr.at('loop');
   m.leave(fr);
 }
 
-/** remove_migration_ptes for every slot: the new page where it moved, the old entry where not. */
+/** remove_migration_ptes for every slot, then the old pages released in order (ZONE_DEVICE ones through put_page frames). */
 function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<number> {
   const fr = m.enter(F.migrate_vma_finalize, { npages: mig.n });
   yield fr.at('remove');
-  let moved = 0;
   const frees: number[] = [];
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    const src = mig.src[i] as number;
-    const dst = mig.dst[i] as number;
-    const vpn = mig.start + i;
-    if (!(f & MIGRATE) || !dst) {
-      if (dst) frees.push(dst);
-      if (src) t.pt.set(vpn, mig.orig[i] as number);
-      continue;
-    }
-    moved++;
-    const ddev = mm.deviceOf(dst);
-    const w = (f & DST_WRITE) !== 0;
-    t.pt.set(vpn, mkpte(ddev?.type === 'private' ? PTE_DEVICE_PRIVATE : PTE_PRESENT, w, dst));
-    mm.mapcount.set(dst, 1);
-    mm.flags.set(dst, PG_USED | PG_ANON | (ddev ? 0 : PG_LRU));
-    if (src) {
-      mm.mapcount.add(src, -1);
-      frees.push(src);
-    } else t.rss++;
-  }
-  for (const o of mig.others) {
-    const i = o.i;
-    const src = mig.src[i] as number;
-    const dst = mig.dst[i] as number;
-    const vpn = mig.start + i;
-    if (!((mig.flags[i] as number) & MIGRATE) || !dst) {
-      o.task.pt.set(vpn, o.orig);
-      continue;
-    }
-    const ddev = mm.deviceOf(dst);
-    o.task.pt.set(vpn, mkpte(ddev?.type === 'private' ? PTE_DEVICE_PRIVATE : PTE_PRESENT, pteWrite(o.orig), dst));
-    mm.mapcount.add(dst, 1);
-    mm.refcount.add(dst, 1);
-    mm.mapcount.add(src, -1);
-    frees.push(src);
-  }
+  const moved = removeMigrationPtes(mm, t, mig, frees);
   fr.locals.migrated = moved;
-  for (const p of frees) {
-    if (mm.deviceOf(p)) yield* put_page(m, mm, p);
-    else mm.putPage(p);
+  for (let k = putUntilDevice(mm, frees, 0); k < frees.length; k = putUntilDevice(mm, frees, k + 1)) {
+    yield* put_page(m, mm, frees[k] as number);
   }
   m.leave(fr);
   return moved;
@@ -412,20 +292,7 @@ function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<numb
 function* dmirror_migrate_alloc_and_copy(m: Machine, mm: Mm, mig: Mig, dev: Device): KGen {
   const fr = m.enter(F.dmirror_migrate_alloc_and_copy, { device: dev.name, npages: mig.n });
   yield fr.at('alloc');
-  let nomem = 0;
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    if (!(f & MIGRATE)) continue;
-    const d = mm.allocDev(dev);
-    if (d === undefined) {
-      nomem++;
-      continue;
-    }
-    const src = mig.src[i] as number;
-    if (src) mm.copyVals(src, d);
-    mig.dst[i] = d;
-    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
-  }
+  const nomem = allocDevPages(mm, mig, dev);
   fr.locals.nomem = nomem;
   if (nomem) yield fr.at('nomem');
   yield fr.at('copy');
@@ -434,21 +301,12 @@ function* dmirror_migrate_alloc_and_copy(m: Machine, mm: Mm, mig: Mig, dev: Devi
 
 function* dmirror_devmem_fault_alloc_and_copy(m: Machine, mm: Mm, mig: Mig): KGen<boolean> {
   const fr = m.enter(F.dmirror_devmem_fault_alloc_and_copy, { npages: mig.n });
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    const src = mig.src[i] as number;
-    if (!src || !(f & MIGRATE)) continue;
-    const dev = mm.deviceOf(src);
-    if (dev?.failed) {
-      fr.locals.failed = dev.name;
-      yield fr.at('failed');
-      m.leave(fr);
-      return false;
-    }
-    const d = mm.allocSys();
-    mm.copyVals(src, d);
-    mig.dst[i] = d;
-    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
+  const failed = allocSysPages(mm, mig);
+  if (failed) {
+    fr.locals.failed = failed.name;
+    yield fr.at('failed');
+    m.leave(fr);
+    return false;
   }
   yield fr.at('copy');
   m.leave(fr);
@@ -485,19 +343,7 @@ export function* migrate(m: Machine, mm: Mm, t: Task, start: number, end: number
     else {
       // migrate back page by page so one failed device does not hold the others
       const ok = yield* dmirror_devmem_fault_alloc_and_copy(m, mm, mig);
-      if (!ok) {
-        for (let i = 0; i < mig.n; i++) {
-          const d = mig.dst[i] as number;
-          const s = mig.src[i] as number;
-          if (s && mm.deviceOf(s)?.failed) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
-          else if (s && !d) {
-            const np = mm.allocSys();
-            mm.copyVals(s, np);
-            mig.dst[i] = np;
-            if ((mig.flags[i] as number) & WRITE) mig.flags[i] = (mig.flags[i] as number) | DST_WRITE;
-          }
-        }
-      }
+      if (!ok) allocSysPagesAroundFailed(mm, mig);
     }
     yield fr.at('alloc_and_copy');
     yield* migrate_vma_pages(m, mig);
