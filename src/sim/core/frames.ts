@@ -58,7 +58,13 @@ export interface Step {
   readonly step: true;
 }
 export const STEP: Step = Object.freeze({ step: true });
-export type KGen<T = void> = Generator<Step, T, void>;
+/**
+ * A kernel function: it yields STEP at each step point. It calls another
+ * either with `yield* callee(...)` or, on hot paths, with `yield callee(...)`,
+ * which the driver (KStack) runs on its own stack so deep step points stay
+ * cheap; that `yield` evaluates to the callee's return value.
+ */
+export type KGen<T = void> = Generator<Step | KGen<unknown>, T, unknown>;
 
 /**
  * Arguments and locals: plain JS numbers are allowed beside values because

@@ -58,6 +58,17 @@ export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS';
 /** Addresses for messages: vpn in hex then the page offset, no slow double-to-radix conversion. */
 const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
 
+/** A VMA's range as the frame shows it; VMAs are immutable, so the text is built once per VMA, not per fault. */
+const vmaRanges = new WeakMap<Vma, string>();
+function vmaRange(v: Vma): string {
+  let r = vmaRanges.get(v);
+  if (r === undefined) {
+    r = `[${hex(v.start)}, ${hex(v.end)})`;
+    vmaRanges.set(v, r);
+  }
+  return r;
+}
+
 function isCow(v: Vma): boolean {
   return !v.shared;
 }
@@ -95,10 +106,10 @@ export interface FaultCtx {
 
 export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(F.handle_mm_fault, { mm: t.name, address: vpn * 4096, write });
-  m.raise('fault', `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${t.name}`);
+  m.raise('fault', () => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${t.name}`);
   yield fr.at('find_vma');
   const vma = t.findVma(vpn);
-  fr.locals.vma = vma ? `[${hex(vma.start)}, ${hex(vma.end)})` : 'NULL';
+  fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
   if (!vma) {
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: no VMA at ${hex(vpn)} in task ${t.name}`);
     m.leave(fr);
@@ -111,7 +122,7 @@ export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
     return 'SIGSEGV';
   }
   yield fr.at('handle');
-  const r = yield* handle_pte_fault(m, mm, t, vma, vpn, write, ctx);
+  const r = (yield handle_pte_fault(m, mm, t, vma, vpn, write, ctx)) as FaultResult;
   fr.locals.ret = r;
   if (r === 'SIGBUS') {
     if (!ctx.remote) m.raise('sigbus', `SIGBUS: the device could not migrate ${hex(vpn)} back`);
@@ -130,16 +141,16 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
   if (kind === PTE_NONE) {
     ctx.faults.push('anon');
     yield fr.at('anon');
-    yield* do_anonymous_page(m, mm, t, vma, vpn, write);
+    yield do_anonymous_page(m, mm, t, vma, vpn, write);
   } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
     ctx.faults.push('device_private');
-    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', `CPU access to device-private page ${ptePfn(pte)} at ${hex(vpn)}`);
+    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', () => `CPU access to device-private page ${ptePfn(pte)} at ${hex(vpn)}`);
     yield fr.at('swap');
-    r = yield* do_swap_page(m, mm, t, vma, vpn);
+    r = (yield do_swap_page(m, mm, t, vma, vpn)) as FaultResult;
   } else if (write && !pteWrite(pte)) {
     ctx.faults.push('wp');
     yield fr.at('wp');
-    yield* do_wp_page(m, mm, t, vma, vpn);
+    yield do_wp_page(m, mm, t, vma, vpn);
   } else yield fr.at('done');
   m.leave(fr);
   return r;
@@ -197,7 +208,7 @@ function* do_wp_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen {
     t.pt.set(vpn, mkpte(PTE_PRESENT, true, np));
     mm.mapcount.add(old, -1);
     yield fr.at('release');
-    yield* put_page(m, mm, old);
+    yield put_page(m, mm, old);
   }
   m.leave(fr);
 }
@@ -210,7 +221,7 @@ function* do_swap_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen
   if (pteKind(pte) === PTE_MIGRATION) yield fr.at('migration');
   else {
     yield fr.at('device_private');
-    r = yield* device_private_entry_fault(m, mm, t, vma, vpn);
+    r = (yield device_private_entry_fault(m, mm, t, vma, vpn)) as FaultResult;
   }
   fr.locals.ret = r === 'SIGBUS' ? 'VM_FAULT_SIGBUS' : 0;
   if (r !== 'ok') yield fr.at('out');
@@ -224,7 +235,7 @@ function* device_private_entry_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn:
   const dev = mm.deviceOf(pfn);
   m.bugOn(!dev || dev.type !== 'private', '!is_device_private_page(page)');
   yield fr.at('callback');
-  const r = yield* dmirror_devmem_fault(m, mm, t, vma, vpn, dev as Device);
+  const r = (yield dmirror_devmem_fault(m, mm, t, vma, vpn, dev as Device)) as FaultResult;
   m.leave(fr);
   return r;
 }
@@ -232,20 +243,20 @@ function* device_private_entry_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn:
 function* dmirror_devmem_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, dev: Device): KGen<FaultResult> {
   const fr = m.enter(F.dmirror_devmem_fault, { address: vpn * 4096, device: dev.name });
   yield fr.at('entry');
-  const mig = yield* migrate_vma_setup(m, mm, t, vma, vpn, vpn + 1, { private: dev.name });
+  const mig = (yield migrate_vma_setup(m, mm, t, vma, vpn, vpn + 1, { private: dev.name })) as Mig;
   yield fr.at('setup');
-  const ok = yield* dmirror_devmem_fault_alloc_and_copy(m, mm, mig);
+  const ok = (yield dmirror_devmem_fault_alloc_and_copy(m, mm, mig)) as boolean;
   if (!ok) {
     yield fr.at('alloc_and_copy');
     // The entry stays: finalize puts the device-private entry back.
-    yield* migrate_vma_finalize(m, mm, t, mig);
+    yield migrate_vma_finalize(m, mm, t, mig);
     yield fr.at('sigbus');
     m.leave(fr);
     return 'SIGBUS';
   }
-  yield* migrate_vma_pages(m, mig);
+  yield migrate_vma_pages(m, mig);
   yield fr.at('pages');
-  yield* migrate_vma_finalize(m, mm, t, mig);
+  yield migrate_vma_finalize(m, mm, t, mig);
   yield fr.at('finalize');
   m.leave(fr);
   return 'ok';
@@ -283,7 +294,7 @@ function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<numb
   const moved = removeMigrationPtes(mm, t, mig, frees);
   fr.locals.migrated = moved;
   for (let k = putUntilDevice(mm, frees, 0); k < frees.length; k = putUntilDevice(mm, frees, k + 1)) {
-    yield* put_page(m, mm, frees[k] as number);
+    yield put_page(m, mm, frees[k] as number);
   }
   m.leave(fr);
   return moved;
@@ -337,18 +348,18 @@ export function* migrate(m: Machine, mm: Mm, t: Task, start: number, end: number
       break;
     }
     const sel: Select = !toDev ? { anyDevice: true } : { system: true };
-    const mig = yield* migrate_vma_setup(m, mm, t, vma, addr, next, sel);
+    const mig = (yield migrate_vma_setup(m, mm, t, vma, addr, next, sel)) as Mig;
     yield fr.at('setup');
-    if (toDev) yield* dmirror_migrate_alloc_and_copy(m, mm, mig, dev);
+    if (toDev) yield dmirror_migrate_alloc_and_copy(m, mm, mig, dev);
     else {
       // migrate back page by page so one failed device does not hold the others
-      const ok = yield* dmirror_devmem_fault_alloc_and_copy(m, mm, mig);
+      const ok = (yield dmirror_devmem_fault_alloc_and_copy(m, mm, mig)) as boolean;
       if (!ok) allocSysPagesAroundFailed(mm, mig);
     }
     yield fr.at('alloc_and_copy');
-    yield* migrate_vma_pages(m, mig);
+    yield migrate_vma_pages(m, mig);
     yield fr.at('pages');
-    migrated += yield* migrate_vma_finalize(m, mm, t, mig);
+    migrated += (yield migrate_vma_finalize(m, mm, t, mig)) as number;
     yield fr.at('finalize');
     addr = next;
   }
@@ -380,7 +391,7 @@ export function* hmm_range_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
       return { ret: 0, pfn: ptePfn(pte) };
     }
     yield fr.at('fault');
-    const r = yield* handle_mm_fault(m, mm, t, vpn, write, ctx);
+    const r = (yield handle_mm_fault(m, mm, t, vpn, write, ctx)) as FaultResult;
     if (r !== 'ok') {
       fr.locals.ret = -EFAULT;
       m.leave(fr);
@@ -401,7 +412,7 @@ export function* dup_mmap(m: Machine, mm: Mm, parent: Task, child: Task): KGen {
     yield fr.at('vma');
     const vpns: number[] = [];
     parent.pt.forEach(vma.start, vma.end, (i) => vpns.push(i));
-    for (const vpn of vpns) yield* copy_one_pte(m, mm, parent, child, vma, vpn);
+    for (const vpn of vpns) yield copy_one_pte(m, mm, parent, child, vma, vpn);
   }
   yield fr.at('done');
   m.leave(fr);
@@ -464,11 +475,11 @@ export function* zap_pte_range(m: Machine, mm: Mm, t: Task, start: number, end: 
     if (kind === PTE_DEVICE_PRIVATE) {
       fr.locals.page = pfn;
       yield fr.at('device_private');
-      yield* put_page(m, mm, pfn);
+      yield put_page(m, mm, pfn);
     } else if (dev) {
       fr.locals.page = pfn;
       yield fr.at('present');
-      yield* put_page(m, mm, pfn);
+      yield put_page(m, mm, pfn);
     } else mm.putPage(pfn);
   }
   fr.locals.zapped = zapped;
@@ -511,7 +522,7 @@ export function* vm_normal_page(m: Machine, mm: Mm, pte: number, lru: boolean): 
   if (lru) {
     const fr = m.enter(F.vm_normal_lru_page, { pte });
     yield fr.at('any');
-    const any = yield* vm_normal_page(m, mm, pte, false);
+    const any = (yield vm_normal_page(m, mm, pte, false)) as number;
     if (any && mm.deviceOf(any)) {
       yield fr.at('zone_device');
       m.leave(fr);
@@ -552,7 +563,7 @@ export function* follow_page(m: Machine, mm: Mm, t: Task, vpn: number, flags: bi
   }
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
   yield fr.at(lru ? 'lru' : 'any');
-  let page = yield* vm_normal_page(m, mm, pte, lru);
+  let page = (yield vm_normal_page(m, mm, pte, lru)) as number;
   // follow_page_pte: no normal page but the zero page: return it, unless FOLL_DUMP
   if (!page && ptePfn(pte) === ZERO_PFN && !(flags & FOLL_DUMP)) page = ZERO_PFN;
   fr.locals.page = page || 'NULL';
@@ -606,7 +617,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): 
     }
     if (pteWrite(pte)) writable = true;
     fr.locals._address = hex(h + i);
-    const page = yield* vm_normal_page(m, mm, pte, true);
+    const page = (yield vm_normal_page(m, mm, pte, true)) as number;
     if (!page) {
       yield fr.at('page_null');
       return yield* out('SCAN_PAGE_NULL');
@@ -664,7 +675,7 @@ export function* get_mergeable_page(m: Machine, mm: Mm, t: Task, vpn: number): K
     m.leave(fr);
     return { page: 0, skipped: 0 };
   }
-  const page = yield* follow_page(m, mm, t, vpn, FOLL_LRU | 0x04n);
+  const page = (yield follow_page(m, mm, t, vpn, FOLL_LRU | 0x04n)) as number;
   yield fr.at('follow');
   const present = pteKind(t.pt.get(vpn)) === PTE_PRESENT;
   const ok = page !== 0 && (mm.flags.get(page) & PG_ANON) !== 0;

@@ -1,0 +1,71 @@
+import type { KGen } from './frames';
+import { STEP } from './frames';
+
+type Gen = KGen<unknown>;
+type Res = IteratorResult<unknown, unknown>;
+
+/**
+ * Runs a kernel generator and the calls it yields (`yield callee(...)`) on
+ * one explicit stack. With `yield*` every step point deep in a call chain
+ * resumes each generator above it; here it resumes only the innermost one,
+ * so a step point costs the same at any depth. A callee's return value is
+ * what its caller's `yield` evaluates to; a throw goes to the caller's
+ * `throw()`, as it would through `yield*`.
+ */
+export class KStack<T> {
+  private readonly callers: Gen[] = [];
+  private top: Gen;
+  /** The result of the last `advance` that returned false. */
+  value: T | undefined;
+
+  constructor(g: KGen<T>) {
+    this.top = g;
+  }
+
+  /** Runs to the next step point (true) or to the end (false; `value` then holds the result). */
+  advance(): boolean {
+    let r = this.resume(undefined);
+    for (;;) {
+      if (r.done) {
+        const caller = this.callers.pop();
+        if (!caller) {
+          this.value = r.value as T;
+          return false;
+        }
+        this.top = caller;
+        r = this.resume(r.value);
+      } else if (r.value === STEP) return true;
+      else {
+        this.callers.push(this.top);
+        this.top = r.value as Gen;
+        r = this.resume(undefined);
+      }
+    }
+  }
+
+  /** Resumes the innermost call with `input`; a throw out of it unwinds to its callers until one catches it. */
+  private resume(input: unknown): Res {
+    let throwing = false;
+    let error: unknown;
+    for (;;) {
+      try {
+        return throwing ? this.top.throw(error) : this.top.next(input);
+      } catch (e) {
+        const caller = this.callers.pop();
+        if (!caller) throw e;
+        this.top = caller;
+        throwing = true;
+        error = e;
+      }
+    }
+  }
+}
+
+/** Runs a kernel generator to completion, step points included. */
+export function runToEnd<T>(g: KGen<T>): T {
+  const k = new KStack(g);
+  while (k.advance()) {
+    // every step point passes unobserved
+  }
+  return k.value as T;
+}
