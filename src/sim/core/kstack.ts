@@ -5,6 +5,17 @@ type Gen = KGen<unknown>;
 type Res = IteratorResult<unknown, unknown>;
 
 /**
+ * %GeneratorPrototype%.next, called directly: every kernel function's
+ * generator has its own shape, so `g.next` would be a megamorphic lookup at
+ * every step point.
+ */
+const genNext = (Object.getPrototypeOf(Object.getPrototypeOf(oneStep())) as Gen).next;
+
+function* oneStep(): KGen {
+  yield STEP;
+}
+
+/**
  * Runs a kernel generator and the calls it yields (`yield callee(...)`) on
  * one explicit stack. With `yield*` every step point deep in a call chain
  * resumes each generator above it; here it resumes only the innermost one,
@@ -49,7 +60,7 @@ export class KStack<T> {
     let error: unknown;
     for (;;) {
       try {
-        return throwing ? this.top.throw(error) : this.top.next(input);
+        return throwing ? this.top.throw(error) : genNext.call(this.top, input);
       } catch (e) {
         const caller = this.callers.pop();
         if (!caller) throw e;

@@ -281,7 +281,7 @@ export class Machine {
     const line = this.statement?.line;
     if (typeof message === 'function') {
       this.exc = undefined;
-      this.excLater = { kind, message, line, ...(details ? { details } : {}) };
+      this.excLater = { kind, message, line, details };
       return;
     }
     this.exception = { kind, message, ...(details ? { details } : {}), ...(line !== undefined ? { line } : {}) };

@@ -28,26 +28,42 @@ type IntChunk = Int32Array | Uint8Array;
  */
 export class CowInts {
   private chunks = new Map<number, Chunk<IntChunk>>();
+  /** The chunk used last and its index: page walks touch one chunk many times in a row. */
+  private lastK = -1;
+  private lastC: Chunk<IntChunk> | undefined;
 
   constructor(private readonly bytes = false) {}
   /** Bumped on every change (views cache derived indexes by it). */
   version = 0;
 
+  private chunk(k: number): Chunk<IntChunk> | undefined {
+    if (k === this.lastK) return this.lastC;
+    const c = this.chunks.get(k);
+    if (c) {
+      this.lastK = k;
+      this.lastC = c;
+    }
+    return c;
+  }
+
   get(i: number): number {
-    const c = this.chunks.get(Math.floor(i / CHUNK));
+    const c = this.chunk(Math.floor(i / CHUNK));
     return c ? (c.data[i & MASK] as number) : 0;
   }
 
   set(i: number, v: number): void {
     const k = Math.floor(i / CHUNK);
-    let c = this.chunks.get(k);
+    let c = this.chunk(k);
     if (!c) {
       if (v === 0) return;
       c = { epoch: EPOCH, data: this.bytes ? new Uint8Array(CHUNK) : new Int32Array(CHUNK) };
       this.chunks.set(k, c);
+      this.lastK = k;
+      this.lastC = c;
     } else if (c.epoch !== EPOCH) {
       c = { epoch: EPOCH, data: c.data.slice() };
       this.chunks.set(k, c);
+      this.lastC = c;
     }
     c.data[i & MASK] = v;
     this.version++;

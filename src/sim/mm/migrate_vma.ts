@@ -41,9 +41,15 @@ export interface Select {
 }
 
 export function newMig(vma: Vma, start: number, n: number): Mig {
-  // Small ranges (a fault migrates one page) use plain arrays: typed-array allocation costs more than the walk.
-  const arr = (): Slots => (n > 64 ? new Int32Array(n) : new Array<number>(n).fill(0));
-  return { start, n, vma, src: arr(), dst: arr(), flags: arr(), orig: arr(), cpages: 0, others: [] };
+  return { start, n, vma, src: slots(n), dst: slots(n), flags: slots(n), orig: slots(n), cpages: 0, others: [] };
+}
+
+/** Small ranges (a fault migrates one page) use packed plain arrays: typed-array allocation costs more than the walk. */
+function slots(n: number): Slots {
+  if (n > 64) return new Int32Array(n);
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0);
+  return a;
 }
 
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */

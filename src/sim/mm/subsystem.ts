@@ -197,9 +197,18 @@ export class Mm implements Subsystem {
 
   // ---- physical pages ------------------------------------------------------
 
+  /** `devices` as an array, for the map it was made from: devices are only added or the map replaced (restore). */
+  private deviceList: { of: ReadonlyMap<string, Device>; list: Device[] } = { of: new Map(), list: [] };
+
   deviceOf(pfn: number): Device | undefined {
     if (pfn < DEV_BASE) return undefined;
-    for (const d of this.devices.values()) if (pfn >= d.base && pfn < d.base + d.npages) return d;
+    let c = this.deviceList;
+    if (c.of !== this.devices || c.list.length !== this.devices.size) c = this.deviceList = { of: this.devices, list: [...this.devices.values()] };
+    const list = c.list;
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i] as Device;
+      if (pfn >= d.base && pfn < d.base + d.npages) return d;
+    }
     return undefined;
   }
 
