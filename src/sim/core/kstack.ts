@@ -72,11 +72,50 @@ export class KStack<T> {
   }
 }
 
-/** Runs a kernel generator to completion, step points included. */
+/**
+ * Runs a kernel generator to completion, step points included: the same
+ * walk as KStack.advance without stopping at each step point.
+ */
 export function runToEnd<T>(g: KGen<T>): T {
-  const k = new KStack(g);
-  while (k.advance()) {
-    // every step point passes unobserved
+  const callers: Gen[] = [];
+  let top: Gen = g;
+  let input: unknown;
+  for (;;) {
+    let r: Res;
+    try {
+      r = genNext.call(top, input);
+    } catch (e) {
+      r = unwind(callers, e);
+      top = callers.pop() as Gen;
+    }
+    input = undefined;
+    if (r.done) {
+      const caller = callers.pop();
+      if (!caller) return r.value as T;
+      top = caller;
+      input = r.value;
+    } else if (r.value !== STEP) {
+      callers.push(top);
+      top = r.value as Gen;
+    }
   }
-  return k.value as T;
+}
+
+/**
+ * A throw out of the innermost call: each caller gets it at its `yield`
+ * until one catches it. Returns what that caller did next, the caller left
+ * on top of `callers`; rethrows when none catches it.
+ */
+function unwind(callers: Gen[], e: unknown): Res {
+  for (;;) {
+    const caller = callers.pop();
+    if (!caller) throw e;
+    try {
+      const r = caller.throw(e);
+      callers.push(caller);
+      return r;
+    } catch (e2) {
+      e = e2;
+    }
+  }
 }

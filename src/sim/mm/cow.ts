@@ -28,9 +28,14 @@ type IntChunk = Int32Array | Uint8Array;
  */
 export class CowInts {
   private chunks = new Map<number, Chunk<IntChunk>>();
-  /** The chunk used last and its index: page walks touch one chunk many times in a row. */
+  /**
+   * The two chunks used last and their indexes: page walks touch one chunk
+   * many times in a row, and a migration alternates a system and a device page.
+   */
   private lastK = -1;
   private lastC: Chunk<IntChunk> | undefined;
+  private prevK = -1;
+  private prevC: Chunk<IntChunk> | undefined;
 
   constructor(private readonly bytes = false) {}
   /** Bumped on every change (views cache derived indexes by it). */
@@ -38,12 +43,19 @@ export class CowInts {
 
   private chunk(k: number): Chunk<IntChunk> | undefined {
     if (k === this.lastK) return this.lastC;
+    if (k === this.prevK) return this.prevC;
     const c = this.chunks.get(k);
-    if (c) {
-      this.lastK = k;
-      this.lastC = c;
-    }
+    if (c) this.remember(k, c);
     return c;
+  }
+
+  private remember(k: number, c: Chunk<IntChunk>): void {
+    if (k !== this.lastK) {
+      this.prevK = this.lastK;
+      this.prevC = this.lastC;
+    }
+    this.lastK = k;
+    this.lastC = c;
   }
 
   get(i: number): number {
@@ -58,12 +70,11 @@ export class CowInts {
       if (v === 0) return;
       c = { epoch: EPOCH, data: this.bytes ? new Uint8Array(CHUNK) : new Int32Array(CHUNK) };
       this.chunks.set(k, c);
-      this.lastK = k;
-      this.lastC = c;
+      this.remember(k, c);
     } else if (c.epoch !== EPOCH) {
       c = { epoch: EPOCH, data: c.data.slice() };
       this.chunks.set(k, c);
-      this.lastC = c;
+      this.remember(k, c);
     }
     c.data[i & MASK] = v;
     this.version++;
@@ -124,10 +135,13 @@ export class CowMap<V> {
   private chunks = new Map<number, Chunk<Map<number, V>>>();
 
   get(i: number): V | undefined {
+    // Most pages never have more than their first word written: skip the lookups while the map is empty.
+    if (this.chunks.size === 0) return undefined;
     return this.chunks.get(Math.floor(i / CHUNK))?.data.get(i);
   }
 
   set(i: number, v: V | undefined): void {
+    if (v === undefined && this.chunks.size === 0) return;
     const k = Math.floor(i / CHUNK);
     let c = this.chunks.get(k);
     if (!c) {
@@ -158,22 +172,46 @@ export class CowMap<V> {
 /** A sparse array of u64 (one word per index), chunked like CowInts; unset entries read 0. */
 export class CowU64 {
   private chunks = new Map<number, Chunk<BigUint64Array>>();
+  /** The two chunks used last, as in CowInts. */
+  private lastK = -1;
+  private lastC: Chunk<BigUint64Array> | undefined;
+  private prevK = -1;
+  private prevC: Chunk<BigUint64Array> | undefined;
+
+  private chunk(k: number): Chunk<BigUint64Array> | undefined {
+    if (k === this.lastK) return this.lastC;
+    if (k === this.prevK) return this.prevC;
+    const c = this.chunks.get(k);
+    if (c) this.remember(k, c);
+    return c;
+  }
+
+  private remember(k: number, c: Chunk<BigUint64Array>): void {
+    if (k !== this.lastK) {
+      this.prevK = this.lastK;
+      this.prevC = this.lastC;
+    }
+    this.lastK = k;
+    this.lastC = c;
+  }
 
   get(i: number): bigint {
-    const c = this.chunks.get(Math.floor(i / CHUNK));
+    const c = this.chunk(Math.floor(i / CHUNK));
     return c ? (c.data[i & MASK] as bigint) : 0n;
   }
 
   set(i: number, v: bigint): void {
     const k = Math.floor(i / CHUNK);
-    let c = this.chunks.get(k);
+    let c = this.chunk(k);
     if (!c) {
       if (v === 0n) return;
       c = { epoch: EPOCH, data: new BigUint64Array(CHUNK) };
       this.chunks.set(k, c);
+      this.remember(k, c);
     } else if (c.epoch !== EPOCH) {
       c = { epoch: EPOCH, data: c.data.slice() };
       this.chunks.set(k, c);
+      this.remember(k, c);
     }
     c.data[i & MASK] = v;
   }

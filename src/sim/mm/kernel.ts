@@ -58,16 +58,18 @@ export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS';
 /** Addresses for messages: vpn in hex then the page offset, no slow double-to-radix conversion. */
 const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
 
-/** A VMA's range as the frame shows it; VMAs are immutable, so the text is built once per VMA, not per fault. */
-const vmaRanges = new WeakMap<Vma, string>();
+/** A VMA's range as the frame shows it; VMAs are immutable, so the text is kept for the last one, not built per fault. */
+let lastRange: { readonly vma: Vma; readonly text: string } | undefined;
 function vmaRange(v: Vma): string {
-  let r = vmaRanges.get(v);
-  if (r === undefined) {
-    r = `[${hex(v.start)}, ${hex(v.end)})`;
-    vmaRanges.set(v, r);
-  }
-  return r;
+  if (lastRange?.vma !== v) lastRange = { vma: v, text: `[${hex(v.start)}, ${hex(v.end)})` };
+  return lastRange.text;
 }
+
+// Messages raised on every fault, built only when read. Made here rather than
+// as arrows inside the generators, which would move the generators' own
+// variables into a context object allocated on every call.
+const faultText = (vpn: number, write: boolean, task: string) => (): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
+const devicePrivateText = (pfn: number, vpn: number) => (): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
 
 function isCow(v: Vma): boolean {
   return !v.shared;
@@ -106,7 +108,7 @@ export interface FaultCtx {
 
 export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(F.handle_mm_fault, { mm: t.name, address: vpn * 4096, write });
-  m.raise('fault', () => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${t.name}`);
+  m.raise('fault', faultText(vpn, write, t.name));
   yield fr.at('find_vma');
   const vma = t.findVma(vpn);
   fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
@@ -144,7 +146,7 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
     yield do_anonymous_page(m, mm, t, vma, vpn, write);
   } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
     ctx.faults.push('device_private');
-    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', () => `CPU access to device-private page ${ptePfn(pte)} at ${hex(vpn)}`);
+    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', devicePrivateText(ptePfn(pte), vpn));
     yield fr.at('swap');
     r = (yield do_swap_page(m, mm, t, vma, vpn)) as FaultResult;
   } else if (write && !pteWrite(pte)) {
