@@ -111,6 +111,24 @@ export class CowInts {
     }
   }
 
+  /** Every index holding a non-zero entry, ascending: counted first, then filled, with no callback per entry. */
+  nonZeroIndexes(): Float64Array {
+    const keys = this.chunkKeys();
+    let n = 0;
+    for (const k of keys) {
+      const d = (this.chunks.get(k) as Chunk<IntChunk>).data;
+      for (let j = 0; j < CHUNK; j++) if (d[j] !== 0) n++;
+    }
+    const out = new Float64Array(n);
+    let o = 0;
+    for (const k of keys) {
+      const d = (this.chunks.get(k) as Chunk<IntChunk>).data;
+      const base = k * CHUNK;
+      for (let j = 0; j < CHUNK; j++) if (d[j] !== 0) out[o++] = base + j;
+    }
+    return out;
+  }
+
   snapshot(): { readonly bytes: boolean; readonly chunks: ReadonlyMap<number, Chunk<IntChunk>> } {
     return { bytes: this.bytes, chunks: new Map(this.chunks) };
   }

@@ -396,13 +396,12 @@ export class Mm implements Subsystem {
   }
 
   /** The present (non-none) entries of a page table in address order, cached per table version. */
-  private ptIndex = new WeakMap<CowInts, { version: number; vpns: number[] }>();
+  private ptIndex = new WeakMap<CowInts, { version: number; vpns: Float64Array }>();
 
-  presentVpns(t: Task): number[] {
+  presentVpns(t: Task): Float64Array {
     const c = this.ptIndex.get(t.pt);
     if (c && c.version === t.pt.version) return c.vpns;
-    const vpns: number[] = [];
-    for (const k of t.pt.chunkKeys()) t.pt.forEach(k * 1024, (k + 1) * 1024, (i) => vpns.push(i));
+    const vpns = t.pt.nonZeroIndexes();
     this.ptIndex.set(t.pt, { version: t.pt.version, vpns });
     return vpns;
   }
@@ -425,7 +424,7 @@ export class Mm implements Subsystem {
       {
         keyAt: (i) => BigInt(this.presentVpns(t())[i] as number) << 12n,
         lookup: (key) => (key < 0n || key >= 1n << 57n ? undefined : pteNode(Number(key >> 12n))),
-        all: () => this.presentVpns(t()).map(pteValue),
+        all: () => Array.from(this.presentVpns(t()), pteValue),
         format: 'hex',
       },
     );
