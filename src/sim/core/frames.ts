@@ -20,6 +20,14 @@ export interface KernelFn {
   /** 1-based line of the function's signature. */
   readonly line: number;
   readonly labels: ReadonlyMap<string, number>;
+  /** The same as a plain object: `at` runs at every step point, and a property load is cheaper than Map.get there. */
+  readonly lineOf: Readonly<Record<string, number>>;
+}
+
+function kernelFn(name: string, source: KernelSource, line: number, labels: ReadonlyMap<string, number>): KernelFn {
+  const lineOf: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [k, v] of labels) lineOf[k] = v;
+  return { name, source, line, labels, lineOf };
 }
 
 export function kernelSource(path: string, text: string): KernelSource {
@@ -28,7 +36,7 @@ export function kernelSource(path: string, text: string): KernelSource {
   let current: { name: string; line: number; labels: Map<string, number> } | undefined;
   const src: KernelSource = { path, lines, functions };
   const close = (): void => {
-    if (current) functions.set(current.name, { name: current.name, source: src, line: current.line, labels: current.labels });
+    if (current) functions.set(current.name, kernelFn(current.name, src, current.line, current.labels));
   };
   for (const raw of text.replace(/^\n/, '').split('\n')) {
     const m = /\s*\/\/@(@\s*)?(\w+)\s*$/.exec(raw);
@@ -58,13 +66,21 @@ export interface Step {
   readonly step: true;
 }
 export const STEP: Step = Object.freeze({ step: true });
-export type KGen<T = void> = Generator<Step, T, void>;
+/**
+ * A kernel function: it yields STEP at each step point. It calls another
+ * either with `yield* callee(...)` or, on hot paths, with `yield callee(...)`,
+ * which the driver (KStack) runs on its own stack so deep step points stay
+ * cheap; that `yield` evaluates to the callee's return value.
+ */
+export type KGen<T = void> = Generator<Step | KGen<unknown>, T, unknown>;
 
 /**
  * Arguments and locals: plain JS numbers are allowed beside values because
  * the hot paths keep page offsets as numbers; views turn them into integers.
  */
 export type FrameValue = Value | number;
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
 
 /** One simulated kernel function activation. */
 export class Frame {
@@ -78,14 +94,14 @@ export class Frame {
     readonly fn: KernelFn,
     readonly args: Readonly<Record<string, FrameValue>>,
     /** Extra names a function breakpoint may use for this frame (a hypercall's name and code). */
-    readonly aliases: readonly string[] = [],
+    readonly aliases: readonly string[] = NO_ALIASES,
   ) {
     this.line = fn.line;
   }
 
   /** Moves to a step point and yields it: `yield fr.at('retry')`. */
   at(label: string): Step {
-    const l = this.fn.labels.get(label);
+    const l = this.fn.lineOf[label];
     if (l === undefined) throw new Error(`${this.fn.name} has no step point '${label}'`);
     this.line = l;
     return STEP;

@@ -11,6 +11,7 @@ import type { FrameValue, KernelFn, KGen } from './frames';
 import { Frame } from './frames';
 import type { Input, Snapshot } from './history';
 import { History, PointKind } from './history';
+import { KStack, runToEnd } from './kstack';
 import type { StateNode } from './state';
 import { fixedRecord, leaf, valueNode } from './state';
 import type { Value } from './values';
@@ -125,8 +126,27 @@ export class Machine {
   control: ControlStack;
   step = 0;
   at: PointAt = 'stmt';
+  private exc: SimException | undefined;
+  /**
+   * A raise whose message is not built yet: a fault path raises at every
+   * fault, and most are never looked at, so the text waits for a reader.
+   */
+  private excLater: { readonly kind: ExceptionKind; readonly message: () => string; readonly details?: Readonly<Record<string, Value>>; readonly line: number | undefined } | undefined;
+
   /** The exception reported at the current step point. */
-  exception: SimException | undefined;
+  get exception(): SimException | undefined {
+    const r = this.excLater;
+    if (r) {
+      this.excLater = undefined;
+      this.exc = { kind: r.kind, message: r.message(), ...(r.details ? { details: r.details } : {}), ...(r.line !== undefined ? { line: r.line } : {}) };
+    }
+    return this.exc;
+  }
+
+  set exception(e: SimException | undefined) {
+    this.excLater = undefined;
+    this.exc = e;
+  }
   /** Set by a BUG or a scenario error: no further statement runs. */
   dead = false;
   pauseRequested = false;
@@ -134,7 +154,7 @@ export class Machine {
   recent: ReadonlyArray<{ readonly line: number; readonly last: Value }> = [];
   private lastAtStart: Value = this.last;
   private pending: CStmt | undefined;
-  private gen: KGen | undefined;
+  private gen: KStack<void> | undefined;
   private run: { mode: RunMode; depth: number } | undefined;
   /**
    * Above zero while replaying history or looking ahead (goto, stepBack,
@@ -253,9 +273,17 @@ export class Machine {
     this.frames.pop();
   }
 
-  /** Reports an exception at the next step point (or at the statement, if it finishes first). */
-  raise(kind: ExceptionKind, message: string, details?: Readonly<Record<string, Value>>): void {
+  /**
+   * Reports an exception at the next step point (or at the statement, if it
+   * finishes first). A function message is built only when someone reads it.
+   */
+  raise(kind: ExceptionKind, message: string | (() => string), details?: Readonly<Record<string, Value>>): void {
     const line = this.statement?.line;
+    if (typeof message === 'function') {
+      this.exc = undefined;
+      this.excLater = { kind, message, line, details };
+      return;
+    }
     this.exception = { kind, message, ...(details ? { details } : {}), ...(line !== undefined ? { line } : {}) };
   }
 
@@ -284,10 +312,10 @@ export class Machine {
         this.pending = undefined;
         this.lastAtStart = this.last;
         const g = s.exec(this);
-        if (typeof g === 'object') this.gen = g;
+        if (typeof g === 'object') this.gen = new KStack(g);
       }
       if (this.gen) {
-        if (!this.gen.next().done) {
+        if (this.gen.advance()) {
           this.step++;
           this.at = 'kernel';
           this.record();
@@ -311,7 +339,7 @@ export class Machine {
       this.record();
       return true;
     }
-    if (this.exception) {
+    if (this.excLater || this.exc) {
       this.step++;
       this.at = 'exception';
       this.record();
@@ -402,8 +430,9 @@ export class Machine {
    */
   private checkStop(live: boolean): Stop | undefined {
     const bp = this.breakpoints;
-    const exc = this.exception;
-    if (exc && bp.stopsOn(exc.kind)) {
+    const kind = this.excLater?.kind ?? this.exc?.kind;
+    const exc = kind !== undefined && bp.stopsOn(kind) ? this.exception : undefined;
+    if (exc) {
       const cond = bp.exceptions.get(exc.kind);
       if (!cond || this.safeCond(cond)) return { reason: 'exception', exception: exc };
     }
@@ -675,9 +704,6 @@ export class Machine {
 
   /** Runs a kernel generator to completion inside the current step (REPL statements, benchmarks). */
   drain<T>(g: KGen<T>): T {
-    for (;;) {
-      const r = g.next();
-      if (r.done) return r.value;
-    }
+    return runToEnd(g);
   }
 }

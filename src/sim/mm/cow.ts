@@ -28,26 +28,53 @@ type IntChunk = Int32Array | Uint8Array;
  */
 export class CowInts {
   private chunks = new Map<number, Chunk<IntChunk>>();
+  /**
+   * The two chunks used last and their indexes: page walks touch one chunk
+   * many times in a row, and a migration alternates a system and a device page.
+   */
+  private lastK = -1;
+  private lastC: Chunk<IntChunk> | undefined;
+  private prevK = -1;
+  private prevC: Chunk<IntChunk> | undefined;
 
   constructor(private readonly bytes = false) {}
   /** Bumped on every change (views cache derived indexes by it). */
   version = 0;
 
+  private chunk(k: number): Chunk<IntChunk> | undefined {
+    if (k === this.lastK) return this.lastC;
+    if (k === this.prevK) return this.prevC;
+    const c = this.chunks.get(k);
+    if (c) this.remember(k, c);
+    return c;
+  }
+
+  private remember(k: number, c: Chunk<IntChunk>): void {
+    if (k !== this.lastK) {
+      this.prevK = this.lastK;
+      this.prevC = this.lastC;
+    }
+    this.lastK = k;
+    this.lastC = c;
+  }
+
   get(i: number): number {
-    const c = this.chunks.get(Math.floor(i / CHUNK));
+    const c = this.chunk(Math.floor(i / CHUNK));
     return c ? (c.data[i & MASK] as number) : 0;
   }
 
   set(i: number, v: number): void {
     const k = Math.floor(i / CHUNK);
-    let c = this.chunks.get(k);
+    let c = this.chunk(k);
     if (!c) {
       if (v === 0) return;
       c = { epoch: EPOCH, data: this.bytes ? new Uint8Array(CHUNK) : new Int32Array(CHUNK) };
       this.chunks.set(k, c);
+      this.remember(k, c);
     } else if (c.epoch !== EPOCH) {
       c = { epoch: EPOCH, data: c.data.slice() };
       this.chunks.set(k, c);
+      this.remember(k, c);
     }
     c.data[i & MASK] = v;
     this.version++;
@@ -84,6 +111,24 @@ export class CowInts {
     }
   }
 
+  /** Every index holding a non-zero entry, ascending: counted first, then filled, with no callback per entry. */
+  nonZeroIndexes(): Float64Array {
+    const keys = this.chunkKeys();
+    let n = 0;
+    for (const k of keys) {
+      const d = (this.chunks.get(k) as Chunk<IntChunk>).data;
+      for (let j = 0; j < CHUNK; j++) if (d[j] !== 0) n++;
+    }
+    const out = new Float64Array(n);
+    let o = 0;
+    for (const k of keys) {
+      const d = (this.chunks.get(k) as Chunk<IntChunk>).data;
+      const base = k * CHUNK;
+      for (let j = 0; j < CHUNK; j++) if (d[j] !== 0) out[o++] = base + j;
+    }
+    return out;
+  }
+
   snapshot(): { readonly bytes: boolean; readonly chunks: ReadonlyMap<number, Chunk<IntChunk>> } {
     return { bytes: this.bytes, chunks: new Map(this.chunks) };
   }
@@ -108,10 +153,13 @@ export class CowMap<V> {
   private chunks = new Map<number, Chunk<Map<number, V>>>();
 
   get(i: number): V | undefined {
+    // Most pages never have more than their first word written: skip the lookups while the map is empty.
+    if (this.chunks.size === 0) return undefined;
     return this.chunks.get(Math.floor(i / CHUNK))?.data.get(i);
   }
 
   set(i: number, v: V | undefined): void {
+    if (v === undefined && this.chunks.size === 0) return;
     const k = Math.floor(i / CHUNK);
     let c = this.chunks.get(k);
     if (!c) {
@@ -142,22 +190,46 @@ export class CowMap<V> {
 /** A sparse array of u64 (one word per index), chunked like CowInts; unset entries read 0. */
 export class CowU64 {
   private chunks = new Map<number, Chunk<BigUint64Array>>();
+  /** The two chunks used last, as in CowInts. */
+  private lastK = -1;
+  private lastC: Chunk<BigUint64Array> | undefined;
+  private prevK = -1;
+  private prevC: Chunk<BigUint64Array> | undefined;
+
+  private chunk(k: number): Chunk<BigUint64Array> | undefined {
+    if (k === this.lastK) return this.lastC;
+    if (k === this.prevK) return this.prevC;
+    const c = this.chunks.get(k);
+    if (c) this.remember(k, c);
+    return c;
+  }
+
+  private remember(k: number, c: Chunk<BigUint64Array>): void {
+    if (k !== this.lastK) {
+      this.prevK = this.lastK;
+      this.prevC = this.lastC;
+    }
+    this.lastK = k;
+    this.lastC = c;
+  }
 
   get(i: number): bigint {
-    const c = this.chunks.get(Math.floor(i / CHUNK));
+    const c = this.chunk(Math.floor(i / CHUNK));
     return c ? (c.data[i & MASK] as bigint) : 0n;
   }
 
   set(i: number, v: bigint): void {
     const k = Math.floor(i / CHUNK);
-    let c = this.chunks.get(k);
+    let c = this.chunk(k);
     if (!c) {
       if (v === 0n) return;
       c = { epoch: EPOCH, data: new BigUint64Array(CHUNK) };
       this.chunks.set(k, c);
+      this.remember(k, c);
     } else if (c.epoch !== EPOCH) {
       c = { epoch: EPOCH, data: c.data.slice() };
       this.chunks.set(k, c);
+      this.remember(k, c);
     }
     c.data[i & MASK] = v;
   }

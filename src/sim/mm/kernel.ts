@@ -2,6 +2,11 @@ import type { KernelFn, KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { Sym } from '../core/values';
+import type { Mig, Select } from './migrate_vma';
+import {
+  allocDevPages, allocSysPages, allocSysPagesAroundFailed, collect, dropUnallocated, newMig, putUntilDevice,
+  removeMigrationPtes, unmap,
+} from './migrate_vma';
 import { MM_C } from './mm_c';
 import { copy_hugetlb_page_range, hugetlb_fault } from './hugetlb_fault';
 import type { Device, Mm, Task, Vma } from './subsystem';
@@ -54,6 +59,19 @@ export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'OOM';
 /** Addresses for messages: vpn in hex then the page offset, no slow double-to-radix conversion. */
 const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
 
+/** A VMA's range as the frame shows it; VMAs are immutable, so the text is kept for the last one, not built per fault. */
+let lastRange: { readonly vma: Vma; readonly text: string } | undefined;
+function vmaRange(v: Vma): string {
+  if (lastRange?.vma !== v) lastRange = { vma: v, text: `[${hex(v.start)}, ${hex(v.end)})` };
+  return lastRange.text;
+}
+
+// Messages raised on every fault, built only when read. Made here rather than
+// as arrows inside the generators, which would move the generators' own
+// variables into a context object allocated on every call.
+const faultText = (vpn: number, write: boolean, task: string) => (): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
+const devicePrivateText = (pfn: number, vpn: number) => (): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
+
 function isCow(v: Vma): boolean {
   return !v.shared;
 }
@@ -91,10 +109,10 @@ export interface FaultCtx {
 
 export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(F.handle_mm_fault, { mm: t.name, address: vpn * 4096, write });
-  m.raise('fault', `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${t.name}`);
+  m.raise('fault', faultText(vpn, write, t.name));
   yield fr.at('find_vma');
   const vma = t.findVma(vpn);
-  fr.locals.vma = vma ? `[${hex(vma.start)}, ${hex(vma.end)})` : 'NULL';
+  fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
   if (!vma) {
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: no VMA at ${hex(vpn)} in task ${t.name}`);
     m.leave(fr);
@@ -110,7 +128,7 @@ export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
   if (vma.huge) {
     // is_vm_hugetlb_page(vma): hugetlb_fault instead of the pte path.
     ctx.faults.push('hugetlb');
-    const r = yield* hugetlb_fault(m, mm, t, vma, vpn, write);
+    const r = (yield hugetlb_fault(m, mm, t, vma, vpn, write)) as FaultResult;
     fr.locals.ret = r;
     if (r === 'SIGBUS' && !ctx.remote) m.raise('sigbus', `SIGBUS: hugetlb fault at ${hex(vpn)} in task ${t.name} found no huge page`);
     if (r === 'OOM') m.output(`hugetlb fault at ${hex(vpn)}: VM_FAULT_OOM, pagefault_out_of_memory(); the access is retried`, 'console');
@@ -118,7 +136,7 @@ export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
     m.leave(fr);
     return r;
   }
-  const r = yield* handle_pte_fault(m, mm, t, vma, vpn, write, ctx);
+  const r = (yield handle_pte_fault(m, mm, t, vma, vpn, write, ctx)) as FaultResult;
   fr.locals.ret = r;
   if (r === 'SIGBUS') {
     if (!ctx.remote) m.raise('sigbus', `SIGBUS: the device could not migrate ${hex(vpn)} back`);
@@ -137,16 +155,16 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
   if (kind === PTE_NONE) {
     ctx.faults.push('anon');
     yield fr.at('anon');
-    yield* do_anonymous_page(m, mm, t, vma, vpn, write);
+    yield do_anonymous_page(m, mm, t, vma, vpn, write);
   } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
     ctx.faults.push('device_private');
-    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', `CPU access to device-private page ${ptePfn(pte)} at ${hex(vpn)}`);
+    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', devicePrivateText(ptePfn(pte), vpn));
     yield fr.at('swap');
-    r = yield* do_swap_page(m, mm, t, vma, vpn);
+    r = (yield do_swap_page(m, mm, t, vma, vpn)) as FaultResult;
   } else if (write && !pteWrite(pte)) {
     ctx.faults.push('wp');
     yield fr.at('wp');
-    yield* do_wp_page(m, mm, t, vma, vpn);
+    yield do_wp_page(m, mm, t, vma, vpn);
   } else yield fr.at('done');
   m.leave(fr);
   return r;
@@ -204,7 +222,7 @@ function* do_wp_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen {
     t.pt.set(vpn, mkpte(PTE_PRESENT, true, np));
     mm.mapcount.add(old, -1);
     yield fr.at('release');
-    yield* put_page(m, mm, old);
+    yield put_page(m, mm, old);
   }
   m.leave(fr);
 }
@@ -217,7 +235,7 @@ function* do_swap_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen
   if (pteKind(pte) === PTE_MIGRATION) yield fr.at('migration');
   else {
     yield fr.at('device_private');
-    r = yield* device_private_entry_fault(m, mm, t, vma, vpn);
+    r = (yield device_private_entry_fault(m, mm, t, vma, vpn)) as FaultResult;
   }
   fr.locals.ret = r === 'SIGBUS' ? 'VM_FAULT_SIGBUS' : 0;
   if (r !== 'ok') yield fr.at('out');
@@ -231,7 +249,7 @@ function* device_private_entry_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn:
   const dev = mm.deviceOf(pfn);
   m.bugOn(!dev || dev.type !== 'private', '!is_device_private_page(page)');
   yield fr.at('callback');
-  const r = yield* dmirror_devmem_fault(m, mm, t, vma, vpn, dev as Device);
+  const r = (yield dmirror_devmem_fault(m, mm, t, vma, vpn, dev as Device)) as FaultResult;
   m.leave(fr);
   return r;
 }
@@ -239,20 +257,20 @@ function* device_private_entry_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn:
 function* dmirror_devmem_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, dev: Device): KGen<FaultResult> {
   const fr = m.enter(F.dmirror_devmem_fault, { address: vpn * 4096, device: dev.name });
   yield fr.at('entry');
-  const mig = yield* migrate_vma_setup(m, mm, t, vma, vpn, vpn + 1, { private: dev.name });
+  const mig = (yield migrate_vma_setup(m, mm, t, vma, vpn, vpn + 1, { private: dev.name })) as Mig;
   yield fr.at('setup');
-  const ok = yield* dmirror_devmem_fault_alloc_and_copy(m, mm, mig);
+  const ok = (yield dmirror_devmem_fault_alloc_and_copy(m, mm, mig)) as boolean;
   if (!ok) {
     yield fr.at('alloc_and_copy');
     // The entry stays: finalize puts the device-private entry back.
-    yield* migrate_vma_finalize(m, mm, t, mig);
+    yield migrate_vma_finalize(m, mm, t, mig);
     yield fr.at('sigbus');
     m.leave(fr);
     return 'SIGBUS';
   }
-  yield* migrate_vma_pages(m, mig);
+  yield migrate_vma_pages(m, mig);
   yield fr.at('pages');
-  yield* migrate_vma_finalize(m, mm, t, mig);
+  yield migrate_vma_finalize(m, mm, t, mig);
   yield fr.at('finalize');
   m.leave(fr);
   return 'ok';
@@ -260,98 +278,16 @@ function* dmirror_devmem_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: numbe
 
 // ---- migrate_vma ----------------------------------------------------------------
 
-const MIGRATE = 1;
-const WRITE = 2;
-const DST_WRITE = 4;
-
-type Slots = Int32Array | number[];
-
-/** struct migrate_vma: src/dst pfn arrays (0: none) and MIGRATE_PFN_* flags, one slot per page. */
-export interface Mig {
-  readonly start: number;
-  readonly n: number;
-  readonly vma: Vma;
-  readonly src: Slots;
-  readonly dst: Slots;
-  readonly flags: Slots;
-  /** The pte before migrate_vma_unmap, to put back when a page does not move. */
-  readonly orig: Slots;
-  cpages: number;
-  /** Other mappings of collected pages (forked tasks map them at the same address): try_to_migrate unmaps them all. */
-  readonly others: Array<{ readonly task: Task; readonly i: number; readonly orig: number }>;
-}
-
-export interface Select {
-  readonly system?: boolean;
-  readonly coherent?: string;
-  readonly private?: string;
-  /** Any device-private / coherent page (migrate to=system). */
-  readonly anyDevice?: boolean;
-}
-
 function* migrate_vma_setup(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, sel: Select): KGen<Mig> {
   const n = end - start;
   const fr = m.enter(F.migrate_vma_setup, { start: start * 4096, end: end * 4096, npages: n });
-  // Small ranges (a fault migrates one page) use plain arrays: typed-array allocation costs more than the walk.
-  const arr = (): Slots => (n > 64 ? new Int32Array(n) : new Array<number>(n).fill(0));
-  const mig: Mig = { start, n, vma, src: arr(), dst: arr(), flags: arr(), orig: arr(), cpages: 0, others: [] };
-  const rmap = (pfn: number, vpn: number): Array<{ task: Task; pte: number }> => {
-    const out: Array<{ task: Task; pte: number }> = [];
-    for (const o of mm.tasks.values()) {
-      if (o === t) continue;
-      const p = o.pt.get(vpn);
-      if (pteKind(p) !== PTE_NONE && ptePfn(p) === pfn) out.push({ task: o, pte: p });
-    }
-    return out;
-  };
+  const mig = newMig(vma, start, n);
   yield fr.at('collect');
-  const anonVma = !vma.shared;
-  for (let i = 0; i < n; i++) {
-    const pte = t.pt.get(start + i);
-    const kind = pteKind(pte);
-    let take = false;
-    if (kind === PTE_NONE) {
-      // migrate_vma_collect_hole: only anonymous VMAs
-      if (sel.system && anonVma) {
-        mig.flags[i] = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
-        mig.cpages++;
-      }
-      continue;
-    }
-    const pfn = ptePfn(pte);
-    if (kind === PTE_PRESENT && pfn === ZERO_PFN) {
-      // is_zero_pfn: migrated like pte_none, no source page
-      if (sel.system && anonVma) {
-        mig.flags[i] = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
-        mig.cpages++;
-      }
-      continue;
-    }
-    const dev = mm.deviceOf(pfn);
-    if (kind === PTE_PRESENT) {
-      if (!dev) take = !!sel.system && anonVma && (mm.flags.get(pfn) & PG_ANON) !== 0;
-      else if (dev.type === 'coherent') take = sel.coherent === dev.name || !!sel.anyDevice;
-    } else if (kind === PTE_DEVICE_PRIVATE) {
-      take = sel.private === dev?.name || !!sel.anyDevice;
-    }
-    if (!take) continue;
-    // migrate_vma_check_page: every reference must come from a mapping we can find and unmap
-    const others = rmap(pfn, start + i);
-    if (others.length + 1 !== mm.mapcount.get(pfn)) continue;
-    for (const o of others) mig.others.push({ task: o.task, i, orig: o.pte });
-    mig.src[i] = pfn;
-    mig.orig[i] = pte;
-    mig.flags[i] = MIGRATE | (pteWrite(pte) ? WRITE : 0);
-    mig.cpages++;
-  }
+  collect(mm, t, mig, sel);
   fr.locals.cpages = mig.cpages;
   if (mig.cpages) {
     yield fr.at('unmap');
-    for (let i = 0; i < n; i++) {
-      const pfn = mig.src[i] as number;
-      if (pfn) t.pt.set(start + i, mkpte(PTE_MIGRATION, ((mig.flags[i] as number) & WRITE) !== 0, pfn));
-    }
-    for (const o of mig.others) o.task.pt.set(start + o.i, mkpte(PTE_MIGRATION, pteWrite(o.orig), ptePfn(o.orig)));
+    unmap(t, mig);
   }
   m.leave(fr);
   return mig;
@@ -359,63 +295,20 @@ function* migrate_vma_setup(m: Machine, mm: Mm, t: Task, vma: Vma, start: number
 
 function* migrate_vma_pages(m: Machine, mig: Mig): KGen {
   const fr = m.enter(F.migrate_vma_pages, { npages: mig.n });
-  let moved = 0;
-  for (let i = 0; i < mig.n; i++) {
-    if (!mig.dst[i]) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
-    else if ((mig.flags[i] as number) & MIGRATE) moved++;
-  }
-  fr.locals.migrated = moved;
+  fr.locals.migrated = dropUnallocated(mig);
   yield fr.at('loop');
   m.leave(fr);
 }
 
-/** remove_migration_ptes for every slot: the new page where it moved, the old entry where not. */
+/** remove_migration_ptes for every slot, then the old pages released in order (ZONE_DEVICE ones through put_page frames). */
 function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<number> {
   const fr = m.enter(F.migrate_vma_finalize, { npages: mig.n });
   yield fr.at('remove');
-  let moved = 0;
   const frees: number[] = [];
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    const src = mig.src[i] as number;
-    const dst = mig.dst[i] as number;
-    const vpn = mig.start + i;
-    if (!(f & MIGRATE) || !dst) {
-      if (dst) frees.push(dst);
-      if (src) t.pt.set(vpn, mig.orig[i] as number);
-      continue;
-    }
-    moved++;
-    const ddev = mm.deviceOf(dst);
-    const w = (f & DST_WRITE) !== 0;
-    t.pt.set(vpn, mkpte(ddev?.type === 'private' ? PTE_DEVICE_PRIVATE : PTE_PRESENT, w, dst));
-    mm.mapcount.set(dst, 1);
-    mm.flags.set(dst, PG_USED | PG_ANON | (ddev ? 0 : PG_LRU));
-    if (src) {
-      mm.mapcount.add(src, -1);
-      frees.push(src);
-    } else t.rss++;
-  }
-  for (const o of mig.others) {
-    const i = o.i;
-    const src = mig.src[i] as number;
-    const dst = mig.dst[i] as number;
-    const vpn = mig.start + i;
-    if (!((mig.flags[i] as number) & MIGRATE) || !dst) {
-      o.task.pt.set(vpn, o.orig);
-      continue;
-    }
-    const ddev = mm.deviceOf(dst);
-    o.task.pt.set(vpn, mkpte(ddev?.type === 'private' ? PTE_DEVICE_PRIVATE : PTE_PRESENT, pteWrite(o.orig), dst));
-    mm.mapcount.add(dst, 1);
-    mm.refcount.add(dst, 1);
-    mm.mapcount.add(src, -1);
-    frees.push(src);
-  }
+  const moved = removeMigrationPtes(mm, t, mig, frees);
   fr.locals.migrated = moved;
-  for (const p of frees) {
-    if (mm.deviceOf(p)) yield* put_page(m, mm, p);
-    else mm.putPage(p);
+  for (let k = putUntilDevice(mm, frees, 0); k < frees.length; k = putUntilDevice(mm, frees, k + 1)) {
+    yield put_page(m, mm, frees[k] as number);
   }
   m.leave(fr);
   return moved;
@@ -424,20 +317,7 @@ function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<numb
 function* dmirror_migrate_alloc_and_copy(m: Machine, mm: Mm, mig: Mig, dev: Device): KGen {
   const fr = m.enter(F.dmirror_migrate_alloc_and_copy, { device: dev.name, npages: mig.n });
   yield fr.at('alloc');
-  let nomem = 0;
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    if (!(f & MIGRATE)) continue;
-    const d = mm.allocDev(dev);
-    if (d === undefined) {
-      nomem++;
-      continue;
-    }
-    const src = mig.src[i] as number;
-    if (src) mm.copyVals(src, d);
-    mig.dst[i] = d;
-    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
-  }
+  const nomem = allocDevPages(mm, mig, dev);
   fr.locals.nomem = nomem;
   if (nomem) yield fr.at('nomem');
   yield fr.at('copy');
@@ -446,21 +326,12 @@ function* dmirror_migrate_alloc_and_copy(m: Machine, mm: Mm, mig: Mig, dev: Devi
 
 function* dmirror_devmem_fault_alloc_and_copy(m: Machine, mm: Mm, mig: Mig): KGen<boolean> {
   const fr = m.enter(F.dmirror_devmem_fault_alloc_and_copy, { npages: mig.n });
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    const src = mig.src[i] as number;
-    if (!src || !(f & MIGRATE)) continue;
-    const dev = mm.deviceOf(src);
-    if (dev?.failed) {
-      fr.locals.failed = dev.name;
-      yield fr.at('failed');
-      m.leave(fr);
-      return false;
-    }
-    const d = mm.allocSys();
-    mm.copyVals(src, d);
-    mig.dst[i] = d;
-    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
+  const failed = allocSysPages(mm, mig);
+  if (failed) {
+    fr.locals.failed = failed.name;
+    yield fr.at('failed');
+    m.leave(fr);
+    return false;
   }
   yield fr.at('copy');
   m.leave(fr);
@@ -492,30 +363,18 @@ export function* migrate(m: Machine, mm: Mm, t: Task, start: number, end: number
       break;
     }
     const sel: Select = !toDev ? { anyDevice: true } : { system: true };
-    const mig = yield* migrate_vma_setup(m, mm, t, vma, addr, next, sel);
+    const mig = (yield migrate_vma_setup(m, mm, t, vma, addr, next, sel)) as Mig;
     yield fr.at('setup');
-    if (toDev) yield* dmirror_migrate_alloc_and_copy(m, mm, mig, dev);
+    if (toDev) yield dmirror_migrate_alloc_and_copy(m, mm, mig, dev);
     else {
       // migrate back page by page so one failed device does not hold the others
-      const ok = yield* dmirror_devmem_fault_alloc_and_copy(m, mm, mig);
-      if (!ok) {
-        for (let i = 0; i < mig.n; i++) {
-          const d = mig.dst[i] as number;
-          const s = mig.src[i] as number;
-          if (s && mm.deviceOf(s)?.failed) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
-          else if (s && !d) {
-            const np = mm.allocSys();
-            mm.copyVals(s, np);
-            mig.dst[i] = np;
-            if ((mig.flags[i] as number) & WRITE) mig.flags[i] = (mig.flags[i] as number) | DST_WRITE;
-          }
-        }
-      }
+      const ok = (yield dmirror_devmem_fault_alloc_and_copy(m, mm, mig)) as boolean;
+      if (!ok) allocSysPagesAroundFailed(mm, mig);
     }
     yield fr.at('alloc_and_copy');
-    yield* migrate_vma_pages(m, mig);
+    yield migrate_vma_pages(m, mig);
     yield fr.at('pages');
-    migrated += yield* migrate_vma_finalize(m, mm, t, mig);
+    migrated += (yield migrate_vma_finalize(m, mm, t, mig)) as number;
     yield fr.at('finalize');
     addr = next;
   }
@@ -547,7 +406,7 @@ export function* hmm_range_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
       return { ret: 0, pfn: ptePfn(pte) };
     }
     yield fr.at('fault');
-    const r = yield* handle_mm_fault(m, mm, t, vpn, write, ctx);
+    const r = (yield handle_mm_fault(m, mm, t, vpn, write, ctx)) as FaultResult;
     if (r !== 'ok') {
       fr.locals.ret = -EFAULT;
       m.leave(fr);
@@ -573,7 +432,7 @@ export function* dup_mmap(m: Machine, mm: Mm, parent: Task, child: Task): KGen {
     }
     const vpns: number[] = [];
     parent.pt.forEach(vma.start, vma.end, (i) => vpns.push(i));
-    for (const vpn of vpns) yield* copy_one_pte(m, mm, parent, child, vma, vpn);
+    for (const vpn of vpns) yield copy_one_pte(m, mm, parent, child, vma, vpn);
   }
   yield fr.at('done');
   m.leave(fr);
@@ -636,11 +495,11 @@ export function* zap_pte_range(m: Machine, mm: Mm, t: Task, start: number, end: 
     if (kind === PTE_DEVICE_PRIVATE) {
       fr.locals.page = pfn;
       yield fr.at('device_private');
-      yield* put_page(m, mm, pfn);
+      yield put_page(m, mm, pfn);
     } else if (dev) {
       fr.locals.page = pfn;
       yield fr.at('present');
-      yield* put_page(m, mm, pfn);
+      yield put_page(m, mm, pfn);
     } else mm.putPage(pfn);
   }
   fr.locals.zapped = zapped;
@@ -683,7 +542,7 @@ export function* vm_normal_page(m: Machine, mm: Mm, pte: number, lru: boolean): 
   if (lru) {
     const fr = m.enter(F.vm_normal_lru_page, { pte });
     yield fr.at('any');
-    const any = yield* vm_normal_page(m, mm, pte, false);
+    const any = (yield vm_normal_page(m, mm, pte, false)) as number;
     if (any && mm.deviceOf(any)) {
       yield fr.at('zone_device');
       m.leave(fr);
@@ -724,7 +583,7 @@ export function* follow_page(m: Machine, mm: Mm, t: Task, vpn: number, flags: bi
   }
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
   yield fr.at(lru ? 'lru' : 'any');
-  let page = yield* vm_normal_page(m, mm, pte, lru);
+  let page = (yield vm_normal_page(m, mm, pte, lru)) as number;
   // follow_page_pte: no normal page but the zero page: return it, unless FOLL_DUMP
   if (!page && ptePfn(pte) === ZERO_PFN && !(flags & FOLL_DUMP)) page = ZERO_PFN;
   fr.locals.page = page || 'NULL';
@@ -778,7 +637,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): 
     }
     if (pteWrite(pte)) writable = true;
     fr.locals._address = hex(h + i);
-    const page = yield* vm_normal_page(m, mm, pte, true);
+    const page = (yield vm_normal_page(m, mm, pte, true)) as number;
     if (!page) {
       yield fr.at('page_null');
       return yield* out('SCAN_PAGE_NULL');
@@ -839,7 +698,7 @@ export function* get_mergeable_page(m: Machine, mm: Mm, t: Task, vpn: number): K
     m.leave(fr);
     return { page: 0, skipped: 0 };
   }
-  const page = yield* follow_page(m, mm, t, vpn, FOLL_LRU | 0x04n);
+  const page = (yield follow_page(m, mm, t, vpn, FOLL_LRU | 0x04n)) as number;
   yield fr.at('follow');
   const present = pteKind(t.pt.get(vpn)) === PTE_PRESENT;
   const ok = page !== 0 && (mm.flags.get(page) & PG_ANON) !== 0;

@@ -234,9 +234,18 @@ export class Mm implements Subsystem {
 
   // ---- physical pages ------------------------------------------------------
 
+  /** `devices` as an array, for the map it was made from: devices are only added or the map replaced (restore). */
+  private deviceList: { of: ReadonlyMap<string, Device>; list: Device[] } = { of: new Map(), list: [] };
+
   deviceOf(pfn: number): Device | undefined {
     if (pfn < DEV_BASE) return undefined;
-    for (const d of this.devices.values()) if (pfn >= d.base && pfn < d.base + d.npages) return d;
+    let c = this.deviceList;
+    if (c.of !== this.devices || c.list.length !== this.devices.size) c = this.deviceList = { of: this.devices, list: [...this.devices.values()] };
+    const list = c.list;
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i] as Device;
+      if (pfn >= d.base && pfn < d.base + d.npages) return d;
+    }
     return undefined;
   }
 
@@ -456,13 +465,12 @@ export class Mm implements Subsystem {
   }
 
   /** The present (non-none) entries of a page table in address order, cached per table version. */
-  private ptIndex = new WeakMap<CowInts, { version: number; vpns: number[] }>();
+  private ptIndex = new WeakMap<CowInts, { version: number; vpns: Float64Array }>();
 
-  presentVpns(t: Task): number[] {
+  presentVpns(t: Task): Float64Array {
     const c = this.ptIndex.get(t.pt);
     if (c && c.version === t.pt.version) return c.vpns;
-    const vpns: number[] = [];
-    for (const k of t.pt.chunkKeys()) t.pt.forEach(k * 1024, (k + 1) * 1024, (i) => vpns.push(i));
+    const vpns = t.pt.nonZeroIndexes();
     this.ptIndex.set(t.pt, { version: t.pt.version, vpns });
     return vpns;
   }
@@ -485,7 +493,7 @@ export class Mm implements Subsystem {
       {
         keyAt: (i) => BigInt(this.presentVpns(t())[i] as number) << 12n,
         lookup: (key) => (key < 0n || key >= 1n << 57n ? undefined : pteNode(Number(key >> 12n))),
-        all: () => this.presentVpns(t()).map(pteValue),
+        all: () => Array.from(this.presentVpns(t()), pteValue),
         format: 'hex',
       },
     );

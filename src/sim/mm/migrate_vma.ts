@@ -1,0 +1,237 @@
+/**
+ * struct migrate_vma and the per-page walks of mm/migrate_device.c and the
+ * dmirror driver, as plain functions. The kernel frames in kernel.ts call
+ * them between step points: V8 cannot keep a long loop inside a generator
+ * optimized (on-stack replacement of a generator is deoptimized again each
+ * time a call takes a path the big range never took), so the loops live here.
+ */
+import type { Device, Mm, Task, Vma } from './subsystem';
+import {
+  mkpte, PG_ANON, PG_LRU, PG_USED, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
+  pteKind, ptePfn, pteWrite, ZERO_PFN,
+} from './subsystem';
+
+export const MIGRATE = 1;
+export const WRITE = 2;
+export const DST_WRITE = 4;
+
+type Slots = Int32Array | number[];
+
+/** struct migrate_vma: src/dst pfn arrays (0: none) and MIGRATE_PFN_* flags, one slot per page. */
+export interface Mig {
+  readonly start: number;
+  readonly n: number;
+  readonly vma: Vma;
+  readonly src: Slots;
+  readonly dst: Slots;
+  readonly flags: Slots;
+  /** The pte before migrate_vma_unmap, to put back when a page does not move. */
+  readonly orig: Slots;
+  cpages: number;
+  /** Other mappings of collected pages (forked tasks map them at the same address): try_to_migrate unmaps them all. */
+  readonly others: Array<{ readonly task: Task; readonly i: number; readonly orig: number }>;
+}
+
+export interface Select {
+  readonly system?: boolean;
+  readonly coherent?: string;
+  readonly private?: string;
+  /** Any device-private / coherent page (migrate to=system). */
+  readonly anyDevice?: boolean;
+}
+
+export function newMig(vma: Vma, start: number, n: number): Mig {
+  return { start, n, vma, src: slots(n), dst: slots(n), flags: slots(n), orig: slots(n), cpages: 0, others: [] };
+}
+
+/** Small ranges (a fault migrates one page) use packed plain arrays: typed-array allocation costs more than the walk. */
+function slots(n: number): Slots {
+  if (n > 64) return new Int32Array(n);
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0);
+  return a;
+}
+
+/** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
+export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
+  const { start, n, vma } = mig;
+  const anonVma = !vma.shared;
+  const holeFlags = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
+  for (let i = 0; i < n; i++) {
+    const pte = t.pt.get(start + i);
+    const kind = pteKind(pte);
+    // pte_none (migrate_vma_collect_hole) and the zero page (is_zero_pfn): no source page, anonymous VMAs only
+    if (kind === PTE_NONE || (kind === PTE_PRESENT && ptePfn(pte) === ZERO_PFN)) {
+      if (sel.system && anonVma) {
+        mig.flags[i] = holeFlags;
+        mig.cpages++;
+      }
+      continue;
+    }
+    const pfn = ptePfn(pte);
+    if (!selected(mm, sel, anonVma, kind, pfn)) continue;
+    // migrate_vma_check_page: every reference must come from a mapping we can find and unmap
+    const others = rmap(mm, t, pfn, start + i);
+    if (others.length + 1 !== mm.mapcount.get(pfn)) continue;
+    for (const o of others) mig.others.push({ task: o.task, i, orig: o.pte });
+    mig.src[i] = pfn;
+    mig.orig[i] = pte;
+    mig.flags[i] = MIGRATE | (pteWrite(pte) ? WRITE : 0);
+    mig.cpages++;
+  }
+}
+
+function selected(mm: Mm, sel: Select, anonVma: boolean, kind: number, pfn: number): boolean {
+  const dev = mm.deviceOf(pfn);
+  if (kind === PTE_PRESENT) {
+    if (!dev) return !!sel.system && anonVma && (mm.flags.get(pfn) & PG_ANON) !== 0;
+    return dev.type === 'coherent' && (sel.coherent === dev.name || !!sel.anyDevice);
+  }
+  if (kind === PTE_DEVICE_PRIVATE) return sel.private === dev?.name || !!sel.anyDevice;
+  return false;
+}
+
+type Mapping = { readonly task: Task; readonly pte: number };
+const NO_MAPPINGS: readonly Mapping[] = [];
+
+/** The other tasks mapping `pfn` at `vpn` (one shared empty list when none: the common case costs no allocation). */
+function rmap(mm: Mm, t: Task, pfn: number, vpn: number): readonly Mapping[] {
+  let out: Mapping[] | undefined;
+  for (const o of mm.tasks.values()) {
+    if (o === t) continue;
+    const p = o.pt.get(vpn);
+    if (pteKind(p) !== PTE_NONE && ptePfn(p) === pfn) (out ??= []).push({ task: o, pte: p });
+  }
+  return out ?? NO_MAPPINGS;
+}
+
+/** migrate_vma_unmap: a migration entry in place of every collected page, in every task mapping it. */
+export function unmap(t: Task, mig: Mig): void {
+  for (let i = 0; i < mig.n; i++) {
+    const pfn = mig.src[i] as number;
+    if (pfn) t.pt.set(mig.start + i, mkpte(PTE_MIGRATION, ((mig.flags[i] as number) & WRITE) !== 0, pfn));
+  }
+  for (const o of mig.others) o.task.pt.set(mig.start + o.i, mkpte(PTE_MIGRATION, pteWrite(o.orig), ptePfn(o.orig)));
+}
+
+/** migrate_vma_pages' loop: slots without a new page stop migrating; returns the pages that move. */
+export function dropUnallocated(mig: Mig): number {
+  let moved = 0;
+  for (let i = 0; i < mig.n; i++) {
+    if (!mig.dst[i]) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
+    else if ((mig.flags[i] as number) & MIGRATE) moved++;
+  }
+  return moved;
+}
+
+/**
+ * remove_migration_ptes for every slot: the new page where it moved, the old
+ * entry where not. Pushes the pages to release onto `frees`; returns the pages moved.
+ */
+export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]): number {
+  let moved = 0;
+  for (let i = 0; i < mig.n; i++) {
+    const f = mig.flags[i] as number;
+    const src = mig.src[i] as number;
+    const dst = mig.dst[i] as number;
+    const vpn = mig.start + i;
+    if (!(f & MIGRATE) || !dst) {
+      if (dst) frees.push(dst);
+      if (src) t.pt.set(vpn, mig.orig[i] as number);
+      continue;
+    }
+    moved++;
+    const ddev = mm.deviceOf(dst);
+    const w = (f & DST_WRITE) !== 0;
+    t.pt.set(vpn, mkpte(ddev?.type === 'private' ? PTE_DEVICE_PRIVATE : PTE_PRESENT, w, dst));
+    mm.mapcount.set(dst, 1);
+    mm.flags.set(dst, PG_USED | PG_ANON | (ddev ? 0 : PG_LRU));
+    if (src) {
+      mm.mapcount.add(src, -1);
+      frees.push(src);
+    } else t.rss++;
+  }
+  for (const o of mig.others) {
+    const i = o.i;
+    const src = mig.src[i] as number;
+    const dst = mig.dst[i] as number;
+    const vpn = mig.start + i;
+    if (!((mig.flags[i] as number) & MIGRATE) || !dst) {
+      o.task.pt.set(vpn, o.orig);
+      continue;
+    }
+    const ddev = mm.deviceOf(dst);
+    o.task.pt.set(vpn, mkpte(ddev?.type === 'private' ? PTE_DEVICE_PRIVATE : PTE_PRESENT, pteWrite(o.orig), dst));
+    mm.mapcount.add(dst, 1);
+    mm.refcount.add(dst, 1);
+    mm.mapcount.add(src, -1);
+    frees.push(src);
+  }
+  return moved;
+}
+
+/**
+ * Releases frees[from..] in order up to the first ZONE_DEVICE page (whose
+ * put_page is a frame the caller steps through); returns its index, or the length.
+ */
+export function putUntilDevice(mm: Mm, frees: readonly number[], from: number): number {
+  for (let k = from; k < frees.length; k++) {
+    const p = frees[k] as number;
+    if (mm.deviceOf(p)) return k;
+    mm.putPage(p);
+  }
+  return frees.length;
+}
+
+/** dmirror_migrate_alloc_and_copy's loop: a device page for every migrating slot; returns the slots left without one. */
+export function allocDevPages(mm: Mm, mig: Mig, dev: Device): number {
+  let nomem = 0;
+  for (let i = 0; i < mig.n; i++) {
+    const f = mig.flags[i] as number;
+    if (!(f & MIGRATE)) continue;
+    const d = mm.allocDev(dev);
+    if (d === undefined) {
+      nomem++;
+      continue;
+    }
+    const src = mig.src[i] as number;
+    if (src) mm.copyVals(src, d);
+    mig.dst[i] = d;
+    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
+  }
+  return nomem;
+}
+
+/**
+ * dmirror_devmem_fault_alloc_and_copy's loop: a system page for every
+ * migrating device page, stopping at the first page of a failed device (returned).
+ */
+export function allocSysPages(mm: Mm, mig: Mig): Device | undefined {
+  for (let i = 0; i < mig.n; i++) {
+    const f = mig.flags[i] as number;
+    const src = mig.src[i] as number;
+    if (!src || !(f & MIGRATE)) continue;
+    const dev = mm.deviceOf(src);
+    if (dev?.failed) return dev;
+    const d = mm.allocSys();
+    mm.copyVals(src, d);
+    mig.dst[i] = d;
+    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
+  }
+  return undefined;
+}
+
+/** migrate to=system after a failed device: the failed device's pages stay, the others still get a system page. */
+export function allocSysPagesAroundFailed(mm: Mm, mig: Mig): void {
+  for (let i = 0; i < mig.n; i++) {
+    const d = mig.dst[i] as number;
+    const s = mig.src[i] as number;
+    if (s && mm.deviceOf(s)?.failed) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
+    else if (s && !d) {
+      const np = mm.allocSys();
+      mm.copyVals(s, np);
+      mig.dst[i] = np;
+      if ((mig.flags[i] as number) & WRITE) mig.flags[i] = (mig.flags[i] as number) | DST_WRITE;
+    }
+  }
+}
