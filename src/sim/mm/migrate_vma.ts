@@ -47,6 +47,8 @@ export function newMig(vma: Vma, start: number, n: number): Mig {
 /** Small ranges (a fault migrates one page) use packed plain arrays: typed-array allocation costs more than the walk. */
 function slots(n: number): Slots {
   if (n > 64) return new Int32Array(n);
+  // A fault's single slot: an exact-size literal (push would grow a 17-element backing store).
+  if (n === 1) return [0];
   const a: number[] = [];
   for (let i = 0; i < n; i++) a.push(0);
   return a;
