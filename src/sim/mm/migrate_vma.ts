@@ -15,18 +15,17 @@ export const MIGRATE = 1;
 export const WRITE = 2;
 export const DST_WRITE = 4;
 
-type Slots = Int32Array | number[];
 
 /** struct migrate_vma: src/dst pfn arrays (0: none) and MIGRATE_PFN_* flags, one slot per page. */
 export interface Mig {
   readonly start: number;
   readonly n: number;
   readonly vma: Vma;
-  readonly src: Slots;
-  readonly dst: Slots;
-  readonly flags: Slots;
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  readonly flags: Int32Array;
   /** The pte before migrate_vma_unmap, to put back when a page does not move. */
-  readonly orig: Slots;
+  readonly orig: Int32Array;
   cpages: number;
   /** Other mappings of collected pages (forked tasks map them at the same address): try_to_migrate unmaps them all. */
   readonly others: Array<{ readonly task: Task; readonly i: number; readonly orig: number }>;
@@ -41,17 +40,9 @@ export interface Select {
 }
 
 export function newMig(vma: Vma, start: number, n: number): Mig {
-  return { start, n, vma, src: slots(n), dst: slots(n), flags: slots(n), orig: slots(n), cpages: 0, others: [] };
-}
-
-/** Small ranges (a fault migrates one page) use packed plain arrays: typed-array allocation costs more than the walk. */
-function slots(n: number): Slots {
-  if (n > 64) return new Int32Array(n);
-  // A fault's single slot: an exact-size literal (push would grow a 17-element backing store).
-  if (n === 1) return [0];
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) a.push(0);
-  return a;
+  // Int32Arrays whatever n: the slot stores stay monomorphic (a pte fits in 31 bits, pfns are
+  // below 2^28), where small plain arrays turned some into doubles and made them polymorphic.
+  return { start, n, vma, src: new Int32Array(n), dst: new Int32Array(n), flags: new Int32Array(n), orig: new Int32Array(n), cpages: 0, others: [] };
 }
 
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
@@ -98,6 +89,8 @@ const NO_MAPPINGS: readonly Mapping[] = [];
 
 /** The other tasks mapping `pfn` at `vpn` (one shared empty list when none: the common case costs no allocation). */
 function rmap(mm: Mm, t: Task, pfn: number, vpn: number): readonly Mapping[] {
+  // One task, no other mapping: a fault costs no walk over the task table.
+  if (mm.tasks.size === 1) return NO_MAPPINGS;
   let out: Mapping[] | undefined;
   for (const o of mm.tasks.values()) {
     if (o === t) continue;
