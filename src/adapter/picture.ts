@@ -89,6 +89,8 @@ export interface PictureData {
   readonly step: number;
   readonly timeNs: string;
   readonly line: number | undefined;
+  /** The hstate pool's counters: one entry once the pool has pages or reservations, else none. */
+  readonly hugetlbPool: ReadonlyArray<{ readonly total: number; readonly free: number; readonly rsvd: number; readonly surp: number }>;
   readonly hugetlb: ReadonlyArray<{
     readonly file: string;
     readonly regions: ReadonlyArray<readonly [number, number]>;
@@ -110,6 +112,7 @@ export function pictureOf(m: Machine): PictureData {
     step: m.step,
     timeNs: m.now.toString(),
     line: m.statement?.line,
+    hugetlbPool: h && (h.pool.total || h.pool.rsvd) ? [{ ...h.pool }] : [],
     hugetlb: h
       ? [...h.files.values()].map((r) => ({
           file: r.name,

@@ -33,6 +33,9 @@ export function pictureHtml(nonce: string, cspSource: string): string {
   .cur { stroke: var(--vscode-charts-green); stroke-dasharray: 4 3; }
   .pg-none { fill: var(--vscode-descriptionForeground); opacity: 0.25; }
   .pg-present { fill: var(--vscode-charts-blue); }
+  .pool-used { fill: var(--vscode-charts-orange); }
+  .pool-rsvd { fill: var(--vscode-charts-yellow); }
+  .pool-free { fill: var(--vscode-charts-green); }
   .pg-present_device { fill: var(--vscode-charts-green); }
   .pg-present_huge { fill: var(--vscode-charts-orange); }
   .pg-device_private { fill: var(--vscode-charts-purple); }
@@ -73,6 +76,26 @@ export function pictureHtml(nonce: string, cspSource: string): string {
   const PAGE_KIND = { '.': 'none', p: 'present', c: 'present_device', h: 'present_huge', d: 'device_private', m: 'migration' };
   const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration' };
   const drawers = {
+    hugetlbPool(section, root) {
+      const p = section[0];
+      root.appendChild(el('h2', {}, 'hugetlb pool (2M hstate)'));
+      root.appendChild(counters([['total', p.total], ['free', p.free], ['rsvd', p.rsvd], ['surp', p.surp], ['in use', p.total - p.free]]));
+      // One bar: pages in use, free pages held by reservations, free pages anyone may take.
+      const width = Math.max(320, document.body.clientWidth - 40);
+      const parts = [['in use', p.total - p.free, 'pool-used'], ['free, reserved', Math.min(p.rsvd, p.free), 'pool-rsvd'], ['free', Math.max(0, p.free - p.rsvd), 'pool-free']];
+      const svg = el('svg', { width, height: 30, role: 'img', 'aria-label': 'hugetlb pool' });
+      let x = 10;
+      for (const [name, n, cls] of parts) {
+        const w = p.total ? (n / p.total) * (width - 20) : 0;
+        if (w <= 0) continue;
+        const r = el('rect', { class: cls, x, y: 4, width: w, height: 20 });
+        r.appendChild(el('title', {}, name + ': ' + n));
+        svg.appendChild(r);
+        x += w;
+      }
+      root.appendChild(svg);
+      if (p.rsvd > p.free) root.appendChild(el('div', { class: 'meta' }, 'rsvd is above free: ' + (p.rsvd - p.free) + ' reservations have no page behind them'));
+    },
     hugetlb(section, root) {
       if (!section.length) return;
       for (const f of section) {

@@ -207,7 +207,7 @@ function runPage(data: PictureData): FakeNode {
 describe('the picture page', () => {
   it('has a drawer for each section', () => {
     const html = pictureHtml('n', 'c');
-    for (const name of ['hugetlb', 'hyperv', 'memlat', 'mm']) expect(html).toMatch(new RegExp(`\\n    ${name}\\(section, root\\) \\{`));
+    for (const name of ['hugetlbPool', 'hugetlb', 'hyperv', 'memlat', 'mm']) expect(html).toMatch(new RegExp(`\\n    ${name}\\(section, root\\) \\{`));
     // everything in the one nonce-tagged script, no external resources
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
@@ -229,6 +229,22 @@ describe('the picture page', () => {
     expect(nodes.filter((n) => n.tag === 'polyline')).toHaveLength(2);
     expect(nodes.filter((n) => n.tag === 'circle' && n.attrs['class'] === 'vote')).toHaveLength(2);
     expect(root.textContent).toContain('memlat memory group 0');
+  });
+
+  it('draws the hugetlb pool as in use / free reserved / free, and says when rsvd is above free', () => {
+    const data = pictureAfter(`hugetlb pool pages=4
+mmap 0x40000000 6M hugetlb=f shared
+write 0x40000000 1
+`);
+    expect(data.hugetlbPool).toEqual([{ total: 4, free: 3, rsvd: 2, surp: 0 }]);
+    const root = runPage(data);
+    const bars = root.all().filter((n) => n.tag === 'rect' && /^pool-/.test(n.attrs['class'] ?? ''));
+    expect(bars.map((b) => b.attrs['class'])).toEqual(['pool-used', 'pool-rsvd', 'pool-free']);
+    expect(bars.map((b) => Number(b.attrs['width']))).toEqual([185, 370, 185]);
+    expect(root.textContent).toContain('hugetlb pool');
+    const odd = runPage({ ...data, hugetlbPool: [{ total: 1, free: 0, rsvd: 1, surp: 1 }] });
+    expect(odd.textContent).toContain('1 reservations have no page behind them');
+    expect(pictureAfter('hugetlb file f\n').hugetlbPool).toEqual([]);
   });
 
   it('draws page cells and device counts', () => {
