@@ -266,6 +266,10 @@ expect task.init.vma[0].prot == rw
     expect(s.out.join('\n')).toMatch(/mprotect: -EINVAL/);
   });
 
+  it('mmap anon and hugetlb= together is an error at the key', () => {
+    expect(() => run(`mmap ${A} 2M anon hugetlb=f`)).toThrow(/anon or hugetlb=<file>, not both/);
+  });
+
   it('mprotect read-only then read-write: shared PTEs become writable again, private ones COW-reuse', () => {
     run(`
 hugetlb pool pages=2

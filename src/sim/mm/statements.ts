@@ -123,6 +123,7 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
     return function* (m): KGen {
       if (s.keys.has('file')) throw new ScenarioError('mmap file=<name> is not yet supported: only anonymous mappings are simulated', s.keys.get('file')?.keyRange);
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
+      if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
       const prot = PROT_NAMES[protArg ? word(protArg) : 'rw'] as number;
