@@ -1,31 +1,21 @@
 /**
- * Huge pages in page tables: hugetlb_fault and what it calls (alloc_huge_page
- * with vma_needs/commit/end_reservation, hugetlb_cow, free_huge_page), and the
- * page-table walks over hugetlb VMAs (unmap, fork, mprotect). A huge PTE is
- * kept as its 512 base entries (pfn head + i), so `pte[addr]` reads any address.
+ * hugetlb_fault and what it calls: hugetlb_no_page, alloc_huge_page with
+ * vma_needs/commit/end_reservation (reference 004's regions_needed),
+ * dequeue_huge_page_vma, hugetlb_cow and unmap_ref_private.
  */
-import type { KernelFn, KGen } from '../core/frames';
-import { fnOf } from '../core/frames';
+import type { KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
 import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
 import { ENOMEM, region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
 import type { ResvMap } from '../hugetlb/resv_map';
-import type { HugeVma, Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, mkpte, PG_ANON, PG_PRIVATE, PROT_WRITE, PTE_PRESENT, ptePfn, pteWrite } from './subsystem';
-
-const F = Object.fromEntries([...HUGETLB_FAULT_C.functions.keys()].map((n) => [n, fnOf(HUGETLB_FAULT_C, n)])) as Record<string, KernelFn>;
-const fn = (name: string): KernelFn => F[name] as KernelFn;
+import { fn, haddrOf, hex, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
+import { __unmap_hugepage_range } from './hugetlb_walk';
+import type { Mm, Task, Vma } from './subsystem';
+import { HPAGE_NR, PG_ANON, PG_PRIVATE, PROT_WRITE, ptePfn, pteWrite } from './subsystem';
 
 export const ENOSPC = 28;
 /** What a hugetlb fault ends in; VM_FAULT_OOM makes the CPU retry the access after pagefault_out_of_memory(). */
 export type HugeFault = 'ok' | 'SIGBUS' | 'OOM';
-
-const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
-const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
-/** vma_hugecache_offset: the file index of the huge page holding vpn. */
-export const hugeIndex = (vma: Vma, vpn: number): number => Math.floor((vpn - hugeOf(vma).base) / HPAGE_NR);
-const haddrOf = (vpn: number): number => vpn - (vpn % HPAGE_NR);
 
 /** vma_resv_map: the inode's map for a shared mapping, the owner's own map for a private one, none in a child. */
 function vmaResvMap(mm: Mm, vma: Vma): ResvMap | undefined {
@@ -38,14 +28,6 @@ function vmaHasReserves(vma: Vma, chg: number): boolean {
   // Shared mappings and the private owner have reserves unless the map says this page has none (chg != 0).
   if (vma.shared || hugeOf(vma).resv !== undefined) return chg === 0;
   return false;
-}
-
-export function setHugePte(t: Task, haddr: number, head: number, write: boolean): void {
-  for (let i = 0; i < HPAGE_NR; i++) t.pt.set(haddr + i, mkpte(PTE_PRESENT, write, head + i));
-}
-
-function clearHugePte(t: Task, haddr: number): void {
-  for (let i = 0; i < HPAGE_NR; i++) t.pt.set(haddr + i, 0);
 }
 
 // ---- the reservation helpers ------------------------------------------------------
@@ -175,33 +157,6 @@ function* alloc_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: bo
   return yield* finish(page, 'page');
 }
 
-function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
-  const p = mm.hugetlb.pool;
-  const fr = m.enter(fn('free_huge_page'), { page: head });
-  const restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
-  fr.locals.restore_reserve = restore;
-  yield fr.at('entry');
-  if (restore) {
-    p.rsvd++;
-    yield fr.at('restore_reserve');
-  }
-  if (p.surp > 0) {
-    p.total--;
-    p.surp--;
-    yield fr.at('surplus');
-  } else {
-    p.free++;
-    yield fr.at('enqueue');
-  }
-  mm.freeHugeFrame(head);
-  m.leave(fr);
-}
-
-/** put_page on a huge page: the last reference calls its destructor. */
-function* put_huge_page(m: Machine, mm: Mm, head: number): KGen {
-  if (mm.refcount.add(head, -1) === 0) yield* free_huge_page(m, mm, head);
-}
-
 function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, page: number): KGen {
   const fr = m.enter(fn('restore_reserve_on_error'), { address: hex(haddr), page });
   if (mm.flags.get(page) & PG_PRIVATE) {
@@ -222,7 +177,6 @@ function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, 
   }
   m.leave(fr);
 }
-
 // ---- the fault ----------------------------------------------------------------------------
 
 export function* hugetlb_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean): KGen<HugeFault> {
@@ -398,76 +352,5 @@ function* unmap_ref_private(m: Machine, mm: Mm, t: Task, vma: Vma, page: number,
       yield* __unmap_hugepage_range(m, mm, u, w, at, at + HPAGE_NR, page);
     }
   }
-  m.leave(fr);
-}
-
-// ---- walks over hugetlb VMAs -------------------------------------------------------------
-
-/** Present huge PTEs (their first base entry) of [start, end). */
-function heads(t: Task, start: number, end: number): number[] {
-  const out: number[] = [];
-  t.pt.forEach(start, end, (vpn) => {
-    if (vpn % HPAGE_NR === 0) out.push(vpn);
-  });
-  return out;
-}
-
-export function* __unmap_hugepage_range(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, refPage = 0): KGen {
-  const fr = m.enter(fn('__unmap_hugepage_range'), { mm: t.name, start: hex(start), end: hex(end), ref_page: refPage || 'NULL' });
-  for (const haddr of heads(t, start, end)) {
-    const page = ptePfn(t.pt.get(haddr));
-    if (refPage) {
-      if (page !== refPage) continue;
-      const i = t.vmas.indexOf(vma);
-      if (i >= 0) t.vmas[i] = { ...vma, huge: { ...hugeOf(vma), unmapped: true } };
-      yield fr.at('ref_page');
-    }
-    clearHugePte(t, haddr);
-    t.hugetlbUsage -= HPAGE_NR;
-    mm.mapcount.add(page, -1);
-    fr.locals.page = page;
-    yield fr.at('zap');
-    yield* put_huge_page(m, mm, page);
-  }
-  yield fr.at('done');
-  m.leave(fr);
-}
-
-export function* copy_hugetlb_page_range(m: Machine, mm: Mm, src: Task, dst: Task, vma: Vma): KGen {
-  const cow = !vma.shared;
-  const fr = m.enter(fn('copy_hugetlb_page_range'), { dst: dst.name, src: src.name, vma: `[${hex(vma.start)}, ${hex(vma.end)})`, cow });
-  yield fr.at('entry');
-  for (const haddr of heads(src, vma.start, vma.end)) {
-    const pte = src.pt.get(haddr);
-    const page = ptePfn(pte);
-    let write = pteWrite(pte);
-    if (cow && write) {
-      setHugePte(src, haddr, page, false);
-      write = false;
-      yield fr.at('wrprotect');
-    }
-    mm.refcount.add(page, 1);
-    mm.mapcount.add(page, 1);
-    setHugePte(dst, haddr, page, write);
-    dst.hugetlbUsage += HPAGE_NR;
-    fr.locals.page = page;
-    yield fr.at('copy');
-  }
-  yield fr.at('done');
-  m.leave(fr);
-}
-
-export function* hugetlb_change_protection(m: Machine, t: Task, vma: Vma, start: number, end: number, prot: number): KGen {
-  const fr = m.enter(fn('hugetlb_change_protection'), { address: hex(start), end: hex(end), newprot: prot });
-  // vm_get_page_prot: only a shared writable mapping gets writable PTEs; a private one COWs on write.
-  const write = vma.shared && (prot & PROT_WRITE) !== 0;
-  let pages = 0;
-  for (const haddr of heads(t, start, end)) {
-    setHugePte(t, haddr, ptePfn(t.pt.get(haddr)), write);
-    pages++;
-    yield fr.at('modify');
-  }
-  fr.locals.pages = pages * HPAGE_NR;
-  yield fr.at('done');
   m.leave(fr);
 }

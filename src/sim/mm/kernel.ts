@@ -8,7 +8,8 @@ import {
   removeMigrationPtes, unmap,
 } from './migrate_vma';
 import { MM_C } from './mm_c';
-import { copy_hugetlb_page_range, hugetlb_fault } from './hugetlb_fault';
+import { hugetlb_fault } from './hugetlb_fault';
+import { copy_hugetlb_page_range } from './hugetlb_walk';
 import type { Device, Mm, Task, Vma } from './subsystem';
 import {
   mkpte, PG_ANON, PG_LRU, PG_USED, PROT_READ, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,

@@ -16,7 +16,7 @@ import {
 import type { Device, DeviceType, Mm, Vma } from './subsystem';
 import { CowStack } from './cow';
 import { resv_map_alloc } from '../hugetlb/statements';
-import { hugetlb_change_protection } from './hugetlb_fault';
+import { hugetlb_change_protection } from './hugetlb_walk';
 import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
 import { HPAGE_NR, PFN_LIMIT, PROT_NAMES, PROT_READ, PROT_WRITE, PTE_PRESENT, pteKind, ptePfn, pteWrite, Task } from './subsystem';
 

@@ -1,0 +1,67 @@
+/**
+ * What the hugetlb kernel functions share: the frames of the listing, where a
+ * huge page sits in a VMA and its page table (a huge PTE is kept as its 512
+ * base entries, pfn head + i, so `pte[addr]` reads any address), and the
+ * page's release (put_page, free_huge_page).
+ */
+import type { KernelFn, KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
+import type { HugeVma, Mm, Task, Vma } from './subsystem';
+import { HPAGE_NR, mkpte, PG_PRIVATE, PTE_PRESENT } from './subsystem';
+
+const F = Object.fromEntries([...HUGETLB_FAULT_C.functions.keys()].map((n) => [n, fnOf(HUGETLB_FAULT_C, n)])) as Record<string, KernelFn>;
+export const fn = (name: string): KernelFn => F[name] as KernelFn;
+
+export const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
+export const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
+/** vma_hugecache_offset: the file index of the huge page holding vpn. */
+export const hugeIndex = (vma: Vma, vpn: number): number => Math.floor((vpn - hugeOf(vma).base) / HPAGE_NR);
+export const haddrOf = (vpn: number): number => vpn - (vpn % HPAGE_NR);
+
+export function setHugePte(t: Task, haddr: number, head: number, write: boolean): void {
+  for (let i = 0; i < HPAGE_NR; i++) t.pt.set(haddr + i, mkpte(PTE_PRESENT, write, head + i));
+}
+
+export function clearHugePte(t: Task, haddr: number): void {
+  for (let i = 0; i < HPAGE_NR; i++) t.pt.set(haddr + i, 0);
+}
+
+/** Present huge PTEs (their first base entry) of [start, end). */
+export function heads(t: Task, start: number, end: number): number[] {
+  const out: number[] = [];
+  t.pt.forEach(start, end, (vpn) => {
+    if (vpn % HPAGE_NR === 0) out.push(vpn);
+  });
+  return out;
+}
+
+// ---- release -------------------------------------------------------------------------
+
+function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
+  const p = mm.hugetlb.pool;
+  const fr = m.enter(fn('free_huge_page'), { page: head });
+  const restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
+  fr.locals.restore_reserve = restore;
+  yield fr.at('entry');
+  if (restore) {
+    p.rsvd++;
+    yield fr.at('restore_reserve');
+  }
+  if (p.surp > 0) {
+    p.total--;
+    p.surp--;
+    yield fr.at('surplus');
+  } else {
+    p.free++;
+    yield fr.at('enqueue');
+  }
+  mm.freeHugeFrame(head);
+  m.leave(fr);
+}
+
+/** put_page on a huge page: the last reference calls its destructor. */
+export function* put_huge_page(m: Machine, mm: Mm, head: number): KGen {
+  if (mm.refcount.add(head, -1) === 0) yield* free_huge_page(m, mm, head);
+}
