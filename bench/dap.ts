@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { createSimulation, loadScenario } from '../src/sim';
 import type { Connection, Dap } from './dap_client';
-import { findVariable, INIT, launch, stdio, tcp, threadsRoundTrip } from './dap_client';
+import { findVariable, INIT, launch, runToEndScope, stdio, tcp, threadsRoundTrip } from './dap_client';
 import { median, nowMs, report } from './report';
 
 const STEP_WARMUP = 200;
@@ -110,15 +110,8 @@ async function millionRegions(program: string): Promise<void> {
   const conn = stdio();
   const { dap } = conn;
   try {
-    const t0 = nowMs();
-    const stop = await launch(dap, program, false);
-    const runMs = nowMs() - t0;
-    if (stop.body.reason !== 'end') throw new Error(`the 1,000,000-region scenario stopped for '${stop.body.reason}'`);
     // Locate resv.f.regions the way the Variables view does.
-    const { stackFrames } = await dap.body<DebugProtocol.StackTraceResponse['body']>('stackTrace', { threadId: 1 });
-    const { scopes } = await dap.body<DebugProtocol.ScopesResponse['body']>('scopes', { frameId: stackFrames[0]?.id ?? 0 });
-    const scope = scopes.find((s) => s.name === 'hugetlb');
-    if (!scope) throw new Error('no hugetlb scope');
+    const { runMs, scope } = await runToEndScope(dap, program, 'hugetlb');
     const resv = await findVariable(dap, scope.variablesReference, 'resv');
     const f = await findVariable(dap, resv.variablesReference, 'f');
     const regions = await findVariable(dap, f.variablesReference, 'regions');

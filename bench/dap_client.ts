@@ -147,6 +147,18 @@ export async function threadsRoundTrip(dap: Dap): Promise<number> {
   return nowMs() - t0;
 }
 
+/** Runs a scenario to its end over `dap`; returns how long that took and the named scope of the last frame. */
+export async function runToEndScope(dap: Dap, program: string, scopeName: string): Promise<{ runMs: number; scope: DebugProtocol.Scope }> {
+  const t0 = nowMs();
+  const stop = await launch(dap, program, false);
+  const runMs = nowMs() - t0;
+  if (stop.body.reason !== 'end') throw new Error(`${program} stopped for '${stop.body.reason}', not at its end`);
+  const { stackFrames } = await dap.body<DebugProtocol.StackTraceResponse['body']>('stackTrace', { threadId: 1 });
+  const { scopes } = await dap.body<DebugProtocol.ScopesResponse['body']>('scopes', { frameId: stackFrames[0]?.id ?? 0 });
+  const scope = scopes.find((x) => x.name === scopeName);
+  if (!scope) throw new Error(`no ${scopeName} scope`);
+  return { runMs, scope };
+}
 
 export async function findVariable(dap: Dap, ref: number, name: string): Promise<DebugProtocol.Variable> {
   const { variables } = await dap.body<DebugProtocol.VariablesResponse['body']>('variables', { variablesReference: ref });

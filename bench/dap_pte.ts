@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Dap } from './dap_client';
-import { findVariable, launch, stdio, threadsRoundTrip } from './dap_client';
+import { findVariable, runToEndScope, stdio, threadsRoundTrip } from './dap_client';
 import { median, nowMs, report } from './report';
 
 const PAGE_RUNS = 30;
@@ -46,14 +46,7 @@ export async function benchDapPtes(): Promise<void> {
   const conn = stdio();
   const { dap } = conn;
   try {
-    const t0 = nowMs();
-    const stop = await launch(dap, program, false);
-    const runMs = nowMs() - t0;
-    if (stop.body.reason !== 'end') throw new Error(`the 1,000,000-PTE scenario stopped for '${stop.body.reason}'`);
-    const { stackFrames } = await dap.body<DebugProtocol.StackTraceResponse['body']>('stackTrace', { threadId: 1 });
-    const { scopes } = await dap.body<DebugProtocol.ScopesResponse['body']>('scopes', { frameId: stackFrames[0]?.id ?? 0 });
-    const scope = scopes.find((s) => s.name === 'Memory');
-    if (!scope) throw new Error('no Memory scope');
+    const { runMs, scope } = await runToEndScope(dap, program, 'Memory');
     const task = await findVariable(dap, scope.variablesReference, 'task');
     // The first expansion after the run indexes the present entries; later ones reuse the index.
     const first = await openPtes(dap, task.variablesReference);

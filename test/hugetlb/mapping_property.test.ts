@@ -5,8 +5,7 @@
  * (test/mm/invariants.ts), and no counter goes negative or below rsvd.
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry32, observe, sim } from '../core/helpers';
-import { rngInt } from '../support/rng';
+import { expectGotoExact, sim } from '../core/helpers';
 import { checkInvariants, mmOf } from '../mm/invariants';
 import { Rng } from '../support/rng';
 
@@ -111,19 +110,7 @@ describe('hugetlb + mm property test (1,000 fixed-seed scenarios)', () => {
 describe('hugetlb mapping history exactness', () => {
   for (const seed of [21, 22, 23]) {
     it(`seed ${seed}: goto back and forth gives identical state at every step point`, () => {
-      const s = sim(randomScenario(seed, 25));
-      const m = s.machine;
-      const seen: string[] = [observe(s)];
-      while (!m.ended) {
-        m.resume('in');
-        seen.push(observe(s));
-      }
-      const r = mulberry32(seed);
-      for (let i = 0; i < 60; i++) {
-        const target = rngInt(r, 0, seen.length - 1);
-        m.goto(target);
-        expect(observe(s)).toBe(seen[target]);
-      }
+      expectGotoExact(sim(randomScenario(seed, 25)), seed, 60);
     });
   }
 });

@@ -4,7 +4,7 @@
  * free lists stay consistent after every statement.
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry32, observe, sim } from '../core/helpers';
+import { expectGotoExact, mulberry32, observe, sim } from '../core/helpers';
 import { rngInt } from '../support/rng';
 import { checkInvariants, mmOf } from './invariants';
 
@@ -112,23 +112,7 @@ describe('mm property test (fixed seeds)', () => {
 describe('mm history exactness', () => {
   for (const seed of [11, 12, 13]) {
     it(`seed ${seed}: goto back and forth gives identical state at every step point`, () => {
-      const s = sim(randomScenario(seed, 60));
-      const m = s.machine;
-      const seen: string[] = [observe(s)];
-      while (!m.ended) {
-        m.resume('in');
-        seen.push(observe(s));
-      }
-      const r = mulberry32(seed);
-      for (let i = 0; i < 80; i++) {
-        const target = rngInt(r, 0, seen.length - 1);
-        m.goto(target);
-        expect(observe(s)).toBe(seen[target]);
-      }
-      m.goto(0);
-      expect(observe(s)).toBe(seen[0]);
-      m.goto(seen.length - 1);
-      expect(observe(s)).toBe(seen[seen.length - 1]);
+      expectGotoExact(sim(randomScenario(seed, 60)), seed, 80);
     });
   }
 
