@@ -248,6 +248,56 @@ expect task.init.pte[0x80000000].kind == none
   });
 });
 
+describe('hugetlb truncate (hugetlb_vmtruncate)', () => {
+  it('counters.c truncate: pages past the size leave every mapping and the page cache; unused reservations go back', () => {
+    const s = run(`
+hugetlb pool pages=4
+mmap ${A} 6M hugetlb=f shared
+write ${A} 1
+write ${A} + 2M 1
+expect [hugetlb.free, hugetlb.rsvd] == [2, 1]
+hugetlb truncate f 2M
+expect last.ret == 0
+expect hugetlb.inode.f.i_size == 2M
+# Page 1 is freed, page 2's reservation (never used) is given back; page 0 stays.
+expect [hugetlb.free, hugetlb.rsvd] == [3, 0]
+expect resv.f.regions == [[0, 1]]
+expect task.init.pte[${A} + 2M].kind == none
+expect task.init.pte[${A}].kind == present
+read ${A} + 2M
+expect last.signal == SIGBUS
+munmap ${A} 6M
+hugetlb truncate f
+expect [hugetlb.total, hugetlb.free, hugetlb.rsvd] == [4, 4, 0]
+expect len(hugetlb.inode.f.pagecache) == 0
+hugetlb truncate f 1M
+expect last.ret == -EINVAL
+`, { exceptions: [] });
+    expect(s.out.join('\n')).toMatch(/hugetlb truncate: -EINVAL/);
+    checkInvariants(mmOf(s));
+  });
+
+  it('truncation also unmaps private mappings of the file, their COW copies included', () => {
+    const s = run(`
+hugetlb pool pages=3
+mmap ${A} 2M hugetlb=f shared
+write ${A} 1
+mmap 0x80000000 2M hugetlb=f private
+write 0x80000000 2
+expect hugetlb.free == 1
+hugetlb truncate f
+expect task.init.pte[0x80000000].kind == none
+expect task.init.pte[${A}].kind == none
+expect hugetlb.free == 3
+`);
+    checkInvariants(mmOf(s));
+  });
+
+  it('names an unknown file', () => {
+    expect(() => run('hugetlb file f\nhugetlb truncate g\n')).toThrow(/no hugetlb file 'g' \(files: f\)/);
+  });
+});
+
 describe('hugetlb VMAs and the rest of mm', () => {
   it('2M alignment: mmap, munmap and mprotect off a huge page boundary are -EINVAL', () => {
     const s = run(`

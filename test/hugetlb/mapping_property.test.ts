@@ -61,7 +61,7 @@ function randomScenario(seed: number, n: number): string {
         }
         break;
       case 13:
-        lines.push(r.int(0, 1) ? `inject enomem count=${r.int(1, 3)}` : `hugetlb reserve ${r.pick(['f', 'g'])} 0 ${r.int(1, 3)}`);
+        lines.push([`inject enomem count=${r.int(1, 3)}`, `hugetlb reserve ${r.pick(['f', 'g'])} 0 ${r.int(1, 3)}`, `hugetlb truncate ${r.pick(['f', 'g'])} ${r.int(0, 4) * 2}M`][r.int(0, 2)] as string);
         break;
       case 14:
         lines.push(`write ${hex(SMALL + BigInt(r.int(0, 7)) * 0x1000n)} 1`, `migrate ${hex(SMALL)} 32K to=${r.pick(['gpu', 'system'])}`);

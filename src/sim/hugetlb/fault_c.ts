@@ -590,5 +590,100 @@ unsigned long hugetlb_change_protection(struct vm_area_struct *vma,
 	}
 	return pages << h->order;                                          //@done
 }
+
+/* ftruncate() of a hugetlbfs file: unmap and free the pages beyond the new size. */
+static int hugetlb_vmtruncate(struct inode *inode, loff_t offset)     //@@ hugetlb_vmtruncate
+{
+	pgoff_t pgoff;
+	struct address_space *mapping = inode->i_mapping;
+	struct hstate *h = hstate_inode(inode);
+
+	BUG_ON(offset & ~huge_page_mask(h));
+	pgoff = offset >> PAGE_SHIFT;
+
+	i_size_write(inode, offset);                                       //@i_size
+	i_mmap_lock_write(mapping);
+	if (!RB_EMPTY_ROOT(&mapping->i_mmap.rb_root))
+		hugetlb_vmdelete_list(&mapping->i_mmap, pgoff, 0);            //@vmdelete
+	i_mmap_unlock_write(mapping);
+	remove_inode_hugepages(inode, offset, LLONG_MAX);                  //@remove
+	return 0;
+}
+
+/* Every VMA mapping the file beyond pgoff loses those pages, shared or private. */
+static void
+hugetlb_vmdelete_list(struct rb_root_cached *root, pgoff_t start, pgoff_t end)  //@@ hugetlb_vmdelete_list
+{
+	vma_interval_tree_foreach(vma, root, start, end ? end : ULONG_MAX) {
+		unsigned long v_offset;
+		unsigned long v_end;
+
+		if (vma->vm_pgoff < start)
+			v_offset = (start - vma->vm_pgoff) << PAGE_SHIFT;
+		else
+			v_offset = 0;
+		v_end = vma->vm_end;
+		unmap_hugepage_range(vma, vma->vm_start + v_offset, v_end,
+									NULL);                  //@unmap
+	}
+}
+
+static void remove_inode_hugepages(struct inode *inode, loff_t lstart,
+				   loff_t lend)                    //@@ remove_inode_hugepages
+{
+	struct hstate *h = hstate_inode(inode);
+	struct address_space *mapping = &inode->i_data;
+	const pgoff_t start = lstart >> huge_page_shift(h);
+	const pgoff_t end = lend >> huge_page_shift(h);
+	bool truncate_op = (lend == LLONG_MAX);
+	long freed = 0;
+
+	while (pagevec_lookup_range(&pvec, mapping, &next, end - 1)) {
+		for (i = 0; i < pagevec_count(&pvec); ++i) {
+			struct page *page = pvec.pages[i];
+			/*
+			 * We must free the huge page and remove from page
+			 * cache (remove_huge_page) BEFORE removing the
+			 * region/reserve map (hugetlb_unreserve_pages).  In
+			 * rare out of memory conditions, removal of the
+			 * region/reserve map could fail. Correspondingly,
+			 * the subpool and global reserve usage count can need
+			 * to be adjusted.
+			 */
+			VM_BUG_ON(PagePrivate(page));
+			remove_huge_page(page);  /* the page cache's reference: put_page */
+			freed++;                                                   //@remove_page
+		}
+	}
+
+	if (truncate_op)
+		(void)hugetlb_unreserve_pages(inode, start, LONG_MAX, freed);  //@unreserve
+}
+
+/* Give back the reservations of [start, end) that no page consumed. */
+long hugetlb_unreserve_pages(struct inode *inode, long start, long end,
+								long freed)        //@@ hugetlb_unreserve_pages
+{
+	struct hstate *h = hstate_inode(inode);
+	struct resv_map *resv_map = inode_resv_map(inode);
+	long chg = 0;
+	long gbl_reserve;
+
+	if (resv_map) {
+		chg = region_del(resv_map, start, end);
+		/*
+		 * region_del() can fail in the rare case where a region
+		 * must be split and another region descriptor can not be
+		 * allocated.  If end == LONG_MAX, it will not fail.
+		 */
+		if (chg < 0)
+			return chg;                                                //@region_del
+	}
+
+	inode->i_blocks -= (blocks_per_huge_page(h) * freed);
+	gbl_reserve = hugepage_subpool_put_pages(spool, (chg - freed));  /* no subpool */
+	hugetlb_acct_memory(h, -gbl_reserve);                              //@acct
+	return 0;                                                          //@done
+}
 `,
 );

@@ -18,6 +18,7 @@ import { CowStack } from './cow';
 import { resv_map_alloc } from '../hugetlb/statements';
 import { hugetlb_change_protection } from './hugetlb_walk';
 import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
+import { hugetlb_vmtruncate } from './hugetlb_truncate';
 import { HPAGE_NR, PFN_LIMIT, PROT_NAMES, PROT_READ, PROT_WRITE, PTE_PRESENT, pteKind, ptePfn, pteWrite, Task } from './subsystem';
 
 const FN = {
@@ -374,6 +375,29 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
   c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? 'madvise_free_pte_range' : 'madvise_cold_or_pageout_pte_range'), (s) => ({ advice: word(s.args[2]) })));
   c.set('mlock', walker(() => 'mlock_pte_range', () => ({})));
   c.set('numa_stats', walker(() => 'gather_pte_stats', () => ({})));
+
+  // ftruncate(2) of a hugetlbfs file: hugetlbfs_setattr → hugetlb_vmtruncate.
+  c.set('hugetlb truncate', (s) => {
+    const fileArg = s.args[0] as Arg;
+    const sizeArg = s.args[1];
+    return function* (m): KGen {
+      const mm = mmOf();
+      const file = word(fileArg);
+      if (!mm.hugetlb.files.has(file)) {
+        const known = [...mm.hugetlb.files.keys()];
+        throw new ScenarioError(`no hugetlb file '${file}'${known.length ? ` (files: ${known.join(', ')})` : ''}`, fileArg.range);
+      }
+      const size = sizeArg ? argBig(m, sizeArg, '<size>') : 0n;
+      if (size < 0n || size >= ADDR_LIMIT) throw new ScenarioError('<size> must be 0 or more, below 2^47', sizeArg?.range);
+      if (size & ((2n << 20n) - 1n)) {
+        m.output(`hugetlb truncate: -EINVAL (-22): ${size} is not a multiple of the 2M huge page size; nothing changed`, 'console');
+        m.last = { ret: -22n };
+        return;
+      }
+      yield* hugetlb_vmtruncate(m, mm, file, Number(size >> 21n));
+      m.last = { ret: 0n };
+    };
+  });
 
   return c;
 }

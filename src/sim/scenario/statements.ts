@@ -100,6 +100,7 @@ export const VERBS: readonly VerbSpec[] = [
   // §6 hugetlb
   { verb: 'hugetlb pool', section: 'hugetlb', args: [], keys: { pages: E, size: E }, required: ['pages'], summary: "the hstate's pool" },
   { verb: 'hugetlb file', section: 'hugetlb', args: [pn('name')], summary: 'a hugetlbfs inode with its own resv_map' },
+  { verb: 'hugetlb truncate', section: 'hugetlb', args: [pn('file'), pe('size', true)], sets: ['ret'], summary: 'ftruncate of a hugetlbfs file: unmap and free the pages past size (default 0), give back unused reservations' },
   { verb: 'hugetlb reserve', section: 'hugetlb', args: [pn('file'), pe('from'), pe('to')], flags: ['private'], sets: ['ret'], summary: 'hugetlb_reserve_pages' },
   { verb: 'region_chg', section: 'hugetlb', args: [pn('file'), pe('f'), pe('t')], sets: ['ret', 'regions_needed'], summary: 'count pages to add, reserve cache entries' },
   { verb: 'region_add', section: 'hugetlb', args: [pn('file'), pe('f'), pe('t')], keys: { regions_needed: E }, sets: ['ret'], summary: 'add [f, t) to the reservation map' },
