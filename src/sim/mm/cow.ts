@@ -22,26 +22,22 @@ const MASK = CHUNK - 1;
 
 type IntChunk = Int32Array | Uint8Array;
 
-/**
- * A sparse array of int32 (or of bytes, for flags), indexed by any
- * non-negative safe integer; unset entries read 0.
- */
-export class CowInts {
-  private chunks = new Map<number, Chunk<IntChunk>>();
+/** Typed-array chunks by index, with the lookups page walks repeat kept cheap. */
+abstract class Chunked<T extends IntChunk | BigUint64Array> {
+  protected chunks = new Map<number, Chunk<T>>();
   /**
    * The two chunks used last and their indexes: page walks touch one chunk
    * many times in a row, and a migration alternates a system and a device page.
    */
   private lastK = -1;
-  private lastC: Chunk<IntChunk> | undefined;
+  private lastC: Chunk<T> | undefined;
   private prevK = -1;
-  private prevC: Chunk<IntChunk> | undefined;
+  private prevC: Chunk<T> | undefined;
 
-  constructor(private readonly bytes = false) {}
-  /** Bumped on every change (views cache derived indexes by it). */
-  version = 0;
+  /** A zeroed chunk (a method, not a callback: `set` runs on every page-table write). */
+  protected abstract newChunk(): T;
 
-  private chunk(k: number): Chunk<IntChunk> | undefined {
+  protected chunk(k: number): Chunk<T> | undefined {
     if (k === this.lastK) return this.lastC;
     if (k === this.prevK) return this.prevC;
     const c = this.chunks.get(k);
@@ -49,13 +45,40 @@ export class CowInts {
     return c;
   }
 
-  private remember(k: number, c: Chunk<IntChunk>): void {
+  /** Chunk k, ready to write in this epoch: made when missing, copied when a snapshot shares it. */
+  protected writable(k: number): Chunk<T> {
+    let c = this.chunk(k);
+    if (!c) c = { epoch: EPOCH, data: this.newChunk() };
+    else if (c.epoch !== EPOCH) c = { epoch: EPOCH, data: c.data.slice() as T };
+    else return c;
+    this.chunks.set(k, c);
+    this.remember(k, c);
+    return c;
+  }
+
+  private remember(k: number, c: Chunk<T>): void {
     if (k !== this.lastK) {
       this.prevK = this.lastK;
       this.prevC = this.lastC;
     }
     this.lastK = k;
     this.lastC = c;
+  }
+}
+
+/**
+ * A sparse array of int32 (or of bytes, for flags), indexed by any
+ * non-negative safe integer; unset entries read 0.
+ */
+export class CowInts extends Chunked<IntChunk> {
+  constructor(private readonly bytes = false) {
+    super();
+  }
+  /** Bumped on every change (views cache derived indexes by it). */
+  version = 0;
+
+  protected newChunk(): IntChunk {
+    return this.bytes ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
   }
 
   get(i: number): number {
@@ -65,18 +88,8 @@ export class CowInts {
 
   set(i: number, v: number): void {
     const k = Math.floor(i / CHUNK);
-    let c = this.chunk(k);
-    if (!c) {
-      if (v === 0) return;
-      c = { epoch: EPOCH, data: this.bytes ? new Uint8Array(CHUNK) : new Int32Array(CHUNK) };
-      this.chunks.set(k, c);
-      this.remember(k, c);
-    } else if (c.epoch !== EPOCH) {
-      c = { epoch: EPOCH, data: c.data.slice() };
-      this.chunks.set(k, c);
-      this.remember(k, c);
-    }
-    c.data[i & MASK] = v;
+    if (v === 0 && !this.chunk(k)) return;
+    this.writable(k).data[i & MASK] = v;
     this.version++;
   }
 
@@ -188,29 +201,9 @@ export class CowMap<V> {
 }
 
 /** A sparse array of u64 (one word per index), chunked like CowInts; unset entries read 0. */
-export class CowU64 {
-  private chunks = new Map<number, Chunk<BigUint64Array>>();
-  /** The two chunks used last, as in CowInts. */
-  private lastK = -1;
-  private lastC: Chunk<BigUint64Array> | undefined;
-  private prevK = -1;
-  private prevC: Chunk<BigUint64Array> | undefined;
-
-  private chunk(k: number): Chunk<BigUint64Array> | undefined {
-    if (k === this.lastK) return this.lastC;
-    if (k === this.prevK) return this.prevC;
-    const c = this.chunks.get(k);
-    if (c) this.remember(k, c);
-    return c;
-  }
-
-  private remember(k: number, c: Chunk<BigUint64Array>): void {
-    if (k !== this.lastK) {
-      this.prevK = this.lastK;
-      this.prevC = this.lastC;
-    }
-    this.lastK = k;
-    this.lastC = c;
+export class CowU64 extends Chunked<BigUint64Array> {
+  protected newChunk(): BigUint64Array {
+    return new BigUint64Array(CHUNK);
   }
 
   get(i: number): bigint {
@@ -220,18 +213,8 @@ export class CowU64 {
 
   set(i: number, v: bigint): void {
     const k = Math.floor(i / CHUNK);
-    let c = this.chunk(k);
-    if (!c) {
-      if (v === 0n) return;
-      c = { epoch: EPOCH, data: new BigUint64Array(CHUNK) };
-      this.chunks.set(k, c);
-      this.remember(k, c);
-    } else if (c.epoch !== EPOCH) {
-      c = { epoch: EPOCH, data: c.data.slice() };
-      this.chunks.set(k, c);
-      this.remember(k, c);
-    }
-    c.data[i & MASK] = v;
+    if (v === 0n && !this.chunk(k)) return;
+    this.writable(k).data[i & MASK] = v;
   }
 
   snapshot(): ReadonlyMap<number, Chunk<BigUint64Array>> {
