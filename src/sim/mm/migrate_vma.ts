@@ -16,16 +16,23 @@ export const WRITE = 2;
 export const DST_WRITE = 4;
 
 
-/** struct migrate_vma: src/dst pfn arrays (0: none) and MIGRATE_PFN_* flags, one slot per page. */
+/**
+ * struct migrate_vma: src/dst pfns (0: none), MIGRATE_PFN_* flags and the pte
+ * before migrate_vma_unmap, one slot each per page, in one Int32Array `s`
+ * (a pte fits in 31 bits, pfns are below 2^28): `s[src + i]`, `s[dst + i]`...
+ * One buffer per migration, where four made a fault's migration allocate four.
+ */
 export interface Mig {
   readonly start: number;
   readonly n: number;
   readonly vma: Vma;
-  readonly src: Int32Array;
-  readonly dst: Int32Array;
-  readonly flags: Int32Array;
+  readonly s: Int32Array;
+  /** Offsets of the four slot arrays in `s`. */
+  readonly src: 0;
+  readonly dst: number;
+  readonly flags: number;
   /** The pte before migrate_vma_unmap, to put back when a page does not move. */
-  readonly orig: Int32Array;
+  readonly orig: number;
   cpages: number;
   /** Other mappings of collected pages (forked tasks map them at the same address): try_to_migrate unmaps them all. */
   readonly others: Array<{ readonly task: Task; readonly i: number; readonly orig: number }>;
@@ -40,9 +47,7 @@ export interface Select {
 }
 
 export function newMig(vma: Vma, start: number, n: number): Mig {
-  // Int32Arrays whatever n: the slot stores stay monomorphic (a pte fits in 31 bits, pfns are
-  // below 2^28), where small plain arrays turned some into doubles and made them polymorphic.
-  return { start, n, vma, src: new Int32Array(n), dst: new Int32Array(n), flags: new Int32Array(n), orig: new Int32Array(n), cpages: 0, others: [] };
+  return { start, n, vma, s: new Int32Array(4 * n), src: 0, dst: n, flags: 2 * n, orig: 3 * n, cpages: 0, others: [] };
 }
 
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
@@ -56,7 +61,7 @@ export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
     // pte_none (migrate_vma_collect_hole) and the zero page (is_zero_pfn): no source page, anonymous VMAs only
     if (kind === PTE_NONE || (kind === PTE_PRESENT && ptePfn(pte) === ZERO_PFN)) {
       if (sel.system && anonVma) {
-        mig.flags[i] = holeFlags;
+        mig.s[mig.flags + i] = holeFlags;
         mig.cpages++;
       }
       continue;
@@ -67,9 +72,9 @@ export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
     const others = rmap(mm, t, pfn, start + i);
     if (others.length + 1 !== mm.mapcount.get(pfn)) continue;
     for (const o of others) mig.others.push({ task: o.task, i, orig: o.pte });
-    mig.src[i] = pfn;
-    mig.orig[i] = pte;
-    mig.flags[i] = MIGRATE | (pteWrite(pte) ? WRITE : 0);
+    mig.s[mig.src + i] = pfn;
+    mig.s[mig.orig + i] = pte;
+    mig.s[mig.flags + i] = MIGRATE | (pteWrite(pte) ? WRITE : 0);
     mig.cpages++;
   }
 }
@@ -103,8 +108,8 @@ function rmap(mm: Mm, t: Task, pfn: number, vpn: number): readonly Mapping[] {
 /** migrate_vma_unmap: a migration entry in place of every collected page, in every task mapping it. */
 export function unmap(t: Task, mig: Mig): void {
   for (let i = 0; i < mig.n; i++) {
-    const pfn = mig.src[i] as number;
-    if (pfn) t.pt.set(mig.start + i, mkpte(PTE_MIGRATION, ((mig.flags[i] as number) & WRITE) !== 0, pfn));
+    const pfn = mig.s[mig.src + i] as number;
+    if (pfn) t.pt.set(mig.start + i, mkpte(PTE_MIGRATION, ((mig.s[mig.flags + i] as number) & WRITE) !== 0, pfn));
   }
   for (const o of mig.others) o.task.pt.set(mig.start + o.i, mkpte(PTE_MIGRATION, pteWrite(o.orig), ptePfn(o.orig)));
 }
@@ -113,8 +118,8 @@ export function unmap(t: Task, mig: Mig): void {
 export function dropUnallocated(mig: Mig): number {
   let moved = 0;
   for (let i = 0; i < mig.n; i++) {
-    if (!mig.dst[i]) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
-    else if ((mig.flags[i] as number) & MIGRATE) moved++;
+    if (!mig.s[mig.dst + i]) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) & ~MIGRATE;
+    else if ((mig.s[mig.flags + i] as number) & MIGRATE) moved++;
   }
   return moved;
 }
@@ -126,13 +131,13 @@ export function dropUnallocated(mig: Mig): number {
 export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]): number {
   let moved = 0;
   for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    const src = mig.src[i] as number;
-    const dst = mig.dst[i] as number;
+    const f = mig.s[mig.flags + i] as number;
+    const src = mig.s[mig.src + i] as number;
+    const dst = mig.s[mig.dst + i] as number;
     const vpn = mig.start + i;
     if (!(f & MIGRATE) || !dst) {
       if (dst) frees.push(dst);
-      if (src) t.pt.set(vpn, mig.orig[i] as number);
+      if (src) t.pt.set(vpn, mig.s[mig.orig + i] as number);
       continue;
     }
     moved++;
@@ -148,10 +153,10 @@ export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]):
   }
   for (const o of mig.others) {
     const i = o.i;
-    const src = mig.src[i] as number;
-    const dst = mig.dst[i] as number;
+    const src = mig.s[mig.src + i] as number;
+    const dst = mig.s[mig.dst + i] as number;
     const vpn = mig.start + i;
-    if (!((mig.flags[i] as number) & MIGRATE) || !dst) {
+    if (!((mig.s[mig.flags + i] as number) & MIGRATE) || !dst) {
       o.task.pt.set(vpn, o.orig);
       continue;
     }
@@ -182,17 +187,17 @@ export function putUntilDevice(mm: Mm, frees: readonly number[], from: number): 
 export function allocDevPages(mm: Mm, mig: Mig, dev: Device): number {
   let nomem = 0;
   for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
+    const f = mig.s[mig.flags + i] as number;
     if (!(f & MIGRATE)) continue;
     const d = mm.allocDev(dev);
     if (d === undefined) {
       nomem++;
       continue;
     }
-    const src = mig.src[i] as number;
+    const src = mig.s[mig.src + i] as number;
     if (src) mm.copyVals(src, d);
-    mig.dst[i] = d;
-    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
+    mig.s[mig.dst + i] = d;
+    if (f & WRITE) mig.s[mig.flags + i] = f | DST_WRITE;
   }
   return nomem;
 }
@@ -203,15 +208,15 @@ export function allocDevPages(mm: Mm, mig: Mig, dev: Device): number {
  */
 export function allocSysPages(mm: Mm, mig: Mig): Device | undefined {
   for (let i = 0; i < mig.n; i++) {
-    const f = mig.flags[i] as number;
-    const src = mig.src[i] as number;
+    const f = mig.s[mig.flags + i] as number;
+    const src = mig.s[mig.src + i] as number;
     if (!src || !(f & MIGRATE)) continue;
     const dev = mm.deviceOf(src);
     if (dev?.failed) return dev;
     const d = mm.allocSys();
     mm.copyVals(src, d);
-    mig.dst[i] = d;
-    if (f & WRITE) mig.flags[i] = f | DST_WRITE;
+    mig.s[mig.dst + i] = d;
+    if (f & WRITE) mig.s[mig.flags + i] = f | DST_WRITE;
   }
   return undefined;
 }
@@ -219,14 +224,14 @@ export function allocSysPages(mm: Mm, mig: Mig): Device | undefined {
 /** migrate to=system after a failed device: the failed device's pages stay, the others still get a system page. */
 export function allocSysPagesAroundFailed(mm: Mm, mig: Mig): void {
   for (let i = 0; i < mig.n; i++) {
-    const d = mig.dst[i] as number;
-    const s = mig.src[i] as number;
-    if (s && mm.deviceOf(s)?.failed) mig.flags[i] = (mig.flags[i] as number) & ~MIGRATE;
+    const d = mig.s[mig.dst + i] as number;
+    const s = mig.s[mig.src + i] as number;
+    if (s && mm.deviceOf(s)?.failed) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) & ~MIGRATE;
     else if (s && !d) {
       const np = mm.allocSys();
       mm.copyVals(s, np);
-      mig.dst[i] = np;
-      if ((mig.flags[i] as number) & WRITE) mig.flags[i] = (mig.flags[i] as number) | DST_WRITE;
+      mig.s[mig.dst + i] = np;
+      if ((mig.s[mig.flags + i] as number) & WRITE) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) | DST_WRITE;
     }
   }
 }
