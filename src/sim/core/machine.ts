@@ -130,21 +130,29 @@ export class Machine {
   /**
    * A raise whose message is not built yet: a fault path raises at every
    * fault, and most are never looked at, so the text waits for a reader.
+   * Plain fields, not an object: a raise allocates nothing.
    */
-  private excLater: { readonly kind: ExceptionKind; readonly message: () => string; readonly details?: Readonly<Record<string, Value>>; readonly line: number | undefined } | undefined;
+  private laterKind: ExceptionKind | undefined;
+  private laterLine: number | undefined;
+  private laterFmt: ((a: unknown, b: unknown, c: unknown) => string) | undefined;
+  private laterA: unknown;
+  private laterB: unknown;
+  private laterC: unknown;
 
   /** The exception reported at the current step point. */
   get exception(): SimException | undefined {
-    const r = this.excLater;
-    if (r) {
-      this.excLater = undefined;
-      this.exc = { kind: r.kind, message: r.message(), ...(r.details ? { details: r.details } : {}), ...(r.line !== undefined ? { line: r.line } : {}) };
+    const kind = this.laterKind;
+    if (kind !== undefined) {
+      this.laterKind = undefined;
+      const line = this.laterLine;
+      this.exc = { kind, message: (this.laterFmt as (a: unknown, b: unknown, c: unknown) => string)(this.laterA, this.laterB, this.laterC), ...(line !== undefined ? { line } : {}) };
+      this.laterFmt = this.laterA = this.laterB = this.laterC = undefined;
     }
     return this.exc;
   }
 
   set exception(e: SimException | undefined) {
-    this.excLater = undefined;
+    this.laterKind = undefined;
     this.exc = e;
   }
   /** Set by a BUG or a scenario error: no further statement runs. */
@@ -278,13 +286,23 @@ export class Machine {
    * finishes first). A function message is built only when someone reads it.
    */
   raise(kind: ExceptionKind, message: string | (() => string), details?: Readonly<Record<string, Value>>): void {
-    const line = this.statement?.line;
     if (typeof message === 'function') {
-      this.exc = undefined;
-      this.excLater = { kind, message, line, details };
+      this.raiseWith(kind, message, undefined, undefined, undefined);
       return;
     }
+    const line = this.statement?.line;
     this.exception = { kind, message, ...(details ? { details } : {}), ...(line !== undefined ? { line } : {}) };
+  }
+
+  /** raise() whose message is `fmt(a, b, c)`, built only when read: no closure per raise on hot paths. */
+  raiseWith<A, B, C>(kind: ExceptionKind, fmt: (a: A, b: B, c: C) => string, a: A, b: B, c: C): void {
+    this.exc = undefined;
+    this.laterKind = kind;
+    this.laterLine = this.statement?.line;
+    this.laterFmt = fmt as (a: unknown, b: unknown, c: unknown) => string;
+    this.laterA = a;
+    this.laterB = b;
+    this.laterC = c;
   }
 
   /** VM_BUG_ON(cond): stops the statement here and ends the run. */
@@ -339,7 +357,7 @@ export class Machine {
       this.record();
       return true;
     }
-    if (this.excLater || this.exc) {
+    if (this.laterKind !== undefined || this.exc) {
       this.step++;
       this.at = 'exception';
       this.record();
@@ -430,7 +448,7 @@ export class Machine {
    */
   private checkStop(live: boolean): Stop | undefined {
     const bp = this.breakpoints;
-    const kind = this.excLater?.kind ?? this.exc?.kind;
+    const kind = this.laterKind ?? this.exc?.kind;
     const exc = kind !== undefined && bp.stopsOn(kind) ? this.exception : undefined;
     if (exc) {
       const cond = bp.exceptions.get(exc.kind);

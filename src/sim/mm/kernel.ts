@@ -67,11 +67,11 @@ function vmaRange(v: Vma): string {
   return lastRange.text;
 }
 
-// Messages raised on every fault, built only when read. Made here rather than
-// as arrows inside the generators, which would move the generators' own
-// variables into a context object allocated on every call.
-const faultText = (vpn: number, write: boolean, task: string) => (): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
-const devicePrivateText = (pfn: number, vpn: number) => (): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
+// Messages raised on every fault, built only when read (raiseWith): made here
+// rather than as arrows inside the generators, which would move the
+// generators' own variables into a context object allocated on every call.
+const faultText = (vpn: number, write: boolean, task: string): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
+const devicePrivateText = (pfn: number, vpn: number): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
 
 function isCow(v: Vma): boolean {
   return !v.shared;
@@ -110,7 +110,7 @@ export interface FaultCtx {
 
 export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(F.handle_mm_fault, { mm: t.name, address: vpn * 4096, write });
-  m.raise('fault', faultText(vpn, write, t.name));
+  m.raiseWith('fault', faultText, vpn, write, t.name);
   yield fr.at('find_vma');
   const vma = t.findVma(vpn);
   fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
@@ -159,7 +159,7 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
     yield do_anonymous_page(m, mm, t, vma, vpn, write);
   } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
     ctx.faults.push('device_private');
-    if (kind === PTE_DEVICE_PRIVATE) m.raise('device_private', devicePrivateText(ptePfn(pte), vpn));
+    if (kind === PTE_DEVICE_PRIVATE) m.raiseWith('device_private', devicePrivateText, ptePfn(pte), vpn, undefined);
     yield fr.at('swap');
     r = (yield do_swap_page(m, mm, t, vma, vpn)) as FaultResult;
   } else if (write && !pteWrite(pte)) {
