@@ -283,13 +283,9 @@ export class Machine {
 
   /**
    * Reports an exception at the next step point (or at the statement, if it
-   * finishes first). A function message is built only when someone reads it.
+   * finishes first).
    */
-  raise(kind: ExceptionKind, message: string | (() => string), details?: Readonly<Record<string, Value>>): void {
-    if (typeof message === 'function') {
-      this.raiseWith(kind, message, undefined, undefined, undefined);
-      return;
-    }
+  raise(kind: ExceptionKind, message: string, details?: Readonly<Record<string, Value>>): void {
     const line = this.statement?.line;
     this.exception = { kind, message, ...(details ? { details } : {}), ...(line !== undefined ? { line } : {}) };
   }

@@ -27,14 +27,7 @@ function rangeArgs(s: Stmt): RangeArgs {
 
 /** The statements of SCENARIO.md §6 that act on a resv_map. */
 export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompiler> {
-  const resvOf = (a: RangeArgs): ResvMap => {
-    const r = h().files.get(a.file);
-    if (!r) {
-      const known = [...h().files.keys()];
-      throw new ScenarioError(`no hugetlb file '${a.file}'${known.length ? ` (files: ${known.join(', ')})` : ' (create one with: hugetlb file <name>)'}`, a.fileArg.range);
-    }
-    return r;
-  };
+  const resvOf = (a: RangeArgs): ResvMap => h().file(a.file, a.fileArg.range);
   /**
    * Offsets are page indexes (pgoff_t): 0 to 2^53-1, so every page count the
    * code sums stays exact. Deleting or counting up to LONG_MAX, as

@@ -4,6 +4,7 @@ import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
 import type { Value } from '../core/values';
 import { formatValue, toBig } from '../core/values';
 import { ScenarioError } from '../scenario/diagnostics';
+import type { SourceRange } from '../scenario/diagnostics';
 import type { RegionAllocator } from './region_ops';
 import type { Pool } from './pool_ops';
 import type { ResvMapSnapshot } from './resv_map';
@@ -40,6 +41,14 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   /** The reserve maps private mappings own (HPAGE_RESV_OWNER), by id: VMA pieces after a split share one. */
   privateMaps = new Map<number, ResvMap>();
   nextPrivate = 1;
+
+  /** The resv_map of hugetlb file `name`; a scenario error at `range` naming the files there are when it does not exist. */
+  file(name: string, range?: SourceRange): ResvMap {
+    const r = this.files.get(name);
+    if (r) return r;
+    const known = [...this.files.keys()];
+    throw new ScenarioError(`no hugetlb file '${name}'${known.length ? ` (files: ${known.join(', ')})` : ' (create one with: hugetlb file <name>)'}`, range);
+  }
 
   inode(name: string): Inode {
     let i = this.inodes.get(name);

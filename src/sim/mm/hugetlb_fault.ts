@@ -8,10 +8,10 @@ import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
 import { ENOMEM, region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
 import type { ResvMap } from '../hugetlb/resv_map';
-import { fn, haddrOf, hex, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
+import { fn, haddrOf, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
 import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PG_ANON, PG_PRIVATE, PROT_WRITE, ptePfn, pteWrite } from './subsystem';
+import { HPAGE_NR, PG_ANON, PG_PRIVATE, PROT_WRITE, ptePfn, pteWrite, vpnHex as hex } from './subsystem';
 
 export const ENOSPC = 28;
 /** What a hugetlb fault ends in; VM_FAULT_OOM makes the CPU retry the access after pagefault_out_of_memory(). */

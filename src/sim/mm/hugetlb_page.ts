@@ -14,7 +14,6 @@ import { HPAGE_NR, mkpte, PG_PRIVATE, PTE_PRESENT } from './subsystem';
 const F = Object.fromEntries([...HUGETLB_FAULT_C.functions.keys()].map((n) => [n, fnOf(HUGETLB_FAULT_C, n)])) as Record<string, KernelFn>;
 export const fn = (name: string): KernelFn => F[name] as KernelFn;
 
-export const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
 export const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
 /** vma_hugecache_offset: the file index of the huge page holding vpn. */
 export const hugeIndex = (vma: Vma, vpn: number): number => Math.floor((vpn - hugeOf(vma).base) / HPAGE_NR);

@@ -7,10 +7,10 @@ import type { KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
 import { region_del } from '../hugetlb/region_ops';
-import { fn, hex, put_huge_page } from './hugetlb_page';
+import { fn, put_huge_page } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
 import type { Mm } from './subsystem';
-import { HPAGE_NR, PG_PRIVATE } from './subsystem';
+import { HPAGE_NR, PG_PRIVATE, vpnHex as hex } from './subsystem';
 
 /** `size` and the offsets are in huge pages. */
 export function* hugetlb_vmtruncate(m: Machine, mm: Mm, file: string, size: number): KGen {

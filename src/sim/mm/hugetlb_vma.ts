@@ -6,13 +6,13 @@
 import type { KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory, hugetlb_reserve_pages } from '../hugetlb/pool_ops';
-import { region_count } from '../hugetlb/region_ops';
+import { ENOMEM, region_count } from '../hugetlb/region_ops';
 import { ResvMap } from '../hugetlb/resv_map';
-import { fn, hex, hugeIndex } from './hugetlb_page';
+import { fn, hugeIndex } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
 import { zap_pte_range } from './kernel';
 import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PROT_WRITE } from './subsystem';
+import { HPAGE_NR, PROT_WRITE, vpnHex as hex } from './subsystem';
 
 /** hugetlbfs_file_mmap for a VMA not linked yet: returns 0 and the private map's id, or -ENOMEM. */
 export function* hugetlbfs_file_mmap(m: Machine, mm: Mm, t: Task, vma: Vma & { huge: NonNullable<Vma['huge']> }): KGen<{ ret: number; resv?: number }> {
@@ -23,14 +23,14 @@ export function* hugetlbfs_file_mmap(m: Machine, mm: Mm, t: Task, vma: Vma & { h
   fr.locals.len = `0x${((BigInt(to) << 21n)).toString(16)}`;
   yield fr.at('entry');
   const own = vma.shared ? undefined : new ResvMap(`${t.name}:${hex(vma.start)}`);
-  const resv = own ?? (h.files.get(vma.huge.file) as ResvMap);
+  const resv = own ?? h.file(vma.huge.file);
   const r = yield* hugetlb_reserve_pages(m, h.pool, h, resv, from, to, !vma.shared);
   if (r !== 0) {
-    fr.locals.ret = -12;
+    fr.locals.ret = -ENOMEM;
     yield fr.at('reserve');
     yield fr.at('out');
     m.leave(fr);
-    return { ret: -12 };
+    return { ret: -ENOMEM };
   }
   let id: number | undefined;
   if (own) {

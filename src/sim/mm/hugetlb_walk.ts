@@ -1,9 +1,9 @@
 /** Page-table walks over hugetlb VMAs: unmap (zap), fork (copy) and mprotect. */
 import type { KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { clearHugePte, fn, heads, hex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
+import { clearHugePte, fn, heads, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
 import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PROT_WRITE, ptePfn, pteWrite } from './subsystem';
+import { HPAGE_NR, PROT_WRITE, ptePfn, pteWrite, vpnHex as hex } from './subsystem';
 
 export function* __unmap_hugepage_range(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, refPage = 0): KGen {
   const fr = m.enter(fn('__unmap_hugepage_range'), { mm: t.name, start: hex(start), end: hex(end), ref_page: refPage || 'NULL' });

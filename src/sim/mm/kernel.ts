@@ -13,7 +13,7 @@ import { copy_hugetlb_page_range } from './hugetlb_walk';
 import type { Device, Mm, Task, Vma } from './subsystem';
 import {
   mkpte, PG_ANON, PG_LRU, PG_USED, PROT_READ, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
-  pteKind, ptePfn, pteWrite, ZERO_PFN,
+  pteKind, ptePfn, pteWrite, ZERO_PFN, vpnHex as hex,
 } from './subsystem';
 
 const F = {
@@ -57,8 +57,6 @@ export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb';
 /** What a fault ends in: handled, the signal the task gets, or VM_FAULT_OOM (the access is retried). */
 export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'OOM';
 
-/** Addresses for messages: vpn in hex then the page offset, no slow double-to-radix conversion. */
-const hex = (vpn: number): string => `0x${vpn.toString(16)}000`;
 
 /** A VMA's range as the frame shows it; VMAs are immutable, so the text is kept for the last one, not built per fault. */
 let lastRange: { readonly vma: Vma; readonly text: string } | undefined;
@@ -667,9 +665,8 @@ function lruWalk(mm: Mm, t: Task, start: number, end: number, visit?: (pfn: numb
       visit?.(p);
     }
   };
-  // The pte-level walkers do not see hugetlb VMAs (their pages are never on an LRU).
-  if (!t.vmas.some((v) => v.huge && v.end > start && v.start < end)) t.pt.forEach(start, end, each);
-  else for (const v of t.vmas) if (!v.huge && v.end > start && v.start < end) t.pt.forEach(Math.max(start, v.start), Math.min(end, v.end), each);
+  // VMA by VMA, as walk_page_range goes: the pte-level walkers do not see hugetlb VMAs (their pages are never on an LRU).
+  for (const v of t.vmas) if (!v.huge && v.end > start && v.start < end) t.pt.forEach(Math.max(start, v.start), Math.min(end, v.end), each);
   return { skipped, pages };
 }
 

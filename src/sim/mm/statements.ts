@@ -319,13 +319,10 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       }
       t.splitVmas(start, end, (v) => ({ ...v, prot }));
       yield fr.at('fixup');
-      const huge = t.vmas.filter((v) => v.huge && v.end > start && v.start < end);
-      if (!huge.length) yield* change_pte_range(m, t, start, end, prot);
-      else {
-        for (const v of t.vmas.filter((x) => x.end > start && x.start < end)) {
-          if (v.huge) yield* hugetlb_change_protection(m, t, v, Math.max(start, v.start), Math.min(end, v.end), prot);
-          else yield* change_pte_range(m, t, Math.max(start, v.start), Math.min(end, v.end), prot);
-        }
+      // mprotect_fixup per VMA: hugetlb ones through hugetlb_change_protection.
+      for (const v of t.vmas.filter((x) => x.end > start && x.start < end)) {
+        if (v.huge) yield* hugetlb_change_protection(m, t, v, Math.max(start, v.start), Math.min(end, v.end), prot);
+        else yield* change_pte_range(m, t, Math.max(start, v.start), Math.min(end, v.end), prot);
       }
       yield fr.at('done');
       m.leave(fr);
@@ -383,10 +380,7 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
     return function* (m): KGen {
       const mm = mmOf();
       const file = word(fileArg);
-      if (!mm.hugetlb.files.has(file)) {
-        const known = [...mm.hugetlb.files.keys()];
-        throw new ScenarioError(`no hugetlb file '${file}'${known.length ? ` (files: ${known.join(', ')})` : ''}`, fileArg.range);
-      }
+      mm.hugetlb.file(file, fileArg.range);
       const size = sizeArg ? argBig(m, sizeArg, '<size>') : 0n;
       if (size < 0n || size >= ADDR_LIMIT) throw new ScenarioError('<size> must be 0 or more, below 2^47', sizeArg?.range);
       if (size & ((2n << 20n) - 1n)) {

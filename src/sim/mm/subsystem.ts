@@ -28,6 +28,9 @@ export const PTE_MIGRATION = 3;
 export const PTE_WRITE = 4;
 export const PTE_KIND_NAMES = ['none', 'present', 'device_private', 'migration'] as const;
 
+/** A page's address for messages and frames: vpn in hex then the page offset, no slow double-to-radix conversion. */
+export const vpnHex = (vpn: number): string => `0x${vpn.toString(16)}000`;
+
 export function mkpte(kind: number, write: boolean, pfn: number): number {
   return pfn * 8 + (write ? PTE_WRITE : 0) + kind;
 }

@@ -171,7 +171,7 @@ function namesRoot(env: EvalEnv, e: Expr): boolean {
 /** Evaluates e, reading a root name as a symbol where the other side holds a symbol. */
 function against(env: EvalEnv, e: Expr, other: Value): Value {
   if (e.k === 'ident' && other instanceof Sym && env.root(e.name)) return new Sym(e.name, constantValue(e.name));
-  if (e.k === 'list' && Array.isArray(other) && e.items.every((it) => it.k !== 'range') && namesRoot(env, e)) {
+  if (e.k === 'list' && Array.isArray(other) && e.items.every((it) => it.k !== 'range')) {
     return e.items.map((it, i) => against(env, it as Expr, other[i] as Value));
   }
   return evaluate(env, e);
