@@ -1,0 +1,10 @@
+/**
+ * The errnos the simulated kernel code returns, as include/uapi/asm-generic/errno-base.h
+ * numbers them. Kernel functions return them negated (`return -ENOMEM;`), as the kernel does.
+ */
+export const ENOENT = 2;
+export const ENOMEM = 12;
+export const EFAULT = 14;
+export const ENODEV = 19;
+export const EINVAL = 22;
+export const ENOSPC = 28;
