@@ -1,6 +1,7 @@
 import { createSimulation, loadScenario } from '../src/sim';
 import { region_add, region_chg, region_count, region_del } from '../src/sim/hugetlb/region_ops';
 import { ResvMap } from '../src/sim/hugetlb/resv_map';
+import { Hugetlb } from '../src/sim/hugetlb/subsystem';
 import { RegionList } from '../src/sim/hugetlb/region_list';
 import { LiteralResvMap } from '../test/hugetlb/literal_resv_map';
 import { report, time } from './report';
@@ -33,7 +34,9 @@ export function benchResvMap(): void {
   const initial: Array<[number, number]> = [];
   for (let i = 0; i < REGIONS; i++) initial.push([2 * i, 2 * i + 1]);
 
-  const { machine: m, hugetlb } = createSimulation(loadScenario('bench.kstep', '').program);
+  const sim = createSimulation(loadScenario('bench.kstep', '').program);
+  const m = sim.machine;
+  const hugetlb = sim.subsystem(Hugetlb);
   const resv = new ResvMap('f');
   resv.regions = RegionList.from(initial);
   hugetlb.files.set('f', resv);

@@ -1,11 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { kernelFunctionNames, parseExpression } from '../sim';
-import type { Program } from '../sim/scenario/ast';
-import type { ExceptionKind, FunctionBreakpoint, LineBreakpoint, DataWatch } from '../sim/core/breakpoints';
-import { EXCEPTION_FILTERS } from '../sim/core/breakpoints';
-import type { Machine } from '../sim/core/machine';
-import { formatValue } from '../sim/core/values';
-import { evalRef } from '../sim/scenario/eval';
+import type { DataWatch, ExceptionKind, FunctionBreakpoint, LineBreakpoint, Machine, Program, Registry } from '../sim';
+import { evalRef, formatValue, parseExpression } from '../sim';
 import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
 import { plainValue } from './variables';
 
@@ -26,10 +21,12 @@ export class BreakpointBook {
   private readonly ids = new WeakMap<object, number>();
   private sources: DebugProtocol.SourceBreakpoint[] = [];
   private functions: DebugProtocol.FunctionBreakpoint[] = [];
-  private exceptions: DebugProtocol.SetExceptionBreakpointsArguments = {
-    filters: EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.kind),
-  };
+  private exceptions: DebugProtocol.SetExceptionBreakpointsArguments;
   private data: DebugProtocol.DataBreakpoint[] = [];
+
+  constructor(private readonly registry: Registry) {
+    this.exceptions = { filters: registry.exceptionFilters.filter((f) => f.default).map((f) => f.kind) };
+  }
 
   freshId(): number {
     return this.nextId++;
@@ -120,7 +117,7 @@ export class BreakpointBook {
   }
 
   private applyFunctions(m: Machine | undefined): DebugProtocol.Breakpoint[] {
-    const known = new Set(kernelFunctionNames());
+    const known = this.registry.functionNames;
     const out: DebugProtocol.Breakpoint[] = [];
     const bps: FunctionBreakpoint[] = [];
     for (const b of this.functions) {
@@ -145,7 +142,7 @@ export class BreakpointBook {
   }
 
   private applyExceptions(m: Machine | undefined): DebugProtocol.Breakpoint[] {
-    const valid = new Set(EXCEPTION_FILTERS.map((f) => f.kind as string));
+    const valid = new Set(this.registry.exceptionFilters.map((f) => f.kind));
     const chosen: Array<{ filter: string; condition?: string }> = [
       ...this.exceptions.filters.map((filter) => ({ filter })),
       ...(this.exceptions.filterOptions ?? []).map((o) => ({ filter: o.filterId, ...(o.condition ? { condition: o.condition } : {}) })),
@@ -164,7 +161,7 @@ export class BreakpointBook {
         out.push({ id, verified: false, message: bad });
         continue;
       }
-      kinds.push({ kind: c.filter as ExceptionKind, ...(typeof cond === 'function' ? { condition: cond } : {}) });
+      kinds.push({ kind: c.filter, ...(typeof cond === 'function' ? { condition: cond } : {}) });
       out.push({ id, verified: true });
     }
     m?.breakpoints.setExceptions(kinds);

@@ -1,11 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { parseExpression } from '../sim';
-import type { Program, Stmt } from '../sim/scenario/ast';
-import type { Condition } from '../sim/core/breakpoints';
-import type { Machine } from '../sim/core/machine';
-import { evaluate, refValue, evalRef } from '../sim/scenario/eval';
-import type { Expr } from '../sim/scenario/ast';
-import { formatValue, truthy } from '../sim/core/values';
+import type { Condition, Expr, Machine, Program, Stmt } from '../sim';
+import { evalRef, evaluate, formatValue, parseExpression, refValue, truthy } from '../sim';
 
 /** Every statement of a program, blocks and procs included, in line order. */
 export function statementLines(p: Program): Stmt[] {

@@ -1,22 +1,17 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { parseExpression } from '../sim';
-import { STATE_ROOTS } from '../sim/core/machine';
-import { CONSTANTS } from '../sim/scenario/constants';
-import type { EvalEnv } from '../sim/scenario/eval';
-import { evalRef } from '../sim/scenario/eval';
-import { lexLine } from '../sim/scenario/lexer';
-import { STATEMENT_WORDS, SUBVERBS, VERB_TABLE } from '../sim/scenario/statements';
+import type { EvalEnv, Registry } from '../sim';
+import { CONSTANTS, evalRef, lexLine, parseExpression } from '../sim';
 
 /**
  * A Debug Console line is a statement when it starts with a statement word
  * used as one: `task child` switches task, `task.init.rss` is a path.
  */
-export function isStatementLine(text: string): boolean {
+export function isStatementLine(text: string, registry: Registry): boolean {
   const toks = lexLine('<console>', 1, text, []);
   const first = toks[0];
   if (!first || first.kind !== 'ident') return false;
-  if (!VERB_TABLE.has(first.text) && !SUBVERBS.has(first.text)) return false;
-  if (!STATE_ROOTS.has(first.text)) return true;
+  if (!registry.verbs.has(first.text) && !registry.verbs.subverbs.has(first.text)) return false;
+  if (!registry.rootNames.has(first.text)) return true;
   const next = toks[1];
   return next !== undefined && next.kind !== 'eol' && !(next.kind === 'op' && (next.text === '.' || next.text === '['));
 }
@@ -29,7 +24,7 @@ const MAX_ITEMS = 500;
  * otherwise roots (and `frame` inside a kernel frame), statement words at the
  * start of the line, and constant names.
  */
-export function consoleCompletions(textBefore: string, env: EvalEnv, roots: readonly string[]): DebugProtocol.CompletionItem[] {
+export function consoleCompletions(textBefore: string, env: EvalEnv, roots: readonly string[], statementWords: readonly string[]): DebugProtocol.CompletionItem[] {
   const targets: DebugProtocol.CompletionItem[] = [];
   const m = PATH_DOT.exec(textBefore);
   if (m) {
@@ -52,7 +47,7 @@ export function consoleCompletions(textBefore: string, env: EvalEnv, roots: read
     if (label.startsWith(word) && targets.length < MAX_ITEMS) targets.push({ label, type, length: word.length });
   };
   for (const r of roots) add(r, 'variable');
-  if (atStart) for (const w of STATEMENT_WORDS) add(w, 'keyword');
+  if (atStart) for (const w of statementWords) add(w, 'keyword');
   if (word.length >= 2) for (const k of CONSTANTS.keys()) add(k, 'value');
   return targets;
 }

@@ -13,18 +13,8 @@ import {
   TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Simulation } from '../sim';
-import { compileLine, createSimulation, KERNEL_SOURCES, loadScenario, parseExpression } from '../sim';
-import type { Program, Stmt } from '../sim/scenario/ast';
-import { formatDiagnostic } from '../sim/scenario/diagnostics';
-import { EXCEPTION_FILTERS } from '../sim/core/breakpoints';
-import type { Frame, KernelSource } from '../sim/core/frames';
-import type { Machine, RunMode, Stop } from '../sim/core/machine';
-import type { StateNode } from '../sim/core/state';
-import { fixedRecord, valueNode } from '../sim/core/state';
-import { formatValue, Sym } from '../sim/core/values';
-import { evalRef } from '../sim/scenario/eval';
-import type { EvalEnv } from '../sim/scenario/eval';
+import type { EvalEnv, Frame, KernelSource, Machine, Program, Registry, RunMode, Simulation, StatementRef, StateNode, Stop, ThreadView, Value } from '../sim';
+import { compileLine, evalRef, fixedRecord, formatDiagnostic, formatValue, loadScenario, parseExpression, REGISTRY, Sym, valueNode } from '../sim';
 import { pictureOf, recentResults } from './picture';
 import { bindLine, statementLines, unverified } from './breakpoints';
 import { childPath, frameNode, plainValue, VariableStore } from './variables';
@@ -48,28 +38,18 @@ const CHUNK = 256;
 /** How far `goto` searches forward for a line that has not run yet. */
 const GOTO_FORWARD_LIMIT = 10_000_000;
 
-/** Variables-view scopes: the state-tree roots each mechanism contributes. */
-const SCOPES: ReadonlyArray<{ name: string; roots: readonly string[]; hint?: 'registers' }> = [
-  { name: 'Hyper-V', roots: ['partition', 'vp'], hint: 'registers' },
-  { name: 'Memory', roots: ['task', 'page', 'dev'] },
-  { name: 'hugetlb', roots: ['resv', 'hugetlb'] },
-  { name: 'SCMI memlat', roots: ['memlat', 'scmi'] },
-  { name: 'last', roots: ['last'] },
-  { name: 'time', roots: ['time'] },
-];
-
 type FrameRef =
   | { kind: 'kernel'; frame: Frame }
-  | { kind: 'scenario'; index: number; stmt: Stmt | undefined }
-  | { kind: 'vp'; index: number };
+  | { kind: 'scenario'; index: number; stmt: StatementRef | undefined }
+  | { kind: 'thread'; view: ThreadView };
 
-/** Thread ids of the Hyper-V VPs: one thread per VP once a partition exists. */
-const VP_THREAD_BASE = 1000;
+/** Thread ids of the mechanisms' own threads (the Hyper-V VPs), in the order they list them. */
+const MECHANISM_THREAD_BASE = 1000;
 
 class UserError extends Error {}
 
 /** The setter of a value the debugger may change: a writable leaf, or a record that is also a value (a register). */
-function writable(n: StateNode): ((v: import('../sim/core/values').Value) => void) | undefined {
+function writable(n: StateNode): ((v: Value) => void) | undefined {
   return n.kind === 'list' ? undefined : n.set;
 }
 
@@ -103,15 +83,17 @@ export class KstepSession extends LoggingDebugSession {
   private atEnd = false;
   private noDebug = false;
   private lastStop: Stop | undefined;
-  private readonly book = new BreakpointBook();
+  private readonly book: BreakpointBook;
   private readonly sourceRefs = new Map<number, KernelSource>();
   private readonly sourceRefOf = new Map<KernelSource, number>();
 
-  constructor() {
+  /** `registry`: the mechanisms to simulate; a test may add one of its own. */
+  constructor(private readonly registry: Registry = REGISTRY) {
     super();
+    this.book = new BreakpointBook(registry);
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    KERNEL_SOURCES.forEach((s, i) => {
+    registry.sources.forEach((s, i) => {
       this.sourceRefs.set(i + 1, s);
       this.sourceRefOf.set(s, i + 1);
     });
@@ -132,7 +114,7 @@ export class KstepSession extends LoggingDebugSession {
       supportsLogPoints: true,
       supportsFunctionBreakpoints: true,
       supportsBreakpointLocationsRequest: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({
+      exceptionBreakpointFilters: this.registry.exceptionFilters.map((f) => ({
         filter: f.kind,
         label: f.label,
         description: f.description,
@@ -204,7 +186,7 @@ export class KstepSession extends LoggingDebugSession {
       const code = (e as NodeJS.ErrnoException).code;
       return { error: code === 'ENOENT' ? `scenario '${program}' does not exist` : `cannot read scenario '${program}': ${code ?? String(e)}` };
     }
-    const { program: parsed, diagnostics } = loadScenario(path, source);
+    const { program: parsed, diagnostics } = loadScenario(path, source, this.registry);
     if (diagnostics.length) {
       for (const d of diagnostics) this.sendEvent(new OutputEvent(`${formatDiagnostic(d)}\n`, 'stderr'));
       const first = diagnostics[0] ? formatDiagnostic(diagnostics[0]) : '';
@@ -212,7 +194,7 @@ export class KstepSession extends LoggingDebugSession {
     }
     this.programPath = path;
     this.program = parsed;
-    this.sim = createSimulation(parsed, {
+    this.sim = this.registry.createSimulation(parsed, {
       history: true,
       output: (text, category) => this.sendEvent(new OutputEvent(`${text}\n`, category)),
     });
@@ -471,7 +453,7 @@ export class KstepSession extends LoggingDebugSession {
     this.guard(response, () => {
       const ref = this.frameRefs.get(args.frameId);
       if (!ref) throw new UserError('that frame is gone: the scenario has moved on');
-      if (ref.kind === 'vp') throw new UserError('a VP thread has no frame to restart: restart a kernel or scenario frame');
+      if (ref.kind === 'thread') throw new UserError(`the ${ref.view.name} thread has no frame to restart: restart a kernel or scenario frame`);
       const m = this.machine;
       if (ref.kind === 'kernel') m.goto(ref.frame.enteredAt);
       else if (ref.index === 0) m.goto(0);
@@ -592,6 +574,18 @@ export class KstepSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** The state node at a path, or undefined when it does not resolve here. */
+  private tryNode(path: string): StateNode | undefined {
+    const e = parseExpression(path);
+    if ('error' in e || !this.sim) return undefined;
+    try {
+      const r = evalRef(this.sim.machine, e);
+      return 'node' in r ? r.node : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private tryResolve(path: string): boolean {
     const e = parseExpression(path);
     if ('error' in e || !this.sim) return false;
@@ -612,15 +606,13 @@ export class KstepSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const threads: DebugProtocol.Thread[] = [{ id: THREAD_ID, name: 'scenario' }];
-    // Each VP gets a thread of its own: selecting it shows that VP's registers, SynIC and timers.
-    for (let i = 0; i < this.vpCount(); i++) threads.push({ id: VP_THREAD_BASE + i, name: `VP ${i}` });
+    this.mechanismThreads().forEach((t, i) => threads.push({ id: MECHANISM_THREAD_BASE + i, name: t.name }));
     response.body = { threads };
     this.sendResponse(response);
   }
 
-  private vpCount(): number {
-    const vp = this.sim?.machine.root('vp');
-    return vp?.kind === 'list' ? vp.length() : 0;
+  private mechanismThreads(): ThreadView[] {
+    return this.sim?.threads() ?? [];
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
@@ -629,13 +621,15 @@ export class KstepSession extends LoggingDebugSession {
       const all: DebugProtocol.StackFrame[] = [];
       // Frame ids stay valid until the next stop, across the threads' stack traces.
       let id = this.frameRefs.size + 1;
-      const vp = args.threadId - VP_THREAD_BASE;
-      if (vp >= 0) {
-        if (vp >= this.vpCount()) throw new UserError(`no thread ${args.threadId}`);
+      const k = args.threadId - MECHANISM_THREAD_BASE;
+      if (k >= 0) {
+        const view = this.mechanismThreads()[k];
+        if (!view) throw new UserError(`no thread ${args.threadId}`);
         const stmt = m.statement;
-        this.frameRefs.set(id, { kind: 'vp', index: vp });
+        // A mechanism's thread stands where the scenario stands: one frame, whose scopes are its state.
+        this.frameRefs.set(id, { kind: 'thread', view });
         response.body = {
-          stackFrames: [{ id, name: `VP ${vp}`, source: { name: basename(this.programPath), path: this.programPath }, line: stmt?.line ?? 1, column: stmt?.range.col ?? 1 }],
+          stackFrames: [{ id, name: view.name, source: { name: basename(this.programPath), path: this.programPath }, line: stmt?.line ?? 1, column: stmt?.range.col ?? 1 }],
           totalFrames: 1,
         };
         this.sendResponse(response);
@@ -655,7 +649,7 @@ export class KstepSession extends LoggingDebugSession {
       }
       const sframes = m.control.scenarioFrames();
       for (let i = sframes.length - 1; i >= 0; i--) {
-        const sf = sframes[i] as { name: string; at: { stmt: Stmt } | undefined };
+        const sf = sframes[i] as { name: string; at: { stmt: StatementRef } | undefined };
         const stmt = i === sframes.length - 1 ? (m.statement ?? sf.at?.stmt) : sf.at?.stmt;
         this.frameRefs.set(id, { kind: 'scenario', index: i, stmt });
         all.push({
@@ -682,24 +676,21 @@ export class KstepSession extends LoggingDebugSession {
         const node = frameNode(ref.frame);
         scopes.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: this.vars.add(node, 'frame'), expensive: false });
       }
-      if (ref?.kind === 'vp') {
-        const vpNode = (m.root('vp') as Extract<StateNode, { kind: 'list' }>).item(ref.index);
-        const part = (name: string): StateNode | undefined => (vpNode.kind === 'record' ? vpNode.child(name) : undefined);
-        const groups: Array<[string, string, 'registers' | undefined]> = [['reg', `VP ${ref.index} registers`, 'registers'], ['synic', 'SynIC', undefined], ['stimer', 'Synthetic timers', undefined]];
-        for (const [key, name, hint] of groups) {
-          const node = part(key);
-          if (node) scopes.push({ name, variablesReference: this.vars.add(node, `vp[${ref.index}].${key}`), expensive: false, ...(hint ? { presentationHint: hint } : {}) });
+      if (ref?.kind === 'thread') {
+        for (const sc of ref.view.scopes) {
+          const node = this.tryNode(sc.path);
+          if (node) scopes.push({ name: sc.name, variablesReference: this.vars.add(node, sc.path), expensive: false, ...(sc.hint ? { presentationHint: sc.hint } : {}) });
         }
       }
       // VS Code opens the first scope: put the mechanisms this scenario uses first, and leave out
       // the ones it has not touched (their roots still answer in watch and the console).
-      const rank = (s: (typeof SCOPES)[number]): number => {
+      const rank = (s: (typeof this.registry.scopes)[number]): number => {
         if (s.roots.includes('last') || s.roots.includes('time')) return 3;
         const active = s.roots.map((r) => m.rootActive(r));
         if (active.includes(true)) return 0;
         return active.every((a) => a === false) ? 2 : 1;
       };
-      for (const s of [...SCOPES].filter((sc) => rank(sc) !== 2).sort((a, b) => rank(a) - rank(b))) {
+      for (const s of [...this.registry.scopes].filter((sc) => rank(sc) !== 2).sort((a, b) => rank(a) - rank(b))) {
         const roots = s.roots.filter((r) => m.root(r));
         if (!roots.length) continue;
         let node: StateNode;
@@ -753,7 +744,7 @@ export class KstepSession extends LoggingDebugSession {
   }
 
   /** Changes a writable state value as a step in history, so stepping back undoes it. */
-  private assign(path: string, valueText: string): import('../sim/core/values').Value {
+  private assign(path: string, valueText: string): Value {
     const m = this.machine;
     if (path === 'frame' || path.startsWith('frame.') || path.startsWith('frame[')) throw new UserError('locals of a kernel frame are read-only: change the state they come from');
     const target = parseExpression(path);
@@ -783,14 +774,13 @@ export class KstepSession extends LoggingDebugSession {
     const fr = ref ? (ref.kind === 'kernel' ? ref.frame : undefined) : m.frames[m.frames.length - 1];
     return {
       root: (name) => (name === 'frame' ? (fr ? frameNode(fr) : undefined) : m.root(name)),
-      isReservedRoot: (name) => m.isReservedRoot(name),
     };
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     this.guard(response, () => {
       const text = args.expression.trim();
-      if (args.context === 'repl' && isStatementLine(text)) {
+      if (args.context === 'repl' && isStatementLine(text, this.registry)) {
         this.runStatement(response, text);
         return;
       }
@@ -842,7 +832,7 @@ export class KstepSession extends LoggingDebugSession {
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     const before = args.text.slice(0, Math.max(0, args.column - 1));
     const m = this.sim?.machine;
-    const targets = m ? consoleCompletions(before, this.env(args.frameId), [...m.rootNames(), ...(m.frames.length ? ['frame'] : [])]) : [];
+    const targets = m ? consoleCompletions(before, this.env(args.frameId), [...m.rootNames(), ...(m.frames.length ? ['frame'] : [])], this.registry.verbs.words) : [];
     response.body = { targets };
     this.sendResponse(response);
   }

@@ -1,9 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Frame, FrameValue } from '../sim/core/frames';
-import type { StateNode } from '../sim/core/state';
-import { fixedRecord, nodeValue, valueNode } from '../sim/core/state';
-import type { NumberFormat, Value } from '../sim/core/values';
-import { formatValue } from '../sim/core/values';
+import type { Frame, FrameValue, NumberFormat, StateNode, Value } from '../sim';
+import { fixedRecord, formatValue, nodeValue, valueNode } from '../sim';
 import { memoryRef } from './memory';
 
 interface Handle {

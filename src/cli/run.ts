@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createSimulation, loadScenario } from '../sim';
-import type { Machine, Stop } from '../sim/core/machine';
-import { formatDiagnostic } from '../sim/scenario/diagnostics';
-import { outcomeOf } from '../sim/outcome';
-import { nodeValue } from '../sim/core/state';
-import type { Value } from '../sim/core/values';
-import { formatValue, toJson } from '../sim/core/values';
+import type { Machine, Stop, Value } from '../sim';
+import { createSimulation, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;

@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { KstepSession } from '../adapter/session';
-import { createSimulation, loadScenario } from '../sim';
-import { outcomeOf } from '../sim/outcome';
-import { formatDiagnostic } from '../sim/scenario/diagnostics';
+import { createSimulation, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
 import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
 import type { KstepLaunchConfig } from './config';
 import { completionsAt, hoverText, toEditorDiagnostics } from './language_info';

@@ -3,10 +3,8 @@
  * hover texts and completion items. The VS Code glue turns these into
  * editor objects; keeping them pure lets vitest check them.
  */
-import type { Diagnostic } from '../sim/scenario/diagnostics';
-import { CONSTANTS } from '../sim/scenario/constants';
-import { STATEMENT_WORDS, SUBVERBS, VERB_TABLE } from '../sim/scenario/statements';
-import { STATE_ROOTS } from '../sim/core/machine';
+import type { Diagnostic, Registry } from '../sim';
+import { CONSTANTS, REGISTRY } from '../sim';
 
 /** A diagnostic in the editor's 0-based coordinates. */
 export interface EditorDiagnostic {
@@ -38,7 +36,8 @@ const REFERENCE_TITLES: Record<string, string> = {
 };
 
 /** Markdown for hovering a word of a scenario: a constant's value and where it is defined, or a statement's meaning. */
-export function hoverText(word: string, isStatementWord: boolean): string | undefined {
+export function hoverText(word: string, isStatementWord: boolean, registry: Registry = REGISTRY): string | undefined {
+  const verbs = registry.verbs;
   const c = CONSTANTS.get(word);
   if (c) {
     const hex = c.value >= 0n ? `0x${c.value.toString(16)}` : `-0x${(-c.value).toString(16)}`;
@@ -47,12 +46,13 @@ export function hoverText(word: string, isStatementWord: boolean): string | unde
     return [`**${word}** = \`${hex}\` (${c.value})`, '', `Defined in ${where}:`, '', '```c', c.text, '```'].join('\n');
   }
   if (isStatementWord) {
-    const spec = VERB_TABLE.get(word);
+    const spec = verbs.get(word);
     if (spec) return `**${word}**: ${spec.summary}${spec.sets?.length ? `\n\nSets \`last.${spec.sets.join('`, `last.')}\`` : ''}`;
-    const subs = SUBVERBS.get(word);
+    const subs = verbs.subverbs.get(word);
     if (subs) return `**${word}** ${subs.map((s) => `\`${s}\``).join(' | ')}`;
   }
-  if (STATE_ROOTS.has(word)) return `**${word}**: state root (use \`${word}.\` to see what it holds while debugging)`;
+  const root = registry.roots.find((r) => r.name === word);
+  if (root) return `**${word}**: state root: ${root.summary} (use \`${word}.\` to see what it holds while debugging)`;
   return undefined;
 }
 
@@ -69,28 +69,29 @@ export interface CompletionEntry {
  * sub-verbs after `hugetlb` and friends, a verb's keys, state roots and
  * constant names elsewhere.
  */
-export function completionsAt(linePrefix: string): CompletionEntry[] {
+export function completionsAt(linePrefix: string, registry: Registry = REGISTRY): CompletionEntry[] {
+  const verbs = registry.verbs;
   const code = linePrefix.replace(/#.*$/, '');
   if (code.length !== linePrefix.length) return [];
   const words = code.trimStart().split(/\s+/);
   const current = words[words.length - 1] ?? '';
   if (words.length === 1) {
-    return STATEMENT_WORDS.filter((w) => w.startsWith(current)).map((w) => ({ label: w, kind: 'keyword', detail: VERB_TABLE.get(w)?.summary ?? `${w} ${(SUBVERBS.get(w) ?? []).join('|')}` }));
+    return verbs.words.filter((w) => w.startsWith(current)).map((w) => ({ label: w, kind: 'keyword', detail: verbs.get(w)?.summary ?? `${w} ${(verbs.subverbs.get(w) ?? []).join('|')}` }));
   }
   const head = words[0] as string;
-  const subs = SUBVERBS.get(head);
+  const subs = verbs.subverbs.get(head);
   const out: CompletionEntry[] = [];
   if (subs && words.length === 2) {
-    for (const s of subs) if (s.startsWith(current)) out.push({ label: s, kind: 'keyword', detail: VERB_TABLE.get(`${head} ${s}`)?.summary ?? '' });
+    for (const s of subs) if (s.startsWith(current)) out.push({ label: s, kind: 'keyword', detail: verbs.get(`${head} ${s}`)?.summary ?? '' });
     // `hvc` is a statement of its own too (`hvc HVCALL_POST_MESSAGE`): go on to its arguments.
-    if (!VERB_TABLE.has(head)) return out;
+    if (!verbs.has(head)) return out;
   }
-  const verb = subs && VERB_TABLE.has(`${head} ${words[1]}`) ? `${head} ${words[1]}` : head;
-  const spec = VERB_TABLE.get(verb);
+  const verb = subs && verbs.has(`${head} ${words[1]}`) ? `${head} ${words[1]}` : head;
+  const spec = verbs.get(verb);
   if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
     for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });
     for (const f of spec?.flags ?? []) if (f.startsWith(current)) out.push({ label: f, kind: 'keyword', detail: `${verb} flag` });
-    for (const r of STATE_ROOTS) if (r.startsWith(current)) out.push({ label: r, kind: 'variable', detail: 'state root' });
+    for (const r of registry.roots) if (r.name.startsWith(current)) out.push({ label: r.name, kind: 'variable', detail: r.summary });
   }
   const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current)?.[1];
   if (constPrefix !== undefined && constPrefix.length >= 1) {

@@ -1,57 +1,63 @@
 /**
- * The simulator's entry points: parse a scenario, build a machine with every
- * simulated mechanism wired in. Nothing here knows about DAP or VS Code.
+ * The simulator's one entry point for the adapter, the CLI and the
+ * extension: parse a scenario, build a machine with every simulated
+ * mechanism wired in, read its state. Nothing here knows about DAP or VS Code.
  */
 import type { Expr, Program, Stmt } from './scenario/ast';
 import { ExprParser } from './scenario/expr_parser';
 import type { Diagnostic } from './scenario/diagnostics';
 import { ScenarioError } from './scenario/diagnostics';
 import { lexLine } from './scenario/lexer';
-import { parseScenario, parseStatement } from './scenario/parser';
-import type { Exec, StatementCompiler } from './scenario/compile';
-import { compileProgram, compileSimple } from './scenario/compile';
-import type { KernelSource } from './core/frames';
+import type { ParseResult } from './scenario/parser';
+import { parseScenario as parseWith, parseStatement } from './scenario/parser';
+import type { Exec } from './scenario/compile';
+import { compileSimple } from './scenario/compile';
 import type { MachineOptions } from './core/machine';
-import { Machine } from './core/machine';
-import type { Hugetlb } from './hugetlb/subsystem';
-import { HUGETLB_SOURCES, hugetlbMechanism } from './hugetlb/mechanism';
-import { MM_SOURCES, mmMechanism } from './mm/mechanism';
-import type { Mechanism } from './mechanism';
-import { SCMI_SOURCES, scmiMechanism } from './scmi/mechanism';
-import { HYPERV_SOURCES, hypervMechanism } from './hyperv/mechanism';
-import { HYPERCALL_BREAKPOINT_NAMES } from './hyperv/tlfs';
-import { SCMI_BREAKPOINT_NAMES } from './scmi/protocol';
+import { MECHANISMS } from './mechanisms';
+import type { Simulation } from './registry';
+import { Registry } from './registry';
 
-export interface Simulation {
-  readonly machine: Machine;
-  readonly hugetlb: Hugetlb;
-  readonly compilers: ReadonlyMap<string, StatementCompiler>;
-}
+export type { Simulation, ScopeRoots } from './registry';
+export { Registry } from './registry';
+export type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
+export type { Expr, Program, Stmt } from './scenario/ast';
+export type { Diagnostic } from './scenario/diagnostics';
+export { formatDiagnostic } from './scenario/diagnostics';
+export type { EvalEnv } from './scenario/eval';
+export { evalRef, evaluate, refValue } from './scenario/eval';
+export { CONSTANTS } from './scenario/constants';
+export { lexLine } from './scenario/lexer';
+export type { VerbSpec, VerbTable } from './scenario/verbs';
+export type { StatementRef, SourceRange } from './core/source';
+export type { Condition, DataWatch, ExceptionFilter, ExceptionKind, FunctionBreakpoint, LineBreakpoint } from './core/breakpoints';
+export type { Frame, FrameValue, KernelSource } from './core/frames';
+export type { Machine, MachineOptions, RunMode, Stop } from './core/machine';
+export type { StateNode } from './core/state';
+export { fixedRecord, nodeValue, valueNode } from './core/state';
+export type { NumberFormat, Value } from './core/values';
+export { formatValue, isRecordValue, Sym, toJson, truthy } from './core/values';
+export { outcomeOf } from './outcome';
 
-/** Every simulated mechanism, in the order their state appears. */
-function mechanisms(): { hugetlb: ReturnType<typeof hugetlbMechanism>; all: Mechanism[] } {
-  const hugetlb = hugetlbMechanism();
-  return { hugetlb, all: [hugetlb, mmMechanism(hugetlb.subsystem), scmiMechanism(), hypervMechanism()] };
-}
+/** The mechanisms kstep simulates, and all that is derived from them. */
+export const REGISTRY = new Registry(MECHANISMS);
 
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-export function createSimulation(program: Program, opts: MachineOptions = {}): Simulation {
-  const { hugetlb, all } = mechanisms();
-  const compilers = new Map<string, StatementCompiler>();
-  for (const mech of all) for (const [verb, c] of mech.compilers) compilers.set(verb, c);
-  const machine = new Machine(compileProgram(program, compilers), opts);
-  for (const mech of all) mech.attach?.(machine);
-  machine.start(all.map((mech) => mech.subsystem));
-  return { machine, hugetlb: hugetlb.subsystem, compilers };
+export function createSimulation(program: Program, opts: MachineOptions = {}, registry: Registry = REGISTRY): Simulation {
+  return registry.createSimulation(program, opts);
 }
 
-/** Every simulated kernel source file, for the debugger's source requests and function breakpoints. */
-export const KERNEL_SOURCES: readonly KernelSource[] = [...HUGETLB_SOURCES, ...MM_SOURCES, ...SCMI_SOURCES, ...HYPERV_SOURCES];
+/** Parses a whole scenario; every error in the file is reported, and a program with any must not run. */
+export function parseScenario(file: string, source: string, registry: Registry = REGISTRY): ParseResult {
+  return parseWith(file, source, registry.verbs);
+}
 
-export function kernelFunctionNames(): string[] {
-  // Frames also answer to other names: a hypercall handler to the call's name and code (the HVC handler
-  // to `hvc`), the SCMI firmware's message handler to the message and parameter names.
-  return [...KERNEL_SOURCES.flatMap((s) => [...s.functions.keys()]), ...HYPERCALL_BREAKPOINT_NAMES, ...SCMI_BREAKPOINT_NAMES];
+export interface Loaded {
+  readonly program: Program;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function loadScenario(file: string, source: string, registry: Registry = REGISTRY): Loaded {
+  return parseScenario(file, source, registry);
 }
 
 /**
@@ -63,7 +69,7 @@ export function compileLine(sim: Simulation, text: string): { exec: Exec; stmt: 
   const toks = lexLine('<console>', 1, text, diags);
   if (diags.length) return { error: (diags[0] as Diagnostic).message };
   try {
-    const stmt = parseStatement(0, text, toks);
+    const stmt = parseStatement(0, text, toks, sim.registry.verbs);
     return { stmt, exec: compileSimple(stmt, sim.compilers) };
   } catch (e) {
     if (e instanceof ScenarioError) return { error: e.message };
@@ -88,14 +94,3 @@ export function parseExpression(text: string): Expr | { error: string } {
     throw e;
   }
 }
-
-export interface Loaded {
-  readonly program: Program;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-export function loadScenario(file: string, source: string): Loaded {
-  return parseScenario(file, source);
-}
-
-export { parseScenario };

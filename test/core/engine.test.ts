@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { observe, sim } from './helpers';
 import { evaluate } from '../../src/sim/scenario/eval';
-import { parseScenario } from '../../src/sim/scenario/parser';
+import { parseScenario } from '../../src/sim';
+import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
 import type { Expr } from '../../src/sim/scenario/ast';
 import type { Machine } from '../../src/sim/core/machine';
 import { formatValue } from '../../src/sim/core/values';
@@ -347,7 +348,9 @@ repeat 3000 {
   });
 
   it('an injected change is a step in history: stepping back undoes it, and the old future is dropped', () => {
-    const { machine: m, hugetlb } = sim(WORKED);
+    const s = sim(WORKED);
+    const m = s.machine;
+    const hugetlb = s.subsystem(Hugetlb);
     m.resume('over');
     m.resume('over');
     const before = m.step;

@@ -17,12 +17,13 @@
  * reproduces from this file alone.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulation, loadScenario } from '../../src/sim';
+import { createSimulation, loadScenario, REGISTRY } from '../../src/sim';
 import type { Stop } from '../../src/sim/core/machine';
 import type { SourceRange } from '../../src/sim/scenario/diagnostics';
 import { formatDiagnostic } from '../../src/sim/scenario/diagnostics';
-import type { KeySpec, PosSpec, VerbSpec } from '../../src/sim/scenario/statements';
-import { VERBS } from '../../src/sim/scenario/statements';
+import type { KeySpec, PosSpec, VerbSpec } from '../../src/sim/scenario/verbs';
+
+const VERBS = REGISTRY.verbs.specs;
 import { CONSTANTS } from '../../src/sim/scenario/constants';
 import { stateJson } from '../../src/cli/run';
 import { Rng } from '../support/rng';

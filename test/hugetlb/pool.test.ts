@@ -4,6 +4,7 @@ import { Rng } from '../support/rng';
 import { set_max_huge_pages, hugetlb_reserve_pages, hugetlb_acct_memory } from '../../src/sim/hugetlb/pool_ops';
 import type { Pool } from '../../src/sim/hugetlb/pool_ops';
 import { ResvMap } from '../../src/sim/hugetlb/resv_map';
+import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
 import { ENOMEM } from '../../src/sim/hugetlb/region_ops';
 
 function fresh(): ReturnType<typeof sim> {
@@ -47,7 +48,9 @@ describe('hugetlb_acct_memory', () => {
 
 describe('hugetlb_reserve_pages', () => {
   it('shared: region_chg, acct, region_add; -ENOMEM aborts the region_chg; -EINVAL for an inverted range', () => {
-    const { machine: m, hugetlb } = fresh();
+    const s = fresh();
+    const m = s.machine;
+    const hugetlb = s.subsystem(Hugetlb);
     const p: Pool = { total: 2, free: 2, rsvd: 0, surp: 0 };
     const resv = new ResvMap('f');
     expect(m.drain(hugetlb_reserve_pages(m, p, hugetlb, resv, 0, 2, false))).toBe(0);
@@ -63,7 +66,9 @@ describe('hugetlb_reserve_pages', () => {
   });
 
   it('private: every page counts, the inode map is untouched, and the VMA map allocation can fail', () => {
-    const { machine: m, hugetlb } = fresh();
+    const s = fresh();
+    const m = s.machine;
+    const hugetlb = s.subsystem(Hugetlb);
     const p: Pool = { total: 4, free: 4, rsvd: 0, surp: 0 };
     const resv = new ResvMap('f');
     expect(m.drain(hugetlb_reserve_pages(m, p, hugetlb, resv, 0, 3, true))).toBe(0);

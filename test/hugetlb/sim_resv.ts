@@ -9,7 +9,7 @@ import type { KGen } from '../../src/sim/core/frames';
 import type { Machine } from '../../src/sim/core/machine';
 import { region_abort, region_add, region_chg, region_count, region_del } from '../../src/sim/hugetlb/region_ops';
 import { ResvMap } from '../../src/sim/hugetlb/resv_map';
-import type { Hugetlb } from '../../src/sim/hugetlb/subsystem';
+import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
 
 export type Region = [number, number];
 
@@ -21,7 +21,7 @@ export class SimResv {
   constructor(name = 'f') {
     const sim = createSimulation(loadScenario('sim_resv.kstep', '').program);
     this.machine = sim.machine;
-    this.hugetlb = sim.hugetlb;
+    this.hugetlb = sim.subsystem(Hugetlb);
     this.resv = new ResvMap(name);
     this.hugetlb.files.set(name, this.resv);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sim } from '../core/helpers';
-import { KERNEL_SOURCES } from '../../src/sim';
+import { REGISTRY } from '../../src/sim';
 import type { StateNode } from '../../src/sim/core/state';
 import { run, show } from './helpers';
 
@@ -27,7 +27,7 @@ function node(root: StateNode | undefined, path: Array<string | number>): StateN
 
 describe('kernel frames and listings', () => {
   it('ships both listings with every function the frames use', () => {
-    const paths = KERNEL_SOURCES.map((s) => s.path);
+    const paths = REGISTRY.sources.map((s) => s.path);
     expect(paths).toContain('arch/arm64/hyperv/hv_core.c');
     expect(paths).toContain('hypervisor/hv_hypercall.c');
   });

@@ -1,7 +1,7 @@
 import { sim } from '../core/helpers';
 import type { Simulation } from '../../src/sim';
 import { evaluate } from '../../src/sim/scenario/eval';
-import { parseScenario } from '../../src/sim/scenario/parser';
+import { parseScenario } from '../../src/sim';
 import type { Expr } from '../../src/sim/scenario/ast';
 import type { Machine } from '../../src/sim/core/machine';
 import type { Value } from '../../src/sim/core/values';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { observe, sim } from '../core/helpers';
 import { HYPERCALL_BREAKPOINT_NAMES } from '../../src/sim/hyperv/tlfs';
-import { kernelFunctionNames } from '../../src/sim';
+import { REGISTRY } from '../../src/sim';
 import { GuestMemory } from '../../src/sim/hyperv/gpa';
 
 const SCENARIO = `partition vps=2
@@ -87,7 +87,7 @@ describe('history is exact, guest memory included', () => {
 
 describe('function breakpoints on hypercalls', () => {
   it('knows hypercall names, codes and hvc', () => {
-    const known = kernelFunctionNames();
+    const known = [...REGISTRY.functionNames];
     for (const n of ['HVCALL_POST_MESSAGE', '0x5c', '0x005c', 'hvc', 'HVCALL_SET_VP_REGISTERS', '0x51', 'hv_set_vpreg', 'hv_do_hvc', 'synic_deliver_msg']) {
       expect(known).toContain(n);
     }

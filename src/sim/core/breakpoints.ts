@@ -1,26 +1,25 @@
 import type { Machine } from './machine';
 
-export type ExceptionKind =
-  | 'expect'
-  | 'bug'
-  | 'fault'
-  | 'device_private'
-  | 'sigbus'
-  | 'sigsegv'
-  | 'hv_error'
-  | 'scmi_error'
-  | 'error';
+/**
+ * What stopped a statement: the engine's own kinds (`expect`, `bug`, and
+ * `error`, a scenario that cannot go on) and those each mechanism declares
+ * in its exception filters (`fault`, `hv_error`, ...).
+ */
+export type ExceptionKind = string;
 
-/** Exception filters a debugger can switch; `error` (a scenario that cannot go on) always stops. */
-export const EXCEPTION_FILTERS: ReadonlyArray<{ kind: ExceptionKind; label: string; default: boolean; description: string }> = [
+/** An exception filter a debugger can switch. */
+export interface ExceptionFilter {
+  readonly kind: ExceptionKind;
+  readonly label: string;
+  /** Whether it is on before the debugger says anything. */
+  readonly default: boolean;
+  readonly description: string;
+}
+
+/** The engine's own filters; `error` is no filter: a scenario that cannot go on always stops. */
+export const CORE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
   { kind: 'expect', label: 'expect failed', default: true, description: 'an expect statement was false' },
   { kind: 'bug', label: 'kernel BUG', default: true, description: 'a BUG_ON/VM_BUG_ON condition or a broken invariant' },
-  { kind: 'fault', label: 'page fault', default: false, description: 'any page fault' },
-  { kind: 'device_private', label: 'device-private fault', default: false, description: 'a CPU fault on a device-private entry' },
-  { kind: 'sigbus', label: 'SIGBUS', default: false, description: 'a simulated task got SIGBUS' },
-  { kind: 'sigsegv', label: 'SIGSEGV', default: false, description: 'a simulated task got SIGSEGV' },
-  { kind: 'hv_error', label: 'hypercall error', default: false, description: 'a hypercall status other than HV_STATUS_SUCCESS' },
-  { kind: 'scmi_error', label: 'SCMI error', default: false, description: 'an SCMI status other than SCMI_SUCCESS' },
 ];
 
 /** A predicate over the machine's state at a step point: a compiled condition. */
@@ -59,10 +58,13 @@ export interface DataWatch {
 export class Breakpoints {
   lines = new Map<number, LineBreakpoint[]>();
   functions = new Map<string, FunctionBreakpoint>();
-  exceptions = new Map<ExceptionKind, Condition | undefined>(
-    EXCEPTION_FILTERS.filter((f) => f.default).map((f) => [f.kind, undefined]),
-  );
+  exceptions: Map<ExceptionKind, Condition | undefined>;
   data: DataWatch[] = [];
+
+  /** `filters`: every filter there is; those on by default start switched on. */
+  constructor(filters: readonly ExceptionFilter[] = CORE_EXCEPTION_FILTERS) {
+    this.exceptions = new Map(filters.filter((f) => f.default).map((f) => [f.kind, undefined]));
+  }
 
   setLines(bps: readonly LineBreakpoint[]): void {
     this.lines = new Map();

@@ -1,10 +1,10 @@
-import type { Stmt } from '../scenario/ast';
+import type { StatementRef } from './source';
 import type { KGen } from './frames';
 import type { Machine } from './machine';
 
 /** A statement ready to run: the parsed statement and its executor. */
 export interface CStmt {
-  readonly stmt: Stmt;
+  readonly stmt: StatementRef;
   readonly exec: (m: Machine) => void | KGen;
 }
 

@@ -1,7 +1,6 @@
-import { ScenarioError } from '../scenario/diagnostics';
-import type { Stmt } from '../scenario/ast';
-import type { SourceRange } from '../scenario/diagnostics';
-import type { Condition, ExceptionKind } from './breakpoints';
+import type { SourceRange, StatementRef } from './source';
+import { ScenarioError } from './source';
+import type { Condition, ExceptionFilter, ExceptionKind } from './breakpoints';
 import { Breakpoints } from './breakpoints';
 import type { CStmt } from './control';
 import { ControlStack } from './control';
@@ -15,11 +14,6 @@ import { KStack, runToEnd } from './kstack';
 import type { StateNode } from './state';
 import { fixedRecord, leaf, valueNode } from './state';
 import type { Value } from './values';
-
-/** Root names SCENARIO.md §2 reserves for state; the rest of the identifiers are symbols. */
-export const STATE_ROOTS: ReadonlySet<string> = new Set([
-  'time', 'last', 'partition', 'vp', 'task', 'page', 'dev', 'hugetlb', 'resv', 'memlat', 'scmi',
-]);
 
 export interface SimException {
   readonly kind: ExceptionKind;
@@ -94,6 +88,8 @@ export interface MachineOptions {
   /** Minimum step points between snapshots. */
   readonly snapshotEvery?: number;
   readonly output?: (text: string, category: 'stdout' | 'console' | 'stderr') => void;
+  /** Every exception filter of the simulated mechanisms: those on by default stop from the start. */
+  readonly exceptionFilters?: readonly ExceptionFilter[];
 }
 
 const RECENT = 32;
@@ -114,7 +110,7 @@ const KIND_OF: Record<PointAt, PointKind> = {
  * replaying.
  */
 export class Machine {
-  readonly breakpoints = new Breakpoints();
+  readonly breakpoints: Breakpoints;
   readonly history: History | undefined;
   readonly events = new EventQueue();
   readonly eventHandlers = new Map<string, (m: Machine, e: SimEvent) => KGen>();
@@ -180,6 +176,7 @@ export class Machine {
     this.output = (text, category) => {
       if (this.silent === 0) out(text, category);
     };
+    this.breakpoints = new Breakpoints(opts.exceptionFilters);
     this.history = opts.history ? new History(opts.snapshotEvery ?? 512) : undefined;
     this.control = new ControlStack(program.top);
   }
@@ -231,10 +228,6 @@ export class Machine {
     return this.subsystems.flatMap((s) => Object.keys(s.memory ?? {}));
   }
 
-  isReservedRoot(name: string): boolean {
-    return STATE_ROOTS.has(name);
-  }
-
   /** Root names that exist now, in display order. */
   rootNames(): string[] {
     return ['time', 'last', ...[...this.roots.keys()].filter((k) => k !== 'time')];
@@ -243,7 +236,7 @@ export class Machine {
   // ---- position ------------------------------------------------------------
 
   /** The statement the scenario is at (running or about to run). */
-  get statement(): Stmt | undefined {
+  get statement(): StatementRef | undefined {
     return (this.pending ?? this.control.current)?.stmt;
   }
 

@@ -1,14 +1,29 @@
 import type { KernelSource } from '../core/frames';
-import type { Mechanism } from '../mechanism';
+import type { MechanismDescriptor } from '../mechanism';
 import { HUGETLB_C } from './hugetlb_c';
 import { POOL_C } from './pool_c';
 import { hugetlbCompilers } from './statements';
 import { Hugetlb } from './subsystem';
+import { HUGETLB_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, POOL_C];
 
-export function hugetlbMechanism(): Mechanism & { readonly subsystem: Hugetlb } {
-  const subsystem = new Hugetlb();
-  return { subsystem, compilers: hugetlbCompilers(() => subsystem) };
-}
+/** The hugetlb reservation map and the hstate pool (SCENARIO.md §6, reference 004). */
+export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
+  id: 'hugetlb',
+  title: 'the hugetlb pool and reservation flows (SCENARIO.md §6)',
+  verbs: HUGETLB_VERBS,
+  scopes: [{ name: 'hugetlb' }],
+  roots: [
+    { name: 'resv', scope: 'hugetlb', summary: "each hugetlbfs file's resv_map: regions, adds_in_progress, the file_region cache" },
+    { name: 'hugetlb', scope: 'hugetlb', summary: 'the hstate pool counters (total, free, rsvd, surp) and the hugetlbfs inodes' },
+  ],
+  exceptionFilters: [],
+  sources: HUGETLB_SOURCES,
+  breakpointAliases: [],
+  create() {
+    const subsystem = new Hugetlb();
+    return { subsystem, compilers: hugetlbCompilers(() => subsystem) };
+  },
+};

@@ -1,5 +1,5 @@
 import type { KernelSource } from '../core/frames';
-import type { Mechanism } from '../mechanism';
+import type { MechanismDescriptor } from '../mechanism';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { HV_CORE_C, HV_HYPERVISOR_C } from './hv_c';
@@ -7,7 +7,8 @@ import type { TimerRef } from './partition';
 import { STIMER_EVENT } from './partition';
 import { hypervCompilers } from './statements';
 import { HyperV } from './subsystem';
-import { STIMER_DIRECT, stimerSint } from './tlfs';
+import { HYPERCALL_BREAKPOINT_NAMES, STIMER_DIRECT, stimerSint } from './tlfs';
+import { HYPERV_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const HYPERV_SOURCES: readonly KernelSource[] = [HV_CORE_C, HV_HYPERVISOR_C];
@@ -15,30 +16,56 @@ export const HYPERV_SOURCES: readonly KernelSource[] = [HV_CORE_C, HV_HYPERVISOR
 const STIMER_EXPIRATION = fnOf(HV_HYPERVISOR_C, 'stimer_expiration');
 
 /** Hyper-V on ARM64 (SCENARIO.md §4, reference 000). */
-export function hypervMechanism(): Mechanism & { readonly subsystem: HyperV } {
-  const subsystem = new HyperV();
-  return {
-    subsystem,
-    compilers: hypervCompilers(() => subsystem),
-    attach(m: Machine): void {
-      subsystem.state.machine = m;
-      m.eventHandlers.set(STIMER_EVENT, function* (mm, e) {
-        const { vp: vi, timer } = e.data as TimerRef;
-        const st = subsystem.state;
-        const vp = st.vp(vi);
-        const t = vp.stimers[timer];
-        if (!t) return;
-        const fr = mm.enter(STIMER_EXPIRATION, { vp: BigInt(vi), timer: BigInt(timer), exp_time: t.expTime, now: st.ticks });
-        const direct = (t.config & STIMER_DIRECT) !== 0n;
-        const r = st.stimerExpire(vp, timer);
-        fr.locals.result = r;
-        fr.locals.sintx = BigInt(stimerSint(t.config));
-        yield fr.at(direct ? 'direct' : 'send');
-        fr.locals.enable = (t.config & 1n) === 1n;
-        fr.locals.expires_at = t.expTime;
-        yield fr.at('rearm');
-        mm.leave(fr);
-      });
-    },
-  };
-}
+export const hypervMechanism: MechanismDescriptor<HyperV> = {
+  id: 'hyperv',
+  title: 'Hyper-V on ARM64 (SCENARIO.md §4)',
+  verbs: HYPERV_VERBS,
+  scopes: [{ name: 'Hyper-V', hint: 'registers' }],
+  roots: [
+    { name: 'partition', scope: 'Hyper-V', summary: 'the partition: created, VP count, hypercall page, TSC page, crash registers' },
+    { name: 'vp', scope: 'Hyper-V', summary: 'VPs by index: registers, SynIC message/event pages, synthetic timers' },
+  ],
+  exceptionFilters: [{ kind: 'hv_error', label: 'hypercall error', default: false, description: 'a hypercall status other than HV_STATUS_SUCCESS' }],
+  sources: HYPERV_SOURCES,
+  // A hypercall handler's frame answers to the call's name and code, the HVC handler to `hvc`.
+  breakpointAliases: HYPERCALL_BREAKPOINT_NAMES,
+  create() {
+    const subsystem = new HyperV();
+    return {
+      subsystem,
+      compilers: hypervCompilers(() => subsystem),
+      attach(m: Machine): void {
+        subsystem.state.machine = m;
+        m.eventHandlers.set(STIMER_EVENT, function* (mm, e) {
+          const { vp: vi, timer } = e.data as TimerRef;
+          const st = subsystem.state;
+          const vp = st.vp(vi);
+          const t = vp.stimers[timer];
+          if (!t) return;
+          const fr = mm.enter(STIMER_EXPIRATION, { vp: BigInt(vi), timer: BigInt(timer), exp_time: t.expTime, now: st.ticks });
+          const direct = (t.config & STIMER_DIRECT) !== 0n;
+          const r = st.stimerExpire(vp, timer);
+          fr.locals.result = r;
+          fr.locals.sintx = BigInt(stimerSint(t.config));
+          yield fr.at(direct ? 'direct' : 'send');
+          fr.locals.enable = (t.config & 1n) === 1n;
+          fr.locals.expires_at = t.expTime;
+          yield fr.at('rearm');
+          mm.leave(fr);
+        });
+      },
+      threads() {
+        const n = subsystem.state.p?.vps.length ?? 0;
+        // Each VP is a thread of its own: selecting it shows that VP's registers, SynIC and timers.
+        return Array.from({ length: n }, (_, i) => ({
+          name: `VP ${i}`,
+          scopes: [
+            { name: `VP ${i} registers`, path: `vp[${i}].reg`, hint: 'registers' as const },
+            { name: 'SynIC', path: `vp[${i}].synic` },
+            { name: 'Synthetic timers', path: `vp[${i}].stimer` },
+          ],
+        }));
+      },
+    };
+  },
+};

@@ -166,6 +166,8 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
     const a = s.keys.get('targets');
     if (!a) return [1n, 0n]; // HV_GENERIC_SET_ALL
     const t = listOf(m, a, 'targets=');
+    // A sparse VP set has at most 64 banks of 64 VPs (HV_GENERIC_SET_SPARSE_4K).
+    for (const x of t) if (x < 0n || x >= 4096n) throw new ScenarioError(`targets= VP index ${x} is outside a sparse VP set (0..4095)`, a.range);
     const banks = new Map<number, bigint>();
     for (const x of t) banks.set(Number(x / 64n), (banks.get(Number(x / 64n)) ?? 0n) | (1n << (x % 64n)));
     const order = [...banks.keys()].sort((x, y) => x - y);
@@ -176,7 +178,9 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
   const mask = (): bigint => {
     const a = s.keys.get('targets');
     if (!a) return (1n << BigInt(hv.state.part().vps.length)) - 1n;
-    return listOf(m, a, 'targets=').reduce((acc, x) => acc | (1n << x), 0n);
+    const t = listOf(m, a, 'targets=');
+    for (const x of t) if (x < 0n || x >= 64n) throw new ScenarioError(`targets= VP index ${x} does not fit the 64-bit processor mask (0..63)`, a.range);
+    return t.reduce((acc, x) => acc | (1n << x), 0n);
   };
   const vector = key(m, s, 'vector', 0n);
   switch (def.name) {

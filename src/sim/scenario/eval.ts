@@ -10,8 +10,6 @@ import { formatValue, isRecordValue, Sym, toBig, truthy, valuesEqual } from '../
 export interface EvalEnv {
   /** The root node for a root name, or undefined when that name is no root. */
   root(name: string): StateNode | undefined;
-  /** Root names SCENARIO.md reserves; those a subsystem does not provide yet are "not yet supported". */
-  isReservedRoot(name: string): boolean;
 }
 
 /** An evaluated expression: a state node (still lazy) or a plain value. */
@@ -42,7 +40,6 @@ export function evalRef(env: EvalEnv, e: Expr): Ref {
     case 'ident': {
       const node = env.root(e.name);
       if (node) return { node };
-      if (env.isReservedRoot(e.name)) fail(e, `'${e.name}' is not yet supported: that mechanism is not simulated yet`);
       if (e.name === 'true') return { value: true };
       if (e.name === 'false') return { value: false };
       const c = constantValue(e.name);

@@ -4,8 +4,7 @@ import { ScenarioError } from './diagnostics';
 import { ExprParser } from './expr_parser';
 import type { Token } from './lexer';
 import { lexLine } from './lexer';
-import type { KeySpec, PosSpec, VerbSpec } from './statements';
-import { SUBVERBS, VERB_TABLE } from './statements';
+import type { KeySpec, PosSpec, VerbSpec, VerbTable } from './verbs';
 
 export interface ParseResult {
   readonly program: Program;
@@ -21,7 +20,7 @@ interface OpenBlock {
  * Parses a whole scenario. Every error in the file is reported; a program
  * with any error must not run.
  */
-export function parseScenario(file: string, source: string): ParseResult {
+export function parseScenario(file: string, source: string, verbs: VerbTable): ParseResult {
   const diags: Diagnostic[] = [];
   // A byte order mark some editors write is not part of the first statement.
   const lines = source.replace(/^\uFEFF/, '').split('\n');
@@ -72,7 +71,7 @@ export function parseScenario(file: string, source: string): ParseResult {
     }
     let stmt: Stmt;
     try {
-      stmt = parseStatement(lineNo, text, toks);
+      stmt = parseStatement(lineNo, text, toks, verbs);
     } catch (e) {
       if (e instanceof ScenarioError) {
         error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message);
@@ -86,7 +85,7 @@ export function parseScenario(file: string, source: string): ParseResult {
       throw e;
     }
     if (stmt.verb === 'call') calls.push(stmt);
-    const spec = VERB_TABLE.get(stmt.verb) as VerbSpec;
+    const spec = verbs.get(stmt.verb) as VerbSpec;
     if (spec.block) open.push({ head: stmt, body: [] });
     else (open.length ? (open[open.length - 1] as OpenBlock).body : top).push(stmt);
   }
@@ -115,7 +114,7 @@ function isOp(t: Token, text: string): boolean {
 }
 
 /** Parses one statement line; throws ScenarioError at the first problem on the line. */
-export function parseStatement(lineNo: number, text: string, toks: readonly Token[]): Stmt {
+export function parseStatement(lineNo: number, text: string, toks: readonly Token[], verbs: VerbTable): Stmt {
   const err = (t: Token, message: string): never => {
     throw new ScenarioError(message, rangeOf(lineNo, t));
   };
@@ -123,17 +122,17 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
   if (first.kind !== 'ident') err(first, `expected a statement but found '${first.text}'`);
   let verb = first.text;
   let pos = 1;
-  const subs = SUBVERBS.get(verb);
+  const subs = verbs.subverbs.get(verb);
   if (subs) {
     const t = toks[1] as Token;
     if (t.kind === 'ident' && subs.includes(t.text)) {
       verb = `${verb} ${t.text}`;
       pos = 2;
-    } else if (!VERB_TABLE.has(verb)) {
+    } else if (!verbs.has(verb)) {
       err(t.kind === 'eol' ? first : t, `'${first.text}' needs one of: ${subs.join(', ')}`);
     }
   }
-  const spec = VERB_TABLE.get(verb);
+  const spec = verbs.get(verb);
   if (!spec) return err(first, `unknown statement '${first.text}'`);
 
   let end = toks.length - 1; // index of eol

@@ -1,21 +1,37 @@
 import type { KernelSource } from '../core/frames';
-import type { Mechanism } from '../mechanism';
+import type { MechanismDescriptor } from '../mechanism';
 import { memlat_timer_fn, SAMPLE_EVENT } from './firmware';
+import { SCMI_BREAKPOINT_NAMES } from './protocol';
 import { CLIENT_C, FIRMWARE_C, VENDOR_C } from './sources';
 import { memlatCompilers } from './statements';
 import { Memlat } from './subsystem';
+import { SCMI_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const SCMI_SOURCES: readonly KernelSource[] = [CLIENT_C, VENDOR_C, FIRMWARE_C];
 
 /** SCENARIO.md §7: the Qualcomm SCMI memlat client (reference 001) and the CPUCP firmware model. */
-export function scmiMechanism(): Mechanism & { readonly subsystem: Memlat } {
-  const subsystem = new Memlat();
-  return {
-    subsystem,
-    compilers: memlatCompilers(() => subsystem),
-    attach(m) {
-      m.eventHandlers.set(SAMPLE_EVENT, (mm, e) => memlat_timer_fn(mm, subsystem, e));
-    },
-  };
-}
+export const scmiMechanism: MechanismDescriptor<Memlat> = {
+  id: 'scmi',
+  title: 'SCMI memlat (SCENARIO.md §7)',
+  verbs: SCMI_VERBS,
+  scopes: [{ name: 'SCMI memlat' }],
+  roots: [
+    { name: 'memlat', scope: 'SCMI memlat', summary: 'memory groups, monitors, votes, CPUs and the parsed device tree' },
+    { name: 'scmi', scope: 'SCMI memlat', summary: 'the SCMI channel: message log and the shared-memory mailbox' },
+  ],
+  exceptionFilters: [{ kind: 'scmi_error', label: 'SCMI error', default: false, description: 'an SCMI status other than SCMI_SUCCESS' }],
+  sources: SCMI_SOURCES,
+  // The firmware's message handler answers to the message and parameter names.
+  breakpointAliases: SCMI_BREAKPOINT_NAMES,
+  create() {
+    const subsystem = new Memlat();
+    return {
+      subsystem,
+      compilers: memlatCompilers(() => subsystem),
+      attach(m) {
+        m.eventHandlers.set(SAMPLE_EVENT, (mm, e) => memlat_timer_fn(mm, subsystem, e));
+      },
+    };
+  },
+};

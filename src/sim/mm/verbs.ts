@@ -1,0 +1,28 @@
+import type { VerbDecl } from '../scenario/verbs';
+import { E, N, pe, pn, pw, w } from '../scenario/verbs';
+
+/** The statements of memory and HMM (SCENARIO.md §5). */
+export const MM_VERBS: readonly VerbDecl[] = [
+  { verb: 'device', args: [pn('name')], keys: { type: w('private', 'coherent', 'host'), pages: E, fail: w('on', 'off') }, summary: 'a dev_pagemap of ZONE_DEVICE pages' },
+  { verb: 'task', args: [pn('name')], summary: 'create / switch the current task' },
+  {
+    verb: 'mmap', args: [pe('addr'), pe('len')],
+    keys: { prot: w('none', 'r', 'rw', 'rwx'), file: N, hugetlb: N }, flags: ['private', 'shared', 'anon'], sets: ['ret'], summary: 'a new VMA (hugetlb=<file>: a hugetlbfs mapping, reserved at mmap)',
+  },
+  { verb: 'read', args: [pe('addr')], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU load of a u64' },
+  { verb: 'write', args: [pe('addr'), pe('value', true)], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU store of a u64' },
+  { verb: 'migrate', args: [pe('addr'), pe('len')], keys: { to: N }, required: ['to'], sets: ['migrated', 'ret'], summary: 'migrate_vma to a device or back' },
+  { verb: 'device_access', args: [pn('device'), pw('access', ['read', 'write']), pe('addr')], summary: 'the device touches memory through its mirror' },
+  { verb: 'fork', args: [pw('as', ['as'], true), pn('name', true)], summary: 'copy the address space' },
+  { verb: 'exit', args: [pn('name', true)], summary: 'tear down an address space' },
+  { verb: 'mprotect', args: [pe('addr'), pe('len'), pw('prot', ['none', 'r', 'rw', 'rwx'])], summary: 'change protection' },
+  { verb: 'munmap', args: [pe('addr'), pe('len')], summary: 'unmap' },
+  { verb: 'follow_page', args: [pe('addr')], keys: { flags: E }, sets: ['page'], summary: 'follow_page with FOLL_ flags' },
+  { verb: 'khugepaged', args: [pe('addr')], sets: ['result'], summary: 'khugepaged_scan_pmd over the 2 MiB range' },
+  { verb: 'ksm', args: [pe('addr')], sets: ['skipped'], summary: 'KSM scan of one address' },
+  { verb: 'madvise', args: [pe('addr'), pe('len'), pw('advice', ['MADV_COLD', 'MADV_PAGEOUT', 'MADV_FREE'])], sets: ['skipped'], summary: 'madvise' },
+  { verb: 'mlock', args: [pe('addr'), pe('len')], sets: ['skipped'], summary: 'mlock' },
+  { verb: 'numa_stats', args: [pe('addr'), pe('len')], sets: ['skipped'], summary: 'NUMA statistics walk' },
+  // ftruncate of a hugetlbfs file unmaps the pages past the size from every task's page tables: memory's to run.
+  { verb: 'hugetlb truncate', args: [pn('file'), pe('size', true)], sets: ['ret'], summary: 'ftruncate of a hugetlbfs file: unmap and free the pages past size (default 0), give back unused reservations' },
+];

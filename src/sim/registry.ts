@@ -1,0 +1,126 @@
+import type { ExceptionFilter } from './core/breakpoints';
+import { CORE_EXCEPTION_FILTERS } from './core/breakpoints';
+import type { KernelSource } from './core/frames';
+import type { MachineOptions, Subsystem } from './core/machine';
+import { Machine } from './core/machine';
+import type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
+import type { Program } from './scenario/ast';
+import type { StatementCompiler } from './scenario/compile';
+import { compileProgram } from './scenario/compile';
+import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
+
+/** The roots the engine itself provides: `last` (the latest result) and `time`. */
+const CORE_ROOTS: readonly RootSpec[] = [
+  { name: 'last', scope: 'last', summary: 'what the latest statement that sets a result left (each statement names what it sets)' },
+  { name: 'time', scope: 'time', summary: 'simulated time: ticks (100 ns, HV_CLOCK_HZ) and ns' },
+];
+
+/** A Variables scope and the roots it shows, in display order. */
+export interface ScopeRoots extends ScopeSpec {
+  readonly roots: readonly string[];
+}
+
+/** A built machine with every mechanism of a registry wired in. */
+export interface Simulation {
+  readonly machine: Machine;
+  readonly registry: Registry;
+  readonly compilers: ReadonlyMap<string, StatementCompiler>;
+  readonly instances: readonly MechanismInstance[];
+  /** A mechanism's state by its class: `sim.subsystem(Hugetlb)`. */
+  subsystem<S extends Subsystem>(cls: abstract new (...args: never[]) => S): S;
+  /** Every extra debugger thread at the current step point (the Hyper-V VPs). */
+  threads(): ThreadView[];
+  /** The state picture's sections of every mechanism, plain JSON. */
+  picture(): Record<string, unknown>;
+}
+
+/**
+ * Everything derived from a list of mechanism descriptors: the verb table the
+ * parser reads, the reserved state roots, the Variables scopes, the exception
+ * filters, the kernel sources and the names function breakpoints take. A test
+ * can build one with a mechanism of its own; everything else uses REGISTRY.
+ */
+export class Registry {
+  readonly verbs: VerbTable;
+  /** Every state root, the engine's and the mechanisms': a bare identifier with one of these names is a path, not a symbol. */
+  readonly roots: readonly RootSpec[];
+  readonly rootNames: ReadonlySet<string>;
+  readonly scopes: readonly ScopeRoots[];
+  readonly exceptionFilters: readonly ExceptionFilter[];
+  readonly sources: readonly KernelSource[];
+  /** Kernel function names and the aliases frames answer to: what a function breakpoint may name. */
+  readonly functionNames: ReadonlySet<string>;
+
+  constructor(readonly mechanisms: readonly MechanismDescriptor[]) {
+    const ids = new Set<string>();
+    for (const d of mechanisms) {
+      if (ids.has(d.id) || d.id === 'general') throw new Error(`mechanism id '${d.id}' is taken`);
+      for (const n of d.needs ?? []) if (!ids.has(n)) throw new Error(`mechanism '${d.id}' needs '${n}', which must come earlier in the list`);
+      ids.add(d.id);
+    }
+    this.verbs = new VerbTable([
+      ...GENERAL_VERBS.map((v) => ({ ...v, section: 'general' })),
+      ...mechanisms.flatMap((d) => d.verbs.map((v) => ({ ...v, section: d.id }))),
+    ]);
+    this.roots = [...mechanisms.flatMap((d) => d.roots), ...CORE_ROOTS];
+    this.rootNames = unique(this.roots.map((r) => r.name), 'state root');
+    const scopes: ScopeRoots[] = [];
+    for (const d of mechanisms) {
+      for (const s of d.scopes) scopes.push({ ...s, roots: d.roots.filter((r) => r.scope === s.name).map((r) => r.name) });
+      for (const r of d.roots) if (!d.scopes.some((s) => s.name === r.scope)) throw new Error(`root '${r.name}' of '${d.id}' names no scope of its mechanism`);
+    }
+    for (const r of CORE_ROOTS) scopes.push({ name: r.scope, roots: [r.name] });
+    this.scopes = scopes;
+    this.exceptionFilters = [...CORE_EXCEPTION_FILTERS, ...mechanisms.flatMap((d) => d.exceptionFilters)];
+    unique(['error', ...this.exceptionFilters.map((f) => f.kind)], 'exception filter');
+    this.sources = mechanisms.flatMap((d) => d.sources);
+    unique(this.sources.map((s) => s.path), 'kernel source');
+    this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);
+  }
+
+  /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
+  createSimulation(program: Program, opts: MachineOptions = {}): Simulation {
+    const built = new Map<string, Subsystem>();
+    const instances: MechanismInstance[] = [];
+    const compilers = new Map<string, StatementCompiler>();
+    for (const d of this.mechanisms) {
+      const inst = d.create(new Map((d.needs ?? []).map((n) => [n, built.get(n) as Subsystem])));
+      checkCompilers(d, inst);
+      for (const [verb, c] of inst.compilers) compilers.set(verb, c);
+      built.set(d.id, inst.subsystem);
+      instances.push(inst);
+    }
+    const machine = new Machine(compileProgram(program, compilers), { exceptionFilters: this.exceptionFilters, ...opts });
+    for (const inst of instances) inst.attach?.(machine);
+    machine.start(instances.map((i) => i.subsystem));
+    return {
+      machine,
+      registry: this,
+      compilers,
+      instances,
+      subsystem<S extends Subsystem>(cls: abstract new (...args: never[]) => S): S {
+        const s = machine.subsystems.find((x): x is S => x instanceof cls);
+        if (!s) throw new Error(`no mechanism has a ${cls.name}`);
+        return s;
+      },
+      threads: () => instances.flatMap((i) => i.threads?.(machine) ?? []),
+      picture: () => Object.assign({}, ...instances.map((i) => i.picture?.(machine) ?? {})) as Record<string, unknown>,
+    };
+  }
+}
+
+/** A verb with no executor would parse and then do nothing: a descriptor and its compilers must agree. */
+function checkCompilers(d: MechanismDescriptor, inst: MechanismInstance): void {
+  const declared = new Set(d.verbs.map((v) => v.verb));
+  for (const v of declared) if (!inst.compilers.has(v)) throw new Error(`mechanism '${d.id}' declares '${v}' but compiles no executor for it`);
+  for (const v of inst.compilers.keys()) if (!declared.has(v)) throw new Error(`mechanism '${d.id}' compiles '${v}' but does not declare it`);
+}
+
+function unique(names: readonly string[], what: string): ReadonlySet<string> {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new Error(`${what} '${n}' is declared twice`);
+    seen.add(n);
+  }
+  return seen;
+}

@@ -1,0 +1,98 @@
+/**
+ * The statement table's shape: how a verb's arguments are written. The
+ * general statements (SCENARIO.md §3) are declared here; each mechanism
+ * declares its own, and the registry joins them into one VerbTable for the
+ * parser, the editor and the grammar.
+ */
+
+/** `general`, or the id of the mechanism that declares the verb. */
+export type Section = string;
+
+export interface PosSpec {
+  readonly name: string;
+  /** `name`: a bare identifier taken literally; `expr`: a value; `word`: one of `words`. */
+  readonly kind: 'name' | 'expr' | 'word';
+  readonly words?: readonly string[];
+  readonly optional?: boolean;
+}
+
+export interface KeySpec {
+  readonly kind: 'name' | 'expr' | 'word';
+  readonly words?: readonly string[];
+}
+
+export interface VerbSpec {
+  /** `verb` or `verb sub`. */
+  readonly verb: string;
+  readonly section: Section;
+  readonly args: readonly PosSpec[];
+  readonly keys?: Readonly<Record<string, KeySpec>>;
+  readonly required?: readonly string[];
+  readonly flags?: readonly string[];
+  /** `vpreg REG = value`. */
+  readonly assign?: boolean;
+  /** `expect` takes one expression, `print` a comma-separated list. */
+  readonly rest?: 'expr' | 'exprs';
+  /** The line ends with `{` and opens a block. */
+  readonly block?: boolean;
+  /** What the statement sets in `last`. */
+  readonly sets?: readonly string[];
+  readonly summary: string;
+}
+
+/** Argument-spec builders: `pe` a positional value, `pn` a bare name, `pw` one of some words; `E`, `N`, `w` the same for keys. */
+export const E: KeySpec = { kind: 'expr' };
+export const N: KeySpec = { kind: 'name' };
+export const w = (...words: string[]): KeySpec => ({ kind: 'word', words });
+export const pe = (name: string, optional = false): PosSpec => ({ name, kind: 'expr', optional });
+export const pn = (name: string, optional = false): PosSpec => ({ name, kind: 'name', optional });
+export const pw = (name: string, words: string[], optional = false): PosSpec => ({ name, kind: 'word', words, optional });
+
+/** A verb as a mechanism declares it; the registry stamps the section. */
+export type VerbDecl = Omit<VerbSpec, 'section'>;
+
+/** SCENARIO.md §3: the statements every scenario has, whatever it simulates. */
+export const GENERAL_VERBS: readonly VerbDecl[] = [
+  { verb: 'expect', args: [], rest: 'expr', summary: 'fail when the expression is false' },
+  { verb: 'print', args: [], rest: 'exprs', summary: 'print values' },
+  { verb: 'advance', args: [pe('duration')], summary: 'move simulated time forward, firing due events in order' },
+  { verb: 'repeat', args: [pe('count')], block: true, summary: 'run the block n times' },
+  { verb: 'proc', args: [pn('name')], block: true, summary: 'define a named block' },
+  { verb: 'call', args: [pn('name')], summary: 'run a named block as a stack frame' },
+];
+
+/** Every statement a scenario may use: what the parser accepts and the editor completes. */
+export class VerbTable {
+  private readonly byVerb: ReadonlyMap<string, VerbSpec>;
+  /** Verbs whose second word is a sub-verb. `hvc` takes `raw` as a sub-verb only when it is written. */
+  readonly subverbs: ReadonlyMap<string, readonly string[]>;
+  /** Words that begin a statement, sorted, for completion and the grammar. */
+  readonly words: readonly string[];
+
+  constructor(readonly specs: readonly VerbSpec[]) {
+    const by = new Map<string, VerbSpec>();
+    const subs = new Map<string, string[]>();
+    for (const v of specs) {
+      if (by.has(v.verb)) throw new Error(`statement '${v.verb}' is declared twice (${by.get(v.verb)?.section} and ${v.section})`);
+      by.set(v.verb, v);
+      const [head, sub] = v.verb.split(' ');
+      if (sub && head) subs.set(head, [...(subs.get(head) ?? []), sub]);
+    }
+    this.byVerb = by;
+    this.subverbs = subs;
+    this.words = [...new Set(specs.map((v) => v.verb.split(' ')[0] as string))].sort();
+  }
+
+  get(verb: string): VerbSpec | undefined {
+    return this.byVerb.get(verb);
+  }
+
+  has(verb: string): boolean {
+    return this.byVerb.has(verb);
+  }
+
+  /** Sub-verbs of every verb, sorted: the grammar's second-word alternation. */
+  allSubverbs(): string[] {
+    return [...new Set([...this.subverbs.values()].flat())].sort();
+  }
+}
