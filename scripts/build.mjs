@@ -1,6 +1,7 @@
-// Bundles the CLI (and, as they land, the adapter and the extension) with esbuild.
+// Bundles the CLI, the adapter, the extension and the benches with esbuild, then derives the grammar's word lists.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +23,9 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/adapter/main.ts')], outfile: join(root, 'dist/adapter.js') }),
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: [join(root, 'bench/index.ts')], outfile: join(root, 'dist/bench.js') }),
+  build({ ...common, entryPoints: [join(root, 'scripts/grammar.ts')], outfile: join(root, 'dist/grammar.js') }),
 ]);
+
+// The grammar's statement words and state roots come from the mechanisms' descriptors.
+const { writeGrammar } = createRequire(import.meta.url)(join(root, 'dist/grammar.js'));
+if (writeGrammar(join(root, 'syntaxes/kstep.tmLanguage.json'))) console.log('syntaxes/kstep.tmLanguage.json: rewritten from the mechanisms');

@@ -35,6 +35,8 @@ export interface VerbSpec {
   readonly rest?: 'expr' | 'exprs';
   /** The line ends with `{` and opens a block. */
   readonly block?: boolean;
+  /** The scenario's own control flow (`repeat`, `proc`, `call`), not an action on simulated state. */
+  readonly control?: boolean;
   /** What the statement sets in `last`. */
   readonly sets?: readonly string[];
   readonly summary: string;
@@ -56,9 +58,9 @@ export const GENERAL_VERBS: readonly VerbDecl[] = [
   { verb: 'expect', args: [], rest: 'expr', summary: 'fail when the expression is false' },
   { verb: 'print', args: [], rest: 'exprs', summary: 'print values' },
   { verb: 'advance', args: [pe('duration')], summary: 'move simulated time forward, firing due events in order' },
-  { verb: 'repeat', args: [pe('count')], block: true, summary: 'run the block n times' },
-  { verb: 'proc', args: [pn('name')], block: true, summary: 'define a named block' },
-  { verb: 'call', args: [pn('name')], summary: 'run a named block as a stack frame' },
+  { verb: 'repeat', args: [pe('count')], block: true, control: true, summary: 'run the block n times' },
+  { verb: 'proc', args: [pn('name')], block: true, control: true, summary: 'define a named block' },
+  { verb: 'call', args: [pn('name')], control: true, summary: 'run a named block as a stack frame' },
 ];
 
 /** Every statement a scenario may use: what the parser accepts and the editor completes. */
