@@ -1,6 +1,13 @@
-import type { SourceRange, StatementRef } from './source';
+import type { StatementRef } from './source';
 import { ScenarioError } from './source';
-import type { Condition, ExceptionFilter, ExceptionKind } from './breakpoints';
+import type { MemorySpace, Subsystem } from './subsystem';
+import type { RunMode, SimException, Stop } from './stop';
+import { KernelBug } from './stop';
+import { checkStop, stepStop } from './stop_check';
+import { reverseScan } from './reverse';
+import { Raised } from './raised';
+import { StateRoots } from './roots';
+import type { ExceptionFilter, ExceptionKind } from './breakpoints';
 import { Breakpoints } from './breakpoints';
 import type { CStmt } from './control';
 import { ControlStack } from './control';
@@ -15,69 +22,14 @@ import type { StateNode } from './state';
 import { fixedRecord, leaf, valueNode } from './state';
 import type { Value } from './values';
 
-export interface SimException {
-  readonly kind: ExceptionKind;
-  readonly message: string;
-  /** Values behind the failure (both sides of a failed comparison). */
-  readonly details?: Readonly<Record<string, Value>>;
-  /** Where it happened in the scenario. */
-  readonly line?: number;
-  /** The exact source range, for scenario errors. */
-  readonly range?: SourceRange;
-}
-
-/** A kernel BUG_ON/VM_BUG_ON: the statement stops where it is, and the run ends. */
-export class KernelBug extends Error {
-  constructor(readonly condition: string) {
-    super(`BUG: ${condition}`);
-    this.name = 'KernelBug';
-  }
-}
-
-/**
- * Byte-addressed state (guest physical memory, a shared-memory mailbox) that
- * the debugger's memory view reads and writes. Unbacked bytes read as zero.
- */
-export interface MemorySpace {
-  read(addr: bigint, length: number): Uint8Array;
-  write(addr: bigint, bytes: Uint8Array): void;
-}
-
-/** A simulated subsystem: contributes state-tree roots and takes part in snapshots. */
-export interface Subsystem {
-  readonly name: string;
-  roots(): Readonly<Record<string, StateNode>>;
-  snapshot(): { readonly data: unknown; readonly size: number };
-  restore(data: unknown): void;
-  /** Its byte-addressed spaces by name: a node's `memory.space` names one of them. */
-  readonly memory?: Readonly<Record<string, MemorySpace>>;
-  /** Whether the scenario has used this mechanism yet: the debugger shows used ones first. */
-  active?(): boolean;
-}
+export type { MemorySpace, Subsystem } from './subsystem';
+export type { RunMode, SimException, Stop, StopReason } from './stop';
+export { KernelBug } from './stop';
 
 export interface CompiledProgram {
   readonly file: string;
   readonly lines: readonly string[];
   readonly top: readonly CStmt[];
-}
-
-export type RunMode = 'continue' | 'in' | 'over' | 'out';
-
-export type StopReason =
-  | 'entry'
-  | 'step'
-  | 'breakpoint'
-  | 'function breakpoint'
-  | 'data breakpoint'
-  | 'exception'
-  | 'end'
-  | 'pause'
-  | 'goto';
-
-export interface Stop {
-  readonly reason: StopReason;
-  readonly exception?: SimException;
-  readonly breakpointIds?: readonly number[];
 }
 
 export type PointAt = 'stmt' | 'kernel' | 'exception' | 'input' | 'end';
@@ -122,34 +74,20 @@ export class Machine {
   control: ControlStack;
   step = 0;
   at: PointAt = 'stmt';
-  private exc: SimException | undefined;
-  /**
-   * A raise whose message is not built yet: a fault path raises at every
-   * fault, and most are never looked at, so the text waits for a reader.
-   * Plain fields, not an object: a raise allocates nothing.
-   */
-  private laterKind: ExceptionKind | undefined;
-  private laterLine: number | undefined;
-  private laterFmt: ((a: unknown, b: unknown, c: unknown) => string) | undefined;
-  private laterA: unknown;
-  private laterB: unknown;
-  private laterC: unknown;
+  private readonly raised = new Raised();
+
+  /** The kind of the exception at the current step point, without building its message. */
+  get exceptionKind(): ExceptionKind | undefined {
+    return this.raised.kind;
+  }
 
   /** The exception reported at the current step point. */
   get exception(): SimException | undefined {
-    const kind = this.laterKind;
-    if (kind !== undefined) {
-      this.laterKind = undefined;
-      const line = this.laterLine;
-      this.exc = { kind, message: (this.laterFmt as (a: unknown, b: unknown, c: unknown) => string)(this.laterA, this.laterB, this.laterC), ...(line !== undefined ? { line } : {}) };
-      this.laterFmt = this.laterA = this.laterB = this.laterC = undefined;
-    }
-    return this.exc;
+    return this.raised.get();
   }
 
   set exception(e: SimException | undefined) {
-    this.laterKind = undefined;
-    this.exc = e;
+    this.raised.set(e);
   }
   /** Set by a BUG or a scenario error: no further statement runs. */
   dead = false;
@@ -181,21 +119,13 @@ export class Machine {
     this.control = new ControlStack(program.top);
   }
 
-  private roots = new Map<string, StateNode>();
-  private rootOwner = new Map<string, Subsystem>();
+  private readonly roots = new StateRoots();
 
   /** Registers subsystems, then positions at the first statement (step 0). */
   start(subsystems: readonly Subsystem[]): void {
     this.subsystems.push(...subsystems);
-    const ticks = leaf(() => this.now / 100n);
-    const ns = leaf(() => this.now);
-    this.roots.set('time', fixedRecord({ ticks, ns }));
-    for (const s of subsystems) {
-      for (const [k, v] of Object.entries(s.roots())) {
-        this.roots.set(k, v);
-        this.rootOwner.set(k, s);
-      }
-    }
+    this.roots.add('time', fixedRecord({ ticks: leaf(() => this.now / 100n), ns: leaf(() => this.now) }));
+    for (const s of subsystems) this.roots.addSubsystem(s);
     const first = this.control.fetch();
     if (first) this.pending = first;
     else this.at = 'end';
@@ -206,31 +136,26 @@ export class Machine {
 
   /** A state-tree root by name (`time`, `last`, `resv`, ...), or undefined when there is none. */
   root(name: string): StateNode | undefined {
-    if (name === 'last') return valueNode(this.last);
-    return this.roots.get(name);
+    return name === 'last' ? valueNode(this.last) : this.roots.get(name);
   }
 
   /** Whether the mechanism owning a root has been used (undefined: it cannot tell). */
   rootActive(name: string): boolean | undefined {
-    return this.rootOwner.get(name)?.active?.();
+    return this.roots.active(name);
   }
 
   /** A byte-addressed space by name (see `StateNode.memory`). */
   memorySpace(name: string): MemorySpace | undefined {
-    for (const s of this.subsystems) {
-      const sp = s.memory?.[name];
-      if (sp) return sp;
-    }
-    return undefined;
+    return this.roots.memorySpace(name);
   }
 
   memorySpaceNames(): string[] {
-    return this.subsystems.flatMap((s) => Object.keys(s.memory ?? {}));
+    return this.roots.memorySpaceNames();
   }
 
   /** Root names that exist now, in display order. */
   rootNames(): string[] {
-    return ['time', 'last', ...[...this.roots.keys()].filter((k) => k !== 'time')];
+    return ['time', 'last', ...this.roots.names().filter((k) => k !== 'time')];
   }
 
   // ---- position ------------------------------------------------------------
@@ -285,13 +210,7 @@ export class Machine {
 
   /** raise() whose message is `fmt(a, b, c)`, built only when read: no closure per raise on hot paths. */
   raiseWith<A, B, C>(kind: ExceptionKind, fmt: (a: A, b: B, c: C) => string, a: A, b: B, c: C): void {
-    this.exc = undefined;
-    this.laterKind = kind;
-    this.laterLine = this.statement?.line;
-    this.laterFmt = fmt as (a: unknown, b: unknown, c: unknown) => string;
-    this.laterA = a;
-    this.laterB = b;
-    this.laterC = c;
+    this.raised.later(kind, this.statement?.line, fmt, a, b, c);
   }
 
   /** VM_BUG_ON(cond): stops the statement here and ends the run. */
@@ -301,8 +220,8 @@ export class Machine {
 
   // ---- stepping ------------------------------------------------------------
 
-  /** Moves to the next step point. Returns false when already at the end. */
-  private transition(): boolean {
+  /** Engine-internal (the reverse scan replays through it): moves to the next step point; false when already at the end. */
+  transition(): boolean {
     this.exception = undefined;
     const input = this.history?.inputs.size ? this.history.inputs.get(this.step) : undefined;
     if (input) {
@@ -346,7 +265,7 @@ export class Machine {
       this.record();
       return true;
     }
-    if (this.laterKind !== undefined || this.exc) {
+    if (this.raised.kind !== undefined) {
       this.step++;
       this.at = 'exception';
       this.record();
@@ -400,7 +319,7 @@ export class Machine {
         this.run = undefined;
         return { reason: 'end' };
       }
-      const stop = this.checkStop(true) ?? this.stepStop(run);
+      const stop = checkStop(this, true) ?? stepStop(this, run);
       if (stop) {
         this.run = undefined;
         return stop;
@@ -413,92 +332,6 @@ export class Machine {
   resume(mode: RunMode): Stop {
     this.startRun(mode);
     return this.slice() as Stop;
-  }
-
-  private stepStop(run: { mode: RunMode; depth: number }): Stop | undefined {
-    if (this.at === 'end') return { reason: 'end' };
-    const d = this.depth();
-    switch (run.mode) {
-      case 'continue':
-        return undefined;
-      case 'in':
-        return { reason: 'step' };
-      case 'over':
-        return d <= run.depth ? { reason: 'step' } : undefined;
-      case 'out':
-        return d < run.depth ? { reason: 'step' } : undefined;
-    }
-  }
-
-  /**
-   * Whether the current step point is a stop for breakpoints, exceptions or
-   * data watches. `live` is false during reverse scans: hit counts and
-   * logpoints belong to forward execution only.
-   */
-  private checkStop(live: boolean): Stop | undefined {
-    const bp = this.breakpoints;
-    const kind = this.laterKind ?? this.exc?.kind;
-    const exc = kind !== undefined && bp.stopsOn(kind) ? this.exception : undefined;
-    if (exc) {
-      const cond = bp.exceptions.get(exc.kind);
-      if (!cond || this.safeCond(cond)) return { reason: 'exception', exception: exc };
-    }
-    if (this.at === 'stmt' && bp.lines.size) {
-      const st = this.pending?.stmt;
-      const here = st ? bp.lines.get(st.line) : undefined;
-      if (here) {
-        const ids: number[] = [];
-        for (const b of here) {
-          if (b.condition && !this.safeCond(b.condition)) continue;
-          if (live) b.hits++;
-          if (b.hitCondition && !b.hitCondition(live ? b.hits : b.hits + 1)) continue;
-          if (b.log) {
-            if (live) this.output(b.log(this), 'console');
-            continue;
-          }
-          ids.push(b.id);
-        }
-        if (ids.length) return { reason: 'breakpoint', breakpointIds: ids };
-      }
-    }
-    if (this.at === 'kernel') {
-      let hit: Stop | undefined;
-      for (let i = this.frames.length - 1; i >= 0 && (this.frames[i] as Frame).fresh; i--) {
-        const fr = this.frames[i] as Frame;
-        fr.fresh = false;
-        if (hit || !bp.functions.size) continue;
-        for (const name of [fr.fn.name, ...fr.aliases]) {
-          const b = bp.functions.get(name);
-          if (!b || (b.condition && !this.safeCond(b.condition))) continue;
-          if (live) b.hits++;
-          if (b.hitCondition && !b.hitCondition(b.hits)) continue;
-          hit = { reason: 'function breakpoint', breakpointIds: [b.id] };
-          break;
-        }
-      }
-      if (hit) return hit;
-    }
-    for (const w of bp.data) {
-      const v = w.read(this);
-      if (v !== w.last) {
-        w.last = v;
-        if (w.condition && !this.safeCond(w.condition)) continue;
-        const hits = (w.hits ?? 0) + 1;
-        if (live) w.hits = hits;
-        if (w.hitCondition && !w.hitCondition(hits)) continue;
-        return { reason: 'data breakpoint', breakpointIds: [w.id] };
-      }
-    }
-    return undefined;
-  }
-
-  private safeCond(c: Condition): boolean {
-    try {
-      return c(this);
-    } catch {
-      // A condition that cannot be evaluated here (a path that does not exist yet) is false.
-      return false;
-    }
   }
 
   /** Re-reads every data watch at the current position, so the next change is measured from here. */
@@ -534,7 +367,8 @@ export class Machine {
     };
   }
 
-  private restore(s: Snapshot): void {
+  /** Engine-internal (the reverse scan starts each segment here): puts the machine back at a snapshot. */
+  restoreSnapshot(s: Snapshot): void {
     this.step = s.step;
     this.control = s.control.clone();
     this.pending = s.pending;
@@ -556,7 +390,7 @@ export class Machine {
   goto(target: number): void {
     const h = this.requireHistory();
     if (target < 0) target = 0;
-    if (target < this.step) this.restore(h.snapAtOrBefore(target));
+    if (target < this.step) this.restoreSnapshot(h.snapAtOrBefore(target));
     this.silent++;
     try {
       while (this.step < target && this.transition()) {
@@ -606,65 +440,9 @@ export class Machine {
   *reverseRun(): Generator<void, Stop, void> {
     this.silent++;
     try {
-      return yield* this.reverseScan();
+      return yield* reverseScan(this, this.requireHistory());
     } finally {
       this.silent--;
-    }
-  }
-
-  private *reverseScan(): Generator<void, Stop, void> {
-    const h = this.requireHistory();
-    const origin = this.step;
-    let replayed = 0;
-    let end = origin; // scan steps [segment start, end)
-    // Data watches compare with the step before; the value at a segment's first step is checked once the earlier segment is replayed.
-    let laterFirst: { step: number; values: Array<string | undefined> } | undefined;
-    for (;;) {
-      const snap = h.snapAtOrBefore(Math.max(0, end - 1));
-      this.restore(snap);
-      let hit: { step: number; stop: Stop } | undefined;
-      const startValues = this.breakpoints.data.map((w) => w.read(this));
-      for (const [i, w] of this.breakpoints.data.entries()) w.last = startValues[i];
-      const first = this.checkStopNoData();
-      if (first && this.step < end) hit = { step: this.step, stop: first };
-      while (this.step < end - 1 && this.transition()) {
-        const s = this.checkStop(false);
-        if (s) hit = { step: this.step, stop: s };
-        if ((++replayed & 255) === 0) {
-          yield;
-          if (this.pauseRequested) {
-            this.pauseRequested = false;
-            this.goto(origin);
-            return { reason: 'pause' };
-          }
-        }
-      }
-      if (laterFirst && this.step === laterFirst.step - 1) {
-        const changed = this.breakpoints.data.findIndex((w, i) => w.read(this) !== laterFirst?.values[i]);
-        if (changed >= 0) {
-          hit = { step: laterFirst.step, stop: { reason: 'data breakpoint', breakpointIds: [(this.breakpoints.data[changed] as { id: number }).id] } };
-        }
-      }
-      if (hit) {
-        this.goto(hit.step);
-        return hit.stop;
-      }
-      if (snap.step === 0) {
-        this.goto(0);
-        return { reason: 'entry' };
-      }
-      laterFirst = { step: snap.step, values: startValues };
-      end = snap.step;
-    }
-  }
-
-  private checkStopNoData(): Stop | undefined {
-    const saved = this.breakpoints.data;
-    this.breakpoints.data = [];
-    try {
-      return this.checkStop(false);
-    } finally {
-      this.breakpoints.data = saved;
     }
   }
 

@@ -1,0 +1,66 @@
+import type { History } from './history';
+import type { Machine } from './machine';
+import type { Stop } from './stop';
+import { checkStop } from './stop_check';
+
+/**
+ * reverseContinue's search: replays history segment by segment, from the
+ * snapshot before the current step backwards, and stops at the latest step
+ * point where a breakpoint, exception filter or data watch would have
+ * stopped. It yields every 256 replayed step points so the caller stays
+ * responsive; a pause request returns to where it started.
+ */
+export function* reverseScan(m: Machine, h: History): Generator<void, Stop, void> {
+  const origin = m.step;
+  let replayed = 0;
+  let end = origin; // scan steps [segment start, end)
+  // Data watches compare with the step before; the value at a segment's first step is checked once the earlier segment is replayed.
+  let laterFirst: { step: number; values: Array<string | undefined> } | undefined;
+  for (;;) {
+    const snap = h.snapAtOrBefore(Math.max(0, end - 1));
+    m.restoreSnapshot(snap);
+    let hit: { step: number; stop: Stop } | undefined;
+    const startValues = m.breakpoints.data.map((w) => w.read(m));
+    for (const [i, w] of m.breakpoints.data.entries()) w.last = startValues[i];
+    const first = checkStopNoData(m);
+    if (first && m.step < end) hit = { step: m.step, stop: first };
+    while (m.step < end - 1 && m.transition()) {
+      const s = checkStop(m, false);
+      if (s) hit = { step: m.step, stop: s };
+      if ((++replayed & 255) === 0) {
+        yield;
+        if (m.pauseRequested) {
+          m.pauseRequested = false;
+          m.goto(origin);
+          return { reason: 'pause' };
+        }
+      }
+    }
+    if (laterFirst && m.step === laterFirst.step - 1) {
+      const changed = m.breakpoints.data.findIndex((w, i) => w.read(m) !== laterFirst?.values[i]);
+      if (changed >= 0) {
+        hit = { step: laterFirst.step, stop: { reason: 'data breakpoint', breakpointIds: [(m.breakpoints.data[changed] as { id: number }).id] } };
+      }
+    }
+    if (hit) {
+      m.goto(hit.step);
+      return hit.stop;
+    }
+    if (snap.step === 0) {
+      m.goto(0);
+      return { reason: 'entry' };
+    }
+    laterFirst = { step: snap.step, values: startValues };
+    end = snap.step;
+  }
+}
+
+function checkStopNoData(m: Machine): Stop | undefined {
+  const saved = m.breakpoints.data;
+  m.breakpoints.data = [];
+  try {
+    return checkStop(m, false);
+  } finally {
+    m.breakpoints.data = saved;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Condition } from './breakpoints';
+import type { Frame } from './frames';
+import type { Machine } from './machine';
+import type { RunMode, Stop } from './stop';
+
+/**
+ * Whether the current step point is a stop for breakpoints, exceptions or
+ * data watches. `live` is false during reverse scans: hit counts and
+ * logpoints belong to forward execution only.
+ */
+export function checkStop(m: Machine, live: boolean): Stop | undefined {
+  const bp = m.breakpoints;
+  const kind = m.exceptionKind;
+  const exc = kind !== undefined && bp.stopsOn(kind) ? m.exception : undefined;
+  if (exc) {
+    const cond = bp.exceptions.get(exc.kind);
+    if (!cond || safeCond(m, cond)) return { reason: 'exception', exception: exc };
+  }
+  if (m.at === 'stmt' && bp.lines.size) {
+    // At a statement's start the statement is the one about to run.
+    const st = m.statement;
+    const here = st ? bp.lines.get(st.line) : undefined;
+    if (here) {
+      const ids: number[] = [];
+      for (const b of here) {
+        if (b.condition && !safeCond(m, b.condition)) continue;
+        if (live) b.hits++;
+        if (b.hitCondition && !b.hitCondition(live ? b.hits : b.hits + 1)) continue;
+        if (b.log) {
+          if (live) m.output(b.log(m), 'console');
+          continue;
+        }
+        ids.push(b.id);
+      }
+      if (ids.length) return { reason: 'breakpoint', breakpointIds: ids };
+    }
+  }
+  if (m.at === 'kernel') {
+    let hit: Stop | undefined;
+    for (let i = m.frames.length - 1; i >= 0 && (m.frames[i] as Frame).fresh; i--) {
+      const fr = m.frames[i] as Frame;
+      fr.fresh = false;
+      if (hit || !bp.functions.size) continue;
+      for (const name of [fr.fn.name, ...fr.aliases]) {
+        const b = bp.functions.get(name);
+        if (!b || (b.condition && !safeCond(m, b.condition))) continue;
+        if (live) b.hits++;
+        if (b.hitCondition && !b.hitCondition(b.hits)) continue;
+        hit = { reason: 'function breakpoint', breakpointIds: [b.id] };
+        break;
+      }
+    }
+    if (hit) return hit;
+  }
+  for (const w of bp.data) {
+    const v = w.read(m);
+    if (v !== w.last) {
+      w.last = v;
+      if (w.condition && !safeCond(m, w.condition)) continue;
+      const hits = (w.hits ?? 0) + 1;
+      if (live) w.hits = hits;
+      if (w.hitCondition && !w.hitCondition(hits)) continue;
+      return { reason: 'data breakpoint', breakpointIds: [w.id] };
+    }
+  }
+  return undefined;
+}
+
+function safeCond(m: Machine, c: Condition): boolean {
+  try {
+    return c(m);
+  } catch {
+    // A condition that cannot be evaluated here (a path that does not exist yet) is false.
+    return false;
+  }
+}
+
+/** Whether a step run in `run.mode`, begun at depth `run.depth`, is done at the current step point. */
+export function stepStop(m: Machine, run: { readonly mode: RunMode; readonly depth: number }): Stop | undefined {
+  if (m.at === 'end') return { reason: 'end' };
+  const d = m.depth();
+  switch (run.mode) {
+    case 'continue':
+      return undefined;
+    case 'in':
+      return { reason: 'step' };
+    case 'over':
+      return d <= run.depth ? { reason: 'step' } : undefined;
+    case 'out':
+      return d < run.depth ? { reason: 'step' } : undefined;
+  }
+}
