@@ -1,9 +1,11 @@
-import type { Machine } from '../sim/core/machine';
-import type { Hugetlb } from '../sim/hugetlb/subsystem';
-import type { StateNode } from '../sim/core/state';
-import { nodeValue } from '../sim/core/state';
-import type { Value } from '../sim/core/values';
-import { Sym, formatValue, isRecordValue } from '../sim/core/values';
+import type { Machine, StateNode, Subsystem, Value } from '../sim';
+import { formatValue, isRecordValue, nodeValue, Sym } from '../sim';
+
+/** The hugetlb pool and maps, as far as this drawing reads them. */
+interface Hugetlb extends Subsystem {
+  readonly pool: { total: number; free: number; rsvd: number; surp: number };
+  readonly files: ReadonlyMap<string, { name: string; regions: { slice(a: number, b: number): Array<readonly [number, number]>; length: number }; addsInProgress: number; regionCacheCount: number }>;
+}
 
 /** Regions sent to the state picture per file; the picture says when a map holds more. */
 const MAX_REGIONS = 4096;

@@ -31,7 +31,7 @@ export type { VerbSpec, VerbTable } from './scenario/verbs';
 export type { StatementRef, SourceRange } from './core/source';
 export type { Condition, DataWatch, ExceptionFilter, ExceptionKind, FunctionBreakpoint, LineBreakpoint } from './core/breakpoints';
 export type { Frame, FrameValue, KernelSource } from './core/frames';
-export type { Machine, MachineOptions, RunMode, Stop } from './core/machine';
+export type { Machine, MachineOptions, RunMode, Stop, Subsystem } from './core/machine';
 export type { StateNode } from './core/state';
 export { fixedRecord, nodeValue, valueNode } from './core/state';
 export type { NumberFormat, Value } from './core/values';
