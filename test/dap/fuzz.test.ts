@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLES, ROOT, stdioClient } from './helpers';
+import { EXAMPLES, ROOT, stdioClient } from '../support/dap';
 import { Rng } from '../support/rng';
 
 const SEED = 0xda9f022;
