@@ -9,12 +9,10 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './kit';
+import { ROOT, Scenarios } from './kit';
 
-export { ROOT };
+export { ROOT, Scenarios };
 export const ADAPTER = join(ROOT, 'dist', 'adapter.js');
 export const EXAMPLES = join(ROOT, 'examples');
 
@@ -314,21 +312,6 @@ export class Harness {
       out.scopes[s.name] = lines;
     }
     return out;
-  }
-}
-
-/** Scenario files in a temporary directory, removed by dispose(). */
-export class Scenarios {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'kstep-dap-'));
-
-  write(name: string, text: string): string {
-    const p = join(this.dir, name);
-    writeFileSync(p, text);
-    return p;
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -12,11 +12,14 @@
  *   subsystem(s, Class)      a mechanism's subsystem, typed: subsystem(s, Mm), subsystem(s, Memlat)
  *   cli(source, opts)        `kstep run [--json] [--trace]` in-process: exit code, stdout and stderr lines
  *   kstep(...args)           the real `bin/kstep.js` in a child process
+ *   Scenarios                scenario files in a temporary directory, for a real process to read
  *   observe / expectGotoExact  everything observable at a step point; history against a straight run
  *
  * Nothing here imports vitest: the benchmarks use the kit too.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulation, loadScenario } from '../../src/sim';
 import type { Simulation } from '../../src/sim';
@@ -165,37 +168,41 @@ export interface CliOptions {
   readonly trace?: boolean;
 }
 
+/** What a `kstep run` printed: its exit code and its stdout and stderr lines. */
 export interface CliRun {
-  readonly code: number;
-  readonly out: string[];
-  readonly err: string[];
-  /** Every line in the order printed, each with its stream. */
-  readonly lines: ReadonlyArray<readonly ['out' | 'err', string]>;
+  code: number;
+  out: string[];
+  err: string[];
 }
 
-/** `kstep run` over scenario text, in-process through the CLI's own runSource: exit code and printed lines. */
+/** `kstep run` over scenario text, in-process through the CLI's own runSource. */
 export function cli(source: string, opts: CliOptions = {}): CliRun {
   const out: string[] = [];
   const err: string[] = [];
-  const lines: Array<readonly ['out' | 'err', string]> = [];
-  const io = {
-    out: (l: string) => {
-      out.push(l);
-      lines.push(['out', l]);
-    },
-    err: (l: string) => {
-      err.push(l);
-      lines.push(['err', l]);
-    },
-  };
+  const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
   const code = runSource(opts.file ?? 't.kstep', source, { json: opts.json ?? false, trace: opts.trace ?? false }, io);
-  return { code, out, err, lines };
+  return { code, out, err };
 }
 
 /** The built `bin/kstep.js` in a child process, from the repository root: exit code, stdout and stderr. */
 export function kstep(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'kstep.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Scenario files in a temporary directory, removed by dispose(). */
+export class Scenarios {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'kstep-'));
+
+  write(name: string, text: string): string {
+    const p = join(this.dir, name);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 // ---- history ------------------------------------------------------------------
