@@ -66,7 +66,9 @@ function writePrograms(): Programs {
   const good: Array<[string, number]> = [
     [join(EXAMPLES, 'resv_map.kstep'), 55],
     [join(EXAMPLES, 'tour.kstep'), 40],
-    ...readdirSync(join(ROOT, 'test', 'scenarios')).map((f): [string, number] => [join(ROOT, 'test', 'scenarios', f), 40]),
+    ...readdirSync(join(ROOT, 'test', 'scenarios'))
+      .filter((f) => f.endsWith('.kstep'))
+      .map((f): [string, number] => [join(ROOT, 'test', 'scenarios', f), 40]),
     ...['long.kstep', 'many.kstep', 'exc.kstep', 'procs.kstep', 'empty.kstep', 'comments.kstep'].map((f): [string, number] => [join(dir, f), lines(files[f] as string)]),
   ];
   const bad = [join(dir, 'bad.kstep'), join(dir, 'bad2.kstep'), join(dir, 'missing.kstep'), dir, ''];
