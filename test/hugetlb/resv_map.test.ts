@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CliRun } from '../support/kit';
-import { cli, scenario } from '../support/kit';
+import { cli, lineOf, scenario } from '../support/kit';
 
 const FILE = 't.kstep';
 
@@ -26,14 +26,6 @@ function finalState(lines: string): { code: number; err: string[]; state: Record
   return { code: r.code, err: r.err, state: JSON.parse(r.out[0] as string) as Record<string, unknown> };
 }
 
-/** Line number (1-based) of the first line of `lines` containing `needle`. */
-function lineOf(lines: string, needle: string): number {
-  const i = scenario(lines)
-    .split('\n')
-    .findIndex((l) => l.includes(needle));
-  if (i < 0) throw new Error(`no line contains ${needle}`);
-  return i + 1;
-}
 
 // [0,1) [2,3) [5,6), each reserved the way hugetlb_reserve_pages does it.
 const THREE_PAGES = `
@@ -431,7 +423,7 @@ describe('VM_BUG_ON ends the run with exit 1', () => {
   function bug(lines: string, at: string, condition: string, fn: string): CliRun {
     const r = cli(scenario(lines), { file: FILE });
     expect(r.code).toBe(1);
-    expect(r.err[0]).toBe(`${FILE}:${lineOf(lines, at)}: BUG: ${condition}`);
+    expect(r.err[0]).toBe(`${FILE}:${lineOf(scenario(lines), at)}: BUG: ${condition}`);
     expect(r.err[1]).toMatch(new RegExp(`^\\s+at ${fn} \\(mm/hugetlb\\.c:\\d+\\)$`));
     return r;
   }

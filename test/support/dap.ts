@@ -10,9 +10,9 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, Scenarios } from './kit';
+import { ROOT, Scenarios, lineOf } from './kit';
 
-export { ROOT, Scenarios };
+export { ROOT, Scenarios, lineOf };
 export const ADAPTER = join(ROOT, 'dist', 'adapter.js');
 export const EXAMPLES = join(ROOT, 'examples');
 
@@ -313,13 +313,6 @@ export class Harness {
     }
     return out;
   }
-}
-
-/** The 1-based line of the first line of `text` containing `needle` (scenario lines referenced by content, not number). */
-export function lineOf(text: string, needle: string, from = 1): number {
-  const lines = text.split('\n');
-  for (let i = from - 1; i < lines.length; i++) if ((lines[i] as string).includes(needle)) return i + 1;
-  throw new Error(`'${needle}' not found`);
 }
 
 /** A fresh stdio harness for every test of the file: `let h: Harness; openPerTest((x) => (h = x));`. */

@@ -4,6 +4,8 @@
  * and `kstep run`'s own code (src/cli/run.ts). The DAP half of the kit, a
  * DebugClient over a real adapter process, is ./dap.ts.
  *
+ *   scenario(text)           scenario text with its indentation stripped; lineOf(text, needle) finds a line
+ *   load(source)             the parsed program; any diagnostic throws
  *   sim(source, opts)        a machine positioned at the first statement (history on unless `history: false`)
  *   run(source, opts)        the same, run to its end: a failed expect, a BUG or a scenario error throws
  *   stops(s, exceptions)     continue to the end, returning every stop on the way
@@ -60,6 +62,13 @@ export function scenario(lines: string): string {
     .map((l) => l.trim())
     .join('\n')
     .trim()}\n`;
+}
+
+/** The 1-based line of the first line of `text` containing `needle` (scenario lines referenced by content, not number). */
+export function lineOf(text: string, needle: string, from = 1): number {
+  const lines = text.split('\n');
+  for (let i = from - 1; i < lines.length; i++) if ((lines[i] as string).includes(needle)) return i + 1;
+  throw new Error(`'${needle}' not found`);
 }
 
 /** Parses a scenario; a diagnostic throws, with every diagnostic as `file:line:col: error: message`. */
