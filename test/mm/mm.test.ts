@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatValue } from '../../src/sim/core/values';
 import type { Value } from '../../src/sim/core/values';
-import { ev, run, show, sim } from '../support/kit';
+import { ev, run, show, sim, stops } from '../support/kit';
 
 const A = '0x7f0000000000';
 
@@ -107,13 +107,7 @@ device gpu fail=on
 read ${A}
 read 0
 `);
-    s.machine.breakpoints.setExceptions([{ kind: 'fault' }, { kind: 'device_private' }, { kind: 'sigbus' }, { kind: 'sigsegv' }]);
-    const kinds: string[] = [];
-    for (;;) {
-      const st = s.machine.resume('continue');
-      if (st.reason === 'end') break;
-      if (st.exception) kinds.push(st.exception.kind);
-    }
+    const kinds = stops(s, ['fault', 'device_private', 'sigbus', 'sigsegv']).map((st) => st.exception?.kind);
     expect(kinds).toEqual(['fault', 'fault', 'device_private', 'sigbus', 'fault', 'sigsegv']);
   });
 
