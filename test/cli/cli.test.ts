@@ -1,30 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runSource } from '../../src/cli/run';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, Scenarios, cli, kstep } from '../support/kit';
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'kstep.js');
+const files = new Scenarios();
+afterAll(() => files.dispose());
 
-function kstep(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
+/** A scenario file for the real process; its path is in what the process prints. */
 function scenario(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kstep-'));
-  const f = join(dir, 's.kstep');
-  writeFileSync(f, text);
-  return f;
-}
-
-function run(source: string, opts = { json: false, trace: false }): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runSource('s.kstep', source, opts, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
+  return files.write('s.kstep', text);
 }
 
 describe('every example and test scenario passes', () => {
@@ -32,7 +16,7 @@ describe('every example and test scenario passes', () => {
   for (const dir of dirs) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.kstep'))) {
       it(`${dir.split('/').pop()}/${f}`, () => {
-        const r = run(readFileSync(join(dir, f), 'utf8'));
+        const r = cli(readFileSync(join(dir, f), 'utf8'), { file: 's.kstep' });
         expect(r.err.filter((l) => /error|failed|BUG/.test(l) && !l.startsWith('resv_map_alloc'))).toEqual([]);
         expect(r.code).toBe(0);
       });
@@ -112,7 +96,7 @@ describe('kstep run (a real process)', () => {
   });
 
   it('--json turns u64 values above 2^53 into hex strings', () => {
-    const r = run('advance 3000000000s\nadvance 7ns\n', { json: true, trace: false });
+    const r = cli('advance 3000000000s\nadvance 7ns\n', { file: 's.kstep', json: true });
     expect(r.code).toBe(0);
     const state = JSON.parse(r.out.join('\n')) as { time: { ns: string; ticks: string } };
     expect(state.time.ns).toBe(`0x${(3_000_000_000n * 1_000_000_000n + 7n).toString(16)}`);
@@ -120,7 +104,7 @@ describe('kstep run (a real process)', () => {
   });
 
   it('keeps stdout for JSON and sends print output to stderr with --json', () => {
-    const r = run('print "hello"\n', { json: true, trace: false });
+    const r = cli('print "hello"\n', { file: 's.kstep', json: true });
     expect(r.err).toEqual(['hello']);
     expect(() => JSON.parse(r.out.join('\n')) as unknown).not.toThrow();
   });

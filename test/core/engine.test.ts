@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { observe, sim } from './helpers';
+import { expr, observe, show, sim } from '../support/kit';
 import { evaluate } from '../../src/sim/scenario/eval';
-import { parseScenario } from '../../src/sim';
 import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
-import type { Expr } from '../../src/sim/scenario/ast';
 import type { Machine } from '../../src/sim/core/machine';
-import { formatValue } from '../../src/sim/core/values';
 
 const WORKED = `hugetlb file f
 region_chg f 0 1
@@ -19,15 +16,6 @@ region_add f 0 5
 expect resv.f.regions == [[0,1], [1,2], [2,3], [3,5], [5,6]]
 `;
 
-function expr(text: string): Expr {
-  const { program } = parseScenario('e', `expect ${text}`);
-  return program.stmts[0]?.exprs[0] as Expr;
-}
-
-function value(m: Machine, text: string): string {
-  return formatValue(evaluate(m, expr(text)));
-}
-
 function frameNames(m: Machine): string[] {
   return m.frames.map((f) => f.fn.name);
 }
@@ -38,7 +26,7 @@ describe('stepping', () => {
     expect(m.step).toBe(0);
     expect(m.at).toBe('stmt');
     expect(m.statement?.line).toBe(1);
-    expect(value(m, 'len(resv)')).toBe('0');
+    expect(show(m, 'len(resv)')).toBe('0');
   });
 
   it('step over moves one statement at a time', () => {
@@ -81,7 +69,7 @@ describe('stepping', () => {
     m.resume('out');
     expect(m.at).toBe('stmt');
     expect(m.statement?.line).toBe(3);
-    expect(value(m, 'last')).toBe('{ret: 1, regions_needed: 1}');
+    expect(show(m, 'last')).toBe('{ret: 1, regions_needed: 1}');
   });
 
   it('step over inside a kernel frame stays in that frame', () => {
@@ -114,7 +102,7 @@ expect resv.f.regions == [[0,2]]
     expect(m.statement?.line).toBe(6);
     m.resume('over');
     expect(m.statement?.line).toBe(7);
-    expect(value(m, 'resv.f.regions')).toBe('[[0, 2]]');
+    expect(show(m, 'resv.f.regions')).toBe('[[0, 2]]');
   });
 
   it('step in on a call enters the proc with a scenario frame for it', () => {
@@ -143,7 +131,7 @@ repeat 4 {
 }
 `);
     expect(m.resume('continue').reason).toBe('end');
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('8');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('8');
   });
 
   it('slices a long run and honours pause', () => {
@@ -171,12 +159,12 @@ repeat 7 {
       { id: 1, line: 3, hits: 0, condition: (mm) => evaluate(mm, expr('resv.f.adds_in_progress >= 2')) === true },
     ]);
     expect(m.resume('continue')).toEqual({ reason: 'breakpoint', breakpointIds: [1] });
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('2');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('2');
     m.breakpoints.setLines([{ id: 2, line: 3, hits: 0, hitCondition: (n) => n === 2 }]);
     // Hits counted from here: iteration 4 is hit 1, iteration 5 hit 2.
     expect(m.resume('continue').reason).toBe('breakpoint');
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('4');
-    m.breakpoints.setLines([{ id: 3, line: 3, hits: 0, log: (mm) => `adds=${value(mm, 'resv.f.adds_in_progress')}` }]);
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('4');
+    m.breakpoints.setLines([{ id: 3, line: 3, hits: 0, log: (mm) => `adds=${show(mm, 'resv.f.adds_in_progress')}` }]);
     expect(m.resume('continue').reason).toBe('end');
     expect(out).toEqual(['adds=5', 'adds=6']);
   });
@@ -229,15 +217,15 @@ region_count f 0 9
   it('a data watch stops right after the step that changed the value', () => {
     const { machine: m } = sim(WORKED);
     m.resume('over');
-    m.breakpoints.data = [{ id: 9, read: (mm) => value(mm, 'resv.f.adds_in_progress'), last: undefined }];
+    m.breakpoints.data = [{ id: 9, read: (mm) => show(mm, 'resv.f.adds_in_progress'), last: undefined }];
     m.rebaseWatches();
     const stop = m.resume('continue');
     expect(stop).toEqual({ reason: 'data breakpoint', breakpointIds: [9] });
     expect(frameNames(m)).toEqual(['region_chg']);
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('1');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('1');
     // The step before the stop still had the old value.
     m.stepBack();
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('0');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('0');
   });
 });
 
@@ -305,7 +293,7 @@ describe('history', () => {
     m.breakpoints.setLines([{ id: 1, line: 4, hits: 0 }, { id: 2, line: 6, hits: 0 }]);
     expect(m.reverseContinue()).toEqual({ reason: 'breakpoint', breakpointIds: [2] });
     expect(m.statement?.line).toBe(6);
-    expect(value(m, 'resv.f.regions')).toBe('[[0, 1], [2, 3]]');
+    expect(show(m, 'resv.f.regions')).toBe('[[0, 1], [2, 3]]');
     expect(m.reverseContinue().reason).toBe('breakpoint');
     expect(m.statement?.line).toBe(4);
     expect(m.reverseContinue().reason).toBe('entry');
@@ -338,13 +326,13 @@ repeat 3000 {
   it('reverseContinue finds the step where a watched value last changed', () => {
     const { machine: m } = sim(WORKED);
     m.resume('continue');
-    m.breakpoints.data = [{ id: 3, read: (mm) => value(mm, 'len(resv.f.regions)'), last: undefined }];
+    m.breakpoints.data = [{ id: 3, read: (mm) => show(mm, 'len(resv.f.regions)'), last: undefined }];
     m.rebaseWatches();
     expect(m.reverseContinue()).toEqual({ reason: 'data breakpoint', breakpointIds: [3] });
-    expect(value(m, 'len(resv.f.regions)')).toBe('5');
+    expect(show(m, 'len(resv.f.regions)')).toBe('5');
     expect(frameNames(m)).toEqual(['region_add', 'add_reservation_in_range']);
     m.stepBack();
-    expect(value(m, 'len(resv.f.regions)')).toBe('3');
+    expect(show(m, 'len(resv.f.regions)')).toBe('3');
   });
 
   it('an injected change is a step in history: stepping back undoes it, and the old future is dropped', () => {
@@ -357,25 +345,25 @@ repeat 3000 {
     m.inject({ text: 'resv.f.adds_in_progress = 40', apply: () => { (hugetlb.files.get('f') as { addsInProgress: number }).addsInProgress = 40; } });
     expect(m.step).toBe(before + 1);
     expect(m.at).toBe('input');
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('40');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('40');
     m.resume('over'); // region_add f 0 1 gives back its one regions_needed
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('39');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('39');
     m.stepBack();
     m.stepBack();
     expect(m.step).toBe(before);
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('1');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('1');
     m.resume('over');
     expect(m.at).toBe('input');
     m.resume('over');
-    expect(value(m, 'resv.f.adds_in_progress')).toBe('39');
+    expect(show(m, 'resv.f.adds_in_progress')).toBe('39');
   });
 
   it('a failing injected change leaves the machine where it was', () => {
     const { machine: m } = sim(WORKED);
     m.resume('over');
-    const before = observe({ machine: m } as never);
+    const before = observe(m);
     expect(() => m.inject({ text: 'bad', apply: () => { throw new Error('nope'); } })).toThrow('nope');
-    expect(observe({ machine: m } as never)).toBe(before);
+    expect(observe(m)).toBe(before);
   });
 
   it('is deterministic: two runs give the same trace', () => {

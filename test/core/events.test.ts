@@ -3,7 +3,8 @@ import { EventQueue } from '../../src/sim/core/events';
 import { kernelSource, fnOf } from '../../src/sim/core/frames';
 import type { Machine } from '../../src/sim/core/machine';
 import type { SimEvent } from '../../src/sim/core/events';
-import { sim } from './helpers';
+import { sim, subsystem } from '../support/kit';
+import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
 import { History } from '../../src/sim/core/history';
 import type { Snapshot } from '../../src/sim/core/history';
 
@@ -112,7 +113,7 @@ describe('snapshots', () => {
     const h = m.history;
     expect(h).toBeDefined();
     const snaps = h?.snaps ?? [];
-    const hugetlbAt = m.subsystems.findIndex((s) => s.name === 'hugetlb');
+    const hugetlbAt = m.subsystems.indexOf(subsystem(m, Hugetlb));
     const regionsOf = (s: { subsystems: readonly unknown[] }): unknown => (s.subsystems[hugetlbAt] as { files: Array<{ regions: unknown }> }).files[0]?.regions;
     const quiet = snaps.slice(-5);
     expect(new Set(quiet.map(regionsOf)).size).toBe(1);

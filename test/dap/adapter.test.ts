@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { coreSuite } from './core_suite';
-import { Harness, Scenarios, openPerTest } from './harness';
+import { Harness, Scenarios, openPerTest } from '../support/dap';
 import { BAD, L, LOOP, PRINT, R, RESV } from './scenarios';
 
 coreSuite('stdio');

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Harness, Scenarios, openPerTest } from './harness';
+import { Harness, Scenarios, openPerTest } from '../support/dap';
 import { BUG, EXPECT, L, LOOP, R, RESV } from './scenarios';
 
 const files = new Scenarios();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Transport } from './harness';
-import { Harness, Scenarios } from './harness';
+import type { Transport } from '../support/dap';
+import { Harness, Scenarios } from '../support/dap';
 import { R, RESV } from './scenarios';
 
 /**

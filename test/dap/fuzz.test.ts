@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLES, ROOT, stdioClient } from './helpers';
+import { EXAMPLES, ROOT, stdioClient } from '../support/dap';
 import { Rng } from '../support/rng';
 
 const SEED = 0xda9f022;
@@ -66,7 +66,9 @@ function writePrograms(): Programs {
   const good: Array<[string, number]> = [
     [join(EXAMPLES, 'resv_map.kstep'), 55],
     [join(EXAMPLES, 'tour.kstep'), 40],
-    ...readdirSync(join(ROOT, 'test', 'scenarios')).map((f): [string, number] => [join(ROOT, 'test', 'scenarios', f), 40]),
+    ...readdirSync(join(ROOT, 'test', 'scenarios'))
+      .filter((f) => f.endsWith('.kstep'))
+      .map((f): [string, number] => [join(ROOT, 'test', 'scenarios', f), 40]),
     ...['long.kstep', 'many.kstep', 'exc.kstep', 'procs.kstep', 'empty.kstep', 'comments.kstep'].map((f): [string, number] => [join(dir, f), lines(files[f] as string)]),
   ];
   const bad = [join(dir, 'bad.kstep'), join(dir, 'bad2.kstep'), join(dir, 'missing.kstep'), dir, ''];

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Harness, Scenarios, lineOf, openPerTest } from './harness';
+import { Harness, Scenarios, lineOf, openPerTest } from '../support/dap';
 import type { PictureData } from '../../src/adapter/picture';
 
 /** Hyper-V, memlat and HMM in one scenario: the picture grows a section as each mechanism is used. */

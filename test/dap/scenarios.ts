@@ -1,4 +1,4 @@
-import { lineOf } from './harness';
+import { lineOf } from '../support/dap';
 
 /**
  * Scenarios for the DAP tests. They live here (written to a temporary

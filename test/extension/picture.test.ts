@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { sim } from '../core/helpers';
+import { sim } from '../support/kit';
 import { MAX_PAGES, pictureOf } from '../../src/adapter/picture';
 import type { PictureData } from '../../src/adapter/picture';
 import { pictureHtml } from '../../src/extension/picture_html';

@@ -36,10 +36,6 @@ const MAX_SLICES = 3;
 const MAX_REPEAT = 50;
 const FILE = 'fuzz.kstep';
 
-// ---- PRNG -------------------------------------------------------------------
-
-
-
 // ---- grammar generator ------------------------------------------------------
 
 const FILES = ['f', 'g'];
@@ -64,14 +60,16 @@ const PATHS = [
   'hugetlb.files',
   'resv',
 ];
-const UNSUPPORTED_PATHS = ['vp[0].reg.SINT2', 'task.init.pte[0x10000].kind', 'memlat.sample_ms', 'scmi.log', 'page[1].zone', 'dev.gpu.free', 'partition.crashed'];
+/** Every state root, from a machine: paths into them mostly name nothing in a generated scenario. */
+const ROOTS = createSimulation(loadScenario(FILE, '').program).machine.rootNames();
 const BINOPS = ['==', '!=', '<', '<=', '>', '>=', '&&', '||', '+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'];
 const STRING_PIECES = ['a', 'hello', ' ', '\\n', '\\t', '\\"', '\\\\', '\\x41', '\\x7e', 'é', '☃', '#', '{', '}'];
 
-/** Verbs by how far a run gets with them: §3 and §6 are simulated; the rest stop with "not yet supported". */
+/** The statement table's verbs: the general ones (blocks and `call` are generated apart), and each mechanism's. */
 const GENERAL = VERBS.filter((v) => v.section === 'general' && !v.block && v.verb !== 'call');
-const HUGETLB = VERBS.filter((v) => v.section === 'hugetlb');
-const OTHER = VERBS.filter((v) => v.section !== 'general' && v.section !== 'hugetlb');
+const MECHANISMS: ReadonlyArray<readonly VerbSpec[]> = [...new Set(VERBS.map((v) => v.section))]
+  .filter((section) => section !== 'general')
+  .map((section) => VERBS.filter((v) => v.section === section));
 
 function genNumber(r: Rng): string {
   switch (r.int(0, 11)) {
@@ -98,9 +96,16 @@ function genAtom(r: Rng): string {
     case 2: return r.pick(SYMBOLS);
     case 3: return r.pick(['true', 'false']);
     case 4:
-    case 5: return r.chance(0.05) ? r.pick(UNSUPPORTED_PATHS) : r.pick(PATHS);
+    case 5: return r.chance(0.05) ? genRootPath(r) : r.pick(PATHS);
     default: return genNumber(r);
   }
+}
+
+/** A state root, then up to two fields or indexes. */
+function genRootPath(r: Rng): string {
+  let path = r.pick(ROOTS);
+  for (let n = r.int(0, 2); n > 0; n--) path += r.chance(0.5) ? `[${r.int(0, 3)}]` : `.${r.pick([...FILES, ...NAMES])}`;
+  return path;
 }
 
 function genList(r: Rng, depth: number): string {
@@ -226,10 +231,7 @@ function genLine(r: Rng, ctx: GenCtx, out: string[], indent: string): void {
     genTameStatement(r, indent, out);
     return;
   }
-  let verb: VerbSpec;
-  if (roll < 45) verb = r.pick(GENERAL);
-  else if (roll < 90) verb = r.pick(HUGETLB);
-  else verb = r.pick(OTHER);
+  const verb = roll < 45 ? r.pick(GENERAL) : r.pick(r.pick(MECHANISMS));
   out.push(indent + genStatement(r, verb) + (r.chance(0.05) ? '  # trailing' : ''));
 }
 

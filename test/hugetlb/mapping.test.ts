@@ -7,14 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Simulation } from '../../src/sim';
-import { formatValue } from '../../src/sim/core/values';
-import { sim } from '../core/helpers';
-import { checkInvariants, mmOf } from '../mm/invariants';
-import { ev, run } from '../mm/run';
+import { Mm } from '../../src/sim/mm/subsystem';
+import { ev, run, show, sim, subsystem } from '../support/kit';
+import { checkInvariants } from '../mm/invariants';
 
 const A = '0x40000000';
-const str = (s: Simulation, text: string): string => formatValue(ev(s, text));
-const counters = (s: Simulation): string => str(s, '[hugetlb.total, hugetlb.free, hugetlb.rsvd, hugetlb.surp]');
+const counters = (s: Simulation): string => show(s, '[hugetlb.total, hugetlb.free, hugetlb.rsvd, hugetlb.surp]');
 
 describe('shared hugetlb mappings', () => {
   it('mmap reserves every page in the inode map; a fault consumes one reservation (counters: map/touch)', () => {
@@ -35,16 +33,16 @@ expect last.fault == none
 expect last.value == 0x1234
 `);
     const pfn = ev(s, `task.init.pte[${A}].pfn`) as bigint;
-    expect(str(s, `task.init.pte[${A}]`)).toBe(`{kind: present, write: true, pfn: ${pfn}}`);
+    expect(show(s, `task.init.pte[${A}]`)).toBe(`{kind: present, write: true, pfn: ${pfn}}`);
     // Every base page of the huge page is a PTE of the same compound page.
     expect(ev(s, `task.init.pte[${A} + 0x1ff000].pfn`)).toBe(pfn + 511n);
-    expect(str(s, `page[${pfn + 7n}].compound_head`)).toBe(String(pfn));
+    expect(show(s, `page[${pfn + 7n}].compound_head`)).toBe(String(pfn));
     // One mapping and the page cache's reference.
-    expect(str(s, `[page[${pfn}].refcount, page[${pfn}].mapcount, page[${pfn}].hugetlb, page[${pfn}].anon]`)).toBe('[2, 1, true, false]');
-    expect(str(s, 'hugetlb.inode.f.pagecache')).toBe(`[[0, ${pfn}]]`);
-    expect(str(s, 'task.init.hugetlb_usage')).toBe('512');
-    expect(str(s, 'task.init.rss')).toBe('0');
-    checkInvariants(mmOf(s));
+    expect(show(s, `[page[${pfn}].refcount, page[${pfn}].mapcount, page[${pfn}].hugetlb, page[${pfn}].anon]`)).toBe('[2, 1, true, false]');
+    expect(show(s, 'hugetlb.inode.f.pagecache')).toBe(`[[0, ${pfn}]]`);
+    expect(show(s, 'task.init.hugetlb_usage')).toBe('512');
+    expect(show(s, 'task.init.rss')).toBe('0');
+    checkInvariants(subsystem(s, Mm));
   });
 
   it('a second mapping of the file finds the page in the page cache; munmap leaves it there', () => {
@@ -71,7 +69,7 @@ read ${A}
 expect last.value == 5
 expect [hugetlb.free, hugetlb.rsvd] == [3, 0]
 `);
-    checkInvariants(mmOf(s));
+    checkInvariants(subsystem(s, Mm));
   });
 
   it('mmap beyond the free pages fails with -ENOMEM and maps nothing (no overcommit)', () => {
@@ -96,7 +94,7 @@ expect last.fault == hugetlb
 expect last.signal == SIGBUS
 expect hugetlb.free == 2
 `, { exceptions: [] });
-    expect(str(s, `task.init.pte[${A}].kind`)).toBe('none');
+    expect(show(s, `task.init.pte[${A}].kind`)).toBe('none');
   });
 
   it('a hole punched in the reserve map: the fault needs an unreserved free page, else SIGBUS', () => {
@@ -136,8 +134,8 @@ expect [hugetlb.total, hugetlb.free, hugetlb.rsvd] == [4, 4, 2]
 munmap ${A} + 4M 4M
 expect [hugetlb.total, hugetlb.free, hugetlb.rsvd] == [4, 4, 0]
 `);
-    checkInvariants(mmOf(s));
-    expect(mmOf(s).hugetlb.privateMaps.size).toBe(0);
+    checkInvariants(subsystem(s, Mm));
+    expect(subsystem(s, Mm).hugetlb.privateMaps.size).toBe(0);
   });
 
   it('an anonymous private page is not in the page cache: refcount 1, mapcount 1, anon', () => {
@@ -147,8 +145,8 @@ mmap ${A} 2M hugetlb=p private
 write ${A} 3
 `);
     const pfn = ev(s, `task.init.pte[${A}].pfn`) as bigint;
-    expect(str(s, `[page[${pfn}].refcount, page[${pfn}].mapcount, page[${pfn}].anon]`)).toBe('[1, 1, true]');
-    expect(str(s, 'hugetlb.inode.p.pagecache')).toBe('[]');
+    expect(show(s, `[page[${pfn}].refcount, page[${pfn}].mapcount, page[${pfn}].anon]`)).toBe('[1, 1, true]');
+    expect(show(s, 'hugetlb.inode.p.pagecache')).toBe('[]');
   });
 
   it('a private mapping of a file page maps it read-only; a write copies it using the reservation', () => {
@@ -172,7 +170,7 @@ expect last.value == 11
 read 0x80000000
 expect last.value == 12
 `);
-    checkInvariants(mmOf(s));
+    checkInvariants(subsystem(s, Mm));
   });
 
   it('fork: the child has no reserves; its COW takes an unreserved page or gets SIGBUS', () => {
@@ -198,7 +196,7 @@ task child2
 write ${A} 3
 expect last.signal == SIGBUS
 `, { exceptions: [] });
-    checkInvariants(mmOf(s));
+    checkInvariants(subsystem(s, Mm));
   });
 
   it("the owner's COW with an empty pool takes the page back from the child (unmap_ref_private); the child then dies", () => {
@@ -218,7 +216,7 @@ read ${A}
 expect last.signal == SIGBUS
 `, { exceptions: [] });
     expect(s.out.join('\n')).toMatch(/killed due to inadequate hugepage pool/);
-    checkInvariants(mmOf(s));
+    checkInvariants(subsystem(s, Mm));
   });
 
   it('a failed reserve-map allocation at fault time is VM_FAULT_OOM: the access is retried', () => {
@@ -274,7 +272,7 @@ hugetlb truncate f 1M
 expect last.ret == -EINVAL
 `, { exceptions: [] });
     expect(s.out.join('\n')).toMatch(/hugetlb truncate: -EINVAL/);
-    checkInvariants(mmOf(s));
+    checkInvariants(subsystem(s, Mm));
   });
 
   it('truncation also unmaps private mappings of the file, their COW copies included', () => {
@@ -290,7 +288,7 @@ expect task.init.pte[0x80000000].kind == none
 expect task.init.pte[${A}].kind == none
 expect hugetlb.free == 3
 `);
-    checkInvariants(mmOf(s));
+    checkInvariants(subsystem(s, Mm));
   });
 
   it('names an unknown file', () => {
@@ -412,7 +410,7 @@ expect [hugetlb.total, hugetlb.free, hugetlb.rsvd, hugetlb.surp] == [1, 0, 1, 1]
     const s = sim(`hugetlb pool pages=2\nmmap ${A} 2M hugetlb=p private\nwrite ${A} 9\nfork as c\nwrite ${A} 8\n`);
     const m = s.machine;
     const seen: string[] = [];
-    const obs = (): string => `${counters(s)} ${str(s, 'task')} ${str(s, 'resv')}`;
+    const obs = (): string => `${counters(s)} ${show(s, 'task')} ${show(s, 'resv')}`;
     while (!m.ended) {
       seen.push(obs());
       m.resume('over');

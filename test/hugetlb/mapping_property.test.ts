@@ -5,8 +5,9 @@
  * (test/mm/invariants.ts), and no counter goes negative or below rsvd.
  */
 import { describe, expect, it } from 'vitest';
-import { expectGotoExact, sim } from '../core/helpers';
-import { checkInvariants, mmOf } from '../mm/invariants';
+import { Mm } from '../../src/sim/mm/subsystem';
+import { expectGotoExact, sim, statements, subsystem } from '../support/kit';
+import { checkInvariants } from '../mm/invariants';
 import { Rng } from '../support/rng';
 
 const HUGE = [0x40000000n, 0x80000000n, 0xc0000000n];
@@ -81,24 +82,20 @@ describe('hugetlb + mm property test (1,000 fixed-seed scenarios)', () => {
     for (let seed = 1; seed <= 1000; seed++) {
       const src = randomScenario(seed, 30);
       const s = sim(src, { history: false });
-      const m = s.machine;
-      const mm = mmOf(s);
-      for (;;) {
-        const st = m.resume('over');
-        if (st.reason === 'exception' && st.exception && ['bug', 'error', 'expect'].includes(st.exception.kind)) {
-          throw new Error(`seed ${seed} line ${st.exception.line}: ${st.exception.message}\n${src}`);
-        }
-        if (m.at === 'stmt' || m.ended) {
+      const mm = subsystem(s, Mm);
+      try {
+        for (const m of statements(s)) {
           try {
             checkInvariants(mm);
           } catch (e) {
-            throw new Error(`seed ${seed} before line ${m.statement?.line ?? 'end'}: ${(e as Error).message}\n${src}`);
+            throw new Error(`before line ${m.statement?.line ?? 'end'}: ${(e as Error).message}`);
           }
           stmts++;
           const last = m.last as Record<string, unknown> | undefined;
           if (last && typeof last === 'object' && 'signal' in last) signals.add(String(last.signal));
         }
-        if (st.reason === 'end' || m.ended) break;
+      } catch (e) {
+        throw new Error(`seed ${seed} ${(e as Error).message}\n${src}`);
       }
     }
     expect(stmts).toBeGreaterThan(30_000);

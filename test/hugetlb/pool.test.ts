@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sim } from '../core/helpers';
+import { sim } from '../support/kit';
 import { Rng } from '../support/rng';
 import { set_max_huge_pages, hugetlb_reserve_pages, hugetlb_acct_memory } from '../../src/sim/hugetlb/pool_ops';
 import type { Pool } from '../../src/sim/hugetlb/pool_ops';

@@ -6,35 +6,14 @@
  * and the scenario errors.
  */
 import { describe, expect, it } from 'vitest';
-import { runSource } from '../../src/cli/run';
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
+import type { CliRun } from '../support/kit';
+import { cli, lineOf, scenario } from '../support/kit';
 
 const FILE = 't.kstep';
 
-function run(source: string, json = false): Run {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runSource(FILE, source, { json, trace: false }, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
-
-/** The scenario text with each line's indentation stripped; its first line is the first non-blank one. */
-function scenario(lines: string): string {
-  return `${lines
-    .split('\n')
-    .map((l) => l.trim())
-    .join('\n')
-    .trim()}\n`;
-}
-
 /** Runs a scenario whose `expect`s must all hold. */
-function passes(lines: string): Run {
-  const r = run(scenario(lines));
+function passes(lines: string): CliRun {
+  const r = cli(scenario(lines), { file: FILE });
   expect(r.err).toEqual([]);
   expect(r.code).toBe(0);
   return r;
@@ -42,19 +21,11 @@ function passes(lines: string): Run {
 
 /** The state tree at the end of the run (`kstep run --json`). */
 function finalState(lines: string): { code: number; err: string[]; state: Record<string, unknown> } {
-  const r = run(scenario(lines), true);
+  const r = cli(scenario(lines), { file: FILE, json: true });
   expect(r.out.length).toBe(1);
   return { code: r.code, err: r.err, state: JSON.parse(r.out[0] as string) as Record<string, unknown> };
 }
 
-/** Line number (1-based) of the first line of `lines` containing `needle`. */
-function lineOf(lines: string, needle: string): number {
-  const i = scenario(lines)
-    .split('\n')
-    .findIndex((l) => l.includes(needle));
-  if (i < 0) throw new Error(`no line contains ${needle}`);
-  return i + 1;
-}
 
 // [0,1) [2,3) [5,6), each reserved the way hugetlb_reserve_pages does it.
 const THREE_PAGES = `
@@ -69,10 +40,10 @@ const THREE_PAGES = `
 
 describe('harness sanity', () => {
   it('a false expect fails the run with exit 1, so the expects below are really checked', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       hugetlb file f
       expect resv.f.region_cache_count == 2
-    `));
+    `), { file: FILE });
     expect(r.code).toBe(1);
     expect(r.err[0]).toMatch(/^t\.kstep:2: /);
   });
@@ -426,33 +397,33 @@ describe('inject enomem', () => {
   });
 
   it('resv_map_alloc: the file is not created', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       inject enomem
       hugetlb file f
       expect len(hugetlb.files) == 0
       expect hugetlb.inject_enomem == 0
       hugetlb file f
       expect resv.f.region_cache_count == 1
-    `));
+    `), { file: FILE });
     expect(r.code).toBe(0);
     expect(r.err).toEqual(["resv_map_alloc: -ENOMEM (-12): hugetlb file 'f' was not created"]);
   });
 
   it('count must not be negative', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       hugetlb file f
       inject enomem count=-1
-    `));
+    `), { file: FILE });
     expect(r.code).toBe(2);
     expect(r.err[0]).toMatch(/^t\.kstep:2:\d+: error: count must not be negative$/);
   });
 });
 
 describe('VM_BUG_ON ends the run with exit 1', () => {
-  function bug(lines: string, at: string, condition: string, fn: string): Run {
-    const r = run(scenario(lines));
+  function bug(lines: string, at: string, condition: string, fn: string): CliRun {
+    const r = cli(scenario(lines), { file: FILE });
     expect(r.code).toBe(1);
-    expect(r.err[0]).toBe(`${FILE}:${lineOf(lines, at)}: BUG: ${condition}`);
+    expect(r.err[0]).toBe(`${FILE}:${lineOf(scenario(lines), at)}: BUG: ${condition}`);
     expect(r.err[1]).toMatch(new RegExp(`^\\s+at ${fn} \\(mm/hugetlb\\.c:\\d+\\)$`));
     return r;
   }
@@ -530,35 +501,35 @@ describe('VM_BUG_ON ends the run with exit 1', () => {
 
 describe('scenario errors (exit 2)', () => {
   it('an unknown file', () => {
-    let r = run(scenario(`
+    let r = cli(scenario(`
       hugetlb file f
       region_chg g 0 1
-    `));
+    `), { file: FILE });
     expect(r.code).toBe(2);
     expect(r.err).toEqual([`${FILE}:2:12: error: no hugetlb file 'g' (files: f)`]);
-    r = run('region_count f 0 1\n');
+    r = cli('region_count f 0 1\n', { file: FILE });
     expect(r.code).toBe(2);
     expect(r.err).toEqual([`${FILE}:1:14: error: no hugetlb file 'f' (create one with: hugetlb file <name>)`]);
   });
 
   it('f > t for region_del (and only for region_del)', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       hugetlb file f
       region_chg f 0 10
       region_add f 0 10
       region_del f 7 3
-    `));
+    `), { file: FILE });
     expect(r.code).toBe(2);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(/^t\.kstep:4:\d+: error: <f> \(7\) is above <t> \(3\)/);
   });
 
   it('a duplicate hugetlb file', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       hugetlb file f
       region_chg f 0 1
       hugetlb file f
-    `));
+    `), { file: FILE });
     expect(r.code).toBe(2);
     expect(r.err).toEqual([`${FILE}:3:14: error: hugetlb file 'f' already exists`]);
   });
@@ -570,23 +541,23 @@ describe('offsets are C longs', () => {
   // where the kernel's long arithmetic is exact. Either the result must be
   // exact or the offsets must be refused; a silently wrong count is a bug.
   it('region_chg over [-(2^53 - 1), 2^53 - 2) returns 2^54 - 3 exactly (or the range is refused)', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       hugetlb file f
       region_chg f -9007199254740991 9007199254740990
       expect last.ret == 18014398509481981
-    `));
+    `), { file: FILE });
     if (r.code === 2) expect(r.err[0]).toMatch(/^t\.kstep:2:\d+: error: /);
     else expect(r).toEqual({ code: 0, out: [], err: [] });
   });
 
   it('region_count sums overlaps exactly (or the range is refused)', () => {
-    const r = run(scenario(`
+    const r = cli(scenario(`
       hugetlb file f
       region_add f -9007199254740991 0 regions_needed=0
       region_add f 1 9007199254740991 regions_needed=0
       region_count f -9007199254740991 9007199254740991
       expect last.ret == 18014398509481981
-    `));
+    `), { file: FILE });
     if (r.code === 2) expect(r.err[0]).toMatch(/^t\.kstep:\d+:\d+: error: /);
     else expect(r).toEqual({ code: 0, out: [], err: [] });
   });

@@ -4,12 +4,12 @@
  * each call drained to completion. Tests use this instead of re-implementing
  * the functions, so the code under test is the code the debugger steps.
  */
-import { createSimulation, loadScenario } from '../../src/sim';
 import type { KGen } from '../../src/sim/core/frames';
 import type { Machine } from '../../src/sim/core/machine';
 import { region_abort, region_add, region_chg, region_count, region_del } from '../../src/sim/hugetlb/region_ops';
 import { ResvMap } from '../../src/sim/hugetlb/resv_map';
 import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
+import { sim } from '../support/kit';
 
 export type Region = [number, number];
 
@@ -19,9 +19,9 @@ export class SimResv {
   readonly resv: ResvMap;
 
   constructor(name = 'f') {
-    const sim = createSimulation(loadScenario('sim_resv.kstep', '').program);
-    this.machine = sim.machine;
-    this.hugetlb = sim.subsystem(Hugetlb);
+    const s = sim('', { file: 'sim_resv.kstep', history: false, output: () => undefined });
+    this.machine = s.machine;
+    this.hugetlb = s.subsystem(Hugetlb);
     this.resv = new ResvMap(name);
     this.hugetlb.files.set(name, this.resv);
   }

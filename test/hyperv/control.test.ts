@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROL_RESERVED_MASK, decodeControl, encodeControl, encodeResult } from '../../src/sim/hyperv/tlfs';
-import { holds, run, show } from './helpers';
+import { run, show } from '../support/kit';
 
 describe('hypercall control word', () => {
   it('encodes code, fast, rep count and rep start at bits 0-15, 16, 32-43, 48-59', () => {
@@ -54,7 +54,7 @@ describe('hypercall dispatch (hvc raw)', () => {
   }
 
   it('reads slow-call input from guest memory', () => {
-    holds(`partition vps=1
+    run(`partition vps=1
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 vpreg SINT4 = 0x30
@@ -70,7 +70,7 @@ expect vp[0].synic.msg[4].sender == 7
   });
 
   it('writes slow-call output to guest memory and reports reps completed', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 # hv_get_vp_register_input: partition SELF, vp 1, names VPINDEX, SVERSION, 0x1234 (unknown), VPINDEX
 gpa write 0x6000 [0xffffffffffffffff, 1, 0x000A001100090003, 0x0009000300001234]
 hvc raw control=0x0000000400000050 input=0x6000 output=0x7000
@@ -87,7 +87,7 @@ expect last.hvc.output == []
   });
 
   it('rejects a rep start at or beyond the rep count', () => {
-    holds(`hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] rep_start=1
+    run(`hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] rep_start=1
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX, SVERSION] rep_start=1
 expect last.hvc.status == HV_STATUS_SUCCESS
@@ -97,7 +97,7 @@ expect last.hvc.output == [1]
   });
 
   it('rejects a fast call whose input does not fit x2..x17', () => {
-    holds(`hvc HVCALL_POST_MESSAGE fast connection=1 type=1
+    run(`hvc HVCALL_POST_MESSAGE fast connection=1 type=1
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 `);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../core/helpers';
+import { mulberry32 } from '../support/rng';
 import { GuestMemory } from '../../src/sim/hyperv/gpa';
 import { decodeControl, encodeControl } from '../../src/sim/hyperv/tlfs';
-import { holds } from './helpers';
+import { run } from '../support/kit';
 
 describe('hypercalls of KVM selftest hyperv_features that apply to ARM64', () => {
   it('answers each call as the selftest expects with its privileges granted', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 # an unknown code
 hvc raw control=0x8001
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_CODE

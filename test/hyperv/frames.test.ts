@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sim } from '../core/helpers';
 import { REGISTRY } from '../../src/sim';
 import type { StateNode } from '../../src/sim/core/state';
-import { run, show } from './helpers';
+import { run, show, sim } from '../support/kit';
 
 function framesSeen(src: string): string[][] {
   const s = sim(src);

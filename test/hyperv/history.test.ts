@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observe, sim } from '../core/helpers';
+import { observe, sim } from '../support/kit';
 import { HYPERCALL_BREAKPOINT_NAMES } from '../../src/sim/hyperv/tlfs';
 import { REGISTRY } from '../../src/sim';
 import { GuestMemory } from '../../src/sim/hyperv/gpa';

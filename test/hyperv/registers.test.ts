@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REGS } from '../../src/sim/hyperv/tlfs';
-import { sim } from '../core/helpers';
-import { holds, run, show, val } from './helpers';
+import { ev, run, show, sim } from '../support/kit';
 
 describe('VP registers', () => {
   it('has every register of reference 000 per VP, SIMP/SIEFP named for SIPP/SIFP', () => {
@@ -12,13 +11,13 @@ describe('VP registers', () => {
       'TIME_REFCOUNT', 'REFERENCE_TSC', 'GUEST_OSID', 'CRASH_P0', 'CRASH_P4', 'CRASH_CTL', 'HYPERVISOR_VERSION', 'FEATURES',
       'PRIVILEGES_AND_FEATURES', 'IMPLEMENTATION_LIMITS', 'INTERFACE_VERSION']) {
       expect(names).toContain(n);
-      expect(() => val(s.machine, `vp[2].reg.${n}`)).not.toThrow();
+      expect(() => ev(s.machine, `vp[2].reg.${n}`)).not.toThrow();
     }
     expect(show(s.machine, 'vp[2].reg.VPINDEX')).toBe('2');
   });
 
   it('creates a 1-VP partition on first use', () => {
-    holds(`vpreg VPINDEX
+    run(`vpreg VPINDEX
 expect last.value == 0
 expect partition.vps == 1
 expect len(vp) == 1
@@ -26,7 +25,7 @@ expect len(vp) == 1
   });
 
   it('starts with every SINT masked, SVERSION 1, EOM reading 0', () => {
-    holds(`partition vps=1
+    run(`partition vps=1
 expect vp[0].reg.SINT0.value == 0x10000
 expect vp[0].reg.SINT15.masked
 vpreg SVERSION
@@ -39,7 +38,7 @@ expect last.value == HV_SYNIC_SINT_MASKED
   });
 
   it('decodes the structured registers', () => {
-    holds(`vpreg SINT2 = 0x20031
+    run(`vpreg SINT2 = 0x20031
 expect vp[0].reg.SINT2.vector == 0x31
 expect vp[0].reg.SINT2.masked == 0
 expect vp[0].reg.SINT2.auto_eoi == 1
@@ -62,7 +61,7 @@ expect vp[0].reg.STIMER1_CONFIG.sintx == 3
   });
 
   it('rejects an unmasked SINT with a vector below 16, accepts it masked', () => {
-    holds(`vpreg SINT2 = 0xf
+    run(`vpreg SINT2 = 0xf
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
 expect vp[0].reg.SINT2.value == 0x10000
 vpreg SINT2 = 0x1000f
@@ -74,7 +73,7 @@ expect last.hvc.status == HV_STATUS_SUCCESS
 
   for (const r of ['VPINDEX', 'TIME_REFCOUNT', 'SVERSION', 'HYPERVISOR_VERSION', 'FEATURES', 'PRIVILEGES_AND_FEATURES', 'IMPLEMENTATION_LIMITS', 'INTERFACE_VERSION']) {
     it(`rejects writes to read-only ${r}`, () => {
-      holds(`vpreg ${r}
+      run(`vpreg ${r}
 vpreg ${r} = 0x1234
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
 expect last.hvc.reps_completed == 0
@@ -83,7 +82,7 @@ expect last.hvc.reps_completed == 0
   }
 
   it('rejects unknown register numbers, for reads and writes', () => {
-    holds(`vpreg 0x12345
+    run(`vpreg 0x12345
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
 vpreg 0x12345 = 1
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
@@ -91,7 +90,7 @@ expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
   });
 
   it('accepts names with and without HV_REGISTER_, SIPP/SIFP, and numbers', () => {
-    holds(`vpreg HV_REGISTER_SINT3 = 0x33
+    run(`vpreg HV_REGISTER_SINT3 = 0x33
 expect vp[0].reg.SINT3.vector == 0x33
 vpreg 0xA0004 = 0x44
 expect vp[0].reg.SINT4.vector == 0x44
@@ -105,7 +104,7 @@ expect vp[0].reg.SIEFP.base_gpa == 0x41000
   });
 
   it('advertises TIME_REF_COUNT, SYNTIMER, REFERENCE_TSC, GUEST_CRASH_MSR and STIMER_DIRECT_MODE', () => {
-    holds(`vpreg PRIVILEGES_AND_FEATURES
+    run(`vpreg PRIVILEGES_AND_FEATURES
 expect last.value & HV_MSR_TIME_REF_COUNT_AVAILABLE
 expect last.value & HV_MSR_SYNTIMER_AVAILABLE
 expect last.value & HV_MSR_REFERENCE_TSC_AVAILABLE
@@ -118,7 +117,7 @@ expect vp[0].reg.FEATURES.deprecating_aeoi_recommended
   });
 
   it('keeps registers per VP; vp= picks the calling VP', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 vpreg vp=1 SINT2 = 0x22
 expect vp[1].reg.SINT2.vector == 0x22
 expect vp[0].reg.SINT2.value == 0x10000
@@ -128,7 +127,7 @@ expect last.value == 1
   });
 
   it('reads TIME_REFCOUNT as simulated time in 100 ns units', () => {
-    holds(`vpreg TIME_REFCOUNT
+    run(`vpreg TIME_REFCOUNT
 expect last.value == 0
 advance 1ms
 vpreg TIME_REFCOUNT
@@ -150,7 +149,7 @@ expect last.value == time.ticks
   });
 
   it('sets last.hvc for vpreg as a fast SET_VP_REGISTERS, rep count 1', () => {
-    holds(`vpreg GUEST_OSID = 0x8100_0000_0000_0000
+    run(`vpreg GUEST_OSID = 0x8100_0000_0000_0000
 expect last.hvc.code == HVCALL_SET_VP_REGISTERS
 expect last.hvc.control == HVCALL_SET_VP_REGISTERS | HV_HYPERCALL_FAST_BIT | HV_HYPERCALL_REP_COUNT_1
 expect last.hvc.reps_completed == 1
@@ -161,7 +160,7 @@ expect last.value == 0x8100_0000_0000_0000
   });
 
   it('HVCALL_GET/SET_VP_REGISTERS with names and values, partition and target_vp', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 hvc HVCALL_SET_VP_REGISTERS names=[SINT1, SINT2] values=[0x11, 0x22] target_vp=1
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect last.hvc.reps_completed == 2
@@ -182,7 +181,7 @@ expect last.hvc.output == [0, 1]
   });
 
   it('CRASH_CTL with CRASH_NOTIFY keeps CRASH_P0..4', () => {
-    holds(`vpreg CRASH_P0 = 0x10
+    run(`vpreg CRASH_P0 = 0x10
 vpreg CRASH_P1 = 0x11
 vpreg CRASH_P4 = 0x14
 expect partition.crashed == false
@@ -201,7 +200,7 @@ expect last.value == HV_CRASH_CTL_CRASH_NOTIFY
   });
 
   it('publishes the TSC page: ((counter * scale) >> 64) + offset == TIME_REFCOUNT', () => {
-    holds(`advance 1234567ns
+    run(`advance 1234567ns
 vpreg REFERENCE_TSC = 0x50001
 expect partition.tsc.tsc_sequence != 0
 gpa read 0x50000 4

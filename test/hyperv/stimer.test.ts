@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { holds } from './helpers';
+import { run } from '../support/kit';
 
 const ON = `partition vps=1
 vpreg SIMP = 0x20001
@@ -10,7 +10,7 @@ vpreg SCONTROL = 1
 
 describe('synthetic timers (kvm-unit-tests hyperv_stimer)', () => {
   it('one-shot: count is the absolute expiry; fires once, then enable clears', () => {
-    holds(`${ON}vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | (2 << 16)
+    run(`${ON}vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | (2 << 16)
 expect vp[0].reg.STIMER0_CONFIG.enable
 vpreg STIMER0_COUNT = 5000
 expect vp[0].stimer[0].expires_at == 5000
@@ -29,7 +29,7 @@ expect vp[0].synic.msg[2].type == HVMSG_NONE
   });
 
   it('one-shot in the past fires at once', () => {
-    holds(`${ON}advance 1ms
+    run(`${ON}advance 1ms
 vpreg STIMER1_CONFIG = 0x20001
 vpreg STIMER1_COUNT = 10
 expect vp[0].synic.msg[2].type == HVMSG_TIMER_EXPIRED
@@ -38,7 +38,7 @@ expect vp[0].synic.msg[2].payload == [1, 10, 10000]
   });
 
   it('periodic: expires every count ticks from when it was enabled', () => {
-    holds(`${ON}advance 10us
+    run(`${ON}advance 10us
 vpreg STIMER0_COUNT = 1000
 vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | (2 << 16)
 expect vp[0].stimer[0].expires_at == 1100
@@ -56,7 +56,7 @@ expect vp[0].reg.STIMER0_CONFIG.enable
   });
 
   it('periodic keeps at most one undelivered expiry; delivered after EOM', () => {
-    holds(`${ON}vpreg STIMER0_COUNT = 1000
+    run(`${ON}vpreg STIMER0_COUNT = 1000
 vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | (2 << 16)
 advance 100us
 expect vp[0].stimer[0].fired == 1
@@ -75,7 +75,7 @@ expect vp[0].stimer[0].expires_at == 13000
   });
 
   it('one-shot waiting on a busy slot is delivered after the guest frees it', () => {
-    holds(`${ON}hostmsg sint=2 type=1
+    run(`${ON}hostmsg sint=2 type=1
 vpreg STIMER0_CONFIG = 0x20001
 vpreg STIMER0_COUNT = 100
 advance 10us
@@ -92,7 +92,7 @@ expect vp[0].reg.STIMER0_CONFIG.enable == 0
   });
 
   it('auto_enable: a non-zero count sets enable; count 0 clears it', () => {
-    holds(`${ON}vpreg STIMER2_CONFIG = HV_STIMER_AUTOENABLE | (2 << 16)
+    run(`${ON}vpreg STIMER2_CONFIG = HV_STIMER_AUTOENABLE | (2 << 16)
 expect vp[0].reg.STIMER2_CONFIG.enable == 0
 vpreg STIMER2_COUNT = 300
 expect vp[0].reg.STIMER2_CONFIG.enable
@@ -107,7 +107,7 @@ expect vp[0].reg.STIMER3_CONFIG.enable == 0
   });
 
   it('config with enable, not direct mode and sintx 0 clears enable', () => {
-    holds(`${ON}vpreg STIMER0_COUNT = 100
+    run(`${ON}vpreg STIMER0_COUNT = 100
 vpreg STIMER0_CONFIG = HV_STIMER_ENABLE
 expect vp[0].reg.STIMER0_CONFIG.enable == 0
 vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | 0x1000
@@ -116,7 +116,7 @@ expect vp[0].reg.STIMER0_CONFIG.enable
   });
 
   it('direct mode counts an interrupt on HV_STIMER0_IRQNR instead of a message', () => {
-    holds(`${ON}vpreg STIMER0_COUNT = 1000
+    run(`${ON}vpreg STIMER0_COUNT = 1000
 vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | 0x1000
 advance 350us
 expect vp[0].irq[HV_STIMER0_IRQNR] == 3
@@ -126,7 +126,7 @@ expect vp[0].stimer[0].fired == 3
   });
 
   it('reprogramming cancels the pending expiry', () => {
-    holds(`${ON}vpreg STIMER0_CONFIG = 0x20001
+    run(`${ON}vpreg STIMER0_CONFIG = 0x20001
 vpreg STIMER0_COUNT = 1000
 vpreg STIMER0_COUNT = 3000
 advance 200us
@@ -137,7 +137,7 @@ expect vp[0].synic.msg[2].payload == [0, 3000, 3000]
   });
 
   it('four timers per VP, each to its own SINT, in time order', () => {
-    holds(`partition vps=1
+    run(`partition vps=1
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 vpreg SINT1 = 0x21

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { SYNIC_ON, holds, run, show } from './helpers';
+import { run, show } from '../support/kit';
+
+const SYNIC_ON = `partition vps=2
+vpreg SIMP = 0x20001
+vpreg SIEFP = 0x21001
+vpreg SINT2 = 0x10
+vpreg SCONTROL = 1
+`;
 
 describe('SynIC messages (kvm-unit-tests hyperv_synic / hyperv_connections)', () => {
   it('needs SCONTROL.enable and SIMP.enabled; messages wait until both are on', () => {
-    holds(`partition vps=1
+    run(`partition vps=1
 vpreg SINT2 = 0x10
 port 1 vp=0 sint=2
 hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
@@ -22,11 +29,11 @@ expect vp[0].synic.raised[2] == 1
     let src = 'partition vps=1\nvpreg SIMP = 0x20001\nvpreg SCONTROL = 1\n';
     for (let s = 0; s < 16; s++) src += `vpreg SINT${s} = ${0xf0 + s}\nport ${100 + s} vp=0 sint=${s}\nhvc HVCALL_POST_MESSAGE connection=${100 + s} type=${s + 1}\n`;
     for (let s = 0; s < 16; s++) src += `expect vp[0].synic.raised[${s}] == 1\nexpect vp[0].synic.msg[${s}].type == ${s + 1}\nexpect vp[0].irq[${0xf0 + s}] == 1\n`;
-    holds(src);
+    run(src);
   });
 
   it('copies a message into a masked SINT without raising it', () => {
-    holds(`partition vps=1
+    run(`partition vps=1
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 port 1 vp=0 sint=3
@@ -37,7 +44,7 @@ expect vp[0].synic.raised[3] == 0
   });
 
   it('busy slot: msg_pending, queued, redelivered after the guest clears the type and writes EOM', () => {
-    holds(`${SYNIC_ON}port 1 vp=0 sint=2
+    run(`${SYNIC_ON}port 1 vp=0 sint=2
 hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[0x11]
 hvc HVCALL_POST_MESSAGE connection=1 type=2 payload=[0x22]
 hvc HVCALL_POST_MESSAGE connection=1 type=3 payload=[0x33]
@@ -61,7 +68,7 @@ expect vp[0].synic.raised[2] == 3
   });
 
   it('ack writes EOM only when msg_pending was set (vmbus_signal_eom)', () => {
-    holds(`${SYNIC_ON}port 1 vp=0 sint=2
+    run(`${SYNIC_ON}port 1 vp=0 sint=2
 hvc HVCALL_POST_MESSAGE connection=1 type=1
 ack sint=2
 expect vp[0].eoms == 0
@@ -78,11 +85,11 @@ expect last.hvc.code == HVCALL_SET_VP_REGISTERS
     for (let i = 0; i < 16; i++) src += 'hvc HVCALL_POST_MESSAGE connection=1 type=2\nexpect last.hvc.status == HV_STATUS_SUCCESS\n';
     src += 'expect vp[0].synic.queued[2] == 16\nhvc HVCALL_POST_MESSAGE connection=1 type=3\nexpect last.hvc.status == HV_STATUS_INSUFFICIENT_BUFFERS\n';
     src += 'ack sint=2\nhvc HVCALL_POST_MESSAGE connection=1 type=3\nexpect last.hvc.status == HV_STATUS_SUCCESS\n';
-    holds(src);
+    run(src);
   });
 
   it('validates HVCALL_POST_MESSAGE', () => {
-    holds(`${SYNIC_ON}port 1 vp=0 sint=2
+    run(`${SYNIC_ON}port 1 vp=0 sint=2
 port 2 vp=0 sint=2 kind=event
 hvc HVCALL_POST_MESSAGE connection=9 type=1
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
@@ -119,7 +126,7 @@ gpa read 0x20200 40
   });
 
   it('zeroes the SIMP/SIEFP page when it is enabled (kvm_clear_guest)', () => {
-    holds(`gpa write 0x20000 [0xdead, 0xbeef]
+    run(`gpa write 0x20000 [0xdead, 0xbeef]
 gpa write 0x21008 [0x1]
 vpreg SIMP = 0x20000
 gpa read 0x20000 8
@@ -133,7 +140,7 @@ expect vp[0].synic.event_flags[0] == []
   });
 
   it('hostmsg delivers like a VMBus host', () => {
-    holds(`${SYNIC_ON}hostmsg sint=2 type=1 payload=[1, 2, 3]
+    run(`${SYNIC_ON}hostmsg sint=2 type=1 payload=[1, 2, 3]
 expect vp[0].synic.msg[2].type == 1
 expect vp[0].synic.msg[2].payload == [1, 2, 3]
 expect vp[0].synic.msg[2].sender == 0
@@ -146,7 +153,7 @@ expect vp[0].synic.msg[2].payload == []
   });
 
   it('routes ports to other VPs (hyperv_connections ping-pong)', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 vpreg vp=0 SIMP = 0x20001
 vpreg vp=0 SINT1 = 0x31
 vpreg vp=0 SCONTROL = 1
@@ -168,7 +175,7 @@ expect vp[1].synic.raised[1] == 1
 
 describe('event flags (HVCALL_SIGNAL_EVENT)', () => {
   it('sets the flag bit and raises the SINT only if it was clear', () => {
-    holds(`${SYNIC_ON}port 3 vp=0 sint=2 kind=event flag=5
+    run(`${SYNIC_ON}port 3 vp=0 sint=2 kind=event flag=5
 hvc HVCALL_SIGNAL_EVENT connection=3
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect vp[0].synic.event_flags[2] == [5]
@@ -188,7 +195,7 @@ expect vp[0].synic.raised[2] == 3
   });
 
   it('validates connection, flag number and reserved bits', () => {
-    holds(`${SYNIC_ON}port 3 vp=0 sint=2 kind=event flag=2040
+    run(`${SYNIC_ON}port 3 vp=0 sint=2 kind=event flag=2040
 port 4 vp=0 sint=2
 hvc HVCALL_SIGNAL_EVENT connection=9
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
@@ -208,7 +215,7 @@ expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
 
 describe('other hypercalls (hyperv_features)', () => {
   it('SEND_IPI / SEND_IPI_EX validate the vector and the VP set', () => {
-    holds(`partition vps=3
+    run(`partition vps=3
 hvc HVCALL_SEND_IPI vector=0x20 targets=[1, 2]
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect vp[1].ipis == 1
@@ -235,7 +242,7 @@ expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
   });
 
   it('flushes validate flags and rep counts, and report reps completed', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=HV_FLUSH_ALL_PROCESSORS
 expect last.hvc.status == HV_STATUS_SUCCESS
 hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=0x10
@@ -255,7 +262,7 @@ expect partition.flushes == 5
   });
 
   it('NOTIFY_LONG_SPIN_WAIT, RETARGET_INTERRUPT, START_VIRTUAL_PROCESSOR', () => {
-    holds(`partition vps=2
+    run(`partition vps=2
 hvc HVCALL_NOTIFY_LONG_SPIN_WAIT fast
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect partition.spin_waits == 1

@@ -4,7 +4,7 @@
  * exception filters and stepping back over a migration.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Harness, Scenarios, openPerTest } from '../dap/harness';
+import { Harness, Scenarios, openPerTest } from '../support/dap';
 
 const files = new Scenarios();
 const HMM = files.write(

@@ -4,9 +4,10 @@
  * free lists stay consistent after every statement.
  */
 import { describe, expect, it } from 'vitest';
-import { expectGotoExact, mulberry32, observe, sim } from '../core/helpers';
-import { rngInt } from '../support/rng';
-import { checkInvariants, mmOf } from './invariants';
+import { Mm } from '../../src/sim/mm/subsystem';
+import { expectGotoExact, observe, sim, statements, subsystem } from '../support/kit';
+import { mulberry32, rngInt } from '../support/rng';
+import { checkInvariants } from './invariants';
 
 const BASE = 0x7f0000000000n;
 const NPAGES = 12;
@@ -90,19 +91,11 @@ describe('mm property test (fixed seeds)', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}: counts stay consistent after every statement`, () => {
       const s = sim(randomScenario(seed, 120), { history: false });
-      const m = s.machine;
-      const mm = mmOf(s);
+      const mm = subsystem(s, Mm);
       let stmts = 0;
-      for (;;) {
-        const st = m.resume('over');
-        if (st.reason === 'exception' && st.exception && ['bug', 'error', 'expect'].includes(st.exception.kind)) {
-          throw new Error(`line ${st.exception.line}: ${st.exception.message}`);
-        }
-        if (m.at === 'stmt' || m.ended) {
-          checkInvariants(mm);
-          stmts++;
-        }
-        if (st.reason === 'end' || m.ended) break;
+      for (const _ of statements(s)) {
+        checkInvariants(mm);
+        stmts++;
       }
       expect(stmts).toBeGreaterThan(100);
     });

@@ -1,10 +1,5 @@
-import type { Simulation } from '../../src/sim';
 import type { Mm } from '../../src/sim/mm/subsystem';
 import { HPAGE_NR, HUGE_BASE, PG_HUGETLB, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, ZERO_PFN } from '../../src/sim/mm/subsystem';
-
-export function mmOf(s: Simulation): Mm {
-  return s.machine.subsystems.find((x) => x.name === 'mm') as Mm;
-}
 
 /**
  * Every count the kernel keeps must match what the page tables say: rss,

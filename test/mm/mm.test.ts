@@ -3,13 +3,9 @@
  * tools/testing/selftests/mm/hmm-tests.c and lib/test_hmm.c behaviour.
  */
 import { describe, expect, it } from 'vitest';
-import type { Simulation } from '../../src/sim';
 import { formatValue } from '../../src/sim/core/values';
-import { ev, run } from './run';
 import type { Value } from '../../src/sim/core/values';
-import { sim } from '../core/helpers';
-
-const str = (s: Simulation, text: string): string => formatValue(ev(s, text));
+import { ev, run, show, sim, stops } from '../support/kit';
 
 const A = '0x7f0000000000';
 
@@ -29,8 +25,8 @@ device gpu fail=on
 expect dev.gpu.failed
 `);
     const base = ev(s, 'dev.gpu.base_pfn') as bigint;
-    expect(str(s, `page[${base}].zone`)).toBe('DEVICE');
-    expect(str(s, `page[${base}].pgmap`)).toBe('private');
+    expect(show(s, `page[${base}].zone`)).toBe('DEVICE');
+    expect(show(s, `page[${base}].pgmap`)).toBe('private');
     expect(ev(s, `page[${base}].refcount`)).toBe(1n);
     expect(ev(s, `page[${base}].mapcount`)).toBe(0n);
     expect(ev(s, `page[${base}].lru`)).toBe(false);
@@ -71,7 +67,7 @@ expect last.fault == wp
 expect task.init.rss == 2
 `);
     const pfn = ev(s, `task.init.pte[${A}].pfn`) as bigint;
-    expect(str(s, `page[${pfn}].zone`)).toBe('NORMAL');
+    expect(show(s, `page[${pfn}].zone`)).toBe('NORMAL');
     expect(ev(s, `page[${pfn}].refcount`)).toBe(1n);
     expect(ev(s, `page[${pfn}].mapcount`)).toBe(1n);
     expect(ev(s, `page[${pfn}].lru`)).toBe(true);
@@ -111,13 +107,7 @@ device gpu fail=on
 read ${A}
 read 0
 `);
-    s.machine.breakpoints.setExceptions([{ kind: 'fault' }, { kind: 'device_private' }, { kind: 'sigbus' }, { kind: 'sigsegv' }]);
-    const kinds: string[] = [];
-    for (;;) {
-      const st = s.machine.resume('continue');
-      if (st.reason === 'end') break;
-      if (st.exception) kinds.push(st.exception.kind);
-    }
+    const kinds = stops(s, ['fault', 'device_private', 'sigbus', 'sigsegv']).map((st) => st.exception?.kind);
     expect(kinds).toEqual(['fault', 'fault', 'device_private', 'sigbus', 'fault', 'sigsegv']);
   });
 

@@ -1,7 +1,7 @@
 /** Touch, migrate to a private device and fault back n pages through the kernel functions the statements run. */
-import { createSimulation, loadScenario } from '../../src/sim';
-import type { Mm } from '../../src/sim/mm/subsystem';
+import { Mm } from '../../src/sim/mm/subsystem';
 import { handle_mm_fault, migrate } from '../../src/sim/mm/kernel';
+import { run, subsystem } from '../support/kit';
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 /** The JS heap plus the typed-array buffers the page tables live in. */
@@ -13,10 +13,8 @@ const used = (): number => {
 export function scaleRun(n: number): { ms: number; bytesPerPage: number; mm: Mm } {
   gc();
   const before = used();
-  const { program } = loadScenario('scale.kstep', `device gpu type=private pages=${n}\nmmap 0x100000000 ${n * 4}K\n`);
-  const m = createSimulation(program, {}).machine;
-  while (!m.ended) m.resume('over');
-  const mm = m.subsystems.find((x) => x.name === 'mm') as Mm;
+  const m = run(`device gpu type=private pages=${n}\nmmap 0x100000000 ${n * 4}K\n`, { file: 'scale.kstep', history: false, output: () => undefined }).machine;
+  const mm = subsystem(m, Mm);
   const t = mm.tasks.get('init');
   const dev = mm.devices.get('gpu');
   if (!t || !dev) throw new Error('setup');

@@ -5,29 +5,16 @@
  * runSource, exactly as the CLI runs them.
  */
 import { describe, expect, it } from 'vitest';
-import type { Expr, Stmt } from '../../src/sim/scenario/ast';
 import { ScenarioError } from '../../src/sim/scenario/diagnostics';
 import { evaluate } from '../../src/sim/scenario/eval';
 import type { Machine } from '../../src/sim/core/machine';
 import type { Value } from '../../src/sim/core/values';
 import { Sym, toJson } from '../../src/sim/core/values';
-import { createSimulation, loadScenario } from '../../src/sim';
-import { runSource } from '../../src/cli/run';
+import { cli, expr, run } from '../support/kit';
 
 /** Runs a scenario to its end and returns the machine, for evaluating expressions against its state. */
 function machineAfter(source: string): Machine {
-  const { program, diagnostics } = loadScenario('m.kstep', source);
-  expect(diagnostics).toEqual([]);
-  const { machine } = createSimulation(program);
-  expect(machine.resume('continue').reason).toBe('end');
-  return machine;
-}
-
-/** Parses `expect <text>` and returns its expression; the expression starts at column 8. */
-function parseExpr(text: string): Expr {
-  const { program, diagnostics } = loadScenario('e.kstep', `expect ${text}`);
-  expect(diagnostics).toEqual([]);
-  return (program.stmts[0] as Stmt).exprs[0] as Expr;
+  return run(source, { file: 'm.kstep', history: false }).machine;
 }
 
 /** A machine holding one hugetlb file with regions [[0,1],[2,3]], last = region_chg f 5 6, time 1500 ns. */
@@ -45,7 +32,7 @@ const m = machineAfter(FIXTURE);
 const empty = machineAfter('');
 
 function ev(text: string, on: Machine = m): Value {
-  return evaluate(on, parseExpr(text));
+  return evaluate(on, expr(text));
 }
 
 /** The ScenarioError an expression raises: its message and [col, endCol] on the `expect` line. */
@@ -58,13 +45,6 @@ function evalError(text: string, on: Machine = m): { message: string; cols: [num
     return { message: e.message, cols: [e.range?.col ?? 0, e.range?.endCol ?? 0] };
   }
   throw new Error(`'${text}' evaluated without an error`);
-}
-
-function run(source: string, json = false): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runSource('s.kstep', source, { json, trace: false }, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
 }
 
 describe('operators', () => {
@@ -356,119 +336,119 @@ describe('evaluation errors carry the range of what failed', () => {
 
 describe('§3 statements through kstep run', () => {
   it('expect: passes silently, exit 0', () => {
-    expect(run('expect 1 == 1\nexpect HV_STATUS_SUCCESS == 0')).toEqual({ code: 0, out: [], err: [] });
+    expect(cli('expect 1 == 1\nexpect HV_STATUS_SUCCESS == 0', { file: 's.kstep' })).toEqual({ code: 0, out: [], err: [] });
   });
 
   it('expect: a failed comparison shows both sides, exit 1', () => {
-    const r = run(['hugetlb file f', 'region_chg f 0 4', 'expect last.ret == 3'].join('\n'));
+    const r = cli(['hugetlb file f', 'region_chg f 0 4', 'expect last.ret == 3'].join('\n'), { file: 's.kstep' });
     expect(r).toEqual({ code: 1, out: [], err: ['s.kstep:3: expect failed: last.ret == 3 (left = 4, right = 3)'] });
   });
 
   it('expect: values are formatted as the user reads them (lists, symbols, negatives)', () => {
     const src = ['hugetlb file f', 'region_chg f 0 1', 'region_add f 0 1', 'expect resv.f.regions == [[0,1], [2, 3]]'].join('\n');
-    expect(run(src).err).toEqual(['s.kstep:4: expect failed: resv.f.regions == [[0,1], [2, 3]] (left = [[0, 1]], right = [[0, 1], [2, 3]])']);
-    expect(run('expect -ENOMEM == ENOMEM').err).toEqual(['s.kstep:1: expect failed: -ENOMEM == ENOMEM (left = -12, right = ENOMEM (12))']);
-    expect(run('expect 2 >= 3').err).toEqual(['s.kstep:1: expect failed: 2 >= 3 (left = 2, right = 3)']);
+    expect(cli(src, { file: 's.kstep' }).err).toEqual(['s.kstep:4: expect failed: resv.f.regions == [[0,1], [2, 3]] (left = [[0, 1]], right = [[0, 1], [2, 3]])']);
+    expect(cli('expect -ENOMEM == ENOMEM', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: -ENOMEM == ENOMEM (left = -12, right = ENOMEM (12))']);
+    expect(cli('expect 2 >= 3', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: 2 >= 3 (left = 2, right = 3)']);
   });
 
   it('expect: the message quotes the expression as written, without a trailing comment', () => {
-    const r = run('   expect  1+1   ==  3   # why not');
+    const r = cli('   expect  1+1   ==  3   # why not', { file: 's.kstep' });
     expect(r.err).toEqual(['s.kstep:1: expect failed: 1+1   ==  3 (left = 2, right = 3)']);
   });
 
   it('expect: parentheses at either end of a side are part of the quoted expression', () => {
-    expect(run('expect (1 + 2) == 4').err).toEqual(['s.kstep:1: expect failed: (1 + 2) == 4 (left = 3, right = 4)']);
-    expect(run('expect 4 == (1 + 2)').err).toEqual(['s.kstep:1: expect failed: 4 == (1 + 2) (left = 4, right = 3)']);
-    expect(run('expect 4 == -(1)').err).toEqual(['s.kstep:1: expect failed: 4 == -(1) (left = 4, right = -1)']);
+    expect(cli('expect (1 + 2) == 4', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: (1 + 2) == 4 (left = 3, right = 4)']);
+    expect(cli('expect 4 == (1 + 2)', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: 4 == (1 + 2) (left = 4, right = 3)']);
+    expect(cli('expect 4 == -(1)', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: 4 == -(1) (left = 4, right = -1)']);
   });
 
   it('expect: a non-comparison shows its value', () => {
-    expect(run('expect 0').err).toEqual(['s.kstep:1: expect failed: 0 (value = 0)']);
-    expect(run('expect 1 == 1 && 2 == 3').err).toEqual(['s.kstep:1: expect failed: 1 == 1 && 2 == 3 (value = false)']);
+    expect(cli('expect 0', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: 0 (value = 0)']);
+    expect(cli('expect 1 == 1 && 2 == 3', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: 1 == 1 && 2 == 3 (value = false)']);
   });
 
   it('expect: the run stops at the first failed expect', () => {
-    const r = run(['print "before"', 'expect 1 == 2', 'print "after"', 'expect 3 == 4'].join('\n'));
+    const r = cli(['print "before"', 'expect 1 == 2', 'print "after"', 'expect 3 == 4'].join('\n'), { file: 's.kstep' });
     expect(r).toEqual({ code: 1, out: ['before'], err: ['s.kstep:2: expect failed: 1 == 2 (left = 1, right = 2)'] });
   });
 
   it('expect: a failure inside a proc names the line inside the proc', () => {
-    const r = run(['proc check {', '  expect 1 == 0', '}', 'call check'].join('\n'));
+    const r = cli(['proc check {', '  expect 1 == 0', '}', 'call check'].join('\n'), { file: 's.kstep' });
     expect(r.code).toBe(1);
     expect(r.err).toEqual(['s.kstep:2: expect failed: 1 == 0 (left = 1, right = 0)']);
   });
 
   it('print: values separated by spaces, strings raw', () => {
-    const r = run(['print "a\\tb", 1, 0x10, -5, [1, [2]], ENOMEM, coherent, true, "q\\"x"', 'print time'].join('\n'));
+    const r = cli(['print "a\\tb", 1, 0x10, -5, [1, [2]], ENOMEM, coherent, true, "q\\"x"', 'print time'].join('\n'), { file: 's.kstep' });
     expect(r).toEqual({ code: 0, out: ['a\tb 1 16 -5 [1, [2]] ENOMEM (12) coherent true q"x', '{ticks: 0, ns: 0}'], err: [] });
   });
 
   it('print: state paths', () => {
-    const r = run(['hugetlb file f', 'region_chg f 0 1', 'region_add f 0 1', 'print resv.f.regions, len(resv.f.regions), last.ret'].join('\n'));
+    const r = cli(['hugetlb file f', 'region_chg f 0 1', 'region_add f 0 1', 'print resv.f.regions, len(resv.f.regions), last.ret'].join('\n'), { file: 's.kstep' });
     expect(r.out).toEqual(['[[0, 1]] 1 1']);
   });
 
   it('print: exact 64-bit values', () => {
-    expect(run('print 0xffff_ffff_ffff_ffff, 0xffff_ffff_ffff_ffff + 1').out).toEqual(['18446744073709551615 18446744073709551616']);
+    expect(cli('print 0xffff_ffff_ffff_ffff, 0xffff_ffff_ffff_ffff + 1', { file: 's.kstep' }).out).toEqual(['18446744073709551615 18446744073709551616']);
   });
 
   it('repeat: runs its block n times, nested repeats multiply', () => {
     const src = ['repeat 3 {', '  repeat 2 {', '    print "x"', '  }', '  print "y"', '}', 'print "done"'].join('\n');
-    expect(run(src).out).toEqual(['x', 'x', 'y', 'x', 'x', 'y', 'x', 'x', 'y', 'done']);
+    expect(cli(src, { file: 's.kstep' }).out).toEqual(['x', 'x', 'y', 'x', 'x', 'y', 'x', 'x', 'y', 'done']);
   });
 
   it('repeat: 0 runs nothing; the count is an expression', () => {
-    expect(run('repeat 0 {\n  print "never"\n}\nprint "after"').out).toEqual(['after']);
-    expect(run('repeat 1 + 1 {\n  print "z"\n}').out).toEqual(['z', 'z']);
+    expect(cli('repeat 0 {\n  print "never"\n}\nprint "after"', { file: 's.kstep' }).out).toEqual(['after']);
+    expect(cli('repeat 1 + 1 {\n  print "z"\n}', { file: 's.kstep' }).out).toEqual(['z', 'z']);
   });
 
   it('repeat: state changes accumulate across iterations', () => {
     const src = ['hugetlb file f', 'repeat 4 {', '  region_chg f 0 100', '  region_add f 0 100', '}', 'print len(resv.f.regions), resv.f.regions'].join('\n');
-    expect(run(src).out).toEqual(['1 [[0, 100]]']);
+    expect(cli(src, { file: 's.kstep' }).out).toEqual(['1 [[0, 100]]']);
   });
 
   it('repeat: a negative count is an error at the count', () => {
-    const r = run('repeat -1 {\n  print 1\n}');
+    const r = cli('repeat -1 {\n  print 1\n}', { file: 's.kstep' });
     expect(r).toEqual({ code: 2, out: [], err: ['s.kstep:1:8: error: repeat count -1 is negative'] });
   });
 
   it('proc/call: the definition does not run, each call does', () => {
     const src = ['proc hello {', '  print "hello"', '}', 'print "start"', 'call hello', 'call hello', 'print "end"'].join('\n');
-    expect(run(src).out).toEqual(['start', 'hello', 'hello', 'end']);
+    expect(cli(src, { file: 's.kstep' }).out).toEqual(['start', 'hello', 'hello', 'end']);
   });
 
   it('proc/call: procs call procs and calls sit inside repeats', () => {
     const src = ['proc inner {', '  print "i"', '}', 'proc outer {', '  call inner', '  print "o"', '}', 'repeat 2 {', '  call outer', '}'].join('\n');
-    expect(run(src).out).toEqual(['i', 'o', 'i', 'o']);
+    expect(cli(src, { file: 's.kstep' }).out).toEqual(['i', 'o', 'i', 'o']);
   });
 
   it('proc/call: unbounded recursion is an error, not a crash', () => {
-    const r = run('proc a {\n  call a\n}\ncall a');
+    const r = cli('proc a {\n  call a\n}\ncall a', { file: 's.kstep' });
     expect(r.code).toBe(2);
     expect(r.err).toEqual(["s.kstep:2:3: error: call depth exceeds 200 (recursive proc 'a'?)"]);
   });
 
   it('advance: moves time.ns and time.ticks (100 ns units)', () => {
     const src = ['advance 1us', 'print time.ns, time.ticks', 'advance 150ns', 'print time.ns, time.ticks', 'advance 8ms', 'print time.ns, time.ticks', 'advance 2s', 'print time.ns, time.ticks'].join('\n');
-    expect(run(src).out).toEqual(['1000 10', '1150 11', '8001150 80011', '2008001150 20080011']);
+    expect(cli(src, { file: 's.kstep' }).out).toEqual(['1000 10', '1150 11', '8001150 80011', '2008001150 20080011']);
   });
 
   it('advance: time only moves on advance', () => {
     const src = ['hugetlb file f', 'region_chg f 0 1', 'print time.ns'].join('\n');
-    expect(run(src).out).toEqual(['0']);
+    expect(cli(src, { file: 's.kstep' }).out).toEqual(['0']);
   });
 
   it('advance: a number without a duration unit is an error at the number', () => {
-    expect(run('advance 5')).toEqual({ code: 2, out: [], err: ['s.kstep:1:9: error: advance needs a duration with a unit: ns, us, ms or s (e.g. advance 8ms)'] });
-    expect(run('advance 4K').err).toEqual(['s.kstep:1:9: error: advance needs a duration with a unit: ns, us, ms or s (e.g. advance 8ms)']);
+    expect(cli('advance 5', { file: 's.kstep' })).toEqual({ code: 2, out: [], err: ['s.kstep:1:9: error: advance needs a duration with a unit: ns, us, ms or s (e.g. advance 8ms)'] });
+    expect(cli('advance 4K', { file: 's.kstep' }).err).toEqual(['s.kstep:1:9: error: advance needs a duration with a unit: ns, us, ms or s (e.g. advance 8ms)']);
   });
 
   it('advance: time never moves backwards', () => {
-    expect(run('advance -1s').err).toEqual(['s.kstep:1:9: error: advance cannot move time backwards']);
+    expect(cli('advance -1s', { file: 's.kstep' }).err).toEqual(['s.kstep:1:9: error: advance cannot move time backwards']);
   });
 
   it('a statement not simulated yet: exit 2, "not yet supported" at file:line:col, later statements do not run', () => {
-    const r = run(['print "a"', 'hugetlb file f', '  mmap 0x200000 2M file=f', 'print "b"'].join('\n'));
+    const r = cli(['print "a"', 'hugetlb file f', '  mmap 0x200000 2M file=f', 'print "b"'].join('\n'), { file: 's.kstep' });
     expect(r.code).toBe(2);
     expect(r.out).toEqual(['a']);
     expect(r.err).toEqual(['s.kstep:3:20: error: mmap file=<name> is not yet supported: only anonymous mappings are simulated']);
@@ -476,20 +456,20 @@ describe('§3 statements through kstep run', () => {
 
   it('a bare word that names no state root is a symbol', () => {
     const env = { root: () => undefined };
-    expect(evaluate(env, parseExpr('device_private'))).toEqual(new Sym('device_private'));
-    expect(evaluate(env, parseExpr('vp'))).toEqual(new Sym('vp'));
+    expect(evaluate(env, expr('device_private'))).toEqual(new Sym('device_private'));
+    expect(evaluate(env, expr('vp'))).toEqual(new Sym('vp'));
   });
 
   it('an evaluation error is reported at its own columns', () => {
-    expect(run('print 1, 2 / 0').err).toEqual(['s.kstep:1:10: error: division by zero']);
-    expect(run('hugetlb file f\nregion_chg f 0 x').err).toEqual(['s.kstep:2:16: error: <t> must be a number, not x']);
+    expect(cli('print 1, 2 / 0', { file: 's.kstep' }).err).toEqual(['s.kstep:1:10: error: division by zero']);
+    expect(cli('hugetlb file f\nregion_chg f 0 x', { file: 's.kstep' }).err).toEqual(['s.kstep:2:16: error: <t> must be a number, not x']);
   });
 });
 
 describe('--json', () => {
   it('prints the final state tree as one JSON document on stdout, and print output on stderr', () => {
     const src = ['hugetlb file f', 'region_chg f 0 1', 'region_add f 0 1', 'advance 10000s', 'print "hi"'].join('\n');
-    const r = run(src, true);
+    const r = cli(src, { file: 's.kstep', json: true });
     expect(r.code).toBe(0);
     expect(r.err).toEqual(['hi']);
     expect(r.out).toHaveLength(1);
@@ -505,14 +485,14 @@ describe('--json', () => {
   });
 
   it('still prints the state after a failed expect, with exit 1', () => {
-    const r = run('advance 1us\nexpect 1 == 2', true);
+    const r = cli('advance 1us\nexpect 1 == 2', { file: 's.kstep', json: true });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out.join('\n')) as { time: { ns: number } };
     expect(doc.time.ns).toBe(1000);
   });
 
   it('prints no JSON when the scenario does not parse', () => {
-    const r = run('frob', true);
+    const r = cli('frob', { file: 's.kstep', json: true });
     expect(r.code).toBe(2);
     expect(r.out).toEqual([]);
   });

@@ -9,8 +9,8 @@ import type { Arg, Expr, Program, Stmt } from '../../src/sim/scenario/ast';
 import { formatDiagnostic } from '../../src/sim/scenario/diagnostics';
 import { REGISTRY } from '../../src/sim';
 import { evaluate } from '../../src/sim/scenario/eval';
-import { createSimulation, loadScenario } from '../../src/sim';
-import { runSource } from '../../src/cli/run';
+import { loadScenario } from '../../src/sim';
+import { cli, sim } from '../support/kit';
 
 function parseOk(source: string): Program {
   const { program, diagnostics } = loadScenario('t.kstep', source);
@@ -31,8 +31,7 @@ function errors(source: string, file = 't.kstep'): string[] {
 
 /** A constant expression's value, evaluated on an empty machine. */
 function valueOf(e: Expr): unknown {
-  const { machine } = createSimulation(parseOk(''));
-  return evaluate(machine, e);
+  return evaluate(sim('', { history: false }).machine, e);
 }
 
 function argValues(s: Stmt): unknown[] {
@@ -43,13 +42,6 @@ function key(s: Stmt, name: string): Arg {
   const a = s.keys.get(name);
   if (!a) throw new Error(`statement has no key ${name}`);
   return a;
-}
-
-function run(source: string): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runSource('t.kstep', source, { json: false, trace: false }, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
 }
 
 /** Every example form of SCENARIO.md §3–§7, with the verb it must parse as. */
@@ -426,14 +418,14 @@ describe('parse errors', () => {
 
   it('runs nothing when there is any error, and exits 2', () => {
     const source = ['print "first"', 'hugetlb file f', 'region_chg f 0 1', 'print "middle"', 'region_chg f 0', 'print "last"'].join('\n');
-    const r = run(source);
+    const r = cli(source);
     expect(r.code).toBe(2);
     expect(r.out).toEqual([]);
     expect(r.err).toEqual(["t.kstep:5:15: error: 'region_chg' needs <t>", '1 error; nothing was run']);
   });
 
   it('counts the errors in its summary', () => {
-    const r = run('frob\nfrob\nfrob');
+    const r = cli('frob\nfrob\nfrob');
     expect(r.code).toBe(2);
     expect(r.out).toEqual([]);
     expect(r.err[r.err.length - 1]).toBe('3 errors; nothing was run');

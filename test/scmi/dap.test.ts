@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Harness, Scenarios, openPerTest } from '../dap/harness';
+import { Harness, Scenarios, openPerTest } from '../support/dap';
 
 const files = new Scenarios();
 const ML = files.write(

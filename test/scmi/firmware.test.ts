@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memlat_handle_msg } from '../../src/sim/scmi/firmware';
-import { run, runSim, scenario } from './helpers';
-import { sim } from '../core/helpers';
-import { memlatOf } from './helpers';
-import { body, scalarMsg } from './helpers';
+import { Memlat } from '../../src/sim/scmi/subsystem';
+import { cli, run, scenario, sim, subsystem } from '../support/kit';
+import { body, scalarMsg } from './encoder';
 
 const BASIC = `
   memlat memory 0 min=200000 max=3000000
@@ -17,7 +16,7 @@ const BASIC = `
 `;
 
 function passes(lines: string): void {
-  const r = run(lines);
+  const r = cli(scenario(lines));
   expect(r.err).toEqual([]);
   expect(r.code).toBe(0);
 }
@@ -77,9 +76,8 @@ describe('statuses', () => {
   });
 
   it('an unknown algo is SCMI_ERR_SUPPORT, whatever the message', () => {
-    const s = sim(scenario(BASIC));
-    s.machine.resume('continue');
-    const ml = memlatOf(s);
+    const s = run(scenario(BASIC));
+    const ml = subsystem(s, Memlat);
     const tx = Uint8Array.from(body(23, scalarMsg(0, 0, 7)));
     tx[4] = 0x41; // algo "memlaA"
     for (const id of [0x10, 0x11, 0x12, 0x13]) {
@@ -249,7 +247,7 @@ describe('the vote model', () => {
   });
 
   it('each sample is its own frame: memlat_timer_fn -> memlat_mon_vote', () => {
-    const s = runSim(`${TWO}\nadvance 16ms`);
+    const s = run(scenario(`${TWO}\nadvance 16ms`));
     expect(s.machine.now).toBe(16_000_000n);
     const t = sim(scenario(`${TWO}\nadvance 16ms`));
     t.machine.breakpoints.setFunctions([{ id: 1, name: 'memlat_timer_fn', hits: 0 }]);

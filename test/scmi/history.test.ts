@@ -4,8 +4,9 @@
  * shared-memory bytes and the sampling timer included.
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry32, observe, sim } from '../core/helpers';
-import { memlatOf, scenario } from './helpers';
+import { Memlat } from '../../src/sim/scmi/subsystem';
+import { observe, scenario, sim, subsystem } from '../support/kit';
+import { mulberry32 } from '../support/rng';
 
 const SRC = scenario(`
   memlat memory 0 min=200000 max=3000000
@@ -45,7 +46,7 @@ describe('history', () => {
     }
     m.goto(straight.length - 1);
     expect(`${observe(s)}|${shmem(s)}`).toBe(straight[straight.length - 1]);
-    expect(memlatOf(s).messageCount).toBe(21);
+    expect(subsystem(s, Memlat).messageCount).toBe(21);
   });
 
   it('stepBack from the end walks the statements back to the start with the same states', () => {
@@ -63,12 +64,12 @@ describe('history', () => {
     const s = sim(SRC);
     const m = s.machine;
     m.resume('continue');
-    const full = memlatOf(s).messageCount;
+    const full = subsystem(s, Memlat).messageCount;
     m.goto(0);
-    expect(memlatOf(s).messageCount).toBe(0);
+    expect(subsystem(s, Memlat).messageCount).toBe(0);
     m.seekForward((mm) => mm.statement?.line === 11 && mm.at === 'stmt');
-    expect(memlatOf(s).messageCount).toBe(17);
+    expect(subsystem(s, Memlat).messageCount).toBe(17);
     m.resume('continue');
-    expect(memlatOf(s).messageCount).toBe(full);
+    expect(subsystem(s, Memlat).messageCount).toBe(full);
   });
 });

@@ -4,8 +4,8 @@
  * the code as written breaks (no bounds checks, NULL memory/monitor entries).
  */
 import { describe, expect, it } from 'vitest';
-import { run, runSim, scenario } from './helpers';
-import { sim } from '../core/helpers';
+import { Memlat } from '../../src/sim/scmi/subsystem';
+import { cli, run, scenario, sim, subsystem } from '../support/kit';
 
 const P = {
   SET_MEM_GROUP: 16, SET_MONITOR: 17, SET_COMMON_EV_MAP: 18, SET_GRP_EV_MAP: 19, IPM_CEIL: 23,
@@ -16,22 +16,22 @@ const GRP = [P.SET_MEM_GROUP, P.SET_GRP_EV_MAP];
 
 describe('probe order', () => {
   it('common events, then per memory its group and each monitor, then sample_ms and the timer', () => {
-    const s = runSim(`
+    const s = run(scenario(`
       memlat memory 0 min=1 max=2
       memlat monitor 0 cpus=[0] map=[[1000000, 100000]]
       memlat monitor 0 cpus=[1] map=[[1000000, 100000]]
       memlat memory 2 min=1 max=2
       memlat monitor 2 cpus=[2] compute map=[[1000000, 100000]]
       scmi probe
-    `);
-    expect(s.ml.messages.map((m) => m.paramId)).toEqual([P.SET_COMMON_EV_MAP, ...GRP, ...MON, ...MON, ...GRP, ...MON, P.SAMPLE_MS, P.START_TIMER]);
-    expect(s.ml.messages.every((m) => m.status === 0)).toBe(true);
+    `));
+    expect(subsystem(s, Memlat).messages.map((m) => m.paramId)).toEqual([P.SET_COMMON_EV_MAP, ...GRP, ...MON, ...MON, ...GRP, ...MON, P.SAMPLE_MS, P.START_TIMER]);
+    expect(subsystem(s, Memlat).messages.every((m) => m.status === 0)).toBe(true);
     expect(s.out).toEqual([]);
     expect(s.machine.last).toEqual({ ret: 0n });
   });
 
   it('fills the firmware state the way the messages say', () => {
-    const r = run(`
+    const r = cli(scenario(`
       memlat memory 2 min=100 max=200
       memlat monitor 2 cpus=[0, 2] map=[[1000000, 100000]]
       memlat monitor 2 cpus=[5..7] compute map=[[1000000, 100000], [2000000, 300000]]
@@ -45,7 +45,7 @@ describe('probe order', () => {
       expect memlat.memory[0].events == [5, 255, 255] && memlat.common_events == [2, 0, 255, 255]
       expect memlat.sample_ms == 8 && memlat.running
       expect memlat.dt.memory[0].monitor[1].map == [[1000000, 100000], [2000000, 300000]]
-    `);
+    `));
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
   });
@@ -89,20 +89,20 @@ describe('probe order', () => {
 
 describe('log and continue', () => {
   it('a hw_type the firmware refuses: every message of that memory fails, each logged, and the probe goes on', () => {
-    const s = runSim(`
+    const s = run(scenario(`
       memlat memory 5 min=1 max=2
       memlat monitor 5 cpus=[0] map=[[1000000, 100000]]
       memlat memory 1 min=1 max=2
       memlat monitor 1 cpus=[0] map=[[1000000, 100000]]
       scmi probe
-    `);
+    `));
     expect(s.out).toEqual([
       'Failed to configure mem type 5',
       'Failed to configure mem group: -22',
       'Failed to configure monitor monitor-0',
       'Failed to configure monitor: -22',
     ]);
-    expect(s.ml.messages.map((m) => [m.paramId, m.status])).toEqual([
+    expect(subsystem(s, Memlat).messages.map((m) => [m.paramId, m.status])).toEqual([
       [P.SET_COMMON_EV_MAP, 0],
       [P.SET_MEM_GROUP, -2],
       [P.SET_MONITOR, -2],
@@ -115,7 +115,7 @@ describe('log and continue', () => {
   });
 
   it('an empty freq table: nr_rows 0 is refused, min/max of that monitor are never sent', () => {
-    const r = run(`
+    const r = cli(scenario(`
       memlat memory 0 min=300000 max=900000
       memlat monitor 0 cpus=[0] map=[]
       scmi probe
@@ -125,38 +125,39 @@ describe('log and continue', () => {
       cpu 0 freq=1000 inst=1 l2_refill=1
       advance 8ms
       expect memlat.memory[0].cur_khz == 0
-    `);
+    `));
     expect(r.err).toEqual(['Failed to configure freq_map for monitor-0', 'Failed to configure monitor: -22']);
     expect(r.code).toBe(0);
   });
 
   it('a second probe re-sends everything and fails only to start the running timer (-EOPNOTSUPP)', () => {
-    const s = runSim(`
+    const s = run(scenario(`
       memlat memory 0 min=1 max=2
       memlat monitor 0 cpus=[0] map=[[1000000, 100000]]
       scmi probe
       scmi probe
-    `);
+    `));
     expect(s.out).toEqual(['Error in starting the mem group timer -95']);
-    expect(s.ml.messages.length).toBe(20);
+    expect(subsystem(s, Memlat).messages.length).toBe(20);
     expect(s.machine.last).toEqual({ ret: -95n });
   });
 
   it('no memory nodes: logs it and still sends common events, sample_ms and the start', () => {
-    const s = runSim('scmi probe');
+    const s = run(scenario('scmi probe'));
     expect(s.out).toEqual(['No memory nodes present']);
-    expect(s.ml.messages.map((m) => m.paramId)).toEqual([P.SET_COMMON_EV_MAP, P.SAMPLE_MS, P.START_TIMER]);
+    expect(subsystem(s, Memlat).messages.map((m) => m.paramId)).toEqual([P.SET_COMMON_EV_MAP, P.SAMPLE_MS, P.START_TIMER]);
   });
 });
 
 describe('where the code as written breaks', () => {
   const bug = (src: string, re: RegExp, out: string[] = []): void => {
-    const r = run(src);
+    const r = cli(scenario(src));
     expect(r.code).toBe(1);
     // The driver's console messages come first on stderr, then the BUG line.
     expect(r.err.slice(0, out.length)).toEqual(out);
     expect(r.err[out.length]).toMatch(re);
-    const s = runSim(src);
+    const s = sim(scenario(src));
+    s.machine.resume('continue');
     expect(s.out).toEqual(out);
   };
 
@@ -234,7 +235,7 @@ describe('scenario errors', () => {
     ['memlat memory 0 min=-1 max=2', /does not fit a u32/],
     ['cpu 9 freq=1', /there is no CPU 9/],
   ])('%s', (src, re) => {
-    const r = run(src);
+    const r = cli(scenario(src));
     expect(r.code).toBe(2);
     expect(r.err.join('\n')).toMatch(re);
   });

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { packHeader, unpackHeader } from '../../src/sim/scmi/protocol';
-import { sim } from '../core/helpers';
-import { body, evMapMsg, header, mapMsg, nodeMsg, runSim, scalarMsg, scenario, u32 } from './helpers';
+import { Memlat } from '../../src/sim/scmi/subsystem';
+import { run, scenario, sim, subsystem } from '../support/kit';
+import { body, evMapMsg, header, mapMsg, nodeMsg, scalarMsg, u32 } from './encoder';
 
 // enum scmi_memlat_protocol_cmd of reference 001, counted by hand.
 const ID = {
@@ -45,8 +46,8 @@ describe('SCMI header', () => {
 
 describe('scmi probe, message for message (byte-exact)', () => {
   it('sends the ten messages of cpucp_memlat_init in the driver order with the struct bytes of reference 001', () => {
-    const s = runSim(BASIC);
-    const msgs = s.ml.messages;
+    const s = run(scenario(BASIC));
+    const msgs = subsystem(s, Memlat).messages;
     const expected: Array<[number, number, number[]]> = [
       // configure_cpucp_common_events: ev_map_msg {NUM_COMMON_EVS, INVALID_IDX, {INST_RETIRED, CPU_CYCLES, 0xFF, 0xFF}}
       [SET_PARAM, ID.SET_COMMON_EV_MAP, evMapMsg(4, 0xff, [2, 0, 0xff, 0xff])],
@@ -80,8 +81,8 @@ describe('scmi probe, message for message (byte-exact)', () => {
   });
 
   it('records which bytes the driver never wrote: mon_name of SET_MEM_GROUP, cid[3] of GRP_EV_MAP, unused map rows', () => {
-    const s = runSim(BASIC);
-    const [ev, grp, grpEv, mon, , map] = s.ml.messages;
+    const s = run(scenario(BASIC));
+    const [ev, grp, grpEv, mon, , map] = subsystem(s, Memlat).messages;
     expect(ev?.uninit).toEqual([]);
     expect(grp?.uninit).toEqual([[16, 36]]);
     expect(grpEv?.uninit).toEqual([[20, 24]]);
@@ -90,13 +91,13 @@ describe('scmi probe, message for message (byte-exact)', () => {
   });
 
   it('encodes a compute monitor, several monitors and memories with their own hw_type, mon_idx and names', () => {
-    const s = runSim(`
+    const s = run(scenario(`
       memlat memory 1 min=100000 max=900000
       memlat monitor 1 cpus=[4, 6] compute map=[[1000000, 300000]]
       memlat monitor 1 cpus=[0..7] map=[[1500000, 500000], [2000000, 700000], [3000000, 900000]]
       scmi probe
-    `);
-    const sent = s.ml.messages.map((m) => [m.paramId, [...m.tx.subarray(16)]]);
+    `));
+    const sent = subsystem(s, Memlat).messages.map((m) => [m.paramId, [...m.tx.subarray(16)]]);
     expect(sent).toEqual([
       [ID.SET_COMMON_EV_MAP, evMapMsg(4, 0xff, [2, 0, 0xff, 0xff])],
       [ID.SET_MEM_GROUP, nodeMsg(0, 1, 0, 0, '')],
@@ -117,18 +118,18 @@ describe('scmi probe, message for message (byte-exact)', () => {
   });
 
   it('truncates as the driver does: cpu kHz / 1000 and mem kHz / 1000 into u16', () => {
-    const s = runSim(`
+    const s = run(scenario(`
       memlat memory 0 min=0 max=4000000000
       memlat monitor 0 cpus=[0] map=[[1999999, 70000000], [4000000000, 65536000]]
       scmi probe
-    `);
-    const map = s.ml.messages.find((m) => m.paramId === ID.MON_FREQ_MAP);
+    `));
+    const map = subsystem(s, Memlat).messages.find((m) => m.paramId === ID.MON_FREQ_MAP);
     // 1999999/1000 = 1999; 70000000/1000 = 70000 -> 70000 & 0xffff = 4464; 4000000000/1000 = 4000000 -> & 0xffff = 2304; 65536 -> 0
     expect([...(map?.tx.subarray(16) ?? [])]).toEqual(mapMsg(0, 0, [[1999, 4464], [4000000 & 0xffff, 0]]));
   });
 
   it('puts the last exchange in the shared-memory channel: header, length and the status the firmware wrote back', () => {
-    const s = runSim(`${BASIC}\nadvance 8ms\nscmi get_param MEMLAT_GET_CUR_FREQ hw=0`);
+    const s = run(scenario(`${BASIC}\nadvance 8ms\nscmi get_param MEMLAT_GET_CUR_FREQ hw=0`));
     const bytes = s.machine.memorySpace('scmi-shmem')?.read(0n, 0x1c + 8) as Uint8Array;
     expect([...bytes.subarray(0x04, 0x08)]).toEqual(u32(1)); // channel free
     expect([...bytes.subarray(0x14, 0x18)]).toEqual(u32(4 + 4 + 4)); // header + status + value
@@ -137,8 +138,8 @@ describe('scmi probe, message for message (byte-exact)', () => {
   });
 
   it('sends STOP_ACTIVITY with MEMLAT_STOP_TIMER and an empty buffer', () => {
-    const s = runSim(`${BASIC}\nscmi stop`);
-    const last = s.ml.messages[s.ml.messages.length - 1];
+    const s = run(scenario(`${BASIC}\nscmi stop`));
+    const last = subsystem(s, Memlat).messages[subsystem(s, Memlat).messages.length - 1];
     expect(last?.header).toBe(header(STOP_ACTIVITY, 10));
     expect([...(last?.tx ?? [])]).toEqual(body(ID.STOP_TIMER, []));
   });

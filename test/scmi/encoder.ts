@@ -1,43 +1,7 @@
-import { runSource } from '../../src/cli/run';
-import type { Simulation } from '../../src/sim';
-import type { Memlat } from '../../src/sim/scmi/subsystem';
-import { sim } from '../core/helpers';
-
-export interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-/** The scenario text with each line's indentation stripped. */
-export function scenario(lines: string): string {
-  return `${lines
-    .split('\n')
-    .map((l) => l.trim())
-    .join('\n')
-    .trim()}\n`;
-}
-
-export function run(source: string, json = false): Run {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runSource('t.kstep', scenario(source), { json, trace: false }, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
-
-/** The scmi subsystem of a simulation. */
-export function memlatOf(s: Simulation): Memlat {
-  return s.machine.subsystems.find((x) => x.name === 'scmi') as Memlat;
-}
-
-/** Runs an inline scenario to its end (history on); console output collected. */
-export function runSim(source: string): Simulation & { out: string[]; ml: Memlat } {
-  const s = sim(scenario(source));
-  s.machine.resume('continue');
-  return { ...s, ml: memlatOf(s) };
-}
-
-// ---- an independent encoder, from the struct layouts of reference 001 ----------
+/**
+ * An independent encoder of the SCMI memlat vendor messages, from the struct
+ * layouts of reference 001: the tests check the simulator's bytes against it.
+ */
 
 /** Little-endian u32 bytes. */
 export function u32(v: number): number[] {

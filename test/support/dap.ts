@@ -1,10 +1,46 @@
+/**
+ * The DAP half of the test kit: a DebugClient over a real adapter process
+ * (`node dist/adapter.js` on stdio, or `kstep dap --server=0` over TCP) with
+ * an event log, scenario files in a temporary directory, and a fresh client
+ * per test. The simulator half is ./kit.ts.
+ */
 import { afterEach, beforeEach } from 'vitest';
-import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { stdioClient, tcpClient } from './helpers';
+import { ROOT, Scenarios, lineOf } from './kit';
+
+export { ROOT, Scenarios, lineOf };
+export const ADAPTER = join(ROOT, 'dist', 'adapter.js');
+export const EXAMPLES = join(ROOT, 'examples');
+
+/** A DebugClient over a real `node dist/adapter.js` process on stdio. */
+export async function stdioClient(): Promise<DebugClient> {
+  const dc = new DebugClient(process.execPath, ADAPTER, 'kstep');
+  dc.defaultTimeout = 10_000;
+  await dc.start();
+  return dc;
+}
+
+/** A DebugClient connected over TCP to a `kstep dap --server=0` process; stop() kills the server. */
+export async function tcpClient(): Promise<{ dc: DebugClient; server: ChildProcess }> {
+  const server = spawn(process.execPath, [join(ROOT, 'bin', 'kstep.js'), 'dap', '--server=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    server.stderr?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(buf);
+      if (m) resolve(Number(m[1]));
+    });
+    server.on('exit', (code) => reject(new Error(`dap server exited with ${code}: ${buf}`)));
+  });
+  const dc = new DebugClient(process.execPath, ADAPTER, 'kstep');
+  dc.defaultTimeout = 10_000;
+  await dc.start(port);
+  return { dc, server };
+}
 
 /** Every event type an adapter may send; the harness records them all, in order. */
 const EVENT_TYPES = [
@@ -277,28 +313,6 @@ export class Harness {
     }
     return out;
   }
-}
-
-/** Scenario files in a temporary directory, removed by dispose(). */
-export class Scenarios {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'kstep-dap-'));
-
-  write(name: string, text: string): string {
-    const p = join(this.dir, name);
-    writeFileSync(p, text);
-    return p;
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** The 1-based line of the first line of `text` containing `needle` (scenario lines referenced by content, not number). */
-export function lineOf(text: string, needle: string, from = 1): number {
-  const lines = text.split('\n');
-  for (let i = from - 1; i < lines.length; i++) if ((lines[i] as string).includes(needle)) return i + 1;
-  throw new Error(`'${needle}' not found`);
 }
 
 /** A fresh stdio harness for every test of the file: `let h: Harness; openPerTest((x) => (h = x));`. */
