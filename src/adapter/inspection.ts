@@ -113,8 +113,10 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
   }
   // VS Code opens the first scope: put the mechanisms this scenario uses first, and leave out
   // the ones it has not touched (their roots still answer in watch and the console).
+  // The engine's own scopes (the latest result, time) come after every mechanism's.
+  const mechanismRoots = new Set(ctx.registry.mechanisms.flatMap((d) => d.roots.map((r) => r.name)));
   const rank = (s: (typeof ctx.registry.scopes)[number]): number => {
-    if (s.roots.includes('last') || s.roots.includes('time')) return 3;
+    if (!s.roots.some((r) => mechanismRoots.has(r))) return 3;
     const active = s.roots.map((r) => m.rootActive(r));
     if (active.includes(true)) return 0;
     return active.every((a) => a === false) ? 2 : 1;
