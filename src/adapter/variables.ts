@@ -146,3 +146,13 @@ export function frameNode(fr: Frame): StateNode {
   for (const [k, v] of Object.entries(fr.locals)) out[k] = valueNode(frameValue(v));
   return fixedRecord(out);
 }
+
+/**
+ * A kernel frame as a call: `fn(name=f, from=0, to=1)`. A string argument
+ * names an object (a file, a device) and is shown bare, as the scenario
+ * statement wrote it, not as a quoted string.
+ */
+export function callLabel(f: Frame): string {
+  const args = Object.entries(f.args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : formatValue(frameValue(v))}`);
+  return `${f.fn.name}(${args.join(', ')})`;
+}

@@ -1,0 +1,41 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { statementLines, unverified } from './breakpoints';
+import type { SessionContext } from './context';
+import type { Routes } from './routes';
+import { always } from './routes';
+
+// Breakpoints are answered at any time, even with no scenario loaded: the
+// book keeps them for the next launch or restart.
+
+function setBreakpoints(ctx: SessionContext, args: DebugProtocol.SetBreakpointsArguments): DebugProtocol.SetBreakpointsResponse['body'] {
+  if (!ctx.samePath(args.source.path)) {
+    return { breakpoints: (args.breakpoints ?? []).map((b) => unverified(b.line, 'not the scenario being debugged', ctx.book.freshId())) };
+  }
+  return { breakpoints: ctx.book.setLines(args.breakpoints ?? [], ctx.program, ctx.sim?.machine) };
+}
+
+function breakpointLocations(ctx: SessionContext, args: DebugProtocol.BreakpointLocationsArguments): DebugProtocol.BreakpointLocationsResponse['body'] {
+  const end = args.endLine ?? args.line;
+  const stmts = ctx.program && ctx.samePath(args.source.path) ? statementLines(ctx.program) : [];
+  return { breakpoints: stmts.filter((s) => s.line >= args.line && s.line <= end).map((s) => ({ line: s.line, column: s.range.col })) };
+}
+
+function setFunctionBreakpoints(ctx: SessionContext, args: DebugProtocol.SetFunctionBreakpointsArguments): DebugProtocol.SetFunctionBreakpointsResponse['body'] {
+  return { breakpoints: ctx.book.setFunctions(args.breakpoints, ctx.sim?.machine) };
+}
+
+function setExceptionBreakpoints(ctx: SessionContext, args: DebugProtocol.SetExceptionBreakpointsArguments): DebugProtocol.SetExceptionBreakpointsResponse['body'] {
+  return { breakpoints: ctx.book.setExceptions(args, ctx.sim?.machine) };
+}
+
+function setDataBreakpoints(ctx: SessionContext, args: DebugProtocol.SetDataBreakpointsArguments): DebugProtocol.SetDataBreakpointsResponse['body'] {
+  return { breakpoints: ctx.book.setData(args.breakpoints, ctx.sim?.machine) };
+}
+
+export const BREAKPOINT_ROUTES: Routes = {
+  setBreakpoints: always(setBreakpoints),
+  breakpointLocations: always(breakpointLocations),
+  setFunctionBreakpoints: always(setFunctionBreakpoints),
+  setExceptionBreakpoints: always(setExceptionBreakpoints),
+  setDataBreakpoints: always(setDataBreakpoints),
+};

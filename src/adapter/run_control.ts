@@ -1,0 +1,220 @@
+import { basename } from 'node:path';
+import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Frame, RunMode, Stop } from '../sim';
+import { bindLine, statementLines } from './breakpoints';
+import type { SessionContext } from './context';
+import { THREAD_ID } from './context';
+import type { Reply, Routes } from './routes';
+import { always, andThen, UserError, whenStopped } from './routes';
+import { callLabel } from './variables';
+
+/** How long a slice of a run may take before the adapter looks at its inbox again (pause, cancel). */
+const SLICE_MS = 10;
+/** Step points between looks at the clock during a slice. */
+const CHUNK = 256;
+/** How far `goto` searches forward for a line that has not run yet. */
+const GOTO_FORWARD_LIMIT = 10_000_000;
+
+/**
+ * Drives a run in time slices, so that pause, cancel and every other request
+ * are answered between them, and reports its stop. `advance` does a bounded
+ * piece of the run and returns the stop once there is one.
+ *
+ * A run the session gave up on (terminate, restart) is dropped at the next
+ * slice, unless `finish`: a reverse scan must run to its end, which puts the
+ * machine back where the scan started; its stop is then not reported.
+ */
+function sliced(ctx: SessionContext, advance: () => Stop | undefined, finish: boolean): void {
+  const sim = ctx.sim;
+  ctx.running = true;
+  const tick = (): void => {
+    if (ctx.sim !== sim || (!finish && !ctx.running)) return;
+    // A slice is bounded by time, not by a count of step points: their cost varies by orders of
+    // magnitude (a data breakpoint on a large list reads it at every step point), and a fixed
+    // 20,000 slow ones left pause, threads and every other request unanswered for seconds.
+    const until = performance.now() + SLICE_MS;
+    let stop: Stop | undefined;
+    do stop = advance();
+    while (!stop && performance.now() < until);
+    if (!stop) setImmediate(tick);
+    else if (ctx.running) stopped(ctx, stop);
+  };
+  setImmediate(tick);
+}
+
+/** Runs forward from the current step point until the mode's stop, a breakpoint or the end. */
+export function run(ctx: SessionContext, mode: RunMode): void {
+  const sim = ctx.sim;
+  if (!sim) return;
+  if (ctx.atEnd && mode === 'continue') {
+    ctx.send(new TerminatedEvent());
+    return;
+  }
+  const m = sim.machine;
+  m.startRun(mode);
+  sliced(ctx, () => m.slice(CHUNK), false);
+}
+
+/** Ends a run in progress: it stops at its next step point and nobody hears of it. */
+export function stopRun(ctx: SessionContext): void {
+  if (ctx.sim && ctx.running) ctx.sim.machine.pauseRequested = true;
+  ctx.running = false;
+}
+
+/** Reports a stop; the frame and variable ids of the previous one are void from here on. */
+export function stopped(ctx: SessionContext, stop: Stop): void {
+  ctx.running = false;
+  ctx.lastStop = stop;
+  ctx.vars.reset();
+  ctx.frameRefs.clear();
+  if (stop.reason === 'end') {
+    if (ctx.noDebug || ctx.atEnd) {
+      ctx.send(new TerminatedEvent());
+      return;
+    }
+    ctx.atEnd = true;
+    const ev = new StoppedEvent('end', THREAD_ID) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    ev.body.description = 'End of the scenario: step back to look again, or continue to finish';
+    ctx.send(ev);
+    return;
+  }
+  ctx.atEnd = ctx.machine.ended;
+  const ev = new StoppedEvent(stop.reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+  // One simulated run: the mechanisms' threads stop with the scenario.
+  ev.body.allThreadsStopped = true;
+  if (stop.exception) {
+    ev.body.description = stop.exception.kind === 'error' ? 'Scenario error' : `Exception: ${stop.exception.kind}`;
+    ev.body.text = stop.exception.message;
+    if (stop.exception.kind === 'error' || stop.exception.kind === 'bug') {
+      ctx.send(new OutputEvent(`${basename(ctx.programPath)}:${stop.exception.line ?? 0}: ${stop.exception.message}\n`, 'stderr'));
+    }
+  }
+  if (stop.breakpointIds) ev.body.hitBreakpointIds = [...stop.breakpointIds];
+  ctx.send(ev);
+}
+
+/** A run that starts once the response is out. */
+function runAfter(ctx: SessionContext, mode: RunMode, body?: object): Reply {
+  return andThen(body, () => run(ctx, mode));
+}
+
+/** A move the machine has already made: the response, then the stop it led to. */
+function stopAfter(ctx: SessionContext, stop: Stop): Reply {
+  return andThen(undefined, () => stopped(ctx, stop));
+}
+
+function stepIn(ctx: SessionContext, args: DebugProtocol.StepInArguments): Reply {
+  if (args.targetId === undefined) return runAfter(ctx, 'in');
+  ctx.machine.goto(args.targetId);
+  return stopAfter(ctx, { reason: 'step' });
+}
+
+function stepBack(ctx: SessionContext): Reply {
+  const stop = ctx.machine.stepBack();
+  ctx.atEnd = false;
+  return stopAfter(ctx, stop);
+}
+
+function reverseContinue(ctx: SessionContext): Reply {
+  // Replaying a long history backwards takes a while: it runs in time slices, like a forward run.
+  const scan = ctx.machine.reverseRun();
+  ctx.atEnd = false;
+  return andThen(undefined, () =>
+    sliced(
+      ctx,
+      () => {
+        const r = scan.next();
+        return r.done ? r.value : undefined;
+      },
+      true,
+    ),
+  );
+}
+
+function pause(ctx: SessionContext): undefined {
+  // Only a run is long enough to pause or cancel; it stops at the next slice boundary.
+  if (ctx.sim && ctx.running) ctx.sim.machine.pauseRequested = true;
+  return undefined;
+}
+
+function gotoTargets(ctx: SessionContext, args: DebugProtocol.GotoTargetsArguments): DebugProtocol.GotoTargetsResponse['body'] {
+  const stmt = ctx.program && ctx.samePath(args.source.path) ? bindLine(statementLines(ctx.program), args.line) : undefined;
+  return { targets: stmt ? [{ id: stmt.line, label: `${stmt.line}: ${stmt.text}`, line: stmt.line, column: stmt.range.col }] : [] };
+}
+
+function goto(ctx: SessionContext, args: DebugProtocol.GotoArguments): Reply {
+  const m = ctx.machine;
+  const h = m.history;
+  const line = args.targetId;
+  const origin = m.step;
+  const back = h ? h.lastStartOf(line, m.step) : -1;
+  if (back >= 0) m.goto(back);
+  else if (!m.seekForward((mm) => mm.at === 'stmt' && mm.statement?.line === line, GOTO_FORWARD_LIMIT)) {
+    // The search ran the machine forward: a failed goto must leave it where the user is.
+    m.goto(origin);
+    throw new UserError(`line ${line} does not run again in this scenario`);
+  }
+  ctx.atEnd = m.ended;
+  return stopAfter(ctx, { reason: 'goto' });
+}
+
+function restartFrame(ctx: SessionContext, args: DebugProtocol.RestartFrameArguments): Reply {
+  const ref = ctx.frameRefs.get(args.frameId);
+  if (!ref) throw new UserError('that frame is gone: the scenario has moved on');
+  if (ref.kind === 'thread') throw new UserError(`the ${ref.view.name} thread has no frame to restart: restart a kernel or scenario frame`);
+  const m = ctx.machine;
+  if (ref.kind === 'kernel') m.goto(ref.frame.enteredAt);
+  else if (ref.index === 0) m.goto(0);
+  else {
+    const call = m.control.scenarioFrames()[ref.index - 1]?.at;
+    const k = call && m.history ? m.history.lastStartOf(call.stmt.line, m.step) : -1;
+    m.goto(Math.max(0, k));
+  }
+  ctx.atEnd = false;
+  return stopAfter(ctx, { reason: 'restart' as Stop['reason'] });
+}
+
+function stepInTargets(ctx: SessionContext): DebugProtocol.StepInTargetsResponse['body'] {
+  const m = ctx.machine;
+  const origin = m.step;
+  const depth = m.depth();
+  const targets: DebugProtocol.StepInTarget[] = [];
+  // Frames already on the stack are not entered by this step: stepping "into" one would go back to its start.
+  const seen = new Set<Frame>(m.frames);
+  const calls = m.control.callDepth;
+  let procEntered = false;
+  // The run is deterministic: look ahead through the statement, then come back.
+  m.seekForward((mm) => {
+    // `call p` steps into the proc itself before any kernel function inside it.
+    if (!procEntered && mm.at === 'stmt' && mm.control.callDepth > calls) {
+      procEntered = true;
+      const name = mm.control.scenarioFrames().pop()?.name ?? 'proc';
+      targets.push({ id: mm.step, label: `${name}() — proc`, line: mm.statement?.line ?? 0 });
+    }
+    for (const f of mm.frames) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      targets.push({ id: f.enteredAt, label: callLabel(f), line: f.line });
+    }
+    return mm.depth() <= depth || mm.at === 'end';
+  });
+  m.goto(origin);
+  return { targets };
+}
+
+export const RUN_CONTROL_ROUTES: Routes = {
+  continue: whenStopped((ctx) => runAfter(ctx, 'continue', { allThreadsContinued: true })),
+  next: whenStopped((ctx) => runAfter(ctx, 'over')),
+  stepIn: whenStopped(stepIn),
+  stepOut: whenStopped((ctx) => runAfter(ctx, 'out')),
+  stepBack: whenStopped(stepBack),
+  reverseContinue: whenStopped(reverseContinue),
+  pause: always(pause),
+  cancel: always(pause),
+  goto: whenStopped(goto),
+  gotoTargets: whenStopped(gotoTargets),
+  restartFrame: whenStopped(restartFrame),
+  stepInTargets: whenStopped(stepInTargets),
+};
