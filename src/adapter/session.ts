@@ -899,7 +899,8 @@ export class KstepSession extends LoggingDebugSession {
     switch (command) {
       case 'kstep/picture':
         this.guard(response, () => {
-          response.body = pictureOf(this.machine);
+          if (!this.sim) throw new UserError('no scenario is running');
+          response.body = pictureOf(this.sim);
           this.sendResponse(response);
         });
         return;

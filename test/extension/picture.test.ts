@@ -1,7 +1,8 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { sim } from '../core/helpers';
-import { MAX_PAGES, pictureOf } from '../../src/adapter/picture';
+import { MAX_PAGES } from '../../src/sim';
+import { pictureOf } from '../../src/adapter/picture';
 import type { PictureData } from '../../src/adapter/picture';
 import { pictureHtml } from '../../src/extension/picture_html';
 
@@ -10,7 +11,7 @@ function pictureAfter(source: string): PictureData {
   const s = sim(source);
   const stop = s.machine.resume('continue');
   if (stop.reason === 'exception') throw new Error(`${stop.exception?.kind}: ${stop.exception?.message} (line ${stop.exception?.line})`);
-  return pictureOf(s.machine);
+  return pictureOf(s);
 }
 
 const SYNIC = `partition vps=2
