@@ -4,7 +4,7 @@ import { sim } from '../core/helpers';
 import { MAX_PAGES } from '../../src/sim';
 import { pictureOf } from '../../src/adapter/picture';
 import type { PictureData } from '../../src/adapter/picture';
-import { pictureHtml } from '../../src/extension/picture_html';
+import { pictureHtml } from '../../src/extension/picture/page';
 
 /** Runs a scenario to its end (every expect must hold) and returns the picture there. */
 function pictureAfter(source: string): PictureData {
