@@ -45,9 +45,13 @@ export class SessionContext {
     this.sources = new KernelSources(registry);
   }
 
-  get machine(): Machine {
+  get simulation(): Simulation {
     if (!this.sim) throw new UserError('no scenario is running');
-    return this.sim.machine;
+    return this.sim;
+  }
+
+  get machine(): Machine {
+    return this.simulation.machine;
   }
 
   /** Before launch or after disconnect there is nothing to step: a `next` answered with success would leave the client waiting for a stop. */

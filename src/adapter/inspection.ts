@@ -312,7 +312,7 @@ export const INSPECTION_ROUTES: Routes = {
   completions: always(completions),
   exceptionInfo: always(exceptionInfo),
   dataBreakpointInfo: always(dataBreakpointInfo),
-  'kstep/picture': whenStopped((ctx) => pictureOf(ctx.machine)),
+  'kstep/picture': whenStopped((ctx) => pictureOf(ctx.simulation)),
   'kstep/recentResults': whenStopped(recent),
   'kstep/setFormat': always(setFormat),
 };

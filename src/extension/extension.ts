@@ -6,7 +6,7 @@ import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
 import type { KstepLaunchConfig } from './config';
 import { completionsAt, hoverText, toEditorDiagnostics } from './language_info';
 import type { EditorDiagnostic } from './language_info';
-import { pictureHtml } from './picture_html';
+import { pictureHtml } from './picture/page';
 
 const LANG = 'kstep';
 

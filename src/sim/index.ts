@@ -37,6 +37,11 @@ export { fixedRecord, nodeValue, valueNode } from './core/state';
 export type { NumberFormat, Value } from './core/values';
 export { formatValue, isRecordValue, Sym, toJson, truthy } from './core/values';
 export { outcomeOf } from './outcome';
+export type { HugetlbPoolPicture, HugetlbSections, ResvMapPicture } from './hugetlb/picture';
+export type { HypervSections, SlotPicture, TimerPicture, VpPicture } from './hyperv/picture';
+export type { MemlatSections, MemoryGroupPicture, MonitorPicture } from './scmi/picture';
+export type { MmPicture, MmSections, VmaPicture } from './mm/picture';
+export { MAX_PAGES, PAGE_CELL } from './mm/picture';
 
 /** The mechanisms kstep simulates, and all that is derived from them. */
 export const REGISTRY = new Registry(MECHANISMS);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pictureHtml } from '../../src/extension/picture_html';
+import { pictureHtml } from '../../src/extension/picture/page';
 
 const ROOT = join(__dirname, '..', '..');
 interface Manifest {

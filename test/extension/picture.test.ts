@@ -1,16 +1,18 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { sim } from '../support/kit';
-import { MAX_PAGES, pictureOf } from '../../src/adapter/picture';
+import { MAX_PAGES } from '../../src/sim';
+import { MAX_VMAS } from '../../src/sim/mm/picture';
+import { pictureOf } from '../../src/adapter/picture';
 import type { PictureData } from '../../src/adapter/picture';
-import { pictureHtml } from '../../src/extension/picture_html';
+import { pictureHtml } from '../../src/extension/picture/page';
 
 /** Runs a scenario to its end (every expect must hold) and returns the picture there. */
 function pictureAfter(source: string): PictureData {
   const s = sim(source);
   const stop = s.machine.resume('continue');
   if (stop.reason === 'exception') throw new Error(`${stop.exception?.kind}: ${stop.exception?.message} (line ${stop.exception?.line})`);
-  return pictureOf(s.machine);
+  return pictureOf(s);
 }
 
 const SYNIC = `partition vps=2
@@ -149,6 +151,87 @@ write 0x40000000 1
     if (task?.kind !== 'task') throw new Error('no task');
     expect(task.vmas[0]?.cells).toBe('pc..');
     expect(task.vmas[1]?.cells).toBe('h'.repeat(512));
+  });
+});
+
+describe('pictureOf: the JSON the page gets', () => {
+  it('is pinned, key order included, for a scenario that uses every mechanism', () => {
+    const p = pictureAfter(`hugetlb pool pages=2
+hugetlb file f
+hugetlb reserve f 0 1
+region_chg f 3 5
+partition vps=1
+vpreg SIMP = 0x20001
+vpreg SINT2 = 0x10
+vpreg SCONTROL = 1
+port 1 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=1 type=7 payload=[0x11]
+vpreg STIMER0_COUNT = 2500
+vpreg STIMER0_CONFIG = 0x3000b
+memlat memory 0 min=300000 max=2000000
+memlat monitor 0 cpus=[0..3] map=[[1000000, 400000], [1800000, 1000000]]
+scmi probe
+cpu 1 freq=1500 inst=5000 l2_refill=100
+advance 8ms
+device gpu type=private pages=2
+mmap 0x7f0000000000 12K
+write 0x7f0000000000 42
+write 0x7f0000002000 43
+migrate 0x7f0000000000 4K to=gpu
+`);
+    const free = { type: null, size: 0, pending: false };
+    const idle = { enabled: false, periodic: false, sint: 0, count: '0', expiresAt: '0', pending: false, fired: 0 };
+    const slots = Array.from({ length: 16 }, (_, i) =>
+      i === 2 ? { type: '0x7', size: 8, pending: false } : i === 3 ? { type: 'HVMSG_TIMER_EXPIRED', size: 24, pending: true } : free,
+    );
+    // Compared as text: the extension and any other DAP client get exactly these bytes.
+    expect(JSON.stringify(p)).toBe(
+      JSON.stringify({
+        step: 250,
+        timeNs: '8000000',
+        line: 22,
+        hugetlbPool: [{ total: 2, free: 2, rsvd: 1, surp: 0 }],
+        hugetlb: [{ file: 'f', regions: [[0, 1]], total: 1, addsInProgress: 1, regionCacheCount: 1 }],
+        hyperv: [
+          {
+            vp: 0,
+            started: true,
+            slots,
+            masked: Array.from({ length: 16 }, (_, i) => i !== 2),
+            timers: [{ enabled: true, periodic: true, sint: 3, count: '2500', expiresAt: '5000', pending: true, fired: 1 }, idle, idle, idle],
+          },
+        ],
+        memlat: [
+          {
+            hwType: 0,
+            minKhz: 300000,
+            maxKhz: 2000000,
+            curKhz: 1000000,
+            running: true,
+            monitors: [{ name: 'monitor-0', type: 'memlat', cpus: [0, 1, 2, 3], voteKhz: 1000000, map: [[1000, 400], [1800, 1000]] }],
+            history: [[8, 1000000]],
+          },
+        ],
+        mm: [
+          { kind: 'task', task: 'init', rss: 2, vmas: [{ start: '0x7f0000000000', end: '0x7f0000003000', prot: 'rw', pages: 3, cells: 'd.p' }], vmaCount: 1, pages: 3, shown: 3 },
+          { kind: 'device', device: 'gpu', type: 'private', pages: 2, free: 1, used: 1, failed: false },
+        ],
+      }),
+    );
+  });
+
+  it('sends every section, empty, before the scenario has used anything', () => {
+    expect(JSON.stringify(pictureAfter('print 1\n'))).toBe('{"step":1,"timeNs":"0","line":1,"hugetlbPool":[],"hugetlb":[],"hyperv":[],"memlat":[],"mm":[]}');
+  });
+
+  it('lists VMAs past the drawn pages only up to MAX_VMAS, and counts the rest', () => {
+    const maps = Array.from({ length: 70 }, (_, i) => `mmap 0x${(0x10000000 + i * 0x10000).toString(16)} 8K\n`).join('');
+    const p = pictureAfter(`mmap 0x200000 32M\n${maps}`);
+    const task = p.mm[0];
+    if (task?.kind !== 'task') throw new Error('no task');
+    expect(task).toMatchObject({ vmaCount: 71, pages: 8192 + 140, shown: MAX_PAGES });
+    expect(task.vmas).toHaveLength(MAX_VMAS);
+    expect(task.vmas.slice(1).every((v) => v.cells === '' && v.pages === 2)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
 import { HUGETLB_C } from './hugetlb_c';
+import { hugetlbPicture } from './picture';
 import { POOL_C } from './pool_c';
 import { hugetlbCompilers } from './statements';
 import { Hugetlb } from './subsystem';
@@ -24,6 +25,6 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
   breakpointAliases: [],
   create() {
     const subsystem = new Hugetlb();
-    return { subsystem, compilers: hugetlbCompilers(() => subsystem) };
+    return { subsystem, compilers: hugetlbCompilers(() => subsystem), picture: () => hugetlbPicture(subsystem) };
   },
 };

@@ -5,6 +5,7 @@ import type { Machine } from '../core/machine';
 import { HV_CORE_C, HV_HYPERVISOR_C } from './hv_c';
 import type { TimerRef } from './partition';
 import { STIMER_EVENT } from './partition';
+import { hypervPicture } from './picture';
 import { hypervCompilers } from './statements';
 import { HyperV } from './subsystem';
 import { HYPERCALL_BREAKPOINT_NAMES, STIMER_DIRECT, stimerSint } from './tlfs';
@@ -54,6 +55,7 @@ export const hypervMechanism: MechanismDescriptor<HyperV> = {
           mm.leave(fr);
         });
       },
+      picture: () => hypervPicture(subsystem.state),
       threads() {
         const n = subsystem.state.p?.vps.length ?? 0;
         // Each VP is a thread of its own: selecting it shows that VP's registers, SynIC and timers.

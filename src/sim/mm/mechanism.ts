@@ -2,6 +2,7 @@ import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
 import { MM_C } from './mm_c';
 import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
+import { mmPicture } from './picture';
 import { mmCompilers } from './statements';
 import { Mm } from './subsystem';
 import type { Hugetlb } from '../hugetlb/subsystem';
@@ -33,6 +34,6 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
   needs: ['hugetlb'],
   create(deps) {
     const subsystem = new Mm(deps.get('hugetlb') as Hugetlb | undefined);
-    return { subsystem, compilers: mmCompilers(() => subsystem) };
+    return { subsystem, compilers: mmCompilers(() => subsystem), picture: () => mmPicture(subsystem) };
   },
 };

@@ -1,6 +1,7 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
 import { memlat_timer_fn, SAMPLE_EVENT } from './firmware';
+import { memlatPicture } from './picture';
 import { SCMI_BREAKPOINT_NAMES } from './protocol';
 import { CLIENT_C, FIRMWARE_C, VENDOR_C } from './sources';
 import { memlatCompilers } from './statements';
@@ -32,6 +33,7 @@ export const scmiMechanism: MechanismDescriptor<Memlat> = {
       attach(m) {
         m.eventHandlers.set(SAMPLE_EVENT, (mm, e) => memlat_timer_fn(mm, subsystem, e));
       },
+      picture: () => memlatPicture(subsystem.st),
     };
   },
 };

@@ -1,0 +1,72 @@
+import type { SectionDrawer } from './page';
+
+/** The hstate pool: its counters and one bar of the pages in use, reserved and free. */
+export const hugetlbPoolDrawer: SectionDrawer = {
+  section: 'hugetlbPool',
+  css: `
+  .pool-used { fill: var(--vscode-charts-orange); }
+  .pool-rsvd { fill: var(--vscode-charts-yellow); }
+  .pool-free { fill: var(--vscode-charts-green); }
+`,
+  body: `
+      const p = section[0];
+      root.appendChild(el('h2', {}, 'hugetlb pool (2M hstate)'));
+      root.appendChild(counters([['total', p.total], ['free', p.free], ['rsvd', p.rsvd], ['surp', p.surp], ['in use', p.total - p.free]]));
+      // One bar: pages in use, free pages held by reservations, free pages anyone may take.
+      const width = Math.max(320, document.body.clientWidth - 40);
+      const parts = [['in use', p.total - p.free, 'pool-used'], ['free, reserved', Math.min(p.rsvd, p.free), 'pool-rsvd'], ['free', Math.max(0, p.free - p.rsvd), 'pool-free']];
+      const svg = el('svg', { width, height: 30, role: 'img', 'aria-label': 'hugetlb pool' });
+      let x = 10;
+      for (const [name, n, cls] of parts) {
+        const w = p.total ? (n / p.total) * (width - 20) : 0;
+        if (w <= 0) continue;
+        const r = el('rect', { class: cls, x, y: 4, width: w, height: 20 });
+        r.appendChild(el('title', {}, name + ': ' + n));
+        svg.appendChild(r);
+        x += w;
+      }
+      root.appendChild(svg);
+      if (p.rsvd > p.free) root.appendChild(el('div', { class: 'meta' }, 'rsvd is above free: ' + (p.rsvd - p.free) + ' reservations have no page behind them'));
+`,
+};
+
+/** Each file's resv_map: its regions against the file's page range. */
+export const resvMapDrawer: SectionDrawer = {
+  section: 'hugetlb',
+  hint: 'a hugetlb file',
+  css: `
+  .region0 { fill: var(--vscode-charts-blue); }
+  .region1 { fill: var(--vscode-charts-purple); }
+  .region { stroke: var(--vscode-editor-background); stroke-width: 1; }
+`,
+  body: `
+      if (!section.length) return;
+      for (const f of section) {
+        root.appendChild(el('h2', {}, 'resv_map of hugetlb file ' + f.file));
+        const c = el('div', { class: 'counters' });
+        c.innerHTML = '<span>regions <b>' + f.total + '</b></span><span>adds_in_progress <b>' + f.addsInProgress + '</b></span><span>region_cache_count <b>' + f.regionCacheCount + '</b></span>';
+        root.appendChild(c);
+        if (!f.regions.length) { root.appendChild(el('div', { class: 'empty' }, 'no regions')); continue; }
+        const lo = Math.min(0, f.regions[0][0]);
+        const hi = Math.max(...f.regions.map((r) => r[1]));
+        const width = Math.max(320, document.body.clientWidth - 40);
+        const x = (p) => 10 + ((p - lo) / Math.max(1, hi - lo)) * (width - 20);
+        const svg = el('svg', { width, height: 64, role: 'img', 'aria-label': 'regions of ' + f.file });
+        svg.appendChild(el('line', { class: 'axis', x1: x(lo), x2: x(hi), y1: 40, y2: 40 }));
+        f.regions.forEach((r, i) => {
+          const rect = el('rect', { class: 'region region' + (i % 2), x: x(r[0]), y: 14, width: Math.max(1, x(r[1]) - x(r[0])), height: 22 });
+          rect.appendChild(el('title', {}, '[' + r[0] + ', ' + r[1] + ')'));
+          svg.appendChild(rect);
+        });
+        const ticks = new Set([lo, hi, ...f.regions.slice(0, 24).flat()]);
+        let lastX = -100;
+        for (const t of [...ticks].sort((a, b) => a - b)) {
+          if (x(t) - lastX < 18) continue;
+          lastX = x(t);
+          svg.appendChild(el('text', { x: x(t), y: 54, 'text-anchor': 'middle' }, String(t)));
+        }
+        root.appendChild(svg);
+        if (f.total > f.regions.length) root.appendChild(el('div', { class: 'meta' }, 'showing the first ' + f.regions.length + ' of ' + f.total + ' regions'));
+      }
+`,
+};

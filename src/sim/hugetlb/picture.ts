@@ -1,0 +1,42 @@
+import type { Hugetlb } from './subsystem';
+
+/** Regions sent to the state picture per file; the picture says when a map holds more. */
+export const MAX_REGIONS = 4096;
+
+/** The hstate pool's counters. */
+export interface HugetlbPoolPicture {
+  readonly total: number;
+  readonly free: number;
+  readonly rsvd: number;
+  readonly surp: number;
+}
+
+/** One hugetlbfs file's resv_map: its first MAX_REGIONS regions and how many there are. */
+export interface ResvMapPicture {
+  readonly file: string;
+  readonly regions: ReadonlyArray<readonly [number, number]>;
+  readonly total: number;
+  readonly addsInProgress: number;
+  readonly regionCacheCount: number;
+}
+
+/** Its sections of the state picture, by name (a type, not an interface: the picture hook returns a Record). */
+export type HugetlbSections = {
+  /** One entry once the pool has pages or reservations, else none. */
+  readonly hugetlbPool: readonly HugetlbPoolPicture[];
+  readonly hugetlb: readonly ResvMapPicture[];
+};
+
+export function hugetlbPicture(h: Hugetlb): HugetlbSections {
+  const { total, free, rsvd, surp } = h.pool;
+  return {
+    hugetlbPool: total || rsvd ? [{ total, free, rsvd, surp }] : [],
+    hugetlb: [...h.files.values()].map((r) => ({
+      file: r.name,
+      regions: r.regions.slice(0, Math.min(MAX_REGIONS, r.regions.length)),
+      total: r.regions.length,
+      addsInProgress: r.addsInProgress,
+      regionCacheCount: r.regionCacheCount,
+    })),
+  };
+}
