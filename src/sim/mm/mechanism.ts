@@ -1,7 +1,7 @@
 import type { KernelSource } from '../core/frames';
 import type { Mechanism } from '../mechanism';
 import { MM_C } from './mm_c';
-import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
+import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import { mmCompilers } from './compilers';
 import { Mm } from './subsystem';
 import type { Hugetlb } from '../hugetlb/subsystem';
