@@ -1,6 +1,7 @@
 import type { Simulation } from '../../src/sim';
+import { HPAGE_NR, HUGE_BASE, PG_HUGETLB, ZERO_PFN } from '../../src/sim/mm/page';
+import { PTE_MIGRATION, PTE_NONE, pteKind, ptePfn } from '../../src/sim/mm/pte';
 import type { Mm } from '../../src/sim/mm/subsystem';
-import { HPAGE_NR, HUGE_BASE, PG_HUGETLB, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, ZERO_PFN } from '../../src/sim/mm/subsystem';
 
 export function mmOf(s: Simulation): Mm {
   return s.machine.subsystems.find((x) => x.name === 'mm') as Mm;

@@ -13,13 +13,16 @@ import {
   change_pte_range, dup_mmap, EFAULT, follow_page, get_mergeable_page, handle_mm_fault, hmm_range_fault,
   khugepaged_scan_pmd, lru_walk, migrate, NONE,
 } from './kernel';
-import type { Device, DeviceType, Mm, Vma } from './subsystem';
+import type { Device, DeviceType, MmModel } from './model';
+import { HPAGE_NR, PFN_LIMIT } from './page';
+import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import type { Vma } from './task';
+import { PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
 import { CowStack } from './cow';
 import { resv_map_alloc } from '../hugetlb/statements';
 import { hugetlb_change_protection } from './hugetlb_walk';
 import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
-import { HPAGE_NR, PFN_LIMIT, PROT_NAMES, PROT_READ, PROT_WRITE, PTE_PRESENT, pteKind, ptePfn, pteWrite, Task } from './subsystem';
 
 const FN = {
   devm_memremap_pages: fnOf(MM_C, 'devm_memremap_pages'),
@@ -38,7 +41,7 @@ function word(a: Arg | undefined): string {
 }
 
 /** The statements of SCENARIO.md §5. */
-export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
+export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler> {
   const c = new Map<string, StatementCompiler>();
 
   const cur = (s: Stmt): Task => {

@@ -13,8 +13,11 @@ import type { ResvMap } from '../hugetlb/resv_map';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import { haddrOf, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
-import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PG_ANON, PG_PRIVATE, PROT_WRITE, ptePfn, pteWrite, vpnHex as hex } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, PG_ANON, PG_PRIVATE, vpnHex as hex } from './page';
+import { ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
 
 const HUGETLB_FAULT = fnOf(HUGETLB_FAULT_C, 'hugetlb_fault');
 const HUGETLB_NO_PAGE = fnOf(HUGETLB_FAULT_C, 'hugetlb_no_page');
@@ -29,7 +32,7 @@ const __VMA_RESERVATION_COMMON = fnOf(HUGETLB_FAULT_C, '__vma_reservation_common
 export type HugeFault = 'ok' | 'SIGBUS' | 'OOM';
 
 /** vma_resv_map: the inode's map for a shared mapping, the owner's own map for a private one, none in a child. */
-function vmaResvMap(mm: Mm, vma: Vma): ResvMap | undefined {
+function vmaResvMap(mm: MmModel, vma: Vma): ResvMap | undefined {
   const h = hugeOf(vma);
   if (vma.shared) return mm.hugetlb.files.get(h.file);
   return h.resv === undefined ? undefined : mm.hugetlb.privateMaps.get(h.resv);
@@ -52,7 +55,7 @@ const RESV_FN: Readonly<Record<ResvMode, KernelFn>> = {
 };
 
 /** vma_{needs,commit,end,add}_reservation → __vma_reservation_common. */
-function* vma_reservation(m: Machine, mm: Mm, vma: Vma, haddr: number, mode: ResvMode, inNeeded: number): KGen<{ ret: number; needed: number }> {
+function* vma_reservation(m: Machine, mm: MmModel, vma: Vma, haddr: number, mode: ResvMode, inNeeded: number): KGen<{ ret: number; needed: number }> {
   const outer = m.enter(RESV_FN[mode], { addr: hex(haddr), ...(mode === 'needs' ? {} : { regions_needed: inNeeded }) });
   yield outer.at('call');
   const fr = m.enter(__VMA_RESERVATION_COMMON, { addr: hex(haddr), mode: `VMA_${mode.toUpperCase()}_RESV`, in_regions_needed: inNeeded });
@@ -100,7 +103,7 @@ function* vma_reservation(m: Machine, mm: Mm, vma: Vma, haddr: number, mode: Res
 
 // ---- allocation and freeing ---------------------------------------------------------
 
-function* dequeue_huge_page_vma(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: boolean, chg: number): KGen<number> {
+function* dequeue_huge_page_vma(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoid: boolean, chg: number): KGen<number> {
   const p = mm.hugetlb.pool;
   const fr = m.enter(DEQUEUE_HUGE_PAGE_VMA, { address: hex(haddr), avoid_reserve: avoid ? 1 : 0, chg });
   const has = vmaHasReserves(vma, chg);
@@ -128,7 +131,7 @@ function* dequeue_huge_page_vma(m: Machine, mm: Mm, vma: Vma, haddr: number, avo
 }
 
 /** alloc_huge_page: the head pfn of a page, or -ENOMEM / -ENOSPC. */
-function* alloc_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: boolean): KGen<number> {
+function* alloc_huge_page(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoid: boolean): KGen<number> {
   const fr = m.enter(ALLOC_HUGE_PAGE, { addr: hex(haddr), avoid_reserve: avoid ? 1 : 0 });
   yield fr.at('needs');
   const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
@@ -168,7 +171,7 @@ function* alloc_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: bo
   return yield* finish(page, 'page');
 }
 
-function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, page: number): KGen {
+function* restore_reserve_on_error(m: Machine, mm: MmModel, vma: Vma, haddr: number, page: number): KGen {
   const fr = m.enter(RESTORE_RESERVE_ON_ERROR, { address: hex(haddr), page });
   if (mm.flags.get(page) & PG_PRIVATE) {
     yield fr.at('needs');
@@ -190,7 +193,7 @@ function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, 
 }
 // ---- the fault ----------------------------------------------------------------------------
 
-export function* hugetlb_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean): KGen<HugeFault> {
+export function* hugetlb_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean): KGen<HugeFault> {
   const haddr = haddrOf(vpn);
   const fr = m.enter(HUGETLB_FAULT, { mm: t.name, address: hex(vpn), haddr: hex(haddr), write });
   const entry = t.pt.get(haddr);
@@ -224,7 +227,7 @@ export function* hugetlb_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: numbe
   return yield* out(yield* hugetlb_cow(m, mm, t, vma, haddr, pagecache));
 }
 
-function* hugetlb_no_page(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, write: boolean): KGen<HugeFault> {
+function* hugetlb_no_page(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number, write: boolean): KGen<HugeFault> {
   const h = hugeOf(vma);
   const idx = hugeIndex(vma, haddr);
   const fr = m.enter(HUGETLB_NO_PAGE, { mm: t.name, idx, address: hex(haddr), write });
@@ -301,7 +304,7 @@ function* hugetlb_no_page(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, 
   return yield* out(r);
 }
 
-function* hugetlb_cow(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, pagecache: number): KGen<HugeFault> {
+function* hugetlb_cow(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number, pagecache: number): KGen<HugeFault> {
   const old = ptePfn(t.pt.get(haddr));
   const fr = m.enter(HUGETLB_COW, { address: hex(haddr), old_page: old, pagecache_page: pagecache || 'NULL' });
   // After unmap_ref_private the owner is the page's only mapper: the second pass reuses it.
@@ -349,7 +352,7 @@ function* hugetlb_cow(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, page
   }
 }
 
-function* unmap_ref_private(m: Machine, mm: Mm, t: Task, vma: Vma, page: number, haddr: number): KGen {
+function* unmap_ref_private(m: Machine, mm: MmModel, t: Task, vma: Vma, page: number, haddr: number): KGen {
   const idx = hugeIndex(vma, haddr);
   const fr = m.enter(UNMAP_REF_PRIVATE, { page, address: hex(haddr) });
   for (const u of mm.tasks.values()) {

@@ -8,8 +8,10 @@ import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
-import type { HugeVma, Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, mkpte, PG_PRIVATE, PTE_PRESENT } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, PG_PRIVATE } from './page';
+import { mkpte, PTE_PRESENT } from './pte';
+import type { HugeVma, Task, Vma } from './task';
 
 export const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
 /** vma_hugecache_offset: the file index of the huge page holding vpn. */
@@ -37,7 +39,7 @@ export function heads(t: Task, start: number, end: number): number[] {
 
 const FREE_HUGE_PAGE = fnOf(HUGETLB_FAULT_C, 'free_huge_page');
 
-function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
+function* free_huge_page(m: Machine, mm: MmModel, head: number): KGen {
   const p = mm.hugetlb.pool;
   const fr = m.enter(FREE_HUGE_PAGE, { page: head });
   const restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
@@ -60,6 +62,6 @@ function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
 }
 
 /** put_page on a huge page: the last reference calls its destructor. */
-export function* put_huge_page(m: Machine, mm: Mm, head: number): KGen {
+export function* put_huge_page(m: Machine, mm: MmModel, head: number): KGen {
   if (mm.refcount.add(head, -1) === 0) yield* free_huge_page(m, mm, head);
 }

@@ -11,8 +11,8 @@ import { region_del } from '../hugetlb/region_ops';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import { put_huge_page } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
-import type { Mm } from './subsystem';
-import { HPAGE_NR, PG_PRIVATE, vpnHex as hex } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, PG_PRIVATE, vpnHex as hex } from './page';
 
 const HUGETLB_VMTRUNCATE = fnOf(HUGETLB_FAULT_C, 'hugetlb_vmtruncate');
 const HUGETLB_VMDELETE_LIST = fnOf(HUGETLB_FAULT_C, 'hugetlb_vmdelete_list');
@@ -20,7 +20,7 @@ const REMOVE_INODE_HUGEPAGES = fnOf(HUGETLB_FAULT_C, 'remove_inode_hugepages');
 const HUGETLB_UNRESERVE_PAGES = fnOf(HUGETLB_FAULT_C, 'hugetlb_unreserve_pages');
 
 /** `size` and the offsets are in huge pages. */
-export function* hugetlb_vmtruncate(m: Machine, mm: Mm, file: string, size: number): KGen {
+export function* hugetlb_vmtruncate(m: Machine, mm: MmModel, file: string, size: number): KGen {
   const fr = m.enter(HUGETLB_VMTRUNCATE, { inode: file, offset: `0x${(BigInt(size) << 21n).toString(16)}` });
   mm.hugetlb.inode(file).size = size;
   yield fr.at('i_size');
@@ -31,7 +31,7 @@ export function* hugetlb_vmtruncate(m: Machine, mm: Mm, file: string, size: numb
   m.leave(fr);
 }
 
-function* hugetlb_vmdelete_list(m: Machine, mm: Mm, file: string, start: number): KGen {
+function* hugetlb_vmdelete_list(m: Machine, mm: MmModel, file: string, start: number): KGen {
   const fr = m.enter(HUGETLB_VMDELETE_LIST, { start });
   for (const t of mm.tasks.values()) {
     for (const v of t.vmas.slice()) {
@@ -46,7 +46,7 @@ function* hugetlb_vmdelete_list(m: Machine, mm: Mm, file: string, start: number)
   m.leave(fr);
 }
 
-function* remove_inode_hugepages(m: Machine, mm: Mm, file: string, start: number): KGen {
+function* remove_inode_hugepages(m: Machine, mm: MmModel, file: string, start: number): KGen {
   const fr = m.enter(REMOVE_INODE_HUGEPAGES, { inode: file, start });
   const cache = mm.hugetlb.inode(file).cache;
   let freed = 0;
@@ -63,7 +63,7 @@ function* remove_inode_hugepages(m: Machine, mm: Mm, file: string, start: number
   m.leave(fr);
 }
 
-function* hugetlb_unreserve_pages(m: Machine, mm: Mm, file: string, start: number, end: number, freed: number): KGen<number> {
+function* hugetlb_unreserve_pages(m: Machine, mm: MmModel, file: string, start: number, end: number, freed: number): KGen<number> {
   const fr = m.enter(HUGETLB_UNRESERVE_PAGES, { inode: file, start, end: end === Number.MAX_SAFE_INTEGER ? 'LONG_MAX' : end, freed });
   const resv = mm.hugetlb.files.get(file);
   let chg = 0;

@@ -14,14 +14,16 @@ import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import { hugeIndex } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
 import { zap_pte_range } from './kernel';
-import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PROT_WRITE, vpnHex as hex } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, vpnHex as hex } from './page';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
 
 const HUGETLBFS_FILE_MMAP = fnOf(HUGETLB_FAULT_C, 'hugetlbfs_file_mmap');
 const HUGETLB_VM_OP_CLOSE = fnOf(HUGETLB_FAULT_C, 'hugetlb_vm_op_close');
 
 /** hugetlbfs_file_mmap for a VMA not linked yet: returns 0 and the private map's id, or -ENOMEM. */
-export function* hugetlbfs_file_mmap(m: Machine, mm: Mm, t: Task, vma: Vma & { huge: NonNullable<Vma['huge']> }): KGen<{ ret: number; resv?: number }> {
+export function* hugetlbfs_file_mmap(m: Machine, mm: MmModel, t: Task, vma: Vma & { huge: NonNullable<Vma['huge']> }): KGen<{ ret: number; resv?: number }> {
   const h = mm.hugetlb;
   const from = 0;
   const to = (vma.end - vma.start) / HPAGE_NR;
@@ -64,7 +66,7 @@ export function misalignedSplit(t: Task, start: number, end: number): boolean {
 }
 
 /** unmap_region then remove_vma_list: zap [start, end) and drop the VMAs there, closing hugetlb ones. */
-export function* unmapRange(m: Machine, mm: Mm, t: Task, start: number, end: number): KGen {
+export function* unmapRange(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
   const parts = t.vmas.filter((v) => v.end > start && v.start < end).map((v) => ({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end) }));
   if (!parts.some((v) => v.huge)) yield* zap_pte_range(m, mm, t, start, end);
   else {
@@ -77,7 +79,7 @@ export function* unmapRange(m: Machine, mm: Mm, t: Task, start: number, end: num
   for (const v of parts) if (v.huge) yield* hugetlb_vm_op_close(m, mm, v);
 }
 
-function* hugetlb_vm_op_close(m: Machine, mm: Mm, vma: Vma): KGen {
+function* hugetlb_vm_op_close(m: Machine, mm: MmModel, vma: Vma): KGen {
   const id = vma.huge?.resv;
   const fr = m.enter(HUGETLB_VM_OP_CLOSE, { vm_start: hex(vma.start), vm_end: hex(vma.end) });
   const resv = id === undefined ? undefined : mm.hugetlb.privateMaps.get(id);

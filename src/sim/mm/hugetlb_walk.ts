@@ -4,14 +4,17 @@ import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import { clearHugePte, heads, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
-import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PROT_WRITE, ptePfn, pteWrite, vpnHex as hex } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, vpnHex as hex } from './page';
+import { ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
 
 const __UNMAP_HUGEPAGE_RANGE = fnOf(HUGETLB_FAULT_C, '__unmap_hugepage_range');
 const COPY_HUGETLB_PAGE_RANGE = fnOf(HUGETLB_FAULT_C, 'copy_hugetlb_page_range');
 const HUGETLB_CHANGE_PROTECTION = fnOf(HUGETLB_FAULT_C, 'hugetlb_change_protection');
 
-export function* __unmap_hugepage_range(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, refPage = 0): KGen {
+export function* __unmap_hugepage_range(m: Machine, mm: MmModel, t: Task, vma: Vma, start: number, end: number, refPage = 0): KGen {
   const fr = m.enter(__UNMAP_HUGEPAGE_RANGE, { mm: t.name, start: hex(start), end: hex(end), ref_page: refPage || 'NULL' });
   for (const haddr of heads(t, start, end)) {
     const page = ptePfn(t.pt.get(haddr));
@@ -32,7 +35,7 @@ export function* __unmap_hugepage_range(m: Machine, mm: Mm, t: Task, vma: Vma, s
   m.leave(fr);
 }
 
-export function* copy_hugetlb_page_range(m: Machine, mm: Mm, src: Task, dst: Task, vma: Vma): KGen {
+export function* copy_hugetlb_page_range(m: Machine, mm: MmModel, src: Task, dst: Task, vma: Vma): KGen {
   const cow = !vma.shared;
   const fr = m.enter(COPY_HUGETLB_PAGE_RANGE, { dst: dst.name, src: src.name, vma: `[${hex(vma.start)}, ${hex(vma.end)})`, cow });
   yield fr.at('entry');

@@ -10,11 +10,11 @@ import {
 import { MM_C } from './mm_c';
 import { hugetlb_fault } from './hugetlb_fault';
 import { copy_hugetlb_page_range } from './hugetlb_walk';
-import type { Device, Mm, Task, Vma } from './subsystem';
-import {
-  mkpte, PG_ANON, PG_LRU, PG_USED, PROT_READ, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
-  pteKind, ptePfn, pteWrite, ZERO_PFN, vpnHex as hex,
-} from './subsystem';
+import type { Device, MmModel } from './model';
+import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN, vpnHex as hex } from './page';
+import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_READ, PROT_WRITE } from './task';
 
 const F = {
   change_pte_range: fnOf(MM_C, 'change_pte_range'),
@@ -78,7 +78,7 @@ function isCow(v: Vma): boolean {
 // ---- put_page / page_free -----------------------------------------------------
 
 /** put_page() as a frame: shows the ZONE_DEVICE refcount-1 rule and the driver's page_free. */
-export function* put_page(m: Machine, mm: Mm, pfn: number): KGen {
+export function* put_page(m: Machine, mm: MmModel, pfn: number): KGen {
   const dev = mm.deviceOf(pfn);
   if (!dev) {
     mm.putPage(pfn);
@@ -106,7 +106,7 @@ export interface FaultCtx {
   readonly remote: boolean;
 }
 
-export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
+export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(F.handle_mm_fault, { mm: t.name, address: vpn * 4096, write });
   m.raiseWith('fault', faultText, vpn, write, t.name);
   yield fr.at('find_vma');
@@ -145,7 +145,7 @@ export function* handle_mm_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
   return r;
 }
 
-function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
+function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(F.handle_pte_fault, { address: vpn * 4096, write });
   const pte = t.pt.get(vpn);
   fr.locals.orig_pte = pte;
@@ -169,7 +169,7 @@ function* handle_pte_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, w
   return r;
 }
 
-function* do_anonymous_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean): KGen {
+function* do_anonymous_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean): KGen {
   const fr = m.enter(F.do_anonymous_page, { address: vpn * 4096, write });
   if (!write && !vma.shared) {
     // Use the zero-page for reads
@@ -189,7 +189,7 @@ function* do_anonymous_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, 
   m.leave(fr);
 }
 
-function* do_wp_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen {
+function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen {
   const pte = t.pt.get(vpn);
   const old = ptePfn(pte);
   const fr = m.enter(F.do_wp_page, { address: hex(vpn), page: old });
@@ -226,7 +226,7 @@ function* do_wp_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen {
   m.leave(fr);
 }
 
-function* do_swap_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
+function* do_swap_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
   const pte = t.pt.get(vpn);
   const fr = m.enter(F.do_swap_page, { address: vpn * 4096 });
   fr.locals.entry = pte;
@@ -242,7 +242,7 @@ function* do_swap_page(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen
   return r;
 }
 
-function* device_private_entry_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
+function* device_private_entry_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
   const pfn = ptePfn(t.pt.get(vpn));
   const fr = m.enter(F.device_private_entry_fault, { addr: vpn * 4096, page: pfn });
   const dev = mm.deviceOf(pfn);
@@ -253,7 +253,7 @@ function* device_private_entry_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn:
   return r;
 }
 
-function* dmirror_devmem_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, dev: Device): KGen<FaultResult> {
+function* dmirror_devmem_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, dev: Device): KGen<FaultResult> {
   const fr = m.enter(F.dmirror_devmem_fault, { address: vpn * 4096, device: dev.name });
   yield fr.at('entry');
   const mig = (yield migrate_vma_setup(m, mm, t, vma, vpn, vpn + 1, { private: dev.name })) as Mig;
@@ -277,7 +277,7 @@ function* dmirror_devmem_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: numbe
 
 // ---- migrate_vma ----------------------------------------------------------------
 
-function* migrate_vma_setup(m: Machine, mm: Mm, t: Task, vma: Vma, start: number, end: number, sel: Select): KGen<Mig> {
+function* migrate_vma_setup(m: Machine, mm: MmModel, t: Task, vma: Vma, start: number, end: number, sel: Select): KGen<Mig> {
   const n = end - start;
   const fr = m.enter(F.migrate_vma_setup, { start: start * 4096, end: end * 4096, npages: n });
   const mig = newMig(vma, start, n);
@@ -300,7 +300,7 @@ function* migrate_vma_pages(m: Machine, mig: Mig): KGen {
 }
 
 /** remove_migration_ptes for every slot, then the old pages released in order (ZONE_DEVICE ones through put_page frames). */
-function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<number> {
+function* migrate_vma_finalize(m: Machine, mm: MmModel, t: Task, mig: Mig): KGen<number> {
   const fr = m.enter(F.migrate_vma_finalize, { npages: mig.n });
   yield fr.at('remove');
   const frees: number[] = [];
@@ -313,7 +313,7 @@ function* migrate_vma_finalize(m: Machine, mm: Mm, t: Task, mig: Mig): KGen<numb
   return moved;
 }
 
-function* dmirror_migrate_alloc_and_copy(m: Machine, mm: Mm, mig: Mig, dev: Device): KGen {
+function* dmirror_migrate_alloc_and_copy(m: Machine, mm: MmModel, mig: Mig, dev: Device): KGen {
   const fr = m.enter(F.dmirror_migrate_alloc_and_copy, { device: dev.name, npages: mig.n });
   yield fr.at('alloc');
   const nomem = allocDevPages(mm, mig, dev);
@@ -323,7 +323,7 @@ function* dmirror_migrate_alloc_and_copy(m: Machine, mm: Mm, mig: Mig, dev: Devi
   m.leave(fr);
 }
 
-function* dmirror_devmem_fault_alloc_and_copy(m: Machine, mm: Mm, mig: Mig): KGen<boolean> {
+function* dmirror_devmem_fault_alloc_and_copy(m: Machine, mm: MmModel, mig: Mig): KGen<boolean> {
   const fr = m.enter(F.dmirror_devmem_fault_alloc_and_copy, { npages: mig.n });
   const failed = allocSysPages(mm, mig);
   if (failed) {
@@ -338,7 +338,7 @@ function* dmirror_devmem_fault_alloc_and_copy(m: Machine, mm: Mm, mig: Mig): KGe
 }
 
 /** `migrate <addr> <len> to=<device>|system`. */
-export function* migrate(m: Machine, mm: Mm, t: Task, start: number, end: number, dev: Device | undefined): KGen<{ migrated: number; ret: number }> {
+export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: number, dev: Device | undefined): KGen<{ migrated: number; ret: number }> {
   const toDev = dev !== undefined;
   const fr = m.enter(fn(toDev ? 'dmirror_migrate_to_device' : 'dmirror_migrate_to_system'), {
     addr: hex(start), npages: end - start, ...(dev ? { device: dev.name } : {}),
@@ -385,7 +385,7 @@ export function* migrate(m: Machine, mm: Mm, t: Task, start: number, end: number
 
 // ---- hmm_range_fault --------------------------------------------------------------
 
-export function* hmm_range_fault(m: Machine, mm: Mm, t: Task, vpn: number, write: boolean, dev: Device, ctx: FaultCtx): KGen<{ ret: number; pfn: number }> {
+export function* hmm_range_fault(m: Machine, mm: MmModel, t: Task, vpn: number, write: boolean, dev: Device, ctx: FaultCtx): KGen<{ ret: number; pfn: number }> {
   const fr = m.enter(F.hmm_range_fault, { start: hex(vpn), write, device: dev.name });
   for (let tries = 0; tries < 4; tries++) {
     yield fr.at('walk');
@@ -418,7 +418,7 @@ export function* hmm_range_fault(m: Machine, mm: Mm, t: Task, vpn: number, write
 
 // ---- fork ---------------------------------------------------------------------------
 
-export function* dup_mmap(m: Machine, mm: Mm, parent: Task, child: Task): KGen {
+export function* dup_mmap(m: Machine, mm: MmModel, parent: Task, child: Task): KGen {
   const fr = m.enter(F.dup_mmap, { oldmm: parent.name, mm: child.name });
   for (const vma of parent.vmas) {
     // reset_vma_resv_huge_pages: a child's hugetlb VMA owns no reserve map.
@@ -437,7 +437,7 @@ export function* dup_mmap(m: Machine, mm: Mm, parent: Task, child: Task): KGen {
   m.leave(fr);
 }
 
-function* copy_one_pte(m: Machine, mm: Mm, src: Task, dst: Task, vma: Vma, vpn: number): KGen {
+function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma: Vma, vpn: number): KGen {
   let pte = src.pt.get(vpn);
   const fr = m.enter(F.copy_one_pte, { addr: hex(vpn), pte, vm_flags: vma.shared ? 'VM_SHARED' : 'VM_MAYWRITE' });
   const kind = pteKind(pte);
@@ -475,7 +475,7 @@ function* copy_one_pte(m: Machine, mm: Mm, src: Task, dst: Task, vma: Vma, vpn: 
 
 // ---- zap ------------------------------------------------------------------------------
 
-export function* zap_pte_range(m: Machine, mm: Mm, t: Task, start: number, end: number): KGen {
+export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
   const fr = m.enter(F.zap_pte_range, { mm: t.name, addr: hex(start), end: hex(end) });
   yield fr.at('walk');
   const vpns: number[] = [];
@@ -536,7 +536,7 @@ export function* change_pte_range(m: Machine, t: Task, start: number, end: numbe
 // ---- vm_normal_*_page and their callers ---------------------------------------------
 
 /** vm_normal_any_page / vm_normal_lru_page as frames; returns the pfn or 0. */
-export function* vm_normal_page(m: Machine, mm: Mm, pte: number, lru: boolean): KGen<number> {
+export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boolean): KGen<number> {
   const pfn = ptePfn(pte);
   if (lru) {
     const fr = m.enter(F.vm_normal_lru_page, { pte });
@@ -559,7 +559,7 @@ export function* vm_normal_page(m: Machine, mm: Mm, pte: number, lru: boolean): 
 }
 
 /** Plain (frameless) version for page-table walks over many entries. */
-export function normalPage(mm: Mm, pte: number, lru: boolean): number {
+export function normalPage(mm: MmModel, pte: number, lru: boolean): number {
   const pfn = ptePfn(pte);
   if (pfn === ZERO_PFN) return 0;
   if (lru && mm.deviceOf(pfn)) return 0;
@@ -570,7 +570,7 @@ export const FOLL_DUMP = 0x08n;
 export const FOLL_MLOCK = 0x1000n;
 export const FOLL_LRU = 0x100000n;
 
-export function* follow_page(m: Machine, mm: Mm, t: Task, vpn: number, flags: bigint): KGen<number> {
+export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flags: bigint): KGen<number> {
   const fr = m.enter(F.follow_page, { address: hex(vpn), foll_flags: `0x${flags.toString(16)}` });
   yield fr.at('vma');
   const vma = t.findVma(vpn);
@@ -596,7 +596,7 @@ const MAX_PTES_NONE = 511;
 const MAX_PTES_SWAP = 64;
 const MAX_PTES_SHARED = 256;
 
-export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): KGen<string> {
+export function* khugepaged_scan_pmd(m: Machine, mm: MmModel, t: Task, vpn: number): KGen<string> {
   const h = vpn - (vpn % HPAGE_PMD_NR);
   const fr = m.enter(F.khugepaged_scan_pmd, { mm: t.name, address: hex(h) });
   let result = 'SCAN_FAIL';
@@ -653,7 +653,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: Mm, t: Task, vpn: number): 
 }
 
 /** One walk of [start, end) calling vm_normal_lru_page on present entries; returns pages refused as not LRU. */
-function lruWalk(mm: Mm, t: Task, start: number, end: number, visit?: (pfn: number) => void): { skipped: number; pages: number } {
+function lruWalk(mm: MmModel, t: Task, start: number, end: number, visit?: (pfn: number) => void): { skipped: number; pages: number } {
   let skipped = 0;
   let pages = 0;
   const each = (_vpn: number, pte: number): void => {
@@ -672,7 +672,7 @@ function lruWalk(mm: Mm, t: Task, start: number, end: number, visit?: (pfn: numb
 
 export type Walker = 'madvise_cold_or_pageout_pte_range' | 'madvise_free_pte_range' | 'mlock_pte_range' | 'gather_pte_stats';
 
-export function* lru_walk(m: Machine, mm: Mm, t: Task, which: Walker, start: number, end: number, args: Record<string, string>): KGen<{ skipped: number; pages: number }> {
+export function* lru_walk(m: Machine, mm: MmModel, t: Task, which: Walker, start: number, end: number, args: Record<string, string>): KGen<{ skipped: number; pages: number }> {
   const fr = m.enter(fn(which), { addr: hex(start), end: hex(end), ...args });
   if (which === 'mlock_pte_range') {
     yield fr.at('locked');
@@ -687,7 +687,7 @@ export function* lru_walk(m: Machine, mm: Mm, t: Task, which: Walker, start: num
   return r;
 }
 
-export function* get_mergeable_page(m: Machine, mm: Mm, t: Task, vpn: number): KGen<{ page: number; skipped: number }> {
+export function* get_mergeable_page(m: Machine, mm: MmModel, t: Task, vpn: number): KGen<{ page: number; skipped: number }> {
   const fr = m.enter(F.get_mergeable_page, { addr: hex(vpn) });
   yield fr.at('vma');
   const vma = t.findVma(vpn);

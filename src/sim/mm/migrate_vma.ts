@@ -5,11 +5,11 @@
  * optimized (on-stack replacement of a generator is deoptimized again each
  * time a call takes a path the big range never took), so the loops live here.
  */
-import type { Device, Mm, Task, Vma } from './subsystem';
-import {
-  mkpte, PG_ANON, PG_LRU, PG_USED, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
-  pteKind, ptePfn, pteWrite, ZERO_PFN,
-} from './subsystem';
+import type { Device, MmModel } from './model';
+import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN } from './page';
+import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
 
 export const MIGRATE = 1;
 export const WRITE = 2;
@@ -51,7 +51,7 @@ export function newMig(vma: Vma, start: number, n: number): Mig {
 }
 
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
-export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
+export function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
   const { start, n, vma } = mig;
   const anonVma = !vma.shared;
   const holeFlags = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
@@ -79,7 +79,7 @@ export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
   }
 }
 
-function selected(mm: Mm, sel: Select, anonVma: boolean, kind: number, pfn: number): boolean {
+function selected(mm: MmModel, sel: Select, anonVma: boolean, kind: number, pfn: number): boolean {
   const dev = mm.deviceOf(pfn);
   if (kind === PTE_PRESENT) {
     if (!dev) return !!sel.system && anonVma && (mm.flags.get(pfn) & PG_ANON) !== 0;
@@ -93,7 +93,7 @@ type Mapping = { readonly task: Task; readonly pte: number };
 const NO_MAPPINGS: readonly Mapping[] = [];
 
 /** The other tasks mapping `pfn` at `vpn` (one shared empty list when none: the common case costs no allocation). */
-function rmap(mm: Mm, t: Task, pfn: number, vpn: number): readonly Mapping[] {
+function rmap(mm: MmModel, t: Task, pfn: number, vpn: number): readonly Mapping[] {
   // One task, no other mapping: a fault costs no walk over the task table.
   if (mm.tasks.size === 1) return NO_MAPPINGS;
   let out: Mapping[] | undefined;
@@ -128,7 +128,7 @@ export function dropUnallocated(mig: Mig): number {
  * remove_migration_ptes for every slot: the new page where it moved, the old
  * entry where not. Pushes the pages to release onto `frees`; returns the pages moved.
  */
-export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]): number {
+export function removeMigrationPtes(mm: MmModel, t: Task, mig: Mig, frees: number[]): number {
   let moved = 0;
   for (let i = 0; i < mig.n; i++) {
     const f = mig.s[mig.flags + i] as number;
@@ -174,7 +174,7 @@ export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]):
  * Releases frees[from..] in order up to the first ZONE_DEVICE page (whose
  * put_page is a frame the caller steps through); returns its index, or the length.
  */
-export function putUntilDevice(mm: Mm, frees: readonly number[], from: number): number {
+export function putUntilDevice(mm: MmModel, frees: readonly number[], from: number): number {
   for (let k = from; k < frees.length; k++) {
     const p = frees[k] as number;
     if (mm.deviceOf(p)) return k;
@@ -184,7 +184,7 @@ export function putUntilDevice(mm: Mm, frees: readonly number[], from: number): 
 }
 
 /** dmirror_migrate_alloc_and_copy's loop: a device page for every migrating slot; returns the slots left without one. */
-export function allocDevPages(mm: Mm, mig: Mig, dev: Device): number {
+export function allocDevPages(mm: MmModel, mig: Mig, dev: Device): number {
   let nomem = 0;
   for (let i = 0; i < mig.n; i++) {
     const f = mig.s[mig.flags + i] as number;
@@ -206,7 +206,7 @@ export function allocDevPages(mm: Mm, mig: Mig, dev: Device): number {
  * dmirror_devmem_fault_alloc_and_copy's loop: a system page for every
  * migrating device page, stopping at the first page of a failed device (returned).
  */
-export function allocSysPages(mm: Mm, mig: Mig): Device | undefined {
+export function allocSysPages(mm: MmModel, mig: Mig): Device | undefined {
   for (let i = 0; i < mig.n; i++) {
     const f = mig.s[mig.flags + i] as number;
     const src = mig.s[mig.src + i] as number;
@@ -222,7 +222,7 @@ export function allocSysPages(mm: Mm, mig: Mig): Device | undefined {
 }
 
 /** migrate to=system after a failed device: the failed device's pages stay, the others still get a system page. */
-export function allocSysPagesAroundFailed(mm: Mm, mig: Mig): void {
+export function allocSysPagesAroundFailed(mm: MmModel, mig: Mig): void {
   for (let i = 0; i < mig.n; i++) {
     const d = mig.s[mig.dst + i] as number;
     const s = mig.s[mig.src + i] as number;
