@@ -1,7 +1,8 @@
 /** Touch, migrate to a private device and fault back n pages through the kernel functions the statements run. */
 import { createSimulation, loadScenario } from '../../src/sim';
 import type { Mm } from '../../src/sim/mm/subsystem';
-import { handle_mm_fault, migrate } from '../../src/sim/mm/kernel';
+import { handle_mm_fault } from '../../src/sim/mm/memory';
+import { migrate } from '../../src/sim/mm/test_hmm';
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 /** The JS heap plus the typed-array buffers the page tables live in. */

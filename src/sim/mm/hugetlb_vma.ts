@@ -13,7 +13,7 @@ import { ResvMap } from '../hugetlb/resv_map';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import { hugeIndex } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
-import { zap_pte_range } from './kernel';
+import { zap_pte_range } from './memory';
 import type { MmModel } from './model';
 import { HPAGE_NR, vpnHex as hex } from './page';
 import type { Task, Vma } from './task';

@@ -80,3 +80,15 @@ export class Task {
     return undefined;
   }
 }
+
+/** Whether VMAs cover all of [start, end): mprotect and madvise refuse a range with a hole (-ENOMEM). */
+export function covered(t: Task, start: number, end: number): boolean {
+  let at = start;
+  for (const v of t.vmas) {
+    if (v.end <= at) continue;
+    if (v.start > at) return false;
+    at = v.end;
+    if (at >= end) return true;
+  }
+  return at >= end;
+}
