@@ -3,6 +3,7 @@
  * driver's callbacks, the frame chain SCENARIO.md §8 names, the Memory scope,
  * exception filters and stepping back over a migration.
  */
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Harness, Scenarios, openPerTest } from '../support/dap';
 
@@ -43,6 +44,17 @@ describe('mm over DAP', () => {
     const mem = await h.scope('Memory');
     const kids = (await h.vars(mem.variablesReference)).map((v) => v.name);
     expect(kids).toEqual(expect.arrayContaining(['task', 'page', 'dev']));
+  });
+
+  it('a frame in migrate_vma_setup points into the mm/migrate_device.c listing; its caller into lib/test_hmm.c', async () => {
+    await h.launch(HMM, { functions: ['migrate_vma_setup'] });
+    await h.stopped('function breakpoint');
+    const [top, caller] = await h.stack();
+    expect(top?.name).toMatch(/^migrate_vma_setup\(/);
+    expect(top?.source).toMatchObject({ name: 'migrate_device.c', path: 'kstep-kernel:/mm/migrate_device.c' });
+    expect(caller?.source).toMatchObject({ name: 'test_hmm.c', path: 'kstep-kernel:/lib/test_hmm.c' });
+    const src = await h.dc.sourceRequest({ sourceReference: top?.source?.sourceReference ?? 0, source: top?.source as DebugProtocol.Source });
+    expect(src.body.content.split('\n')[(top?.line ?? 0) - 1]).toMatch(/migrate_vma_setup|migrate_vma_collect|memset/);
   });
 
   it('the device_private exception filter stops on the CPU fault; stepBack returns to the migrate', async () => {

@@ -1,5 +1,6 @@
+import { HPAGE_NR, HUGE_BASE, PG_HUGETLB, ZERO_PFN } from '../../src/sim/mm/page';
+import { PTE_MIGRATION, PTE_NONE, pteKind, ptePfn } from '../../src/sim/mm/pte';
 import type { Mm } from '../../src/sim/mm/subsystem';
-import { HPAGE_NR, HUGE_BASE, PG_HUGETLB, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, ZERO_PFN } from '../../src/sim/mm/subsystem';
 
 /**
  * Every count the kernel keeps must match what the page tables say: rss,

@@ -1,6 +1,7 @@
 /** Touch, migrate to a private device and fault back n pages through the kernel functions the statements run. */
 import { Mm } from '../../src/sim/mm/subsystem';
-import { handle_mm_fault, migrate } from '../../src/sim/mm/kernel';
+import { handle_mm_fault } from '../../src/sim/mm/memory';
+import { migrate } from '../../src/sim/mm/test_hmm';
 import { run, subsystem } from '../support/kit';
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();

@@ -3,22 +3,36 @@
  * vma_needs/commit/end_reservation (reference 004's regions_needed),
  * dequeue_huge_page_vma, hugetlb_cow and unmap_ref_private.
  */
-import type { KGen } from '../core/frames';
+import { ENOMEM, ENOSPC } from '../core/errno';
+import type { KernelFn, KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
-import { ENOMEM, region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
+import { region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
 import type { ResvMap } from '../hugetlb/resv_map';
-import { fn, haddrOf, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
+import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import { haddrOf, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
-import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PG_ANON, PG_PRIVATE, PROT_WRITE, ptePfn, pteWrite, vpnHex as hex } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, PG_ANON, PG_PRIVATE, vpnHex as hex } from './page';
+import { ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
 
-export const ENOSPC = 28;
+const HUGETLB_FAULT = fnOf(HUGETLB_FAULT_C, 'hugetlb_fault');
+const HUGETLB_NO_PAGE = fnOf(HUGETLB_FAULT_C, 'hugetlb_no_page');
+const HUGETLB_COW = fnOf(HUGETLB_FAULT_C, 'hugetlb_cow');
+const UNMAP_REF_PRIVATE = fnOf(HUGETLB_FAULT_C, 'unmap_ref_private');
+const ALLOC_HUGE_PAGE = fnOf(HUGETLB_FAULT_C, 'alloc_huge_page');
+const DEQUEUE_HUGE_PAGE_VMA = fnOf(HUGETLB_FAULT_C, 'dequeue_huge_page_vma');
+const RESTORE_RESERVE_ON_ERROR = fnOf(HUGETLB_FAULT_C, 'restore_reserve_on_error');
+const __VMA_RESERVATION_COMMON = fnOf(HUGETLB_FAULT_C, '__vma_reservation_common');
+
 /** What a hugetlb fault ends in; VM_FAULT_OOM makes the CPU retry the access after pagefault_out_of_memory(). */
 export type HugeFault = 'ok' | 'SIGBUS' | 'OOM';
 
 /** vma_resv_map: the inode's map for a shared mapping, the owner's own map for a private one, none in a child. */
-function vmaResvMap(mm: Mm, vma: Vma): ResvMap | undefined {
+function vmaResvMap(mm: MmModel, vma: Vma): ResvMap | undefined {
   const h = hugeOf(vma);
   if (vma.shared) return mm.hugetlb.files.get(h.file);
   return h.resv === undefined ? undefined : mm.hugetlb.privateMaps.get(h.resv);
@@ -33,18 +47,18 @@ function vmaHasReserves(vma: Vma, chg: number): boolean {
 // ---- the reservation helpers ------------------------------------------------------
 
 type ResvMode = 'needs' | 'commit' | 'end' | 'add';
-const RESV_FN: Record<ResvMode, string> = {
-  needs: 'vma_needs_reservation',
-  commit: 'vma_commit_reservation',
-  end: 'vma_end_reservation',
-  add: 'vma_add_reservation',
+const RESV_FN: Readonly<Record<ResvMode, KernelFn>> = {
+  needs: fnOf(HUGETLB_FAULT_C, 'vma_needs_reservation'),
+  commit: fnOf(HUGETLB_FAULT_C, 'vma_commit_reservation'),
+  end: fnOf(HUGETLB_FAULT_C, 'vma_end_reservation'),
+  add: fnOf(HUGETLB_FAULT_C, 'vma_add_reservation'),
 };
 
 /** vma_{needs,commit,end,add}_reservation → __vma_reservation_common. */
-function* vma_reservation(m: Machine, mm: Mm, vma: Vma, haddr: number, mode: ResvMode, inNeeded: number): KGen<{ ret: number; needed: number }> {
-  const outer = m.enter(fn(RESV_FN[mode]), { addr: hex(haddr), ...(mode === 'needs' ? {} : { regions_needed: inNeeded }) });
+function* vma_reservation(m: Machine, mm: MmModel, vma: Vma, haddr: number, mode: ResvMode, inNeeded: number): KGen<{ ret: number; needed: number }> {
+  const outer = m.enter(RESV_FN[mode], { addr: hex(haddr), ...(mode === 'needs' ? {} : { regions_needed: inNeeded }) });
   yield outer.at('call');
-  const fr = m.enter(fn('__vma_reservation_common'), { addr: hex(haddr), mode: `VMA_${mode.toUpperCase()}_RESV`, in_regions_needed: inNeeded });
+  const fr = m.enter(__VMA_RESERVATION_COMMON, { addr: hex(haddr), mode: `VMA_${mode.toUpperCase()}_RESV`, in_regions_needed: inNeeded });
   const done = function* (ret: number, needed: number, label: string): KGen<{ ret: number; needed: number }> {
     fr.locals.ret = ret;
     yield fr.at(label);
@@ -89,9 +103,9 @@ function* vma_reservation(m: Machine, mm: Mm, vma: Vma, haddr: number, mode: Res
 
 // ---- allocation and freeing ---------------------------------------------------------
 
-function* dequeue_huge_page_vma(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: boolean, chg: number): KGen<number> {
+function* dequeue_huge_page_vma(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoid: boolean, chg: number): KGen<number> {
   const p = mm.hugetlb.pool;
-  const fr = m.enter(fn('dequeue_huge_page_vma'), { address: hex(haddr), avoid_reserve: avoid ? 1 : 0, chg });
+  const fr = m.enter(DEQUEUE_HUGE_PAGE_VMA, { address: hex(haddr), avoid_reserve: avoid ? 1 : 0, chg });
   const has = vmaHasReserves(vma, chg);
   fr.locals.vma_has_reserves = has;
   const fail = function* (label: string): KGen<number> {
@@ -117,8 +131,8 @@ function* dequeue_huge_page_vma(m: Machine, mm: Mm, vma: Vma, haddr: number, avo
 }
 
 /** alloc_huge_page: the head pfn of a page, or -ENOMEM / -ENOSPC. */
-function* alloc_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: boolean): KGen<number> {
-  const fr = m.enter(fn('alloc_huge_page'), { addr: hex(haddr), avoid_reserve: avoid ? 1 : 0 });
+function* alloc_huge_page(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoid: boolean): KGen<number> {
+  const fr = m.enter(ALLOC_HUGE_PAGE, { addr: hex(haddr), avoid_reserve: avoid ? 1 : 0 });
   yield fr.at('needs');
   const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
   const mapChg = n.ret;
@@ -157,8 +171,8 @@ function* alloc_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, avoid: bo
   return yield* finish(page, 'page');
 }
 
-function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, page: number): KGen {
-  const fr = m.enter(fn('restore_reserve_on_error'), { address: hex(haddr), page });
+function* restore_reserve_on_error(m: Machine, mm: MmModel, vma: Vma, haddr: number, page: number): KGen {
+  const fr = m.enter(RESTORE_RESERVE_ON_ERROR, { address: hex(haddr), page });
   if (mm.flags.get(page) & PG_PRIVATE) {
     yield fr.at('needs');
     const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
@@ -179,9 +193,9 @@ function* restore_reserve_on_error(m: Machine, mm: Mm, vma: Vma, haddr: number, 
 }
 // ---- the fault ----------------------------------------------------------------------------
 
-export function* hugetlb_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: number, write: boolean): KGen<HugeFault> {
+export function* hugetlb_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean): KGen<HugeFault> {
   const haddr = haddrOf(vpn);
-  const fr = m.enter(fn('hugetlb_fault'), { mm: t.name, address: hex(vpn), haddr: hex(haddr), write });
+  const fr = m.enter(HUGETLB_FAULT, { mm: t.name, address: hex(vpn), haddr: hex(haddr), write });
   const entry = t.pt.get(haddr);
   fr.locals.entry = entry;
   yield fr.at('entry');
@@ -213,10 +227,10 @@ export function* hugetlb_fault(m: Machine, mm: Mm, t: Task, vma: Vma, vpn: numbe
   return yield* out(yield* hugetlb_cow(m, mm, t, vma, haddr, pagecache));
 }
 
-function* hugetlb_no_page(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, write: boolean): KGen<HugeFault> {
+function* hugetlb_no_page(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number, write: boolean): KGen<HugeFault> {
   const h = hugeOf(vma);
   const idx = hugeIndex(vma, haddr);
-  const fr = m.enter(fn('hugetlb_no_page'), { mm: t.name, idx, address: hex(haddr), write });
+  const fr = m.enter(HUGETLB_NO_PAGE, { mm: t.name, idx, address: hex(haddr), write });
   const out = function* (r: HugeFault): KGen<HugeFault> {
     fr.locals.ret = r === 'ok' ? 0 : r === 'OOM' ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
     yield fr.at('out');
@@ -290,9 +304,9 @@ function* hugetlb_no_page(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, 
   return yield* out(r);
 }
 
-function* hugetlb_cow(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, pagecache: number): KGen<HugeFault> {
+function* hugetlb_cow(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number, pagecache: number): KGen<HugeFault> {
   const old = ptePfn(t.pt.get(haddr));
-  const fr = m.enter(fn('hugetlb_cow'), { address: hex(haddr), old_page: old, pagecache_page: pagecache || 'NULL' });
+  const fr = m.enter(HUGETLB_COW, { address: hex(haddr), old_page: old, pagecache_page: pagecache || 'NULL' });
   // After unmap_ref_private the owner is the page's only mapper: the second pass reuses it.
   for (let pass = 0; ; pass++) {
     fr.locals.mapcount = mm.mapcount.get(old);
@@ -338,9 +352,9 @@ function* hugetlb_cow(m: Machine, mm: Mm, t: Task, vma: Vma, haddr: number, page
   }
 }
 
-function* unmap_ref_private(m: Machine, mm: Mm, t: Task, vma: Vma, page: number, haddr: number): KGen {
+function* unmap_ref_private(m: Machine, mm: MmModel, t: Task, vma: Vma, page: number, haddr: number): KGen {
   const idx = hugeIndex(vma, haddr);
-  const fr = m.enter(fn('unmap_ref_private'), { page, address: hex(haddr) });
+  const fr = m.enter(UNMAP_REF_PRIVATE, { page, address: hex(haddr) });
   for (const u of mm.tasks.values()) {
     for (const w of u.vmas.slice()) {
       if ((u === t && w === vma) || !w.huge || w.huge.file !== hugeOf(vma).file) continue;

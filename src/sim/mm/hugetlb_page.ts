@@ -1,18 +1,17 @@
 /**
- * What the hugetlb kernel functions share: the frames of the listing, where a
- * huge page sits in a VMA and its page table (a huge PTE is kept as its 512
- * base entries, pfn head + i, so `pte[addr]` reads any address), and the
- * page's release (put_page, free_huge_page).
+ * What the hugetlb kernel functions share: where a huge page sits in a VMA
+ * and its page table (a huge PTE is kept as its 512 base entries, pfn head + i,
+ * so `pte[addr]` reads any address), and the page's release (put_page,
+ * free_huge_page).
  */
-import type { KernelFn, KGen } from '../core/frames';
+import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
-import type { HugeVma, Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, mkpte, PG_PRIVATE, PTE_PRESENT } from './subsystem';
-
-const F = Object.fromEntries([...HUGETLB_FAULT_C.functions.keys()].map((n) => [n, fnOf(HUGETLB_FAULT_C, n)])) as Record<string, KernelFn>;
-export const fn = (name: string): KernelFn => F[name] as KernelFn;
+import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import type { MmModel } from './model';
+import { HPAGE_NR, PG_PRIVATE } from './page';
+import { mkpte, PTE_PRESENT } from './pte';
+import type { HugeVma, Task, Vma } from './task';
 
 export const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
 /** vma_hugecache_offset: the file index of the huge page holding vpn. */
@@ -38,9 +37,11 @@ export function heads(t: Task, start: number, end: number): number[] {
 
 // ---- release -------------------------------------------------------------------------
 
-function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
+const FREE_HUGE_PAGE = fnOf(HUGETLB_FAULT_C, 'free_huge_page');
+
+function* free_huge_page(m: Machine, mm: MmModel, head: number): KGen {
   const p = mm.hugetlb.pool;
-  const fr = m.enter(fn('free_huge_page'), { page: head });
+  const fr = m.enter(FREE_HUGE_PAGE, { page: head });
   const restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
   fr.locals.restore_reserve = restore;
   yield fr.at('entry');
@@ -61,6 +62,6 @@ function* free_huge_page(m: Machine, mm: Mm, head: number): KGen {
 }
 
 /** put_page on a huge page: the last reference calls its destructor. */
-export function* put_huge_page(m: Machine, mm: Mm, head: number): KGen {
+export function* put_huge_page(m: Machine, mm: MmModel, head: number): KGen {
   if (mm.refcount.add(head, -1) === 0) yield* free_huge_page(m, mm, head);
 }

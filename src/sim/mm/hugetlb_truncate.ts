@@ -4,17 +4,24 @@
  * hugetlb_unreserve_pages returns the reservations no page consumed.
  */
 import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
 import { region_del } from '../hugetlb/region_ops';
-import { fn, put_huge_page } from './hugetlb_page';
+import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import { put_huge_page } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
-import type { Mm } from './subsystem';
-import { HPAGE_NR, PG_PRIVATE, vpnHex as hex } from './subsystem';
+import type { MmModel } from './model';
+import { HPAGE_NR, PG_PRIVATE, vpnHex as hex } from './page';
+
+const HUGETLB_VMTRUNCATE = fnOf(HUGETLB_FAULT_C, 'hugetlb_vmtruncate');
+const HUGETLB_VMDELETE_LIST = fnOf(HUGETLB_FAULT_C, 'hugetlb_vmdelete_list');
+const REMOVE_INODE_HUGEPAGES = fnOf(HUGETLB_FAULT_C, 'remove_inode_hugepages');
+const HUGETLB_UNRESERVE_PAGES = fnOf(HUGETLB_FAULT_C, 'hugetlb_unreserve_pages');
 
 /** `size` and the offsets are in huge pages. */
-export function* hugetlb_vmtruncate(m: Machine, mm: Mm, file: string, size: number): KGen {
-  const fr = m.enter(fn('hugetlb_vmtruncate'), { inode: file, offset: `0x${(BigInt(size) << 21n).toString(16)}` });
+export function* hugetlb_vmtruncate(m: Machine, mm: MmModel, file: string, size: number): KGen {
+  const fr = m.enter(HUGETLB_VMTRUNCATE, { inode: file, offset: `0x${(BigInt(size) << 21n).toString(16)}` });
   mm.hugetlb.inode(file).size = size;
   yield fr.at('i_size');
   yield fr.at('vmdelete');
@@ -24,8 +31,8 @@ export function* hugetlb_vmtruncate(m: Machine, mm: Mm, file: string, size: numb
   m.leave(fr);
 }
 
-function* hugetlb_vmdelete_list(m: Machine, mm: Mm, file: string, start: number): KGen {
-  const fr = m.enter(fn('hugetlb_vmdelete_list'), { start });
+function* hugetlb_vmdelete_list(m: Machine, mm: MmModel, file: string, start: number): KGen {
+  const fr = m.enter(HUGETLB_VMDELETE_LIST, { start });
   for (const t of mm.tasks.values()) {
     for (const v of t.vmas.slice()) {
       if (v.huge?.file !== file) continue;
@@ -39,8 +46,8 @@ function* hugetlb_vmdelete_list(m: Machine, mm: Mm, file: string, start: number)
   m.leave(fr);
 }
 
-function* remove_inode_hugepages(m: Machine, mm: Mm, file: string, start: number): KGen {
-  const fr = m.enter(fn('remove_inode_hugepages'), { inode: file, start });
+function* remove_inode_hugepages(m: Machine, mm: MmModel, file: string, start: number): KGen {
+  const fr = m.enter(REMOVE_INODE_HUGEPAGES, { inode: file, start });
   const cache = mm.hugetlb.inode(file).cache;
   let freed = 0;
   for (const [idx, page] of [...cache].filter(([i]) => i >= start).sort((a, b) => a[0] - b[0])) {
@@ -56,8 +63,8 @@ function* remove_inode_hugepages(m: Machine, mm: Mm, file: string, start: number
   m.leave(fr);
 }
 
-function* hugetlb_unreserve_pages(m: Machine, mm: Mm, file: string, start: number, end: number, freed: number): KGen<number> {
-  const fr = m.enter(fn('hugetlb_unreserve_pages'), { inode: file, start, end: end === Number.MAX_SAFE_INTEGER ? 'LONG_MAX' : end, freed });
+function* hugetlb_unreserve_pages(m: Machine, mm: MmModel, file: string, start: number, end: number, freed: number): KGen<number> {
+  const fr = m.enter(HUGETLB_UNRESERVE_PAGES, { inode: file, start, end: end === Number.MAX_SAFE_INTEGER ? 'LONG_MAX' : end, freed });
   const resv = mm.hugetlb.files.get(file);
   let chg = 0;
   if (resv) {

@@ -3,23 +3,31 @@
  * (zap, then hugetlb_vm_op_close giving back what a private mapping did not
  * use) and the 2 MiB alignment every split of a hugetlb VMA needs.
  */
+import { ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory, hugetlb_reserve_pages } from '../hugetlb/pool_ops';
-import { ENOMEM, region_count } from '../hugetlb/region_ops';
+import { region_count } from '../hugetlb/region_ops';
 import { ResvMap } from '../hugetlb/resv_map';
-import { fn, hugeIndex } from './hugetlb_page';
+import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import { hugeIndex } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';
-import { zap_pte_range } from './kernel';
-import type { Mm, Task, Vma } from './subsystem';
-import { HPAGE_NR, PROT_WRITE, vpnHex as hex } from './subsystem';
+import { zap_pte_range } from './memory';
+import type { MmModel } from './model';
+import { HPAGE_NR, vpnHex as hex } from './page';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
+
+const HUGETLBFS_FILE_MMAP = fnOf(HUGETLB_FAULT_C, 'hugetlbfs_file_mmap');
+const HUGETLB_VM_OP_CLOSE = fnOf(HUGETLB_FAULT_C, 'hugetlb_vm_op_close');
 
 /** hugetlbfs_file_mmap for a VMA not linked yet: returns 0 and the private map's id, or -ENOMEM. */
-export function* hugetlbfs_file_mmap(m: Machine, mm: Mm, t: Task, vma: Vma & { huge: NonNullable<Vma['huge']> }): KGen<{ ret: number; resv?: number }> {
+export function* hugetlbfs_file_mmap(m: Machine, mm: MmModel, t: Task, vma: Vma & { huge: NonNullable<Vma['huge']> }): KGen<{ ret: number; resv?: number }> {
   const h = mm.hugetlb;
   const from = 0;
   const to = (vma.end - vma.start) / HPAGE_NR;
-  const fr = m.enter(fn('hugetlbfs_file_mmap'), { file: vma.huge.file, vm_start: hex(vma.start), vm_end: hex(vma.end), shared: vma.shared });
+  const fr = m.enter(HUGETLBFS_FILE_MMAP, { file: vma.huge.file, vm_start: hex(vma.start), vm_end: hex(vma.end), shared: vma.shared });
   fr.locals.len = `0x${((BigInt(to) << 21n)).toString(16)}`;
   yield fr.at('entry');
   const own = vma.shared ? undefined : new ResvMap(`${t.name}:${hex(vma.start)}`);
@@ -58,7 +66,7 @@ export function misalignedSplit(t: Task, start: number, end: number): boolean {
 }
 
 /** unmap_region then remove_vma_list: zap [start, end) and drop the VMAs there, closing hugetlb ones. */
-export function* unmapRange(m: Machine, mm: Mm, t: Task, start: number, end: number): KGen {
+export function* unmapRange(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
   const parts = t.vmas.filter((v) => v.end > start && v.start < end).map((v) => ({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end) }));
   if (!parts.some((v) => v.huge)) yield* zap_pte_range(m, mm, t, start, end);
   else {
@@ -71,9 +79,9 @@ export function* unmapRange(m: Machine, mm: Mm, t: Task, start: number, end: num
   for (const v of parts) if (v.huge) yield* hugetlb_vm_op_close(m, mm, v);
 }
 
-function* hugetlb_vm_op_close(m: Machine, mm: Mm, vma: Vma): KGen {
+function* hugetlb_vm_op_close(m: Machine, mm: MmModel, vma: Vma): KGen {
   const id = vma.huge?.resv;
-  const fr = m.enter(fn('hugetlb_vm_op_close'), { vm_start: hex(vma.start), vm_end: hex(vma.end) });
+  const fr = m.enter(HUGETLB_VM_OP_CLOSE, { vm_start: hex(vma.start), vm_end: hex(vma.end) });
   const resv = id === undefined ? undefined : mm.hugetlb.privateMaps.get(id);
   if (!resv || id === undefined) {
     yield fr.at('not_owner');

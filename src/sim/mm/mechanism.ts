@@ -1,15 +1,32 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
-import { MM_C } from './mm_c';
-import { HUGETLB_FAULT_C } from '../hugetlb/fault_c';
 import { mmPicture } from './picture';
-import { mmCompilers } from './statements';
+import { FORK_C } from './fork_c';
+import { GUP_C } from './gup_c';
+import { HMM_C } from './hmm_c';
+import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import { KHUGEPAGED_C } from './khugepaged_c';
+import { KSM_C } from './ksm_c';
+import { MADVISE_C } from './madvise_c';
+import { MEMORY_C } from './memory_c';
+import { MEMREMAP_C } from './memremap_c';
+import { MIGRATE_DEVICE_C } from './migrate_device_c';
+import { MLOCK_C } from './mlock_c';
+import { MM_H } from './mm_h';
+import { MMAP_C } from './mmap_c';
+import { MPROTECT_C } from './mprotect_c';
+import { TASK_MMU_C } from './task_mmu_c';
+import { TEST_HMM_C } from './test_hmm_c';
+import { mmCompilers } from './compilers';
 import { Mm } from './subsystem';
 import type { Hugetlb } from '../hugetlb/subsystem';
 import { MM_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const MM_SOURCES: readonly KernelSource[] = [MM_C, HUGETLB_FAULT_C];
+export const MM_SOURCES: readonly KernelSource[] = [
+  MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
+  GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
+];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */
 export const mmMechanism: MechanismDescriptor<Mm> = {

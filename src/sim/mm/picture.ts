@@ -1,5 +1,9 @@
-import type { Device, Mm, Task } from './subsystem';
-import { PG_HUGETLB, PTE_KIND_NAMES, PTE_PRESENT, compoundHead, protName, pteKind, ptePfn } from './subsystem';
+import type { Device } from './model';
+import { compoundHead, PG_HUGETLB } from './page';
+import { PTE_KIND_NAMES, PTE_PRESENT, pteKind, ptePfn } from './pte';
+import type { Mm } from './subsystem';
+import type { Task } from './task';
+import { protName } from './task';
 
 /** Pages drawn per task in the `mm` section; the picture says how many more there are. */
 export const MAX_PAGES = 4096;

@@ -1,20 +1,25 @@
 /**
- * struct migrate_vma and the per-page walks of mm/migrate_device.c and the
- * dmirror driver, as plain functions. The kernel frames in kernel.ts call
- * them between step points: V8 cannot keep a long loop inside a generator
- * optimized (on-stack replacement of a generator is deoptimized again each
- * time a call takes a path the big range never took), so the loops live here.
+ * The mm/migrate_device.c functions kstep runs, and struct migrate_vma. The
+ * per-page walks are plain functions the frames call between step points:
+ * V8 cannot keep a long loop inside a generator optimized (on-stack
+ * replacement of a generator is deoptimized again each time a call takes a
+ * path the big range never took), so the loops live outside the generators.
  */
-import type { Device, Mm, Task, Vma } from './subsystem';
-import {
-  mkpte, PG_ANON, PG_LRU, PG_USED, PROT_WRITE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT,
-  pteKind, ptePfn, pteWrite, ZERO_PFN,
-} from './subsystem';
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import { MIGRATE_DEVICE_C } from './migrate_device_c';
+import { put_page } from './mm';
+import type { MmModel } from './model';
+import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN } from './page';
+import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_WRITE } from './task';
 
+/** MIGRATE_PFN_MIGRATE, MIGRATE_PFN_WRITE, and the destination's write bit the driver sets. */
 export const MIGRATE = 1;
 export const WRITE = 2;
 export const DST_WRITE = 4;
-
 
 /**
  * struct migrate_vma: src/dst pfns (0: none), MIGRATE_PFN_* flags and the pte
@@ -46,12 +51,56 @@ export interface Select {
   readonly anyDevice?: boolean;
 }
 
-export function newMig(vma: Vma, start: number, n: number): Mig {
+function newMig(vma: Vma, start: number, n: number): Mig {
   return { start, n, vma, s: new Int32Array(4 * n), src: 0, dst: n, flags: 2 * n, orig: 3 * n, cpages: 0, others: [] };
 }
 
+// ---- the frames ----------------------------------------------------------------------
+
+const MIGRATE_VMA_SETUP = fnOf(MIGRATE_DEVICE_C, 'migrate_vma_setup');
+const MIGRATE_VMA_PAGES = fnOf(MIGRATE_DEVICE_C, 'migrate_vma_pages');
+const MIGRATE_VMA_FINALIZE = fnOf(MIGRATE_DEVICE_C, 'migrate_vma_finalize');
+
+export function* migrate_vma_setup(m: Machine, mm: MmModel, t: Task, vma: Vma, start: number, end: number, sel: Select): KGen<Mig> {
+  const n = end - start;
+  const fr = m.enter(MIGRATE_VMA_SETUP, { start: start * 4096, end: end * 4096, npages: n });
+  const mig = newMig(vma, start, n);
+  yield fr.at('collect');
+  collect(mm, t, mig, sel);
+  fr.locals.cpages = mig.cpages;
+  if (mig.cpages) {
+    yield fr.at('unmap');
+    unmap(t, mig);
+  }
+  m.leave(fr);
+  return mig;
+}
+
+export function* migrate_vma_pages(m: Machine, mig: Mig): KGen {
+  const fr = m.enter(MIGRATE_VMA_PAGES, { npages: mig.n });
+  fr.locals.migrated = dropUnallocated(mig);
+  yield fr.at('loop');
+  m.leave(fr);
+}
+
+/** remove_migration_ptes for every slot, then the old pages released in order (ZONE_DEVICE ones through put_page frames). */
+export function* migrate_vma_finalize(m: Machine, mm: MmModel, t: Task, mig: Mig): KGen<number> {
+  const fr = m.enter(MIGRATE_VMA_FINALIZE, { npages: mig.n });
+  yield fr.at('remove');
+  const frees: number[] = [];
+  const moved = removeMigrationPtes(mm, t, mig, frees);
+  fr.locals.migrated = moved;
+  for (let k = putUntilDevice(mm, frees, 0); k < frees.length; k = putUntilDevice(mm, frees, k + 1)) {
+    yield put_page(m, mm, frees[k] as number);
+  }
+  m.leave(fr);
+  return moved;
+}
+
+// ---- the per-page walks -----------------------------------------------------------------
+
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
-export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
+function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
   const { start, n, vma } = mig;
   const anonVma = !vma.shared;
   const holeFlags = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
@@ -79,7 +128,7 @@ export function collect(mm: Mm, t: Task, mig: Mig, sel: Select): void {
   }
 }
 
-function selected(mm: Mm, sel: Select, anonVma: boolean, kind: number, pfn: number): boolean {
+function selected(mm: MmModel, sel: Select, anonVma: boolean, kind: number, pfn: number): boolean {
   const dev = mm.deviceOf(pfn);
   if (kind === PTE_PRESENT) {
     if (!dev) return !!sel.system && anonVma && (mm.flags.get(pfn) & PG_ANON) !== 0;
@@ -93,7 +142,7 @@ type Mapping = { readonly task: Task; readonly pte: number };
 const NO_MAPPINGS: readonly Mapping[] = [];
 
 /** The other tasks mapping `pfn` at `vpn` (one shared empty list when none: the common case costs no allocation). */
-function rmap(mm: Mm, t: Task, pfn: number, vpn: number): readonly Mapping[] {
+function rmap(mm: MmModel, t: Task, pfn: number, vpn: number): readonly Mapping[] {
   // One task, no other mapping: a fault costs no walk over the task table.
   if (mm.tasks.size === 1) return NO_MAPPINGS;
   let out: Mapping[] | undefined;
@@ -106,7 +155,7 @@ function rmap(mm: Mm, t: Task, pfn: number, vpn: number): readonly Mapping[] {
 }
 
 /** migrate_vma_unmap: a migration entry in place of every collected page, in every task mapping it. */
-export function unmap(t: Task, mig: Mig): void {
+function unmap(t: Task, mig: Mig): void {
   for (let i = 0; i < mig.n; i++) {
     const pfn = mig.s[mig.src + i] as number;
     if (pfn) t.pt.set(mig.start + i, mkpte(PTE_MIGRATION, ((mig.s[mig.flags + i] as number) & WRITE) !== 0, pfn));
@@ -115,7 +164,7 @@ export function unmap(t: Task, mig: Mig): void {
 }
 
 /** migrate_vma_pages' loop: slots without a new page stop migrating; returns the pages that move. */
-export function dropUnallocated(mig: Mig): number {
+function dropUnallocated(mig: Mig): number {
   let moved = 0;
   for (let i = 0; i < mig.n; i++) {
     if (!mig.s[mig.dst + i]) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) & ~MIGRATE;
@@ -128,7 +177,7 @@ export function dropUnallocated(mig: Mig): number {
  * remove_migration_ptes for every slot: the new page where it moved, the old
  * entry where not. Pushes the pages to release onto `frees`; returns the pages moved.
  */
-export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]): number {
+function removeMigrationPtes(mm: MmModel, t: Task, mig: Mig, frees: number[]): number {
   let moved = 0;
   for (let i = 0; i < mig.n; i++) {
     const f = mig.s[mig.flags + i] as number;
@@ -174,64 +223,11 @@ export function removeMigrationPtes(mm: Mm, t: Task, mig: Mig, frees: number[]):
  * Releases frees[from..] in order up to the first ZONE_DEVICE page (whose
  * put_page is a frame the caller steps through); returns its index, or the length.
  */
-export function putUntilDevice(mm: Mm, frees: readonly number[], from: number): number {
+function putUntilDevice(mm: MmModel, frees: readonly number[], from: number): number {
   for (let k = from; k < frees.length; k++) {
     const p = frees[k] as number;
     if (mm.deviceOf(p)) return k;
     mm.putPage(p);
   }
   return frees.length;
-}
-
-/** dmirror_migrate_alloc_and_copy's loop: a device page for every migrating slot; returns the slots left without one. */
-export function allocDevPages(mm: Mm, mig: Mig, dev: Device): number {
-  let nomem = 0;
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.s[mig.flags + i] as number;
-    if (!(f & MIGRATE)) continue;
-    const d = mm.allocDev(dev);
-    if (d === undefined) {
-      nomem++;
-      continue;
-    }
-    const src = mig.s[mig.src + i] as number;
-    if (src) mm.copyVals(src, d);
-    mig.s[mig.dst + i] = d;
-    if (f & WRITE) mig.s[mig.flags + i] = f | DST_WRITE;
-  }
-  return nomem;
-}
-
-/**
- * dmirror_devmem_fault_alloc_and_copy's loop: a system page for every
- * migrating device page, stopping at the first page of a failed device (returned).
- */
-export function allocSysPages(mm: Mm, mig: Mig): Device | undefined {
-  for (let i = 0; i < mig.n; i++) {
-    const f = mig.s[mig.flags + i] as number;
-    const src = mig.s[mig.src + i] as number;
-    if (!src || !(f & MIGRATE)) continue;
-    const dev = mm.deviceOf(src);
-    if (dev?.failed) return dev;
-    const d = mm.allocSys();
-    mm.copyVals(src, d);
-    mig.s[mig.dst + i] = d;
-    if (f & WRITE) mig.s[mig.flags + i] = f | DST_WRITE;
-  }
-  return undefined;
-}
-
-/** migrate to=system after a failed device: the failed device's pages stay, the others still get a system page. */
-export function allocSysPagesAroundFailed(mm: Mm, mig: Mig): void {
-  for (let i = 0; i < mig.n; i++) {
-    const d = mig.s[mig.dst + i] as number;
-    const s = mig.s[mig.src + i] as number;
-    if (s && mm.deviceOf(s)?.failed) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) & ~MIGRATE;
-    else if (s && !d) {
-      const np = mm.allocSys();
-      mm.copyVals(s, np);
-      mig.s[mig.dst + i] = np;
-      if ((mig.s[mig.flags + i] as number) & WRITE) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) | DST_WRITE;
-    }
-  }
 }

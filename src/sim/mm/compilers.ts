@@ -2,32 +2,31 @@ import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
+import { EFAULT, EINVAL, ENOMEM } from '../core/errno';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
-import { fnOf } from '../core/frames';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
-import { MM_C } from './mm_c';
-import type { FaultKind, FaultResult, Walker } from './kernel';
-import {
-  change_pte_range, dup_mmap, EFAULT, follow_page, get_mergeable_page, handle_mm_fault, hmm_range_fault,
-  khugepaged_scan_pmd, lru_walk, migrate, NONE,
-} from './kernel';
-import type { Device, DeviceType, Mm, Vma } from './subsystem';
-import { CowStack } from './cow';
-import { resv_map_alloc } from '../hugetlb/statements';
-import { hugetlb_change_protection } from './hugetlb_walk';
-import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
+import { dup_mmap } from './fork';
+import { follow_page } from './gup';
+import { hmm_range_fault } from './hmm';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
-import { HPAGE_NR, PFN_LIMIT, PROT_NAMES, PROT_READ, PROT_WRITE, PTE_PRESENT, pteKind, ptePfn, pteWrite, Task } from './subsystem';
-
-const FN = {
-  devm_memremap_pages: fnOf(MM_C, 'devm_memremap_pages'),
-  do_mmap: fnOf(MM_C, 'do_mmap'),
-  __do_munmap: fnOf(MM_C, '__do_munmap'),
-  do_mprotect_pkey: fnOf(MM_C, 'do_mprotect_pkey'),
-  exit_mmap: fnOf(MM_C, 'exit_mmap'),
-};
+import { khugepaged_scan_pmd } from './khugepaged';
+import { get_mergeable_page } from './ksm';
+import { madvise_cold_or_pageout_pte_range, madvise_free_pte_range } from './madvise';
+import type { FaultKind, FaultResult } from './memory';
+import { handle_mm_fault } from './memory';
+import { devm_memremap_pages } from './memremap';
+import { mlock_pte_range } from './mlock';
+import { __do_munmap, do_mmap, exit_mmap } from './mmap';
+import type { Device, DeviceType, MmModel } from './model';
+import { do_mprotect_pkey } from './mprotect';
+import { PFN_LIMIT } from './page';
+import type { LruWalk } from './pagewalk';
+import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { covered, PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
+import { gather_pte_stats } from './task_mmu';
+import { migrate } from './test_hmm';
 
 /** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
 const ADDR_LIMIT = 1n << 47n;
@@ -38,7 +37,7 @@ function word(a: Arg | undefined): string {
 }
 
 /** The statements of SCENARIO.md §5. */
-export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
+export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler> {
   const c = new Map<string, StatementCompiler>();
 
   const cur = (s: Stmt): Task => {
@@ -88,20 +87,7 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
         if (n <= 0n || n > BigInt(MAX_DEVICE_PAGES)) throw new ScenarioError(`pages= must be 1..${MAX_DEVICE_PAGES}`, pagesArg.range);
         const npages = Number(n);
         if (mm.devNext + npages > PFN_LIMIT) throw new ScenarioError('out of simulated ZONE_DEVICE pfns', pagesArg.range);
-        const type = word(typeArg) as DeviceType;
-        const fr = m.enter(FN.devm_memremap_pages, { dev: name, type: `MEMORY_DEVICE_${type.toUpperCase()}`, nr_pages: npages });
-        const base = mm.devNext;
-        mm.devNext += npages;
-        const free = new CowStack();
-        for (let i = 0; i < npages; i++) {
-          free.push(base + npages - 1 - i);
-          mm.refcount.set(base + i, 1);
-        }
-        const d: Device = { name, type, base, npages, free, failed: failArg ? word(failArg) === 'on' : false };
-        mm.devices.set(name, d);
-        fr.locals.base_pfn = `0x${base.toString(16)}`;
-        yield fr.at('init');
-        m.leave(fr);
+        yield* devm_memremap_pages(m, mm, name, word(typeArg) as DeviceType, npages, failArg ? word(failArg) === 'on' : false);
         return;
       }
       if (typeArg || pagesArg) throw new ScenarioError(`device '${name}' already exists (only fail=on|off can change)`, (typeArg ?? pagesArg)?.range);
@@ -127,42 +113,8 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
-      const prot = PROT_NAMES[protArg ? word(protArg) : 'rw'] as number;
-      const shared = s.flags.has('shared');
-      const file = hugeArg ? word(hugeArg) : undefined;
-      const kind = file === undefined ? 'MAP_ANONYMOUS' : 'MAP_HUGETLB';
-      const fr = m.enter(FN.do_mmap, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protArg ? word(protArg) : 'rw', flags: `${shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}|${kind}`, ...(file === undefined ? {} : { file }) });
-      const fail = function* (ret: number, why: string): KGen {
-        fr.locals.error = ret;
-        yield fr.at('link');
-        m.leave(fr);
-        m.output(`mmap: ${ret === -22 ? '-EINVAL' : '-ENOMEM'} (${ret}): ${why}; nothing mapped`, 'console');
-        m.last = { ret: BigInt(ret) };
-      };
-      // hugetlb_get_unmapped_area: a hugetlbfs mapping is made of whole 2 MiB pages.
-      if (file !== undefined && (start % HPAGE_NR || end % HPAGE_NR)) return yield* fail(-22, 'a hugetlb mapping needs a 2M-aligned address and length');
-      const mm = mmOf();
-      if (file !== undefined && !mm.hugetlb.files.has(file)) {
-        // Opening a new hugetlbfs file creates its inode and resv_map.
-        yield* resv_map_alloc(m, mm.hugetlb, file);
-        if (!mm.hugetlb.files.has(file)) return yield* fail(-12, `the inode of '${file}' could not be allocated`);
-      }
-      // MAP_FIXED semantics: whatever was mapped there goes first.
-      if (t.vmas.some((v) => v.start < end && v.end > start)) {
-        if (misalignedSplit(t, start, end)) return yield* fail(-22, 'it would split a hugetlb mapping off a 2M boundary');
-        yield* unmapRange(m, mm, t, start, end);
-      }
-      let vma: Vma = { start, end, prot, shared, locked: false };
-      if (file !== undefined) {
-        const huge = { file, base: start };
-        const r = yield* hugetlbfs_file_mmap(m, mm, t, { ...vma, huge });
-        if (r.ret) return yield* fail(r.ret, `hugetlb_reserve_pages could not reserve ${(end - start) / HPAGE_NR} huge pages`);
-        vma = { ...vma, huge: r.resv === undefined ? huge : { ...huge, resv: r.resv } };
-        m.last = { ret: 0n };
-      }
-      insertVma(t, vma);
-      yield fr.at('link');
-      m.leave(fr);
+      const protText = protArg ? word(protArg) : 'rw';
+      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined);
     };
   });
 
@@ -272,60 +224,21 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       const name = nameArg ? word(nameArg) : mm.current;
       const t = mm.tasks.get(name);
       if (!t) throw new ScenarioError(`no task '${name}'`, nameArg?.range ?? s.range);
-      const fr = m.enter(FN.exit_mmap, { mm: name });
-      yield fr.at('unmap');
-      for (const v of t.vmas.slice()) yield* unmapRange(m, mm, t, v.start, v.end);
-      mm.tasks.delete(name);
-      if (mm.current === name) mm.current = mm.tasks.has('init') ? 'init' : ([...mm.tasks.keys()][0] ?? name);
-      yield fr.at('done');
-      m.leave(fr);
+      yield* exit_mmap(m, mm, t);
     };
   });
 
   c.set('munmap', (s) => function* (m): KGen {
     const [start, end] = rangeOf(m, s);
-    const t = cur(s);
-    const fr = m.enter(FN.__do_munmap, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096 });
-    yield fr.at('split');
-    if (misalignedSplit(t, start, end)) {
-      fr.locals.error = -22;
-      yield fr.at('done');
-      m.leave(fr);
-      m.output('munmap: -EINVAL (-22): a hugetlb mapping splits only on a 2M boundary; nothing changed', 'console');
-      return;
-    }
-    t.splitVmas(start, end, (v) => v);
-    yield fr.at('unmap');
-    yield* unmapRange(m, mmOf(), t, start, end);
-    yield fr.at('done');
-    m.leave(fr);
+    yield* __do_munmap(m, mmOf(), cur(s), start, end);
   });
 
   c.set('mprotect', (s) => {
-    const prot = PROT_NAMES[word(s.args[2])] as number;
+    const protText = word(s.args[2]);
+    const prot = PROT_NAMES[protText] as number;
     return function* (m): KGen {
       const [start, end] = rangeOf(m, s);
-      const t = cur(s);
-      const fr = m.enter(FN.do_mprotect_pkey, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: word(s.args[2]) });
-      yield fr.at('vma');
-      const bad = !covered(t, start, end) ? -12 : misalignedSplit(t, start, end) ? -22 : 0;
-      if (bad) {
-        fr.locals.error = bad;
-        yield fr.at('done');
-        m.leave(fr);
-        const why = bad === -12 ? 'is not fully mapped' : 'would split a hugetlb mapping off a 2M boundary';
-        m.output(`mprotect: ${bad === -12 ? '-ENOMEM' : '-EINVAL'} (${bad}): [0x${(BigInt(start) << 12n).toString(16)}, 0x${(BigInt(end) << 12n).toString(16)}) ${why}; nothing changed`, 'console');
-        return;
-      }
-      t.splitVmas(start, end, (v) => ({ ...v, prot }));
-      yield fr.at('fixup');
-      // mprotect_fixup per VMA: hugetlb ones through hugetlb_change_protection.
-      for (const v of t.vmas.filter((x) => x.end > start && x.start < end)) {
-        if (v.huge) yield* hugetlb_change_protection(m, t, v, Math.max(start, v.start), Math.min(end, v.end), prot);
-        else yield* change_pte_range(m, t, Math.max(start, v.start), Math.min(end, v.end), prot);
-      }
-      yield fr.at('done');
-      m.leave(fr);
+      yield* do_mprotect_pkey(m, cur(s), start, end, prot, protText);
     };
   });
 
@@ -359,19 +272,21 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
     };
   });
 
-  const walker = (which: (s: Stmt) => Walker, extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
+  /** madvise refuses a range with hugetlb VMAs (-EINVAL), mlock takes it; numa_stats returns nothing. */
+  type Walker = (m: Machine, mm: MmModel, t: Task, start: number, end: number, args: Record<string, string>) => KGen<LruWalk>;
+  const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'mlock' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
     function* (m: Machine): KGen {
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
-      const r = yield* lru_walk(m, mmOf(), t, which(s), start, end, extra(s));
+      const r = yield* which(s)(m, mmOf(), t, start, end, extra(s));
       const last: Record<string, Value> = { skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
       const hugeIn = t.vmas.some((v) => v.huge && v.end > start && v.start < end);
-      if (which(s) !== 'gather_pte_stats') last.ret = !covered(t, start, end) ? -12n : hugeIn && which(s) !== 'mlock_pte_range' ? -22n : 0n;
+      if (ret !== 'none') last.ret = BigInt(!covered(t, start, end) ? -ENOMEM : hugeIn && ret === 'madvise' ? -EINVAL : 0);
       m.last = last;
     };
-  c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? 'madvise_free_pte_range' : 'madvise_cold_or_pageout_pte_range'), (s) => ({ advice: word(s.args[2]) })));
-  c.set('mlock', walker(() => 'mlock_pte_range', () => ({})));
-  c.set('numa_stats', walker(() => 'gather_pte_stats', () => ({})));
+  c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? madvise_free_pte_range : madvise_cold_or_pageout_pte_range), 'madvise', (s) => ({ advice: word(s.args[2]) })));
+  c.set('mlock', walker(() => mlock_pte_range, 'mlock', () => ({})));
+  c.set('numa_stats', walker(() => gather_pte_stats, 'none', () => ({})));
 
   // ftruncate(2) of a hugetlbfs file: hugetlbfs_setattr → hugetlb_vmtruncate.
   c.set('hugetlb truncate', (s) => {
@@ -384,8 +299,8 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
       const size = sizeArg ? argBig(m, sizeArg, '<size>') : 0n;
       if (size < 0n || size >= ADDR_LIMIT) throw new ScenarioError('<size> must be 0 or more, below 2^47', sizeArg?.range);
       if (size & ((2n << 20n) - 1n)) {
-        m.output(`hugetlb truncate: -EINVAL (-22): ${size} is not a multiple of the 2M huge page size; nothing changed`, 'console');
-        m.last = { ret: -22n };
+        m.output(`hugetlb truncate: -EINVAL (${-EINVAL}): ${size} is not a multiple of the 2M huge page size; nothing changed`, 'console');
+        m.last = { ret: BigInt(-EINVAL) };
         return;
       }
       yield* hugetlb_vmtruncate(m, mm, file, Number(size >> 21n));
@@ -397,6 +312,7 @@ export function mmCompilers(mmOf: () => Mm): Map<string, StatementCompiler> {
 }
 
 type Signal = Exclude<FaultResult, 'OOM'> | 'SIGKILL';
+const NONE = new Sym('none');
 const SIGNO: Readonly<Record<string, bigint>> = { SIGKILL: 9n, SIGBUS: 7n, SIGSEGV: 11n };
 
 function faultLast(faults: readonly FaultKind[], signal: Signal, value: bigint): Record<string, Value> {
@@ -407,20 +323,3 @@ function faultLast(faults: readonly FaultKind[], signal: Signal, value: bigint):
     value,
   };
 }
-
-function insertVma(t: Task, v: Vma): void {
-  t.vmas.push(v);
-  t.mergeVmas();
-}
-
-function covered(t: Task, start: number, end: number): boolean {
-  let at = start;
-  for (const v of t.vmas) {
-    if (v.end <= at) continue;
-    if (v.start > at) return false;
-    at = v.end;
-    if (at >= end) return true;
-  }
-  return at >= end;
-}
-

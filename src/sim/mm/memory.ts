@@ -1,0 +1,298 @@
+/**
+ * The mm/memory.c functions kstep runs: the CPU fault path, copy_one_pte
+ * (fork), zap_pte_range (munmap, exit) and vm_normal_{any,lru}_page.
+ */
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import { hugetlb_fault } from './hugetlb_fault';
+import { MEMORY_C } from './memory_c';
+import { device_private_entry_fault } from './memremap';
+import { put_page } from './mm';
+import type { MmModel } from './model';
+import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN, vpnHex as hex } from './page';
+import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_READ, PROT_WRITE } from './task';
+
+export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb';
+/** What a fault ends in: handled, the signal the task gets, or VM_FAULT_OOM (the access is retried). */
+export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'OOM';
+
+export interface FaultCtx {
+  readonly faults: FaultKind[];
+  /** hmm_range_fault on behalf of a device: no signal is delivered. */
+  readonly remote: boolean;
+}
+
+// ---- the CPU fault path -------------------------------------------------------
+
+const HANDLE_MM_FAULT = fnOf(MEMORY_C, 'handle_mm_fault');
+const HANDLE_PTE_FAULT = fnOf(MEMORY_C, 'handle_pte_fault');
+const DO_ANONYMOUS_PAGE = fnOf(MEMORY_C, 'do_anonymous_page');
+const DO_WP_PAGE = fnOf(MEMORY_C, 'do_wp_page');
+const DO_SWAP_PAGE = fnOf(MEMORY_C, 'do_swap_page');
+
+/** A VMA's range as the frame shows it; VMAs are immutable, so the text is kept for the last one, not built per fault. */
+let lastRange: { readonly vma: Vma; readonly text: string } | undefined;
+function vmaRange(v: Vma): string {
+  if (lastRange?.vma !== v) lastRange = { vma: v, text: `[${hex(v.start)}, ${hex(v.end)})` };
+  return lastRange.text;
+}
+
+// Messages raised on every fault, built only when read (raiseWith): made here
+// rather than as arrows inside the generators, which would move the
+// generators' own variables into a context object allocated on every call.
+const faultText = (vpn: number, write: boolean, task: string): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
+const devicePrivateText = (pfn: number, vpn: number): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
+
+export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
+  const fr = m.enter(HANDLE_MM_FAULT, { mm: t.name, address: vpn * 4096, write });
+  m.raiseWith('fault', faultText, vpn, write, t.name);
+  yield fr.at('find_vma');
+  const vma = t.findVma(vpn);
+  fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
+  if (!vma) {
+    if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: no VMA at ${hex(vpn)} in task ${t.name}`);
+    m.leave(fr);
+    return 'SIGSEGV';
+  }
+  if (!(vma.prot & PROT_READ) || (write && !(vma.prot & PROT_WRITE))) {
+    yield fr.at('access');
+    if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: ${write ? 'write' : 'read'} at ${hex(vpn)} against prot of its VMA`);
+    m.leave(fr);
+    return 'SIGSEGV';
+  }
+  yield fr.at('handle');
+  if (vma.huge) {
+    // is_vm_hugetlb_page(vma): hugetlb_fault instead of the pte path.
+    ctx.faults.push('hugetlb');
+    const r = (yield hugetlb_fault(m, mm, t, vma, vpn, write)) as FaultResult;
+    fr.locals.ret = r;
+    if (r === 'SIGBUS' && !ctx.remote) m.raise('sigbus', `SIGBUS: hugetlb fault at ${hex(vpn)} in task ${t.name} found no huge page`);
+    if (r === 'OOM') m.output(`hugetlb fault at ${hex(vpn)}: VM_FAULT_OOM, pagefault_out_of_memory(); the access is retried`, 'console');
+    if (r !== 'ok') yield fr.at('sigbus');
+    m.leave(fr);
+    return r;
+  }
+  const r = (yield handle_pte_fault(m, mm, t, vma, vpn, write, ctx)) as FaultResult;
+  fr.locals.ret = r;
+  if (r === 'SIGBUS') {
+    if (!ctx.remote) m.raise('sigbus', `SIGBUS: the device could not migrate ${hex(vpn)} back`);
+    yield fr.at('sigbus');
+  }
+  m.leave(fr);
+  return r;
+}
+
+function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
+  const fr = m.enter(HANDLE_PTE_FAULT, { address: vpn * 4096, write });
+  const pte = t.pt.get(vpn);
+  fr.locals.orig_pte = pte;
+  let r: FaultResult = 'ok';
+  const kind = pteKind(pte);
+  if (kind === PTE_NONE) {
+    ctx.faults.push('anon');
+    yield fr.at('anon');
+    yield do_anonymous_page(m, mm, t, vma, vpn, write);
+  } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
+    ctx.faults.push('device_private');
+    if (kind === PTE_DEVICE_PRIVATE) m.raiseWith('device_private', devicePrivateText, ptePfn(pte), vpn, undefined);
+    yield fr.at('swap');
+    r = (yield do_swap_page(m, mm, t, vma, vpn)) as FaultResult;
+  } else if (write && !pteWrite(pte)) {
+    ctx.faults.push('wp');
+    yield fr.at('wp');
+    yield do_wp_page(m, mm, t, vma, vpn);
+  } else yield fr.at('done');
+  m.leave(fr);
+  return r;
+}
+
+function* do_anonymous_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean): KGen {
+  const fr = m.enter(DO_ANONYMOUS_PAGE, { address: vpn * 4096, write });
+  if (!write && !vma.shared) {
+    // Use the zero-page for reads
+    fr.locals.page = 'ZERO_PAGE';
+    t.pt.set(vpn, mkpte(PTE_PRESENT, false, ZERO_PFN));
+    yield fr.at('zero');
+    m.leave(fr);
+    return;
+  }
+  const pfn = mm.allocSys();
+  fr.locals.page = pfn;
+  mm.flags.set(pfn, PG_USED | PG_LRU | (vma.shared ? 0 : PG_ANON));
+  mm.mapcount.set(pfn, 1);
+  t.rss++;
+  t.pt.set(vpn, mkpte(PTE_PRESENT, (vma.prot & PROT_WRITE) !== 0, pfn));
+  yield fr.at('set_pte');
+  m.leave(fr);
+}
+
+function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen {
+  const pte = t.pt.get(vpn);
+  const old = ptePfn(pte);
+  const fr = m.enter(DO_WP_PAGE, { address: hex(vpn), page: old });
+  fr.locals.mapcount = mm.mapcount.get(old);
+  yield fr.at('entry');
+  const anon = (mm.flags.get(old) & PG_ANON) !== 0;
+  if (old === ZERO_PFN) {
+    // wp_page_copy from the zero page: a new zeroed page, nothing to release
+    const np = mm.allocSys();
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.mapcount.set(np, 1);
+    t.rss++;
+    fr.locals.new_page = np;
+    yield fr.at('copy');
+    t.pt.set(vpn, mkpte(PTE_PRESENT, true, np));
+  } else if (anon && mm.mapcount.get(old) === 1) {
+    t.pt.set(vpn, mkpte(PTE_PRESENT, true, old));
+    yield fr.at('reuse');
+  } else if (vma.shared) {
+    t.pt.set(vpn, mkpte(PTE_PRESENT, true, old));
+    yield fr.at('shared');
+  } else {
+    const np = mm.allocSys();
+    mm.copyVals(old, np);
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.mapcount.set(np, 1);
+    fr.locals.new_page = np;
+    yield fr.at('copy');
+    t.pt.set(vpn, mkpte(PTE_PRESENT, true, np));
+    mm.mapcount.add(old, -1);
+    yield fr.at('release');
+    yield put_page(m, mm, old);
+  }
+  m.leave(fr);
+}
+
+function* do_swap_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
+  const pte = t.pt.get(vpn);
+  const fr = m.enter(DO_SWAP_PAGE, { address: vpn * 4096 });
+  fr.locals.entry = pte;
+  let r: FaultResult = 'ok';
+  if (pteKind(pte) === PTE_MIGRATION) yield fr.at('migration');
+  else {
+    yield fr.at('device_private');
+    r = (yield device_private_entry_fault(m, mm, t, vma, vpn)) as FaultResult;
+  }
+  fr.locals.ret = r === 'SIGBUS' ? 'VM_FAULT_SIGBUS' : 0;
+  if (r !== 'ok') yield fr.at('out');
+  m.leave(fr);
+  return r;
+}
+
+// ---- fork: copy_page_range ----------------------------------------------------------
+
+const COPY_ONE_PTE = fnOf(MEMORY_C, 'copy_one_pte');
+
+function isCow(v: Vma): boolean {
+  return !v.shared;
+}
+
+export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma: Vma, vpn: number): KGen {
+  let pte = src.pt.get(vpn);
+  const fr = m.enter(COPY_ONE_PTE, { addr: hex(vpn), pte, vm_flags: vma.shared ? 'VM_SHARED' : 'VM_MAYWRITE' });
+  const kind = pteKind(pte);
+  const pfn = ptePfn(pte);
+  if (kind !== PTE_PRESENT) {
+    yield fr.at('swap');
+    if (kind === PTE_DEVICE_PRIVATE) {
+      mm.refcount.add(pfn, 1);
+      dst.rss++;
+      mm.mapcount.add(pfn, 1);
+      if (pteWrite(pte) && isCow(vma)) {
+        pte = mkpte(PTE_DEVICE_PRIVATE, false, pfn);
+        src.pt.set(vpn, pte);
+        yield fr.at('device_private');
+      }
+    }
+  } else {
+    if (isCow(vma) && pteWrite(pte)) {
+      pte = mkpte(PTE_PRESENT, false, pfn);
+      src.pt.set(vpn, pte);
+      yield fr.at('wrprotect');
+    }
+    if (pfn !== ZERO_PFN) {
+      // vm_normal_any_page() is NULL for the zero page: no reference, no rmap, no rss
+      mm.refcount.add(pfn, 1);
+      mm.mapcount.add(pfn, 1);
+      dst.rss++;
+      yield fr.at('present');
+    }
+  }
+  dst.pt.set(vpn, pte);
+  yield fr.at('set');
+  m.leave(fr);
+}
+
+// ---- zap ------------------------------------------------------------------------------
+
+const ZAP_PTE_RANGE = fnOf(MEMORY_C, 'zap_pte_range');
+
+export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
+  const fr = m.enter(ZAP_PTE_RANGE, { mm: t.name, addr: hex(start), end: hex(end) });
+  yield fr.at('walk');
+  const vpns: number[] = [];
+  t.pt.forEach(start, end, (i) => vpns.push(i));
+  let zapped = 0;
+  for (const vpn of vpns) {
+    const pte = t.pt.get(vpn);
+    const kind = pteKind(pte);
+    const pfn = ptePfn(pte);
+    t.pt.set(vpn, 0);
+    if (kind === PTE_MIGRATION || pfn === ZERO_PFN) continue;
+    t.rss--;
+    mm.mapcount.add(pfn, -1);
+    zapped++;
+    const dev = mm.deviceOf(pfn);
+    if (kind === PTE_DEVICE_PRIVATE) {
+      fr.locals.page = pfn;
+      yield fr.at('device_private');
+      yield put_page(m, mm, pfn);
+    } else if (dev) {
+      fr.locals.page = pfn;
+      yield fr.at('present');
+      yield put_page(m, mm, pfn);
+    } else mm.putPage(pfn);
+  }
+  fr.locals.zapped = zapped;
+  yield fr.at('done');
+  m.leave(fr);
+}
+
+// ---- vm_normal_*_page (reference 003) ---------------------------------------------------
+
+const VM_NORMAL_ANY_PAGE = fnOf(MEMORY_C, 'vm_normal_any_page');
+const VM_NORMAL_LRU_PAGE = fnOf(MEMORY_C, 'vm_normal_lru_page');
+
+/** vm_normal_any_page / vm_normal_lru_page as frames; returns the pfn or 0. */
+export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boolean): KGen<number> {
+  const pfn = ptePfn(pte);
+  if (lru) {
+    const fr = m.enter(VM_NORMAL_LRU_PAGE, { pte });
+    yield fr.at('any');
+    const any = (yield vm_normal_page(m, mm, pte, false)) as number;
+    if (any && mm.deviceOf(any)) {
+      yield fr.at('zone_device');
+      m.leave(fr);
+      return 0;
+    }
+    yield fr.at('out');
+    m.leave(fr);
+    return any;
+  }
+  const fr = m.enter(VM_NORMAL_ANY_PAGE, { pte });
+  yield fr.at('out');
+  m.leave(fr);
+  // The zero page is special: no "normal" struct page
+  return pfn === ZERO_PFN ? 0 : pfn;
+}
+
+/** Plain (frameless) version for page-table walks over many entries. */
+export function normalPage(mm: MmModel, pte: number, lru: boolean): number {
+  const pfn = ptePfn(pte);
+  if (pfn === ZERO_PFN) return 0;
+  if (lru && mm.deviceOf(pfn)) return 0;
+  return pfn;
+}

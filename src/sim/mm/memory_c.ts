@@ -1,0 +1,220 @@
+import { kernelSource } from '../core/frames';
+
+/**
+ * mm/memory.c as kstep simulates it: the CPU fault path (with the arch
+ * fault handler's VMA and access checks folded into handle_mm_fault),
+ * copy_one_pte and zap_pte_range with reference 002's device-private rules,
+ * and reference 003's vm_normal_any_page / vm_normal_lru_page split.
+ */
+export const MEMORY_C = kernelSource(
+  'mm/memory.c',
+  `
+vm_fault_t handle_mm_fault(struct mm_struct *mm, unsigned long address,
+			   unsigned int flags)                        //@@ handle_mm_fault
+{
+	/* do_user_addr_fault(): find the VMA, check the access against it */
+	vma = find_vma(mm, address);                                 //@find_vma
+	if (!vma || vma->vm_start > address)
+		return bad_area(regs, error_code, address);          /* SIGSEGV */
+	if (access_error(error_code, vma))                          //@access
+		return bad_area_access_error(regs, error_code, address, vma);
+
+	count_vm_event(PGFAULT);
+	ret = __handle_mm_fault(vma, address, flags);               //@handle
+	if (ret & VM_FAULT_SIGBUS)
+		do_sigbus(regs, error_code, address, ret);           //@sigbus
+	return ret;                                                  //@done
+}
+
+static vm_fault_t handle_pte_fault(struct vm_fault *vmf)            //@@ handle_pte_fault
+{
+	vmf->orig_pte = *vmf->pte;                                   //@entry
+	if (pte_none(vmf->orig_pte))
+		return do_anonymous_page(vmf);                       //@anon
+	if (!pte_present(vmf->orig_pte))
+		return do_swap_page(vmf);                            //@swap
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		if (!pte_write(entry))
+			return do_wp_page(vmf);                      //@wp
+	}
+	return 0;                                                    //@done
+}
+
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)          //@@ do_anonymous_page
+{
+	/* Use the zero-page for reads */
+	if (!(vmf->flags & FAULT_FLAG_WRITE) &&
+			!mm_forbids_zeropage(vma->vm_mm)) {
+		entry = pte_mkspecial(pfn_pte(my_zero_pfn(vmf->address),
+						vma->vm_page_prot));
+		goto setpte;                                         //@zero
+	}
+	page = alloc_zeroed_user_highpage_movable(vma, vmf->address); //@alloc
+	if (!page)
+		return VM_FAULT_OOM;
+	entry = mk_pte(page, vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(pte_mkdirty(entry));
+	inc_mm_counter_fast(vma->vm_mm, MM_ANONPAGES);
+	page_add_new_anon_rmap(page, vma, vmf->address, false);
+	lru_cache_add_active_or_unevictable(page, vma);
+	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);      //@set_pte
+	return 0;
+}
+
+static vm_fault_t do_wp_page(struct vm_fault *vmf)                 //@@ do_wp_page
+{
+	vmf->page = vm_normal_any_page(vma, vmf->address, vmf->orig_pte); //@entry
+	if (!vmf->page)   /* the zero page: always copy */
+		return wp_page_copy(vmf);
+	if (PageAnon(vmf->page) && page_mapcount(vmf->page) == 1) {
+		/* the only mapping: reuse the page, just make it writable */
+		wp_page_reuse(vmf);                                  //@reuse
+		return VM_FAULT_WRITE;
+	}
+	if (vma->vm_flags & VM_SHARED)
+		return wp_page_shared(vmf);                          //@shared
+	/* wp_page_copy(): break COW into a new anonymous page */
+	new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vmf->address);
+	cow_user_page(new_page, old_page, vmf);                      //@copy
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);
+	page_add_new_anon_rmap(new_page, vma, vmf->address, false);
+	set_pte_at_notify(mm, vmf->address, vmf->pte, entry);
+	page_remove_rmap(old_page, false);
+	put_page(old_page);                                          //@release
+	return VM_FAULT_WRITE;
+}
+
+vm_fault_t do_swap_page(struct vm_fault *vmf)                       //@@ do_swap_page
+{
+	entry = pte_to_swp_entry(vmf->orig_pte);                     //@entry
+	if (unlikely(non_swap_entry(entry))) {
+		if (is_migration_entry(entry)) {
+			migration_entry_wait(vma->vm_mm, vmf->pmd,
+					     vmf->address);          //@migration
+		} else if (is_device_private_entry(entry)) {
+			/*
+			 * For un-addressable device memory we call the pgmap
+			 * fault handler callback. The callback must migrate
+			 * the page back to some CPU accessible page.
+			 */
+			ret = device_private_entry_fault(vma, vmf->address, entry,
+						 vmf->flags, vmf->pmd); //@device_private
+		}
+		goto out;
+	}
+out:
+	return ret;                                                  //@out
+}
+
+static inline unsigned long
+copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
+		pte_t *dst_pte, pte_t *src_pte, struct vm_area_struct *vma,
+		unsigned long addr, int *rss)                       //@@ copy_one_pte
+{
+	unsigned long vm_flags = vma->vm_flags;
+	pte_t pte = *src_pte;
+	struct page *page;
+
+	/* pte contains position in swap or file, so copy. */
+	if (unlikely(!pte_present(pte))) {
+		swp_entry_t entry = pte_to_swp_entry(pte);           //@swap
+		if (is_device_private_entry(entry)) {
+			page = device_private_entry_to_page(entry);
+			get_page(page);
+			rss[mm_counter(page)]++;
+			page_dup_rmap(page, false);
+
+			if (is_write_device_private_entry(entry) &&
+			    is_cow_mapping(vm_flags)) {
+				make_device_private_entry_read(&entry);
+				pte = swp_entry_to_pte(entry);
+				set_pte_at(src_mm, addr, src_pte, pte);  //@device_private
+			}
+		}
+		goto out_set_pte;
+	}
+
+	/*
+	 * If it's a COW mapping, write protect it both
+	 * in the parent and the child
+	 */
+	if (is_cow_mapping(vm_flags) && pte_write(pte)) {
+		ptep_set_wrprotect(src_mm, addr, src_pte);
+		pte = pte_wrprotect(pte);                            //@wrprotect
+	}
+	page = vm_normal_any_page(vma, addr, pte);
+	if (page) {
+		get_page(page);
+		page_dup_rmap(page, false);
+		rss[mm_counter(page)]++;                             //@present
+	}
+
+out_set_pte:
+	set_pte_at(dst_mm, addr, dst_pte, pte);                      //@set
+	return 0;
+}
+
+static unsigned long zap_pte_range(struct mmu_gather *tlb,
+				struct vm_area_struct *vma, pmd_t *pmd,
+				unsigned long addr, unsigned long end,
+				struct zap_details *details)        //@@ zap_pte_range
+{
+	do {
+		pte_t ptent = *pte;                                  //@walk
+		if (pte_none(ptent))
+			continue;
+		if (pte_present(ptent)) {
+			page = vm_normal_any_page(vma, addr, ptent);
+			ptent = ptep_get_and_clear_full(mm, addr, pte, tlb->fullmm);
+			rss[mm_counter(page)]--;
+			page_remove_rmap(page, false);
+			__tlb_remove_page(tlb, page);   /* put_page */
+			continue;                                    //@present
+		}
+		entry = pte_to_swp_entry(ptent);
+		if (non_swap_entry(entry) && is_device_private_entry(entry)) {
+			struct page *page = device_private_entry_to_page(entry);
+			pte_clear_not_present_full(mm, addr, pte, tlb->fullmm);
+			rss[mm_counter(page)]--;
+			page_remove_rmap(page, false);
+			put_page(page);                              //@device_private
+			continue;
+		}
+	} while (pte++, addr += PAGE_SIZE, addr != end);
+	add_mm_rss_vec(mm, rss);                                     //@done
+	return addr;
+}
+
+struct page *vm_normal_any_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte)                              //@@ vm_normal_any_page
+{
+	unsigned long pfn = pte_pfn(pte);
+	if (likely(!pte_special(pte)))
+		goto check_pfn;
+check_pfn:
+	if (unlikely(pfn > highest_memmap_pfn)) {
+		print_bad_pte(vma, addr, pte, NULL);
+		return NULL;
+	}
+out:
+	return pfn_to_page(pfn);                                     //@out
+}
+
+/*
+ * vm_normal_lru_page -- This function gets the "struct page" associated
+ * with a pte only for page cache and anon page. These pages are LRU handled.
+ */
+struct page *vm_normal_lru_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte)                              //@@ vm_normal_lru_page
+{
+	struct page *page;
+
+	page = vm_normal_any_page(vma, addr, pte);                   //@any
+	if (page && is_zone_device_page(page))
+		return NULL;                                         //@zone_device
+
+	return page;                                                 //@out
+}
+`,
+);

@@ -1,0 +1,31 @@
+/**
+ * Physical memory as the simulator numbers it: where system, huge and
+ * ZONE_DEVICE pfns live, and the struct page flags kept per pfn.
+ */
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 4096;
+/** The first system pfn handed out; pfns below are never used. */
+export const SYS_BASE = 0x1000;
+/** The shared zero page: anonymous read faults map it read-only (is_zero_pfn); never refcounted by mappings. */
+export const ZERO_PFN = SYS_BASE - 1;
+/** Huge pages (2 MiB, 512 pfns each) are handed out from here up to DEV_BASE. */
+export const HUGE_BASE = 0x0400_0000;
+export const HPAGE_NR = 512;
+/** ZONE_DEVICE ranges start here (pte pfns must stay below 2^28). */
+export const DEV_BASE = 0x0800_0000;
+export const PFN_LIMIT = 0x1000_0000;
+
+/** A page's address for messages and frames: vpn in hex then the page offset, no slow double-to-radix conversion. */
+export const vpnHex = (vpn: number): string => `0x${vpn.toString(16)}000`;
+
+/** struct page flags kept per pfn. */
+export const PG_USED = 1;
+export const PG_LRU = 2;
+export const PG_ANON = 4;
+/** A huge page's head in use (PageHuge). */
+export const PG_HUGETLB = 8;
+/** PagePrivate on a huge page: its allocation consumed a reservation (restored if freed unmapped). */
+export const PG_PRIVATE = 16;
+
+/** The head pfn of the compound page holding pfn (itself for a small page). */
+export const compoundHead = (pfn: number): number => (pfn >= HUGE_BASE && pfn < DEV_BASE ? pfn - ((pfn - HUGE_BASE) % HPAGE_NR) : pfn);

@@ -1,0 +1,90 @@
+/**
+ * Every mm kernel frame points at the listing of the kernel file its function
+ * lives in: "step in" on a migration shows mm/migrate_device.c, not one
+ * listing of everything.
+ */
+import { describe, expect, it } from 'vitest';
+import { MM_SOURCES } from '../../src/sim/mm/mechanism';
+import { sim } from '../support/kit';
+
+const FILE_OF: Readonly<Record<string, string>> = {
+  handle_mm_fault: 'mm/memory.c',
+  handle_pte_fault: 'mm/memory.c',
+  do_anonymous_page: 'mm/memory.c',
+  do_wp_page: 'mm/memory.c',
+  do_swap_page: 'mm/memory.c',
+  copy_one_pte: 'mm/memory.c',
+  zap_pte_range: 'mm/memory.c',
+  vm_normal_any_page: 'mm/memory.c',
+  vm_normal_lru_page: 'mm/memory.c',
+  device_private_entry_fault: 'kernel/memremap.c',
+  devm_memremap_pages: 'kernel/memremap.c',
+  put_page: 'include/linux/mm.h',
+  dmirror_devmem_fault: 'lib/test_hmm.c',
+  dmirror_devmem_free: 'lib/test_hmm.c',
+  dmirror_migrate_to_device: 'lib/test_hmm.c',
+  dmirror_migrate_to_system: 'lib/test_hmm.c',
+  dmirror_migrate_alloc_and_copy: 'lib/test_hmm.c',
+  dmirror_devmem_fault_alloc_and_copy: 'lib/test_hmm.c',
+  migrate_vma_setup: 'mm/migrate_device.c',
+  migrate_vma_pages: 'mm/migrate_device.c',
+  migrate_vma_finalize: 'mm/migrate_device.c',
+  hmm_range_fault: 'mm/hmm.c',
+  dup_mmap: 'kernel/fork.c',
+  change_pte_range: 'mm/mprotect.c',
+  do_mprotect_pkey: 'mm/mprotect.c',
+  follow_page: 'mm/gup.c',
+  khugepaged_scan_pmd: 'mm/khugepaged.c',
+  get_mergeable_page: 'mm/ksm.c',
+  madvise_cold_or_pageout_pte_range: 'mm/madvise.c',
+  madvise_free_pte_range: 'mm/madvise.c',
+  mlock_pte_range: 'mm/mlock.c',
+  gather_pte_stats: 'fs/proc/task_mmu.c',
+  do_mmap: 'mm/mmap.c',
+  __do_munmap: 'mm/mmap.c',
+  exit_mmap: 'mm/mmap.c',
+};
+
+const A = '0x7f0000000000';
+const EVERY_MM_FUNCTION = `
+device gpu type=private pages=8
+mmap ${A} 2M
+write ${A} 1
+read ${A}+0x1000
+write ${A}+0x1000 2
+migrate ${A} 8K to=gpu
+fork as child
+device_access gpu read ${A}
+read ${A}
+migrate ${A}+0x1000 4K to=system
+follow_page ${A}
+follow_page ${A} flags=0x100000
+khugepaged ${A}
+ksm ${A}
+madvise ${A} 8K MADV_COLD
+madvise ${A} 8K MADV_FREE
+mlock ${A} 8K
+numa_stats ${A} 8K
+mprotect ${A} 8K r
+munmap ${A} 4K
+exit child
+`;
+
+describe('mm listings, one per kernel file', () => {
+  it('every frame names the file its function is in', () => {
+    const { machine: m } = sim(EVERY_MM_FUNCTION);
+    const seen = new Map<string, string>();
+    while (!m.ended) {
+      m.resume('in');
+      for (const f of m.frames) seen.set(f.fn.name, f.fn.source.path);
+    }
+    expect(Object.fromEntries([...seen].sort())).toEqual(Object.fromEntries(Object.entries(FILE_OF).sort()));
+  });
+
+  it('each function is in exactly one listing, and each listing is named for its file', () => {
+    const owners = new Map<string, string[]>();
+    for (const s of MM_SOURCES) for (const name of s.functions.keys()) owners.set(name, [...(owners.get(name) ?? []), s.path]);
+    for (const [name, paths] of owners) expect(paths, name).toHaveLength(1);
+    for (const [name, path] of Object.entries(FILE_OF)) expect(owners.get(name), name).toEqual([path]);
+  });
+});
