@@ -4,7 +4,7 @@
  * driven by `cpu` and `advance`.
  */
 import { describe, expect, it } from 'vitest';
-import { memlat_handle_msg } from '../../src/sim/scmi/firmware';
+import { memlat_handle_msg } from '../../src/sim/scmi/memlat_fw';
 import { run, runSim, scenario } from './helpers';
 import { sim } from '../core/helpers';
 import { memlatOf } from './helpers';
