@@ -6,7 +6,8 @@
 import type { KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
-import { ENOMEM, region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
+import { region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
+import { ENOMEM } from '../core/errno';
 import type { ResvMap } from '../hugetlb/resv_map';
 import { fn, haddrOf, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';

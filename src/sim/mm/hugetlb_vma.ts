@@ -6,7 +6,8 @@
 import type { KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { hugetlb_acct_memory, hugetlb_reserve_pages } from '../hugetlb/pool_ops';
-import { ENOMEM, region_count } from '../hugetlb/region_ops';
+import { region_count } from '../hugetlb/region_ops';
+import { ENOMEM } from '../core/errno';
 import { ResvMap } from '../hugetlb/resv_map';
 import { fn, hugeIndex } from './hugetlb_page';
 import { __unmap_hugepage_range } from './hugetlb_walk';

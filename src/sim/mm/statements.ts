@@ -15,7 +15,7 @@ import {
 } from './kernel';
 import type { Device, DeviceType, Mm, Vma } from './subsystem';
 import { CowStack } from './cow';
-import { resv_map_alloc } from '../hugetlb/statements';
+import { resv_map_alloc } from '../hugetlb/resv_map';
 import { hugetlb_change_protection } from './hugetlb_walk';
 import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
