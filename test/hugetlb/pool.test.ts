@@ -5,7 +5,7 @@ import { set_max_huge_pages, hugetlb_reserve_pages, hugetlb_acct_memory } from '
 import type { Pool } from '../../src/sim/hugetlb/pool_ops';
 import { ResvMap } from '../../src/sim/hugetlb/resv_map';
 import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
-import { ENOMEM } from '../../src/sim/hugetlb/region_ops';
+import { ENOMEM } from '../../src/sim/core/errno';
 
 function fresh(): ReturnType<typeof sim> {
   return sim('');

@@ -4,7 +4,7 @@
  * driven by `cpu` and `advance`.
  */
 import { describe, expect, it } from 'vitest';
-import { memlat_handle_msg } from '../../src/sim/scmi/firmware';
+import { memlat_handle_msg } from '../../src/sim/scmi/memlat_fw';
 import { Memlat } from '../../src/sim/scmi/subsystem';
 import { cli, run, scenario, sim, subsystem } from '../support/kit';
 import { body, scalarMsg } from './encoder';

@@ -1,14 +1,14 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
+import { hugetlbCompilers } from './compilers';
 import { HUGETLB_C } from './hugetlb_c';
+import { HUGETLB_POOL_C } from './hugetlb_pool_c';
 import { hugetlbPicture } from './picture';
-import { POOL_C } from './pool_c';
-import { hugetlbCompilers } from './statements';
 import { Hugetlb } from './subsystem';
 import { HUGETLB_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, POOL_C];
+export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, HUGETLB_POOL_C];
 
 /** The hugetlb reservation map and the hstate pool (SCENARIO.md §6, reference 004). */
 export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {

@@ -1,8 +1,9 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { POOL_C } from './pool_c';
-import { ENOMEM, region_abort, region_add, region_chg } from './region_ops';
+import { EINVAL, ENOMEM } from '../core/errno';
+import { HUGETLB_POOL_C } from './hugetlb_pool_c';
+import { region_abort, region_add, region_chg } from './region_ops';
 import type { RegionAllocator } from './region_ops';
 import type { ResvMap } from './resv_map';
 
@@ -18,19 +19,15 @@ export interface Pool {
   surp: number;
 }
 
-export const EINVAL = 22;
-
-const FN = {
-  set_max_huge_pages: fnOf(POOL_C, 'set_max_huge_pages'),
-  hugetlb_acct_memory: fnOf(POOL_C, 'hugetlb_acct_memory'),
-  gather_surplus_pages: fnOf(POOL_C, 'gather_surplus_pages'),
-  hugetlb_reserve_pages: fnOf(POOL_C, 'hugetlb_reserve_pages'),
-};
+const SET_MAX_HUGE_PAGES = fnOf(HUGETLB_POOL_C, 'set_max_huge_pages');
+const HUGETLB_ACCT_MEMORY = fnOf(HUGETLB_POOL_C, 'hugetlb_acct_memory');
+const GATHER_SURPLUS_PAGES = fnOf(HUGETLB_POOL_C, 'gather_surplus_pages');
+const HUGETLB_RESERVE_PAGES = fnOf(HUGETLB_POOL_C, 'hugetlb_reserve_pages');
 
 const persistent = (p: Pool): number => p.total - p.surp;
 
 export function* set_max_huge_pages(m: Machine, p: Pool, count: number): KGen {
-  const fr = m.enter(FN.set_max_huge_pages, { count });
+  const fr = m.enter(SET_MAX_HUGE_PAGES, { count });
   // The kernel moves one page per loop iteration; the counts are computed at once so a huge
   // `pages=` costs nothing.
   const fromSurplus = Math.min(p.surp, Math.max(0, count - persistent(p)));
@@ -55,7 +52,7 @@ export function* set_max_huge_pages(m: Machine, p: Pool, count: number): KGen {
 }
 
 function* gather_surplus_pages(m: Machine, p: Pool, delta: number): KGen<number> {
-  const fr = m.enter(FN.gather_surplus_pages, { delta });
+  const fr = m.enter(GATHER_SURPLUS_PAGES, { delta });
   const needed = p.rsvd + delta - p.free;
   fr.locals.needed = needed;
   yield fr.at('needed');
@@ -83,7 +80,7 @@ function returnUnusedSurplusPages(p: Pool, unused: number): void {
 }
 
 export function* hugetlb_acct_memory(m: Machine, p: Pool, delta: number): KGen<number> {
-  const fr = m.enter(FN.hugetlb_acct_memory, { delta });
+  const fr = m.enter(HUGETLB_ACCT_MEMORY, { delta });
   let ret = -ENOMEM;
   if (delta > 0) {
     yield fr.at('gather');
@@ -118,7 +115,7 @@ export function* hugetlb_reserve_pages(
   to: number,
   isPrivate: boolean,
 ): KGen<number> {
-  const fr = m.enter(FN.hugetlb_reserve_pages, { inode: resv.name, from, to, private: isPrivate });
+  const fr = m.enter(HUGETLB_RESERVE_PAGES, { inode: resv.name, from, to, private: isPrivate });
   const finish = function* (ret: number, label: string): KGen<number> {
     fr.locals.ret = ret;
     yield fr.at(label);

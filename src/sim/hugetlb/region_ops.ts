@@ -1,6 +1,7 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { ENOMEM } from '../core/errno';
 import { HUGETLB_C } from './hugetlb_c';
 import type { ResvMap } from './resv_map';
 
@@ -9,20 +10,16 @@ export interface RegionAllocator {
   kmallocFileRegion(): boolean;
 }
 
-export const ENOMEM = 12;
-
-const FN = {
-  add_reservation_in_range: fnOf(HUGETLB_C, 'add_reservation_in_range'),
-  region_add: fnOf(HUGETLB_C, 'region_add'),
-  region_chg: fnOf(HUGETLB_C, 'region_chg'),
-  region_abort: fnOf(HUGETLB_C, 'region_abort'),
-  region_del: fnOf(HUGETLB_C, 'region_del'),
-  region_count: fnOf(HUGETLB_C, 'region_count'),
-};
+const ADD_RESERVATION_IN_RANGE = fnOf(HUGETLB_C, 'add_reservation_in_range');
+const REGION_ADD = fnOf(HUGETLB_C, 'region_add');
+const REGION_CHG = fnOf(HUGETLB_C, 'region_chg');
+const REGION_ABORT = fnOf(HUGETLB_C, 'region_abort');
+const REGION_DEL = fnOf(HUGETLB_C, 'region_del');
+const REGION_COUNT = fnOf(HUGETLB_C, 'region_count');
 
 /** Count-only walk: pages missing from [f, t) and the file_regions needed to fill them. */
 function* add_reservation_in_range_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<{ add: number; needed: number }> {
-  const fr = m.enter(FN.add_reservation_in_range, { resv: resv.name, f, t, count_only: true });
+  const fr = m.enter(ADD_RESERVATION_IN_RANGE, { resv: resv.name, f, t, count_only: true });
   yield fr.at('walk');
   const { add, gaps } = resv.regions.countGaps(f, t);
   fr.locals.add = add;
@@ -34,7 +31,7 @@ function* add_reservation_in_range_count(m: Machine, resv: ResvMap, f: number, t
 
 /** Filling walk: one region per gap, each descriptor taken from resv->region_cache. */
 function* add_reservation_in_range_fill(m: Machine, resv: ResvMap, f: number, t: number): KGen<number> {
-  const fr = m.enter(FN.add_reservation_in_range, { resv: resv.name, f, t, count_only: false });
+  const fr = m.enter(ADD_RESERVATION_IN_RANGE, { resv: resv.name, f, t, count_only: false });
   yield fr.at('walk');
   resv.touch();
   const add = resv.regions.fillGaps(f, t, () => get_file_region_entry_from_cache(m, resv));
@@ -50,7 +47,7 @@ function get_file_region_entry_from_cache(m: Machine, resv: ResvMap): void {
 }
 
 export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number, inRegionsNeeded: number): KGen<number> {
-  const fr = m.enter(FN.region_add, { resv: resv.name, f, t, in_regions_needed: inRegionsNeeded });
+  const fr = m.enter(REGION_ADD, { resv: resv.name, f, t, in_regions_needed: inRegionsNeeded });
   for (;;) {
     yield fr.at('retry');
     const { needed } = yield* add_reservation_in_range_count(m, resv, f, t);
@@ -82,7 +79,7 @@ export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 }
 
 export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; regionsNeeded: number }> {
-  const fr = m.enter(FN.region_chg, { resv: resv.name, f, t });
+  const fr = m.enter(REGION_CHG, { resv: resv.name, f, t });
   yield fr.at('count');
   const { add: chg, needed } = yield* add_reservation_in_range_count(m, resv, f, t);
   const regionsNeeded = needed < 1 ? 1 : needed;
@@ -107,7 +104,7 @@ export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 }
 
 export function* region_abort(m: Machine, resv: ResvMap, f: number, t: number, regionsNeeded: number): KGen {
-  const fr = m.enter(FN.region_abort, { resv: resv.name, f, t, regions_needed: regionsNeeded });
+  const fr = m.enter(REGION_ABORT, { resv: resv.name, f, t, regions_needed: regionsNeeded });
   yield fr.at('bug_check');
   m.bugOn(resv.regionCacheCount === 0, '!resv->region_cache_count');
   yield fr.at('adds_in_progress');
@@ -116,7 +113,7 @@ export function* region_abort(m: Machine, resv: ResvMap, f: number, t: number, r
 }
 
 export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<number> {
-  const fr = m.enter(FN.region_del, { resv: resv.name, f, t });
+  const fr = m.enter(REGION_DEL, { resv: resv.name, f, t });
   // nrg: a descriptor held across `goto retry` (taken from the cache or kmalloc'ed).
   let nrg = false;
   for (;;) {
@@ -161,7 +158,7 @@ export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 }
 
 export function* region_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<number> {
-  const fr = m.enter(FN.region_count, { resv: resv.name, f, t });
+  const fr = m.enter(REGION_COUNT, { resv: resv.name, f, t });
   yield fr.at('walk');
   const chg = resv.regions.countOverlap(f, t);
   fr.locals.chg = chg;

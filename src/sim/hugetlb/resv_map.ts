@@ -1,4 +1,12 @@
+import { ENOMEM } from '../core/errno';
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import { HUGETLB_C } from './hugetlb_c';
 import { RegionList } from './region_list';
+import type { Hugetlb } from './subsystem';
+
+const RESV_MAP_ALLOC = fnOf(HUGETLB_C, 'resv_map_alloc');
 
 /**
  * struct resv_map of one hugetlbfs inode. The regions live in a chunked
@@ -51,4 +59,18 @@ export function restoreResvMap(s: ResvMapSnapshot): ResvMap {
   r.addsInProgress = s.addsInProgress;
   r.lastRegionsNeeded = s.lastRegionsNeeded;
   return r;
+}
+
+/** A new inode's resv_map: one descriptor in the cache (or -ENOMEM when the allocation is made to fail). */
+export function* resv_map_alloc(m: Machine, h: Hugetlb, name: string): KGen {
+  yield* m.call(RESV_MAP_ALLOC, { file: name }, function* (fr) {
+    yield fr.at('kmalloc');
+    if (!h.kmallocFileRegion()) {
+      yield fr.at('enomem');
+      m.output(`resv_map_alloc: -ENOMEM (${-ENOMEM}): hugetlb file '${name}' was not created`, 'console');
+      return;
+    }
+    h.files.set(name, new ResvMap(name));
+    yield fr.at('init');
+  });
 }

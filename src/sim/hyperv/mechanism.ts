@@ -1,20 +1,17 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
-import { fnOf } from '../core/frames';
-import type { Machine } from '../core/machine';
-import { HV_CORE_C, HV_HYPERVISOR_C } from './hv_c';
-import type { TimerRef } from './partition';
+import { hypervCompilers } from './compilers';
+import { HV_CORE_C } from './hv_core_c';
+import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import { STIMER_EVENT } from './partition';
 import { hypervPicture } from './picture';
-import { hypervCompilers } from './statements';
+import { stimer_expiration } from './stimer';
 import { HyperV } from './subsystem';
-import { HYPERCALL_BREAKPOINT_NAMES, STIMER_DIRECT, stimerSint } from './tlfs';
+import { HYPERCALL_BREAKPOINT_NAMES } from './tlfs';
 import { HYPERV_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const HYPERV_SOURCES: readonly KernelSource[] = [HV_CORE_C, HV_HYPERVISOR_C];
-
-const STIMER_EXPIRATION = fnOf(HV_HYPERVISOR_C, 'stimer_expiration');
+export const HYPERV_SOURCES: readonly KernelSource[] = [HV_CORE_C, HV_HYPERCALL_C];
 
 /** Hyper-V on ARM64 (SCENARIO.md §4, reference 000). */
 export const hypervMechanism: MechanismDescriptor<HyperV> = {
@@ -35,25 +32,9 @@ export const hypervMechanism: MechanismDescriptor<HyperV> = {
     return {
       subsystem,
       compilers: hypervCompilers(() => subsystem),
-      attach(m: Machine): void {
+      attach(m) {
         subsystem.state.machine = m;
-        m.eventHandlers.set(STIMER_EVENT, function* (mm, e) {
-          const { vp: vi, timer } = e.data as TimerRef;
-          const st = subsystem.state;
-          const vp = st.vp(vi);
-          const t = vp.stimers[timer];
-          if (!t) return;
-          const fr = mm.enter(STIMER_EXPIRATION, { vp: BigInt(vi), timer: BigInt(timer), exp_time: t.expTime, now: st.ticks });
-          const direct = (t.config & STIMER_DIRECT) !== 0n;
-          const r = st.stimerExpire(vp, timer);
-          fr.locals.result = r;
-          fr.locals.sintx = BigInt(stimerSint(t.config));
-          yield fr.at(direct ? 'direct' : 'send');
-          fr.locals.enable = (t.config & 1n) === 1n;
-          fr.locals.expires_at = t.expTime;
-          yield fr.at('rearm');
-          mm.leave(fr);
-        });
+        m.eventHandlers.set(STIMER_EVENT, (mm, e) => stimer_expiration(mm, subsystem, e));
       },
       picture: () => hypervPicture(subsystem.state),
       threads() {

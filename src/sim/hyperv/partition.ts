@@ -2,7 +2,7 @@
  * The simulated hypervisor's state and its synchronous rules: VP registers,
  * SynIC message delivery (after KVM's synic_deliver_msg), event flags,
  * synthetic timers (after KVM's stimer_* functions), the TSC page and the
- * crash registers. Kernel frames around these live in hypercalls.ts.
+ * crash registers. Kernel frames around these live in hv_hypercall.ts and stimer.ts.
  */
 import type { Machine } from '../core/machine';
 import { ScenarioError } from '../scenario/diagnostics';

@@ -72,24 +72,22 @@ export interface CallDef {
   readonly code: number;
   /** A rep call: rep count must be at least 1. */
   readonly rep: boolean;
-  /** The handler's function name in the listing. */
-  readonly fn: string;
 }
 
 export const CALLS: readonly CallDef[] = [
-  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE', code: 0x0002, rep: false, fn: 'hvcall_flush_virtual_address_space' },
-  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST', code: 0x0003, rep: true, fn: 'hvcall_flush_virtual_address_list' },
-  { name: 'HVCALL_NOTIFY_LONG_SPIN_WAIT', code: 0x0008, rep: false, fn: 'hvcall_notify_long_spin_wait' },
-  { name: 'HVCALL_SEND_IPI', code: 0x000b, rep: false, fn: 'hvcall_send_ipi' },
-  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX', code: 0x0013, rep: false, fn: 'hvcall_flush_virtual_address_space_ex' },
-  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX', code: 0x0014, rep: true, fn: 'hvcall_flush_virtual_address_list_ex' },
-  { name: 'HVCALL_SEND_IPI_EX', code: 0x0015, rep: false, fn: 'hvcall_send_ipi_ex' },
-  { name: 'HVCALL_GET_VP_REGISTERS', code: 0x0050, rep: true, fn: 'hvcall_get_vp_registers' },
-  { name: 'HVCALL_SET_VP_REGISTERS', code: 0x0051, rep: true, fn: 'hvcall_set_vp_registers' },
-  { name: 'HVCALL_POST_MESSAGE', code: 0x005c, rep: false, fn: 'hvcall_post_message' },
-  { name: 'HVCALL_SIGNAL_EVENT', code: 0x005d, rep: false, fn: 'hvcall_signal_event' },
-  { name: 'HVCALL_RETARGET_INTERRUPT', code: 0x007e, rep: false, fn: 'hvcall_retarget_interrupt' },
-  { name: 'HVCALL_START_VIRTUAL_PROCESSOR', code: 0x0099, rep: false, fn: 'hvcall_start_virtual_processor' },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE', code: 0x0002, rep: false },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST', code: 0x0003, rep: true },
+  { name: 'HVCALL_NOTIFY_LONG_SPIN_WAIT', code: 0x0008, rep: false },
+  { name: 'HVCALL_SEND_IPI', code: 0x000b, rep: false },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX', code: 0x0013, rep: false },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX', code: 0x0014, rep: true },
+  { name: 'HVCALL_SEND_IPI_EX', code: 0x0015, rep: false },
+  { name: 'HVCALL_GET_VP_REGISTERS', code: 0x0050, rep: true },
+  { name: 'HVCALL_SET_VP_REGISTERS', code: 0x0051, rep: true },
+  { name: 'HVCALL_POST_MESSAGE', code: 0x005c, rep: false },
+  { name: 'HVCALL_SIGNAL_EVENT', code: 0x005d, rep: false },
+  { name: 'HVCALL_RETARGET_INTERRUPT', code: 0x007e, rep: false },
+  { name: 'HVCALL_START_VIRTUAL_PROCESSOR', code: 0x0099, rep: false },
 ];
 
 export const CALL_BY_CODE: ReadonlyMap<number, CallDef> = new Map(CALLS.map((c) => [c.code, c]));

@@ -3,7 +3,7 @@ import { EINVAL, ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { resv_map_alloc } from '../hugetlb/statements';
+import { resv_map_alloc } from '../hugetlb/resv_map';
 import { hugetlbfs_file_mmap, misalignedSplit, unmapRange } from './hugetlb_vma';
 import { MMAP_C } from './mmap_c';
 import type { MmModel } from './model';

@@ -1,15 +1,17 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
-import { memlat_timer_fn, SAMPLE_EVENT } from './firmware';
+import { memlatCompilers } from './compilers';
+import { memlat_timer_fn, SAMPLE_EVENT } from './memlat_fw';
+import { MEMLAT_FW_C } from './memlat_fw_c';
 import { memlatPicture } from './picture';
 import { SCMI_BREAKPOINT_NAMES } from './protocol';
-import { CLIENT_C, FIRMWARE_C, VENDOR_C } from './sources';
-import { memlatCompilers } from './statements';
+import { QCOM_SCMI_CLIENT_C } from './qcom_scmi_client_c';
+import { QCOM_SCMI_VENDOR_C } from './qcom_scmi_vendor_c';
 import { Memlat } from './subsystem';
 import { SCMI_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const SCMI_SOURCES: readonly KernelSource[] = [CLIENT_C, VENDOR_C, FIRMWARE_C];
+export const SCMI_SOURCES: readonly KernelSource[] = [QCOM_SCMI_CLIENT_C, QCOM_SCMI_VENDOR_C, MEMLAT_FW_C];
 
 /** SCENARIO.md §7: the Qualcomm SCMI memlat client (reference 001) and the CPUCP firmware model. */
 export const scmiMechanism: MechanismDescriptor<Memlat> = {

@@ -5,13 +5,9 @@ import { hugetlb_reserve_pages, set_max_huge_pages } from './pool_ops';
 import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
-import { fnOf } from '../core/frames';
-import { HUGETLB_C } from './hugetlb_c';
-import { ENOMEM, region_abort, region_add, region_chg, region_count, region_del } from './region_ops';
-import { ResvMap } from './resv_map';
+import { region_abort, region_add, region_chg, region_count, region_del } from './region_ops';
+import { ResvMap, resv_map_alloc } from './resv_map';
 import type { Hugetlb } from './subsystem';
-
-const RESV_MAP_ALLOC = fnOf(HUGETLB_C, 'resv_map_alloc');
 
 interface RangeArgs {
   readonly file: string;
@@ -129,18 +125,4 @@ function pageOffset(v: bigint, a: Arg, toEnd: boolean): number {
     throw new ScenarioError(`page offset ${v} is above 2^53-1, the largest kstep simulates exactly${toEnd ? ' (LONG_MAX is the largest end)' : ''}`, a.range);
   }
   return Number(v);
-}
-
-/** A new inode's resv_map: one descriptor in the cache (or -ENOMEM when the allocation is made to fail). */
-export function* resv_map_alloc(m: Machine, h: Hugetlb, name: string): KGen {
-  yield* m.call(RESV_MAP_ALLOC, { file: name }, function* (fr) {
-    yield fr.at('kmalloc');
-    if (!h.kmallocFileRegion()) {
-      yield fr.at('enomem');
-      m.output(`resv_map_alloc: -ENOMEM (${-ENOMEM}): hugetlb file '${name}' was not created`, 'console');
-      return;
-    }
-    h.files.set(name, new ResvMap(name));
-    yield fr.at('init');
-  });
 }

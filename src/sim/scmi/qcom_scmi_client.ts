@@ -6,24 +6,20 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { EINVAL, ENODEV } from '../core/errno';
 import {
   EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, MAP_MSG_SIZE, mapMsg, MAX_MAP_ENTRIES,
   MAX_MEMORY_TYPES, MAX_MONITOR_CNT, MEMLAT_ALGO_STR, NUM_COMMON_EVS, NUM_GRP_EVS, nodeMsg, P, scalarMsg,
 } from './protocol';
-import { CLIENT_C } from './sources';
+import { QCOM_SCMI_CLIENT_C } from './qcom_scmi_client_c';
 import type { Memlat } from './subsystem';
-import { vendorOp } from './vendor';
+import { vendorOp } from './qcom_scmi_vendor';
 
-const FN = {
-  process_scmi_memlat_of_node: fnOf(CLIENT_C, 'process_scmi_memlat_of_node'),
-  configure_cpucp_common_events: fnOf(CLIENT_C, 'configure_cpucp_common_events'),
-  configure_cpucp_grp: fnOf(CLIENT_C, 'configure_cpucp_grp'),
-  configure_cpucp_mon: fnOf(CLIENT_C, 'configure_cpucp_mon'),
-  cpucp_memlat_init: fnOf(CLIENT_C, 'cpucp_memlat_init'),
-};
-
-const EINVAL = 22;
-const ENODEV = 19;
+const PROCESS_SCMI_MEMLAT_OF_NODE = fnOf(QCOM_SCMI_CLIENT_C, 'process_scmi_memlat_of_node');
+const CONFIGURE_CPUCP_COMMON_EVENTS = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_common_events');
+const CONFIGURE_CPUCP_GRP = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_grp');
+const CONFIGURE_CPUCP_MON = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_mon');
+const CPUCP_MEMLAT_INIT = fnOf(QCOM_SCMI_CLIENT_C, 'cpucp_memlat_init');
 
 /** struct scmi_monitor_info. */
 interface MonitorInfo {
@@ -58,7 +54,7 @@ function prErr(m: Machine, text: string): void {
 
 /** The frames of a kernel function, with `leave` on every return path. */
 function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo): KGen<number> {
-  const fr = m.enter(FN.process_scmi_memlat_of_node, {});
+  const fr = m.enter(PROCESS_SCMI_MEMLAT_OF_NODE, {});
   let ret = 0;
   let i = 0;
   info.memoryCnt = ml.st.dt.length;
@@ -147,7 +143,7 @@ function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo):
 }
 
 function* configure_cpucp_common_events(m: Machine, ml: Memlat): KGen<number> {
-  const fr = m.enter(FN.configure_cpucp_common_events, {});
+  const fr = m.enter(CONFIGURE_CPUCP_COMMON_EVENTS, {});
   const cid: number[] = [];
   cid[0] = EV_INST_RETIRED;
   cid[1] = EV_CPU_CYCLES;
@@ -168,7 +164,7 @@ function nullDeref(m: Machine, what: string, where: string): void {
 }
 
 function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: number): KGen<number> {
-  const fr = m.enter(FN.configure_cpucp_grp, { memory_index: BigInt(index) });
+  const fr = m.enter(CONFIGURE_CPUCP_GRP, { memory_index: BigInt(index) });
   yield fr.at('memory');
   const memory = info.memory[index];
   if (!memory) nullDeref(m, `info->memory[${index}]`, 'configure_cpucp_grp');
@@ -206,7 +202,7 @@ function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: n
 }
 
 function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: number, mj: number): KGen<number> {
-  const fr = m.enter(FN.configure_cpucp_mon, { memory_index: BigInt(mi), monitor_index: BigInt(mj) });
+  const fr = m.enter(CONFIGURE_CPUCP_MON, { memory_index: BigInt(mi), monitor_index: BigInt(mj) });
   yield fr.at('monitor');
   const memory = info.memory[mi] as MemoryInfo;
   const monitor = memory.monitor[mj];
@@ -261,7 +257,7 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
 
 /** cpucp_memlat_init(): what `scmi probe` runs (scmi_client_probe ignores its result). */
 export function* cpucp_memlat_init(m: Machine, ml: Memlat): KGen<number> {
-  const fr = m.enter(FN.cpucp_memlat_init, {});
+  const fr = m.enter(CPUCP_MEMLAT_INIT, {});
   const info: MemlatInfo = { memoryCnt: 0, memory: [] };
   fr.locals.cpucp_sample_ms = 8n;
   yield fr.at('alloc');

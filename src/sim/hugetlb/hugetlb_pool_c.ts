@@ -6,7 +6,7 @@ import { kernelSource } from '../core/frames';
  * set_max_huge_pages (nr_hugepages). No subpool, no cgroup, overcommit 0:
  * surplus pages appear only when the pool shrinks below the pages in use.
  */
-export const POOL_C = kernelSource(
+export const HUGETLB_POOL_C = kernelSource(
   'mm/hugetlb.c (pool)',
   `
 /* echo N > /proc/sys/vm/nr_hugepages */

@@ -13,15 +13,13 @@ import {
   QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY, QCOM_SCMI_STOP_ACTIVITY, rd16, rd32, SCMI_ERR_PARAMS,
   SCMI_ERR_SUPPORT, SCMI_SUCCESS, statusSym,
 } from './protocol';
-import { FIRMWARE_C } from './sources';
+import { MEMLAT_FW_C } from './memlat_fw_c';
 import type { FwGroup, FwMonitor, Memlat } from './subsystem';
 import { maskCpus } from './subsystem';
 
-const FN = {
-  memlat_handle_msg: fnOf(FIRMWARE_C, 'memlat_handle_msg'),
-  memlat_timer_fn: fnOf(FIRMWARE_C, 'memlat_timer_fn'),
-  memlat_mon_vote: fnOf(FIRMWARE_C, 'memlat_mon_vote'),
-};
+const MEMLAT_HANDLE_MSG = fnOf(MEMLAT_FW_C, 'memlat_handle_msg');
+const MEMLAT_TIMER_FN = fnOf(MEMLAT_FW_C, 'memlat_timer_fn');
+const MEMLAT_MON_VOTE = fnOf(MEMLAT_FW_C, 'memlat_mon_vote');
 
 export const SAMPLE_EVENT = 'memlat_sample';
 const NS_PER_MS = 1_000_000n;
@@ -43,7 +41,7 @@ const NONE = new Uint8Array(0);
 export function* memlat_handle_msg(m: Machine, ml: Memlat, msgId: number, tx: Uint8Array): KGen<FwReply> {
   const paramId = rd32(tx, 12);
   const aliases = [MESSAGE_NAMES.get(msgId) ?? `msg_${msgId}`, paramSym(paramId).name];
-  const fr = m.enter(FN.memlat_handle_msg, { message_id: messageSym(msgId), param_id: paramSym(paramId), len: BigInt(tx.length) }, aliases);
+  const fr = m.enter(MEMLAT_HANDLE_MSG, { message_id: messageSym(msgId), param_id: paramSym(paramId), len: BigInt(tx.length) }, aliases);
   yield fr.at('decode');
   const algo = (BigInt(rd32(tx, 8)) << 32n) | BigInt(rd32(tx, 4));
   fr.locals.ext_id = BigInt(rd32(tx, 0));
@@ -214,7 +212,7 @@ const HISTORY = 64;
 
 /** One sample: every monitor votes, every group's cur_khz follows, the timer re-arms. */
 export function* memlat_timer_fn(m: Machine, ml: Memlat, e: SimEvent): KGen {
-  const fr = m.enter(FN.memlat_timer_fn, { now_ns: m.now, sample_ms: BigInt(ml.st.sampleMs) });
+  const fr = m.enter(MEMLAT_TIMER_FN, { now_ns: m.now, sample_ms: BigInt(ml.st.sampleMs) });
   yield fr.at('groups');
   for (const g of ml.st.groups) {
     fr.locals.hw_type = BigInt(g.hwType);
@@ -256,7 +254,7 @@ export function monitorVote(ml: Memlat, mon: FwMonitor): { vote: number; maxMhz:
 }
 
 function* memlat_mon_vote(m: Machine, ml: Memlat, mon: FwMonitor): KGen<number> {
-  const fr = m.enter(FN.memlat_mon_vote, { mon_idx: BigInt(mon.monIdx), name: mon.name, cpumask: BigInt(mon.cpumask), ipm_ceil: BigInt(mon.ipmCeil) });
+  const fr = m.enter(MEMLAT_MON_VOTE, { mon_idx: BigInt(mon.monIdx), name: mon.name, cpumask: BigInt(mon.cpumask), ipm_ceil: BigInt(mon.ipmCeil) });
   const r = monitorVote(ml, mon);
   fr.locals.counted = r.counted.map((c) => BigInt(c));
   fr.locals.max_mhz = r.maxMhz;

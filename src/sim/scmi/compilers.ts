@@ -5,15 +5,15 @@ import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { formatValue, toBig } from '../core/values';
-import { cpucp_memlat_init } from './client';
+import { cpucp_memlat_init } from './qcom_scmi_client';
 import {
   EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, nodeMsg, P, rd32,
   scalarMsg, statusSym,
 } from './protocol';
 import type { DtMemory } from './subsystem';
 import { NR_CPUS } from './subsystem';
-import type { ClientBuf } from './vendor';
-import { vendorOp } from './vendor';
+import type { ClientBuf } from './qcom_scmi_vendor';
+import { vendorOp } from './qcom_scmi_vendor';
 
 const U32_MAX = 0xffffffffn;
 

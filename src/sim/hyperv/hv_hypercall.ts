@@ -2,21 +2,39 @@
  * The hypercall path as kernel frames: the guest's hv_do_hvc and the
  * simulated hypervisor's HVC handler and per-call handlers.
  */
-import type { Frame, KGen } from '../core/frames';
+import type { Frame, KernelFn, KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
-import { HV_HYPERVISOR_C } from './hv_c';
-import { fromQwords, le, leBytes } from './gpa';
+import { fromQwords, le } from './gpa';
+import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import type { HyperVState, Vp } from './partition';
+import { stimerWrite } from './stimer';
 import type { CallDef } from './tlfs';
 import {
   CALL_BY_CODE, EVENT_FLAGS_COUNT, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAGE, PAYLOAD_BYTES, REG_BY_NUM, S, callAliases,
   decodeControl, encodeResult, statusSym,
 } from './tlfs';
 
-const HANDLER = fnOf(HV_HYPERVISOR_C, 'hv_hvc_handler');
+const HV_HVC_HANDLER = fnOf(HV_HYPERCALL_C, 'hv_hvc_handler');
+const HVCALL_GET_VP_REGISTERS = fnOf(HV_HYPERCALL_C, 'hvcall_get_vp_registers');
+const HVCALL_SET_VP_REGISTERS = fnOf(HV_HYPERCALL_C, 'hvcall_set_vp_registers');
+const HVCALL_POST_MESSAGE = fnOf(HV_HYPERCALL_C, 'hvcall_post_message');
+const HVCALL_SIGNAL_EVENT = fnOf(HV_HYPERCALL_C, 'hvcall_signal_event');
+const HVCALL_SEND_IPI = fnOf(HV_HYPERCALL_C, 'hvcall_send_ipi');
+const HVCALL_FLUSH = fnOf(HV_HYPERCALL_C, 'hvcall_flush');
+const HVCALL_NOTIFY_LONG_SPIN_WAIT = fnOf(HV_HYPERCALL_C, 'hvcall_notify_long_spin_wait');
+const HVCALL_RETARGET_INTERRUPT = fnOf(HV_HYPERCALL_C, 'hvcall_retarget_interrupt');
+const HVCALL_START_VIRTUAL_PROCESSOR = fnOf(HV_HYPERCALL_C, 'hvcall_start_virtual_processor');
+
+/** Each call's handler in the listing: the IPI calls share one, and so do the four flushes. */
+const CALL_FN: Readonly<Record<string, KernelFn>> = {
+  HVCALL_GET_VP_REGISTERS, HVCALL_SET_VP_REGISTERS, HVCALL_POST_MESSAGE, HVCALL_SIGNAL_EVENT, HVCALL_NOTIFY_LONG_SPIN_WAIT,
+  HVCALL_RETARGET_INTERRUPT, HVCALL_START_VIRTUAL_PROCESSOR, HVCALL_SEND_IPI, HVCALL_SEND_IPI_EX: HVCALL_SEND_IPI,
+  HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE: HVCALL_FLUSH, HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST: HVCALL_FLUSH,
+  HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX: HVCALL_FLUSH, HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX: HVCALL_FLUSH,
+};
 /** Fast calls: input in x2..x17. */
 export const FAST_INPUT_BYTES = 16 * 8;
 
@@ -124,7 +142,7 @@ export interface HvcArgs {
  */
 export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KGen<HvcResult> {
   const ctl = decodeControl(a.control);
-  const fr = m.enter(HANDLER, { vp: BigInt(vp.index), control: a.control, ...(a.inGpa !== undefined ? { ingpa: a.inGpa } : {}), ...(a.outGpa !== undefined ? { outgpa: a.outGpa } : {}) }, ['hvc']);
+  const fr = m.enter(HV_HVC_HANDLER, { vp: BigInt(vp.index), control: a.control, ...(a.inGpa !== undefined ? { ingpa: a.inGpa } : {}), ...(a.outGpa !== undefined ? { outgpa: a.outGpa } : {}) }, ['hvc']);
   hv.part().hypercalls++;
   Object.assign(fr.locals, { code: BigInt(ctl.code), fast: ctl.fast, rep_cnt: BigInt(ctl.repCount), rep_idx: BigInt(ctl.repStart) });
   yield fr.at('decode');
@@ -171,8 +189,7 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
 }
 
 function* runCall(m: Machine, ctx: Ctx): KGen<number> {
-  const fnName = ctx.def.name.startsWith('HVCALL_FLUSH') ? 'hvcall_flush' : ctx.def.name.startsWith('HVCALL_SEND_IPI') ? 'hvcall_send_ipi' : ctx.def.fn;
-  const fr = m.enter(fnOf(HV_HYPERVISOR_C, fnName), { code: new Sym(ctx.def.name, BigInt(ctx.def.code)), rep_cnt: BigInt(ctx.repCount), rep_idx: BigInt(ctx.repStart) }, callAliases(ctx.def));
+  const fr = m.enter(CALL_FN[ctx.def.name] as KernelFn, { code: new Sym(ctx.def.name, BigInt(ctx.def.code)), rep_cnt: BigInt(ctx.repCount), rep_idx: BigInt(ctx.repStart) }, callAliases(ctx.def));
   const status = yield* HANDLERS[ctx.def.name]!(m, ctx, fr);
   m.leave(fr);
   return status;
@@ -439,25 +456,8 @@ function* flush(ctx: Ctx, fr: Frame, targets: () => number[] | undefined): KGen<
   return S.SUCCESS;
 }
 
-const DELIVER = fnOf(HV_HYPERVISOR_C, 'synic_deliver_msg');
-const SYNIC_EOM = fnOf(HV_HYPERVISOR_C, 'hv_synic_eom');
-const STIMER_SET_CONFIG = fnOf(HV_HYPERVISOR_C, 'stimer_set_config');
-const STIMER_SET_COUNT = fnOf(HV_HYPERVISOR_C, 'stimer_set_count');
-
-/** STIMERn_CONFIG / STIMERn_COUNT writes as stimer_set_config / stimer_set_count frames. */
-function* stimerWrite(m: Machine, hv: HyperVState, v: Vp, kind: 'stimer_config' | 'stimer_count', k: number, value: bigint): KGen<number> {
-  const isConfig = kind === 'stimer_config';
-  const fr = m.enter(isConfig ? STIMER_SET_CONFIG : STIMER_SET_COUNT, { vp: BigInt(v.index), timer: BigInt(k), [isConfig ? 'config' : 'count']: value });
-  const t = v.stimers[k] as Vp['stimers'][number];
-  const fired = t.fired;
-  const st = hv.writeReg(v, isConfig ? REG_BY_NUM.get(0xb0000 + 2 * k)! : REG_BY_NUM.get(0xb0001 + 2 * k)!, value);
-  Object.assign(fr.locals, { 'config.enable': (t.config & 1n) === 1n, exp_time: t.expTime, msg_pending: t.msgPending, expired_now: t.fired !== fired || t.msgPending });
-  yield fr.at(isConfig ? 'config' : 'count');
-  if (t.config & 1n || t.fired !== fired) yield fr.at('start');
-  m.leave(fr);
-  return st;
-}
-
+const DELIVER = fnOf(HV_HYPERCALL_C, 'synic_deliver_msg');
+const SYNIC_EOM = fnOf(HV_HYPERCALL_C, 'hv_synic_eom');
 /** A write of HV_REGISTER_EOM: every SINT with something waiting gets a delivery attempt, each a step. */
 function* synicEom(m: Machine, hv: HyperVState, v: Vp): KGen<number> {
   const fr = m.enter(SYNIC_EOM, { vp: BigInt(v.index) });
@@ -489,10 +489,3 @@ export function* deliverFrame(m: Machine, hv: HyperVState, v: Vp, sint: number, 
   }
   m.leave(fr);
 }
-
-/** Bytes of the u64 list, for fast-call registers. */
-export function regsOf(q: readonly bigint[]): Uint8Array {
-  return fromQwords(q);
-}
-
-export { leBytes };

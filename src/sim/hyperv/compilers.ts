@@ -2,51 +2,23 @@ import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig, argInt, argValue } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
-import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { Sym, formatValue, toBig } from '../core/values';
-import { HV_CORE_C, HV_HYPERVISOR_C } from './hv_c';
 import { fromQwords, leBytes, qwords } from './gpa';
-import type { HvcResult } from './hypercalls';
-import { hvcHandler } from './hypercalls';
+import { hv_do_hvc, hv_do_hypercall, hv_get_vpreg, hv_set_vpreg, hvcValue, vmbus_signal_eom } from './hv_core';
+import type { HvcResult } from './hv_hypercall';
+import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import type { HyperV } from './subsystem';
 import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
 import {
-  CALL_BY_CODE, CALL_BY_NAME, HVMSG_NONE, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
+  CALL_BY_CODE, CALL_BY_NAME, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
   encodeControl, statusSym,
 } from './tlfs';
 
-const HV_SET_VPREG = fnOf(HV_CORE_C, 'hv_set_vpreg');
-const HV_GET_VPREG = fnOf(HV_CORE_C, 'hv_get_vpreg');
-const HV_DO_HVC = fnOf(HV_CORE_C, 'hv_do_hvc');
-const HV_DO_HVC_FAST_GET = fnOf(HV_CORE_C, 'hv_do_hvc_fast_get');
-const HV_DO_HYPERCALL = fnOf(HV_CORE_C, 'hv_do_hypercall');
-const VMBUS_SIGNAL_EOM = fnOf(HV_CORE_C, 'vmbus_signal_eom');
-const HOST_POST = fnOf(HV_HYPERVISOR_C, 'hv_host_post_message');
-
-/** The per-VP hypercall input page (hyperv_pcpu_input_arg) the `hvc` statement fills; the output page follows it. */
-export function inputPage(vp: number): bigint {
-  return 0xf000_0000n + BigInt(vp) * 0x2000n;
-}
-export function outputPage(vp: number): bigint {
-  return inputPage(vp) + 0x1000n;
-}
-
-/** `last.hvc` for a result. */
-export function hvcValue(r: HvcResult, control: bigint): Value {
-  const def = CALL_BY_CODE.get(r.code);
-  return {
-    code: def ? new Sym(def.name, BigInt(def.code)) : BigInt(r.code),
-    status: statusSym(r.status),
-    reps_completed: BigInt(r.reps),
-    output: r.output,
-    control,
-    result: r.x0,
-  };
-}
+const HV_HOST_POST_MESSAGE = fnOf(HV_HYPERCALL_C, 'hv_host_post_message');
 
 /** A register named by `SINT2`, `HV_REGISTER_SINT2`, or a number (an unknown number is passed through: the hypervisor rejects it). */
 function regNumber(m: Machine, a: Arg): { num: number; def?: RegDef } {
@@ -92,53 +64,6 @@ function listOf(m: Machine, a: Arg, what: string): bigint[] {
 function key(m: Machine, s: Stmt, k: string, dflt: bigint): bigint {
   const a = s.keys.get(k);
   return a ? u64(m, a, `${k}=`) : dflt;
-}
-
-/** hv_do_hvc: the guest's SMCCC HVC. */
-function* doHvc(m: Machine, hv: HyperV, vp: Vp, control: bigint, regs: readonly bigint[], slow?: { in: bigint; out: bigint }): KGen<HvcResult> {
-  const args: Record<string, bigint> = { control };
-  regs.slice(0, 6).forEach((r, i) => (args[`a${i + 2}`] = r));
-  const fr = m.enter(HV_DO_HVC, args);
-  yield fr.at('hvc');
-  const r = yield* hvcHandler(m, hv.state, vp, slow ? { control, inGpa: slow.in, outGpa: slow.out } : { control, regs: fromQwords(regs) });
-  fr.locals.res_a0 = r.x0;
-  yield fr.at('ret');
-  m.leave(fr);
-  return r;
-}
-
-/** hv_set_vpreg(msr, value): fast HVCALL_SET_VP_REGISTERS, rep count 1, partition and VP SELF. */
-export function* hvSetVpreg(m: Machine, hv: HyperV, vp: Vp, reg: number, value: bigint): KGen<HvcResult> {
-  const fr = m.enter(HV_SET_VPREG, { msr: BigInt(reg), value, vp: BigInt(vp.index) });
-  const control = encodeControl(0x51, true, 1);
-  yield fr.at('call');
-  const r = yield* doHvc(m, hv, vp, control, [HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, BigInt(reg), 0n, value, 0n]);
-  fr.locals.status = statusSym(r.status);
-  yield fr.at('check');
-  m.leave(fr);
-  m.last = { hvc: hvcValue(r, control) };
-  return r;
-}
-
-/** hv_get_vpreg(msr): fast HVCALL_GET_VP_REGISTERS through hv_do_hvc_fast_get. */
-export function* hvGetVpreg(m: Machine, hv: HyperV, vp: Vp, reg: number): KGen<bigint> {
-  const fr = m.enter(HV_GET_VPREG, { msr: BigInt(reg), vp: BigInt(vp.index) });
-  const control = encodeControl(0x50, true, 1);
-  yield fr.at('call');
-  const g = m.enter(HV_DO_HVC_FAST_GET, { control, input1: HV_PARTITION_ID_SELF, input2: HV_VP_INDEX_SELF, input3: BigInt(reg) }, ['hv_do_hvc']);
-  yield g.at('hvc');
-  const r = yield* hvcHandler(m, hv.state, vp, { control, regs: fromQwords([HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, BigInt(reg)]) });
-  const full = r.status === S.SUCCESS ? ((r.output[0] as bigint | undefined) ?? 0n) : 0n;
-  const low = BigInt.asUintN(64, full);
-  Object.assign(g.locals, { res_a0: r.x0, registervaluelow: low, registervaluehigh: full >> 64n });
-  yield g.at('ret');
-  m.leave(g);
-  fr.locals.status = statusSym(r.status);
-  yield fr.at('check');
-  yield fr.at('ret');
-  m.leave(fr);
-  m.last = { value: low, hvc: hvcValue(r, control) };
-  return low;
 }
 
 /** Input bytes of `hvc <CALL> field=...` and its natural rep count. */
@@ -285,12 +210,12 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     if (s.assign) {
       const { num } = regNumber(m, s.assign.target);
       const value = u64(m, s.assign.value, 'value');
-      yield* hvSetVpreg(m, h, vp, num, value);
+      yield* hv_set_vpreg(m, h, vp, num, value);
       return;
     }
     const a = s.args[0];
     if (!a) throw new ScenarioError("'vpreg' needs a register (vpreg SINT2, or vpreg SINT2 = <value>)", s.range);
-    yield* hvGetVpreg(m, h, vp, regNumber(m, a).num);
+    yield* hv_get_vpreg(m, h, vp, regNumber(m, a).num);
   });
 
   c.set('hvc', (s) => function* (m) {
@@ -307,16 +232,9 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const control = encodeControl(code, fast, reps, start);
     let r: HvcResult;
     if (fast) {
-      r = yield* doHvc(m, h, vp, control, qwords(built.bytes));
+      r = yield* hv_do_hvc(m, h, vp, control, qwords(built.bytes));
     } else {
-      const inp = inputPage(vp.index);
-      const out = outputPage(vp.index);
-      const fr = m.enter(HV_DO_HYPERCALL, { control, input: inp, output: out });
-      h.state.gpa.write(inp, built.bytes);
-      yield fr.at('phys');
-      yield fr.at('call');
-      r = yield* doHvc(m, h, vp, control, [inp, out], { in: inp, out });
-      m.leave(fr);
+      r = yield* hv_do_hypercall(m, h, vp, control, built.bytes);
     }
     m.last = { hvc: hvcValue(r, control) };
   });
@@ -328,7 +246,7 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const inp = key(m, s, 'input', 0n);
     const out = key(m, s, 'output', 0n);
     const fast = ((control >> 16n) & 1n) === 1n;
-    const r = yield* doHvc(m, h, vp, control, [inp, out], fast ? undefined : { in: inp, out });
+    const r = yield* hv_do_hvc(m, h, vp, control, [inp, out], fast ? undefined : { in: inp, out });
     m.last = { hvc: hvcValue(r, control) };
   });
 
@@ -374,7 +292,7 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const pa = s.keys.get('payload');
     const payload = pa ? listOf(m, pa, 'payload=') : [];
     if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
-    const fr = m.enter(HOST_POST, { vp: BigInt(vp.index), sint: BigInt(sint), message_type: type });
+    const fr = m.enter(HV_HOST_POST_MESSAGE, { vp: BigInt(vp.index), sint: BigInt(sint), message_type: type });
     if ((vp.queues[sint] as unknown[]).length >= 16) {
       yield fr.at('full');
       m.leave(fr);
@@ -391,28 +309,15 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
 
   c.set('ack', (s) => function* (m) {
     const h = hv();
-    const st = h.state;
     const vp = vpOf(m, h, s);
     const sint = sintOf(m, s);
     if (!(vp.simp & 1n)) throw new ScenarioError(`VP ${vp.index} has no message page: enable it first (vpreg SIMP = <gpa> | 1)`, s.range);
-    const slot = st.slotAddr(vp, sint);
-    const old = st.gpa.readU32(slot);
-    const fr = m.enter(VMBUS_SIGNAL_EOM, { msg: slot, old_msg_type: old });
-    st.gpa.writeU32(slot, HVMSG_NONE);
-    yield fr.at('clear');
-    const pending = (st.gpa.readU8(slot + 5n) & 1) === 1;
-    fr.locals.msg_pending = pending;
-    yield fr.at('pending');
-    if (pending) {
-      yield fr.at('eom');
-      yield* hvSetVpreg(m, h, vp, 0xa0014, 0n);
-    }
-    m.leave(fr);
+    yield* vmbus_signal_eom(m, h, vp, sint);
   });
 
   c.set('eom', (s) => function* (m) {
     const h = hv();
-    yield* hvSetVpreg(m, h, vpOf(m, h, s), 0xa0014, 0n);
+    yield* hv_set_vpreg(m, h, vpOf(m, h, s), 0xa0014, 0n);
   });
 
   return c;

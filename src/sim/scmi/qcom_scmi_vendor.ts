@@ -2,26 +2,32 @@
  * The vendor protocol ops (set_param, get_param, start_activity,
  * stop_activity): one SCMI message each through the shared-memory channel.
  */
-import type { KGen } from '../core/frames';
+import type { KernelFn, KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { memlat_handle_msg } from './firmware';
+import { memlat_handle_msg } from './memlat_fw';
 import type { CStruct } from './protocol';
 import {
   le32, MSG_TYPE_COMMAND, packHeader, paramSym, QCOM_SCMI_GET_PARAM, QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY,
   QCOM_SCMI_STOP_ACTIVITY, QCOM_SCMI_VENDOR_PROTOCOL, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE, scmiToLinuxErrno, SHMEM,
   statusSym, vendorBody,
 } from './protocol';
-import { VENDOR_C } from './sources';
+import { QCOM_SCMI_VENDOR_C } from './qcom_scmi_vendor_c';
 import type { Memlat } from './subsystem';
 
 export type VendorOp = 'set_param' | 'get_param' | 'start_activity' | 'stop_activity';
 
-const MSG_ID: Record<VendorOp, number> = {
-  set_param: QCOM_SCMI_SET_PARAM,
-  get_param: QCOM_SCMI_GET_PARAM,
-  start_activity: QCOM_SCMI_START_ACTIVITY,
-  stop_activity: QCOM_SCMI_STOP_ACTIVITY,
+const SET_PARAM = fnOf(QCOM_SCMI_VENDOR_C, 'set_param');
+const GET_PARAM = fnOf(QCOM_SCMI_VENDOR_C, 'get_param');
+const START_ACTIVITY = fnOf(QCOM_SCMI_VENDOR_C, 'start_activity');
+const STOP_ACTIVITY = fnOf(QCOM_SCMI_VENDOR_C, 'stop_activity');
+
+/** Each op's message and its function in the listing. */
+const OPS: Record<VendorOp, { readonly msgId: number; readonly fn: KernelFn }> = {
+  set_param: { msgId: QCOM_SCMI_SET_PARAM, fn: SET_PARAM },
+  get_param: { msgId: QCOM_SCMI_GET_PARAM, fn: GET_PARAM },
+  start_activity: { msgId: QCOM_SCMI_START_ACTIVITY, fn: START_ACTIVITY },
+  stop_activity: { msgId: QCOM_SCMI_STOP_ACTIVITY, fn: STOP_ACTIVITY },
 };
 
 export interface XferResult {
@@ -38,9 +44,9 @@ export type ClientBuf = CStruct | Uint8Array | null;
 export function* vendorOp(m: Machine, ml: Memlat, op: VendorOp, buf: ClientBuf, algo: bigint, paramId: number): KGen<XferResult> {
   const bytes = buf === null ? new Uint8Array(0) : buf instanceof Uint8Array ? buf : buf.bytes;
   const uninit = buf === null || buf instanceof Uint8Array ? [] : buf.uninit();
-  const fr = m.enter(fnOf(VENDOR_C, op), { algo_str: algo, param_id: paramSym(paramId), tx_size: BigInt(bytes.length) });
+  const fr = m.enter(OPS[op].fn, { algo_str: algo, param_id: paramSym(paramId), tx_size: BigInt(bytes.length) });
   yield fr.at('init');
-  const msgId = MSG_ID[op];
+  const msgId = OPS[op].msgId;
   const token = ml.st.token;
   ml.st.token = (token + 1) & 0x3ff;
   const header = packHeader({ messageId: msgId, type: MSG_TYPE_COMMAND, protocolId: QCOM_SCMI_VENDOR_PROTOCOL, token });
