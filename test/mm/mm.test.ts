@@ -517,10 +517,11 @@ madvise 0x200000 8K MADV_FREE
 expect last.skipped == 1
 mlock 0x200000 2M
 expect last.skipped == 1
+expect last.pages == 511
 expect task.init.vma[0].locked
 numa_stats 0x200000 2M
 expect last.skipped == 1
-expect last.pages == 1
+expect last.pages == 511
 `);
   });
 });

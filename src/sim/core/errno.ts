@@ -3,6 +3,7 @@
  * numbers them. Kernel functions return them negated (`return -ENOMEM;`), as the kernel does.
  */
 export const ENOENT = 2;
+export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EFAULT = 14;
 export const ENODEV = 19;

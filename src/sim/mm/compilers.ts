@@ -17,7 +17,7 @@ import { madvise_cold_or_pageout_pte_range, madvise_free_pte_range } from './mad
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault } from './memory';
 import { devm_memremap_pages } from './memremap';
-import { mlock_pte_range } from './mlock';
+import { do_mlock } from './mlock';
 import { __do_munmap, do_mmap, exit_mmap } from './mmap';
 import type { Device, DeviceType, MmModel } from './model';
 import { do_mprotect_pkey } from './mprotect';
@@ -272,21 +272,26 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
-  /** madvise refuses a range with hugetlb VMAs (-EINVAL), mlock takes it; numa_stats returns nothing. */
+  /** madvise refuses a range with hugetlb VMAs (-EINVAL); numa_stats returns nothing. */
   type Walker = (m: Machine, mm: MmModel, t: Task, start: number, end: number, args: Record<string, string>) => KGen<LruWalk>;
-  const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'mlock' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
+  const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
     function* (m: Machine): KGen {
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
       const r = yield* which(s)(m, mmOf(), t, start, end, extra(s));
       const last: Record<string, Value> = { skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
       const hugeIn = t.vmas.some((v) => v.huge && v.end > start && v.start < end);
-      if (ret !== 'none') last.ret = BigInt(!covered(t, start, end) ? -ENOMEM : hugeIn && ret === 'madvise' ? -EINVAL : 0);
+      if (ret !== 'none') last.ret = BigInt(!covered(t, start, end) ? -ENOMEM : hugeIn ? -EINVAL : 0);
       m.last = last;
     };
   c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? madvise_free_pte_range : madvise_cold_or_pageout_pte_range), 'madvise', (s) => ({ advice: word(s.args[2]) })));
-  c.set('mlock', walker(() => mlock_pte_range, 'mlock', () => ({})));
   c.set('numa_stats', walker(() => gather_pte_stats, 'none', () => ({})));
+
+  c.set('mlock', (s) => function* (m): KGen {
+    const [start, end] = rangeOf(m, s);
+    const r = yield* do_mlock(m, mmOf(), cur(s), start, end);
+    m.last = { skipped: BigInt(r.skipped), pages: BigInt(r.pages), ret: BigInt(r.ret) };
+  });
 
   // ftruncate(2) of a hugetlbfs file: hugetlbfs_setattr → hugetlb_vmtruncate.
   c.set('hugetlb truncate', (s) => {

@@ -21,7 +21,7 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'khugepaged', args: [pe('addr')], sets: ['result'], summary: 'khugepaged_scan_pmd over the 2 MiB range' },
   { verb: 'ksm', args: [pe('addr')], sets: ['skipped'], summary: 'KSM scan of one address' },
   { verb: 'madvise', args: [pe('addr'), pe('len'), pw('advice', ['MADV_COLD', 'MADV_PAGEOUT', 'MADV_FREE'])], sets: ['skipped'], summary: 'madvise' },
-  { verb: 'mlock', args: [pe('addr'), pe('len')], sets: ['skipped'], summary: 'mlock' },
+  { verb: 'mlock', args: [pe('addr'), pe('len')], sets: ['skipped', 'pages', 'ret'], summary: 'mlock: lock the VMAs, fault the range in (__mm_populate)' },
   { verb: 'numa_stats', args: [pe('addr'), pe('len')], sets: ['skipped'], summary: 'NUMA statistics walk' },
   // ftruncate of a hugetlbfs file unmaps the pages past the size from every task's page tables: memory's to run.
   { verb: 'hugetlb truncate', args: [pn('file'), pe('size', true)], sets: ['ret'], summary: 'ftruncate of a hugetlbfs file: unmap and free the pages past size (default 0), give back unused reservations' },
