@@ -431,7 +431,7 @@ expect task.init.rss == 0
     expect(s.machine.root('task')?.kind).toBe('record');
   });
 
-  it('mprotect turns writable device-private entries into read entries', () => {
+  it('mprotect downgrades writable device-private entries only where the VMA flags change', () => {
     run(`
 device gpu type=private pages=2
 mmap ${A} 8K
@@ -439,13 +439,17 @@ write ${A} 1
 write ${A} + 0x1000 1
 migrate ${A} 8K to=gpu
 mprotect ${A} 4K rw
+expect last.ret == 0
+expect task.init.pte[${A}].write
+mprotect ${A} 4K r
 expect task.init.pte[${A}].write == false
 expect task.init.pte[${A} + 0x1000].write
 mprotect ${A} 8K r
 expect task.init.pte[${A} + 0x1000].write == false
 read ${A}
-mprotect 0x1000 4K r
 expect last.value == 1
+mprotect 0x1000 4K r
+expect last.ret == -ENOMEM
 `);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * mlock (mm/mlock.c do_mlock, mm/gup.c __mm_populate) as the kernel's code
- * runs it: mlock faults the whole range in before it mlocks the LRU pages.
+ * mprotect (mm/mprotect.c: do_mprotect_pkey, mprotect_fixup) and mlock
+ * (mm/mlock.c do_mlock, mm/gup.c __mm_populate) as the kernel's code runs
+ * them: unchanged flags change nothing, a zero length is 0, and mlock faults
+ * the whole range in before it mlocks the LRU pages.
  */
 import { describe, expect, it } from 'vitest';
 import type { Sim } from '../support/kit';
@@ -17,6 +19,120 @@ function framesEntered(s: Sim): string[] {
   }
   return seen;
 }
+
+describe('mprotect_fixup: newflags == oldflags returns early', () => {
+  it('mprotect to the protection the VMA has keeps writable device-private entries: one device_private fault, no wp', () => {
+    run(`
+device gpu type=private pages=2
+mmap ${A} 8K
+write ${A} 1
+migrate ${A} 8K to=gpu
+mprotect ${A} 8K rw
+expect last.ret == 0
+expect task.init.pte[${A}].write
+expect task.init.pte[${A} + 0x1000].write
+write ${A} 2
+expect last.faults == [device_private]
+expect task.init.pte[${A}].write
+`);
+  });
+
+  it('the same mprotect runs no change_pte_range', () => {
+    const s = sim(`
+device gpu type=private pages=1
+mmap ${A} 4K
+write ${A} 1
+migrate ${A} 4K to=gpu
+mprotect ${A} 4K rw
+`);
+    for (let i = 0; i < 4; i++) s.machine.resume('over');
+    expect(framesEntered(s)).toEqual(['do_mprotect_pkey', 'mprotect_fixup']);
+  });
+
+  it('a change of any flag (rw -> rwx) walks the PTEs: writable device-private entries become read entries', () => {
+    run(`
+device gpu type=private pages=1
+mmap ${A} 4K
+write ${A} 1
+migrate ${A} 4K to=gpu
+mprotect ${A} 4K rwx
+expect task.init.vma[0].prot == rwx
+expect task.init.pte[${A}].write == false
+write ${A} 2
+expect last.faults == [device_private, wp]
+`);
+  });
+
+  it('VMA by VMA: only the VMAs whose protection changes are split and walked', () => {
+    run(`
+device gpu type=private pages=3
+mmap ${A} 12K
+write ${A} 1
+write ${A} + 0x1000 1
+write ${A} + 0x2000 1
+mprotect ${A} + 0x1000 4K r
+migrate ${A} 12K to=gpu
+expect task.init.pte[${A} + 0x1000].write == false
+mprotect ${A} 12K r
+expect last.ret == 0
+expect len(task.init.vma) == 1
+expect task.init.pte[${A}].write == false
+expect task.init.pte[${A} + 0x2000].write == false
+`);
+  });
+
+  it('a hole stops it with -ENOMEM; the VMAs before the hole are already changed', () => {
+    run(`
+mmap ${A} 4K
+mmap ${A} + 0x2000 4K
+mprotect ${A} 12K r
+expect last.ret == -ENOMEM
+expect task.init.vma[0].prot == r
+expect task.init.vma[1].prot == rw
+mprotect ${A} + 0x1000 4K r
+expect last.ret == -ENOMEM
+`);
+  });
+
+  it('a zero length is 0, mapped or not, and changes nothing', () => {
+    const s = run(`
+mmap ${A} 4K
+mprotect ${A} 0 r
+expect last.ret == 0
+expect task.init.vma[0].prot == rw
+mprotect 0x1000 0 none
+expect last.ret == 0
+`);
+    expect(ev(s, 'len(task.init.vma)')).toBe(1n);
+  });
+
+  it('a hugetlb VMA left at its protection needs no split, so an unaligned range is not refused', () => {
+    run(`
+hugetlb pool pages=2
+mmap 0x40000000 4M hugetlb=f shared
+mprotect 0x40000000 1M rw
+expect last.ret == 0
+mprotect 0x40000000 1M r
+expect last.ret == -EINVAL
+expect task.init.vma[0].prot == rw
+`);
+  });
+
+  it('a private mlocked VMA that becomes writable is populated again: COW broken at mprotect time', () => {
+    run(`
+mmap ${A} 8K prot=r
+mlock ${A} 8K
+expect last.ret == 0
+expect task.init.pte[${A}].pfn == 0xfff
+mprotect ${A} 8K rw
+expect task.init.pte[${A}].write
+expect task.init.pte[${A}].pfn != 0xfff
+expect task.init.rss == 2
+write ${A} 1
+expect last.faults == []
+`);
+  });
+});
 
 describe('do_mlock → __mm_populate', () => {
   it('empty PTEs of a private writable VMA get anonymous pages (FOLL_WRITE), all mlocked', () => {

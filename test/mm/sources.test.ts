@@ -33,6 +33,7 @@ const FILE_OF: Readonly<Record<string, string>> = {
   dup_mmap: 'kernel/fork.c',
   change_pte_range: 'mm/mprotect.c',
   do_mprotect_pkey: 'mm/mprotect.c',
+  mprotect_fixup: 'mm/mprotect.c',
   follow_page: 'mm/gup.c',
   __mm_populate: 'mm/gup.c',
   populate_vma_page_range: 'mm/gup.c',

@@ -51,14 +51,17 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     if (v < 0n || v >= ADDR_LIMIT) throw new ScenarioError(`${what} 0x${v.toString(16)} is not a user address`, a.range);
     return v;
   };
-  /** [start, end) page indexes of `<addr> <len>`; addr must be page-aligned, len is rounded up. */
-  const rangeOf = (m: Machine, s: Stmt): [number, number] => {
+  /**
+   * [start, end) page indexes of `<addr> <len>`; addr must be page-aligned, len is rounded up.
+   * `zero`: a zero length is the empty range, as mprotect(2) and migrate take it.
+   */
+  const rangeOf = (m: Machine, s: Stmt, zero = false): [number, number] => {
     const a = s.args[0] as Arg;
     const l = s.args[1] as Arg;
     const addr = addrOf(m, a, '<addr>');
     if (addr & 0xfffn) throw new ScenarioError(`<addr> 0x${addr.toString(16)} is not page-aligned (4K)`, a.range);
     const len = argBig(m, l, '<len>');
-    if (len <= 0n) throw new ScenarioError('<len> must be positive', l.range);
+    if (len < 0n || (len === 0n && !zero)) throw new ScenarioError(zero ? '<len> must not be negative' : '<len> must be positive', l.range);
     const end = addr + ((len + 0xfffn) & ~0xfffn);
     if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l.range);
     return [Number(addr >> 12n), Number(end >> 12n)];
@@ -237,8 +240,9 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const protText = word(s.args[2]);
     const prot = PROT_NAMES[protText] as number;
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s);
-      yield* do_mprotect_pkey(m, cur(s), start, end, prot, protText);
+      const [start, end] = rangeOf(m, s, true);
+      const ret = yield* do_mprotect_pkey(m, mmOf(), cur(s), start, end, prot, protText);
+      m.last = { ret: BigInt(ret) };
     };
   });
 

@@ -15,7 +15,7 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'device_access', args: [pn('device'), pw('access', ['read', 'write']), pe('addr')], summary: 'the device touches memory through its mirror' },
   { verb: 'fork', args: [pw('as', ['as'], true), pn('name', true)], summary: 'copy the address space' },
   { verb: 'exit', args: [pn('name', true)], summary: 'tear down an address space' },
-  { verb: 'mprotect', args: [pe('addr'), pe('len'), pw('prot', ['none', 'r', 'rw', 'rwx'])], summary: 'change protection' },
+  { verb: 'mprotect', args: [pe('addr'), pe('len'), pw('prot', ['none', 'r', 'rw', 'rwx'])], sets: ['ret'], summary: 'change protection' },
   { verb: 'munmap', args: [pe('addr'), pe('len')], summary: 'unmap' },
   { verb: 'follow_page', args: [pe('addr')], keys: { flags: E }, sets: ['page'], summary: 'follow_page with FOLL_ flags' },
   { verb: 'khugepaged', args: [pe('addr')], sets: ['result'], summary: 'khugepaged_scan_pmd over the 2 MiB range' },
