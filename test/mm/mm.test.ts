@@ -611,22 +611,6 @@ expect task.init.rss == 4
 `);
   });
 
-  it('anon_write_prot: the device cannot write a read-only mapping (hmm_range_fault fails)', () => {
-    run(`
-device gpu type=private pages=1
-mmap ${A} 4K prot=r
-device_access gpu read ${A}
-expect last.ret == 0
-device_access gpu write ${A}
-expect last.ret == -EFAULT
-expect last.signal == none
-mprotect ${A} 4K rw
-device_access gpu write ${A}
-expect last.ret == 0
-expect last.faults == [wp]
-`);
-  });
-
   it('anon_teardown: fork, touch in the child, exit, many times over', () => {
     const s = run(`
 device gpu type=private pages=2

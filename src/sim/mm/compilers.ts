@@ -2,14 +2,13 @@ import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
-import { EFAULT, EINVAL, ENOMEM } from '../core/errno';
+import { EINVAL, ENOMEM } from '../core/errno';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
 import { dup_mmap } from './fork';
 import { follow_page } from './gup';
-import { hmm_range_fault } from './hmm';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
 import { khugepaged_scan_pmd } from './khugepaged';
 import { get_mergeable_page } from './ksm';
@@ -27,6 +26,7 @@ import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import { covered, PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
 import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
+import { dmirror_fault } from './test_hmm_mirror';
 
 /** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
 const ADDR_LIMIT = 1n << 47n;
@@ -164,7 +164,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const toArg = s.keys.get('to');
     const to = word(toArg);
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s);
+      const [start, end] = rangeOf(m, s, true);
       const t = cur(s);
       const mm = mmOf();
       let dev: Device | undefined;
@@ -189,7 +189,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
       const vpn = Number(addr >> 12n);
       const slot = Number((addr & 0xfffn) >> 3n);
       const faults: FaultKind[] = [];
-      const r = yield* hmm_range_fault(m, mm, t, vpn, write, dev, { faults, remote: true });
+      const r = yield* dmirror_fault(m, mm, t, vpn, write, dev, { faults, remote: true });
       let value = 0n;
       if (r.ret === 0) {
         // The mirror reads or writes through the pfn hmm_range_fault returned.
@@ -200,7 +200,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
           mm.writeVal(r.pfn, slot, value);
         }
       }
-      m.last = { ...faultLast(faults, 'ok', value), ret: BigInt(r.ret === 0 ? 0 : -EFAULT), pfn: BigInt(r.pfn) };
+      m.last = { ...faultLast(faults, 'ok', value), ret: BigInt(r.ret), pfn: BigInt(r.pfn) };
     };
   });
 

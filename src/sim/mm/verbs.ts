@@ -12,7 +12,7 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'read', args: [pe('addr')], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU load of a u64' },
   { verb: 'write', args: [pe('addr'), pe('value', true)], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU store of a u64' },
   { verb: 'migrate', args: [pe('addr'), pe('len')], keys: { to: N }, required: ['to'], sets: ['migrated', 'ret'], summary: 'migrate_vma to a device or back' },
-  { verb: 'device_access', args: [pn('device'), pw('access', ['read', 'write']), pe('addr')], summary: 'the device touches memory through its mirror' },
+  { verb: 'device_access', args: [pn('device'), pw('access', ['read', 'write']), pe('addr')], sets: ['ret', 'fault', 'faults', 'value', 'pfn'], summary: 'the device touches memory through its mirror (hmm_range_fault)' },
   { verb: 'fork', args: [pw('as', ['as'], true), pn('name', true)], summary: 'copy the address space' },
   { verb: 'exit', args: [pn('name', true)], summary: 'tear down an address space' },
   { verb: 'mprotect', args: [pe('addr'), pe('len'), pw('prot', ['none', 'r', 'rw', 'rwx'])], sets: ['ret'], summary: 'change protection' },
