@@ -22,7 +22,7 @@ function randomScenario(seed: number, n: number): string {
   const tasks = ['init'];
   let forks = 0;
   for (let i = 0; i < n; i++) {
-    switch (r.int(0, 15)) {
+    switch (r.int(0, 16)) {
       case 0: case 1:
         lines.push(`mmap ${hex(r.pick(HUGE))} ${r.int(1, 4) * 2}M hugetlb=${r.pick(['f', 'g'])}${r.int(0, 1) ? ' shared' : ' private'}${r.int(0, 4) === 0 ? ' prot=r' : ''}`);
         break;
@@ -66,6 +66,10 @@ function randomScenario(seed: number, n: number): string {
         break;
       case 14:
         lines.push(`write ${hex(SMALL + BigInt(r.int(0, 7)) * 0x1000n)} 1`, `migrate ${hex(SMALL)} 32K to=${r.pick(['gpu', 'system'])}`);
+        break;
+      case 15:
+        // mlock faults every page in: huge pages through hugetlb_fault, device pages back from gpu
+        lines.push(r.int(0, 1) ? `mlock ${hex(r.pick(HUGE))} 2M` : `mlock ${hex(SMALL)} 32K`);
         break;
       default:
         lines.push(`region_del ${r.pick(['f', 'g'])} ${r.int(0, 3)} ${r.int(4, 8)}`);

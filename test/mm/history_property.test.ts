@@ -24,7 +24,7 @@ function randomScenario(seed: number, n: number): string {
   ];
   let forks = 0;
   for (let i = 0; i < n; i++) {
-    const k = rngInt(r, 0, 19);
+    const k = rngInt(r, 0, 21);
     switch (k) {
       case 0: case 1: case 2:
         lines.push(`write ${addr()} ${rngInt(r, 1, 99)}`);
@@ -79,6 +79,12 @@ function randomScenario(seed: number, n: number): string {
         break;
       case 18:
         lines.push(`madvise ${addr()} ${len()} MADV_COLD`);
+        break;
+      case 19:
+        lines.push(`mlock ${addr()} ${len()}`);
+        break;
+      case 20:
+        lines.push(rngInt(r, 0, 1) ? `mprotect ${addr()} 0 r` : `migrate ${addr()} 0 to=gpu`);
         break;
       default:
         lines.push(`write ${addr()}`);

@@ -26,19 +26,29 @@ const FILE_OF: Readonly<Record<string, string>> = {
   dmirror_migrate_to_system: 'lib/test_hmm.c',
   dmirror_migrate_alloc_and_copy: 'lib/test_hmm.c',
   dmirror_devmem_fault_alloc_and_copy: 'lib/test_hmm.c',
+  dmirror_do_read: 'lib/test_hmm.c',
+  dmirror_fault: 'lib/test_hmm.c',
   migrate_vma_setup: 'mm/migrate_device.c',
   migrate_vma_pages: 'mm/migrate_device.c',
   migrate_vma_finalize: 'mm/migrate_device.c',
   hmm_range_fault: 'mm/hmm.c',
+  hmm_vma_walk_test: 'mm/hmm.c',
+  hmm_vma_walk_hole: 'mm/hmm.c',
+  hmm_vma_handle_pte: 'mm/hmm.c',
+  hmm_vma_fault: 'mm/hmm.c',
   dup_mmap: 'kernel/fork.c',
   change_pte_range: 'mm/mprotect.c',
   do_mprotect_pkey: 'mm/mprotect.c',
+  mprotect_fixup: 'mm/mprotect.c',
   follow_page: 'mm/gup.c',
+  __mm_populate: 'mm/gup.c',
+  populate_vma_page_range: 'mm/gup.c',
+  __get_user_pages: 'mm/gup.c',
   khugepaged_scan_pmd: 'mm/khugepaged.c',
   get_mergeable_page: 'mm/ksm.c',
   madvise_cold_or_pageout_pte_range: 'mm/madvise.c',
   madvise_free_pte_range: 'mm/madvise.c',
-  mlock_pte_range: 'mm/mlock.c',
+  do_mlock: 'mm/mlock.c',
   gather_pte_stats: 'fs/proc/task_mmu.c',
   do_mmap: 'mm/mmap.c',
   __do_munmap: 'mm/mmap.c',
@@ -55,6 +65,8 @@ write ${A}+0x1000 2
 migrate ${A} 8K to=gpu
 fork as child
 device_access gpu read ${A}
+device_access gpu write ${A}+0x2000
+device_access gpu read 0x1000
 read ${A}
 migrate ${A}+0x1000 4K to=system
 follow_page ${A}

@@ -2,14 +2,13 @@ import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
-import { EFAULT, EINVAL, ENOMEM } from '../core/errno';
+import { EINVAL, ENOMEM } from '../core/errno';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
 import { dup_mmap } from './fork';
 import { follow_page } from './gup';
-import { hmm_range_fault } from './hmm';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
 import { khugepaged_scan_pmd } from './khugepaged';
 import { get_mergeable_page } from './ksm';
@@ -17,7 +16,7 @@ import { madvise_cold_or_pageout_pte_range, madvise_free_pte_range } from './mad
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault } from './memory';
 import { devm_memremap_pages } from './memremap';
-import { mlock_pte_range } from './mlock';
+import { do_mlock } from './mlock';
 import { __do_munmap, do_mmap, exit_mmap } from './mmap';
 import type { Device, DeviceType, MmModel } from './model';
 import { do_mprotect_pkey } from './mprotect';
@@ -27,6 +26,7 @@ import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import { covered, PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
 import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
+import { dmirror_fault } from './test_hmm_mirror';
 
 /** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
 const ADDR_LIMIT = 1n << 47n;
@@ -51,14 +51,17 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     if (v < 0n || v >= ADDR_LIMIT) throw new ScenarioError(`${what} 0x${v.toString(16)} is not a user address`, a.range);
     return v;
   };
-  /** [start, end) page indexes of `<addr> <len>`; addr must be page-aligned, len is rounded up. */
-  const rangeOf = (m: Machine, s: Stmt): [number, number] => {
+  /**
+   * [start, end) page indexes of `<addr> <len>`; addr must be page-aligned, len is rounded up.
+   * `zero`: a zero length is the empty range, as mprotect(2) and migrate take it.
+   */
+  const rangeOf = (m: Machine, s: Stmt, zero = false): [number, number] => {
     const a = s.args[0] as Arg;
     const l = s.args[1] as Arg;
     const addr = addrOf(m, a, '<addr>');
     if (addr & 0xfffn) throw new ScenarioError(`<addr> 0x${addr.toString(16)} is not page-aligned (4K)`, a.range);
     const len = argBig(m, l, '<len>');
-    if (len <= 0n) throw new ScenarioError('<len> must be positive', l.range);
+    if (len < 0n || (len === 0n && !zero)) throw new ScenarioError(zero ? '<len> must not be negative' : '<len> must be positive', l.range);
     const end = addr + ((len + 0xfffn) & ~0xfffn);
     if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l.range);
     return [Number(addr >> 12n), Number(end >> 12n)];
@@ -161,7 +164,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const toArg = s.keys.get('to');
     const to = word(toArg);
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s);
+      const [start, end] = rangeOf(m, s, true);
       const t = cur(s);
       const mm = mmOf();
       let dev: Device | undefined;
@@ -186,7 +189,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
       const vpn = Number(addr >> 12n);
       const slot = Number((addr & 0xfffn) >> 3n);
       const faults: FaultKind[] = [];
-      const r = yield* hmm_range_fault(m, mm, t, vpn, write, dev, { faults, remote: true });
+      const r = yield* dmirror_fault(m, mm, t, vpn, write, dev, { faults, remote: true });
       let value = 0n;
       if (r.ret === 0) {
         // The mirror reads or writes through the pfn hmm_range_fault returned.
@@ -197,7 +200,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
           mm.writeVal(r.pfn, slot, value);
         }
       }
-      m.last = { ...faultLast(faults, 'ok', value), ret: BigInt(r.ret === 0 ? 0 : -EFAULT), pfn: BigInt(r.pfn) };
+      m.last = { ...faultLast(faults, 'ok', value), ret: BigInt(r.ret), pfn: BigInt(r.pfn) };
     };
   });
 
@@ -237,8 +240,9 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const protText = word(s.args[2]);
     const prot = PROT_NAMES[protText] as number;
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s);
-      yield* do_mprotect_pkey(m, cur(s), start, end, prot, protText);
+      const [start, end] = rangeOf(m, s, true);
+      const ret = yield* do_mprotect_pkey(m, mmOf(), cur(s), start, end, prot, protText);
+      m.last = { ret: BigInt(ret) };
     };
   });
 
@@ -272,21 +276,26 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
-  /** madvise refuses a range with hugetlb VMAs (-EINVAL), mlock takes it; numa_stats returns nothing. */
+  /** madvise refuses a range with hugetlb VMAs (-EINVAL); numa_stats returns nothing. */
   type Walker = (m: Machine, mm: MmModel, t: Task, start: number, end: number, args: Record<string, string>) => KGen<LruWalk>;
-  const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'mlock' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
+  const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
     function* (m: Machine): KGen {
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
       const r = yield* which(s)(m, mmOf(), t, start, end, extra(s));
       const last: Record<string, Value> = { skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
       const hugeIn = t.vmas.some((v) => v.huge && v.end > start && v.start < end);
-      if (ret !== 'none') last.ret = BigInt(!covered(t, start, end) ? -ENOMEM : hugeIn && ret === 'madvise' ? -EINVAL : 0);
+      if (ret !== 'none') last.ret = BigInt(!covered(t, start, end) ? -ENOMEM : hugeIn ? -EINVAL : 0);
       m.last = last;
     };
   c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? madvise_free_pte_range : madvise_cold_or_pageout_pte_range), 'madvise', (s) => ({ advice: word(s.args[2]) })));
-  c.set('mlock', walker(() => mlock_pte_range, 'mlock', () => ({})));
   c.set('numa_stats', walker(() => gather_pte_stats, 'none', () => ({})));
+
+  c.set('mlock', (s) => function* (m): KGen {
+    const [start, end] = rangeOf(m, s);
+    const r = yield* do_mlock(m, mmOf(), cur(s), start, end);
+    m.last = { skipped: BigInt(r.skipped), pages: BigInt(r.pages), ret: BigInt(r.ret) };
+  });
 
   // ftruncate(2) of a hugetlbfs file: hugetlbfs_setattr → hugetlb_vmtruncate.
   c.set('hugetlb truncate', (s) => {

@@ -1,6 +1,10 @@
 import { kernelSource } from '../core/frames';
 
-/** mm/gup.c: follow_page, where reference 003's FOLL_LRU keeps ZONE_DEVICE pages out. */
+/**
+ * mm/gup.c: follow_page, where reference 003's FOLL_LRU keeps ZONE_DEVICE
+ * pages out, and the populate path mlock takes (__mm_populate), which faults
+ * every page of the range in and mlocks what FOLL_MLOCK finds on an LRU.
+ */
 export const GUP_C = kernelSource(
   'mm/gup.c',
   `
@@ -17,6 +21,88 @@ struct page *follow_page(struct vm_area_struct *vma, unsigned long address,
 	else
 		page = vm_normal_any_page(vma, address, pte);        //@any
 	return page;                                                 //@out
+}
+
+static long __get_user_pages(struct mm_struct *mm,
+		unsigned long start, unsigned long nr_pages,
+		unsigned int gup_flags, struct page **pages,
+		struct vm_area_struct **vmas, int *locked)          //@@ __get_user_pages
+{
+	/* check_vma_flags(): no VM_READ and no FOLL_FORCE (PROT_NONE) */
+	if (!(vm_flags & VM_READ) && !(gup_flags & FOLL_FORCE))
+		return -EFAULT;                                      //@efault
+	do {
+retry:
+		/* follow_page_pte(): NULL when the pte is not present, or
+		 * (FOLL_WRITE) not writable; FOLL_MLOCK looks the page up
+		 * with vm_normal_lru_page, so a ZONE_DEVICE page is -EEXIST
+		 * (skipped) and an LRU page is mlock_vma_page()d */
+		page = follow_page_mask(vma, start, foll_flags, &ctx); //@follow
+		if (!page) {
+			/* faultin_page() */
+			ret = handle_mm_fault(vma, address, fault_flags, NULL); //@faultin
+			if (ret & VM_FAULT_ERROR) {
+				ret = vm_fault_to_errno(ret, *flags);
+				goto out;                            //@error
+			}
+			goto retry;
+		} else if (PTR_ERR(page) == -EEXIST) {
+			goto next_page;
+		}
+next_page:
+		i++;
+		start += PAGE_SIZE;
+	} while (--nr_pages);
+out:
+	return i ? i : ret;                                          //@done
+}
+
+long populate_vma_page_range(struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, int *locked) //@@ populate_vma_page_range
+{
+	unsigned long nr_pages = (end - start) / PAGE_SIZE;
+	int gup_flags;
+
+	gup_flags = FOLL_TOUCH | FOLL_POPULATE | FOLL_MLOCK;
+	/*
+	 * We want to touch writable mappings with a write fault in order
+	 * to break COW, except for shared mappings because these don't COW
+	 * and we would not want to dirty them for nothing.
+	 */
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		gup_flags |= FOLL_WRITE;
+	/*
+	 * We want mlock to succeed for regions that have any permissions
+	 * other than PROT_NONE.
+	 */
+	if (vma_is_accessible(vma))
+		gup_flags |= FOLL_FORCE;                             //@flags
+	return __get_user_pages(mm, start, nr_pages, gup_flags,
+				NULL, NULL, locked);                 //@gup
+}
+
+int __mm_populate(unsigned long start, unsigned long len, int ignore_errors) //@@ __mm_populate
+{
+	end = start + len;
+	for (nstart = start; nstart < end; nstart = nend) {
+		vma = find_vma(mm, nstart);                          //@vma
+		if (!vma || vma->vm_start >= end)
+			break;
+		nend = min(end, vma->vm_end);
+		if (nstart < vma->vm_start)
+			nstart = vma->vm_start;
+		ret = populate_vma_page_range(vma, nstart, nend, &locked); //@populate
+		if (ret < 0) {
+			if (ignore_errors) {
+				ret = 0;
+				continue;	/* continue at next VMA */
+			}
+			break;                                       //@error
+		}
+		nend = nstart + ret * PAGE_SIZE;
+		ret = 0;
+	}
+	return ret;	/* 0 or negative error code */               //@done
 }
 `,
 );

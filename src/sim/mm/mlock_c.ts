@@ -1,23 +1,38 @@
 import { kernelSource } from '../core/frames';
 
-/** mm/mlock.c: a caller reference 003 moves to vm_normal_lru_page, so device pages are never mlocked. */
+/**
+ * mm/mlock.c of reference 003's era: mlock sets VM_LOCKED on the VMAs, then
+ * __mm_populate faults the range in, and follow_page(FOLL_MLOCK) mlocks only
+ * what vm_normal_lru_page returns, so device pages are never mlocked.
+ */
 export const MLOCK_C = kernelSource(
   'mm/mlock.c',
   `
-static int mlock_pte_range(pmd_t *pmd, unsigned long addr,
-			   unsigned long end, struct mm_walk *walk) //@@ mlock_pte_range
+static __must_check int do_mlock(unsigned long start, size_t len, vm_flags_t flags) //@@ do_mlock
 {
-	/* mm/mlock.c: mlock_vma_pages_range */
-	vma->vm_flags |= VM_LOCKED;                                  //@locked
-	for (pte = start_pte; addr != end; pte++, addr += PAGE_SIZE) {
-		if (!pte_present(*pte))
-			continue;
-		page = vm_normal_lru_page(vma, addr, *pte);
-		if (!page || is_zone_device_page(page))
-			continue;
-		mlock_vma_page(page);
-	}
+	len = PAGE_ALIGN(len + (offset_in_page(start)));
+	start &= PAGE_MASK;
+
+	/* apply_vma_lock_flags() -> mlock_fixup(): VM_LOCKED on each VMA of
+	 * the range in turn (not on hugetlb VMAs); a hole is -ENOMEM */
+	error = apply_vma_lock_flags(start, len, flags);            //@apply
+	mmap_write_unlock(current->mm);
+	if (error)
+		return error;                                        //@enomem
+
+	error = __mm_populate(start, len, 0);                        //@populate
+	if (error)
+		return __mlock_posix_error_return(error);            //@error
 	return 0;                                                    //@done
+}
+
+static int __mlock_posix_error_return(long retval)
+{
+	if (retval == -EFAULT)
+		retval = -ENOMEM;
+	else if (retval == -ENOMEM)
+		retval = -EAGAIN;
+	return retval;
 }
 `,
 );

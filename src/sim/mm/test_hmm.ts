@@ -14,6 +14,7 @@ import type { Mig, Select } from './migrate_device';
 import { DST_WRITE, migrate_vma_finalize, migrate_vma_pages, migrate_vma_setup, MIGRATE, WRITE } from './migrate_device';
 import type { Device, MmModel } from './model';
 import { vpnHex as hex } from './page';
+import { PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_READ } from './task';
 import { TEST_HMM_C } from './test_hmm_c';
@@ -23,6 +24,7 @@ const DMIRROR_MIGRATE_TO_DEVICE = fnOf(TEST_HMM_C, 'dmirror_migrate_to_device');
 const DMIRROR_MIGRATE_TO_SYSTEM = fnOf(TEST_HMM_C, 'dmirror_migrate_to_system');
 const DMIRROR_MIGRATE_ALLOC_AND_COPY = fnOf(TEST_HMM_C, 'dmirror_migrate_alloc_and_copy');
 const DMIRROR_DEVMEM_FAULT_ALLOC_AND_COPY = fnOf(TEST_HMM_C, 'dmirror_devmem_fault_alloc_and_copy');
+const DMIRROR_DO_READ = fnOf(TEST_HMM_C, 'dmirror_do_read');
 
 export function* dmirror_devmem_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, dev: Device): KGen<FaultResult> {
   const fr = m.enter(DMIRROR_DEVMEM_FAULT, { address: vpn * 4096, device: dev.name });
@@ -89,11 +91,6 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
       break;
     }
     const next = Math.min(end, vma.end);
-    if (toDev && vma.shared) {
-      // hmm-tests migrate_shared: MAP_SHARED memory cannot go to device-private memory
-      ret = -ENOENT;
-      break;
-    }
     const sel: Select = !toDev ? { anyDevice: true } : { system: true };
     const mig = (yield migrate_vma_setup(m, mm, t, vma, addr, next, sel)) as Mig;
     yield fr.at('setup');
@@ -110,10 +107,36 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
     yield fr.at('finalize');
     addr = next;
   }
-  fr.locals.ret = ret;
-  yield fr.at('out');
+  if (toDev && !ret) {
+    yield fr.at('do_read');
+    ret = (yield dmirror_do_read(m, mm, t, start, end, dev)) as number;
+    yield fr.at('ret');
+  } else {
+    fr.locals.ret = ret;
+    yield fr.at('out');
+  }
   m.leave(fr);
   return { migrated, ret };
+}
+
+/**
+ * The migrated data read back through the device's page table: -ENOENT at
+ * the first page that is not this device's (on another device, left in
+ * system memory when the device ran out, MAP_SHARED, not movable).
+ */
+function* dmirror_do_read(m: Machine, mm: MmModel, t: Task, start: number, end: number, dev: Device): KGen<number> {
+  const fr = m.enter(DMIRROR_DO_READ, { start: hex(start), end: hex(end), device: dev.name });
+  yield fr.at('load');
+  const missing = firstNotOnDevice(mm, t, start, end, dev);
+  fr.locals.cpages = missing - start;
+  let ret = 0;
+  if (missing < end) {
+    ret = -ENOENT;
+    fr.locals.pfn = hex(missing);
+    yield fr.at('enoent');
+  } else yield fr.at('done');
+  m.leave(fr);
+  return ret;
 }
 
 // ---- the per-page loops -------------------------------------------------------------
@@ -169,4 +192,14 @@ function allocSysPagesAroundFailed(mm: MmModel, mig: Mig): void {
       if ((mig.s[mig.flags + i] as number) & WRITE) mig.s[mig.flags + i] = (mig.s[mig.flags + i] as number) | DST_WRITE;
     }
   }
+}
+
+/** dmirror_do_read's loop: the first page of [start, end) that is not one of dev's pages, or end. */
+function firstNotOnDevice(mm: MmModel, t: Task, start: number, end: number, dev: Device): number {
+  for (let vpn = start; vpn < end; vpn++) {
+    const pte = t.pt.get(vpn);
+    const kind = pteKind(pte);
+    if ((kind !== PTE_DEVICE_PRIVATE && kind !== PTE_PRESENT) || mm.deviceOf(ptePfn(pte))?.name !== dev.name) return vpn;
+  }
+  return end;
 }

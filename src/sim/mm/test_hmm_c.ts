@@ -71,7 +71,7 @@ static int dmirror_migrate_to_device(struct dmirror *dmirror,
 		args.start = addr;
 		args.end = next;
 		args.pgmap_owner = dmirror->mdevice;
-		args.flags = dmirror_select_device(dmirror);
+		args.flags = MIGRATE_VMA_SELECT_SYSTEM;
 		ret = migrate_vma_setup(&args);                      //@setup
 		if (ret)
 			goto out;
@@ -80,9 +80,65 @@ static int dmirror_migrate_to_device(struct dmirror *dmirror,
 		dmirror_migrate_finalize_and_map(&args, dmirror);
 		migrate_vma_finalize(&args);                         //@finalize
 	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+
+	/*
+	 * Return the migrated data for verification.
+	 * Only for pages in device zone
+	 */
+	ret = dmirror_bounce_init(&bounce, start, size);
+	ret = dmirror_do_read(dmirror, start, end, &bounce);         //@do_read
+	cmd->cpages = bounce.cpages;
+	return ret;                                                  //@ret
 out:
 	mmap_read_unlock(mm);
 	return ret;                                                  //@out
+}
+
+static int dmirror_do_read(struct dmirror *dmirror, unsigned long start,
+			   unsigned long end, struct dmirror_bounce *bounce) //@@ dmirror_do_read
+{
+	for (pfn = start >> PAGE_SHIFT; pfn < (end >> PAGE_SHIFT); pfn++) {
+		/* kstep: the device's page table maps a page iff it is one of
+		 * this device's pages (migrated now, or before) */
+		entry = xa_load(&dmirror->pt, pfn);                  //@load
+		page = xa_untag_pointer(entry);
+		if (!page)
+			return -ENOENT;                              //@enoent
+		memcpy_from_page(ptr, page, 0, PAGE_SIZE);
+		ptr += PAGE_SIZE;
+		bounce->cpages++;
+	}
+	return 0;                                                    //@done
+}
+
+static int dmirror_fault(struct dmirror *dmirror, unsigned long start,
+			 unsigned long end, bool write)              //@@ dmirror_fault
+{
+	struct hmm_range range = {
+		.notifier = &dmirror->notifier,
+		.hmm_pfns = pfns,
+		.pfn_flags_mask = 0,
+		.default_flags =
+			HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0),
+		.dev_private_owner = dmirror->mdevice,
+	};
+
+	/* dmirror_range_fault() */
+	ret = hmm_range_fault(&range);                               //@range_fault
+	if (ret)
+		return ret;                                          //@error
+
+	/* dmirror_do_fault(): the device's page table gets each pfn */
+	page = hmm_pfn_to_page(*pfns);
+	entry = page;
+	if (*pfns & HMM_PFN_WRITE)
+		entry = xa_tag_pointer(entry, DPT_XA_TAG_WRITE);
+	else if (WARN_ON(range->default_flags & HMM_PFN_WRITE))
+		return -EFAULT;                                      //@no_write
+	entry = xa_store(&dmirror->pt, pfn, entry, GFP_ATOMIC);     //@store
+	return 0;
 }
 
 static int dmirror_migrate_to_system(struct dmirror *dmirror,

@@ -31,6 +31,8 @@ const EXTRA: ReadonlyArray<readonly [string, bigint, string]> = [
   ['ENOENT', 2n, SPEC],
   ['ENOMEM', 12n, SPEC],
   ['EINVAL', 22n, SPEC],
+  ['EPERM', 1n, 'include/uapi/asm-generic/errno-base.h'],
+  ['EAGAIN', 11n, 'include/uapi/asm-generic/errno-base.h'],
   ['EFAULT', 14n, 'include/uapi/asm-generic/errno-base.h'],
   ['EBUSY', 16n, 'include/uapi/asm-generic/errno-base.h'],
   ['ENOSPC', 28n, 'include/uapi/asm-generic/errno-base.h'],
