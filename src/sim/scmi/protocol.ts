@@ -254,6 +254,12 @@ export const SHMEM = {
   size: 0x1c + SCMI_MAX_TX_RX_SIZE,
 } as const;
 export const SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE = 1;
+/**
+ * shmem_tx_prepare() writes this into `flags` unless the transfer polls for
+ * completion; the mailbox transport never polls (xfer_get_init sets
+ * poll_completion false), so every message asks for the platform's interrupt.
+ */
+export const SCMI_SHMEM_FLAG_INTR_ENABLED = 1;
 
 /**
  * Extra function-breakpoint names: each message's firmware frame

@@ -9,7 +9,7 @@ import { memlat_handle_msg } from './memlat_fw';
 import type { CStruct } from './protocol';
 import {
   le32, MSG_TYPE_COMMAND, packHeader, paramSym, QCOM_SCMI_GET_PARAM, QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY,
-  QCOM_SCMI_STOP_ACTIVITY, QCOM_SCMI_VENDOR_PROTOCOL, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE, scmiToLinuxErrno, SHMEM,
+  QCOM_SCMI_STOP_ACTIVITY, QCOM_SCMI_VENDOR_PROTOCOL, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE, SCMI_SHMEM_FLAG_INTR_ENABLED, scmiToLinuxErrno, SHMEM,
   statusSym, vendorBody,
 } from './protocol';
 import { QCOM_SCMI_VENDOR_C } from './qcom_scmi_vendor_c';
@@ -56,7 +56,7 @@ export function* vendorOp(m: Machine, ml: Memlat, op: VendorOp, buf: ClientBuf, 
   // shmem_tx_prepare: the channel is busy while the platform owns it.
   const sh = ml.st.shmem;
   sh.set(le32(0), SHMEM.channelStatus);
-  sh.set(le32(0), SHMEM.flags);
+  sh.set(le32(SCMI_SHMEM_FLAG_INTR_ENABLED), SHMEM.flags);
   sh.set(le32(4 + tx.length), SHMEM.length);
   sh.set(le32(header), SHMEM.header);
   sh.set(tx.subarray(0, SHMEM.size - SHMEM.payload), SHMEM.payload);

@@ -3,7 +3,7 @@ import type { StateNode } from '../core/state';
 import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
-import { messageSym, paramSym, rd32, SHMEM, statusSym, unpackHeader } from './protocol';
+import { le32, messageSym, paramSym, rd32, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE, SHMEM, statusSym, unpackHeader } from './protocol';
 
 /** CPUs the simulated SoC has (for_each_possible_cpu). */
 export const NR_CPUS = 8;
@@ -83,6 +83,9 @@ export interface MemlatState {
 }
 
 export function initialState(): MemlatState {
+  // The platform hands the channel over free: shmem_tx_prepare() waits for that bit before it writes.
+  const shmem = new Uint8Array(SHMEM.size);
+  shmem.set(le32(SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE), SHMEM.channelStatus);
   return {
     dt: [],
     groups: [],
@@ -92,7 +95,7 @@ export function initialState(): MemlatState {
     logLevel: 0,
     cpus: Array.from({ length: NR_CPUS }, () => ({ freqMhz: 0n, inst: 0n, l2Refill: 0n, cycles: 0n })),
     token: 0,
-    shmem: new Uint8Array(SHMEM.size),
+    shmem,
   };
 }
 
