@@ -50,7 +50,7 @@ describe('probe order', () => {
     expect(r.code).toBe(0);
   });
 
-  it('steps in as cpucp_memlat_init -> configure_cpucp_mon -> set_param -> memlat_handle_msg, one frame per message', () => {
+  it('steps in as cpucp_memlat_init -> configure_cpucp_mon -> set_param -> xfer_get_init / do_xfer -> memlat_handle_msg, one frame per message', () => {
     const s = sim(scenario(`
       memlat memory 0 min=1 max=2
       memlat monitor 0 cpus=[0] map=[[1000000, 100000]]
@@ -66,10 +66,11 @@ describe('probe order', () => {
       if (top?.fn.name === 'memlat_handle_msg' && top.line === top.fn.labels.get('decode')) messages++;
     }
     expect(messages).toBe(10);
-    expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_mon>set_param>memlat_handle_msg');
+    expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_mon>set_param>xfer_get_init');
+    expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_mon>set_param>do_xfer>memlat_handle_msg');
     expect(stacks).toContain('cpucp_memlat_init>process_scmi_memlat_of_node');
     expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_grp>set_param');
-    expect(stacks).toContain('cpucp_memlat_init>start_activity>memlat_handle_msg');
+    expect(stacks).toContain('cpucp_memlat_init>start_activity>do_xfer>memlat_handle_msg');
   });
 
   it('a function breakpoint on a parameter name or message name stops at its message frame', () => {

@@ -4,15 +4,15 @@ import { argBig, argValue } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
-import { formatValue, toBig } from '../core/values';
+import { formatValue, Sym, toBig } from '../core/values';
 import { cpucp_memlat_init } from './qcom_scmi_client';
 import {
-  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, nodeMsg, P, rd32,
-  scalarMsg, statusSym,
+  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, nodeMsg, P,
+  PROTOCOL_PAYLOAD_SIZE, rd32, scalarMsg, statusSym,
 } from './protocol';
 import type { DtMemory } from './subsystem';
 import { NR_CPUS } from './subsystem';
-import type { ClientBuf } from './qcom_scmi_vendor';
+import type { ClientBuf, OpResult } from './qcom_scmi_vendor';
 import { vendorOp } from './qcom_scmi_vendor';
 
 const U32_MAX = 0xffffffffn;
@@ -102,8 +102,10 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
   c.set('scmi set_param', (s) =>
     function* (m) {
       const { param, buf } = setParamBuf(m, s);
-      const r = yield* vendorOp(m, ml(), 'set_param', buf, MEMLAT_ALGO_STR, param);
-      m.last = { scmi: { status: statusSym(r.status), value: 0n, ret: BigInt(r.ret) } };
+      const algoArg = s.keys.get('algo');
+      const algo = algoArg ? fit(argBig(m, algoArg, 'algo='), 64, algoArg, 'algo=') : MEMLAT_ALGO_STR;
+      const r = yield* vendorOp(m, ml(), 'set_param', buf, algo, param, txSize(m, s));
+      m.last = scmiLast(r);
     },
   );
 
@@ -112,15 +114,14 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
       const param = u32(m, s.args[0] as Arg, '<PARAM>');
       const buf = scalarMsg(keyU32(m, s, 'hw', 0), keyU32(m, s, 'mon', 0), keyU32(m, s, 'val', 0));
       const r = yield* vendorOp(m, ml(), 'get_param', buf, MEMLAT_ALGO_STR, param);
-      const value = r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n;
-      m.last = { scmi: { status: statusSym(r.status), value, ret: BigInt(r.ret) } };
+      m.last = scmiLast(r, r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n);
     },
   );
 
   const activity = (op: 'start_activity' | 'stop_activity', param: number): StatementCompiler => () =>
     function* (m) {
       const r = yield* vendorOp(m, ml(), op, null, MEMLAT_ALGO_STR, param);
-      m.last = { scmi: { status: statusSym(r.status), value: 0n, ret: BigInt(r.ret) } };
+      m.last = scmiLast(r);
     };
   c.set('scmi start', activity('start_activity', P.START_TIMER as number));
   c.set('scmi stop', activity('stop_activity', P.STOP_TIMER as number));
@@ -149,6 +150,33 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
   });
 
   return c;
+}
+
+const NOT_SENT = new Sym('none');
+
+/** `last.scmi`: the platform's status (none when nothing was sent), the first return value and what the op returned. */
+function scmiLast(r: OpResult, value = 0n): Value {
+  return { scmi: { status: r.status === null ? NOT_SENT : statusSym(r.status), value, ret: BigInt(r.ret) } };
+}
+
+/** An integer that must fit an unsigned field of `bits` bits. */
+function fit(v: bigint, bits: number, a: Arg, what: string): bigint {
+  if (v < 0n || v >= 1n << BigInt(bits)) throw new ScenarioError(`${what} ${v} does not fit a u${bits}`, a.range);
+  return v;
+}
+
+/**
+ * `size=`: the message's whole size as xfer_get_init sees it (the vendor
+ * header's 16 bytes and the buffer); the op's own size is 16 less.
+ */
+function txSize(m: Machine, s: Stmt): bigint | undefined {
+  const a = s.keys.get('size');
+  if (!a) return undefined;
+  const v = fit(argBig(m, a, 'size='), 64, a, 'size=');
+  if (v < BigInt(PROTOCOL_PAYLOAD_SIZE)) {
+    throw new ScenarioError(`size= ${v} is shorter than the vendor header (ext_id, algo_low, algo_high, param_id: ${PROTOCOL_PAYLOAD_SIZE} bytes)`, a.range);
+  }
+  return v;
 }
 
 /** The client buffer a hand-written `scmi set_param` sends: the struct the driver would use for that param. */

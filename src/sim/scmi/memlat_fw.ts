@@ -109,8 +109,27 @@ function isDecision(x: object): x is Decision {
   return 'status' in x;
 }
 
+/** The model reads no byte the message does not carry: a message too short for its parameter is refused. */
+function short(buf: Uint8Array, n: number, paramId: number): Decision | undefined {
+  return buf.length < n ? fail(SCMI_ERR_PARAMS, `${paramSym(paramId).name} needs ${n} bytes of buffer, the message has ${buf.length}`) : undefined;
+}
+
+/** Bytes each SET_PARAM parameter reads before its lists. */
+const SET_NEEDS: ReadonlyMap<number, number> = new Map([
+  [P.SET_LOG_LEVEL as number, 4],
+  [P.SET_MEM_GROUP as number, 8],
+  [P.SET_MONITOR as number, 16],
+  [P.SET_COMMON_EV_MAP as number, 8],
+  [P.SET_GRP_EV_MAP as number, 8],
+  [P.SAMPLE_MS as number, 4],
+  [P.MON_FREQ_MAP as number, 12],
+]);
+
 function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
   const st = ml.st;
+  const scalar = paramId === P.IPM_CEIL || paramId === P.SET_MIN_FREQ || paramId === P.SET_MAX_FREQ || STORED_MON_PARAMS.includes(paramId);
+  const tooShort = short(buf, SET_NEEDS.get(paramId) ?? (scalar ? 12 : 0), paramId);
+  if (tooShort) return tooShort;
   switch (paramId) {
     case P.SET_LOG_LEVEL:
       st.logLevel = rd32(buf, 0);
@@ -137,6 +156,8 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
     case P.SET_COMMON_EV_MAP: {
       const n = rd32(buf, 0);
       if (n > NUM_COMMON_EVS) return fail(SCMI_ERR_PARAMS, `num_evs ${n} > ${NUM_COMMON_EVS}`);
+      const cut = short(buf, 8 + 4 * n, paramId);
+      if (cut) return cut;
       st.commonEvents = Array.from({ length: n }, (_, i) => rd32(buf, 8 + 4 * i));
       return ok();
     }
@@ -145,6 +166,8 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
       const g = ml.group(hw);
       if (!g) return fail(SCMI_ERR_PARAMS, `hw_type ${hw} has no memory group`);
       if (n > NUM_GRP_EVS) return fail(SCMI_ERR_PARAMS, `num_evs ${n} > ${NUM_GRP_EVS}`);
+      const cut = short(buf, 8 + 4 * n, paramId);
+      if (cut) return cut;
       g.events = Array.from({ length: n }, (_, i) => rd32(buf, 8 + 4 * i));
       return ok();
     }
@@ -159,6 +182,8 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
       if (isDecision(t)) return t;
       const n = rd32(buf, 8);
       if (n === 0 || n > MAX_MAP_ENTRIES) return fail(SCMI_ERR_PARAMS, `nr_rows ${n} not in 1..${MAX_MAP_ENTRIES}`);
+      const cut = short(buf, 12 + 4 * n, paramId);
+      if (cut) return cut;
       t.mon.map = Array.from({ length: n }, (_, i) => [rd16(buf, 12 + 4 * i), rd16(buf, 14 + 4 * i)] as [number, number]);
       return ok();
     }
@@ -185,6 +210,9 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
 
 function getParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
   const [hw, mon] = [rd32(buf, 0), rd32(buf, 4)];
+  const needs = paramId === P.GET_CUR_FREQ ? 4 : paramId === P.IPM_CEIL || paramId === P.SET_MIN_FREQ || paramId === P.SET_MAX_FREQ ? 8 : 0;
+  const tooShort = short(buf, needs, paramId);
+  if (tooShort) return tooShort;
   switch (paramId) {
     case P.GET_CUR_FREQ: {
       const g = ml.group(hw);

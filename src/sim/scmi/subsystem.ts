@@ -59,7 +59,8 @@ export interface Cpu {
 /** One message on the channel, kept whole so the last ones can be decoded. */
 export interface LogEntry {
   readonly msgId: number;
-  readonly paramId: number;
+  /** The vendor param_id, for a message of the vendor body's shape. */
+  readonly paramId: number | null;
   readonly status: number;
   readonly header: number;
   readonly tx: Uint8Array;
@@ -104,9 +105,6 @@ interface MemlatSnapshot {
   readonly log: readonly LogEntry[];
   readonly logLen: number;
 }
-
-/** How many of the latest messages `scmi.messages` decodes in full. */
-export const DECODED_MESSAGES = 8;
 
 /**
  * The SCMI memlat state: the device tree the client reads, the firmware's
@@ -214,12 +212,10 @@ export class Memlat implements Subsystem {
       (i) => valueNode(logValue(this.log[i] as LogEntry)),
       { all: () => this.messages.map(logValue) },
     );
+    // The same index as scmi.log; each entry is decoded only when it is looked at.
     const messages = list(
-      () => Math.min(DECODED_MESSAGES, this.logLen),
-      (i) => {
-        const start = Math.max(0, this.logLen - DECODED_MESSAGES);
-        return valueNode(decodedValue(this.log[start + i] as LogEntry, start + i), 'hex');
-      },
+      () => this.logLen,
+      (i) => valueNode(decodedValue(this.log[i] as LogEntry, i), 'hex'),
     );
     const shmem = record(
       () => {
@@ -322,28 +318,45 @@ function dtValue(d: DtMemory): Value {
   };
 }
 
+const NONE = new Sym('none');
+
 export function bytesValue(b: Uint8Array): Value {
   return Array.from(b, (x) => BigInt(x));
 }
 
 export function logValue(e: LogEntry): Value {
-  return { msg_id: messageSym(e.msgId), param_id: paramSym(e.paramId), status: statusSym(e.status) };
+  return { msg_id: messageSym(e.msgId), param_id: e.paramId === null ? NONE : paramSym(e.paramId), status: statusSym(e.status) };
 }
 
+/**
+ * One message as the channel carried it: the header's fields, the payload
+ * after the header, and, for a message in the vendor body's shape, its
+ * ext_id, algo, param_id and buf.
+ */
 function decodedValue(e: LogEntry, seq: number): Value {
   const h = unpackHeader(e.header);
-  const buf = e.tx.subarray(16);
-  return {
+  const common: Record<string, Value> = {
     seq: BigInt(seq),
     header: BigInt(e.header),
+    msg_id: messageSym(h.messageId),
     message_id: messageSym(h.messageId),
     type: BigInt(h.type),
     protocol_id: BigInt(h.protocolId),
     token: BigInt(h.token),
-    ext_id: BigInt(rd32(e.tx, 0)),
-    algo: (BigInt(rd32(e.tx, 8)) << 32n) | BigInt(rd32(e.tx, 4)),
-    param_id: paramSym(rd32(e.tx, 12)),
-    buf: bytesValue(buf),
+    payload: bytesValue(e.tx),
+  };
+  const vendor: Record<string, Value> =
+    e.paramId === null
+      ? {}
+      : {
+          ext_id: BigInt(rd32(e.tx, 0)),
+          algo: (BigInt(rd32(e.tx, 8)) << 32n) | BigInt(rd32(e.tx, 4)),
+          param_id: paramSym(e.paramId),
+          buf: bytesValue(e.tx.subarray(16)),
+        };
+  return {
+    ...common,
+    ...vendor,
     uninit: e.uninit.map(([f, t]) => [BigInt(f), BigInt(t)]),
     status: statusSym(e.status),
     rx: bytesValue(e.rx),

@@ -5,8 +5,8 @@ import { E, pe } from '../scenario/verbs';
 export const SCMI_VERBS: readonly VerbDecl[] = [
   { verb: 'memlat memory', args: [pe('hw_type')], keys: { min: E, max: E }, required: ['min', 'max'], summary: 'a memory node' },
   { verb: 'memlat monitor', args: [pe('hw_type')], keys: { cpus: E, map: E }, required: ['cpus', 'map'], flags: ['compute'], summary: 'a monitor node' },
-  { verb: 'scmi probe', args: [], summary: 'cpucp_memlat_init' },
-  { verb: 'scmi set_param', args: [pe('param')], keys: { hw: E, mon: E, val: E }, sets: ['scmi'], summary: 'one SET_PARAM message' },
+  { verb: 'scmi probe', args: [], sets: ['ret'], summary: 'cpucp_memlat_init' },
+  { verb: 'scmi set_param', args: [pe('param')], keys: { hw: E, mon: E, val: E, algo: E, size: E }, sets: ['scmi'], summary: 'one SET_PARAM message' },
   { verb: 'scmi get_param', args: [pe('param')], keys: { hw: E, mon: E, val: E }, sets: ['scmi'], summary: 'one GET_PARAM message' },
   { verb: 'scmi start', args: [], sets: ['scmi'], summary: 'START_ACTIVITY' },
   { verb: 'scmi stop', args: [], sets: ['scmi'], summary: 'STOP_ACTIVITY' },

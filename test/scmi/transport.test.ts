@@ -1,0 +1,101 @@
+/**
+ * The SCMI core under the vendor protocol (SCENARIO.md §7.1): xfer_get_init's
+ * size limit, another algo string, and do_xfer over the shared-memory
+ * channel, each as a frame a scenario can step into.
+ */
+import { describe, expect, it } from 'vitest';
+import { Memlat } from '../../src/sim/scmi/subsystem';
+import { cli, ev, run, scenario, sim, subsystem } from '../support/kit';
+import { body, scalarMsg, u32 } from './encoder';
+
+const BASIC = `
+  memlat memory 0 min=200000 max=3000000
+  memlat monitor 0 cpus=[0..3] map=[[1200000, 800000], [2400000, 1600000]]
+  scmi probe
+`;
+
+describe('xfer_get_init: the channel holds 128 bytes', () => {
+  it('a set_param of 129 bytes fails with -ERANGE before anything is sent: no message, no token, the channel untouched', () => {
+    const s = run(scenario(`${BASIC}\nscmi set_param MEMLAT_SAMPLE_MS val=4 size=129`));
+    const ml = subsystem(s, Memlat);
+    expect(s.machine.last).toEqual({ scmi: expect.objectContaining({ ret: -34n, value: 0n }) });
+    expect(String((s.machine.last as { scmi: { status: unknown } }).scmi.status)).toBe('none');
+    expect(ml.messageCount).toBe(10);
+    expect(ml.st.token).toBe(10);
+    expect(ev(s, 'memlat.sample_ms')).toBe(8n);
+    expect(ev(s, 'scmi.shmem.length')).toBe(8n); // still START_ACTIVITY's answer
+  });
+
+  it('128 bytes is the largest message: it is sent, the buffer past the client struct read as stack contents', () => {
+    const s = run(scenario(`${BASIC}\nscmi set_param MEMLAT_SAMPLE_MS val=4 size=128`));
+    const msgs = subsystem(s, Memlat).messages;
+    const last = msgs[msgs.length - 1];
+    expect(last?.tx.length).toBe(128);
+    expect([...(last?.tx.subarray(0, 20) ?? [])]).toEqual(body(31, u32(4)));
+    expect(last?.uninit).toEqual([[4, 112]]);
+    expect(ev(s, 'last.scmi.ret')).toBe(0n);
+    expect(ev(s, 'memlat.sample_ms')).toBe(4n);
+    expect(ev(s, 'scmi.shmem.flags')).toBe(1n);
+  });
+
+  it('a smaller size cuts the buffer: the firmware refuses what it cannot read', () => {
+    const s = run(scenario(`${BASIC}\nscmi set_param MEMLAT_IPM_CEIL hw=0 mon=0 val=7 size=24`));
+    const msgs = subsystem(s, Memlat).messages;
+    expect([...(msgs[msgs.length - 1]?.tx ?? [])]).toEqual(body(23, scalarMsg(0, 0, 7).slice(0, 8)));
+    expect(ev(s, 'last.scmi.status == SCMI_ERR_PARAMS && last.scmi.ret == -EINVAL')).toBe(true);
+    expect(ev(s, 'memlat.memory[0].monitor[0].ipm_ceil')).toBe(20000000n);
+  });
+
+  it('the refusal is a frame: set_param -> xfer_get_init stops on the return -ERANGE line', () => {
+    const s = sim(scenario('scmi set_param MEMLAT_SAMPLE_MS val=4 size=200'));
+    const m = s.machine;
+    const seen: string[] = [];
+    while (m.resume('in').reason !== 'end') {
+      const top = m.frames[m.frames.length - 1];
+      if (top) seen.push(`${m.frames.map((f) => f.fn.name).join('>')}:${top.fn.source.lines[top.line - 1]?.trim()}`);
+    }
+    expect(seen.some((x) => x.startsWith('set_param>xfer_get_init:return -ERANGE'))).toBe(true);
+    expect(seen.some((x) => x.includes('do_xfer') || x.includes('memlat_handle_msg'))).toBe(false);
+    expect(seen[seen.length - 1]).toMatch(/^set_param:return ret;/);
+  });
+
+  it('size= shorter than the vendor header, or past a u64, is a scenario error at its column', () => {
+    const r = cli(scenario('scmi set_param MEMLAT_SAMPLE_MS val=4 size=15'));
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(/^t\.kstep:1:44: error: size= 15 is shorter than the vendor header/);
+    const big = cli(scenario('scmi set_param MEMLAT_SAMPLE_MS size=(1 << 64)'));
+    expect(big.code).toBe(2);
+    expect(big.err.join('\n')).toMatch(/^t\.kstep:1:38: error: size= 18446744073709551616 does not fit a u64/);
+  });
+});
+
+describe('another algo string', () => {
+  it('the firmware answers SCMI_ERR_SUPPORT (-EOPNOTSUPP) and the message carries the algo as written', () => {
+    const s = run(scenario(`${BASIC}\nscmi set_param MEMLAT_SAMPLE_MS val=4 algo=0x6d656d`), { exceptions: ['scmi_error'] });
+    expect(ev(s, 'last.scmi.status == SCMI_ERR_SUPPORT && last.scmi.ret == -95')).toBe(true);
+    expect(ev(s, 'scmi.messages[10].algo')).toBe(0x6d656dn);
+    expect(ev(s, 'memlat.sample_ms')).toBe(8n);
+  });
+
+  it('algo= that does not fit a u64 is a scenario error', () => {
+    const r = cli(scenario('scmi set_param MEMLAT_SAMPLE_MS algo=-1'));
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(/^t\.kstep:1:38: error: algo= -1 does not fit a u64/);
+  });
+});
+
+describe('do_xfer', () => {
+  it('every message goes set_param -> do_xfer -> the firmware, do_xfer waiting on its line while the platform runs', () => {
+    const s = sim(scenario(BASIC));
+    const m = s.machine;
+    while (m.resume('in').reason !== 'end') {
+      const top = m.frames[m.frames.length - 1];
+      if (top?.fn.name !== 'memlat_handle_msg') continue;
+      const caller = m.frames[m.frames.length - 2];
+      expect(caller?.fn.name).toBe('do_xfer');
+      expect(caller?.fn.source.lines[(caller?.line ?? 0) - 1]).toMatch(/scmi_wait_for_message_response/);
+      return;
+    }
+    throw new Error('no firmware frame');
+  });
+});
