@@ -99,3 +99,68 @@ describe('do_xfer', () => {
     throw new Error('no firmware frame');
   });
 });
+
+describe('scmi message: any message of protocol 0x80', () => {
+  it('an id the protocol does not define gets SCMI_ERR_SUPPORT (-EOPNOTSUPP), and is kept like any other message', () => {
+    const s = run(scenario(`
+      scmi message 0x42 payload=[1, 2, 3]
+      expect last.scmi.status == SCMI_ERR_SUPPORT && last.scmi.ret == -95 && last.scmi.rx == []
+      expect len(scmi.log) == 1 && scmi.log[0].msg_id == 0x42 && scmi.log[0].param_id == none
+      expect scmi.messages[0].msg_id == 0x42 && scmi.messages[0].token == 0 && scmi.messages[0].payload == [1, 2, 3]
+      expect scmi.messages[0].protocol_id == 0x80 && scmi.messages[0].header == 0x42 | (0x80 << 10)
+      expect scmi.shmem.msg_header == scmi.messages[0].header && scmi.shmem.flags == 1 && scmi.shmem.channel_status == 1
+      expect scmi.shmem.length == 8 && scmi.shmem.msg_payload == [0xff, 0xff, 0xff, 0xff]
+    `), { exceptions: ['scmi_error'] });
+    expect(subsystem(s, Memlat).messages[0]?.msgId).toBe(0x42);
+  });
+
+  it('the vendor messages as raw bytes: a SET_PARAM of MEMLAT_SAMPLE_MS works as set_param would send it', () => {
+    run(scenario(`
+      scmi message SET_PARAM payload=[0,0,0,0, 0x6d,0x65,0x6d,0x6c, 0x61,0x74,0,0, 31,0,0,0, 4,0,0,0]
+      expect last.scmi.status == SCMI_SUCCESS && memlat.sample_ms == 4
+      expect scmi.log[0].param_id == MEMLAT_SAMPLE_MS && scmi.messages[0].algo == MEMLAT_ALGO_STR && scmi.messages[0].buf == [4, 0, 0, 0]
+      scmi message 0x12 payload=[0,0,0,0]
+      expect last.scmi.status == SCMI_ERR_PARAMS && scmi.log[1].param_id == none
+    `));
+  });
+
+  it('PROTOCOL_VERSION, PROTOCOL_ATTRIBUTES and PROTOCOL_MESSAGE_ATTRIBUTES, which every SCMI protocol answers', () => {
+    run(scenario(`
+      scmi message PROTOCOL_VERSION
+      expect last.scmi.status == SCMI_SUCCESS && last.scmi.value == 0x10000 && last.scmi.rx == [0, 0, 1, 0]
+      scmi message 1
+      expect last.scmi.status == SCMI_SUCCESS && last.scmi.value == 0
+      scmi message 2 payload=[0x13, 0, 0, 0]
+      expect last.scmi.status == SCMI_SUCCESS
+      scmi message 2 payload=[0x14, 0, 0, 0]
+      expect last.scmi.status == SCMI_ERR_ENTRY && last.scmi.ret == -ENOENT
+    `));
+  });
+
+  it('xfer_get_init refuses a payload past 128 bytes: -ERANGE, nothing sent, no token taken', () => {
+    const s = run(scenario(`
+      scmi message 0x42 payload=[0..128]
+      expect last.scmi.ret == -34 && last.scmi.status == none && len(scmi.log) == 0 && scmi.next_token == 0
+      scmi message 0x42 payload=[0..127]
+      expect last.scmi.status == SCMI_ERR_SUPPORT && len(scmi.log) == 1 && len(scmi.messages[0].payload) == 128
+    `));
+    expect(s.machine.frames).toEqual([]);
+  });
+
+  it('steps in as xfer_get_init, then do_xfer -> memlat_handle_msg', () => {
+    const s = sim(scenario('scmi message 0x42'));
+    const stacks = new Set<string>();
+    while (s.machine.resume('in').reason !== 'end') stacks.add(s.machine.frames.map((f) => f.fn.name).join('>'));
+    expect([...stacks]).toEqual(['xfer_get_init', 'do_xfer', 'do_xfer>memlat_handle_msg']);
+  });
+
+  it.each([
+    ['scmi message 256', /^t\.kstep:1:14: error: <msg_id> 256 does not fit a u8/],
+    ['scmi message -1', /^t\.kstep:1:14: error: <msg_id> -1 does not fit a u8/],
+    ['scmi message 0x42 payload=[1, 0x100]', /^t\.kstep:1:27: error: payload= 256 does not fit a u8/],
+  ])('a value that does not fit its field is a scenario error: %s', (src, re) => {
+    const r = cli(scenario(src));
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(re);
+  });
+});

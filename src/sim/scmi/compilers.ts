@@ -5,10 +5,11 @@ import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { formatValue, Sym, toBig } from '../core/values';
+import { do_xfer, xfer_get_init } from './driver';
 import { cpucp_memlat_init } from './qcom_scmi_client';
 import {
-  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, nodeMsg, P,
-  PROTOCOL_PAYLOAD_SIZE, rd32, scalarMsg, statusSym,
+  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, MESSAGE_NAMES, nodeMsg, P,
+  PROTOCOL_PAYLOAD_SIZE, rd32, scalarMsg, statusSym, vendorParamId,
 } from './protocol';
 import type { DtMemory } from './subsystem';
 import { NR_CPUS } from './subsystem';
@@ -118,6 +119,23 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
     },
   );
 
+  c.set('scmi message', (s) =>
+    function* (m) {
+      const idArg = s.args[0] as Arg;
+      const msgId = messageId(m, idArg);
+      const payArg = s.keys.get('payload');
+      const payload = Uint8Array.from(payArg ? ints(argValue(m, payArg), payArg, 'payload=').map((b) => Number(fit(b, 8, payArg, 'payload='))) : []);
+      // No protocol op sends an arbitrary message: this is what one would do with ph->xops.
+      const init = yield* xfer_get_init(m, ml(), msgId, BigInt(payload.length), 0n);
+      if (!init.xfer) {
+        m.last = scmiLast({ ret: init.ret, status: null });
+        return;
+      }
+      const r = yield* do_xfer(m, ml(), init.xfer, payload, [], vendorParamId(msgId, payload));
+      m.last = scmiLast(r, r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n, { rx: Array.from(r.rx, (b) => BigInt(b)) });
+    },
+  );
+
   const activity = (op: 'start_activity' | 'stop_activity', param: number): StatementCompiler => () =>
     function* (m) {
       const r = yield* vendorOp(m, ml(), op, null, MEMLAT_ALGO_STR, param);
@@ -155,14 +173,23 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
 const NOT_SENT = new Sym('none');
 
 /** `last.scmi`: the platform's status (none when nothing was sent), the first return value and what the op returned. */
-function scmiLast(r: OpResult, value = 0n): Value {
-  return { scmi: { status: r.status === null ? NOT_SENT : statusSym(r.status), value, ret: BigInt(r.ret) } };
+function scmiLast(r: Pick<OpResult, 'ret' | 'status'>, value = 0n, more: Readonly<Record<string, Value>> = {}): Value {
+  return { scmi: { status: r.status === null ? NOT_SENT : statusSym(r.status), value, ret: BigInt(r.ret), ...more } };
 }
 
 /** An integer that must fit an unsigned field of `bits` bits. */
 function fit(v: bigint, bits: number, a: Arg, what: string): bigint {
   if (v < 0n || v >= 1n << BigInt(bits)) throw new ScenarioError(`${what} ${v} does not fit a u${bits}`, a.range);
   return v;
+}
+
+const MESSAGE_IDS: ReadonlyMap<string, number> = new Map([...MESSAGE_NAMES].map(([id, name]) => [name, id]));
+
+/** A message id (header bits 0-7): a number, or the name of one the protocol defines (`SET_PARAM`, `PROTOCOL_VERSION`). */
+function messageId(m: Machine, a: Arg): number {
+  const v = argValue(m, a);
+  const named = v instanceof Sym ? MESSAGE_IDS.get(v.name) : undefined;
+  return named ?? Number(fit(argBig(m, a, '<msg_id>'), 8, a, '<msg_id>'));
 }
 
 /**

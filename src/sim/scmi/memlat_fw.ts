@@ -9,9 +9,10 @@ import type { SimEvent } from '../core/events';
 import { formatValue } from '../core/values';
 import {
   le32, MAX_MAP_ENTRIES, MAX_MEMORY_TYPES, MAX_MONITOR_CNT, MAX_NAME_LEN, MEMLAT_ALGO_STR, MESSAGE_NAMES,
-  messageSym, NUM_COMMON_EVS, NUM_GRP_EVS, P, paramSym, PROTOCOL_PAYLOAD_SIZE, QCOM_SCMI_GET_PARAM,
-  QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY, QCOM_SCMI_STOP_ACTIVITY, rd16, rd32, SCMI_ERR_PARAMS,
-  SCMI_ERR_SUPPORT, SCMI_SUCCESS, statusSym,
+  messageSym, NUM_COMMON_EVS, NUM_GRP_EVS, P, paramSym, PROTOCOL_ATTRIBUTES, PROTOCOL_MESSAGE_ATTRIBUTES,
+  PROTOCOL_PAYLOAD_SIZE, PROTOCOL_VERSION, QCOM_SCMI_GET_PARAM, QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY,
+  QCOM_SCMI_STOP_ACTIVITY, rd16, rd32, SCMI_ERR_ENTRY, SCMI_ERR_PARAMS, SCMI_ERR_SUPPORT, SCMI_SUCCESS, statusSym,
+  vendorParamId,
 } from './protocol';
 import { MEMLAT_FW_C } from './memlat_fw_c';
 import type { FwGroup, FwMonitor, Memlat } from './subsystem';
@@ -39,22 +40,26 @@ const NONE = new Uint8Array(0);
 
 /** The firmware's side of one message: `tx` is the payload after the SCMI header. */
 export function* memlat_handle_msg(m: Machine, ml: Memlat, msgId: number, tx: Uint8Array): KGen<FwReply> {
-  const paramId = rd32(tx, 12);
-  const aliases = [MESSAGE_NAMES.get(msgId) ?? `msg_${msgId}`, paramSym(paramId).name];
-  const fr = m.enter(MEMLAT_HANDLE_MSG, { message_id: messageSym(msgId), param_id: paramSym(paramId), len: BigInt(tx.length) }, aliases);
+  const paramId = vendorParamId(msgId, tx);
+  const msgName = MESSAGE_NAMES.get(msgId) ?? `msg_${msgId}`;
+  const aliases = paramId === null ? [msgName] : [msgName, paramSym(paramId).name];
+  const args = { message_id: messageSym(msgId), ...(paramId === null ? {} : { param_id: paramSym(paramId) }), len: BigInt(tx.length) };
+  const fr = m.enter(MEMLAT_HANDLE_MSG, args, aliases);
   yield fr.at('decode');
   const algo = (BigInt(rd32(tx, 8)) << 32n) | BigInt(rd32(tx, 4));
-  fr.locals.ext_id = BigInt(rd32(tx, 0));
-  fr.locals.algo = algo;
-  const r = decide(m, ml, msgId, algo, paramId, tx);
+  if (paramId !== null) {
+    fr.locals.ext_id = BigInt(rd32(tx, 0));
+    fr.locals.algo = algo;
+  }
+  const r = decide(m, ml, msgId, algo, paramId ?? 0, tx);
   yield fr.at('dispatch');
   fr.locals.status = statusSym(r.status);
   if (r.rx.length) fr.locals.rx = Array.from(r.rx, (b) => BigInt(b));
   if (r.status !== SCMI_SUCCESS) {
-    m.raise('scmi_error', `${aliases[0]} ${aliases[1]}: ${formatValue(statusSym(r.status))}${r.why ? ` (${r.why})` : ''}`, {
+    m.raise('scmi_error', `${aliases.join(' ')}: ${formatValue(statusSym(r.status))}${r.why ? ` (${r.why})` : ''}`, {
       status: statusSym(r.status),
       msg_id: messageSym(msgId),
-      param_id: paramSym(paramId),
+      ...(paramId === null ? {} : { param_id: paramSym(paramId) }),
     });
   }
   yield fr.at('status');
@@ -69,9 +74,23 @@ interface Decision extends FwReply {
 const fail = (status: number, why: string): Decision => ({ status, rx: NONE, why });
 const ok = (rx: Uint8Array = NONE): Decision => ({ status: SCMI_SUCCESS, rx });
 
+/** PROTOCOL_VERSION's answer: 1.0, major in the upper 16 bits. */
+const VENDOR_PROTOCOL_VERSION = 0x10000;
+
 function decide(m: Machine, ml: Memlat, msgId: number, algo: bigint, paramId: number, tx: Uint8Array): Decision {
+  if (!MESSAGE_NAMES.has(msgId)) return fail(SCMI_ERR_SUPPORT, `protocol 0x80 has no message ${msgId}`);
+  switch (msgId) {
+    case PROTOCOL_VERSION:
+      return ok(Uint8Array.from(le32(VENDOR_PROTOCOL_VERSION)));
+    case PROTOCOL_ATTRIBUTES:
+      return ok(Uint8Array.from(le32(0)));
+    case PROTOCOL_MESSAGE_ATTRIBUTES: {
+      if (tx.length < 4) return fail(SCMI_ERR_PARAMS, 'PROTOCOL_MESSAGE_ATTRIBUTES needs the message id it asks about');
+      const id = rd32(tx, 0);
+      return MESSAGE_NAMES.has(id) ? ok(Uint8Array.from(le32(0))) : fail(SCMI_ERR_ENTRY, `message ${id} is not implemented`);
+    }
+  }
   if (tx.length < PROTOCOL_PAYLOAD_SIZE) return fail(SCMI_ERR_PARAMS, `payload of ${tx.length} bytes is shorter than the vendor header`);
-  if (!MESSAGE_NAMES.has(msgId)) return fail(SCMI_ERR_SUPPORT, `unknown message id ${msgId}`);
   if (algo !== MEMLAT_ALGO_STR) return fail(SCMI_ERR_SUPPORT, `unknown algo 0x${algo.toString(16)}`);
   const buf = tx.subarray(PROTOCOL_PAYLOAD_SIZE);
   switch (msgId) {

@@ -18,12 +18,31 @@ export const QCOM_SCMI_GET_PARAM = 0x11;
 export const QCOM_SCMI_START_ACTIVITY = 0x12;
 export const QCOM_SCMI_STOP_ACTIVITY = 0x13;
 
+/** The commands every SCMI protocol implements (the SCMI specification makes them mandatory; the core sends PROTOCOL_VERSION at protocol init). */
+export const PROTOCOL_VERSION = 0x0;
+export const PROTOCOL_ATTRIBUTES = 0x1;
+export const PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
+
+/** Every message id protocol 0x80 answers; any other gets SCMI_ERR_SUPPORT. */
 export const MESSAGE_NAMES: ReadonlyMap<number, string> = new Map([
+  [PROTOCOL_VERSION, 'PROTOCOL_VERSION'],
+  [PROTOCOL_ATTRIBUTES, 'PROTOCOL_ATTRIBUTES'],
+  [PROTOCOL_MESSAGE_ATTRIBUTES, 'PROTOCOL_MESSAGE_ATTRIBUTES'],
   [QCOM_SCMI_SET_PARAM, 'SET_PARAM'],
   [QCOM_SCMI_GET_PARAM, 'GET_PARAM'],
   [QCOM_SCMI_START_ACTIVITY, 'START_ACTIVITY'],
   [QCOM_SCMI_STOP_ACTIVITY, 'STOP_ACTIVITY'],
 ]);
+
+/** The vendor messages: their payload is the `{ext_id, algo_low, algo_high, param_id, buf}` body. */
+export function isVendorMessage(msgId: number): boolean {
+  return msgId >= QCOM_SCMI_SET_PARAM && msgId <= QCOM_SCMI_STOP_ACTIVITY;
+}
+
+/** The param_id a payload carries, if it is a vendor message long enough to carry one. */
+export function vendorParamId(msgId: number, tx: Uint8Array): number | null {
+  return isVendorMessage(msgId) && tx.length >= 16 ? rd32(tx, 12) : null;
+}
 
 export const EXTENDED_MSG_ID = 0;
 /** The vendor protocol's four header words before the client's buffer. */

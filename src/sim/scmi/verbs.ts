@@ -8,6 +8,7 @@ export const SCMI_VERBS: readonly VerbDecl[] = [
   { verb: 'scmi probe', args: [], sets: ['ret'], summary: 'cpucp_memlat_init' },
   { verb: 'scmi set_param', args: [pe('param')], keys: { hw: E, mon: E, val: E, algo: E, size: E }, sets: ['scmi'], summary: 'one SET_PARAM message' },
   { verb: 'scmi get_param', args: [pe('param')], keys: { hw: E, mon: E, val: E }, sets: ['scmi'], summary: 'one GET_PARAM message' },
+  { verb: 'scmi message', args: [pe('msg_id')], keys: { payload: E }, sets: ['scmi'], summary: 'any message of protocol 0x80: xfer_get_init, do_xfer' },
   { verb: 'scmi start', args: [], sets: ['scmi'], summary: 'START_ACTIVITY' },
   { verb: 'scmi stop', args: [], sets: ['scmi'], summary: 'STOP_ACTIVITY' },
   { verb: 'cpu', args: [pe('cpu')], keys: { freq: E, inst: E, l2_refill: E, cycles: E }, required: ['freq'], summary: 'CPU frequency and PMU rates' },
