@@ -54,12 +54,10 @@ function rows(v: Value, a: Arg, what: string): Array<[number, number]> {
   });
 }
 
-function cpuList(m: Machine, a: Arg): number[] {
-  const cpus = u32List(argValue(m, a), a, 'cpus=');
-  for (const c of cpus) {
-    if (c >= NR_CPUS) throw new ScenarioError(`cpus=: there is no CPU ${c} (CPUs 0..${NR_CPUS - 1})`, a.range);
-  }
-  return cpus;
+/** A DT property of u32 cells written as rows, ragged or not, or as bare cells: kept as written. */
+function cells(v: Value, a: Arg, what: string): Array<number | number[]> {
+  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu_kHz, mem_kHz] rows, not ${formatValue(v)}`, a.range);
+  return (v as readonly Value[]).map((row) => (Array.isArray(row) ? u32List(row, a, what) : (u32List([row], a, what)[0] as number)));
 }
 
 /** The statements of SCENARIO.md §7. */
@@ -67,26 +65,33 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
   const c = new Map<string, StatementCompiler>();
 
   c.set('memlat memory', (s) => (m) => {
-    const hwArg = s.args[0] as Arg;
-    const hwType = u32(m, hwArg, '<hw_type>');
-    const min = keyU32(m, s, 'min', 0);
-    const max = keyU32(m, s, 'max', 0);
-    const st = ml().st;
-    if (st.dt.some((d) => d.hwType === hwType)) {
-      throw new ScenarioError(`a memory node with hw_type ${hwType} already exists (its DT reg must be unique)`, hwArg.range);
+    const hwArg = s.args[0];
+    const hwType = hwArg ? u32(m, hwArg, '<hw_type>') : null;
+    const noTable = s.flags.has('no_freq_table');
+    for (const key of ['min', 'max']) {
+      const a = s.keys.get(key);
+      if (noTable && a) throw new ScenarioError(`${key}= has nowhere to go: no_freq_table leaves out freq-table-khz`, a.range);
     }
-    st.dt = [...st.dt, { hwType, min, max, monitors: [] }];
+    const freqTable: [number, number] | null = noTable ? null : [keyU32(m, s, 'min', 0), keyU32(m, s, 'max', 0)];
+    const st = ml().st;
+    st.dt = [...st.dt, { hwType, freqTable, monitors: [] }];
   });
 
   c.set('memlat monitor', (s) => (m) => {
-    const hwArg = s.args[0] as Arg;
-    const hwType = u32(m, hwArg, '<hw_type>');
+    const hwArg = s.args[0];
     const st = ml().st;
-    const at = st.dt.findIndex((d) => d.hwType === hwType);
-    if (at < 0) throw new ScenarioError(`no memory node with hw_type ${hwType} (declare it first: memlat memory ${hwType} min=... max=...)`, hwArg.range);
-    const cpus = cpuList(m, s.keys.get('cpus') as Arg);
+    // A reg two nodes share names the later one, as does no <hw_type> at all: the node declared last.
+    const hwType = hwArg ? u32(m, hwArg, '<hw_type>') : undefined;
+    let at = st.dt.length - 1;
+    while (hwType !== undefined && at >= 0 && st.dt[at]?.hwType !== hwType) at--;
+    if (at < 0) {
+      const what = hwType === undefined ? 'no memory node yet' : `no memory node with hw_type ${hwType}`;
+      throw new ScenarioError(`${what} (declare it first: memlat memory ${hwType ?? 0} min=... max=...)`, (hwArg ?? s.keys.get('cpus') ?? s).range);
+    }
+    const cpusArg = s.keys.get('cpus') as Arg;
+    const cpus = u32List(argValue(m, cpusArg), cpusArg, 'cpus=');
     const mapArg = s.keys.get('map') as Arg;
-    const map = rows(argValue(m, mapArg), mapArg, 'map=');
+    const map = cells(argValue(m, mapArg), mapArg, 'map=');
     const old = st.dt[at] as DtMemory;
     const dt = st.dt.slice();
     dt[at] = { ...old, monitors: [...old.monitors, { cpus, compute: s.flags.has('compute'), map }] };

@@ -185,6 +185,11 @@ export class CStruct {
     this.written[off + n] = 1;
     return this;
   }
+  /** Bytes the code wrote from a variable it never set: as much stack garbage as bytes it never wrote. */
+  garbage(off: number, len: number): this {
+    this.written.fill(0, off, off + len);
+    return this;
+  }
   /** Byte ranges [from, to) the code never wrote: stack garbage on a real kernel. */
   uninit(): Array<[number, number]> {
     const out: Array<[number, number]> = [];

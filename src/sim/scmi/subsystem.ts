@@ -5,22 +5,32 @@ import type { Value } from '../core/values';
 import { Sym } from '../core/values';
 import { le32, messageSym, paramSym, rd32, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE, SHMEM, statusSym, unpackHeader } from './protocol';
 
+const NONE = new Sym('none');
+
 /** CPUs the simulated SoC has (for_each_possible_cpu). */
 export const NR_CPUS = 8;
 
 /** A `memlat monitor` node of the device tree (kHz, as written). */
 export interface DtMonitor {
+  /** qcom,cpulist: the CPU each phandle names, possible or not. */
   readonly cpus: readonly number[];
   readonly compute: boolean;
-  readonly map: ReadonlyArray<readonly [number, number]>;
+  /** qcom,cpufreq-memfreq-tbl as written, rows possibly ragged: its cells, flattened, are the property. */
+  readonly map: ReadonlyArray<number | readonly number[]>;
 }
 
-/** A `memlat memory` node: `reg` and `freq-table-khz`. */
+/** A `memlat memory` node. */
 export interface DtMemory {
-  readonly hwType: number;
-  readonly min: number;
-  readonly max: number;
+  /** `reg`, or null for a node without one. */
+  readonly hwType: number | null;
+  /** `freq-table-khz` <min max>, or null for a node without one. */
+  readonly freqTable: readonly [number, number] | null;
   readonly monitors: DtMonitor[];
+}
+
+/** The u32 cells of a monitor's qcom,cpufreq-memfreq-tbl. */
+export function mapCells(mon: DtMonitor): number[] {
+  return mon.map.flatMap((row) => (typeof row === 'number' ? [row] : [...row]));
 }
 
 /** The firmware's view of one monitor, as the messages configured it. */
@@ -306,19 +316,19 @@ export function maskCpus(mask: number): number[] {
 }
 
 function dtValue(d: DtMemory): Value {
+  const orNone = (v: number | undefined): Value => (v === undefined ? NONE : BigInt(v));
   return {
-    hw_type: BigInt(d.hwType),
-    min_khz: BigInt(d.min),
-    max_khz: BigInt(d.max),
+    hw_type: orNone(d.hwType ?? undefined),
+    freq_table_khz: d.freqTable ? d.freqTable.map(BigInt) : NONE,
+    min_khz: orNone(d.freqTable?.[0]),
+    max_khz: orNone(d.freqTable?.[1]),
     monitor: d.monitors.map((mon) => ({
       cpus: mon.cpus.map((c) => BigInt(c)),
       compute: mon.compute,
-      map: mon.map.map((r) => r.map((x) => BigInt(x))),
+      map: mon.map.map((r) => (typeof r === 'number' ? BigInt(r) : r.map(BigInt))),
     })),
   };
 }
-
-const NONE = new Sym('none');
 
 export function bytesValue(b: Uint8Array): Value {
   return Array.from(b, (x) => BigInt(x));
