@@ -164,3 +164,32 @@ describe('scmi message: any message of protocol 0x80', () => {
     expect(r.err.join('\n')).toMatch(re);
   });
 });
+
+describe('a value that does not fit its field is a scenario error at file:line:col, never cut to fit', () => {
+  it.each([
+    ['scmi set_param MEMLAT_SET_MONITOR hw=0 mon=0 val=[0, 32]', /^t\.kstep:1:50: error: val=: 32 does not fit the u32 cpumask/],
+    ['scmi set_param MEMLAT_MON_FREQ_MAP hw=0 mon=0 val=[[65536, 1]]', /^t\.kstep:1:51: error: val=: 65536 does not fit a u16 of struct map_table/],
+    ['scmi set_param MEMLAT_MON_FREQ_MAP val=[[1, 2, 3]]', /^t\.kstep:1:40: error: val=: every row is \[cpu_MHz, mem_MHz\]/],
+    ['scmi set_param MEMLAT_SET_COMMON_EV_MAP val=[1, 0x1_0000_0000]', /^t\.kstep:1:45: error: val=: 4294967296 does not fit a u32/],
+    ['scmi set_param MEMLAT_SAMPLE_MS val=0x1_0000_0000', /^t\.kstep:1:37: error: val= 4294967296 does not fit a u32/],
+    ['scmi set_param MEMLAT_IPM_CEIL hw=-1', /^t\.kstep:1:35: error: hw= -1 does not fit a u32/],
+    ['scmi set_param 0x1_0000_0000', /^t\.kstep:1:16: error: <PARAM> 4294967296 does not fit a u32/],
+    ['scmi get_param MEMLAT_IPM_CEIL mon=0x1_0000_0000', /^t\.kstep:1:36: error: mon= 4294967296 does not fit a u32/],
+  ])('%s', (src, re) => {
+    const r = cli(scenario(src));
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(re);
+  });
+
+  it('a list longer than the struct\'s array makes a longer message; the firmware refuses the count', () => {
+    const s = run(scenario(`
+      ${BASIC}
+      scmi set_param MEMLAT_MON_FREQ_MAP hw=0 mon=0 val=[[1,1],[2,2],[3,3],[4,4],[5,5],[6,6],[7,7]]
+      expect last.scmi.status == SCMI_ERR_PARAMS && len(scmi.messages[10].buf) == 40 && scmi.messages[10].buf[8] == 7
+      expect scmi.messages[10].buf[36] == 7 && scmi.messages[10].buf[38] == 7
+      scmi set_param MEMLAT_SET_COMMON_EV_MAP val=[1, 2, 3, 4, 5]
+      expect last.scmi.status == SCMI_ERR_PARAMS && len(scmi.messages[11].buf) == 28 && scmi.messages[11].buf[24] == 5
+    `));
+    expect(ev(s, 'memlat.common_events')).toEqual([2n, 0n, 255n, 255n]);
+  });
+});

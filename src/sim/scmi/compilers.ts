@@ -38,18 +38,24 @@ function ints(v: Value, a: Arg, what: string): bigint[] {
   });
 }
 
-function u32List(v: Value, a: Arg, what: string): number[] {
+/** Integers that must each fit an unsigned field of `bits` bits (`field` names it in the message). */
+function uintList(v: Value, a: Arg, what: string, bits = 32, field = `a u${bits}`): number[] {
   return ints(v, a, what).map((n) => {
-    if (n < 0n || n > U32_MAX) throw new ScenarioError(`${what}: ${n} does not fit a u32`, a.range);
+    if (n < 0n || n >= 1n << BigInt(bits)) throw new ScenarioError(`${what}: ${n} does not fit ${field}`, a.range);
     return Number(n);
   });
 }
 
+function u32List(v: Value, a: Arg, what: string): number[] {
+  return uintList(v, a, what);
+}
+
+/** struct map_table rows as the wire carries them: two u16 each, MHz. */
 function rows(v: Value, a: Arg, what: string): Array<[number, number]> {
-  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu, mem] rows, not ${formatValue(v)}`, a.range);
+  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu_MHz, mem_MHz] rows, not ${formatValue(v)}`, a.range);
   return (v as readonly Value[]).map((row) => {
-    const r = u32List(row, a, what);
-    if (r.length !== 2) throw new ScenarioError(`${what}: every row is [cpu_kHz, mem_kHz], not ${formatValue(row)}`, a.range);
+    const r = uintList(row, a, what, 16, 'a u16 of struct map_table');
+    if (r.length !== 2) throw new ScenarioError(`${what}: every row is [cpu_MHz, mem_MHz] (struct map_table's v1, v2), not ${formatValue(row)}`, a.range);
     return [r[0] as number, r[1] as number];
   });
 }
@@ -223,7 +229,7 @@ function setParamBuf(m: Machine, s: Stmt): { param: number; buf: ClientBuf } {
     case P.SET_MEM_GROUP:
     case P.SET_MONITOR: {
       let mask = 0;
-      if (valArg && Array.isArray(val)) for (const cpu of u32List(val, valArg, 'val=')) mask = (mask | (1 << cpu % 32)) >>> 0;
+      if (valArg && Array.isArray(val)) for (const cpu of uintList(val, valArg, 'val=', 5, 'the u32 cpumask')) mask = (mask | (1 << cpu)) >>> 0;
       else mask = scalarVal();
       const name = param === P.SET_MONITOR ? `monitor-${mon}` : undefined;
       return { param, buf: nodeMsg({ cpumask: mask, hw_type: hw(0), mon_type: 0, mon_idx: mon, ...(name ? { name } : {}) }) };

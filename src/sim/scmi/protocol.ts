@@ -240,18 +240,19 @@ export function scalarMsg(hw: number | bigint, mon: number | bigint, val: number
   return new CStruct(SCALAR_MSG_SIZE).u32(0, hw).u32(4, mon).u32(8, val);
 }
 
+/** struct ev_map_msg; a hand-written message with more cids than cid[] holds carries them past its end. */
 export function evMapMsg(numEvs: number, hw: number | bigint, cids: ReadonlyArray<number | bigint | undefined>): CStruct {
-  const s = new CStruct(EV_MAP_MSG_SIZE).u32(0, numEvs).u32(4, hw);
+  const s = new CStruct(EV_MAP_MSG_SIZE + 4 * Math.max(0, cids.length - NUM_COMMON_EVS)).u32(0, numEvs).u32(4, hw);
   cids.forEach((v, i) => {
-    if (v !== undefined && i < NUM_COMMON_EVS) s.u32(8 + 4 * i, v);
+    if (v !== undefined) s.u32(8 + 4 * i, v);
   });
   return s;
 }
 
-/** Writes the header words and the rows that fit; rows past MAX_MAP_ENTRIES are the caller's problem. */
+/** struct map_param_msg; a hand-written message with more rows than tbl[] holds carries them past its end. */
 export function mapMsg(hw: number | bigint, mon: number | bigint, nrRows: number | bigint, rows: ReadonlyArray<readonly [number | bigint, number | bigint]>): CStruct {
-  const s = new CStruct(MAP_MSG_SIZE).u32(0, hw).u32(4, mon).u32(8, nrRows);
-  rows.slice(0, MAX_MAP_ENTRIES).forEach(([v1, v2], i) => s.u16(12 + 4 * i, v1).u16(14 + 4 * i, v2));
+  const s = new CStruct(MAP_MSG_SIZE + 4 * Math.max(0, rows.length - MAX_MAP_ENTRIES)).u32(0, hw).u32(4, mon).u32(8, nrRows);
+  rows.forEach(([v1, v2], i) => s.u16(12 + 4 * i, v1).u16(14 + 4 * i, v2));
   return s;
 }
 
