@@ -62,8 +62,9 @@ function prErr(m: Machine, text: string): void {
 }
 
 /**
- * A write the code makes past an array's end: reported as a kernel BUG where
- * it happens, with how far the probe had got on the wire.
+ * A write past an array's end, or a NULL pointer followed: a kernel BUG where
+ * the code does it, with how far the probe had got on the wire (what the
+ * firmware holds by then depends on it).
  */
 function oob(m: Machine, ml: Memlat, cond: boolean, text: () => string): void {
   if (cond) m.bugOn(true, `${text()} (${ml.messageCount} SCMI messages sent so far)`);
