@@ -121,10 +121,10 @@ describe('statuses', () => {
       expect len(scmi.log) == 11
       expect scmi.log[10].msg_id == GET_PARAM && scmi.log[10].param_id == MEMLAT_GET_CUR_FREQ && scmi.log[10].status == SCMI_ERR_PARAMS
       expect scmi.log[10].status == -2 && last.scmi.ret == -EINVAL
-      expect scmi.messages[7].message_id == GET_PARAM && scmi.messages[7].protocol_id == 0x80 && scmi.messages[7].token == 10
-      expect scmi.messages[7].algo == MEMLAT_ALGO_STR && scmi.messages[7].ext_id == 0
-      expect scmi.messages[7].buf == [7,0,0,0, 0,0,0,0, 0,0,0,0]
-      expect len(scmi.messages) == 8
+      expect scmi.messages[10].message_id == GET_PARAM && scmi.messages[10].protocol_id == 0x80 && scmi.messages[10].token == 10
+      expect scmi.messages[10].algo == MEMLAT_ALGO_STR && scmi.messages[10].ext_id == 0
+      expect scmi.messages[10].buf == [7,0,0,0, 0,0,0,0, 0,0,0,0]
+      expect len(scmi.messages) == 11 && scmi.messages[10].msg_id == GET_PARAM
     `);
   });
 
@@ -136,7 +136,7 @@ describe('statuses', () => {
     expect(stop.exception?.kind).toBe('scmi_error');
     expect(stop.exception?.message).toMatch(/START_ACTIVITY MEMLAT_START_TIMER: SCMI_ERR_SUPPORT/);
     expect(stop.exception?.line).toBe(5);
-    expect(s.machine.frames.map((f) => f.fn.name)).toEqual(['start_activity', 'memlat_handle_msg']);
+    expect(s.machine.frames.map((f) => f.fn.name)).toEqual(['start_activity', 'do_xfer', 'memlat_handle_msg']);
     expect(s.machine.resume('continue').reason).toBe('end');
   });
 });

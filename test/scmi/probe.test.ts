@@ -50,7 +50,7 @@ describe('probe order', () => {
     expect(r.code).toBe(0);
   });
 
-  it('steps in as cpucp_memlat_init -> configure_cpucp_mon -> set_param -> memlat_handle_msg, one frame per message', () => {
+  it('steps in as cpucp_memlat_init -> configure_cpucp_mon -> set_param -> xfer_get_init / do_xfer -> memlat_handle_msg, one frame per message', () => {
     const s = sim(scenario(`
       memlat memory 0 min=1 max=2
       memlat monitor 0 cpus=[0] map=[[1000000, 100000]]
@@ -66,10 +66,11 @@ describe('probe order', () => {
       if (top?.fn.name === 'memlat_handle_msg' && top.line === top.fn.labels.get('decode')) messages++;
     }
     expect(messages).toBe(10);
-    expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_mon>set_param>memlat_handle_msg');
+    expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_mon>set_param>xfer_get_init');
+    expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_mon>set_param>do_xfer>memlat_handle_msg');
     expect(stacks).toContain('cpucp_memlat_init>process_scmi_memlat_of_node');
     expect(stacks).toContain('cpucp_memlat_init>configure_cpucp_grp>set_param');
-    expect(stacks).toContain('cpucp_memlat_init>start_activity>memlat_handle_msg');
+    expect(stacks).toContain('cpucp_memlat_init>start_activity>do_xfer>memlat_handle_msg');
   });
 
   it('a function breakpoint on a parameter name or message name stops at its message frame', () => {
@@ -228,12 +229,17 @@ describe('where the code as written breaks', () => {
 
 describe('scenario errors', () => {
   it.each([
-    ['memlat monitor 0 cpus=[0] map=[[1, 1]]', /no memory node with hw_type 0/],
-    ['memlat memory 0 min=1 max=2\nmemlat memory 0 min=1 max=2', /already exists/],
-    ['memlat memory 0 min=1 max=2\nmemlat monitor 0 cpus=[8] map=[[1, 1]]', /there is no CPU 8/],
-    ['memlat memory 0 min=1 max=2\nmemlat monitor 0 cpus=[0] map=[[1, 1, 1]]', /every row is \[cpu_kHz, mem_kHz\]/],
-    ['memlat memory 0 min=-1 max=2', /does not fit a u32/],
-    ['cpu 9 freq=1', /there is no CPU 9/],
+    ['memlat monitor 0 cpus=[0] map=[[1, 1]]', /^t\.kstep:1:16: error: no memory node with hw_type 0/],
+    ['memlat monitor cpus=[0] map=[[1, 1]]', /^t\.kstep:1:21: error: no memory node yet/],
+    ['memlat memory 0 min=1 max=2\nmemlat monitor 1 cpus=[0] map=[[1, 1]]', /^t\.kstep:2:16: error: no memory node with hw_type 1/],
+    ['memlat memory 0 min=-1 max=2', /^t\.kstep:1:21: error: min= -1 does not fit a u32/],
+    ['memlat memory 0x1_0000_0000', /^t\.kstep:1:15: error: <hw_type> 4294967296 does not fit a u32/],
+    ['memlat memory 0 min=1 no_freq_table', /^t\.kstep:1:21: error: min= has nowhere to go: no_freq_table leaves out freq-table-khz/],
+    ['memlat memory 0\nmemlat monitor 0 cpus=[-1] map=[[1, 1]]', /^t\.kstep:2:23: error: cpus=: -1 does not fit a u32/],
+    ['memlat memory 0\nmemlat monitor 0 cpus=[0] map=[[1, 0x1_0000_0000]]', /^t\.kstep:2:31: error: map=: 4294967296 does not fit a u32/],
+    ['memlat memory 0\nmemlat monitor 0 cpus=[0] map=[[1, "x"]]', /^t\.kstep:2:31: error: map=: "x" is not a number/],
+    ['cpu 9 freq=1', /^t\.kstep:1:5: error: there is no CPU 9/],
+    ['cpu 0 freq=-1', /^t\.kstep:1:12: error: freq= -1 must be a u64/],
   ])('%s', (src, re) => {
     const r = cli(scenario(src));
     expect(r.code).toBe(2);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { packHeader, unpackHeader } from '../../src/sim/scmi/protocol';
 import { Memlat } from '../../src/sim/scmi/subsystem';
-import { run, scenario, sim, subsystem } from '../support/kit';
+import { ev, run, scenario, sim, subsystem } from '../support/kit';
 import { body, evMapMsg, header, mapMsg, nodeMsg, scalarMsg, u32 } from './encoder';
 
 // enum scmi_memlat_protocol_cmd of reference 001, counted by hand.
@@ -137,6 +137,16 @@ describe('scmi probe, message for message (byte-exact)', () => {
     expect([...bytes.subarray(0x1c, 0x24)]).toEqual([...u32(0), ...u32(200000)]);
   });
 
+  it('asks for the completion interrupt: the mailbox transport never polls, so flags is SCMI_SHMEM_FLAG_INTR_ENABLED', () => {
+    const before = run(scenario('memlat memory 0 min=1 max=2'));
+    expect(ev(before, 'scmi.shmem.flags')).toBe(0n);
+    expect(ev(before, 'scmi.shmem.channel_status')).toBe(1n); // the platform hands it over free
+    const s = run(scenario(`${BASIC}\nscmi stop`));
+    expect(ev(s, 'scmi.shmem.flags')).toBe(1n);
+    const bytes = s.machine.memorySpace('scmi-shmem')?.read(0x10n, 4) as Uint8Array;
+    expect([...bytes]).toEqual(u32(1));
+  });
+
   it('sends STOP_ACTIVITY with MEMLAT_STOP_TIMER and an empty buffer', () => {
     const s = run(scenario(`${BASIC}\nscmi stop`));
     const last = subsystem(s, Memlat).messages[subsystem(s, Memlat).messages.length - 1];
@@ -157,6 +167,7 @@ describe('scmi probe, message for message (byte-exact)', () => {
     }
     const bytes = m.memorySpace('scmi-shmem')?.read(0n, 0x1c + 40) as Uint8Array;
     expect([...bytes.subarray(0x04, 0x08)]).toEqual(u32(0)); // busy: the platform owns the channel
+    expect([...bytes.subarray(0x10, 0x14)]).toEqual(u32(1)); // flags: SCMI_SHMEM_FLAG_INTR_ENABLED
     expect([...bytes.subarray(0x14, 0x18)]).toEqual(u32(4 + 16 + 24));
     expect([...bytes.subarray(0x18, 0x1c)]).toEqual(u32(header(SET_PARAM, 0)));
     expect([...bytes.subarray(0x1c, 0x1c + 40)]).toEqual(body(ID.SET_COMMON_EV_MAP, evMapMsg(4, 0xff, [2, 0, 0xff, 0xff])));

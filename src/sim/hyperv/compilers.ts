@@ -66,6 +66,15 @@ function key(m: Machine, s: Stmt, k: string, dflt: bigint): bigint {
   return a ? u64(m, a, `${k}=`) : dflt;
 }
 
+/** `rep=`: the control word's 12-bit rep count, checked before anything is sized by it. */
+function repCount(m: Machine, s: Stmt, dflt: number): number {
+  const a = s.keys.get('rep');
+  if (!a) return dflt;
+  const n = argInt(m, a, 'rep=');
+  if (n < 0 || n > 0xfff) throw new ScenarioError(`rep=${n} does not fit the 12-bit rep count`, a.range);
+  return n;
+}
+
 /** Input bytes of `hvc <CALL> field=...` and its natural rep count. */
 function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uint8Array; reps: number } {
   const q = (vals: bigint[]): Uint8Array => fromQwords(vals);
@@ -151,13 +160,13 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE':
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask()]), reps: 0 };
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST': {
-      const reps = Number(key(m, s, 'rep', 1n));
+      const reps = repCount(m, s, 1);
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask(), ...new Array<bigint>(reps).fill(0n)]), reps };
     }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX':
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset()]), reps: 0 };
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': {
-      const reps = Number(key(m, s, 'rep', 1n));
+      const reps = repCount(m, s, 1);
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset(), ...new Array<bigint>(reps).fill(0n)]), reps };
     }
     case 'HVCALL_NOTIFY_LONG_SPIN_WAIT':
@@ -224,10 +233,8 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const { code, def } = resolveCall(m, s.args[0] as Arg);
     const fast = s.flags.has('fast');
     const built = def ? buildInput(m, h, s, def) : { bytes: new Uint8Array(0), reps: 0 };
-    const repA = s.keys.get('rep');
-    const reps = repA ? argInt(m, repA, 'rep=') : built.reps;
+    const reps = repCount(m, s, built.reps);
     const start = s.keys.get('rep_start') ? argInt(m, s.keys.get('rep_start') as Arg, 'rep_start=') : 0;
-    if (reps < 0 || reps > 0xfff) throw new ScenarioError(`rep=${reps} does not fit the 12-bit rep count`, repA?.range);
     if (start < 0 || start > 0xfff) throw new ScenarioError(`rep_start=${start} does not fit 12 bits`, s.keys.get('rep_start')?.range);
     const control = encodeControl(code, fast, reps, start);
     let r: HvcResult;

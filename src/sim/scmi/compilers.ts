@@ -4,15 +4,16 @@ import { argBig, argValue } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
-import { formatValue, toBig } from '../core/values';
+import { formatValue, Sym, toBig } from '../core/values';
+import { do_xfer, xfer_get_init } from './driver';
 import { cpucp_memlat_init } from './qcom_scmi_client';
 import {
-  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, nodeMsg, P, rd32,
-  scalarMsg, statusSym,
+  EV_CPU_CYCLES, EV_INST_RETIRED, EV_L2_D_RFILL, evMapMsg, INVALID_IDX, mapMsg, MEMLAT_ALGO_STR, MESSAGE_NAMES, nodeMsg, P,
+  PROTOCOL_PAYLOAD_SIZE, rd32, scalarMsg, statusSym, vendorParamId,
 } from './protocol';
 import type { DtMemory } from './subsystem';
 import { NR_CPUS } from './subsystem';
-import type { ClientBuf } from './qcom_scmi_vendor';
+import type { ClientBuf, OpResult } from './qcom_scmi_vendor';
 import { vendorOp } from './qcom_scmi_vendor';
 
 const U32_MAX = 0xffffffffn;
@@ -37,28 +38,32 @@ function ints(v: Value, a: Arg, what: string): bigint[] {
   });
 }
 
-function u32List(v: Value, a: Arg, what: string): number[] {
+/** Integers that must each fit an unsigned field of `bits` bits (`field` names it in the message). */
+function uintList(v: Value, a: Arg, what: string, bits = 32, field = `a u${bits}`): number[] {
   return ints(v, a, what).map((n) => {
-    if (n < 0n || n > U32_MAX) throw new ScenarioError(`${what}: ${n} does not fit a u32`, a.range);
+    if (n < 0n || n >= 1n << BigInt(bits)) throw new ScenarioError(`${what}: ${n} does not fit ${field}`, a.range);
     return Number(n);
   });
 }
 
+function u32List(v: Value, a: Arg, what: string): number[] {
+  return uintList(v, a, what);
+}
+
+/** struct map_table rows as the wire carries them: two u16 each, MHz. */
 function rows(v: Value, a: Arg, what: string): Array<[number, number]> {
-  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu, mem] rows, not ${formatValue(v)}`, a.range);
+  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu_MHz, mem_MHz] rows, not ${formatValue(v)}`, a.range);
   return (v as readonly Value[]).map((row) => {
-    const r = u32List(row, a, what);
-    if (r.length !== 2) throw new ScenarioError(`${what}: every row is [cpu_kHz, mem_kHz], not ${formatValue(row)}`, a.range);
+    const r = uintList(row, a, what, 16, 'a u16 of struct map_table');
+    if (r.length !== 2) throw new ScenarioError(`${what}: every row is [cpu_MHz, mem_MHz] (struct map_table's v1, v2), not ${formatValue(row)}`, a.range);
     return [r[0] as number, r[1] as number];
   });
 }
 
-function cpuList(m: Machine, a: Arg): number[] {
-  const cpus = u32List(argValue(m, a), a, 'cpus=');
-  for (const c of cpus) {
-    if (c >= NR_CPUS) throw new ScenarioError(`cpus=: there is no CPU ${c} (CPUs 0..${NR_CPUS - 1})`, a.range);
-  }
-  return cpus;
+/** A DT property of u32 cells written as rows, ragged or not, or as bare cells: kept as written. */
+function cells(v: Value, a: Arg, what: string): Array<number | number[]> {
+  if (!Array.isArray(v)) throw new ScenarioError(`${what} must be a list of [cpu_kHz, mem_kHz] rows, not ${formatValue(v)}`, a.range);
+  return (v as readonly Value[]).map((row) => (Array.isArray(row) ? u32List(row, a, what) : (u32List([row], a, what)[0] as number)));
 }
 
 /** The statements of SCENARIO.md §7. */
@@ -66,26 +71,33 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
   const c = new Map<string, StatementCompiler>();
 
   c.set('memlat memory', (s) => (m) => {
-    const hwArg = s.args[0] as Arg;
-    const hwType = u32(m, hwArg, '<hw_type>');
-    const min = keyU32(m, s, 'min', 0);
-    const max = keyU32(m, s, 'max', 0);
-    const st = ml().st;
-    if (st.dt.some((d) => d.hwType === hwType)) {
-      throw new ScenarioError(`a memory node with hw_type ${hwType} already exists (its DT reg must be unique)`, hwArg.range);
+    const hwArg = s.args[0];
+    const hwType = hwArg ? u32(m, hwArg, '<hw_type>') : null;
+    const noTable = s.flags.has('no_freq_table');
+    for (const key of ['min', 'max']) {
+      const a = s.keys.get(key);
+      if (noTable && a) throw new ScenarioError(`${key}= has nowhere to go: no_freq_table leaves out freq-table-khz`, a.range);
     }
-    st.dt = [...st.dt, { hwType, min, max, monitors: [] }];
+    const freqTable: [number, number] | null = noTable ? null : [keyU32(m, s, 'min', 0), keyU32(m, s, 'max', 0)];
+    const st = ml().st;
+    st.dt = [...st.dt, { hwType, freqTable, monitors: [] }];
   });
 
   c.set('memlat monitor', (s) => (m) => {
-    const hwArg = s.args[0] as Arg;
-    const hwType = u32(m, hwArg, '<hw_type>');
+    const hwArg = s.args[0];
     const st = ml().st;
-    const at = st.dt.findIndex((d) => d.hwType === hwType);
-    if (at < 0) throw new ScenarioError(`no memory node with hw_type ${hwType} (declare it first: memlat memory ${hwType} min=... max=...)`, hwArg.range);
-    const cpus = cpuList(m, s.keys.get('cpus') as Arg);
+    // A reg two nodes share names the later one, as does no <hw_type> at all: the node declared last.
+    const hwType = hwArg ? u32(m, hwArg, '<hw_type>') : undefined;
+    let at = st.dt.length - 1;
+    while (hwType !== undefined && at >= 0 && st.dt[at]?.hwType !== hwType) at--;
+    if (at < 0) {
+      const what = hwType === undefined ? 'no memory node yet' : `no memory node with hw_type ${hwType}`;
+      throw new ScenarioError(`${what} (declare it first: memlat memory ${hwType ?? 0} min=... max=...)`, (hwArg ?? s.keys.get('cpus') ?? s).range);
+    }
+    const cpusArg = s.keys.get('cpus') as Arg;
+    const cpus = u32List(argValue(m, cpusArg), cpusArg, 'cpus=');
     const mapArg = s.keys.get('map') as Arg;
-    const map = rows(argValue(m, mapArg), mapArg, 'map=');
+    const map = cells(argValue(m, mapArg), mapArg, 'map=');
     const old = st.dt[at] as DtMemory;
     const dt = st.dt.slice();
     dt[at] = { ...old, monitors: [...old.monitors, { cpus, compute: s.flags.has('compute'), map }] };
@@ -102,8 +114,10 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
   c.set('scmi set_param', (s) =>
     function* (m) {
       const { param, buf } = setParamBuf(m, s);
-      const r = yield* vendorOp(m, ml(), 'set_param', buf, MEMLAT_ALGO_STR, param);
-      m.last = { scmi: { status: statusSym(r.status), value: 0n, ret: BigInt(r.ret) } };
+      const algoArg = s.keys.get('algo');
+      const algo = algoArg ? fit(argBig(m, algoArg, 'algo='), 64, algoArg, 'algo=') : MEMLAT_ALGO_STR;
+      const r = yield* vendorOp(m, ml(), 'set_param', buf, algo, param, txSize(m, s));
+      m.last = scmiLast(r);
     },
   );
 
@@ -112,15 +126,31 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
       const param = u32(m, s.args[0] as Arg, '<PARAM>');
       const buf = scalarMsg(keyU32(m, s, 'hw', 0), keyU32(m, s, 'mon', 0), keyU32(m, s, 'val', 0));
       const r = yield* vendorOp(m, ml(), 'get_param', buf, MEMLAT_ALGO_STR, param);
-      const value = r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n;
-      m.last = { scmi: { status: statusSym(r.status), value, ret: BigInt(r.ret) } };
+      m.last = scmiLast(r, r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n);
+    },
+  );
+
+  c.set('scmi message', (s) =>
+    function* (m) {
+      const idArg = s.args[0] as Arg;
+      const msgId = messageId(m, idArg);
+      const payArg = s.keys.get('payload');
+      const payload = Uint8Array.from(payArg ? ints(argValue(m, payArg), payArg, 'payload=').map((b) => Number(fit(b, 8, payArg, 'payload='))) : []);
+      // No protocol op sends an arbitrary message: this is what one would do with ph->xops.
+      const init = yield* xfer_get_init(m, ml(), msgId, BigInt(payload.length), 0n);
+      if (!init.xfer) {
+        m.last = scmiLast({ ret: init.ret, status: null });
+        return;
+      }
+      const r = yield* do_xfer(m, ml(), init.xfer, payload, [], vendorParamId(msgId, payload));
+      m.last = scmiLast(r, r.status === 0 && r.rx.length >= 4 ? BigInt(rd32(r.rx, 0)) : 0n, { rx: Array.from(r.rx, (b) => BigInt(b)) });
     },
   );
 
   const activity = (op: 'start_activity' | 'stop_activity', param: number): StatementCompiler => () =>
     function* (m) {
       const r = yield* vendorOp(m, ml(), op, null, MEMLAT_ALGO_STR, param);
-      m.last = { scmi: { status: statusSym(r.status), value: 0n, ret: BigInt(r.ret) } };
+      m.last = scmiLast(r);
     };
   c.set('scmi start', activity('start_activity', P.START_TIMER as number));
   c.set('scmi stop', activity('stop_activity', P.STOP_TIMER as number));
@@ -151,6 +181,42 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
   return c;
 }
 
+const NOT_SENT = new Sym('none');
+
+/** `last.scmi`: the platform's status (none when nothing was sent), the first return value and what the op returned. */
+function scmiLast(r: Pick<OpResult, 'ret' | 'status'>, value = 0n, more: Readonly<Record<string, Value>> = {}): Value {
+  return { scmi: { status: r.status === null ? NOT_SENT : statusSym(r.status), value, ret: BigInt(r.ret), ...more } };
+}
+
+/** An integer that must fit an unsigned field of `bits` bits. */
+function fit(v: bigint, bits: number, a: Arg, what: string): bigint {
+  if (v < 0n || v >= 1n << BigInt(bits)) throw new ScenarioError(`${what} ${v} does not fit a u${bits}`, a.range);
+  return v;
+}
+
+const MESSAGE_IDS: ReadonlyMap<string, number> = new Map([...MESSAGE_NAMES].map(([id, name]) => [name, id]));
+
+/** A message id (header bits 0-7): a number, or the name of one the protocol defines (`SET_PARAM`, `PROTOCOL_VERSION`). */
+function messageId(m: Machine, a: Arg): number {
+  const v = argValue(m, a);
+  const named = v instanceof Sym ? MESSAGE_IDS.get(v.name) : undefined;
+  return named ?? Number(fit(argBig(m, a, '<msg_id>'), 8, a, '<msg_id>'));
+}
+
+/**
+ * `size=`: the message's whole size as xfer_get_init sees it (the vendor
+ * header's 16 bytes and the buffer); the op's own size is 16 less.
+ */
+function txSize(m: Machine, s: Stmt): bigint | undefined {
+  const a = s.keys.get('size');
+  if (!a) return undefined;
+  const v = fit(argBig(m, a, 'size='), 64, a, 'size=');
+  if (v < BigInt(PROTOCOL_PAYLOAD_SIZE)) {
+    throw new ScenarioError(`size= ${v} is shorter than the vendor header (ext_id, algo_low, algo_high, param_id: ${PROTOCOL_PAYLOAD_SIZE} bytes)`, a.range);
+  }
+  return v;
+}
+
 /** The client buffer a hand-written `scmi set_param` sends: the struct the driver would use for that param. */
 function setParamBuf(m: Machine, s: Stmt): { param: number; buf: ClientBuf } {
   const param = u32(m, s.args[0] as Arg, '<PARAM>');
@@ -163,7 +229,7 @@ function setParamBuf(m: Machine, s: Stmt): { param: number; buf: ClientBuf } {
     case P.SET_MEM_GROUP:
     case P.SET_MONITOR: {
       let mask = 0;
-      if (valArg && Array.isArray(val)) for (const cpu of u32List(val, valArg, 'val=')) mask = (mask | (1 << cpu % 32)) >>> 0;
+      if (valArg && Array.isArray(val)) for (const cpu of uintList(val, valArg, 'val=', 5, 'the u32 cpumask')) mask = (mask | (1 << cpu)) >>> 0;
       else mask = scalarVal();
       const name = param === P.SET_MONITOR ? `monitor-${mon}` : undefined;
       return { param, buf: nodeMsg({ cpumask: mask, hw_type: hw(0), mon_type: 0, mon_idx: mon, ...(name ? { name } : {}) }) };

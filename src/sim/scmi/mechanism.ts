@@ -1,6 +1,7 @@
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
 import { memlatCompilers } from './compilers';
+import { DRIVER_C } from './driver_c';
 import { memlat_timer_fn, SAMPLE_EVENT } from './memlat_fw';
 import { MEMLAT_FW_C } from './memlat_fw_c';
 import { memlatPicture } from './picture';
@@ -11,7 +12,7 @@ import { Memlat } from './subsystem';
 import { SCMI_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const SCMI_SOURCES: readonly KernelSource[] = [QCOM_SCMI_CLIENT_C, QCOM_SCMI_VENDOR_C, MEMLAT_FW_C];
+export const SCMI_SOURCES: readonly KernelSource[] = [QCOM_SCMI_CLIENT_C, QCOM_SCMI_VENDOR_C, DRIVER_C, MEMLAT_FW_C];
 
 /** SCENARIO.md §7: the Qualcomm SCMI memlat client (reference 001) and the CPUCP firmware model. */
 export const scmiMechanism: MechanismDescriptor<Memlat> = {

@@ -9,9 +9,10 @@ import type { SimEvent } from '../core/events';
 import { formatValue } from '../core/values';
 import {
   le32, MAX_MAP_ENTRIES, MAX_MEMORY_TYPES, MAX_MONITOR_CNT, MAX_NAME_LEN, MEMLAT_ALGO_STR, MESSAGE_NAMES,
-  messageSym, NUM_COMMON_EVS, NUM_GRP_EVS, P, paramSym, PROTOCOL_PAYLOAD_SIZE, QCOM_SCMI_GET_PARAM,
-  QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY, QCOM_SCMI_STOP_ACTIVITY, rd16, rd32, SCMI_ERR_PARAMS,
-  SCMI_ERR_SUPPORT, SCMI_SUCCESS, statusSym,
+  messageSym, NUM_COMMON_EVS, NUM_GRP_EVS, P, paramSym, PROTOCOL_ATTRIBUTES, PROTOCOL_MESSAGE_ATTRIBUTES,
+  PROTOCOL_PAYLOAD_SIZE, PROTOCOL_VERSION, QCOM_SCMI_GET_PARAM, QCOM_SCMI_SET_PARAM, QCOM_SCMI_START_ACTIVITY,
+  QCOM_SCMI_STOP_ACTIVITY, rd16, rd32, SCMI_ERR_ENTRY, SCMI_ERR_PARAMS, SCMI_ERR_SUPPORT, SCMI_SUCCESS, statusSym,
+  vendorParamId,
 } from './protocol';
 import { MEMLAT_FW_C } from './memlat_fw_c';
 import type { FwGroup, FwMonitor, Memlat } from './subsystem';
@@ -39,22 +40,26 @@ const NONE = new Uint8Array(0);
 
 /** The firmware's side of one message: `tx` is the payload after the SCMI header. */
 export function* memlat_handle_msg(m: Machine, ml: Memlat, msgId: number, tx: Uint8Array): KGen<FwReply> {
-  const paramId = rd32(tx, 12);
-  const aliases = [MESSAGE_NAMES.get(msgId) ?? `msg_${msgId}`, paramSym(paramId).name];
-  const fr = m.enter(MEMLAT_HANDLE_MSG, { message_id: messageSym(msgId), param_id: paramSym(paramId), len: BigInt(tx.length) }, aliases);
+  const paramId = vendorParamId(msgId, tx);
+  const msgName = MESSAGE_NAMES.get(msgId) ?? `msg_${msgId}`;
+  const aliases = paramId === null ? [msgName] : [msgName, paramSym(paramId).name];
+  const args = { message_id: messageSym(msgId), ...(paramId === null ? {} : { param_id: paramSym(paramId) }), len: BigInt(tx.length) };
+  const fr = m.enter(MEMLAT_HANDLE_MSG, args, aliases);
   yield fr.at('decode');
   const algo = (BigInt(rd32(tx, 8)) << 32n) | BigInt(rd32(tx, 4));
-  fr.locals.ext_id = BigInt(rd32(tx, 0));
-  fr.locals.algo = algo;
-  const r = decide(m, ml, msgId, algo, paramId, tx);
+  if (paramId !== null) {
+    fr.locals.ext_id = BigInt(rd32(tx, 0));
+    fr.locals.algo = algo;
+  }
+  const r = decide(m, ml, msgId, algo, paramId ?? 0, tx);
   yield fr.at('dispatch');
   fr.locals.status = statusSym(r.status);
   if (r.rx.length) fr.locals.rx = Array.from(r.rx, (b) => BigInt(b));
   if (r.status !== SCMI_SUCCESS) {
-    m.raise('scmi_error', `${aliases[0]} ${aliases[1]}: ${formatValue(statusSym(r.status))}${r.why ? ` (${r.why})` : ''}`, {
+    m.raise('scmi_error', `${aliases.join(' ')}: ${formatValue(statusSym(r.status))}${r.why ? ` (${r.why})` : ''}`, {
       status: statusSym(r.status),
       msg_id: messageSym(msgId),
-      param_id: paramSym(paramId),
+      ...(paramId === null ? {} : { param_id: paramSym(paramId) }),
     });
   }
   yield fr.at('status');
@@ -69,9 +74,23 @@ interface Decision extends FwReply {
 const fail = (status: number, why: string): Decision => ({ status, rx: NONE, why });
 const ok = (rx: Uint8Array = NONE): Decision => ({ status: SCMI_SUCCESS, rx });
 
+/** PROTOCOL_VERSION's answer: 1.0, major in the upper 16 bits. */
+const VENDOR_PROTOCOL_VERSION = 0x10000;
+
 function decide(m: Machine, ml: Memlat, msgId: number, algo: bigint, paramId: number, tx: Uint8Array): Decision {
+  if (!MESSAGE_NAMES.has(msgId)) return fail(SCMI_ERR_SUPPORT, `protocol 0x80 has no message ${msgId}`);
+  switch (msgId) {
+    case PROTOCOL_VERSION:
+      return ok(Uint8Array.from(le32(VENDOR_PROTOCOL_VERSION)));
+    case PROTOCOL_ATTRIBUTES:
+      return ok(Uint8Array.from(le32(0)));
+    case PROTOCOL_MESSAGE_ATTRIBUTES: {
+      if (tx.length < 4) return fail(SCMI_ERR_PARAMS, 'PROTOCOL_MESSAGE_ATTRIBUTES needs the message id it asks about');
+      const id = rd32(tx, 0);
+      return MESSAGE_NAMES.has(id) ? ok(Uint8Array.from(le32(0))) : fail(SCMI_ERR_ENTRY, `message ${id} is not implemented`);
+    }
+  }
   if (tx.length < PROTOCOL_PAYLOAD_SIZE) return fail(SCMI_ERR_PARAMS, `payload of ${tx.length} bytes is shorter than the vendor header`);
-  if (!MESSAGE_NAMES.has(msgId)) return fail(SCMI_ERR_SUPPORT, `unknown message id ${msgId}`);
   if (algo !== MEMLAT_ALGO_STR) return fail(SCMI_ERR_SUPPORT, `unknown algo 0x${algo.toString(16)}`);
   const buf = tx.subarray(PROTOCOL_PAYLOAD_SIZE);
   switch (msgId) {
@@ -109,8 +128,27 @@ function isDecision(x: object): x is Decision {
   return 'status' in x;
 }
 
+/** The model reads no byte the message does not carry: a message too short for its parameter is refused. */
+function short(buf: Uint8Array, n: number, paramId: number): Decision | undefined {
+  return buf.length < n ? fail(SCMI_ERR_PARAMS, `${paramSym(paramId).name} needs ${n} bytes of buffer, the message has ${buf.length}`) : undefined;
+}
+
+/** Bytes each SET_PARAM parameter reads before its lists. */
+const SET_NEEDS: ReadonlyMap<number, number> = new Map([
+  [P.SET_LOG_LEVEL as number, 4],
+  [P.SET_MEM_GROUP as number, 8],
+  [P.SET_MONITOR as number, 16],
+  [P.SET_COMMON_EV_MAP as number, 8],
+  [P.SET_GRP_EV_MAP as number, 8],
+  [P.SAMPLE_MS as number, 4],
+  [P.MON_FREQ_MAP as number, 12],
+]);
+
 function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
   const st = ml.st;
+  const scalar = paramId === P.IPM_CEIL || paramId === P.SET_MIN_FREQ || paramId === P.SET_MAX_FREQ || STORED_MON_PARAMS.includes(paramId);
+  const tooShort = short(buf, SET_NEEDS.get(paramId) ?? (scalar ? 12 : 0), paramId);
+  if (tooShort) return tooShort;
   switch (paramId) {
     case P.SET_LOG_LEVEL:
       st.logLevel = rd32(buf, 0);
@@ -137,6 +175,8 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
     case P.SET_COMMON_EV_MAP: {
       const n = rd32(buf, 0);
       if (n > NUM_COMMON_EVS) return fail(SCMI_ERR_PARAMS, `num_evs ${n} > ${NUM_COMMON_EVS}`);
+      const cut = short(buf, 8 + 4 * n, paramId);
+      if (cut) return cut;
       st.commonEvents = Array.from({ length: n }, (_, i) => rd32(buf, 8 + 4 * i));
       return ok();
     }
@@ -145,6 +185,8 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
       const g = ml.group(hw);
       if (!g) return fail(SCMI_ERR_PARAMS, `hw_type ${hw} has no memory group`);
       if (n > NUM_GRP_EVS) return fail(SCMI_ERR_PARAMS, `num_evs ${n} > ${NUM_GRP_EVS}`);
+      const cut = short(buf, 8 + 4 * n, paramId);
+      if (cut) return cut;
       g.events = Array.from({ length: n }, (_, i) => rd32(buf, 8 + 4 * i));
       return ok();
     }
@@ -159,6 +201,8 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
       if (isDecision(t)) return t;
       const n = rd32(buf, 8);
       if (n === 0 || n > MAX_MAP_ENTRIES) return fail(SCMI_ERR_PARAMS, `nr_rows ${n} not in 1..${MAX_MAP_ENTRIES}`);
+      const cut = short(buf, 12 + 4 * n, paramId);
+      if (cut) return cut;
       t.mon.map = Array.from({ length: n }, (_, i) => [rd16(buf, 12 + 4 * i), rd16(buf, 14 + 4 * i)] as [number, number]);
       return ok();
     }
@@ -185,6 +229,9 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
 
 function getParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
   const [hw, mon] = [rd32(buf, 0), rd32(buf, 4)];
+  const needs = paramId === P.GET_CUR_FREQ ? 4 : paramId === P.IPM_CEIL || paramId === P.SET_MIN_FREQ || paramId === P.SET_MAX_FREQ ? 8 : 0;
+  const tooShort = short(buf, needs, paramId);
+  if (tooShort) return tooShort;
   switch (paramId) {
     case P.GET_CUR_FREQ: {
       const g = ml.group(hw);

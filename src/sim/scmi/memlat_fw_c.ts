@@ -17,6 +17,15 @@ static int memlat_handle_msg(struct scmi_msg *msg)               //@@ memlat_han
 {
 	struct vendor_hdr *h = msg->payload;  /* ext_id, algo, param_id */  //@decode
 
+	switch (msg->message_id) {       /* what every SCMI protocol answers */
+	case PROTOCOL_VERSION:            return reply(0x10000);      /* 1.0 */
+	case PROTOCOL_ATTRIBUTES:         return reply(0);
+	case PROTOCOL_MESSAGE_ATTRIBUTES: return implemented(msg->payload[0]) ? reply(0) : SCMI_ERR_ENTRY;
+	case SET_PARAM ... STOP_ACTIVITY: break;
+	default:                          return SCMI_ERR_SUPPORT;
+	}
+	if (msg->len < sizeof(*h))
+		return SCMI_ERR_PARAMS;
 	if (h->algo != MEMLAT_ALGO_STR)
 		return SCMI_ERR_SUPPORT;
 	switch (msg->message_id) {
@@ -31,6 +40,7 @@ static int memlat_handle_msg(struct scmi_msg *msg)               //@@ memlat_han
 	 * Per-group / per-monitor params: the group must exist and
 	 * mon_idx < MAX_MONITOR_CNT name a monitor, else SCMI_ERR_PARAMS.
 	 * MON_FREQ_MAP: 1 <= nr_rows <= MAX_MAP_ENTRIES else SCMI_ERR_PARAMS.
+	 * A buffer shorter than what its param_id reads: SCMI_ERR_PARAMS.
 	 */
 	shmem->msg_payload[0] = status;                                //@status
 	return status;

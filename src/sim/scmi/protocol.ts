@@ -18,12 +18,31 @@ export const QCOM_SCMI_GET_PARAM = 0x11;
 export const QCOM_SCMI_START_ACTIVITY = 0x12;
 export const QCOM_SCMI_STOP_ACTIVITY = 0x13;
 
+/** The commands every SCMI protocol implements (the SCMI specification makes them mandatory; the core sends PROTOCOL_VERSION at protocol init). */
+export const PROTOCOL_VERSION = 0x0;
+export const PROTOCOL_ATTRIBUTES = 0x1;
+export const PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
+
+/** Every message id protocol 0x80 answers; any other gets SCMI_ERR_SUPPORT. */
 export const MESSAGE_NAMES: ReadonlyMap<number, string> = new Map([
+  [PROTOCOL_VERSION, 'PROTOCOL_VERSION'],
+  [PROTOCOL_ATTRIBUTES, 'PROTOCOL_ATTRIBUTES'],
+  [PROTOCOL_MESSAGE_ATTRIBUTES, 'PROTOCOL_MESSAGE_ATTRIBUTES'],
   [QCOM_SCMI_SET_PARAM, 'SET_PARAM'],
   [QCOM_SCMI_GET_PARAM, 'GET_PARAM'],
   [QCOM_SCMI_START_ACTIVITY, 'START_ACTIVITY'],
   [QCOM_SCMI_STOP_ACTIVITY, 'STOP_ACTIVITY'],
 ]);
+
+/** The vendor messages: their payload is the `{ext_id, algo_low, algo_high, param_id, buf}` body. */
+export function isVendorMessage(msgId: number): boolean {
+  return msgId >= QCOM_SCMI_SET_PARAM && msgId <= QCOM_SCMI_STOP_ACTIVITY;
+}
+
+/** The param_id a payload carries, if it is a vendor message long enough to carry one. */
+export function vendorParamId(msgId: number, tx: Uint8Array): number | null {
+  return isVendorMessage(msgId) && tx.length >= 16 ? rd32(tx, 12) : null;
+}
 
 export const EXTENDED_MSG_ID = 0;
 /** The vendor protocol's four header words before the client's buffer. */
@@ -166,6 +185,11 @@ export class CStruct {
     this.written[off + n] = 1;
     return this;
   }
+  /** Bytes the code wrote from a variable it never set: as much stack garbage as bytes it never wrote. */
+  garbage(off: number, len: number): this {
+    this.written.fill(0, off, off + len);
+    return this;
+  }
   /** Byte ranges [from, to) the code never wrote: stack garbage on a real kernel. */
   uninit(): Array<[number, number]> {
     const out: Array<[number, number]> = [];
@@ -216,18 +240,19 @@ export function scalarMsg(hw: number | bigint, mon: number | bigint, val: number
   return new CStruct(SCALAR_MSG_SIZE).u32(0, hw).u32(4, mon).u32(8, val);
 }
 
+/** struct ev_map_msg; a hand-written message with more cids than cid[] holds carries them past its end. */
 export function evMapMsg(numEvs: number, hw: number | bigint, cids: ReadonlyArray<number | bigint | undefined>): CStruct {
-  const s = new CStruct(EV_MAP_MSG_SIZE).u32(0, numEvs).u32(4, hw);
+  const s = new CStruct(EV_MAP_MSG_SIZE + 4 * Math.max(0, cids.length - NUM_COMMON_EVS)).u32(0, numEvs).u32(4, hw);
   cids.forEach((v, i) => {
-    if (v !== undefined && i < NUM_COMMON_EVS) s.u32(8 + 4 * i, v);
+    if (v !== undefined) s.u32(8 + 4 * i, v);
   });
   return s;
 }
 
-/** Writes the header words and the rows that fit; rows past MAX_MAP_ENTRIES are the caller's problem. */
+/** struct map_param_msg; a hand-written message with more rows than tbl[] holds carries them past its end. */
 export function mapMsg(hw: number | bigint, mon: number | bigint, nrRows: number | bigint, rows: ReadonlyArray<readonly [number | bigint, number | bigint]>): CStruct {
-  const s = new CStruct(MAP_MSG_SIZE).u32(0, hw).u32(4, mon).u32(8, nrRows);
-  rows.slice(0, MAX_MAP_ENTRIES).forEach(([v1, v2], i) => s.u16(12 + 4 * i, v1).u16(14 + 4 * i, v2));
+  const s = new CStruct(MAP_MSG_SIZE + 4 * Math.max(0, rows.length - MAX_MAP_ENTRIES)).u32(0, hw).u32(4, mon).u32(8, nrRows);
+  rows.forEach(([v1, v2], i) => s.u16(12 + 4 * i, v1).u16(14 + 4 * i, v2));
   return s;
 }
 
@@ -254,6 +279,12 @@ export const SHMEM = {
   size: 0x1c + SCMI_MAX_TX_RX_SIZE,
 } as const;
 export const SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE = 1;
+/**
+ * shmem_tx_prepare() writes this into `flags` unless the transfer polls for
+ * completion; the mailbox transport never polls (xfer_get_init sets
+ * poll_completion false), so every message asks for the platform's interrupt.
+ */
+export const SCMI_SHMEM_FLAG_INTR_ENABLED = 1;
 
 /**
  * Extra function-breakpoint names: each message's firmware frame

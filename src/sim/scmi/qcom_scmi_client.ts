@@ -13,6 +13,8 @@ import {
 } from './protocol';
 import { QCOM_SCMI_CLIENT_C } from './qcom_scmi_client_c';
 import type { Memlat } from './subsystem';
+import { mapCells, NR_CPUS } from './subsystem';
+import { Sym } from '../core/values';
 import { vendorOp } from './qcom_scmi_vendor';
 
 const PROCESS_SCMI_MEMLAT_OF_NODE = fnOf(QCOM_SCMI_CLIENT_C, 'process_scmi_memlat_of_node');
@@ -20,6 +22,11 @@ const CONFIGURE_CPUCP_COMMON_EVENTS = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_
 const CONFIGURE_CPUCP_GRP = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_grp');
 const CONFIGURE_CPUCP_MON = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_mon');
 const CPUCP_MEMLAT_INIT = fnOf(QCOM_SCMI_CLIENT_C, 'cpucp_memlat_init');
+const GET_MASK = fnOf(QCOM_SCMI_CLIENT_C, 'get_mask');
+const INIT_CPUFREQ_MEMFREQ_MAP = fnOf(QCOM_SCMI_CLIENT_C, 'init_cpufreq_memfreq_map');
+
+const NULL = new Sym('NULL', 0n);
+const UNINITIALIZED = new Sym('uninitialized');
 
 /** struct scmi_monitor_info. */
 interface MonitorInfo {
@@ -39,6 +46,8 @@ interface MemoryInfo {
   monitorCnt: number;
   minFreq: number;
   maxFreq: number;
+  /** min_freq and max_freq came from a memfreq[] no read had written. */
+  freqUninit: boolean;
   monitor: Array<MonitorInfo | null>;
 }
 
@@ -52,11 +61,78 @@ function prErr(m: Machine, text: string): void {
   m.output(text, 'console');
 }
 
+/**
+ * A write past an array's end, or a NULL pointer followed: a kernel BUG where
+ * the code does it, with how far the probe had got on the wire (what the
+ * firmware holds by then depends on it).
+ */
+function oob(m: Machine, ml: Memlat, cond: boolean, text: () => string): void {
+  if (cond) m.bugOn(true, `${text()} (${ml.messageCount} SCMI messages sent so far)`);
+}
+
+/** get_mask(): ORs in each qcom,cpulist phandle that is a possible CPU's node; -ENODEV when none is. */
+function* get_mask(m: Machine, cpus: readonly number[]): KGen<{ ret: number; mask: number }> {
+  const fr = m.enter(GET_MASK, { cpulist: cpus.map((c) => `&CPU${c}`) });
+  let ret = -ENODEV;
+  let mask = 0;
+  fr.locals.ret = BigInt(ret);
+  for (let i = 0; i < cpus.length; i++) {
+    const cpu = cpus[i] as number;
+    fr.locals.i = BigInt(i);
+    fr.locals.dev_phandle = `&CPU${cpu}`;
+    yield fr.at('phandle');
+    if (cpu < NR_CPUS) {
+      mask = (mask | (1 << cpu)) >>> 0;
+      ret = 0;
+      fr.locals.cpu = BigInt(cpu);
+      fr.locals.mask = BigInt(mask);
+      fr.locals.ret = 0n;
+      yield fr.at('match');
+    } else {
+      yield fr.at('no_match');
+    }
+  }
+  yield fr.at('ret');
+  m.leave(fr);
+  return { ret, mask };
+}
+
+/** init_cpufreq_memfreq_map(): [cpufreq_mhz, memfreq_khz] rows, or null for an empty or odd-length table. */
+function* init_cpufreq_memfreq_map(m: Machine, cells: readonly number[]): KGen<Array<[number, number]> | null> {
+  const fr = m.enter(INIT_CPUFREQ_MEMFREQ_MAP, { tbl: cells.map(BigInt) });
+  const len = cells.length;
+  fr.locals.len = BigInt(len);
+  yield fr.at('len');
+  if (len % 2 || len === 0) {
+    fr.locals.ret = NULL;
+    yield fr.at('odd');
+    m.leave(fr);
+    return null;
+  }
+  const nf = len / 2;
+  fr.locals.nf = BigInt(nf);
+  const tbl: Array<[number, number]> = [];
+  for (let i = 0; i < nf; i++) {
+    tbl.push([Math.floor((cells[2 * i] as number) / 1000), cells[2 * i + 1] as number]);
+    fr.locals.i = BigInt(i);
+    fr.locals.cpufreq_mhz = BigInt((tbl[i] as [number, number])[0]);
+    fr.locals.memfreq_khz = BigInt((tbl[i] as [number, number])[1]);
+    yield fr.at('row');
+  }
+  fr.locals.cnt = BigInt(nf);
+  yield fr.at('ret');
+  m.leave(fr);
+  return tbl;
+}
+
 /** The frames of a kernel function, with `leave` on every return path. */
 function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo): KGen<number> {
   const fr = m.enter(PROCESS_SCMI_MEMLAT_OF_NODE, {});
   let ret = 0;
   let i = 0;
+  // u32 memfreq[2] on the stack: written only by a successful read of freq-table-khz.
+  let memfreq: readonly [number, number] | null = null;
+  fr.locals.memfreq = UNINITIALIZED;
   info.memoryCnt = ml.st.dt.length;
   fr.locals.memory_cnt = BigInt(info.memoryCnt);
   yield fr.at('count');
@@ -71,24 +147,35 @@ function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo):
     return ret;
   };
   for (const node of ml.st.dt) {
-    const memory: MemoryInfo = { hwType: node.hwType, monitorCnt: node.monitors.length, minFreq: 0, maxFreq: 0, monitor: [] };
     fr.locals.i = BigInt(i);
+    ret = node.hwType === null ? -EINVAL : 0;
+    fr.locals.ret = BigInt(ret);
+    yield fr.at('memory');
+    if (node.hwType === null) {
+      prErr(m, 'Failed to read memory type');
+      yield fr.at('no_reg');
+      return yield* err();
+    }
+    const memory: MemoryInfo = { hwType: node.hwType, monitorCnt: node.monitors.length, minFreq: 0, maxFreq: 0, freqUninit: false, monitor: [] };
     fr.locals.hw_type = BigInt(memory.hwType);
     fr.locals.monitor_cnt = BigInt(memory.monitorCnt);
-    yield fr.at('memory');
     if (memory.monitorCnt <= 0) {
       prErr(m, 'No monitor nodes present');
       ret = -EINVAL;
       yield fr.at('no_monitor');
       return yield* err();
     }
-    memory.minFreq = node.min;
-    memory.maxFreq = node.max;
+    // of_property_read_u32_array(): -EINVAL for a missing property, which the code lets through.
+    if (node.freqTable) memfreq = node.freqTable;
+    ret = node.freqTable ? 0 : -EINVAL;
+    fr.locals.ret = BigInt(ret);
+    fr.locals.memfreq = memfreq ? memfreq.map(BigInt) : UNINITIALIZED;
+    yield fr.at('freq_table');
+    memory.minFreq = memfreq?.[0] ?? 0;
+    memory.maxFreq = memfreq?.[1] ?? 0;
+    memory.freqUninit = memfreq === null;
     yield fr.at('store_memory');
-    m.bugOn(
-      i >= MAX_MEMORY_TYPES,
-      `info->memory[${i}] written out of bounds (MAX_MEMORY_TYPES ${MAX_MEMORY_TYPES}): the ${i + 1}th memory node overwrites info->memory_cnt`,
-    );
+    oob(m, ml, i >= MAX_MEMORY_TYPES, () => `info->memory[${i}] written out of bounds (MAX_MEMORY_TYPES ${MAX_MEMORY_TYPES}): the ${i + 1}th memory node overwrites info->memory_cnt`);
     info.memory[i] = memory;
     let j = 0;
     i++;
@@ -106,34 +193,34 @@ function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo):
       fr.locals.mon_type = BigInt(mon.monType);
       fr.locals.ipm_ceil = BigInt(mon.ipmCeil);
       yield fr.at('monitor');
-      // get_mask(): ORs in every cpulist phandle that names a possible CPU; -ENODEV when none does.
-      let maskRet = -ENODEV;
-      for (const c of mnode.cpus) {
-        mon.mask = (mon.mask | (1 << c)) >>> 0;
-        maskRet = 0;
-      }
+      yield fr.at('get_mask');
+      const got = yield* get_mask(m, mnode.cpus);
+      mon.mask = got.mask;
       fr.locals.mask = BigInt(mon.mask);
-      if (maskRet) {
-        // Prints the outer ret (0 here) and jumps to err with it: the caller sees success.
+      if (got.ret) {
+        // The outer ret: 0, or the -EINVAL a missing freq-table-khz left; the caller sees it as the result.
         prErr(m, `Failed to populate cpu mask ${ret}`);
         yield fr.at('no_mask');
         return yield* err();
       }
-      // init_cpufreq_memfreq_map(): NULL (and freq_map_len left 0) for a missing or empty table.
-      if (mnode.map.length) {
-        mon.freqMap = mnode.map.map(([cpuKhz, memKhz]) => [Math.floor(cpuKhz / 1000), memKhz] as [number, number]);
-        mon.freqMapLen = mnode.map.length;
+      yield fr.at('freq_map');
+      const tbl = yield* init_cpufreq_memfreq_map(m, mapCells(mnode));
+      // *cnt is written only when a table is returned: the kzalloc'd 0 stays otherwise.
+      if (tbl) {
+        mon.freqMap = tbl;
+        mon.freqMapLen = tbl.length;
       }
       fr.locals.freq_map_len = BigInt(mon.freqMapLen);
-      yield fr.at('freq_map');
       mon.name = `monitor-${j}`;
       mon.monIdx = j;
-      m.bugOn(
+      yield fr.at('store_monitor');
+      oob(
+        m,
+        ml,
         j >= MAX_MONITOR_CNT,
-        `memory->monitor[${j}] written out of bounds (MAX_MONITOR_CNT ${MAX_MONITOR_CNT}): monitor node ${j + 1} of hw_type ${memory.hwType} overwrites memory->hw_type and monitor_cnt`,
+        () => `memory->monitor[${j}] written out of bounds (MAX_MONITOR_CNT ${MAX_MONITOR_CNT}): monitor node ${j + 1} of hw_type ${memory.hwType} overwrites memory->hw_type and monitor_cnt`,
       );
       memory.monitor[j] = mon;
-      yield fr.at('store_monitor');
       j++;
     }
   }
@@ -159,15 +246,15 @@ function* configure_cpucp_common_events(m: Machine, ml: Memlat): KGen<number> {
   return r.ret;
 }
 
-function nullDeref(m: Machine, what: string, where: string): void {
-  m.bugOn(true, `NULL pointer dereference: ${what} is NULL in ${where} (its DT node was never parsed)`);
+function nullDeref(m: Machine, ml: Memlat, what: string, where: string): void {
+  oob(m, ml, true, () => `NULL pointer dereference: ${what} is NULL in ${where} (its DT node was never parsed)`);
 }
 
 function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: number): KGen<number> {
   const fr = m.enter(CONFIGURE_CPUCP_GRP, { memory_index: BigInt(index) });
   yield fr.at('memory');
   const memory = info.memory[index];
-  if (!memory) nullDeref(m, `info->memory[${index}]`, 'configure_cpucp_grp');
+  if (!memory) nullDeref(m, ml, `info->memory[${index}]`, 'configure_cpucp_grp');
   const mem = memory as MemoryInfo;
   fr.locals.hw_type = BigInt(mem.hwType);
   // msg.mon_name is never written.
@@ -206,7 +293,7 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
   yield fr.at('monitor');
   const memory = info.memory[mi] as MemoryInfo;
   const monitor = memory.monitor[mj];
-  if (!monitor) nullDeref(m, `memory->monitor[${mj}]`, 'configure_cpucp_mon');
+  if (!monitor) nullDeref(m, ml, `memory->monitor[${mj}]`, 'configure_cpucp_mon');
   const mon = monitor as MonitorInfo;
   fr.locals.mon_name = mon.name;
   const send = function* (param: number, buf: Parameters<typeof vendorOp>[3], at: string): KGen<number> {
@@ -230,9 +317,11 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
   if (ret < 0) return yield* fail(`Failed to set ipm ceil for ${mon.name}`, 'ipm_ceil_err', ret);
 
   // map_msg lives on the stack: rows past MAX_MAP_ENTRIES are written past its end.
-  m.bugOn(
+  oob(
+    m,
+    ml,
     mon.freqMapLen > MAX_MAP_ENTRIES,
-    `map_msg.tbl[${MAX_MAP_ENTRIES}] written out of bounds (MAX_MAP_ENTRIES ${MAX_MAP_ENTRIES}, freq_map_len ${mon.freqMapLen}): stack buffer overflow in configure_cpucp_mon for ${mon.name}`,
+    () => `map_msg.tbl[${MAX_MAP_ENTRIES}] written out of bounds (MAX_MAP_ENTRIES ${MAX_MAP_ENTRIES}, freq_map_len ${mon.freqMapLen}): stack buffer overflow in configure_cpucp_mon for ${mon.name}`,
   );
   const rows = (mon.freqMap ?? []).slice(0, mon.freqMapLen).map(([cpuMhz, memKhz]) => [cpuMhz & 0xffff, Math.floor(memKhz / 1000) & 0xffff] as [number, number]);
   const mapMessage = mapMsg(memory.hwType, mon.monIdx, mon.freqMapLen, rows);
@@ -242,10 +331,12 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
   ret = yield* send(P.MON_FREQ_MAP as number, mapMessage, 'freq_map');
   if (ret < 0) return yield* fail(`Failed to configure freq_map for ${mon.name}`, 'freq_map_err', ret);
 
-  ret = yield* send(P.SET_MIN_FREQ as number, scalarMsg(memory.hwType, mon.monIdx, memory.minFreq), 'min_freq');
+  // A memfreq[] nothing wrote reaches the firmware as whatever the stack held.
+  const freq = (v: number) => (memory.freqUninit ? scalarMsg(memory.hwType, mon.monIdx, v).garbage(8, 4) : scalarMsg(memory.hwType, mon.monIdx, v));
+  ret = yield* send(P.SET_MIN_FREQ as number, freq(memory.minFreq), 'min_freq');
   if (ret < 0) return yield* fail(`Failed to set min_freq for ${mon.name}`, 'min_freq_err', ret);
 
-  ret = yield* send(P.SET_MAX_FREQ as number, scalarMsg(memory.hwType, mon.monIdx, memory.maxFreq), 'max_freq');
+  ret = yield* send(P.SET_MAX_FREQ as number, freq(memory.maxFreq), 'max_freq');
   if (ret < 0) {
     prErr(m, `Failed to set max_freq for ${mon.name}`);
     yield fr.at('max_freq_err');

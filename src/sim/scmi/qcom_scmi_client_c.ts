@@ -16,9 +16,58 @@ export const QCOM_SCMI_CLIENT_C = kernelSource(
  * result. Bounds on memory[], monitor[] and map_msg.tbl[] are not checked.
  */
 
+static int get_mask(struct device_node *np, u32 *mask)          //@@ get_mask
+{
+	int cpu, i = 0;
+	int ret = -ENODEV;
+
+	dev_phandle = of_parse_phandle(np, "qcom,cpulist", i++);     //@phandle
+	while (dev_phandle) {
+		for_each_possible_cpu(cpu) {
+			cpu_dev = get_cpu_device(cpu);
+			if (cpu_dev && cpu_dev->of_node == dev_phandle) {
+				*mask |= BIT(cpu);
+				ret = 0;                                           //@match
+				break;
+			}
+		}
+		/* a phandle that is no possible CPU's node is passed over without a word */  //@no_match
+		dev_phandle = of_parse_phandle(np, "qcom,cpulist", i++);
+	}
+
+	return ret;   /* 0 if any phandle matched, else -ENODEV */   //@ret
+}
+
+static struct cpufreq_memfreq_map *init_cpufreq_memfreq_map(struct device *dev,
+							    struct device_node *of_node,
+							    u32 *cnt)      //@@ init_cpufreq_memfreq_map
+{
+	if (!of_find_property(of_node, "qcom,cpufreq-memfreq-tbl", &len))
+		return NULL;
+	len /= sizeof(data);                                           //@len
+
+	if (len % 2 || len == 0)
+		return NULL;      /* odd or empty: no table, and *cnt is not written */  //@odd
+	nf = len / 2;
+
+	tbl = devm_kzalloc(dev, (nf + 1) * sizeof(struct cpufreq_memfreq_map), GFP_KERNEL);
+	for (i = 0, j = 0; i < nf; i++, j += 2) {
+		ret = of_property_read_u32_index(of_node, "qcom,cpufreq-memfreq-tbl", j, &data);
+		tbl[i].cpufreq_mhz = data / 1000;
+		ret = of_property_read_u32_index(of_node, "qcom,cpufreq-memfreq-tbl", j + 1, &data);
+		tbl[i].memfreq_khz = data;                                   //@row
+	}
+	*cnt = nf;        /* no check against MAX_MAP_ENTRIES */
+	tbl[i].cpufreq_mhz = 0;
+	return tbl;                                                    //@ret
+}
+
 static int process_scmi_memlat_of_node(struct scmi_device *sdev,
 				       struct scmi_memlat_info *info)  //@@ process_scmi_memlat_of_node
 {
+	int ret = 0, i = 0, j;
+	u32 memfreq[2];       /* never initialised */
+
 	memlat_np = of_find_node_by_name(sdev->handle->dev->of_node, "memlat");
 	info->memory_cnt = of_get_child_count(memlat_np);            //@count
 	if (info->memory_cnt <= 0)
@@ -27,13 +76,25 @@ static int process_scmi_memlat_of_node(struct scmi_device *sdev,
 	for_each_child_of_node(memlat_np, memory_np) {
 		memory = devm_kzalloc(&sdev->dev, sizeof(*memory), GFP_KERNEL);
 		ret = of_property_read_u32(memory_np, "reg", &memory->hw_type);  //@memory
+		if (ret) {
+			pr_err("Failed to read memory type\\n");
+			goto err;     /* info->memory_cnt still counts this node */  //@no_reg
+		}
+
 		memory->monitor_cnt = of_get_child_count(memory_np);
 		if (memory->monitor_cnt <= 0) {
 			pr_err("No monitor nodes present\\n");               //@no_monitor
 			ret = -EINVAL;
 			goto err;
 		}
-		ret = of_property_read_u32_array(memory_np, "freq-table-khz", memfreq, 2);
+
+		/* no freq-table-khz: -EINVAL, let through, and memfreq[] keeps what it held */
+		ret = of_property_read_u32_array(memory_np, "freq-table-khz", memfreq, 2);  //@freq_table
+		if (ret && (ret != -EINVAL)) {
+			pr_err("Failed to read min/max freq %d\\n", ret);
+			goto err;
+		}
+
 		memory->min_freq = memfreq[0];
 		memory->max_freq = memfreq[1];
 		info->memory[i] = memory;     /* no check of i < MAX_MEMORY_TYPES */  //@store_memory
@@ -44,12 +105,13 @@ static int process_scmi_memlat_of_node(struct scmi_device *sdev,
 			monitor = devm_kzalloc(&sdev->dev, sizeof(*monitor), GFP_KERNEL);
 			monitor->mon_type = of_property_read_bool(monitor_np, "qcom,compute-mon") ? 1 : 0;
 			monitor->ipm_ceil = of_property_read_bool(monitor_np, "qcom,compute-mon") ? 0 : 20000000;  //@monitor
-			if (get_mask(monitor_np, &monitor->mask)) {
-				/* prints ret (0 here) and returns 0: the caller sees success */
+
+			if (get_mask(monitor_np, &monitor->mask)) {                  //@get_mask
+				/* prints ret (0, or -EINVAL after a missing freq-table-khz) and returns it */
 				pr_err("Failed to populate cpu mask %d\\n", ret);    //@no_mask
 				goto err;
 			}
-			/* cpufreq_mhz = kHz / 1000; NULL (0 rows) if the table is missing or odd */
+
 			monitor->freq_map = init_cpufreq_memfreq_map(&sdev->dev, monitor_np,
 								     &monitor->freq_map_len);  //@freq_map
 			snprintf(monitor->mon_name, MAX_NAME_LEN, "monitor-%d", j);

@@ -3,24 +3,34 @@ import type { StateNode } from '../core/state';
 import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
-import { messageSym, paramSym, rd32, SHMEM, statusSym, unpackHeader } from './protocol';
+import { le32, messageSym, paramSym, rd32, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE, SHMEM, statusSym, unpackHeader } from './protocol';
+
+const NONE = new Sym('none');
 
 /** CPUs the simulated SoC has (for_each_possible_cpu). */
 export const NR_CPUS = 8;
 
 /** A `memlat monitor` node of the device tree (kHz, as written). */
 export interface DtMonitor {
+  /** qcom,cpulist: the CPU each phandle names, possible or not. */
   readonly cpus: readonly number[];
   readonly compute: boolean;
-  readonly map: ReadonlyArray<readonly [number, number]>;
+  /** qcom,cpufreq-memfreq-tbl as written, rows possibly ragged: its cells, flattened, are the property. */
+  readonly map: ReadonlyArray<number | readonly number[]>;
 }
 
-/** A `memlat memory` node: `reg` and `freq-table-khz`. */
+/** A `memlat memory` node. */
 export interface DtMemory {
-  readonly hwType: number;
-  readonly min: number;
-  readonly max: number;
+  /** `reg`, or null for a node without one. */
+  readonly hwType: number | null;
+  /** `freq-table-khz` <min max>, or null for a node without one. */
+  readonly freqTable: readonly [number, number] | null;
   readonly monitors: DtMonitor[];
+}
+
+/** The u32 cells of a monitor's qcom,cpufreq-memfreq-tbl. */
+export function mapCells(mon: DtMonitor): number[] {
+  return mon.map.flatMap((row) => (typeof row === 'number' ? [row] : [...row]));
 }
 
 /** The firmware's view of one monitor, as the messages configured it. */
@@ -59,7 +69,8 @@ export interface Cpu {
 /** One message on the channel, kept whole so the last ones can be decoded. */
 export interface LogEntry {
   readonly msgId: number;
-  readonly paramId: number;
+  /** The vendor param_id, for a message of the vendor body's shape. */
+  readonly paramId: number | null;
   readonly status: number;
   readonly header: number;
   readonly tx: Uint8Array;
@@ -83,6 +94,9 @@ export interface MemlatState {
 }
 
 export function initialState(): MemlatState {
+  // The platform hands the channel over free: shmem_tx_prepare() waits for that bit before it writes.
+  const shmem = new Uint8Array(SHMEM.size);
+  shmem.set(le32(SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE), SHMEM.channelStatus);
   return {
     dt: [],
     groups: [],
@@ -92,7 +106,7 @@ export function initialState(): MemlatState {
     logLevel: 0,
     cpus: Array.from({ length: NR_CPUS }, () => ({ freqMhz: 0n, inst: 0n, l2Refill: 0n, cycles: 0n })),
     token: 0,
-    shmem: new Uint8Array(SHMEM.size),
+    shmem,
   };
 }
 
@@ -101,9 +115,6 @@ interface MemlatSnapshot {
   readonly log: readonly LogEntry[];
   readonly logLen: number;
 }
-
-/** How many of the latest messages `scmi.messages` decodes in full. */
-export const DECODED_MESSAGES = 8;
 
 /**
  * The SCMI memlat state: the device tree the client reads, the firmware's
@@ -211,12 +222,10 @@ export class Memlat implements Subsystem {
       (i) => valueNode(logValue(this.log[i] as LogEntry)),
       { all: () => this.messages.map(logValue) },
     );
+    // The same index as scmi.log; each entry is decoded only when it is looked at.
     const messages = list(
-      () => Math.min(DECODED_MESSAGES, this.logLen),
-      (i) => {
-        const start = Math.max(0, this.logLen - DECODED_MESSAGES);
-        return valueNode(decodedValue(this.log[start + i] as LogEntry, start + i), 'hex');
-      },
+      () => this.logLen,
+      (i) => valueNode(decodedValue(this.log[i] as LogEntry, i), 'hex'),
     );
     const shmem = record(
       () => {
@@ -307,14 +316,16 @@ export function maskCpus(mask: number): number[] {
 }
 
 function dtValue(d: DtMemory): Value {
+  const orNone = (v: number | undefined): Value => (v === undefined ? NONE : BigInt(v));
   return {
-    hw_type: BigInt(d.hwType),
-    min_khz: BigInt(d.min),
-    max_khz: BigInt(d.max),
+    hw_type: orNone(d.hwType ?? undefined),
+    freq_table_khz: d.freqTable ? d.freqTable.map(BigInt) : NONE,
+    min_khz: orNone(d.freqTable?.[0]),
+    max_khz: orNone(d.freqTable?.[1]),
     monitor: d.monitors.map((mon) => ({
       cpus: mon.cpus.map((c) => BigInt(c)),
       compute: mon.compute,
-      map: mon.map.map((r) => r.map((x) => BigInt(x))),
+      map: mon.map.map((r) => (typeof r === 'number' ? BigInt(r) : r.map(BigInt))),
     })),
   };
 }
@@ -324,23 +335,38 @@ export function bytesValue(b: Uint8Array): Value {
 }
 
 export function logValue(e: LogEntry): Value {
-  return { msg_id: messageSym(e.msgId), param_id: paramSym(e.paramId), status: statusSym(e.status) };
+  return { msg_id: messageSym(e.msgId), param_id: e.paramId === null ? NONE : paramSym(e.paramId), status: statusSym(e.status) };
 }
 
+/**
+ * One message as the channel carried it: the header's fields, the payload
+ * after the header, and, for a message in the vendor body's shape, its
+ * ext_id, algo, param_id and buf.
+ */
 function decodedValue(e: LogEntry, seq: number): Value {
   const h = unpackHeader(e.header);
-  const buf = e.tx.subarray(16);
-  return {
+  const common: Record<string, Value> = {
     seq: BigInt(seq),
     header: BigInt(e.header),
+    msg_id: messageSym(h.messageId),
     message_id: messageSym(h.messageId),
     type: BigInt(h.type),
     protocol_id: BigInt(h.protocolId),
     token: BigInt(h.token),
-    ext_id: BigInt(rd32(e.tx, 0)),
-    algo: (BigInt(rd32(e.tx, 8)) << 32n) | BigInt(rd32(e.tx, 4)),
-    param_id: paramSym(rd32(e.tx, 12)),
-    buf: bytesValue(buf),
+    payload: bytesValue(e.tx),
+  };
+  const vendor: Record<string, Value> =
+    e.paramId === null
+      ? {}
+      : {
+          ext_id: BigInt(rd32(e.tx, 0)),
+          algo: (BigInt(rd32(e.tx, 8)) << 32n) | BigInt(rd32(e.tx, 4)),
+          param_id: paramSym(e.paramId),
+          buf: bytesValue(e.tx.subarray(16)),
+        };
+  return {
+    ...common,
+    ...vendor,
     uninit: e.uninit.map(([f, t]) => [BigInt(f), BigInt(t)]),
     status: statusSym(e.status),
     rx: bytesValue(e.rx),
