@@ -1,12 +1,11 @@
 import { basename } from 'node:path';
 import { InvalidatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { EvalEnv, Frame, StateNode, StatementRef, Value } from '../sim';
-import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, Sym, valueNode } from '../sim';
+import type { EvalEnv, Frame, Machine, StateNode, StatementRef, Value } from '../sim';
+import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, statePicture, Sym, valueNode } from '../sim';
 import { consoleCompletions, isStatementLine } from './console';
 import type { SessionContext } from './context';
 import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
-import { pictureOf, recentResults } from './picture';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
 import { scenarioSource } from './sources';
@@ -312,7 +311,12 @@ export const INSPECTION_ROUTES: Routes = {
   completions: always(completions),
   exceptionInfo: always(exceptionInfo),
   dataBreakpointInfo: always(dataBreakpointInfo),
-  'kstep/picture': whenStopped((ctx) => pictureOf(ctx.simulation)),
+  'kstep/picture': whenStopped((ctx) => statePicture(ctx.simulation)),
   'kstep/recentResults': whenStopped(recent),
   'kstep/setFormat': always(setFormat),
 };
+
+/** The latest `last` results by line, for the editor's inline values. */
+function recentResults(m: Machine): Array<{ line: number; text: string }> {
+  return m.recent.map((r) => ({ line: r.line, text: `last = ${formatValue(r.last)}` }));
+}

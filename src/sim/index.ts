@@ -42,6 +42,8 @@ export type { HypervSections, SlotPicture, TimerPicture, VpPicture } from './hyp
 export type { MemlatSections, MemoryGroupPicture, MonitorPicture } from './scmi/picture';
 export type { MmPicture, MmSections, VmaPicture } from './mm/picture';
 export { MAX_PAGES, PAGE_CELL } from './mm/picture';
+export type { PictureData } from './picture';
+export { statePicture } from './picture';
 
 /** The mechanisms kstep simulates, and all that is derived from them. */
 export const REGISTRY = new Registry(MECHANISMS);

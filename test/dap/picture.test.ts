@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Harness, Scenarios, lineOf, openPerTest } from '../support/dap';
-import type { PictureData } from '../../src/adapter/picture';
+import type { PictureData } from '../../src/sim';
 
 /** Hyper-V, memlat and HMM in one scenario: the picture grows a section as each mechanism is used. */
 const ALL = `hugetlb file f

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { sim } from '../support/kit';
 import { MAX_PAGES } from '../../src/sim';
 import { MAX_VMAS } from '../../src/sim/mm/picture';
-import { pictureOf } from '../../src/adapter/picture';
-import type { PictureData } from '../../src/adapter/picture';
+import type { PictureData } from '../../src/sim';
+import { statePicture as pictureOf } from '../../src/sim';
 import { pictureHtml } from '../../src/extension/picture/page';
 
 /** Runs a scenario to its end (every expect must hold) and returns the picture there. */

@@ -5,7 +5,7 @@
  * of its own (./hugetlb, ./hyperv, ./memlat, ./mm); the page is their styles
  * and scripts put together, in the order of DRAWERS.
  */
-import type { PictureData } from '../../adapter/picture';
+import type { PictureData } from '../../sim';
 import { hugetlbPoolDrawer, resvMapDrawer } from './hugetlb';
 import { hypervDrawer } from './hyperv';
 import { memlatDrawer } from './memlat';

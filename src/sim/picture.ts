@@ -1,5 +1,8 @@
-import type { HugetlbSections, HypervSections, Machine, MemlatSections, MmSections, Simulation } from '../sim';
-import { formatValue } from '../sim';
+import type { HugetlbSections } from './hugetlb/picture';
+import type { HypervSections } from './hyperv/picture';
+import type { MmSections } from './mm/picture';
+import type { Simulation } from './registry';
+import type { MemlatSections } from './scmi/picture';
 
 /**
  * What the editor's state picture draws at a stop: one section per
@@ -22,12 +25,8 @@ export interface PictureData extends HugetlbSections, HypervSections, MemlatSect
  */
 const NO_SECTIONS = { hugetlbPool: [], hugetlb: [], hyperv: [], memlat: [], mm: [] } as const satisfies Omit<PictureData, 'step' | 'timeNs' | 'line'>;
 
-export function pictureOf(sim: Simulation): PictureData {
+/** The state picture at the simulation's current step point. */
+export function statePicture(sim: Simulation): PictureData {
   const m = sim.machine;
   return { step: m.step, timeNs: m.now.toString(), line: m.statement?.line, ...NO_SECTIONS, ...sim.picture() } as PictureData;
-}
-
-/** The latest `last` results by line, for inline values. */
-export function recentResults(m: Machine): Array<{ line: number; text: string }> {
-  return m.recent.map((r) => ({ line: r.line, text: `last = ${formatValue(r.last)}` }));
 }
