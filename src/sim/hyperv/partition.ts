@@ -7,15 +7,11 @@
 import type { Machine } from '../core/machine';
 import { ScenarioError } from '../scenario/diagnostics';
 import { GuestMemory, fromQwords, le, qwords } from './gpa';
-import type { RegDef } from './tlfs';
 import {
-  EVENT_FLAGS_COUNT, FEATURES_VALUE, HVMSG_NONE, HVMSG_TIMER_EXPIRED, HV_STIMER0_IRQNR, HYPERVISOR_VERSION_VALUE, INTERFACE_VERSION_VALUE,
-  MESSAGE_SIZE, PAGE, PAYLOAD_BYTES, PRIVILEGES_AND_FEATURES, QUEUE_DEPTH, S, SINT_COUNT, STIMER_AUTOENABLE, STIMER_COUNT, STIMER_DIRECT,
-  STIMER_ENABLE, STIMER_PERIODIC, SVERSION_VALUE, TSC_SCALE, stimerSint,
+  HVMSG_NONE, HVMSG_TIMER_EXPIRED, HV_STIMER0_IRQNR, MESSAGE_SIZE, PAYLOAD_BYTES, QUEUE_DEPTH, S, SINT_COUNT, SINT_MASKED, STIMER_AUTOENABLE,
+  STIMER_COUNT, STIMER_DIRECT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint,
 } from './tlfs';
 
-export const HV_CRASH_CTL_CRASH_NOTIFY = 1n << 63n;
-export const SINT_MASKED = 1n << 16n;
 export const MAX_VPS = 64;
 
 export interface Message {
@@ -44,6 +40,8 @@ export interface Vp {
   simp: bigint;
   siefp: bigint;
   sirbp: bigint;
+  /** SYNTHETIC_VBAR_EL1: where the guest takes synthetic exceptions. */
+  vbar: bigint;
   stimers: Stimer[];
   /** Messages waiting for a free slot, per SINT, oldest first. */
   queues: Message[][];
@@ -86,6 +84,7 @@ function newVp(index: number): Vp {
     simp: 0n,
     siefp: 0n,
     sirbp: 0n,
+    vbar: 0n,
     stimers: Array.from({ length: STIMER_COUNT }, () => ({ config: 0n, count: 0n, expTime: 0n, msgPending: false, fired: 0 })),
     queues: Array.from({ length: SINT_COUNT }, () => []),
     raised: new Array<number>(SINT_COUNT).fill(0),
@@ -172,112 +171,7 @@ export class HyperVState {
     this.gpa.restore(s.gpa);
   }
 
-  // ---- registers -----------------------------------------------------------
-
-  /** The value a register reads as (HvCallGetVpRegisters). */
-  readReg(v: Vp, r: RegDef): bigint {
-    const p = this.part();
-    switch (r.name) {
-      case 'HYPERVISOR_VERSION': return HYPERVISOR_VERSION_VALUE;
-      case 'PRIVILEGES_AND_FEATURES': return PRIVILEGES_AND_FEATURES;
-      case 'FEATURES': return FEATURES_VALUE;
-      case 'IMPLEMENTATION_LIMITS': return 0n;
-      case 'INTERFACE_VERSION': return INTERFACE_VERSION_VALUE;
-      case 'VPINDEX': return BigInt(v.index);
-      case 'SVERSION': return SVERSION_VALUE;
-      default: break;
-    }
-    switch (r.kind) {
-      case 'crash_p': return p.crashP[r.index ?? 0] as bigint;
-      case 'crash_ctl': return HV_CRASH_CTL_CRASH_NOTIFY;
-      case 'guest_osid': return p.guestOsid;
-      case 'refcount': return this.ticks;
-      case 'reference_tsc': return p.referenceTsc;
-      case 'sint': return v.sint[r.index ?? 0] as bigint;
-      case 'scontrol': return v.scontrol;
-      case 'simp': return v.simp;
-      case 'siefp': return v.siefp;
-      case 'eom': return 0n;
-      case 'plain': return v.sirbp;
-      case 'stimer_config': return (v.stimers[r.index ?? 0] as Stimer).config;
-      case 'stimer_count': return (v.stimers[r.index ?? 0] as Stimer).count;
-      default: return 0n;
-    }
-  }
-
-  /** HvCallSetVpRegisters for one register: the status, with every side effect of the write. */
-  writeReg(v: Vp, r: RegDef, value: bigint): number {
-    const p = this.part();
-    switch (r.kind) {
-      case 'ro':
-      case 'refcount':
-        return S.INVALID_PARAMETER;
-      case 'crash_p':
-        p.crashP[r.index ?? 0] = value;
-        return S.SUCCESS;
-      case 'crash_ctl':
-        if (value & HV_CRASH_CTL_CRASH_NOTIFY) {
-          p.crashed = true;
-          p.crash = p.crashP.slice();
-        }
-        return S.SUCCESS;
-      case 'guest_osid':
-        p.guestOsid = value;
-        return S.SUCCESS;
-      case 'reference_tsc':
-        p.referenceTsc = value;
-        if (value & 1n) this.publishTscPage(value & ~0xfffn);
-        return S.SUCCESS;
-      case 'sint': {
-        const vector = value & 0xffn;
-        if (vector < 16n && !(value & SINT_MASKED)) return S.INVALID_PARAMETER;
-        v.sint[r.index ?? 0] = value;
-        // An unmasked SINT may now take a message that waited in its slot.
-        return S.SUCCESS;
-      }
-      case 'scontrol':
-        v.scontrol = value;
-        if (value & 1n) this.deliverAll(v);
-        return S.SUCCESS;
-      case 'simp':
-        v.simp = value;
-        if (value & 1n) {
-          this.gpa.zeroPage(value & ~0xfffn);
-          this.deliverAll(v);
-        }
-        return S.SUCCESS;
-      case 'siefp':
-        v.siefp = value;
-        if (value & 1n) this.gpa.zeroPage(value & ~0xfffn);
-        return S.SUCCESS;
-      case 'eom':
-        this.eom(v);
-        return S.SUCCESS;
-      case 'plain':
-        v.sirbp = value;
-        return S.SUCCESS;
-      case 'stimer_config':
-        this.stimerSetConfig(v, r.index ?? 0, value);
-        return S.SUCCESS;
-      case 'stimer_count':
-        this.stimerSetCount(v, r.index ?? 0, value);
-        return S.SUCCESS;
-    }
-  }
-
   // ---- TSC page --------------------------------------------------------------
-
-  /** Publishes ms_hyperv_tsc_page: ((counter * scale) >> 64) + offset == TIME_REFCOUNT with a 1 GHz counter. */
-  private publishTscPage(base: bigint): void {
-    const p = this.part();
-    let seq = p.tscSequence + 1;
-    if (seq >= 0xffff_ffff) seq = 1;
-    p.tscSequence = seq;
-    this.gpa.writeU32(base, BigInt(seq));
-    this.gpa.writeU32(base + 4n, 0n);
-    this.gpa.writeU64(base + 8n, TSC_SCALE);
-    this.gpa.writeU64(base + 16n, 0n);
-  }
 
   /** The ARM64 generic timer counter the TSC page scales (CNTVCT_EL0): nanoseconds. */
   get counter(): bigint {
@@ -491,5 +385,3 @@ export interface TimerRef {
   readonly vp: number;
   readonly timer: number;
 }
-
-export { EVENT_FLAGS_COUNT, PAGE };

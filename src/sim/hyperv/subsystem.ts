@@ -6,6 +6,7 @@ import { Sym, formatValue, toBig } from '../core/values';
 import { ScenarioError } from '../scenario/diagnostics';
 import type { PartitionState, Vp } from './partition';
 import { HyperVState } from './partition';
+import { readReg, writeReg } from './vp_registers';
 import type { RegDef } from './tlfs';
 import { HV_STIMER0_IRQNR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
 
@@ -95,7 +96,7 @@ export class HyperV implements Subsystem {
     const n = toBig(v);
     if (n === undefined) throw new ScenarioError(`${r.name} must be a number, not ${formatValue(v)}`);
     const vp = this.state.vp(vpIndex);
-    const st = this.state.writeReg(vp, r, BigInt.asUintN(64, n));
+    const st = writeReg(this.state, vp, r, BigInt.asUintN(64, n));
     if (st !== 0) throw new ScenarioError(`writing ${r.name}: ${statusSym(st).name}`);
   }
 }
@@ -137,7 +138,7 @@ function partitionNode(hv: HyperV, p: PartitionState): Record<string, StateNode>
 }
 
 function regNode(hv: HyperV, i: number, r: RegDef): StateNode {
-  const get = (): bigint => hv.state.readReg(hv.state.vp(i), r);
+  const get = (): bigint => readReg(hv.state, hv.state.vp(i), r);
   const set = (v: Value): void => hv.setRegister(i, r, v);
   const probe = decodeReg(r, 0n);
   const memory = (): { memory?: { space: string; base: bigint; size: number } } => {
