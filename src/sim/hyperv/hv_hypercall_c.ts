@@ -229,7 +229,8 @@ static void stimer_expiration(struct hv_vp *vp, int timer)      //@@ stimer_expi
 	struct hv_stimer *stimer = &vp->stimer[timer];
 
 	if (stimer->config.direct_mode) {
-		hv_set_irq(vp, HV_STIMER0_IRQNR);                   //@direct
+		/* stimer_notify_direct: no message, the timer's own vector */
+		hv_set_irq(vp, stimer->config.apic_vector);         //@direct
 	} else {
 		stimer->msg_pending = true;
 		/* HVMSG_TIMER_EXPIRED {timer_index, expiration_time, delivery_time} */

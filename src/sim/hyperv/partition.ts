@@ -8,8 +8,8 @@ import type { Machine } from '../core/machine';
 import { ScenarioError } from '../scenario/diagnostics';
 import { GuestMemory, fromQwords, le, qwords } from './gpa';
 import {
-  HVMSG_NONE, HVMSG_TIMER_EXPIRED, HV_STIMER0_IRQNR, MESSAGE_SIZE, PAYLOAD_BYTES, QUEUE_DEPTH, S, SINT_COUNT, SINT_MASKED, STIMER_AUTOENABLE,
-  STIMER_COUNT, STIMER_DIRECT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint,
+  HVMSG_NONE, HVMSG_TIMER_EXPIRED, MESSAGE_SIZE, PAYLOAD_BYTES, QUEUE_DEPTH, S, SINT_COUNT, SINT_MASKED, STIMER_AUTOENABLE,
+  STIMER_COUNT, STIMER_DIRECT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint, stimerVector,
 } from './tlfs';
 
 export const MAX_VPS = 64;
@@ -46,7 +46,7 @@ export interface Vp {
   /** Messages waiting for a free slot, per SINT, oldest first. */
   queues: Message[][];
   raised: number[];
-  /** Interrupts taken, by INTID (SINT vectors, HV_STIMER0_IRQNR). */
+  /** Interrupts taken, by vector (SINT vectors, IPI vectors, direct timers' ApicVector). */
   irq: Map<number, number>;
   ipis: number;
   eoms: number;
@@ -344,7 +344,9 @@ export class HyperVState {
   stimerExpire(v: Vp, k: number): 'delivered' | 'waiting' | 'direct' {
     const t = v.stimers[k] as Stimer;
     if (t.config & STIMER_DIRECT) {
-      v.irq.set(Number(HV_STIMER0_IRQNR), (v.irq.get(Number(HV_STIMER0_IRQNR)) ?? 0) + 1);
+      // stimer_notify_direct: the timer's own ApicVector, so a guest tells its direct timers apart by vector.
+      const vec = stimerVector(t.config);
+      v.irq.set(vec, (v.irq.get(vec) ?? 0) + 1);
       t.fired++;
       this.afterExpiry(v, k);
       return 'direct';

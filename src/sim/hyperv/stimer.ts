@@ -10,7 +10,7 @@ import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import type { HyperVState, TimerRef, Vp } from './partition';
 import type { HyperV } from './subsystem';
 import { writeReg } from './vp_registers';
-import { REG_BY_NUM, STIMER_DIRECT, stimerSint } from './tlfs';
+import { REG_BY_NUM, STIMER_DIRECT, stimerSint, stimerVector } from './tlfs';
 
 const STIMER_EXPIRATION = fnOf(HV_HYPERCALL_C, 'stimer_expiration');
 const STIMER_SET_CONFIG = fnOf(HV_HYPERCALL_C, 'stimer_set_config');
@@ -41,7 +41,8 @@ export function* stimer_expiration(m: Machine, hv: HyperV, e: SimEvent): KGen {
   const direct = (t.config & STIMER_DIRECT) !== 0n;
   const r = st.stimerExpire(vp, timer);
   fr.locals.result = r;
-  fr.locals.sintx = BigInt(stimerSint(t.config));
+  if (direct) fr.locals.apic_vector = BigInt(stimerVector(t.config));
+  else fr.locals.sintx = BigInt(stimerSint(t.config));
   yield fr.at(direct ? 'direct' : 'send');
   fr.locals.enable = (t.config & 1n) === 1n;
   fr.locals.expires_at = t.expTime;

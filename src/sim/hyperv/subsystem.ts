@@ -8,7 +8,7 @@ import type { PartitionState, Vp } from './partition';
 import { HyperVState } from './partition';
 import { readReg, writeReg } from './vp_registers';
 import type { RegDef } from './tlfs';
-import { HV_STIMER0_IRQNR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
+import { HYPERVISOR_CALLBACK_VECTOR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
 
 const HEX = { format: 'hex' } as const;
 
@@ -199,7 +199,7 @@ function vpNode(hv: HyperV, i: number): StateNode {
       fired: leaf(() => BigInt(t().fired)),
     });
   });
-  const irqKeys = (): number[] => [...new Set([16, Number(HV_STIMER0_IRQNR), ...v().irq.keys()])].sort((a, b) => a - b);
+  const irqKeys = (): number[] => [...new Set([Number(HYPERVISOR_CALLBACK_VECTOR), ...v().irq.keys()])].sort((a, b) => a - b);
   const irq = list(
     () => irqKeys().length,
     (j) => leaf(() => BigInt(v().irq.get(irqKeys()[j] as number) ?? 0)),
