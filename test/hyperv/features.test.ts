@@ -4,38 +4,81 @@ import { GuestMemory } from '../../src/sim/hyperv/gpa';
 import { decodeControl, encodeControl } from '../../src/sim/hyperv/tlfs';
 import { run } from '../support/kit';
 
-describe('hypercalls of KVM selftest hyperv_features that apply to ARM64', () => {
-  it('answers each call as the selftest expects with its privileges granted', () => {
-    run(`partition vps=2
-# an unknown code
-hvc raw control=0x8001
-expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_CODE
-# NOTIFY_LONG_SPIN_WAIT, fast
-hvc raw control=HVCALL_NOTIFY_LONG_SPIN_WAIT|HV_HYPERCALL_FAST_BIT
-expect last.hvc.status == HV_STATUS_SUCCESS
-# SEND_IPI with vector 0 to a VP: invalid input
-gpa write 0x4000 [0, 1]
-hvc raw control=HVCALL_SEND_IPI input=0x4000
+/*
+ * KVM selftest x86_64/hyperv_features.c, guest_test_hcalls_access: the
+ * guest writes HV_X64_MSR_GUEST_OS_ID, then makes one call with a zeroed
+ * input page at pgs_gpa and the output page after it (fast calls pass 0
+ * and 0). Ported: the stages whose answer does not depend on KVM's CPUID
+ * privilege bits (there is no CPUID on ARM64 and reference 000 grants every
+ * call), with the privileges granted.
+ */
+const GUEST = `partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+`;
+const PGS = 0x10_0000;
+/** guest_hcall: the control word with the zeroed input page (slow) or zero registers (fast). */
+const hcall = (control: string, fast = false): string =>
+  fast ? `hvc raw control=${control}|HV_HYPERCALL_FAST_BIT\n` : `hvc raw control=${control} input=${PGS} output=${PGS + 0x1000}\n`;
+
+describe('hyperv_features: guest_test_hcalls_access', () => {
+  it('stage 0: an unknown call code (0xbeef) is HV_STATUS_INVALID_HYPERCALL_CODE', () => {
+    run(`${GUEST}${hcall('0xbeef')}expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_CODE\n`);
+  });
+
+  it('stage 9: HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE with a zeroed input succeeds', () => {
+    run(`${GUEST}${hcall('HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE')}expect last.hvc.status == HV_STATUS_SUCCESS\n`);
+  });
+
+  it('stage 11: HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX with an empty sparse set succeeds', () => {
+    run(`${GUEST}${hcall('HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX')}expect last.hvc.status == HV_STATUS_SUCCESS\n`);
+  });
+
+  it('stage 16: HVCALL_NOTIFY_LONG_SPIN_WAIT succeeds', () => {
+    run(`${GUEST}${hcall('HVCALL_NOTIFY_LONG_SPIN_WAIT')}expect last.hvc.status == HV_STATUS_SUCCESS\nexpect partition.spin_waits == 1\n`);
+  });
+
+  it('stage 18: a fast HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE succeeds', () => {
+    run(`${GUEST}${hcall('HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE', true)}expect last.hvc.status == HV_STATUS_SUCCESS\n`);
+  });
+});
+
+describe('hyperv_features: HVCALL_SEND_IPI', () => {
+  it('stage 13: vector 0 with an empty cpu_mask is HV_STATUS_INVALID_HYPERCALL_INPUT: the vector is checked whatever the mask', () => {
+    run(`${GUEST}${hcall('HVCALL_SEND_IPI')}expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_SEND_IPI vector=0 targets=[]
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
-# SEND_IPI_EX, fast, HV_GENERIC_SET_ALL in the first input register and an empty sparse set: success
-hvc raw control=HVCALL_SEND_IPI_EX|HV_HYPERCALL_FAST_BIT input=HV_GENERIC_SET_ALL
-expect last.hvc.status == HV_STATUS_SUCCESS
-# flushes: a rep call needs a rep count, a simple call must not have one
-hvc raw control=HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST input=0x4000
+hvc HVCALL_SEND_IPI fast vector=0x100 targets=[]
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
-hvc raw control=HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE|HV_HYPERCALL_REP_COUNT_1 input=0x4000
+hvc HVCALL_SEND_IPI vector=0x10 targets=[]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].ipis + vp[1].ipis == 0
+`);
+  });
+
+  it('sends a valid vector to every VP of the mask, and only those', () => {
+    run(`${GUEST}hvc HVCALL_SEND_IPI vector=0xff targets=[1]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[1].irq[0xff] == 1
+expect vp[0].ipis == 0
+`);
+  });
+});
+
+describe('hyperv_features: HVCALL_SEND_IPI_EX', () => {
+  it('stage 14: nothing in the sparse banks succeeds, vector 0 included (kvm_hv_send_ipi returns before the vector check)', () => {
+    run(`${GUEST}${hcall('HVCALL_SEND_IPI_EX')}expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].ipis + vp[1].ipis == 0
+`);
+  });
+
+  it('checks the vector for HV_GENERIC_SET_ALL', () => {
+    run(`${GUEST}gpa write ${PGS} [0, HV_GENERIC_SET_ALL, 0]
+hvc raw control=HVCALL_SEND_IPI_EX input=${PGS}
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
-gpa write 0x4000 [0, 0, 3]
-hvc raw control=HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE input=0x4000
+hvc HVCALL_SEND_IPI_EX vector=0x20
 expect last.hvc.status == HV_STATUS_SUCCESS
-hvc raw control=HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST|HV_HYPERCALL_REP_COUNT_1 input=0x4000
-expect last.hvc.status == HV_STATUS_SUCCESS
-expect last.hvc.reps_completed == 1
-# POST_MESSAGE and SIGNAL_EVENT to connections nobody opened
-hvc raw control=HVCALL_POST_MESSAGE input=0x4000
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
-hvc raw control=HVCALL_SIGNAL_EVENT|HV_HYPERCALL_FAST_BIT input=1
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect vp[0].ipis == 1
+expect vp[1].ipis == 1
 `);
   });
 });

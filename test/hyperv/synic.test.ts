@@ -225,7 +225,7 @@ expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_SEND_IPI vector=0x100 targets=[1]
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_SEND_IPI vector=0 targets=[]
-expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_SEND_IPI_EX vector=0x20
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect vp[0].ipis == 1

@@ -11,6 +11,11 @@ import { synicEom } from './hv_synic';
 import type { Vp } from './partition';
 import { stimerWrite } from './stimer';
 import { HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, REG_BY_NUM, S } from './tlfs';
+
+const HV_GENERIC_SET_SPARSE_4K = 0n;
+const HV_GENERIC_SET_ALL = 1n;
+const HV_IPI_LOW_VECTOR = 0x10n;
+const HV_IPI_HIGH_VECTOR = 0xffn;
 import { readReg, writeReg } from './vp_registers';
 
 function* targetVp(ctx: Ctx, fr: Frame): KGen<Vp | number> {
@@ -34,8 +39,8 @@ function* targetVp(ctx: Ctx, fr: Frame): KGen<Vp | number> {
 function parseVpset(ctx: Ctx, off: number): number[] | undefined {
   const format = ctx.in.u64(off);
   const n = ctx.hv.part().vps.length;
-  if (format === 1n) return Array.from({ length: n }, (_, i) => i);
-  if (format !== 0n) return undefined;
+  if (format === HV_GENERIC_SET_ALL) return Array.from({ length: n }, (_, i) => i);
+  if (format !== HV_GENERIC_SET_SPARSE_4K) return undefined;
   const mask = ctx.in.u64(off + 8);
   const out: number[] = [];
   let k = 0;
@@ -109,9 +114,18 @@ const HANDLERS: Record<string, Handler> = {
     return S.SUCCESS;
   },
   *HVCALL_SEND_IPI(_m, ctx, fr) {
+    fr.locals.cpu_mask = ctx.in.u64(8);
     return yield* sendIpi(ctx, fr, maskVps(ctx, ctx.in.u64(8)));
   },
   *HVCALL_SEND_IPI_EX(_m, ctx, fr) {
+    const format = ctx.in.u64(8);
+    const banks = ctx.in.u64(16);
+    Object.assign(fr.locals, { format, valid_bank_mask: banks });
+    // KVM's kvm_hv_send_ipi returns before the vector check when a sparse set has no bank (hyperv_features stage 14).
+    if (format === HV_GENERIC_SET_SPARSE_4K && banks === 0n) {
+      yield fr.at('empty');
+      return S.SUCCESS;
+    }
     const set = parseVpset(ctx, 8);
     if (!set) {
       yield fr.at('vpset');
@@ -175,11 +189,7 @@ function* sendIpi(ctx: Ctx, fr: Frame, targets: number[]): KGen<number> {
   const vector = ctx.in.u32(0);
   fr.locals.vector = vector;
   fr.locals.targets = targets.map(BigInt);
-  if (!targets.length) {
-    yield fr.at('empty');
-    return S.SUCCESS;
-  }
-  if (vector < 0x10n || vector > 0xffn) {
+  if (vector < HV_IPI_LOW_VECTOR || vector > HV_IPI_HIGH_VECTOR) {
     yield fr.at('vector');
     return S.INVALID_HYPERCALL_INPUT;
   }

@@ -148,11 +148,16 @@ static u16 hvcall_send_ipi(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcal
 {
 	/* HVCALL_SEND_IPI: {u32 vector; u32 reserved; u64 cpu_mask} */
 	/* HVCALL_SEND_IPI_EX: {u32 vector; u32 reserved; struct hv_vpset vp_set} */
-	targets = hv_parse_vpset(hc);
-	if (targets < 0)
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vpset
-	if (!targets)
-		return HV_STATUS_SUCCESS;                           //@empty
+	if (hc->code == HVCALL_SEND_IPI_EX) {
+		if (in->vp_set.format == HV_GENERIC_SET_SPARSE_4K &&
+		    !in->vp_set.valid_bank_mask)
+			return HV_STATUS_SUCCESS;  /* no bank: KVM sends nothing, checks nothing */ //@empty
+		if (hv_parse_vpset(hc, &targets) < 0)
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@vpset
+	} else {
+		targets = in->cpu_mask;
+	}
+	/* checked whatever the targets, an empty cpu_mask included */
 	if (in->vector < HV_IPI_LOW_VECTOR || in->vector > HV_IPI_HIGH_VECTOR)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vector
 	for_each_vp(t, targets)
