@@ -138,6 +138,6 @@ hvc HVCALL_SIGNAL_EVENT connection=4
     expect(st.reason).toBe('exception');
     expect(st.exception?.kind).toBe('hv_error');
     expect(s.machine.statement?.line).toBe(6);
-    expect(st.exception?.message).toContain('HV_STATUS_INVALID_CONNECTION_ID');
+    expect(st.exception?.message).toContain('HV_STATUS_INVALID_PARAMETER');
   });
 });

@@ -97,6 +97,14 @@ hvc HVCALL_POST_MESSAGE connection=2 type=1
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
 hvc HVCALL_POST_MESSAGE connection=1 type=0x80000010
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+# HvCallPostMessage: "any 32-bit message type whose most significant bit is cleared, with the exception of zero"
+hvc HVCALL_POST_MESSAGE connection=1 type=0
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+expect vp[0].synic.queued[2] == 0
+hvc HVCALL_POST_MESSAGE connection=1 type=0x7fffffff
+expect last.hvc.status == HV_STATUS_SUCCESS
+ack sint=2
 # payload_size 241 through raw input
 gpa write 0x5000 [1, 0xf100000001]
 hvc raw control=HVCALL_POST_MESSAGE input=0x5000

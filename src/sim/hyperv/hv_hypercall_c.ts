@@ -110,7 +110,9 @@ static u16 hvcall_post_message(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 
 	if (in->reserved)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
+	/* HvCallPostMessage: any type but zero whose top bit is clear */
 	if (in->payload_size > HV_MESSAGE_PAYLOAD_BYTE_COUNT ||
+	    in->message_type == HVMSG_NONE ||
 	    (in->message_type & 0x80000000))
 		return HV_STATUS_INVALID_PARAMETER;                 //@params
 	port = hv_connection(in->connectionid, HV_PORT_MESSAGE);

@@ -9,7 +9,7 @@ import type { Machine } from '../core/machine';
 import type { CallHandler } from './hv_hypercall';
 import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import type { HyperVState, Vp } from './partition';
-import { EVENT_FLAGS_COUNT, PAYLOAD_BYTES, S } from './tlfs';
+import { EVENT_FLAGS_COUNT, HVMSG_NONE, PAYLOAD_BYTES, S } from './tlfs';
 
 const HANDLERS: Record<string, CallHandler['run']> = {
   *HVCALL_POST_MESSAGE(m, ctx, fr) {
@@ -21,7 +21,7 @@ const HANDLERS: Record<string, CallHandler['run']> = {
       yield fr.at('reserved');
       return S.INVALID_HYPERCALL_INPUT;
     }
-    if (size > BigInt(PAYLOAD_BYTES) || type & 0x8000_0000n) {
+    if (size > BigInt(PAYLOAD_BYTES) || type === HVMSG_NONE || type & 0x8000_0000n) {
       yield fr.at('params');
       return S.INVALID_PARAMETER;
     }
