@@ -93,8 +93,10 @@ expect last.hvc.code == HVCALL_SET_VP_REGISTERS
 port 2 vp=0 sint=2 kind=event
 hvc HVCALL_POST_MESSAGE connection=9 type=1
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+# TLFS HvCallPostMessage: the connection's port is not a "message" type port
 hvc HVCALL_POST_MESSAGE connection=2 type=1
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
+expect vp[0].synic.queued[2] == 0
 hvc HVCALL_POST_MESSAGE connection=1 type=0x80000010
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
 # HvCallPostMessage: "any 32-bit message type whose most significant bit is cleared, with the exception of zero"
@@ -207,8 +209,9 @@ expect vp[0].synic.raised[2] == 3
 port 4 vp=0 sint=2
 hvc HVCALL_SIGNAL_EVENT connection=9
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+# TLFS HvCallSignalEvent: the connection's port is not an "event" type port
 hvc HVCALL_SIGNAL_EVENT connection=4
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
 hvc HVCALL_SIGNAL_EVENT connection=3 flag=7
 expect last.hvc.status == HV_STATUS_SUCCESS
 hvc HVCALL_SIGNAL_EVENT connection=3 flag=8
@@ -216,7 +219,7 @@ expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
 hvc HVCALL_SIGNAL_EVENT connection=0x1000003
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_POST_MESSAGE connection=3 type=1
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
 `);
   });
 });

@@ -115,9 +115,11 @@ static u16 hvcall_post_message(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 	    in->message_type == HVMSG_NONE ||
 	    (in->message_type & 0x80000000))
 		return HV_STATUS_INVALID_PARAMETER;                 //@params
-	port = hv_connection(in->connectionid, HV_PORT_MESSAGE);
+	port = hv_connection(in->connectionid);
 	if (!port)
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
+	if (port->type != HV_PORT_TYPE_MESSAGE)
+		return HV_STATUS_INVALID_PORT_ID;                   //@port
 	if (port->queue_len[port->sint] >= 16)
 		return HV_STATUS_INSUFFICIENT_BUFFERS;              //@full
 
@@ -133,9 +135,11 @@ static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 
 	if (in->rsvdz || (in->connectionid & ~0xffffff))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
-	port = hv_connection(in->connectionid, HV_PORT_EVENT);
+	port = hv_connection(in->connectionid);
 	if (!port)
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
+	if (port->type != HV_PORT_TYPE_EVENT)
+		return HV_STATUS_INVALID_PORT_ID;                   //@port
 	flag = port->base_flag + in->flag_number;
 	if (flag >= HV_EVENT_FLAGS_COUNT)
 		return HV_STATUS_INVALID_PARAMETER;                 //@flag

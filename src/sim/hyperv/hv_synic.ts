@@ -26,9 +26,14 @@ const HANDLERS: Record<string, CallHandler['run']> = {
       return S.INVALID_PARAMETER;
     }
     const port = ctx.hv.port(Number(conn));
-    if (!port || port.kind !== 'message') {
+    if (!port) {
       yield fr.at('connection');
       return S.INVALID_CONNECTION_ID;
+    }
+    fr.locals.port_type = port.kind;
+    if (port.kind !== 'message') {
+      yield fr.at('port');
+      return S.INVALID_PORT_ID;
     }
     const target = ctx.hv.vp(port.vp);
     if ((target.queues[port.sint] as unknown[]).length >= 16) {
@@ -54,9 +59,14 @@ const HANDLERS: Record<string, CallHandler['run']> = {
       return S.INVALID_HYPERCALL_INPUT;
     }
     const port = ctx.hv.port(Number(conn));
-    if (!port || port.kind !== 'event') {
+    if (!port) {
       yield fr.at('connection');
       return S.INVALID_CONNECTION_ID;
+    }
+    fr.locals.port_type = port.kind;
+    if (port.kind !== 'event') {
+      yield fr.at('port');
+      return S.INVALID_PORT_ID;
     }
     const f = port.flag + Number(flag);
     if (f >= EVENT_FLAGS_COUNT) {
