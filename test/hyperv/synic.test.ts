@@ -9,12 +9,37 @@ vpreg SCONTROL = 1
 `;
 
 describe('SynIC messages (kvm-unit-tests hyperv_synic / hyperv_connections)', () => {
-  it('needs SCONTROL.enable and SIMP.enabled; messages wait until both are on', () => {
+  it('HvCallPostMessage to a VP whose SCONTROL.enable or SIMP is off: HV_STATUS_INVALID_SYNIC_STATE, nothing queued', () => {
     run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SINT2 = 0x10
 port 1 vp=0 sint=2
 hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+expect last.hvc.status == 0x18
+expect vp[0].synic.queued[2] == 0
+vpreg SIMP = 0x20001
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+expect vp[0].synic.queued[2] == 0
+vpreg SCONTROL = 1
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+vpreg SIMP = 0x20000
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+vpreg SIMP = 0x20001
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
 expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.msg[2].type == 5
+expect vp[0].synic.raised[2] == 1
+`);
+  });
+
+  it('a host message waits while SCONTROL.enable or SIMP is off and is delivered once both are on', () => {
+    run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+vpreg SINT2 = 0x10
+hostmsg sint=2 type=5 payload=[7]
 expect vp[0].synic.queued[2] == 1
 vpreg SIMP = 0x20001
 expect vp[0].synic.msg[2].type == HVMSG_NONE

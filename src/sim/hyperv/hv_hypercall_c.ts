@@ -120,6 +120,9 @@ static u16 hvcall_post_message(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
 	if (port->type != HV_PORT_TYPE_MESSAGE)
 		return HV_STATUS_INVALID_PORT_ID;                   //@port
+	if (!port->vp->synic.scontrol.enable ||
+	    !port->vp->synic.simp.enable)
+		return HV_STATUS_INVALID_SYNIC_STATE;  /* nothing queued */ //@synic
 	if (port->queue_len[port->sint] >= 16)
 		return HV_STATUS_INSUFFICIENT_BUFFERS;              //@full
 

@@ -36,6 +36,12 @@ const HANDLERS: Record<string, CallHandler['run']> = {
       return S.INVALID_PORT_ID;
     }
     const target = ctx.hv.vp(port.vp);
+    fr.locals.target_vp = BigInt(target.index);
+    // Refused rather than queued: a SynIC the guest turned off must not collect messages it never asked for.
+    if (!ctx.hv.postable(target)) {
+      yield fr.at('synic');
+      return S.INVALID_SYNIC_STATE;
+    }
     if ((target.queues[port.sint] as unknown[]).length >= 16) {
       yield fr.at('full');
       return S.INSUFFICIENT_BUFFERS;

@@ -184,6 +184,11 @@ export class HyperVState {
     return (v.scontrol & 1n) === 1n;
   }
 
+  /** HvCallPostMessage's target check: the SynIC and its message page are both on. */
+  postable(v: Vp): boolean {
+    return this.synicActive(v) && (v.simp & 1n) === 1n;
+  }
+
   slotAddr(v: Vp, sint: number): bigint {
     return (v.simp & ~0xfffn) + BigInt(sint * MESSAGE_SIZE);
   }
