@@ -319,3 +319,109 @@ expect last.hvc.status == HV_STATUS_INVALID_PARTITION_ID
 `);
   });
 });
+
+/*
+ * kvm-unit-tests x86/hyperv_connections.c with two VPs: each VP has a
+ * message connection MSG_CONN_BASE + vp to its SINT 8 (vector 0xb0) and an
+ * event connection EVT_CONN_BASE + vp to its SINT 9 (vector 0xb1) whose flag
+ * is the connection id, as the test device sets them up. run_test(dst_add)
+ * makes VP i act on the connections of VP (i + dst_add) % 2.
+ */
+describe('hyperv_connections', () => {
+  const MSG_CONN_BASE = 0x10;
+  const EVT_CONN_BASE = 0x20;
+  const MSG_TYPE = 0x12345678;
+  const simp = (i: number): number => 0x20000 + i * 0x10000;
+  const siefp = (i: number): number => simp(i) + 0x1000;
+  const both = (f: (i: number) => string): string => f(0) + f(1);
+  const dst = (i: number, add: number): number => (i + add) % 2;
+  /** setup_cpu for both VPs, with their connections. */
+  const SETUP = `partition vps=2
+vpreg GUEST_OSID = 0x8f00_0000_0000_0000
+${both((i) => `vpreg vp=${i} SIMP = ${simp(i)} | HV_SYNIC_SIMP_ENABLE
+vpreg vp=${i} SIEFP = ${siefp(i)} | HV_SYNIC_SIEFP_ENABLE
+vpreg vp=${i} SCONTROL = HV_SYNIC_CONTROL_ENABLE
+vpreg vp=${i} SINT8 = 0xb0
+vpreg vp=${i} SINT9 = 0xb1
+port ${MSG_CONN_BASE + i} vp=${i} sint=8
+port ${EVT_CONN_BASE + i} vp=${i} sint=9 kind=event flag=${EVT_CONN_BASE + i}
+`)}`;
+  /** do_msg on every VP: VP i posts to the connection of its destination, payload[0] counting that destination's posts. */
+  const doMsg = (add: number, n: number): string =>
+    both((i) => `hvc vp=${i} HVCALL_POST_MESSAGE connection=${MSG_CONN_BASE + dst(i, add)} type=${MSG_TYPE} payload=[${(dst(i, add) << 16) + n}]
+expect last.hvc.status == HV_STATUS_SUCCESS
+`);
+  /** msg_ok / msg_busy: the slot holds post n of the VP's own connection; `raised` counts sint_received. */
+  const msgIs = (n: number, pending: boolean, raised: number): string =>
+    both((i) => `expect vp[${i}].synic.msg[8].type == ${MSG_TYPE}
+expect vp[${i}].synic.msg[8].payload_size == 8
+expect vp[${i}].synic.msg[8].pending == ${pending}
+expect vp[${i}].synic.msg[8].payload == [${(i << 16) + n}]
+expect vp[${i}].synic.raised[8] == ${raised}
+expect vp[${i}].irq[0xb0] == ${raised}
+`);
+  /** clear_msg: the slot's type back to 0, then EOM, on each VP. */
+  const clearMsg = both((i) => `ack vp=${i} sint=8\neom vp=${i}\n`);
+  const doEvt = (add: number): string =>
+    both((i) => `hvc vp=${i} HVCALL_SIGNAL_EVENT fast connection=${EVT_CONN_BASE + dst(i, add)}
+expect last.hvc.status == HV_STATUS_SUCCESS
+`);
+  const evtIs = (raised: number): string =>
+    both((i) => `expect vp[${i}].synic.event_flags[9] == [${EVT_CONN_BASE + i}]
+expect vp[${i}].synic.raised[9] == ${raised}
+`);
+  const clearEvt = both((i) => `gpa write ${siefp(i) + 9 * 256} [0]\n`);
+
+  const MSG = `${SETUP}${doMsg(0, 1)}${clearMsg}${doMsg(1, 2)}${doMsg(1, 3)}`;
+  it('send message to self', () => {
+    run(`${SETUP}${doMsg(0, 1)}${msgIs(1, false, 1)}`);
+  });
+  it('send message to another cpu', () => {
+    run(`${SETUP}${doMsg(0, 1)}${clearMsg}${doMsg(1, 2)}${msgIs(2, false, 2)}`);
+  });
+  it('send message to busy slot', () => {
+    run(`${MSG}${msgIs(2, true, 2)}`);
+  });
+  it('receive pending message', () => {
+    run(`${MSG}${clearMsg}${msgIs(3, false, 3)}`);
+  });
+  it('signal event on self', () => {
+    run(`${SETUP}${doEvt(0)}${evtIs(1)}`);
+  });
+  it('signal event on another cpu', () => {
+    run(`${SETUP}${doEvt(0)}${clearEvt}${doEvt(1)}${evtIs(2)}`);
+  });
+  it('signal event already set', () => {
+    run(`${SETUP}${doEvt(0)}${clearEvt}${doEvt(1)}${doEvt(1)}${evtIs(2)}`);
+  });
+});
+
+describe('HvCallSignalEvent: the target SynIC state', () => {
+  const ON = `partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+vpreg SIEFP = 0x21001
+vpreg SINT2 = 0x22
+vpreg SCONTROL = 1
+port 3 vp=0 sint=2 kind=event
+`;
+  const refused = `hvc HVCALL_SIGNAL_EVENT connection=3 flag=5
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+expect vp[0].synic.raised[2] == 0
+`;
+  it('a masked SINTx is HV_STATUS_INVALID_SYNIC_STATE and sets no flag', () => {
+    run(`${ON}vpreg SINT2 = 0x10022\n${refused}expect vp[0].synic.event_flags[2] == []\n`);
+  });
+  it('a disabled SIEF page is HV_STATUS_INVALID_SYNIC_STATE', () => {
+    run(`${ON}vpreg SIEFP = 0x21000\n${refused}vpreg SIEFP = 0x21001\nexpect vp[0].synic.event_flags[2] == []\n`);
+  });
+  it('a disabled SynIC (SCONTROL.enable clear) is HV_STATUS_INVALID_SYNIC_STATE', () => {
+    run(`${ON}vpreg SCONTROL = 0\n${refused}expect vp[0].synic.event_flags[2] == []\n`);
+  });
+  it('an unmasked SINT with the SIEF page on takes the flag', () => {
+    run(`${ON}hvc HVCALL_SIGNAL_EVENT connection=3 flag=5
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.event_flags[2] == [5]
+expect vp[0].irq[0x22] == 1
+`);
+  });
+});

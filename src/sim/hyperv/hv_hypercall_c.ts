@@ -146,6 +146,10 @@ static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 	flag = port->base_flag + in->flag_number;
 	if (flag >= HV_EVENT_FLAGS_COUNT)
 		return HV_STATUS_INVALID_PARAMETER;                 //@flag
+	/* TLFS: a target whose SynIC or SIEF page is off, or whose SINTx is masked */
+	if (!port->vp->synic.scontrol.enable || !port->vp->synic.siefp.enable ||
+	    port->vp->synic.sint[port->sint].masked)
+		return HV_STATUS_INVALID_SYNIC_STATE;               //@synic
 
 	/* set the bit in the SIEF slot; raise the SINT only if it was clear */
 	if (!test_and_set_bit(flag, siefp->slot[port->sint].flags))

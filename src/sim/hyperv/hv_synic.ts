@@ -79,7 +79,13 @@ const HANDLERS: Record<string, CallHandler['run']> = {
       yield fr.at('flag');
       return S.INVALID_PARAMETER;
     }
-    const r = ctx.hv.setEventFlag(ctx.hv.vp(port.vp), port.sint, f);
+    const target = ctx.hv.vp(port.vp);
+    fr.locals.target_vp = BigInt(target.index);
+    if (!ctx.hv.signalable(target, port.sint)) {
+      yield fr.at('synic');
+      return S.INVALID_SYNIC_STATE;
+    }
+    const r = ctx.hv.setEventFlag(target, port.sint, f);
     fr.locals.result = r;
     yield fr.at('set');
     yield fr.at('done');

@@ -184,6 +184,11 @@ export class HyperVState {
     return (v.scontrol & 1n) === 1n;
   }
 
+  /** HvCallSignalEvent's target check: the SynIC and its event-flags page are on and the SINT is not masked. */
+  signalable(v: Vp, sint: number): boolean {
+    return this.synicActive(v) && (v.siefp & 1n) === 1n && !((v.sint[sint] as bigint) & SINT_MASKED);
+  }
+
   /** HvCallPostMessage's target check: the SynIC and its message page are both on. */
   postable(v: Vp): boolean {
     return this.synicActive(v) && (v.simp & 1n) === 1n;
@@ -286,8 +291,7 @@ export class HyperVState {
   }
 
   /** Sets an event flag (HvSignalEvent): raises the SINT only if the bit was clear. */
-  setEventFlag(v: Vp, sint: number, flag: number): 'set' | 'already' | 'inactive' {
-    if (!this.synicActive(v) || !(v.siefp & 1n)) return 'inactive';
+  setEventFlag(v: Vp, sint: number, flag: number): 'set' | 'already' {
     const a = (v.siefp & ~0xfffn) + BigInt(sint * 256 + (flag >> 3));
     const b = this.gpa.readU8(a);
     const bit = 1 << (flag & 7);
