@@ -425,3 +425,52 @@ expect vp[0].irq[0x22] == 1
 `);
   });
 });
+
+describe('SINTx polling (bit 18): unmasked, without an interrupt', () => {
+  const ON = `partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+vpreg SIMP = 0x20001
+vpreg SIEFP = 0x21001
+vpreg SCONTROL = 1
+port 1 vp=0 sint=4
+port 2 vp=0 sint=4 kind=event
+`;
+  for (const [what, sint] of [['masked', '0x50050'], ['unmasked', '0x40050']] as const) {
+    it(`a ${what} SINT with the polling bit takes messages and event flags but raises nothing`, () => {
+      run(`${ON}vpreg SINT4 = ${sint}
+expect vp[0].reg.SINT4.polling
+hvc HVCALL_POST_MESSAGE connection=1 type=9 payload=[1]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.msg[4].type == 9
+hvc HVCALL_SIGNAL_EVENT connection=2 flag=3
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.event_flags[4] == [3]
+expect vp[0].synic.raised[4] == 0
+expect vp[0].irq[0x50] == 0
+# the guest polls: clears the slot and EOMs for the next message
+hvc HVCALL_POST_MESSAGE connection=1 type=10 payload=[2]
+ack sint=4
+expect vp[0].synic.msg[4].type == 10
+expect vp[0].synic.raised[4] == 0
+`);
+    });
+  }
+
+  it('a timer expiry to a polled SINT is delivered without an interrupt', () => {
+    run(`${ON}vpreg SINT4 = 0x50050
+vpreg STIMER0_COUNT = 100
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | (4 << 16)
+advance 10us
+expect vp[0].synic.msg[4].type == HVMSG_TIMER_EXPIRED
+expect vp[0].synic.raised[4] == 0
+`);
+  });
+
+  it('clearing the polling bit of a masked SINT masks it again', () => {
+    run(`${ON}vpreg SINT4 = 0x50050
+vpreg SINT4 = 0x10050
+hvc HVCALL_SIGNAL_EVENT connection=2
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+`);
+  });
+});

@@ -146,12 +146,15 @@ static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 	flag = port->base_flag + in->flag_number;
 	if (flag >= HV_EVENT_FLAGS_COUNT)
 		return HV_STATUS_INVALID_PARAMETER;                 //@flag
-	/* TLFS: a target whose SynIC or SIEF page is off, or whose SINTx is masked */
+	/* TLFS: a target whose SynIC or SIEF page is off, or whose SINTx is
+	 * masked; the polling bit unmasks the source without an interrupt */
 	if (!port->vp->synic.scontrol.enable || !port->vp->synic.siefp.enable ||
-	    port->vp->synic.sint[port->sint].masked)
+	    (port->vp->synic.sint[port->sint].masked &&
+	     !port->vp->synic.sint[port->sint].polling))
 		return HV_STATUS_INVALID_SYNIC_STATE;               //@synic
 
-	/* set the bit in the SIEF slot; raise the SINT only if it was clear */
+	/* set the bit in the SIEF slot; raise the SINT only if it was clear
+	 * (and not polled) */
 	if (!test_and_set_bit(flag, siefp->slot[port->sint].flags))
 		synic_set_irq(port->vp, port->sint);                //@set
 	return HV_STATUS_SUCCESS;                                   //@done
@@ -238,7 +241,7 @@ static int synic_deliver_msg(struct hv_vp *vp, u32 sint)        //@@ synic_deliv
 	/* a pending stimer expiry first, then the queue */
 	memcpy(slot, next_message(vp, sint), sizeof(*slot));
 	slot->header.message_flags.msg_pending = more_waiting(vp, sint); //@copy
-	synic_set_irq(vp, sint);  /* unless SINTx.masked */         //@irq
+	synic_set_irq(vp, sint);  /* unless SINTx.masked or .polling */ //@irq
 	return 0;
 }
 

@@ -8,7 +8,7 @@ import type { Machine } from '../core/machine';
 import { ScenarioError } from '../scenario/diagnostics';
 import { GuestMemory, fromQwords, le, qwords } from './gpa';
 import {
-  HVMSG_NONE, HVMSG_TIMER_EXPIRED, MESSAGE_SIZE, PAYLOAD_BYTES, QUEUE_DEPTH, S, SINT_COUNT, SINT_MASKED, STIMER_AUTOENABLE,
+  HVMSG_NONE, HVMSG_TIMER_EXPIRED, MESSAGE_SIZE, PAYLOAD_BYTES, QUEUE_DEPTH, S, SINT_COUNT, SINT_MASKED, SINT_POLLING, STIMER_AUTOENABLE,
   STIMER_COUNT, STIMER_DIRECT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint, stimerVector,
 } from './tlfs';
 
@@ -184,9 +184,9 @@ export class HyperVState {
     return (v.scontrol & 1n) === 1n;
   }
 
-  /** HvCallSignalEvent's target check: the SynIC and its event-flags page are on and the SINT is not masked. */
+  /** HvCallSignalEvent's target check: the SynIC and its event-flags page are on and the SINT is not masked (polling counts as unmasked). */
   signalable(v: Vp, sint: number): boolean {
-    return this.synicActive(v) && (v.siefp & 1n) === 1n && !((v.sint[sint] as bigint) & SINT_MASKED);
+    return this.synicActive(v) && (v.siefp & 1n) === 1n && this.sintOpen(v, sint);
   }
 
   /** HvCallPostMessage's target check: the SynIC and its message page are both on. */
@@ -219,10 +219,16 @@ export class HyperVState {
     return out;
   }
 
-  /** Raises SINT `sint` unless it is masked (KVM's synic_set_irq). */
+  /** SINTx as a source: unmasked, or masked with the polling bit, which "has the effect of unmasking" it (TLFS). */
+  sintOpen(v: Vp, sint: number): boolean {
+    const s = v.sint[sint] as bigint;
+    return !(s & SINT_MASKED) || (s & SINT_POLLING) !== 0n;
+  }
+
+  /** Raises SINT `sint` (KVM's synic_set_irq) unless it is masked or polled: a polled source generates no interrupt. */
   raise(v: Vp, sint: number): boolean {
     const s = v.sint[sint] as bigint;
-    if (s & SINT_MASKED) return false;
+    if (s & (SINT_MASKED | SINT_POLLING)) return false;
     v.raised[sint] = (v.raised[sint] as number) + 1;
     const vec = Number(s & 0xffn);
     v.irq.set(vec, (v.irq.get(vec) ?? 0) + 1);

@@ -24,7 +24,7 @@ function field(v: bigint, lo: number, bits: number): bigint {
 export function decodeReg(r: RegDef, v: bigint): Record<string, Value> | undefined {
   switch (r.kind) {
     case 'sint':
-      return { vector: field(v, 0, 8), masked: bit(v, 16), auto_eoi: bit(v, 17) };
+      return { vector: field(v, 0, 8), masked: bit(v, 16), auto_eoi: bit(v, 17), polling: bit(v, 18) };
     case 'simp':
     case 'siefp':
       return { enabled: bit(v, 0), base_gpa: v & ~0xfffn };
