@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CONTROL_RESERVED_MASK, decodeControl, encodeControl, encodeResult } from '../../src/sim/hyperv/tlfs';
 import { run, show } from '../support/kit';
 
+/** Every Hyper-V hypercall but the early register accesses needs the guest's identity first (TLFS, ARM64). */
+const OSID = 'vpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
+
 describe('hypercall control word', () => {
   it('encodes code, fast, rep count and rep start at bits 0-15, 16, 32-43, 48-59', () => {
     expect(encodeControl(0x51, true, 1)).toBe(0x1_0001_0051n);
@@ -48,7 +51,7 @@ describe('hypercall dispatch (hvc raw)', () => {
   ];
   for (const [args, status] of cases) {
     it(`hvc raw ${args} → ${status}`, () => {
-      const s = run(`hvc raw ${args}\n`);
+      const s = run(`${OSID}hvc raw ${args}\n`);
       expect(show(s.machine, 'last.hvc.status')).toContain(status);
       expect(show(s.machine, `last.hvc.status == ${status}`)).toBe('true');
     });
@@ -56,6 +59,7 @@ describe('hypercall dispatch (hvc raw)', () => {
 
   it('reads slow-call input from guest memory', () => {
     run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 vpreg SINT4 = 0x30
@@ -72,6 +76,7 @@ expect vp[0].synic.msg[4].sender == 7
 
   it('writes slow-call output to guest memory and reports reps completed', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 # hv_get_vp_register_input: partition SELF, vp 1, names VPINDEX, SVERSION, 0x1234 (unknown), VPINDEX
 gpa write 0x6000 [0xffffffffffffffff, 1, 0x000A001100090003, 0x0009000300001234]
 hvc raw control=0x0000000400000050 input=0x6000 output=0x7000
@@ -88,7 +93,7 @@ expect last.hvc.output == []
   });
 
   it('rejects a rep start at or beyond the rep count', () => {
-    run(`hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] rep_start=1
+    run(`${OSID}hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] rep_start=1
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX, SVERSION] rep_start=1
 expect last.hvc.status == HV_STATUS_SUCCESS
@@ -98,7 +103,7 @@ expect last.hvc.output == [1]
   });
 
   it('rejects a fast call whose input does not fit x2..x17', () => {
-    run(`hvc HVCALL_POST_MESSAGE fast connection=1 type=1
+    run(`${OSID}hvc HVCALL_POST_MESSAGE fast connection=1 type=1
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 `);
   });
@@ -107,7 +112,7 @@ expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
     const s = run('hvc raw control=0x77\n');
     const m = s.machine;
     expect(show(m, 'last.hvc.code')).toBe('119');
-    const s2 = run('hvc HVCALL_SIGNAL_EVENT connection=9\n');
+    const s2 = run(`${OSID}hvc HVCALL_SIGNAL_EVENT connection=9\n`);
     expect(show(s2.machine, 'last.hvc.status')).toBe('HV_STATUS_INVALID_CONNECTION_ID (18)');
   });
 });

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import { run } from '../support/kit';
 
 const ON = `partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SIEFP = 0x21001
 vpreg SINT2 = 0x10
@@ -139,6 +140,7 @@ expect vp[0].synic.msg[2].payload == [0, 3000, 3000]
 
   it('four timers per VP, each to its own SINT, in time order', () => {
     run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 vpreg SINT1 = 0x21
@@ -181,7 +183,7 @@ describe('hyperv_stimer: stimer_test_all(direct)', () => {
     return autoEnable ? c + n : n + c;
   };
   const shutdown = (timer: number): string => `vpreg STIMER${timer}_CONFIG = 0\n`;
-  const PREPARE = 'partition vps=1\n';
+  const PREPARE = 'partition vps=1\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
 
   it('stimer_test_periodic: 1000 expiries of each timer, each on its own vector', () => {
     run(`${PREPARE}${start(0, APIC_VEC1, false, true)}${start(1, APIC_VEC2, false, true)}advance 1000ms

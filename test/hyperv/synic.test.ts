@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { run, show } from '../support/kit';
 
+/** Every Hyper-V hypercall but the early register accesses needs the guest's identity first (TLFS, ARM64). */
+const OSID = 'vpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
+
 const SYNIC_ON = `partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SIEFP = 0x21001
 vpreg SINT2 = 0x10
@@ -51,7 +55,7 @@ expect vp[0].synic.raised[2] == 1
   });
 
   it('raises every SINT once through its own connection, each at its vector', () => {
-    let src = 'partition vps=1\nvpreg SIMP = 0x20001\nvpreg SCONTROL = 1\n';
+    let src = 'partition vps=1\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\nvpreg SIMP = 0x20001\nvpreg SCONTROL = 1\n';
     for (let s = 0; s < 16; s++) src += `vpreg SINT${s} = ${0xf0 + s}\nport ${100 + s} vp=0 sint=${s}\nhvc HVCALL_POST_MESSAGE connection=${100 + s} type=${s + 1}\n`;
     for (let s = 0; s < 16; s++) src += `expect vp[0].synic.raised[${s}] == 1\nexpect vp[0].synic.msg[${s}].type == ${s + 1}\nexpect vp[0].irq[${0xf0 + s}] == 1\n`;
     run(src);
@@ -59,6 +63,7 @@ expect vp[0].synic.raised[2] == 1
 
   it('copies a message into a masked SINT without raising it', () => {
     run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 port 1 vp=0 sint=3
@@ -161,7 +166,7 @@ gpa read 0x20200 40
   });
 
   it('zeroes the SIMP/SIEFP page when it is enabled (kvm_clear_guest)', () => {
-    run(`gpa write 0x20000 [0xdead, 0xbeef]
+    run(`${OSID}gpa write 0x20000 [0xdead, 0xbeef]
 gpa write 0x21008 [0x1]
 vpreg SIMP = 0x20000
 gpa read 0x20000 8
@@ -189,6 +194,7 @@ expect vp[0].synic.msg[2].payload == []
 
   it('routes ports to other VPs (hyperv_connections ping-pong)', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg vp=0 SIMP = 0x20001
 vpreg vp=0 SINT1 = 0x31
 vpreg vp=0 SCONTROL = 1
@@ -252,6 +258,7 @@ expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
 describe('other hypercalls (hyperv_features)', () => {
   it('SEND_IPI / SEND_IPI_EX validate the vector and the VP set', () => {
     run(`partition vps=3
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 hvc HVCALL_SEND_IPI vector=0x20 targets=[1, 2]
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect vp[1].ipis == 1
@@ -279,6 +286,7 @@ expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 
   it('flushes validate flags and rep counts, and report reps completed', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=HV_FLUSH_ALL_PROCESSORS
 expect last.hvc.status == HV_STATUS_SUCCESS
 hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=0x10
@@ -299,6 +307,7 @@ expect partition.flushes == 5
 
   it('NOTIFY_LONG_SPIN_WAIT, RETARGET_INTERRUPT, START_VIRTUAL_PROCESSOR', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 hvc HVCALL_NOTIFY_LONG_SPIN_WAIT fast
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect partition.spin_waits == 1

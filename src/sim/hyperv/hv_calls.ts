@@ -10,7 +10,7 @@ import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import { synicEom } from './hv_synic';
 import type { Vp } from './partition';
 import { stimerWrite } from './stimer';
-import { HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, REG_BY_NUM, S } from './tlfs';
+import { EARLY_GET, EARLY_SET, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, REG_BY_NUM, S } from './tlfs';
 
 const HV_GENERIC_SET_SPARSE_4K = 0n;
 const HV_GENERIC_SET_ALL = 1n;
@@ -74,6 +74,11 @@ const HANDLERS: Record<string, Handler> = {
         yield fr.at('unknown');
         return S.INVALID_PARAMETER;
       }
+      if (!ctx.hv.part().guestOsid && !EARLY_GET.has(r.name)) {
+        fr.locals.reg = r.name;
+        yield fr.at('early');
+        return S.ACCESS_DENIED;
+      }
       const v = readReg(ctx.hv, t, r);
       fr.locals.reg = r.name;
       fr.locals.value = v;
@@ -101,6 +106,11 @@ const HANDLERS: Record<string, Handler> = {
         return S.INVALID_PARAMETER;
       }
       fr.locals.reg = r.name;
+      // Checked per element: a GUEST_OSID written by an earlier element opens the rest of the list.
+      if (!ctx.hv.part().guestOsid && !EARLY_SET.has(r.name)) {
+        yield fr.at('early');
+        return S.ACCESS_DENIED;
+      }
       yield fr.at('rep');
       const v64 = value & ((1n << 64n) - 1n);
       const st = r.kind === 'eom' ? yield* synicEom(m, ctx.hv, t) : r.kind === 'stimer_config' || r.kind === 'stimer_count' ? yield* stimerWrite(m, ctx.hv, t, r.kind, r.index ?? 0, v64) : writeReg(ctx.hv, t, r, v64);

@@ -24,6 +24,7 @@ export interface CallHandler {
 }
 
 const HANDLERS: Readonly<Record<string, CallHandler>> = { ...VP_CALLS, ...SYNIC_CALLS };
+const EARLY_CALLS: ReadonlySet<string> = new Set(['HVCALL_GET_VP_REGISTERS', 'HVCALL_SET_VP_REGISTERS']);
 
 /** Fast calls: input in x2..x17. */
 export const FAST_INPUT_BYTES = 16 * 8;
@@ -152,6 +153,9 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
   if (ctl.reserved) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'reserved');
   const def = CALL_BY_CODE.get(ctl.code);
   if (!def) return yield* finish(S.INVALID_HYPERCALL_CODE, 0, [], 'lookup');
+  fr.locals.guest_os_id = hv.part().guestOsid;
+  // ARM64: until the guest identifies itself only the register calls run, and those only on the early lists (hv_calls.ts).
+  if (!hv.part().guestOsid && !EARLY_CALLS.has(def.name)) return yield* finish(S.ACCESS_DENIED, 0, [], 'osid');
   if (def.rep ? ctl.repCount === 0 || ctl.repStart >= ctl.repCount : ctl.repCount !== 0 || ctl.repStart !== 0) {
     return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'rep');
   }

@@ -31,6 +31,16 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 	if (!hc.def)
 		return HV_STATUS_INVALID_HYPERCALL_CODE;            //@lookup
 
+	/*
+	 * ARM64: a non-zero GUEST_OSID must be written before hypercalls can
+	 * be invoked, except HvCallGetVpRegisters / HvCallSetVpRegisters on
+	 * their early register lists. The TLFS names no status for the
+	 * refusal; this hypervisor answers HV_STATUS_ACCESS_DENIED.
+	 */
+	if (!partition->guest_os_id && hc.code != HVCALL_GET_VP_REGISTERS &&
+	    hc.code != HVCALL_SET_VP_REGISTERS)
+		return HV_STATUS_ACCESS_DENIED;                     //@osid
+
 	if (hc.def->rep ? (!hc.rep_cnt || hc.rep_idx >= hc.rep_cnt)
 			: (hc.rep_cnt || hc.rep_idx))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@rep
@@ -65,6 +75,10 @@ static u16 hvcall_get_vp_registers(struct hv_vp *vp, struct hv_hypercall *hc) //
 		const struct hv_reg *r = hv_reg_lookup((&in->name0)[i]);
 		if (!r)
 			return HV_STATUS_INVALID_PARAMETER;         //@unknown
+		/* GUEST_OSID, version, feature, limits, TIME_REFCOUNT,
+		 * SYNTHETIC_VBAR/ESR_EL1 and the crash registers */
+		if (!partition->guest_os_id && !r->early_get)
+			return HV_STATUS_ACCESS_DENIED;             //@early
 		hc->output[i] = r->get(target);                     //@rep
 		hc->rep_done = i + 1;
 	}
@@ -87,6 +101,9 @@ static u16 hvcall_set_vp_registers(struct hv_vp *vp, struct hv_hypercall *hc) //
 		const struct hv_reg *r = hv_reg_lookup(a->name);
 		if (!r || r->read_only)
 			return HV_STATUS_INVALID_PARAMETER;         //@invalid
+		/* GUEST_OSID, SYNTHETIC_VBAR_EL1 and the crash registers */
+		if (!partition->guest_os_id && !r->early_set)
+			return HV_STATUS_ACCESS_DENIED;             //@early
 		/*
 		 * SINTn: vector < 16 unmasked is invalid. SIMP/SIEFP with the
 		 * enable bit: the page is cleared (kvm_clear_guest). SCONTROL,
