@@ -6,23 +6,26 @@ import { run, show } from '../support/kit';
 const OSID = 'vpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
 
 describe('hypercall control word', () => {
-  it('encodes code, fast, rep count and rep start at bits 0-15, 16, 32-43, 48-59', () => {
+  it('encodes code, fast, variable header size, rep count and rep start at bits 0-15, 16, 17-26, 32-43, 48-59', () => {
     expect(encodeControl(0x51, true, 1)).toBe(0x1_0001_0051n);
     expect(encodeControl(0x50, false, 0xfff, 0xabc)).toBe(0x0abc_0fff_0000_0050n);
     expect(encodeControl(0x5c, false)).toBe(0x5cn);
+    // Linux hv_do_rep_hypercall(HVCALL_SEND_IPI_EX, 0, nr_bank = 1, ...)
+    expect(encodeControl(0x15, false, 0, 0, 1)).toBe(0x2_0015n);
+    expect(encodeControl(0x14, true, 3, 0, 0x3ff)).toBe(0x3_07ff_0014n);
   });
 
   it('decodes what it encodes', () => {
-    for (const [code, fast, reps, start] of [[0x50, true, 1, 0], [0x3, false, 17, 4], [0xffff, true, 0xfff, 0xfff]] as const) {
-      const c = decodeControl(encodeControl(code, fast, reps, start));
-      expect(c).toEqual({ code, fast, repCount: reps, repStart: start, reserved: 0n });
+    for (const [code, fast, reps, start, varHead] of [[0x50, true, 1, 0, 0], [0x3, false, 17, 4, 2], [0xffff, true, 0xfff, 0xfff, 0x3ff]] as const) {
+      const c = decodeControl(encodeControl(code, fast, reps, start, varHead));
+      expect(c).toEqual({ code, fast, varHead, repCount: reps, repStart: start, reserved: 0n });
     }
   });
 
-  it('flags every bit outside the fields as reserved', () => {
-    expect(CONTROL_RESERVED_MASK).toBe(0xf000_f000_fffe_0000n);
-    for (const b of [17, 26, 31, 44, 47, 60, 63]) expect(decodeControl(1n << BigInt(b)).reserved).toBe(1n << BigInt(b));
-    for (const b of [0, 15, 16, 32, 43, 48, 59]) expect(decodeControl(1n << BigInt(b)).reserved).toBe(0n);
+  it('flags every bit outside the fields as reserved: 27-31 ("is nested" included), 44-47, 60-63', () => {
+    expect(CONTROL_RESERVED_MASK).toBe(0xf000_f000_f800_0000n);
+    for (const b of [27, 30, 31, 44, 47, 60, 63]) expect(decodeControl(1n << BigInt(b)).reserved).toBe(1n << BigInt(b));
+    for (const b of [0, 15, 16, 17, 26, 32, 43, 48, 59]) expect(decodeControl(1n << BigInt(b)).reserved).toBe(0n);
   });
 
   it('puts the status in bits 0-15 and reps completed in 32-43 of x0', () => {
@@ -34,7 +37,9 @@ describe('hypercall dispatch (hvc raw)', () => {
   const cases: Array<[string, string]> = [
     ['control=0x77', 'HV_STATUS_INVALID_HYPERCALL_CODE'],
     ['control=0xffff', 'HV_STATUS_INVALID_HYPERCALL_CODE'],
+    // a variable header on a call that takes none
     ['control=0x2005c', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
+    ['control=0x800005c', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
     ['control=0x100000000005c', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
     ['control=0x8000000000000008', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
     ['control=0x10000005c', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
@@ -42,7 +47,10 @@ describe('hypercall dispatch (hvc raw)', () => {
     ['control=0x50', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
     ['control=0x0001000100000050', 'HV_STATUS_INVALID_HYPERCALL_INPUT'],
     ['control=0x5c input=0x1004', 'HV_STATUS_INVALID_ALIGNMENT'],
-    ['control=0x5c input=0x1000 output=0x2002', 'HV_STATUS_INVALID_ALIGNMENT'],
+    // a call without output ignores the output GPA; one with output checks it
+    ['control=0x5c input=0x1000 output=0x2002', 'HV_STATUS_INVALID_PARAMETER'],
+    ['control=0x100000050 input=0x1000 output=0x2002', 'HV_STATUS_INVALID_ALIGNMENT'],
+    ['control=0x100000050 input=0x1000 output=0x2ff8', 'HV_STATUS_INVALID_ALIGNMENT'],
     ['control=0x5c input=0x1f08', 'HV_STATUS_INVALID_ALIGNMENT'],
     // a zeroed post: message type 0 is refused before the connection is looked up
     ['control=0x5c input=0x1000', 'HV_STATUS_INVALID_PARAMETER'],

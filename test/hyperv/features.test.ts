@@ -83,6 +83,108 @@ expect vp[1].ipis == 1
   });
 });
 
+/*
+ * KVM selftest x86_64/hyperv_ipi.c, sender_guest_code: VP 0 sends
+ * IPI_VECTOR to RECEIVER_VCPU_ID_1 (2) and RECEIVER_VCPU_ID_2 (65, in the
+ * second sparse bank) through every form of the call, the _EX ones with the
+ * variable header size (bits 17-26) set to the number of banks. "XMM fast"
+ * on x86 is the register block X2..X17 on ARM64.
+ */
+describe('hyperv_ipi: sender_guest_code', () => {
+  const IPI_VECTOR = 0xfe;
+  const R1 = 2;
+  const R2 = 65;
+  const PGS = 0x10_0000;
+  const slow = (control: string, input: string): string => `gpa write ${PGS} ${input}\nhvc raw control=${control} input=${PGS} output=${PGS + 0x1000}\n`;
+  const expectIpis = (r1: number, r2: number): string => `expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[${R1}].irq[${IPI_VECTOR}] == ${r1}
+expect vp[${R2}].irq[${IPI_VECTOR}] == ${r2}
+`;
+  const HV_INIT = `partition vps=${R2 + 1}\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\n`;
+
+  it('sends to RECEIVER_VCPU_ID_1, RECEIVER_VCPU_ID_2, both and HV_GENERIC_SET_ALL, slow and fast', () => {
+    run(`${HV_INIT}${slow('HVCALL_SEND_IPI', `[${IPI_VECTOR}, ${1 << R1}]`)}${expectIpis(1, 0)}hvc raw control=HVCALL_SEND_IPI|HV_HYPERCALL_FAST_BIT input=${IPI_VECTOR} output=${1 << R1}
+${expectIpis(2, 0)}${slow('HVCALL_SEND_IPI_EX | (1 << 17)', `[${IPI_VECTOR}, HV_GENERIC_SET_SPARSE_4K, 1, ${1 << R1}]`)}${expectIpis(3, 0)}hvc HVCALL_SEND_IPI_EX fast vector=${IPI_VECTOR} targets=[${R1}]
+expect last.hvc.control == HVCALL_SEND_IPI_EX | HV_HYPERCALL_FAST_BIT | (1 << 17)
+${expectIpis(4, 0)}${slow('HVCALL_SEND_IPI_EX | (1 << 17)', `[${IPI_VECTOR}, HV_GENERIC_SET_SPARSE_4K, 2, ${1 << (R2 - 64)}]`)}${expectIpis(4, 1)}hvc HVCALL_SEND_IPI_EX fast vector=${IPI_VECTOR} targets=[${R2}]
+${expectIpis(4, 2)}${slow('HVCALL_SEND_IPI_EX | (2 << 17)', `[${IPI_VECTOR}, HV_GENERIC_SET_SPARSE_4K, 3, ${1 << R1}, ${1 << (R2 - 64)}]`)}${expectIpis(5, 3)}hvc HVCALL_SEND_IPI_EX fast vector=${IPI_VECTOR} targets=[${R1}, ${R2}]
+expect last.hvc.control == HVCALL_SEND_IPI_EX | HV_HYPERCALL_FAST_BIT | (2 << 17)
+${expectIpis(6, 4)}${slow('HVCALL_SEND_IPI_EX', `[${IPI_VECTOR}, HV_GENERIC_SET_ALL, 0, 0]`)}${expectIpis(7, 5)}hvc HVCALL_SEND_IPI_EX fast vector=${IPI_VECTOR}
+expect last.hvc.control == HVCALL_SEND_IPI_EX | HV_HYPERCALL_FAST_BIT
+${expectIpis(8, 6)}expect vp[1].irq[${IPI_VECTOR}] == 2
+`);
+  });
+});
+
+/*
+ * KVM kvm_hv_hypercall / kvm_hv_send_ipi / kvm_hv_flush_tlb: var_cnt is the
+ * control word's bits 17-26; a call without a variable header refuses any,
+ * and the _EX calls refuse one that is not hweight64(valid_bank_mask).
+ */
+describe('the variable header size (control bits 17-26)', () => {
+  const PGS = 0x10_0000;
+  const INIT = 'partition vps=3\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
+
+  it("Linux's HVCALL_SEND_IPI_EX (__send_ipi_mask_ex: nr_bank in the variable header) succeeds", () => {
+    run(`${INIT}hvc HVCALL_SEND_IPI_EX vector=0x30 targets=[1, 2]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.control == 0x20015
+expect vp[1].irq[0x30] == 1
+expect vp[2].irq[0x30] == 1
+expect vp[0].irq[0x30] == 0
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX rep=2 targets=[2]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.control == 0x2_0002_0014
+expect last.hvc.reps_completed == 2
+`);
+  });
+
+  it('a sparse set whose bank count disagrees with the header size is HV_STATUS_INVALID_HYPERCALL_INPUT, and sends nothing', () => {
+    run(`${INIT}gpa write ${PGS} [0x30, HV_GENERIC_SET_SPARSE_4K, 1, 2]
+hvc raw control=HVCALL_SEND_IPI_EX input=${PGS}
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc raw control=HVCALL_SEND_IPI_EX|(2 << 17) input=${PGS}
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_SEND_IPI_EX vector=0x30 targets=[1] varhead=0
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+expect last.hvc.control == HVCALL_SEND_IPI_EX
+expect vp[1].irq[0x30] == 0
+# HV_GENERIC_SET_ALL has no banks: a header size is still checked against valid_bank_mask
+hvc HVCALL_SEND_IPI_EX vector=0x30 varhead=1
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX targets=[1] varhead=2
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+expect partition.flushes == 0
+hvc raw control=HVCALL_SEND_IPI_EX|(1 << 17) input=${PGS}
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[1].irq[0x30] == 1
+`);
+  });
+
+  it('a call documented without a variable header refuses one', () => {
+    run(`${INIT}hvc HVCALL_SEND_IPI vector=0x30 targets=[1] varhead=1
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE varhead=1
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX] varhead=3
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+vpreg VPINDEX
+expect last.hvc.status == HV_STATUS_SUCCESS
+`);
+  });
+
+  it('counts the header in the input size: a fast call whose banks overflow X2..X17 is refused', () => {
+    // 24 bytes of fixed header + 14 banks = 136 > 128
+    run(`${INIT}hvc HVCALL_SEND_IPI_EX fast vector=0x30 targets=[1] varhead=14
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+`);
+  });
+
+  it('varhead= beyond 10 bits is a scenario error', () => {
+    expect(() => run(`${INIT}hvc HVCALL_SEND_IPI_EX vector=0x30 varhead=0x400\n`)).toThrow(/varhead=1024 does not fit/);
+  });
+});
+
 describe('randomized', () => {
   it('control words round-trip through decode and encode', () => {
     const rnd = mulberry32(7);
@@ -91,8 +193,9 @@ describe('randomized', () => {
       const fast = rnd() < 0.5;
       const reps = Math.floor(rnd() * 0x1000);
       const start = Math.floor(rnd() * 0x1000);
-      const c = encodeControl(code, fast, reps, start);
-      expect(decodeControl(c)).toEqual({ code, fast, repCount: reps, repStart: start, reserved: 0n });
+      const varHead = Math.floor(rnd() * 0x400);
+      const c = encodeControl(code, fast, reps, start, varHead);
+      expect(decodeControl(c)).toEqual({ code, fast, varHead, repCount: reps, repStart: start, reserved: 0n });
     }
   });
 

@@ -15,8 +15,11 @@ import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
 import {
   CALL_BY_CODE, CALL_BY_NAME, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
-  encodeControl, statusSym,
+  VARHEAD_MAX, encodeControl, statusSym,
 } from './tlfs';
+
+const HV_GENERIC_SET_SPARSE_4K = 0n;
+const HV_GENERIC_SET_ALL = 1n;
 
 const HV_HOST_POST_MESSAGE = fnOf(HV_HYPERCALL_C, 'hv_host_post_message');
 
@@ -66,8 +69,8 @@ function key(m: Machine, s: Stmt, k: string, dflt: bigint): bigint {
   return a ? u64(m, a, `${k}=`) : dflt;
 }
 
-/** Input bytes of `hvc <CALL> field=...` and its natural rep count. */
-function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uint8Array; reps: number } {
+/** Input bytes of `hvc <CALL> field=...`, its natural rep count and variable header size. */
+function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uint8Array; reps: number; varHead?: number } {
   const q = (vals: bigint[]): Uint8Array => fromQwords(vals);
   const partition = key(m, s, 'partition', HV_PARTITION_ID_SELF);
   const targetVp = key(m, s, 'target_vp', HV_VP_INDEX_SELF);
@@ -87,18 +90,20 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       return n;
     });
   };
-  const vpset = (): bigint[] => {
+  /**
+   * Linux's cpumask_to_vpset: every bank from 0 to the highest one used, the
+   * empty ones included, and as many variable-header qwords as banks.
+   */
+  const vpset = (): { set: bigint[]; banks: number } => {
     const a = s.keys.get('targets');
-    if (!a) return [1n, 0n]; // HV_GENERIC_SET_ALL
+    if (!a) return { set: [HV_GENERIC_SET_ALL, 0n], banks: 0 };
     const t = listOf(m, a, 'targets=');
     // A sparse VP set has at most 64 banks of 64 VPs (HV_GENERIC_SET_SPARSE_4K).
     for (const x of t) if (x < 0n || x >= 4096n) throw new ScenarioError(`targets= VP index ${x} is outside a sparse VP set (0..4095)`, a.range);
-    const banks = new Map<number, bigint>();
-    for (const x of t) banks.set(Number(x / 64n), (banks.get(Number(x / 64n)) ?? 0n) | (1n << (x % 64n)));
-    const order = [...banks.keys()].sort((x, y) => x - y);
-    let mask = 0n;
-    for (const b of order) mask |= 1n << BigInt(b);
-    return [0n, mask, ...order.map((b) => banks.get(b) as bigint)];
+    const nrBank = t.reduce((n, x) => Math.max(n, Number(x / 64n) + 1), 0);
+    const contents = new Array<bigint>(nrBank).fill(0n);
+    for (const x of t) contents[Number(x / 64n)] = (contents[Number(x / 64n)] as bigint) | (1n << (x % 64n));
+    return { set: [HV_GENERIC_SET_SPARSE_4K, (1n << BigInt(nrBank)) - 1n, ...contents], banks: nrBank };
   };
   const mask = (): bigint => {
     const a = s.keys.get('targets');
@@ -146,19 +151,24 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       return { bytes: q([key(m, s, 'connection', 0n) | (key(m, s, 'flag', 0n) << 32n)]), reps: 0 };
     case 'HVCALL_SEND_IPI':
       return { bytes: q([vector, mask()]), reps: 0 };
-    case 'HVCALL_SEND_IPI_EX':
-      return { bytes: q([vector, ...vpset()]), reps: 0 };
+    case 'HVCALL_SEND_IPI_EX': {
+      const v = vpset();
+      return { bytes: q([vector, ...v.set]), reps: 0, varHead: v.banks };
+    }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE':
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask()]), reps: 0 };
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST': {
       const reps = Number(key(m, s, 'rep', 1n));
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask(), ...new Array<bigint>(reps).fill(0n)]), reps };
     }
-    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX':
-      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset()]), reps: 0 };
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX': {
+      const v = vpset();
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...v.set]), reps: 0, varHead: v.banks };
+    }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': {
       const reps = Number(key(m, s, 'rep', 1n));
-      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset(), ...new Array<bigint>(reps).fill(0n)]), reps };
+      const v = vpset();
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...v.set, ...new Array<bigint>(reps).fill(0n)]), reps, varHead: v.banks };
     }
     case 'HVCALL_NOTIFY_LONG_SPIN_WAIT':
       return { bytes: q([key(m, s, 'flags', 1n)]), reps: 0 };
@@ -229,7 +239,10 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const start = s.keys.get('rep_start') ? argInt(m, s.keys.get('rep_start') as Arg, 'rep_start=') : 0;
     if (reps < 0 || reps > 0xfff) throw new ScenarioError(`rep=${reps} does not fit the 12-bit rep count`, repA?.range);
     if (start < 0 || start > 0xfff) throw new ScenarioError(`rep_start=${start} does not fit 12 bits`, s.keys.get('rep_start')?.range);
-    const control = encodeControl(code, fast, reps, start);
+    const vhA = s.keys.get('varhead');
+    const varHead = vhA ? argInt(m, vhA, 'varhead=') : (built.varHead ?? 0);
+    if (varHead < 0 || varHead > VARHEAD_MAX) throw new ScenarioError(`varhead=${varHead} does not fit the 10-bit variable header size`, vhA?.range);
+    const control = encodeControl(code, fast, reps, start, varHead);
     let r: HvcResult;
     if (fast) {
       r = yield* hv_do_hvc(m, h, vp, control, qwords(built.bytes));

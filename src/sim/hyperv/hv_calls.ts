@@ -52,6 +52,23 @@ function parseVpset(ctx: Ctx, off: number): number[] | undefined {
   return out;
 }
 
+function popcount(x: bigint): number {
+  let n = 0;
+  for (let v = x; v; v &= v - 1n) n++;
+  return n;
+}
+
+/**
+ * KVM's kvm_hv_send_ipi / kvm_hv_flush_tlb: the variable header is the
+ * sparse set's banks, one qword per bit of valid_bank_mask, whatever the
+ * set's format. A caller that declares another size gets invalid input.
+ */
+function* varHeadMatches(ctx: Ctx, fr: Frame, validBankMask: bigint): KGen<boolean> {
+  if (ctx.varHead === popcount(validBankMask)) return true;
+  yield fr.at('varhead');
+  return false;
+}
+
 function maskVps(ctx: Ctx, mask: bigint): number[] {
   const n = ctx.hv.part().vps.length;
   const out: number[] = [];
@@ -131,6 +148,7 @@ const HANDLERS: Record<string, Handler> = {
     const format = ctx.in.u64(8);
     const banks = ctx.in.u64(16);
     Object.assign(fr.locals, { format, valid_bank_mask: banks });
+    if (!(yield* varHeadMatches(ctx, fr, banks))) return S.INVALID_HYPERCALL_INPUT;
     // KVM's kvm_hv_send_ipi returns before the vector check when a sparse set has no bank (hyperv_features stage 14).
     if (format === HV_GENERIC_SET_SPARSE_4K && banks === 0n) {
       yield fr.at('empty');
@@ -150,10 +168,10 @@ const HANDLERS: Record<string, Handler> = {
     return yield* flush(ctx, fr, () => maskVps(ctx, ctx.in.u64(16)));
   },
   *HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX(_m, ctx, fr) {
-    return yield* flush(ctx, fr, () => parseVpset(ctx, 16));
+    return yield* flush(ctx, fr, () => parseVpset(ctx, 16), ctx.in.u64(24));
   },
   *HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX(_m, ctx, fr) {
-    return yield* flush(ctx, fr, () => parseVpset(ctx, 16));
+    return yield* flush(ctx, fr, () => parseVpset(ctx, 16), ctx.in.u64(24));
   },
   *HVCALL_NOTIFY_LONG_SPIN_WAIT(_m, ctx, fr) {
     fr.locals.spin_count = ctx.in.u64(0);
@@ -213,7 +231,8 @@ function* sendIpi(ctx: Ctx, fr: Frame, targets: number[]): KGen<number> {
   return S.SUCCESS;
 }
 
-function* flush(ctx: Ctx, fr: Frame, targets: () => number[] | undefined): KGen<number> {
+/** The _EX calls' valid_bank_mask given, the `flush` of a plain call takes none. */
+function* flush(ctx: Ctx, fr: Frame, targets: () => number[] | undefined, validBankMask?: bigint): KGen<number> {
   const flags = ctx.in.u64(8);
   fr.locals.address_space = ctx.in.u64(0);
   fr.locals.flags = flags;
@@ -221,6 +240,7 @@ function* flush(ctx: Ctx, fr: Frame, targets: () => number[] | undefined): KGen<
     yield fr.at('flags');
     return S.INVALID_PARAMETER;
   }
+  if (validBankMask !== undefined && !(yield* varHeadMatches(ctx, fr, validBankMask))) return S.INVALID_HYPERCALL_INPUT;
   const t = targets();
   if (!t) {
     yield fr.at('vpset');

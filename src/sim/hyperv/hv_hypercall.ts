@@ -51,6 +51,8 @@ export interface Ctx {
   readonly vp: Vp;
   readonly def: CallDef;
   readonly fast: boolean;
+  /** The variable header's size in qwords, as the control word declares it. */
+  readonly varHead: number;
   readonly repCount: number;
   readonly repStart: number;
   readonly in: Input;
@@ -78,20 +80,12 @@ function gpaInput(hv: HyperVState, base: bigint): Input {
   };
 }
 
-export function popcount(x: bigint): number {
-  let n = 0;
-  for (let v = x; v; v &= v - 1n) n++;
-  return n;
-}
-
-/** Bytes of a hv_vpset at `off` (format, valid_bank_mask, bank_contents[]). */
-function vpsetSize(inp: Input, off: number): number {
-  const format = inp.u64(off);
-  return 16 + (format === 0n ? 8 * popcount(inp.u64(off + 8)) : 0);
-}
-
-/** Input size in bytes of a call, reading the variable header where there is one. */
-export function inputSize(def: CallDef, repCount: number, inp: Input): number {
+/**
+ * Input size in bytes of a call: its fixed header, the variable header the
+ * control word declares (a sparse VP set's banks) and the rep elements.
+ */
+export function inputSize(def: CallDef, repCount: number, varHead: number): number {
+  const v = 8 * varHead;
   switch (def.name) {
     case 'HVCALL_GET_VP_REGISTERS': return 16 + 4 * repCount;
     case 'HVCALL_SET_VP_REGISTERS': return 16 + 32 * repCount;
@@ -99,11 +93,11 @@ export function inputSize(def: CallDef, repCount: number, inp: Input): number {
     case 'HVCALL_SIGNAL_EVENT': return 8;
     case 'HVCALL_NOTIFY_LONG_SPIN_WAIT': return 8;
     case 'HVCALL_SEND_IPI': return 16;
-    case 'HVCALL_SEND_IPI_EX': return 8 + vpsetSize(inp, 8);
+    case 'HVCALL_SEND_IPI_EX': return 24 + v;
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE': return 24;
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST': return 24 + 8 * repCount;
-    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX': return 16 + vpsetSize(inp, 16);
-    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': return 16 + vpsetSize(inp, 16) + 8 * repCount;
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX': return 32 + v;
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': return 32 + v + 8 * repCount;
     case 'HVCALL_RETARGET_INTERRUPT': return 48;
     case 'HVCALL_START_VIRTUAL_PROCESSOR': return 88;
     default: return 0;
@@ -111,7 +105,7 @@ export function inputSize(def: CallDef, repCount: number, inp: Input): number {
 }
 
 export function outputSize(def: CallDef, repCount: number): number {
-  return def.name === 'HVCALL_GET_VP_REGISTERS' ? 16 * repCount : 0;
+  return def.output ? 16 * repCount : 0;
 }
 
 function crossesPage(gpa: bigint, size: number): boolean {
@@ -159,24 +153,31 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
   if (def.rep ? ctl.repCount === 0 || ctl.repStart >= ctl.repCount : ctl.repCount !== 0 || ctl.repStart !== 0) {
     return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'rep');
   }
+  fr.locals.var_cnt = BigInt(ctl.varHead);
+  // TLFS: a variable header on a call not documented to take one is invalid input.
+  if (ctl.varHead && !def.varHeader) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'varhead');
+  const inBytes = inputSize(def, ctl.repCount, ctl.varHead);
+  const outBytes = outputSize(def, ctl.repCount);
   let inp: Input;
   let writeOut: (off: number, b: Uint8Array) => void;
   if (ctl.fast) {
     const regs = a.regs ?? new Uint8Array(0);
     inp = bytesInput(regs);
-    if (inputSize(def, ctl.repCount, inp) > FAST_INPUT_BYTES) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'fast');
+    if (inBytes > FAST_INPUT_BYTES) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'fast');
     writeOut = () => undefined;
   } else {
     const ingpa = a.inGpa ?? 0n;
     const outgpa = a.outGpa ?? 0n;
     inp = gpaInput(hv, ingpa);
-    if (ingpa & 7n || outgpa & 7n) return yield* finish(S.INVALID_ALIGNMENT, 0, [], 'align');
-    if (crossesPage(ingpa, inputSize(def, ctl.repCount, inp)) || crossesPage(outgpa, outputSize(def, ctl.repCount))) {
-      return yield* finish(S.INVALID_ALIGNMENT, 0, [], 'align');
-    }
+    // The hypervisor ignores the GPA of parameters a call does not have: only a call with output checks outgpa.
+    const misaligned = (inBytes > 0 && ingpa & 7n) || (outBytes > 0 && outgpa & 7n);
+    if (misaligned || crossesPage(ingpa, inBytes) || crossesPage(outgpa, outBytes)) return yield* finish(S.INVALID_ALIGNMENT, 0, [], 'align');
     writeOut = (off, b) => hv.gpa.write(outgpa + BigInt(off), b);
   }
-  const ctx: Ctx = { hv, vp, def, fast: ctl.fast, repCount: ctl.repCount, repStart: ctl.repStart, in: inp, writeOut, output: [], reps: def.rep ? ctl.repStart : 0 };
+  const ctx: Ctx = {
+    hv, vp, def, fast: ctl.fast, varHead: ctl.varHead, repCount: ctl.repCount, repStart: ctl.repStart, in: inp, writeOut, output: [],
+    reps: def.rep ? ctl.repStart : 0,
+  };
   yield fr.at('call');
   const status = yield* runCall(m, ctx);
   return yield* finish(status, ctx.reps, ctx.output);

@@ -18,6 +18,7 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 	struct hv_hypercall hc = {
 		.code      = control & 0xffff,            /* bits 0-15 */
 		.fast      = (control >> 16) & 1,         /* bit 16 */
+		.var_cnt   = (control >> 17) & 0x3ff,     /* bits 17-26: variable header, in qwords */
 		.rep_cnt   = (control >> 32) & 0xfff,     /* bits 32-43 */
 		.rep_idx   = (control >> 48) & 0xfff,     /* bits 48-59 */
 		.ingpa     = x[0], .outgpa = x[1],
@@ -45,11 +46,18 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 			: (hc.rep_cnt || hc.rep_idx))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@rep
 
+	/* only calls documented to take a variable header may have one */
+	if (hc.var_cnt && !hc.def->var_header)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@varhead
+
+	/* input: fixed header + 8 * var_cnt + the rep elements */
 	if (hc.fast) {
 		if (hv_input_size(&hc) > 16 * sizeof(u64))
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@fast
 	} else {
-		if ((hc.ingpa & 7) || (hc.outgpa & 7) ||
+		/* a call without output ignores outgpa */
+		if ((hc.ingpa & 7) ||
+		    (hv_output_size(&hc) && (hc.outgpa & 7)) ||
 		    crosses_page(hc.ingpa, hv_input_size(&hc)) ||
 		    crosses_page(hc.outgpa, hv_output_size(&hc)))
 			return HV_STATUS_INVALID_ALIGNMENT;         //@align
@@ -182,6 +190,9 @@ static u16 hvcall_send_ipi(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcal
 	/* HVCALL_SEND_IPI: {u32 vector; u32 reserved; u64 cpu_mask} */
 	/* HVCALL_SEND_IPI_EX: {u32 vector; u32 reserved; struct hv_vpset vp_set} */
 	if (hc->code == HVCALL_SEND_IPI_EX) {
+		/* the banks are the variable header, whatever the format */
+		if (hc->var_cnt != hweight64(in->vp_set.valid_bank_mask))
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@varhead
 		if (in->vp_set.format == HV_GENERIC_SET_SPARSE_4K &&
 		    !in->vp_set.valid_bank_mask)
 			return HV_STATUS_SUCCESS;  /* no bank: KVM sends nothing, checks nothing */ //@empty
@@ -204,6 +215,9 @@ static u16 hvcall_flush(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_f
 	if (in->flags & ~(HV_FLUSH_ALL_PROCESSORS | HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
 			  HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY | HV_FLUSH_USE_EXTENDED_RANGE_FORMAT))
 		return HV_STATUS_INVALID_PARAMETER;                 //@flags
+	if (hc->def->var_header &&
+	    hc->var_cnt != hweight64(in->vp_set.valid_bank_mask))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@varhead
 	targets = hv_parse_vpset(hc);
 	if (targets < 0)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vpset

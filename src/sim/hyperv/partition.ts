@@ -12,7 +12,8 @@ import {
   STIMER_COUNT, STIMER_DIRECT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint, stimerVector,
 } from './tlfs';
 
-export const MAX_VPS = 64;
+/** Two sparse VP-set banks: enough for the VP 65 that KVM's hyperv_ipi selftest sends to. */
+export const MAX_VPS = 128;
 
 export interface Message {
   readonly type: bigint;

@@ -113,19 +113,22 @@ export const HYPERCALL_BREAKPOINT_NAMES: readonly string[] = ['hvc', ...new Set(
 export interface Control {
   readonly code: number;
   readonly fast: boolean;
+  /** The variable header size in qwords (bits 17-26). */
+  readonly varHead: number;
   readonly repCount: number;
   readonly repStart: number;
-  /** Bits outside code, fast, rep count and rep start. */
+  /** Bits outside code, fast, variable header size, rep count and rep start (27-31 with "is nested", 44-47, 60-63). */
   readonly reserved: bigint;
 }
 
 export const VARHEAD_MAX = 0x3ff;
-export const CONTROL_RESERVED_MASK = ~(0xffffn | (1n << 16n) | (0xfffn << 32n) | (0xfffn << 48n)) & U64;
+export const CONTROL_RESERVED_MASK = ~(0xffffn | (1n << 16n) | (0x3ffn << 17n) | (0xfffn << 32n) | (0xfffn << 48n)) & U64;
 
 export function decodeControl(c: bigint): Control {
   return {
     code: Number(c & 0xffffn),
     fast: ((c >> 16n) & 1n) === 1n,
+    varHead: Number((c >> 17n) & 0x3ffn),
     repCount: Number((c >> 32n) & 0xfffn),
     repStart: Number((c >> 48n) & 0xfffn),
     reserved: c & CONTROL_RESERVED_MASK,

@@ -11,7 +11,7 @@ export const HYPERV_VERBS: readonly VerbDecl[] = [
     verb: 'hvc', args: [pe('call')],
     keys: {
       vp: E, rep: E, rep_start: E, names: E, values: E, partition: E, target_vp: E, connection: E, type: E,
-      payload: E, flag: E, vector: E, targets: E, address_space: E, flags: E,
+      payload: E, flag: E, vector: E, targets: E, address_space: E, flags: E, varhead: E,
     },
     flags: ['fast'], sets: ['hvc'], summary: 'issue a hypercall',
   },
