@@ -48,32 +48,48 @@ function vpOf(m: Machine, hv: HyperV, s: Stmt): Vp {
   }
 }
 
-function u64(m: Machine, a: Arg, what: string): bigint {
-  const n = argBig(m, a, what);
-  if (n < -(1n << 63n) || n > (1n << 64n) - 1n) throw new ScenarioError(`${what} ${n} does not fit 64 bits`, a.range);
-  return BigInt.asUintN(64, n);
+/**
+ * A value for a field `bits` wide. A negative value that fits the signed
+ * field is taken as its two's complement; anything wider is a scenario
+ * error: a silently truncated value would run a different call than written.
+ */
+function fitField(n: bigint, bits: number, what: string, a: Arg): bigint {
+  const b = BigInt(bits);
+  if (n < -(1n << (b - 1n)) || n >= 1n << b) {
+    const shown = n < 0n ? `${n}` : `0x${n.toString(16)}`;
+    throw new ScenarioError(`${what} ${shown} does not fit its ${bits}-bit field`, a.range);
+  }
+  return BigInt.asUintN(bits, n);
 }
 
-function listOf(m: Machine, a: Arg, what: string): bigint[] {
+function fit(m: Machine, a: Arg, what: string, bits: number): bigint {
+  return fitField(argBig(m, a, what), bits, what, a);
+}
+
+function u64(m: Machine, a: Arg, what: string): bigint {
+  return fit(m, a, what, 64);
+}
+
+function listOf(m: Machine, a: Arg, what: string, bits = 64): bigint[] {
   const v = argValue(m, a);
   const items = Array.isArray(v) ? (v as readonly Value[]) : [v];
   return items.map((x) => {
     const n = toBig(x);
     if (n === undefined) throw new ScenarioError(`${what} must be a list of numbers, not ${formatValue(v)}`, a.range);
-    return BigInt.asUintN(64, n);
+    return fitField(n, bits, `${what} element`, a);
   });
 }
 
-function key(m: Machine, s: Stmt, k: string, dflt: bigint): bigint {
+function key(m: Machine, s: Stmt, k: string, dflt: bigint, bits = 64): bigint {
   const a = s.keys.get(k);
-  return a ? u64(m, a, `${k}=`) : dflt;
+  return a ? fit(m, a, `${k}=`, bits) : dflt;
 }
 
 /** Input bytes of `hvc <CALL> field=...`, its natural rep count and variable header size. */
-function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uint8Array; reps: number; varHead?: number } {
+function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef, rep = 1): { bytes: Uint8Array; reps: number; varHead?: number } {
   const q = (vals: bigint[]): Uint8Array => fromQwords(vals);
   const partition = key(m, s, 'partition', HV_PARTITION_ID_SELF);
-  const targetVp = key(m, s, 'target_vp', HV_VP_INDEX_SELF);
+  const targetVp = key(m, s, 'target_vp', HV_VP_INDEX_SELF, 32);
   const regNames = (): bigint[] => {
     const a = s.keys.get('names');
     if (!a) return [];
@@ -87,7 +103,7 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       }
       const n = toBig(x);
       if (n === undefined) throw new ScenarioError(`names= must list registers, not ${formatValue(x)}`, a.range);
-      return n;
+      return fitField(n, 32, 'names= register', a);
     });
   };
   /**
@@ -112,7 +128,7 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
     for (const x of t) if (x < 0n || x >= 64n) throw new ScenarioError(`targets= VP index ${x} does not fit the 64-bit processor mask (0..63)`, a.range);
     return t.reduce((acc, x) => acc | (1n << x), 0n);
   };
-  const vector = key(m, s, 'vector', 0n);
+  const vector = key(m, s, 'vector', 0n, 32);
   switch (def.name) {
     case 'HVCALL_GET_VP_REGISTERS': {
       const names = regNames();
@@ -141,14 +157,14 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       const payload = pa ? listOf(m, pa, 'payload=') : [];
       if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
       const b = new Uint8Array(16 + PAYLOAD_BYTES);
-      b.set(leBytes(key(m, s, 'connection', 0n), 4), 0);
-      b.set(leBytes(key(m, s, 'type', 1n), 4), 8);
+      b.set(leBytes(key(m, s, 'connection', 0n, 32), 4), 0);
+      b.set(leBytes(key(m, s, 'type', 1n, 32), 4), 8);
       b.set(leBytes(BigInt(payload.length * 8), 4), 12);
       b.set(fromQwords(payload), 16);
       return { bytes: b, reps: 0 };
     }
     case 'HVCALL_SIGNAL_EVENT':
-      return { bytes: q([key(m, s, 'connection', 0n) | (key(m, s, 'flag', 0n) << 32n)]), reps: 0 };
+      return { bytes: q([key(m, s, 'connection', 0n, 32) | (key(m, s, 'flag', 0n, 16) << 32n)]), reps: 0 };
     case 'HVCALL_SEND_IPI':
       return { bytes: q([vector, mask()]), reps: 0 };
     case 'HVCALL_SEND_IPI_EX': {
@@ -158,7 +174,7 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE':
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask()]), reps: 0 };
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST': {
-      const reps = Number(key(m, s, 'rep', 1n));
+      const reps = rep;
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask(), ...new Array<bigint>(reps).fill(0n)]), reps };
     }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX': {
@@ -166,7 +182,7 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...v.set]), reps: 0, varHead: v.banks };
     }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': {
-      const reps = Number(key(m, s, 'rep', 1n));
+      const reps = rep;
       const v = vpset();
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...v.set, ...new Array<bigint>(reps).fill(0n)]), reps, varHead: v.banks };
     }
@@ -233,11 +249,12 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const vp = vpOf(m, h, s);
     const { code, def } = resolveCall(m, s.args[0] as Arg);
     const fast = s.flags.has('fast');
-    const built = def ? buildInput(m, h, s, def) : { bytes: new Uint8Array(0), reps: 0 };
     const repA = s.keys.get('rep');
-    const reps = repA ? argInt(m, repA, 'rep=') : built.reps;
+    const rep = repA ? argInt(m, repA, 'rep=') : undefined;
+    if (rep !== undefined && (rep < 0 || rep > 0xfff)) throw new ScenarioError(`rep=${rep} does not fit the 12-bit rep count`, repA?.range);
+    const built = def ? buildInput(m, h, s, def, rep) : { bytes: new Uint8Array(0), reps: 0 };
+    const reps = rep ?? built.reps;
     const start = s.keys.get('rep_start') ? argInt(m, s.keys.get('rep_start') as Arg, 'rep_start=') : 0;
-    if (reps < 0 || reps > 0xfff) throw new ScenarioError(`rep=${reps} does not fit the 12-bit rep count`, repA?.range);
     if (start < 0 || start > 0xfff) throw new ScenarioError(`rep_start=${start} does not fit 12 bits`, s.keys.get('rep_start')?.range);
     const vhA = s.keys.get('varhead');
     const varHead = vhA ? argInt(m, vhA, 'varhead=') : (built.varHead ?? 0);
@@ -300,8 +317,7 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const st = hv().state;
     const vp = vpOf(m, hv(), s);
     const sint = sintOf(m, s);
-    const type = u64(m, s.keys.get('type') as Arg, 'type=');
-    if (type > 0xffff_ffffn) throw new ScenarioError('type= must fit a u32 (enum hv_message_type)', s.keys.get('type')?.range);
+    const type = fit(m, s.keys.get('type') as Arg, 'type=', 32);
     const pa = s.keys.get('payload');
     const payload = pa ? listOf(m, pa, 'payload=') : [];
     if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);

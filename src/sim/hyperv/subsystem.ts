@@ -78,8 +78,26 @@ export class HyperV implements Subsystem {
       if (!p) return { created: leaf(() => false) };
       return partitionNode(this, p);
     });
-    const vp = list(() => st.p?.vps.length ?? 0, (i) => vpNode(this, i));
+    const vp = list(() => st.p?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
     return { partition, vp };
+  }
+
+  /**
+   * `vp[k]`. SCENARIO.md §4 creates the 1-VP partition on first use, a
+   * statement's read of vp[0] included; a debugger's read at a stop (hover,
+   * watch) must not change what replay rebuilds, so it sees a fresh VP instead.
+   */
+  private vpAt(k: bigint): StateNode | undefined {
+    const st = this.state;
+    if (!st.p && !st.machine?.executing) {
+      if (k !== 0n) return undefined;
+      const fresh = new HyperV();
+      fresh.state.machine = st.machine;
+      fresh.state.create(1);
+      return vpNode(fresh, 0);
+    }
+    const n = st.part().vps.length;
+    return k >= 0n && k < BigInt(n) ? vpNode(this, Number(k)) : undefined;
   }
 
   snapshot(): { data: unknown; size: number } {
