@@ -10,6 +10,7 @@ import { fromQwords, leBytes, qwords } from './gpa';
 import { hv_do_hvc, hv_do_hypercall, hv_get_vpreg, hv_set_vpreg, hvcValue, vmbus_signal_eom } from './hv_core';
 import type { HvcResult } from './hv_hypercall';
 import { HV_HYPERCALL_C } from './hv_hypercall_c';
+import { synicSendEoi } from './hv_synic';
 import type { HyperV } from './subsystem';
 import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
@@ -347,6 +348,15 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
   c.set('eom', (s) => function* (m) {
     const h = hv();
     yield* hv_set_vpreg(m, h, vpOf(m, h, s), 0xa0014, 0n);
+  });
+
+  c.set('gic_eoi', (s) => function* (m) {
+    const h = hv();
+    const vp = vpOf(m, h, s);
+    const a = s.keys.get('vector') as Arg;
+    const vector = argInt(m, a, 'vector=');
+    if (vector < 0 || vector > 0xff) throw new ScenarioError(`vector=${vector} is not an interrupt vector (0..255)`, a.range);
+    yield* synicSendEoi(m, h.state, vp, vector);
   });
 
   return c;

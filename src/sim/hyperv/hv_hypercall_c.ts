@@ -331,6 +331,22 @@ void hv_synic_eom(struct hv_vp *vp)                             //@@ hv_synic_eo
 		synic_deliver_msg(vp, sint);                        //@rescan
 }
 
+void hv_synic_send_eoi(struct hv_vp *vp, int vector)           //@@ hv_synic_send_eoi
+{
+	/*
+	 * kvm_hv_synic_send_eoi: the guest ended the interrupt "vector" at
+	 * the interrupt controller. Every SINT on that vector (a masked one
+	 * has none; a polled one counts as unmasked) is acked as
+	 * kvm_hv_notify_acked_sint does: a timer expiry waiting for its slot
+	 * is retried, then the queued messages.
+	 */
+	for (sint = 0; sint < HV_SYNIC_SINT_COUNT; sint++) {
+		if (synic_get_sint_vector(vp->synic.sint[sint]) != vector)
+			continue;                                   //@match
+		synic_deliver_msg(vp, sint);                        //@ack
+	}
+}
+
 void hv_host_post_message(struct hv_vp *vp, u32 sint, struct hv_message *msg) //@@ hv_host_post_message
 {
 	/* a message from the host side (VMBus) for this VP's SINT */

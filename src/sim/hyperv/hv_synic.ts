@@ -115,6 +115,26 @@ export function* synicEom(m: Machine, hv: HyperVState, v: Vp): KGen<number> {
   return S.SUCCESS;
 }
 
+const SYNIC_SEND_EOI = fnOf(HV_HYPERCALL_C, 'hv_synic_send_eoi');
+/**
+ * The guest's EOI of `vector` at the interrupt controller (KVM's
+ * kvm_hv_synic_send_eoi): each SINT on that vector is acked as
+ * kvm_hv_notify_acked_sint does, so what waits on it gets a delivery attempt.
+ */
+export function* synicSendEoi(m: Machine, hv: HyperVState, v: Vp, vector: number): KGen {
+  const fr = m.enter(SYNIC_SEND_EOI, { vp: BigInt(v.index), vector: BigInt(vector) });
+  for (let s = 0; s < 16; s++) {
+    if (!hv.sintOpen(v, s) || Number((v.sint[s] as bigint) & 0xffn) !== vector) continue;
+    fr.locals.sint = BigInt(s);
+    yield fr.at('match');
+    if (!hv.waiting(v, s)) continue;
+    fr.locals.result = hv.deliver(v, s);
+    yield fr.at('ack');
+    yield* deliverFrame(m, hv, v, s, 'eoi');
+  }
+  m.leave(fr);
+}
+
 /** A frame showing what synic_deliver_msg did for one SINT (the work was done by HyperVState). */
 export function* deliverFrame(m: Machine, hv: HyperVState, v: Vp, sint: number, why: string): KGen {
   const fr = m.enter(DELIVER, { vp: BigInt(v.index), sint: BigInt(sint), why });

@@ -22,4 +22,8 @@ export const HYPERV_VERBS: readonly VerbDecl[] = [
   { verb: 'hostmsg', args: [], keys: { vp: E, sint: E, type: E, payload: E }, required: ['sint', 'type'], summary: 'a message from the host side' },
   { verb: 'ack', args: [], keys: { vp: E, sint: E }, required: ['sint'], summary: 'vmbus_signal_eom: free the slot, EOM if msg_pending' },
   { verb: 'eom', args: [], keys: VP, summary: 'write HV_REGISTER_EOM' },
+  {
+    verb: 'gic_eoi', args: [], keys: { vp: E, vector: E }, required: ['vector'],
+    summary: "the guest's end of interrupt at the interrupt controller (kvm_hv_synic_send_eoi): the SINTs on that vector retry what waits",
+  },
 ];
