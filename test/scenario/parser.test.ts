@@ -79,6 +79,8 @@ const FORMS: ReadonlyArray<readonly [string, string]> = [
   ['ack sint=2', 'ack'],
   ['eom', 'eom'],
   ['eom vp=1', 'eom'],
+  ['gic_eoi vector=0xf1', 'gic_eoi'],
+  ['gic_eoi vp=1 vector=HYPERVISOR_CALLBACK_VECTOR', 'gic_eoi'],
   // §5
   ['device gpu type=private pages=16', 'device'],
   ['device cxl type=coherent pages=4', 'device'],
