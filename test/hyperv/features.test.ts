@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../support/rng';
 import { GuestMemory } from '../../src/sim/hyperv/gpa';
 import { decodeControl, encodeControl } from '../../src/sim/hyperv/tlfs';
-import { run } from '../support/kit';
+import { run, sim } from '../support/kit';
 
 /*
  * KVM selftest x86_64/hyperv_features.c, guest_test_hcalls_access: the
@@ -121,6 +121,72 @@ ${expectIpis(8, 6)}expect vp[1].irq[${IPI_VECTOR}] == 2
  * control word's bits 17-26; a call without a variable header refuses any,
  * and the _EX calls refuse one that is not hweight64(valid_bank_mask).
  */
+describe('hyperv_ipi: the "XMM fast" forms as an ARM64 register block (hvc raw regs=)', () => {
+  const IPI_VECTOR = 0xfe;
+  const FAST_EX = 'HVCALL_SEND_IPI_EX|HV_HYPERCALL_FAST_BIT';
+
+  it('X2 vector, X3 format, X4 valid_bank_mask, X5.. the banks', () => {
+    run(`partition vps=66
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+hvc raw control=${FAST_EX}|(1 << 17) regs=[${IPI_VECTOR}, HV_GENERIC_SET_SPARSE_4K, 1, ${1 << 2}]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[2].irq[${IPI_VECTOR}] == 1
+hvc raw control=${FAST_EX}|(1 << 17) regs=[${IPI_VECTOR}, HV_GENERIC_SET_SPARSE_4K, 2, 2]
+expect vp[65].irq[${IPI_VECTOR}] == 1
+hvc raw control=${FAST_EX}|(2 << 17) regs=[${IPI_VECTOR}, HV_GENERIC_SET_SPARSE_4K, 3, ${1 << 2}, 2]
+expect vp[2].irq[${IPI_VECTOR}] == 2
+expect vp[65].irq[${IPI_VECTOR}] == 2
+hvc raw control=${FAST_EX} regs=[${IPI_VECTOR}, HV_GENERIC_SET_ALL, 0]
+expect vp[2].irq[${IPI_VECTOR}] == 3
+expect vp[0].irq[${IPI_VECTOR}] == 1
+`);
+  });
+});
+
+describe('hvc raw regs=: the X2..X17 block word by word', () => {
+  const INIT = 'partition vps=2\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
+  const SELF = '0xffff_ffff_ffff_ffff, 0xffff_fffe';
+
+  it('a fast HVCALL_SET_VP_REGISTERS of three registers fills 14 of the 16 words', () => {
+    run(`${INIT}hvc raw control=HVCALL_SET_VP_REGISTERS|HV_HYPERCALL_FAST_BIT|(3 << 32) regs=[${SELF}, HV_REGISTER_SINT1, 0, 0x31, 0, HV_REGISTER_SINT2, 0, 0x32, 0, HV_REGISTER_SIRBP, 0, 0x1234, 0]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.reps_completed == 3
+expect vp[0].reg.SINT1.vector == 0x31
+expect vp[0].reg.SINT2.vector == 0x32
+expect vp[0].reg.SIRBP == 0x1234
+# a fourth element would need 144 bytes
+hvc raw control=HVCALL_SET_VP_REGISTERS|HV_HYPERCALL_FAST_BIT|(4 << 32) regs=[${SELF}]
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
+`);
+  });
+
+  it('a slow call takes X2 and X3 as its input and output GPAs', () => {
+    run(`${INIT}gpa write 0x6000 [${SELF}, HV_REGISTER_VPINDEX]
+hvc raw control=HVCALL_GET_VP_REGISTERS|(1 << 32) regs=[0x6000, 0x7000]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.output == [0]
+hvc raw control=HVCALL_GET_VP_REGISTERS|(1 << 32) regs=[0x6000, 0x7004]
+expect last.hvc.status == HV_STATUS_INVALID_ALIGNMENT
+`);
+  });
+
+  it('steps through hv_do_hvc_regs', () => {
+    const s = sim(`${INIT}hvc raw control=HVCALL_NOTIFY_LONG_SPIN_WAIT|HV_HYPERCALL_FAST_BIT regs=[1]\n`);
+    const seen: string[][] = [];
+    while (!s.machine.ended) {
+      s.machine.resume('in');
+      if (s.machine.at === 'kernel') seen.push(s.machine.frames.map((f) => f.fn.name));
+    }
+    expect(seen).toContainEqual(['hv_do_hvc_regs', 'hv_hvc_handler', 'hvcall_notify_long_spin_wait']);
+  });
+
+  it('more than 16 words, or input=/output= beside regs=, is a scenario error', () => {
+    const long = Array.from({ length: 17 }, () => '0').join(', ');
+    expect(() => run(`${INIT}hvc raw control=0x10008 regs=[${long}]\n`)).toThrow(/regs= has 17 words: the register block is X2..X17/);
+    expect(() => run(`${INIT}hvc raw control=0x10008 regs=[1] input=2\n`)).toThrow(/regs= already gives X2 and X3/);
+  });
+});
+
 describe('the variable header size (control bits 17-26)', () => {
   const PGS = 0x10_0000;
   const INIT = 'partition vps=3\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\n';

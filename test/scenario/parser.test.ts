@@ -68,6 +68,7 @@ const FORMS: ReadonlyArray<readonly [string, string]> = [
   ['hvc 0x5c vp=0 fast rep=2 rep_start=1', 'hvc'],
   ['hvc raw control=0x10051 input=0x1000', 'hvc raw'],
   ['hvc raw control=0x5c input=0x1000 output=0x2000 vp=1', 'hvc raw'],
+  ['hvc raw control=0x20015|HV_HYPERCALL_FAST_BIT regs=[0xfe, 0, 1, 4]', 'hvc raw'],
   ['gpa write 0x1000 [1, 2, 0xffff_ffff_ffff_ffff]', 'gpa write'],
   ['gpa read 0x1000 16', 'gpa read'],
   ['port 1 vp=0 sint=2', 'port'],

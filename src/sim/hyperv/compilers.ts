@@ -7,7 +7,7 @@ import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { Sym, formatValue, toBig } from '../core/values';
 import { fromQwords, leBytes, qwords } from './gpa';
-import { hv_do_hvc, hv_do_hypercall, hv_get_vpreg, hv_set_vpreg, hvcValue, vmbus_signal_eom } from './hv_core';
+import { hv_do_hvc, hv_do_hvc_regs, hv_do_hypercall, hv_get_vpreg, hv_set_vpreg, hvcValue, vmbus_signal_eom } from './hv_core';
 import type { HvcResult } from './hv_hypercall';
 import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import { synicSendEoi } from './hv_synic';
@@ -274,6 +274,16 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const h = hv();
     const vp = vpOf(m, h, s);
     const control = u64(m, s.keys.get('control') as Arg, 'control=');
+    const ra = s.keys.get('regs');
+    if (ra) {
+      const clash = s.keys.get('input') ?? s.keys.get('output');
+      if (clash) throw new ScenarioError('regs= already gives X2 and X3: leave out input= and output=', clash.range);
+      const regs = listOf(m, ra, 'regs=');
+      if (regs.length > 16) throw new ScenarioError(`regs= has ${regs.length} words: the register block is X2..X17 (at most 16)`, ra.range);
+      const r = yield* hv_do_hvc_regs(m, h, vp, control, regs);
+      m.last = { hvc: hvcValue(r, control) };
+      return;
+    }
     const inp = key(m, s, 'input', 0n);
     const out = key(m, s, 'output', 0n);
     const fast = ((control >> 16n) & 1n) === 1n;

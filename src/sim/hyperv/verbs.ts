@@ -15,7 +15,10 @@ export const HYPERV_VERBS: readonly VerbDecl[] = [
     },
     flags: ['fast'], sets: ['hvc'], summary: 'issue a hypercall',
   },
-  { verb: 'hvc raw', args: [], keys: { control: E, input: E, output: E, vp: E }, required: ['control'], sets: ['hvc'], summary: 'issue a raw hypercall control word' },
+  {
+    verb: 'hvc raw', args: [], keys: { control: E, input: E, output: E, vp: E, regs: E }, required: ['control'], sets: ['hvc'],
+    summary: 'issue a raw hypercall control word (regs=: X2..X17 word by word)',
+  },
   { verb: 'gpa write', args: [pe('addr'), pe('values')], summary: 'write u64s to guest physical memory' },
   { verb: 'gpa read', args: [pe('addr'), pe('len')], sets: ['bytes'], summary: 'read guest physical memory' },
   { verb: 'port', args: [pe('connection_id')], keys: { vp: E, sint: E, kind: w('message', 'event'), flag: E }, required: ['vp', 'sint'], summary: 'a hypervisor-side connection' },
