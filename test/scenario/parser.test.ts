@@ -74,6 +74,8 @@ const FORMS: ReadonlyArray<readonly [string, string]> = [
   ['port 1 vp=0 sint=2', 'port'],
   ['port 2 vp=0 sint=3 kind=event flag=5', 'port'],
   ['port 3 vp=1 sint=2 kind=message', 'port'],
+  ['port 4 vp=0 sint=2 kind=event flag=8 flag_count=4', 'port'],
+  ['hvc HVCALL_SEND_IPI_EX vector=0x20 targets=[1] varhead=1', 'hvc'],
   ['hostmsg vp=0 sint=2 type=1 payload=[1, 2]', 'hostmsg'],
   ['hostmsg sint=2 type=HVMSG_TIMER_EXPIRED', 'hostmsg'],
   ['ack vp=0 sint=2', 'ack'],

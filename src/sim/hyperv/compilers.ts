@@ -15,7 +15,7 @@ import type { HyperV } from './subsystem';
 import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
 import {
-  CALL_BY_CODE, CALL_BY_NAME, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
+  CALL_BY_CODE, CALL_BY_NAME, EVENT_FLAGS_COUNT, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
   VARHEAD_MAX, encodeControl, statusSym,
 } from './tlfs';
 
@@ -321,7 +321,11 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const flag = fa ? argInt(m, fa, 'flag=') : 0;
     if (flag < 0 || flag >= 2048) throw new ScenarioError(`flag= must be 0..2047, not ${flag}`, fa?.range);
     if (fa && kind !== 'event') throw new ScenarioError('flag= is for kind=event ports', fa.range);
-    st.part().ports.set(Number(id), { connection: Number(id), vp: vp.index, sint, kind, flag });
+    const ca = s.keys.get('flag_count');
+    const flagCount = ca ? argInt(m, ca, 'flag_count=') : EVENT_FLAGS_COUNT;
+    if (flagCount < 1 || flagCount > EVENT_FLAGS_COUNT) throw new ScenarioError(`flag_count= must be 1..${EVENT_FLAGS_COUNT}, not ${flagCount}`, ca?.range);
+    if (ca && kind !== 'event') throw new ScenarioError('flag_count= is for kind=event ports', ca.range);
+    st.part().ports.set(Number(id), { connection: Number(id), vp: vp.index, sint, kind, flag, flagCount });
   });
 
   c.set('hostmsg', (s) => function* (m) {

@@ -168,8 +168,9 @@ static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
 	if (port->type != HV_PORT_TYPE_EVENT)
 		return HV_STATUS_INVALID_PORT_ID;                   //@port
+	/* the port owns flag_count flags from its base flag */
 	flag = port->base_flag + in->flag_number;
-	if (flag >= HV_EVENT_FLAGS_COUNT)
+	if (in->flag_number >= port->flag_count || flag >= HV_EVENT_FLAGS_COUNT)
 		return HV_STATUS_INVALID_PARAMETER;                 //@flag
 	/* TLFS: a target whose SynIC or SIEF page is off, or whose SINTx is
 	 * masked; the polling bit unmasks the source without an interrupt */

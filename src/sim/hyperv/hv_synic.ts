@@ -75,7 +75,8 @@ const HANDLERS: Record<string, CallHandler['run']> = {
       return S.INVALID_PORT_ID;
     }
     const f = port.flag + Number(flag);
-    if (f >= EVENT_FLAGS_COUNT) {
+    fr.locals.flag_count = BigInt(port.flagCount);
+    if (flag >= BigInt(port.flagCount) || f >= EVENT_FLAGS_COUNT) {
       yield fr.at('flag');
       return S.INVALID_PARAMETER;
     }

@@ -58,7 +58,9 @@ export interface Port {
   readonly vp: number;
   readonly sint: number;
   readonly kind: 'message' | 'event';
+  /** An event port's base flag number and how many flags from it the port owns. */
   readonly flag: number;
+  readonly flagCount: number;
 }
 
 export interface PartitionState {

@@ -145,7 +145,7 @@ function partitionNode(hv: HyperV, p: PartitionState): Record<string, StateNode>
       () => p.ports.size,
       (i) => {
         const port = [...p.ports.values()].sort((a, b) => a.connection - b.connection)[i];
-        return valueNode(port ? { connection: BigInt(port.connection), vp: BigInt(port.vp), sint: BigInt(port.sint), kind: new Sym(port.kind), flag: BigInt(port.flag) } : {});
+        return valueNode(port ? { connection: BigInt(port.connection), vp: BigInt(port.vp), sint: BigInt(port.sint), kind: new Sym(port.kind), flag: BigInt(port.flag), flag_count: BigInt(port.flagCount) } : {});
       },
     ),
     hypercalls: leaf(() => BigInt(p.hypercalls)),

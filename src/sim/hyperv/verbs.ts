@@ -21,7 +21,10 @@ export const HYPERV_VERBS: readonly VerbDecl[] = [
   },
   { verb: 'gpa write', args: [pe('addr'), pe('values')], summary: 'write u64s to guest physical memory' },
   { verb: 'gpa read', args: [pe('addr'), pe('len')], sets: ['bytes'], summary: 'read guest physical memory' },
-  { verb: 'port', args: [pe('connection_id')], keys: { vp: E, sint: E, kind: w('message', 'event'), flag: E }, required: ['vp', 'sint'], summary: 'a hypervisor-side connection' },
+  {
+    verb: 'port', args: [pe('connection_id')], keys: { vp: E, sint: E, kind: w('message', 'event'), flag: E, flag_count: E }, required: ['vp', 'sint'],
+    summary: 'a hypervisor-side connection; an event port owns flag_count flags from its base flag',
+  },
   { verb: 'hostmsg', args: [], keys: { vp: E, sint: E, type: E, payload: E }, required: ['sint', 'type'], summary: 'a message from the host side' },
   { verb: 'ack', args: [], keys: { vp: E, sint: E }, required: ['sint'], summary: 'vmbus_signal_eom: free the slot, EOM if msg_pending' },
   { verb: 'eom', args: [], keys: VP, summary: 'write HV_REGISTER_EOM' },
