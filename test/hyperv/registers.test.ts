@@ -321,3 +321,44 @@ expect vp[0].reg.SINT2.vector == 0x22
     expect(lines).toContainEqual(['hv_hvc_handler', labelLine('hv_hvc_handler', 'osid')]);
   });
 });
+
+/*
+ * KVM selftest x86_64/hyperv_clock.c, guest_main: the stages that do not
+ * need a host clock reset (KVM_SET_CLOCK) or re-enlightenment.
+ */
+describe('hyperv_clock: guest_main', () => {
+  const TSC = 0x30000;
+  const page = `partition.tsc`;
+  it('stage 3: a TSC page set up disabled stays clean; stage 4: enabled, its sequence is non-zero', () => {
+    run(`${OSID}vpreg REFERENCE_TSC = ${TSC}
+gpa read ${TSC} 24
+expect last.bytes == [${new Array(24).fill(0).join(', ')}]
+vpreg REFERENCE_TSC = ${TSC} | 1
+expect ${page}.tsc_sequence != 0
+`);
+  });
+
+  it('check_tsc_msr_tsc_page: the page\'s time is at most TIME_REFCOUNT and within 10 ms of it, twice', () => {
+    run(`${OSID}vpreg REFERENCE_TSC = ${TSC} | 1
+advance 3ms
+vpreg TIME_REFCOUNT
+expect last.value >= ((${page}.counter * ${page}.tsc_scale) >> 64) + ${page}.tsc_offset
+expect last.value - (((${page}.counter * ${page}.tsc_scale) >> 64) + ${page}.tsc_offset) < 100000
+advance 1234567ns
+vpreg TIME_REFCOUNT
+expect last.value >= ((${page}.counter * ${page}.tsc_scale) >> 64) + ${page}.tsc_offset
+expect last.value - (((${page}.counter * ${page}.tsc_scale) >> 64) + ${page}.tsc_offset) < 100000
+`);
+  });
+
+  it('stage 10: a disabled page the guest zeroed is not written again', () => {
+    run(`${OSID}vpreg REFERENCE_TSC = ${TSC} | 1
+vpreg REFERENCE_TSC = 0
+gpa write ${TSC} [0, 0, 0]
+advance 1ms
+vpreg TIME_REFCOUNT
+gpa read ${TSC} 24
+expect last.bytes == [${new Array(24).fill(0).join(', ')}]
+`);
+  });
+});
