@@ -42,7 +42,7 @@ export function benchHypercalls(): void {
  */
 export function benchTimers(): void {
   const setup = (vps: number, timers: number): string => {
-    const lines = [`partition vps=${vps}`];
+    const lines = [`partition vps=${vps}`, 'vpreg GUEST_OSID = 0x8100_0000_0000_0000'];
     for (let v = 0; v < vps; v++) {
       for (let k = 0; k < timers; k++) {
         lines.push(`vpreg vp=${v} STIMER${k}_COUNT = 10000`);

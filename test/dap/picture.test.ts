@@ -5,6 +5,7 @@ import type { PictureData } from '../../src/sim';
 /** Hyper-V, memlat and HMM in one scenario: the picture grows a section as each mechanism is used. */
 const ALL = `hugetlb file f
 partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SINT2 = 0x10
 vpreg SCONTROL = 1

@@ -5,6 +5,7 @@ const files = new Scenarios();
 const HV = files.write(
   'vps.kstep',
   `partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg vp=1 SINT2 = 0x20
 vpreg vp=1 SIMP = 0x30001
 print "done"
@@ -17,13 +18,13 @@ openPerTest((x) => (h = x));
 
 describe('one thread per VP', () => {
   it('lists a thread per VP once the partition exists, each with its registers, SynIC and timers', async () => {
-    await h.launch(HV, { lines: [4] });
+    await h.launch(HV, { lines: [5] });
     await h.stopped('breakpoint');
     const threads = (await h.dc.threadsRequest()).body.threads;
     expect(threads.map((t) => t.name)).toEqual(['scenario', 'VP 0', 'VP 1']);
     const vp1 = threads[2]?.id ?? 0;
     const st = (await h.dc.stackTraceRequest({ threadId: vp1 })).body.stackFrames;
-    expect(st.map((f) => [f.name, f.line])).toEqual([['VP 1', 4]]);
+    expect(st.map((f) => [f.name, f.line])).toEqual([['VP 1', 5]]);
     const scopes = (await h.dc.scopesRequest({ frameId: st[0]?.id ?? 0 })).body.scopes;
     expect(scopes.slice(0, 3).map((s) => [s.name, s.presentationHint])).toEqual([
       ['VP 1 registers', 'registers'],

@@ -16,6 +16,7 @@ function pictureAfter(source: string): PictureData {
 }
 
 const SYNIC = `partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SIEFP = 0x21001
 vpreg SINT2 = 0x10
@@ -70,6 +71,7 @@ describe('pictureOf: the new sections', () => {
 
   it('hyperv: synthetic timers show enabled, periodic and expires_at; timer messages by name', () => {
     const p = pictureAfter(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SINT3 = 0x33
 vpreg SCONTROL = 1
@@ -161,6 +163,7 @@ hugetlb file f
 hugetlb reserve f 0 1
 region_chg f 3 5
 partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SINT2 = 0x10
 vpreg SCONTROL = 1
@@ -187,9 +190,9 @@ migrate 0x7f0000000000 4K to=gpu
     // Compared as text: the extension and any other DAP client get exactly these bytes.
     expect(JSON.stringify(p)).toBe(
       JSON.stringify({
-        step: 318,
+        step: 328,
         timeNs: '8000000',
-        line: 22,
+        line: 23,
         hugetlbPool: [{ total: 2, free: 2, rsvd: 1, surp: 0 }],
         hugetlb: [{ file: 'f', regions: [[0, 1]], total: 1, addsInProgress: 1, regionCacheCount: 1 }],
         hyperv: [

@@ -5,6 +5,7 @@ const files = new Scenarios();
 const HV = files.write(
   'hv.kstep',
   `partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SINT2 = 0x20
 vpreg SCONTROL = 1

@@ -3,6 +3,9 @@ import { REGISTRY } from '../../src/sim';
 import type { StateNode } from '../../src/sim/core/state';
 import { run, show, sim } from '../support/kit';
 
+/** Every Hyper-V hypercall but the early register accesses needs the guest's identity first (TLFS, ARM64). */
+const OSID = 'vpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
+
 function framesSeen(src: string): string[][] {
   const s = sim(src);
   const m = s.machine;
@@ -32,7 +35,7 @@ describe('kernel frames and listings', () => {
   });
 
   it('fires a timer during advance as its own stimer_expiration frame', () => {
-    const seen = framesSeen(`vpreg SIMP = 0x20001
+    const seen = framesSeen(`${OSID}vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 vpreg STIMER0_CONFIG = 0x20001
 vpreg STIMER0_COUNT = 100
@@ -43,7 +46,7 @@ advance 20us
   });
 
   it('steps EOM through hv_synic_eom and ack through vmbus_signal_eom', () => {
-    const seen = framesSeen(`vpreg SIMP = 0x20001
+    const seen = framesSeen(`${OSID}vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 hostmsg sint=1 type=1
 hostmsg sint=1 type=2
@@ -55,7 +58,7 @@ ack sint=1
   });
 
   it('gives the hypercall handler frame its arguments and locals', () => {
-    const s = sim('hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX]\n');
+    const s = sim(`${OSID}hvc HVCALL_GET_VP_REGISTERS names=[VPINDEX]\n`);
     const m = s.machine;
     for (;;) {
       m.resume('in');
@@ -74,7 +77,7 @@ ack sint=1
 
 describe('state tree for the debugger', () => {
   it('puts memory references on SIMP, SIEFP, the message slots and the TSC page', () => {
-    const s = run(`vpreg SIMP = 0x20001
+    const s = run(`${OSID}vpreg SIMP = 0x20001
 vpreg SIEFP = 0x21001
 vpreg REFERENCE_TSC = 0x30001
 `);
@@ -89,7 +92,7 @@ vpreg REFERENCE_TSC = 0x30001
   });
 
   it('setVariable on a register applies the hypervisor rules', () => {
-    const s = run('partition vps=1\n');
+    const s = run('partition vps=1\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\n');
     const m = s.machine;
     const sint = node(m.root('vp'), [0, 'reg', 'SINT4', 'value']);
     if (sint.kind !== 'leaf' || !sint.set) throw new Error('not settable');

@@ -107,6 +107,7 @@ describe('function breakpoints on hypercalls', () => {
     return stops;
   };
   const SRC = `partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 port 1 vp=0 sint=2
@@ -118,17 +119,17 @@ hvc HVCALL_SIGNAL_EVENT connection=4
   it('HVCALL_POST_MESSAGE and 0x5c stop in the handler of every post', () => {
     for (const name of ['HVCALL_POST_MESSAGE', '0x5c']) {
       const stops = stopsAt(name, SRC);
-      expect(stops.map((s) => s.line)).toEqual([5, 6]);
+      expect(stops.map((s) => s.line)).toEqual([6, 7]);
       expect(stops[0]?.frames).toEqual(['hv_do_hypercall', 'hv_do_hvc', 'hv_hvc_handler', 'hvcall_post_message']);
     }
   });
 
   it('hvc stops at every hypercall, vpreg included', () => {
-    expect(stopsAt('hvc', SRC).map((s) => s.line)).toEqual([2, 3, 5, 6, 7]);
+    expect(stopsAt('hvc', SRC).map((s) => s.line)).toEqual([2, 3, 4, 6, 7, 8]);
   });
 
   it('hv_set_vpreg stops at each vpreg write', () => {
-    expect(stopsAt('hv_set_vpreg', SRC).map((s) => s.line)).toEqual([2, 3]);
+    expect(stopsAt('hv_set_vpreg', SRC).map((s) => s.line)).toEqual([2, 3, 4]);
   });
 
   it('an hv_error exception filter stops on a failing hypercall', () => {
@@ -137,7 +138,7 @@ hvc HVCALL_SIGNAL_EVENT connection=4
     const st = s.machine.resume('continue');
     expect(st.reason).toBe('exception');
     expect(st.exception?.kind).toBe('hv_error');
-    expect(s.machine.statement?.line).toBe(6);
-    expect(st.exception?.message).toContain('HV_STATUS_INVALID_CONNECTION_ID');
+    expect(s.machine.statement?.line).toBe(7);
+    expect(st.exception?.message).toContain('HV_STATUS_INVALID_PARAMETER');
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { run, show } from '../support/kit';
 
+/** Every Hyper-V hypercall but the early register accesses needs the guest's identity first (TLFS, ARM64). */
+const OSID = 'vpreg GUEST_OSID = 0x8100_0000_0000_0000\n';
+
 const SYNIC_ON = `partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SIEFP = 0x21001
 vpreg SINT2 = 0x10
@@ -9,12 +13,37 @@ vpreg SCONTROL = 1
 `;
 
 describe('SynIC messages (kvm-unit-tests hyperv_synic / hyperv_connections)', () => {
-  it('needs SCONTROL.enable and SIMP.enabled; messages wait until both are on', () => {
+  it('HvCallPostMessage to a VP whose SCONTROL.enable or SIMP is off: HV_STATUS_INVALID_SYNIC_STATE, nothing queued', () => {
     run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SINT2 = 0x10
 port 1 vp=0 sint=2
 hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+expect last.hvc.status == 0x18
+expect vp[0].synic.queued[2] == 0
+vpreg SIMP = 0x20001
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+expect vp[0].synic.queued[2] == 0
+vpreg SCONTROL = 1
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+vpreg SIMP = 0x20000
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
+expect last.hvc.status == HV_STATUS_INVALID_SYNIC_STATE
+vpreg SIMP = 0x20001
+hvc HVCALL_POST_MESSAGE connection=1 type=5 payload=[7]
 expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.msg[2].type == 5
+expect vp[0].synic.raised[2] == 1
+`);
+  });
+
+  it('a host message waits while SCONTROL.enable or SIMP is off and is delivered once both are on', () => {
+    run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+vpreg SINT2 = 0x10
+hostmsg sint=2 type=5 payload=[7]
 expect vp[0].synic.queued[2] == 1
 vpreg SIMP = 0x20001
 expect vp[0].synic.msg[2].type == HVMSG_NONE
@@ -26,7 +55,7 @@ expect vp[0].synic.raised[2] == 1
   });
 
   it('raises every SINT once through its own connection, each at its vector', () => {
-    let src = 'partition vps=1\nvpreg SIMP = 0x20001\nvpreg SCONTROL = 1\n';
+    let src = 'partition vps=1\nvpreg GUEST_OSID = 0x8100_0000_0000_0000\nvpreg SIMP = 0x20001\nvpreg SCONTROL = 1\n';
     for (let s = 0; s < 16; s++) src += `vpreg SINT${s} = ${0xf0 + s}\nport ${100 + s} vp=0 sint=${s}\nhvc HVCALL_POST_MESSAGE connection=${100 + s} type=${s + 1}\n`;
     for (let s = 0; s < 16; s++) src += `expect vp[0].synic.raised[${s}] == 1\nexpect vp[0].synic.msg[${s}].type == ${s + 1}\nexpect vp[0].irq[${0xf0 + s}] == 1\n`;
     run(src);
@@ -34,6 +63,7 @@ expect vp[0].synic.raised[2] == 1
 
   it('copies a message into a masked SINT without raising it', () => {
     run(`partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg SIMP = 0x20001
 vpreg SCONTROL = 1
 port 1 vp=0 sint=3
@@ -93,10 +123,20 @@ expect last.hvc.code == HVCALL_SET_VP_REGISTERS
 port 2 vp=0 sint=2 kind=event
 hvc HVCALL_POST_MESSAGE connection=9 type=1
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+# TLFS HvCallPostMessage: the connection's port is not a "message" type port
 hvc HVCALL_POST_MESSAGE connection=2 type=1
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
+expect vp[0].synic.queued[2] == 0
 hvc HVCALL_POST_MESSAGE connection=1 type=0x80000010
 expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+# HvCallPostMessage: "any 32-bit message type whose most significant bit is cleared, with the exception of zero"
+hvc HVCALL_POST_MESSAGE connection=1 type=0
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+expect vp[0].synic.queued[2] == 0
+hvc HVCALL_POST_MESSAGE connection=1 type=0x7fffffff
+expect last.hvc.status == HV_STATUS_SUCCESS
+ack sint=2
 # payload_size 241 through raw input
 gpa write 0x5000 [1, 0xf100000001]
 hvc raw control=HVCALL_POST_MESSAGE input=0x5000
@@ -126,7 +166,7 @@ gpa read 0x20200 40
   });
 
   it('zeroes the SIMP/SIEFP page when it is enabled (kvm_clear_guest)', () => {
-    run(`gpa write 0x20000 [0xdead, 0xbeef]
+    run(`${OSID}gpa write 0x20000 [0xdead, 0xbeef]
 gpa write 0x21008 [0x1]
 vpreg SIMP = 0x20000
 gpa read 0x20000 8
@@ -154,6 +194,7 @@ expect vp[0].synic.msg[2].payload == []
 
   it('routes ports to other VPs (hyperv_connections ping-pong)', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 vpreg vp=0 SIMP = 0x20001
 vpreg vp=0 SINT1 = 0x31
 vpreg vp=0 SCONTROL = 1
@@ -199,8 +240,9 @@ expect vp[0].synic.raised[2] == 3
 port 4 vp=0 sint=2
 hvc HVCALL_SIGNAL_EVENT connection=9
 expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+# TLFS HvCallSignalEvent: the connection's port is not an "event" type port
 hvc HVCALL_SIGNAL_EVENT connection=4
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
 hvc HVCALL_SIGNAL_EVENT connection=3 flag=7
 expect last.hvc.status == HV_STATUS_SUCCESS
 hvc HVCALL_SIGNAL_EVENT connection=3 flag=8
@@ -208,7 +250,7 @@ expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
 hvc HVCALL_SIGNAL_EVENT connection=0x1000003
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_POST_MESSAGE connection=3 type=1
-expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
+expect last.hvc.status == HV_STATUS_INVALID_PORT_ID
 `);
   });
 });
@@ -216,6 +258,7 @@ expect last.hvc.status == HV_STATUS_INVALID_CONNECTION_ID
 describe('other hypercalls (hyperv_features)', () => {
   it('SEND_IPI / SEND_IPI_EX validate the vector and the VP set', () => {
     run(`partition vps=3
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 hvc HVCALL_SEND_IPI vector=0x20 targets=[1, 2]
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect vp[1].ipis == 1
@@ -225,7 +268,7 @@ expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_SEND_IPI vector=0x100 targets=[1]
 expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_SEND_IPI vector=0 targets=[]
-expect last.hvc.status == HV_STATUS_SUCCESS
+expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 hvc HVCALL_SEND_IPI_EX vector=0x20
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect vp[0].ipis == 1
@@ -243,6 +286,7 @@ expect last.hvc.status == HV_STATUS_INVALID_HYPERCALL_INPUT
 
   it('flushes validate flags and rep counts, and report reps completed', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=HV_FLUSH_ALL_PROCESSORS
 expect last.hvc.status == HV_STATUS_SUCCESS
 hvc HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE flags=0x10
@@ -263,6 +307,7 @@ expect partition.flushes == 5
 
   it('NOTIFY_LONG_SPIN_WAIT, RETARGET_INTERRUPT, START_VIRTUAL_PROCESSOR', () => {
     run(`partition vps=2
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
 hvc HVCALL_NOTIFY_LONG_SPIN_WAIT fast
 expect last.hvc.status == HV_STATUS_SUCCESS
 expect partition.spin_waits == 1
@@ -281,5 +326,81 @@ expect last.hvc.status == HV_STATUS_INVALID_VP_INDEX
 hvc HVCALL_START_VIRTUAL_PROCESSOR target_vp=1 partition=3
 expect last.hvc.status == HV_STATUS_INVALID_PARTITION_ID
 `);
+  });
+});
+
+/*
+ * kvm-unit-tests x86/hyperv_connections.c with two VPs: each VP has a
+ * message connection MSG_CONN_BASE + vp to its SINT 8 (vector 0xb0) and an
+ * event connection EVT_CONN_BASE + vp to its SINT 9 (vector 0xb1) whose flag
+ * is the connection id, as the test device sets them up. run_test(dst_add)
+ * makes VP i act on the connections of VP (i + dst_add) % 2.
+ */
+describe('hyperv_connections', () => {
+  const MSG_CONN_BASE = 0x10;
+  const EVT_CONN_BASE = 0x20;
+  const MSG_TYPE = 0x12345678;
+  const simp = (i: number): number => 0x20000 + i * 0x10000;
+  const siefp = (i: number): number => simp(i) + 0x1000;
+  const both = (f: (i: number) => string): string => f(0) + f(1);
+  const dst = (i: number, add: number): number => (i + add) % 2;
+  /** setup_cpu for both VPs, with their connections. */
+  const SETUP = `partition vps=2
+vpreg GUEST_OSID = 0x8f00_0000_0000_0000
+${both((i) => `vpreg vp=${i} SIMP = ${simp(i)} | HV_SYNIC_SIMP_ENABLE
+vpreg vp=${i} SIEFP = ${siefp(i)} | HV_SYNIC_SIEFP_ENABLE
+vpreg vp=${i} SCONTROL = HV_SYNIC_CONTROL_ENABLE
+vpreg vp=${i} SINT8 = 0xb0
+vpreg vp=${i} SINT9 = 0xb1
+port ${MSG_CONN_BASE + i} vp=${i} sint=8
+port ${EVT_CONN_BASE + i} vp=${i} sint=9 kind=event flag=${EVT_CONN_BASE + i}
+`)}`;
+  /** do_msg on every VP: VP i posts to the connection of its destination, payload[0] counting that destination's posts. */
+  const doMsg = (add: number, n: number): string =>
+    both((i) => `hvc vp=${i} HVCALL_POST_MESSAGE connection=${MSG_CONN_BASE + dst(i, add)} type=${MSG_TYPE} payload=[${(dst(i, add) << 16) + n}]
+expect last.hvc.status == HV_STATUS_SUCCESS
+`);
+  /** msg_ok / msg_busy: the slot holds post n of the VP's own connection; `raised` counts sint_received. */
+  const msgIs = (n: number, pending: boolean, raised: number): string =>
+    both((i) => `expect vp[${i}].synic.msg[8].type == ${MSG_TYPE}
+expect vp[${i}].synic.msg[8].payload_size == 8
+expect vp[${i}].synic.msg[8].pending == ${pending}
+expect vp[${i}].synic.msg[8].payload == [${(i << 16) + n}]
+expect vp[${i}].synic.raised[8] == ${raised}
+expect vp[${i}].irq[0xb0] == ${raised}
+`);
+  /** clear_msg: the slot's type back to 0, then EOM, on each VP. */
+  const clearMsg = both((i) => `ack vp=${i} sint=8\neom vp=${i}\n`);
+  const doEvt = (add: number): string =>
+    both((i) => `hvc vp=${i} HVCALL_SIGNAL_EVENT fast connection=${EVT_CONN_BASE + dst(i, add)}
+expect last.hvc.status == HV_STATUS_SUCCESS
+`);
+  const evtIs = (raised: number): string =>
+    both((i) => `expect vp[${i}].synic.event_flags[9] == [${EVT_CONN_BASE + i}]
+expect vp[${i}].synic.raised[9] == ${raised}
+`);
+  const clearEvt = both((i) => `gpa write ${siefp(i) + 9 * 256} [0]\n`);
+
+  const MSG = `${SETUP}${doMsg(0, 1)}${clearMsg}${doMsg(1, 2)}${doMsg(1, 3)}`;
+  it('send message to self', () => {
+    run(`${SETUP}${doMsg(0, 1)}${msgIs(1, false, 1)}`);
+  });
+  it('send message to another cpu', () => {
+    run(`${SETUP}${doMsg(0, 1)}${clearMsg}${doMsg(1, 2)}${msgIs(2, false, 2)}`);
+  });
+  it('send message to busy slot', () => {
+    run(`${MSG}${msgIs(2, true, 2)}`);
+  });
+  it('receive pending message', () => {
+    run(`${MSG}${clearMsg}${msgIs(3, false, 3)}`);
+  });
+  it('signal event on self', () => {
+    run(`${SETUP}${doEvt(0)}${evtIs(1)}`);
+  });
+  it('signal event on another cpu', () => {
+    run(`${SETUP}${doEvt(0)}${clearEvt}${doEvt(1)}${evtIs(2)}`);
+  });
+  it('signal event already set', () => {
+    run(`${SETUP}${doEvt(0)}${clearEvt}${doEvt(1)}${doEvt(1)}${evtIs(2)}`);
   });
 });

@@ -91,6 +91,8 @@ export class Machine {
   }
   /** Set by a BUG or a scenario error: no further statement runs. */
   dead = false;
+  /** While a statement's own code runs: its reads may create state (a debugger's reads at a stop must not). */
+  executing = false;
   pauseRequested = false;
   /** The results (`last`) of the most recent statements that set one, oldest first, one per line. */
   recent: ReadonlyArray<{ readonly line: number; readonly last: Value }> = [];
@@ -237,7 +239,9 @@ export class Machine {
         const s = this.pending;
         this.pending = undefined;
         this.lastAtStart = this.last;
+        this.executing = true;
         const g = s.exec(this);
+        this.executing = false;
         if (typeof g === 'object') this.gen = new KStack(g);
       }
       if (this.gen) {
@@ -252,6 +256,7 @@ export class Machine {
       }
     } catch (e) {
       this.gen = undefined;
+      this.executing = false;
       this.dead = true;
       const line = this.statement?.line;
       const at = line !== undefined ? { line } : {};

@@ -7,16 +7,20 @@ import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { Sym, formatValue, toBig } from '../core/values';
 import { fromQwords, leBytes, qwords } from './gpa';
-import { hv_do_hvc, hv_do_hypercall, hv_get_vpreg, hv_set_vpreg, hvcValue, vmbus_signal_eom } from './hv_core';
+import { hv_do_hvc, hv_do_hvc_regs, hv_do_hypercall, hv_get_vpreg, hv_set_vpreg, hvcValue, vmbus_signal_eom } from './hv_core';
 import type { HvcResult } from './hv_hypercall';
 import { HV_HYPERCALL_C } from './hv_hypercall_c';
+import { synicSendEoi } from './hv_synic';
 import type { HyperV } from './subsystem';
 import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
 import {
-  CALL_BY_CODE, CALL_BY_NAME, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
-  encodeControl, statusSym,
+  CALL_BY_CODE, CALL_BY_NAME, EVENT_FLAGS_COUNT, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
+  VARHEAD_MAX, encodeControl, statusSym,
 } from './tlfs';
+
+const HV_GENERIC_SET_SPARSE_4K = 0n;
+const HV_GENERIC_SET_ALL = 1n;
 
 const HV_HOST_POST_MESSAGE = fnOf(HV_HYPERCALL_C, 'hv_host_post_message');
 
@@ -45,41 +49,48 @@ function vpOf(m: Machine, hv: HyperV, s: Stmt): Vp {
   }
 }
 
-function u64(m: Machine, a: Arg, what: string): bigint {
-  const n = argBig(m, a, what);
-  if (n < -(1n << 63n) || n > (1n << 64n) - 1n) throw new ScenarioError(`${what} ${n} does not fit 64 bits`, a.range);
-  return BigInt.asUintN(64, n);
+/**
+ * A value for a field `bits` wide. A negative value that fits the signed
+ * field is taken as its two's complement; anything wider is a scenario
+ * error: a silently truncated value would run a different call than written.
+ */
+function fitField(n: bigint, bits: number, what: string, a: Arg): bigint {
+  const b = BigInt(bits);
+  if (n < -(1n << (b - 1n)) || n >= 1n << b) {
+    const shown = n < 0n ? `${n}` : `0x${n.toString(16)}`;
+    throw new ScenarioError(`${what} ${shown} does not fit its ${bits}-bit field`, a.range);
+  }
+  return BigInt.asUintN(bits, n);
 }
 
-function listOf(m: Machine, a: Arg, what: string): bigint[] {
+function fit(m: Machine, a: Arg, what: string, bits: number): bigint {
+  return fitField(argBig(m, a, what), bits, what, a);
+}
+
+function u64(m: Machine, a: Arg, what: string): bigint {
+  return fit(m, a, what, 64);
+}
+
+function listOf(m: Machine, a: Arg, what: string, bits = 64): bigint[] {
   const v = argValue(m, a);
   const items = Array.isArray(v) ? (v as readonly Value[]) : [v];
   return items.map((x) => {
     const n = toBig(x);
     if (n === undefined) throw new ScenarioError(`${what} must be a list of numbers, not ${formatValue(v)}`, a.range);
-    return BigInt.asUintN(64, n);
+    return fitField(n, bits, `${what} element`, a);
   });
 }
 
-function key(m: Machine, s: Stmt, k: string, dflt: bigint): bigint {
+function key(m: Machine, s: Stmt, k: string, dflt: bigint, bits = 64): bigint {
   const a = s.keys.get(k);
-  return a ? u64(m, a, `${k}=`) : dflt;
+  return a ? fit(m, a, `${k}=`, bits) : dflt;
 }
 
-/** `rep=`: the control word's 12-bit rep count, checked before anything is sized by it. */
-function repCount(m: Machine, s: Stmt, dflt: number): number {
-  const a = s.keys.get('rep');
-  if (!a) return dflt;
-  const n = argInt(m, a, 'rep=');
-  if (n < 0 || n > 0xfff) throw new ScenarioError(`rep=${n} does not fit the 12-bit rep count`, a.range);
-  return n;
-}
-
-/** Input bytes of `hvc <CALL> field=...` and its natural rep count. */
-function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uint8Array; reps: number } {
+/** Input bytes of `hvc <CALL> field=...`, its natural rep count and variable header size. */
+function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef, rep = 1): { bytes: Uint8Array; reps: number; varHead?: number } {
   const q = (vals: bigint[]): Uint8Array => fromQwords(vals);
   const partition = key(m, s, 'partition', HV_PARTITION_ID_SELF);
-  const targetVp = key(m, s, 'target_vp', HV_VP_INDEX_SELF);
+  const targetVp = key(m, s, 'target_vp', HV_VP_INDEX_SELF, 32);
   const regNames = (): bigint[] => {
     const a = s.keys.get('names');
     if (!a) return [];
@@ -93,21 +104,23 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       }
       const n = toBig(x);
       if (n === undefined) throw new ScenarioError(`names= must list registers, not ${formatValue(x)}`, a.range);
-      return n;
+      return fitField(n, 32, 'names= register', a);
     });
   };
-  const vpset = (): bigint[] => {
+  /**
+   * Linux's cpumask_to_vpset: every bank from 0 to the highest one used, the
+   * empty ones included, and as many variable-header qwords as banks.
+   */
+  const vpset = (): { set: bigint[]; banks: number } => {
     const a = s.keys.get('targets');
-    if (!a) return [1n, 0n]; // HV_GENERIC_SET_ALL
+    if (!a) return { set: [HV_GENERIC_SET_ALL, 0n], banks: 0 };
     const t = listOf(m, a, 'targets=');
     // A sparse VP set has at most 64 banks of 64 VPs (HV_GENERIC_SET_SPARSE_4K).
     for (const x of t) if (x < 0n || x >= 4096n) throw new ScenarioError(`targets= VP index ${x} is outside a sparse VP set (0..4095)`, a.range);
-    const banks = new Map<number, bigint>();
-    for (const x of t) banks.set(Number(x / 64n), (banks.get(Number(x / 64n)) ?? 0n) | (1n << (x % 64n)));
-    const order = [...banks.keys()].sort((x, y) => x - y);
-    let mask = 0n;
-    for (const b of order) mask |= 1n << BigInt(b);
-    return [0n, mask, ...order.map((b) => banks.get(b) as bigint)];
+    const nrBank = t.reduce((n, x) => Math.max(n, Number(x / 64n) + 1), 0);
+    const contents = new Array<bigint>(nrBank).fill(0n);
+    for (const x of t) contents[Number(x / 64n)] = (contents[Number(x / 64n)] as bigint) | (1n << (x % 64n));
+    return { set: [HV_GENERIC_SET_SPARSE_4K, (1n << BigInt(nrBank)) - 1n, ...contents], banks: nrBank };
   };
   const mask = (): bigint => {
     const a = s.keys.get('targets');
@@ -116,7 +129,7 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
     for (const x of t) if (x < 0n || x >= 64n) throw new ScenarioError(`targets= VP index ${x} does not fit the 64-bit processor mask (0..63)`, a.range);
     return t.reduce((acc, x) => acc | (1n << x), 0n);
   };
-  const vector = key(m, s, 'vector', 0n);
+  const vector = key(m, s, 'vector', 0n, 32);
   switch (def.name) {
     case 'HVCALL_GET_VP_REGISTERS': {
       const names = regNames();
@@ -145,29 +158,34 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef): { bytes: Uin
       const payload = pa ? listOf(m, pa, 'payload=') : [];
       if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
       const b = new Uint8Array(16 + PAYLOAD_BYTES);
-      b.set(leBytes(key(m, s, 'connection', 0n), 4), 0);
-      b.set(leBytes(key(m, s, 'type', 1n), 4), 8);
+      b.set(leBytes(key(m, s, 'connection', 0n, 32), 4), 0);
+      b.set(leBytes(key(m, s, 'type', 1n, 32), 4), 8);
       b.set(leBytes(BigInt(payload.length * 8), 4), 12);
       b.set(fromQwords(payload), 16);
       return { bytes: b, reps: 0 };
     }
     case 'HVCALL_SIGNAL_EVENT':
-      return { bytes: q([key(m, s, 'connection', 0n) | (key(m, s, 'flag', 0n) << 32n)]), reps: 0 };
+      return { bytes: q([key(m, s, 'connection', 0n, 32) | (key(m, s, 'flag', 0n, 16) << 32n)]), reps: 0 };
     case 'HVCALL_SEND_IPI':
       return { bytes: q([vector, mask()]), reps: 0 };
-    case 'HVCALL_SEND_IPI_EX':
-      return { bytes: q([vector, ...vpset()]), reps: 0 };
+    case 'HVCALL_SEND_IPI_EX': {
+      const v = vpset();
+      return { bytes: q([vector, ...v.set]), reps: 0, varHead: v.banks };
+    }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE':
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask()]), reps: 0 };
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST': {
-      const reps = repCount(m, s, 1);
+      const reps = rep;
       return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), mask(), ...new Array<bigint>(reps).fill(0n)]), reps };
     }
-    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX':
-      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset()]), reps: 0 };
+    case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX': {
+      const v = vpset();
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...v.set]), reps: 0, varHead: v.banks };
+    }
     case 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX': {
-      const reps = repCount(m, s, 1);
-      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...vpset(), ...new Array<bigint>(reps).fill(0n)]), reps };
+      const reps = rep;
+      const v = vpset();
+      return { bytes: q([key(m, s, 'address_space', 0n), key(m, s, 'flags', 0n), ...v.set, ...new Array<bigint>(reps).fill(0n)]), reps, varHead: v.banks };
     }
     case 'HVCALL_NOTIFY_LONG_SPIN_WAIT':
       return { bytes: q([key(m, s, 'flags', 1n)]), reps: 0 };
@@ -232,11 +250,17 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const vp = vpOf(m, h, s);
     const { code, def } = resolveCall(m, s.args[0] as Arg);
     const fast = s.flags.has('fast');
-    const built = def ? buildInput(m, h, s, def) : { bytes: new Uint8Array(0), reps: 0 };
-    const reps = repCount(m, s, built.reps);
+    const repA = s.keys.get('rep');
+    const rep = repA ? argInt(m, repA, 'rep=') : undefined;
+    if (rep !== undefined && (rep < 0 || rep > 0xfff)) throw new ScenarioError(`rep=${rep} does not fit the 12-bit rep count`, repA?.range);
+    const built = def ? buildInput(m, h, s, def, rep) : { bytes: new Uint8Array(0), reps: 0 };
+    const reps = rep ?? built.reps;
     const start = s.keys.get('rep_start') ? argInt(m, s.keys.get('rep_start') as Arg, 'rep_start=') : 0;
     if (start < 0 || start > 0xfff) throw new ScenarioError(`rep_start=${start} does not fit 12 bits`, s.keys.get('rep_start')?.range);
-    const control = encodeControl(code, fast, reps, start);
+    const vhA = s.keys.get('varhead');
+    const varHead = vhA ? argInt(m, vhA, 'varhead=') : (built.varHead ?? 0);
+    if (varHead < 0 || varHead > VARHEAD_MAX) throw new ScenarioError(`varhead=${varHead} does not fit the 10-bit variable header size`, vhA?.range);
+    const control = encodeControl(code, fast, reps, start, varHead);
     let r: HvcResult;
     if (fast) {
       r = yield* hv_do_hvc(m, h, vp, control, qwords(built.bytes));
@@ -250,6 +274,16 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const h = hv();
     const vp = vpOf(m, h, s);
     const control = u64(m, s.keys.get('control') as Arg, 'control=');
+    const ra = s.keys.get('regs');
+    if (ra) {
+      const clash = s.keys.get('input') ?? s.keys.get('output');
+      if (clash) throw new ScenarioError('regs= already gives X2 and X3: leave out input= and output=', clash.range);
+      const regs = listOf(m, ra, 'regs=');
+      if (regs.length > 16) throw new ScenarioError(`regs= has ${regs.length} words: the register block is X2..X17 (at most 16)`, ra.range);
+      const r = yield* hv_do_hvc_regs(m, h, vp, control, regs);
+      m.last = { hvc: hvcValue(r, control) };
+      return;
+    }
     const inp = key(m, s, 'input', 0n);
     const out = key(m, s, 'output', 0n);
     const fast = ((control >> 16n) & 1n) === 1n;
@@ -287,15 +321,18 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const flag = fa ? argInt(m, fa, 'flag=') : 0;
     if (flag < 0 || flag >= 2048) throw new ScenarioError(`flag= must be 0..2047, not ${flag}`, fa?.range);
     if (fa && kind !== 'event') throw new ScenarioError('flag= is for kind=event ports', fa.range);
-    st.part().ports.set(Number(id), { connection: Number(id), vp: vp.index, sint, kind, flag });
+    const ca = s.keys.get('flag_count');
+    const flagCount = ca ? argInt(m, ca, 'flag_count=') : EVENT_FLAGS_COUNT;
+    if (flagCount < 1 || flagCount > EVENT_FLAGS_COUNT) throw new ScenarioError(`flag_count= must be 1..${EVENT_FLAGS_COUNT}, not ${flagCount}`, ca?.range);
+    if (ca && kind !== 'event') throw new ScenarioError('flag_count= is for kind=event ports', ca.range);
+    st.part().ports.set(Number(id), { connection: Number(id), vp: vp.index, sint, kind, flag, flagCount });
   });
 
   c.set('hostmsg', (s) => function* (m) {
     const st = hv().state;
     const vp = vpOf(m, hv(), s);
     const sint = sintOf(m, s);
-    const type = u64(m, s.keys.get('type') as Arg, 'type=');
-    if (type > 0xffff_ffffn) throw new ScenarioError('type= must fit a u32 (enum hv_message_type)', s.keys.get('type')?.range);
+    const type = fit(m, s.keys.get('type') as Arg, 'type=', 32);
     const pa = s.keys.get('payload');
     const payload = pa ? listOf(m, pa, 'payload=') : [];
     if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
@@ -325,6 +362,15 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
   c.set('eom', (s) => function* (m) {
     const h = hv();
     yield* hv_set_vpreg(m, h, vpOf(m, h, s), 0xa0014, 0n);
+  });
+
+  c.set('gic_eoi', (s) => function* (m) {
+    const h = hv();
+    const vp = vpOf(m, h, s);
+    const a = s.keys.get('vector') as Arg;
+    const vector = argInt(m, a, 'vector=');
+    if (vector < 0 || vector > 0xff) throw new ScenarioError(`vector=${vector} is not an interrupt vector (0..255)`, a.range);
+    yield* synicSendEoi(m, h.state, vp, vector);
   });
 
   return c;

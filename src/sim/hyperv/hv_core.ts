@@ -20,6 +20,7 @@ const HV_GET_VPREG = fnOf(HV_CORE_C, 'hv_get_vpreg');
 const HV_DO_HVC = fnOf(HV_CORE_C, 'hv_do_hvc');
 const HV_DO_HVC_FAST_GET = fnOf(HV_CORE_C, 'hv_do_hvc_fast_get');
 const HV_DO_HYPERCALL = fnOf(HV_CORE_C, 'hv_do_hypercall');
+const HV_DO_HVC_REGS = fnOf(HV_CORE_C, 'hv_do_hvc_regs');
 const VMBUS_SIGNAL_EOM = fnOf(HV_CORE_C, 'vmbus_signal_eom');
 
 /** The per-VP hypercall input page (hyperv_pcpu_input_arg) the `hvc` statement fills; the output page follows it. */
@@ -50,6 +51,22 @@ export function* hv_do_hvc(m: Machine, hv: HyperV, vp: Vp, control: bigint, regs
   const fr = m.enter(HV_DO_HVC, args);
   yield fr.at('hvc');
   const r = yield* hvcHandler(m, hv.state, vp, slow ? { control, inGpa: slow.in, outGpa: slow.out } : { control, regs: fromQwords(regs) });
+  fr.locals.res_a0 = r.x0;
+  yield fr.at('ret');
+  m.leave(fr);
+  return r;
+}
+
+/**
+ * hv_do_hvc_regs: X2..X17 given word by word. A fast call reads its input
+ * block from them; a slow one takes X2 and X3 as its input and output GPAs.
+ */
+export function* hv_do_hvc_regs(m: Machine, hv: HyperV, vp: Vp, control: bigint, regs: readonly bigint[]): KGen<HvcResult> {
+  const x = [...regs, ...new Array<bigint>(16 - regs.length).fill(0n)];
+  const fr = m.enter(HV_DO_HVC_REGS, { control, x });
+  yield fr.at('hvc');
+  const fast = ((control >> 16n) & 1n) === 1n;
+  const r = yield* hvcHandler(m, hv.state, vp, fast ? { control, regs: fromQwords(x) } : { control, inGpa: x[0] as bigint, outGpa: x[1] as bigint });
   fr.locals.res_a0 = r.x0;
   yield fr.at('ret');
   m.leave(fr);

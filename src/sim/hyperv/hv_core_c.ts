@@ -47,6 +47,17 @@ u64 hv_do_hvc_fast_get(u64 control, u64 input1, u64 input2, u64 input3,
 	return res.a0;                                              //@ret
 }
 
+u64 hv_do_hvc_regs(u64 control, const u64 x[16])              //@@ hv_do_hvc_regs
+{
+	/* a fast call's whole input block, X2..X17, as SMCCC 1.2 passes it */
+	struct arm_smccc_1_2_regs args = { .a0 = HV_FUNC_ID, .a1 = control };
+	struct arm_smccc_1_2_regs res;
+
+	memcpy(&args.a2, x, 16 * sizeof(u64));
+	arm_smccc_1_2_hvc(&args, &res);                             //@hvc
+	return res.a0;                                              //@ret
+}
+
 u64 hv_do_hypercall(u64 control, void *input, void *output)     //@@ hv_do_hypercall
 {
 	u64 input_address = input ? virt_to_phys(input) : 0;   /* hyperv_pcpu_input_arg */

@@ -18,6 +18,7 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 	struct hv_hypercall hc = {
 		.code      = control & 0xffff,            /* bits 0-15 */
 		.fast      = (control >> 16) & 1,         /* bit 16 */
+		.var_cnt   = (control >> 17) & 0x3ff,     /* bits 17-26: variable header, in qwords */
 		.rep_cnt   = (control >> 32) & 0xfff,     /* bits 32-43 */
 		.rep_idx   = (control >> 48) & 0xfff,     /* bits 48-59 */
 		.ingpa     = x[0], .outgpa = x[1],
@@ -31,15 +32,32 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 	if (!hc.def)
 		return HV_STATUS_INVALID_HYPERCALL_CODE;            //@lookup
 
+	/*
+	 * ARM64: a non-zero GUEST_OSID must be written before hypercalls can
+	 * be invoked, except HvCallGetVpRegisters / HvCallSetVpRegisters on
+	 * their early register lists. The TLFS names no status for the
+	 * refusal; this hypervisor answers HV_STATUS_ACCESS_DENIED.
+	 */
+	if (!partition->guest_os_id && hc.code != HVCALL_GET_VP_REGISTERS &&
+	    hc.code != HVCALL_SET_VP_REGISTERS)
+		return HV_STATUS_ACCESS_DENIED;                     //@osid
+
 	if (hc.def->rep ? (!hc.rep_cnt || hc.rep_idx >= hc.rep_cnt)
 			: (hc.rep_cnt || hc.rep_idx))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@rep
 
+	/* only calls documented to take a variable header may have one */
+	if (hc.var_cnt && !hc.def->var_header)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@varhead
+
+	/* input: fixed header + 8 * var_cnt + the rep elements */
 	if (hc.fast) {
 		if (hv_input_size(&hc) > 16 * sizeof(u64))
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@fast
 	} else {
-		if ((hc.ingpa & 7) || (hc.outgpa & 7) ||
+		/* a call without output ignores outgpa */
+		if ((hc.ingpa & 7) ||
+		    (hv_output_size(&hc) && (hc.outgpa & 7)) ||
 		    crosses_page(hc.ingpa, hv_input_size(&hc)) ||
 		    crosses_page(hc.outgpa, hv_output_size(&hc)))
 			return HV_STATUS_INVALID_ALIGNMENT;         //@align
@@ -65,6 +83,10 @@ static u16 hvcall_get_vp_registers(struct hv_vp *vp, struct hv_hypercall *hc) //
 		const struct hv_reg *r = hv_reg_lookup((&in->name0)[i]);
 		if (!r)
 			return HV_STATUS_INVALID_PARAMETER;         //@unknown
+		/* GUEST_OSID, version, feature, limits, TIME_REFCOUNT,
+		 * SYNTHETIC_VBAR/ESR_EL1 and the crash registers */
+		if (!partition->guest_os_id && !r->early_get)
+			return HV_STATUS_ACCESS_DENIED;             //@early
 		hc->output[i] = r->get(target);                     //@rep
 		hc->rep_done = i + 1;
 	}
@@ -87,6 +109,9 @@ static u16 hvcall_set_vp_registers(struct hv_vp *vp, struct hv_hypercall *hc) //
 		const struct hv_reg *r = hv_reg_lookup(a->name);
 		if (!r || r->read_only)
 			return HV_STATUS_INVALID_PARAMETER;         //@invalid
+		/* GUEST_OSID, SYNTHETIC_VBAR_EL1 and the crash registers */
+		if (!partition->guest_os_id && !r->early_set)
+			return HV_STATUS_ACCESS_DENIED;             //@early
 		/*
 		 * SINTn: vector < 16 unmasked is invalid. SIMP/SIEFP with the
 		 * enable bit: the page is cleared (kvm_clear_guest). SCONTROL,
@@ -110,12 +135,19 @@ static u16 hvcall_post_message(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 
 	if (in->reserved)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
+	/* HvCallPostMessage: any type but zero whose top bit is clear */
 	if (in->payload_size > HV_MESSAGE_PAYLOAD_BYTE_COUNT ||
+	    in->message_type == HVMSG_NONE ||
 	    (in->message_type & 0x80000000))
 		return HV_STATUS_INVALID_PARAMETER;                 //@params
-	port = hv_connection(in->connectionid, HV_PORT_MESSAGE);
+	port = hv_connection(in->connectionid);
 	if (!port)
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
+	if (port->type != HV_PORT_TYPE_MESSAGE)
+		return HV_STATUS_INVALID_PORT_ID;                   //@port
+	if (!port->vp->synic.scontrol.enable ||
+	    !port->vp->synic.simp.enable)
+		return HV_STATUS_INVALID_SYNIC_STATE;  /* nothing queued */ //@synic
 	if (port->queue_len[port->sint] >= 16)
 		return HV_STATUS_INSUFFICIENT_BUFFERS;              //@full
 
@@ -131,14 +163,24 @@ static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 
 	if (in->rsvdz || (in->connectionid & ~0xffffff))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
-	port = hv_connection(in->connectionid, HV_PORT_EVENT);
+	port = hv_connection(in->connectionid);
 	if (!port)
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
+	if (port->type != HV_PORT_TYPE_EVENT)
+		return HV_STATUS_INVALID_PORT_ID;                   //@port
+	/* the port owns flag_count flags from its base flag */
 	flag = port->base_flag + in->flag_number;
-	if (flag >= HV_EVENT_FLAGS_COUNT)
+	if (in->flag_number >= port->flag_count || flag >= HV_EVENT_FLAGS_COUNT)
 		return HV_STATUS_INVALID_PARAMETER;                 //@flag
+	/* TLFS: a target whose SynIC or SIEF page is off, or whose SINTx is
+	 * masked; the polling bit unmasks the source without an interrupt */
+	if (!port->vp->synic.scontrol.enable || !port->vp->synic.siefp.enable ||
+	    (port->vp->synic.sint[port->sint].masked &&
+	     !port->vp->synic.sint[port->sint].polling))
+		return HV_STATUS_INVALID_SYNIC_STATE;               //@synic
 
-	/* set the bit in the SIEF slot; raise the SINT only if it was clear */
+	/* set the bit in the SIEF slot; raise the SINT only if it was clear
+	 * (and not polled) */
 	if (!test_and_set_bit(flag, siefp->slot[port->sint].flags))
 		synic_set_irq(port->vp, port->sint);                //@set
 	return HV_STATUS_SUCCESS;                                   //@done
@@ -148,11 +190,19 @@ static u16 hvcall_send_ipi(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcal
 {
 	/* HVCALL_SEND_IPI: {u32 vector; u32 reserved; u64 cpu_mask} */
 	/* HVCALL_SEND_IPI_EX: {u32 vector; u32 reserved; struct hv_vpset vp_set} */
-	targets = hv_parse_vpset(hc);
-	if (targets < 0)
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vpset
-	if (!targets)
-		return HV_STATUS_SUCCESS;                           //@empty
+	if (hc->code == HVCALL_SEND_IPI_EX) {
+		/* the banks are the variable header, whatever the format */
+		if (hc->var_cnt != hweight64(in->vp_set.valid_bank_mask))
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@varhead
+		if (in->vp_set.format == HV_GENERIC_SET_SPARSE_4K &&
+		    !in->vp_set.valid_bank_mask)
+			return HV_STATUS_SUCCESS;  /* no bank: KVM sends nothing, checks nothing */ //@empty
+		if (hv_parse_vpset(hc, &targets) < 0)
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@vpset
+	} else {
+		targets = in->cpu_mask;
+	}
+	/* checked whatever the targets, an empty cpu_mask included */
 	if (in->vector < HV_IPI_LOW_VECTOR || in->vector > HV_IPI_HIGH_VECTOR)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vector
 	for_each_vp(t, targets)
@@ -166,6 +216,9 @@ static u16 hvcall_flush(struct hv_vp *vp, struct hv_hypercall *hc) //@@ hvcall_f
 	if (in->flags & ~(HV_FLUSH_ALL_PROCESSORS | HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
 			  HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY | HV_FLUSH_USE_EXTENDED_RANGE_FORMAT))
 		return HV_STATUS_INVALID_PARAMETER;                 //@flags
+	if (hc->def->var_header &&
+	    hc->var_cnt != hweight64(in->vp_set.valid_bank_mask))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@varhead
 	targets = hv_parse_vpset(hc);
 	if (targets < 0)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@vpset
@@ -220,7 +273,7 @@ static int synic_deliver_msg(struct hv_vp *vp, u32 sint)        //@@ synic_deliv
 	/* a pending stimer expiry first, then the queue */
 	memcpy(slot, next_message(vp, sint), sizeof(*slot));
 	slot->header.message_flags.msg_pending = more_waiting(vp, sint); //@copy
-	synic_set_irq(vp, sint);  /* unless SINTx.masked */         //@irq
+	synic_set_irq(vp, sint);  /* unless SINTx.masked or .polling */ //@irq
 	return 0;
 }
 
@@ -229,7 +282,8 @@ static void stimer_expiration(struct hv_vp *vp, int timer)      //@@ stimer_expi
 	struct hv_stimer *stimer = &vp->stimer[timer];
 
 	if (stimer->config.direct_mode) {
-		hv_set_irq(vp, HV_STIMER0_IRQNR);                   //@direct
+		/* stimer_notify_direct: no message, the timer's own vector */
+		hv_set_irq(vp, stimer->config.apic_vector);         //@direct
 	} else {
 		stimer->msg_pending = true;
 		/* HVMSG_TIMER_EXPIRED {timer_index, expiration_time, delivery_time} */
@@ -276,6 +330,22 @@ void hv_synic_eom(struct hv_vp *vp)                             //@@ hv_synic_eo
 	/* the guest freed a slot: stimers first, then queued messages */
 	for (sint = 0; sint < HV_SYNIC_SINT_COUNT; sint++)
 		synic_deliver_msg(vp, sint);                        //@rescan
+}
+
+void hv_synic_send_eoi(struct hv_vp *vp, int vector)           //@@ hv_synic_send_eoi
+{
+	/*
+	 * kvm_hv_synic_send_eoi: the guest ended the interrupt "vector" at
+	 * the interrupt controller. Every SINT on that vector (a masked one
+	 * has none; a polled one counts as unmasked) is acked as
+	 * kvm_hv_notify_acked_sint does: a timer expiry waiting for its slot
+	 * is retried, then the queued messages.
+	 */
+	for (sint = 0; sint < HV_SYNIC_SINT_COUNT; sint++) {
+		if (synic_get_sint_vector(vp->synic.sint[sint]) != vector)
+			continue;                                   //@match
+		synic_deliver_msg(vp, sint);                        //@ack
+	}
 }
 
 void hv_host_post_message(struct hv_vp *vp, u32 sint, struct hv_message *msg) //@@ hv_host_post_message

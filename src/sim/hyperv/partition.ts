@@ -7,16 +7,13 @@
 import type { Machine } from '../core/machine';
 import { ScenarioError } from '../scenario/diagnostics';
 import { GuestMemory, fromQwords, le, qwords } from './gpa';
-import type { RegDef } from './tlfs';
 import {
-  EVENT_FLAGS_COUNT, FEATURES_VALUE, HVMSG_NONE, HVMSG_TIMER_EXPIRED, HV_STIMER0_IRQNR, HYPERVISOR_VERSION_VALUE, INTERFACE_VERSION_VALUE,
-  MESSAGE_SIZE, PAGE, PAYLOAD_BYTES, PRIVILEGES_AND_FEATURES, QUEUE_DEPTH, S, SINT_COUNT, STIMER_AUTOENABLE, STIMER_COUNT, STIMER_DIRECT,
-  STIMER_ENABLE, STIMER_PERIODIC, SVERSION_VALUE, TSC_SCALE, stimerSint,
+  HVMSG_NONE, HVMSG_TIMER_EXPIRED, MESSAGE_SIZE, PAYLOAD_BYTES, QUEUE_DEPTH, S, SINT_COUNT, SINT_MASKED, SINT_POLLING, STIMER_AUTOENABLE,
+  STIMER_COUNT, STIMER_DIRECT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint, stimerVector,
 } from './tlfs';
 
-export const HV_CRASH_CTL_CRASH_NOTIFY = 1n << 63n;
-export const SINT_MASKED = 1n << 16n;
-export const MAX_VPS = 64;
+/** Two sparse VP-set banks: enough for the VP 65 that KVM's hyperv_ipi selftest sends to. */
+export const MAX_VPS = 128;
 
 export interface Message {
   readonly type: bigint;
@@ -44,11 +41,13 @@ export interface Vp {
   simp: bigint;
   siefp: bigint;
   sirbp: bigint;
+  /** SYNTHETIC_VBAR_EL1: where the guest takes synthetic exceptions. */
+  vbar: bigint;
   stimers: Stimer[];
   /** Messages waiting for a free slot, per SINT, oldest first. */
   queues: Message[][];
   raised: number[];
-  /** Interrupts taken, by INTID (SINT vectors, HV_STIMER0_IRQNR). */
+  /** Interrupts taken, by vector (SINT vectors, IPI vectors, direct timers' ApicVector). */
   irq: Map<number, number>;
   ipis: number;
   eoms: number;
@@ -59,7 +58,9 @@ export interface Port {
   readonly vp: number;
   readonly sint: number;
   readonly kind: 'message' | 'event';
+  /** An event port's base flag number and how many flags from it the port owns. */
   readonly flag: number;
+  readonly flagCount: number;
 }
 
 export interface PartitionState {
@@ -86,6 +87,7 @@ function newVp(index: number): Vp {
     simp: 0n,
     siefp: 0n,
     sirbp: 0n,
+    vbar: 0n,
     stimers: Array.from({ length: STIMER_COUNT }, () => ({ config: 0n, count: 0n, expTime: 0n, msgPending: false, fired: 0 })),
     queues: Array.from({ length: SINT_COUNT }, () => []),
     raised: new Array<number>(SINT_COUNT).fill(0),
@@ -172,112 +174,7 @@ export class HyperVState {
     this.gpa.restore(s.gpa);
   }
 
-  // ---- registers -----------------------------------------------------------
-
-  /** The value a register reads as (HvCallGetVpRegisters). */
-  readReg(v: Vp, r: RegDef): bigint {
-    const p = this.part();
-    switch (r.name) {
-      case 'HYPERVISOR_VERSION': return HYPERVISOR_VERSION_VALUE;
-      case 'PRIVILEGES_AND_FEATURES': return PRIVILEGES_AND_FEATURES;
-      case 'FEATURES': return FEATURES_VALUE;
-      case 'IMPLEMENTATION_LIMITS': return 0n;
-      case 'INTERFACE_VERSION': return INTERFACE_VERSION_VALUE;
-      case 'VPINDEX': return BigInt(v.index);
-      case 'SVERSION': return SVERSION_VALUE;
-      default: break;
-    }
-    switch (r.kind) {
-      case 'crash_p': return p.crashP[r.index ?? 0] as bigint;
-      case 'crash_ctl': return HV_CRASH_CTL_CRASH_NOTIFY;
-      case 'guest_osid': return p.guestOsid;
-      case 'refcount': return this.ticks;
-      case 'reference_tsc': return p.referenceTsc;
-      case 'sint': return v.sint[r.index ?? 0] as bigint;
-      case 'scontrol': return v.scontrol;
-      case 'simp': return v.simp;
-      case 'siefp': return v.siefp;
-      case 'eom': return 0n;
-      case 'plain': return v.sirbp;
-      case 'stimer_config': return (v.stimers[r.index ?? 0] as Stimer).config;
-      case 'stimer_count': return (v.stimers[r.index ?? 0] as Stimer).count;
-      default: return 0n;
-    }
-  }
-
-  /** HvCallSetVpRegisters for one register: the status, with every side effect of the write. */
-  writeReg(v: Vp, r: RegDef, value: bigint): number {
-    const p = this.part();
-    switch (r.kind) {
-      case 'ro':
-      case 'refcount':
-        return S.INVALID_PARAMETER;
-      case 'crash_p':
-        p.crashP[r.index ?? 0] = value;
-        return S.SUCCESS;
-      case 'crash_ctl':
-        if (value & HV_CRASH_CTL_CRASH_NOTIFY) {
-          p.crashed = true;
-          p.crash = p.crashP.slice();
-        }
-        return S.SUCCESS;
-      case 'guest_osid':
-        p.guestOsid = value;
-        return S.SUCCESS;
-      case 'reference_tsc':
-        p.referenceTsc = value;
-        if (value & 1n) this.publishTscPage(value & ~0xfffn);
-        return S.SUCCESS;
-      case 'sint': {
-        const vector = value & 0xffn;
-        if (vector < 16n && !(value & SINT_MASKED)) return S.INVALID_PARAMETER;
-        v.sint[r.index ?? 0] = value;
-        // An unmasked SINT may now take a message that waited in its slot.
-        return S.SUCCESS;
-      }
-      case 'scontrol':
-        v.scontrol = value;
-        if (value & 1n) this.deliverAll(v);
-        return S.SUCCESS;
-      case 'simp':
-        v.simp = value;
-        if (value & 1n) {
-          this.gpa.zeroPage(value & ~0xfffn);
-          this.deliverAll(v);
-        }
-        return S.SUCCESS;
-      case 'siefp':
-        v.siefp = value;
-        if (value & 1n) this.gpa.zeroPage(value & ~0xfffn);
-        return S.SUCCESS;
-      case 'eom':
-        this.eom(v);
-        return S.SUCCESS;
-      case 'plain':
-        v.sirbp = value;
-        return S.SUCCESS;
-      case 'stimer_config':
-        this.stimerSetConfig(v, r.index ?? 0, value);
-        return S.SUCCESS;
-      case 'stimer_count':
-        this.stimerSetCount(v, r.index ?? 0, value);
-        return S.SUCCESS;
-    }
-  }
-
   // ---- TSC page --------------------------------------------------------------
-
-  /** Publishes ms_hyperv_tsc_page: ((counter * scale) >> 64) + offset == TIME_REFCOUNT with a 1 GHz counter. */
-  private publishTscPage(base: bigint): void {
-    const p = this.part();
-    let seq = p.tscSequence + 1;
-    if (seq >= 0xffff_ffff) seq = 1;
-    p.tscSequence = seq;
-    this.gpa.writeU32(base, BigInt(seq));
-    this.gpa.writeU32(base + 4n, 0n);
-    this.gpa.writeU64(base + 8n, TSC_SCALE);
-    this.gpa.writeU64(base + 16n, 0n);
-  }
 
   /** The ARM64 generic timer counter the TSC page scales (CNTVCT_EL0): nanoseconds. */
   get counter(): bigint {
@@ -288,6 +185,16 @@ export class HyperVState {
 
   synicActive(v: Vp): boolean {
     return (v.scontrol & 1n) === 1n;
+  }
+
+  /** HvCallSignalEvent's target check: the SynIC and its event-flags page are on and the SINT is not masked (polling counts as unmasked). */
+  signalable(v: Vp, sint: number): boolean {
+    return this.synicActive(v) && (v.siefp & 1n) === 1n && this.sintOpen(v, sint);
+  }
+
+  /** HvCallPostMessage's target check: the SynIC and its message page are both on. */
+  postable(v: Vp): boolean {
+    return this.synicActive(v) && (v.simp & 1n) === 1n;
   }
 
   slotAddr(v: Vp, sint: number): bigint {
@@ -315,10 +222,16 @@ export class HyperVState {
     return out;
   }
 
-  /** Raises SINT `sint` unless it is masked (KVM's synic_set_irq). */
+  /** SINTx as a source: unmasked, or masked with the polling bit, which "has the effect of unmasking" it (TLFS). */
+  sintOpen(v: Vp, sint: number): boolean {
+    const s = v.sint[sint] as bigint;
+    return !(s & SINT_MASKED) || (s & SINT_POLLING) !== 0n;
+  }
+
+  /** Raises SINT `sint` (KVM's synic_set_irq) unless it is masked or polled: a polled source generates no interrupt. */
   raise(v: Vp, sint: number): boolean {
     const s = v.sint[sint] as bigint;
-    if (s & SINT_MASKED) return false;
+    if (s & (SINT_MASKED | SINT_POLLING)) return false;
     v.raised[sint] = (v.raised[sint] as number) + 1;
     const vec = Number(s & 0xffn);
     v.irq.set(vec, (v.irq.get(vec) ?? 0) + 1);
@@ -387,8 +300,7 @@ export class HyperVState {
   }
 
   /** Sets an event flag (HvSignalEvent): raises the SINT only if the bit was clear. */
-  setEventFlag(v: Vp, sint: number, flag: number): 'set' | 'already' | 'inactive' {
-    if (!this.synicActive(v) || !(v.siefp & 1n)) return 'inactive';
+  setEventFlag(v: Vp, sint: number, flag: number): 'set' | 'already' {
     const a = (v.siefp & ~0xfffn) + BigInt(sint * 256 + (flag >> 3));
     const b = this.gpa.readU8(a);
     const bit = 1 << (flag & 7);
@@ -450,7 +362,9 @@ export class HyperVState {
   stimerExpire(v: Vp, k: number): 'delivered' | 'waiting' | 'direct' {
     const t = v.stimers[k] as Stimer;
     if (t.config & STIMER_DIRECT) {
-      v.irq.set(Number(HV_STIMER0_IRQNR), (v.irq.get(Number(HV_STIMER0_IRQNR)) ?? 0) + 1);
+      // stimer_notify_direct: the timer's own ApicVector, so a guest tells its direct timers apart by vector.
+      const vec = stimerVector(t.config);
+      v.irq.set(vec, (v.irq.get(vec) ?? 0) + 1);
       t.fired++;
       this.afterExpiry(v, k);
       return 'direct';
@@ -491,5 +405,3 @@ export interface TimerRef {
   readonly vp: number;
   readonly timer: number;
 }
-
-export { EVENT_FLAGS_COUNT, PAGE };

@@ -1,6 +1,5 @@
 import type { HyperVState, Stimer, Vp } from './partition';
-import { SINT_MASKED } from './partition';
-import { HVMSG_NONE, HVMSG_TIMER_EXPIRED, SINT_COUNT, STIMER_ENABLE, STIMER_PERIODIC, stimerSint } from './tlfs';
+import { HVMSG_NONE, HVMSG_TIMER_EXPIRED, SINT_COUNT, SINT_MASKED, STIMER_ENABLE, STIMER_PERIODIC, stimerSint } from './tlfs';
 
 /** One SynIC message slot: free (type null) or occupied with its message type. */
 export interface SlotPicture {

@@ -9,7 +9,8 @@ import type { Machine } from '../core/machine';
 import { HV_HYPERCALL_C } from './hv_hypercall_c';
 import type { HyperVState, TimerRef, Vp } from './partition';
 import type { HyperV } from './subsystem';
-import { REG_BY_NUM, STIMER_DIRECT, stimerSint } from './tlfs';
+import { writeReg } from './vp_registers';
+import { REG_BY_NUM, STIMER_DIRECT, stimerSint, stimerVector } from './tlfs';
 
 const STIMER_EXPIRATION = fnOf(HV_HYPERCALL_C, 'stimer_expiration');
 const STIMER_SET_CONFIG = fnOf(HV_HYPERCALL_C, 'stimer_set_config');
@@ -21,7 +22,7 @@ export function* stimerWrite(m: Machine, hv: HyperVState, v: Vp, kind: 'stimer_c
   const fr = m.enter(isConfig ? STIMER_SET_CONFIG : STIMER_SET_COUNT, { vp: BigInt(v.index), timer: BigInt(k), [isConfig ? 'config' : 'count']: value });
   const t = v.stimers[k] as Vp['stimers'][number];
   const fired = t.fired;
-  const st = hv.writeReg(v, isConfig ? REG_BY_NUM.get(0xb0000 + 2 * k)! : REG_BY_NUM.get(0xb0001 + 2 * k)!, value);
+  const st = writeReg(hv, v, isConfig ? REG_BY_NUM.get(0xb0000 + 2 * k)! : REG_BY_NUM.get(0xb0001 + 2 * k)!, value);
   Object.assign(fr.locals, { 'config.enable': (t.config & 1n) === 1n, exp_time: t.expTime, msg_pending: t.msgPending, expired_now: t.fired !== fired || t.msgPending });
   yield fr.at(isConfig ? 'config' : 'count');
   if (t.config & 1n || t.fired !== fired) yield fr.at('start');
@@ -40,7 +41,8 @@ export function* stimer_expiration(m: Machine, hv: HyperV, e: SimEvent): KGen {
   const direct = (t.config & STIMER_DIRECT) !== 0n;
   const r = st.stimerExpire(vp, timer);
   fr.locals.result = r;
-  fr.locals.sintx = BigInt(stimerSint(t.config));
+  if (direct) fr.locals.apic_vector = BigInt(stimerVector(t.config));
+  else fr.locals.sintx = BigInt(stimerSint(t.config));
   yield fr.at(direct ? 'direct' : 'send');
   fr.locals.enable = (t.config & 1n) === 1n;
   fr.locals.expires_at = t.expTime;

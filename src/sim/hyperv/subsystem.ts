@@ -6,8 +6,9 @@ import { Sym, formatValue, toBig } from '../core/values';
 import { ScenarioError } from '../scenario/diagnostics';
 import type { PartitionState, Vp } from './partition';
 import { HyperVState } from './partition';
+import { readReg, writeReg } from './vp_registers';
 import type { RegDef } from './tlfs';
-import { HV_STIMER0_IRQNR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
+import { HYPERVISOR_CALLBACK_VECTOR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
 
 const HEX = { format: 'hex' } as const;
 
@@ -23,7 +24,7 @@ function field(v: bigint, lo: number, bits: number): bigint {
 export function decodeReg(r: RegDef, v: bigint): Record<string, Value> | undefined {
   switch (r.kind) {
     case 'sint':
-      return { vector: field(v, 0, 8), masked: bit(v, 16), auto_eoi: bit(v, 17) };
+      return { vector: field(v, 0, 8), masked: bit(v, 16), auto_eoi: bit(v, 17), polling: bit(v, 18) };
     case 'simp':
     case 'siefp':
       return { enabled: bit(v, 0), base_gpa: v & ~0xfffn };
@@ -77,8 +78,26 @@ export class HyperV implements Subsystem {
       if (!p) return { created: leaf(() => false) };
       return partitionNode(this, p);
     });
-    const vp = list(() => st.p?.vps.length ?? 0, (i) => vpNode(this, i));
+    const vp = list(() => st.p?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
     return { partition, vp };
+  }
+
+  /**
+   * `vp[k]`. SCENARIO.md §4 creates the 1-VP partition on first use, a
+   * statement's read of vp[0] included; a debugger's read at a stop (hover,
+   * watch) must not change what replay rebuilds, so it sees a fresh VP instead.
+   */
+  private vpAt(k: bigint): StateNode | undefined {
+    const st = this.state;
+    if (!st.p && !st.machine?.executing) {
+      if (k !== 0n) return undefined;
+      const fresh = new HyperV();
+      fresh.state.machine = st.machine;
+      fresh.state.create(1);
+      return vpNode(fresh, 0);
+    }
+    const n = st.part().vps.length;
+    return k >= 0n && k < BigInt(n) ? vpNode(this, Number(k)) : undefined;
   }
 
   snapshot(): { data: unknown; size: number } {
@@ -95,7 +114,7 @@ export class HyperV implements Subsystem {
     const n = toBig(v);
     if (n === undefined) throw new ScenarioError(`${r.name} must be a number, not ${formatValue(v)}`);
     const vp = this.state.vp(vpIndex);
-    const st = this.state.writeReg(vp, r, BigInt.asUintN(64, n));
+    const st = writeReg(this.state, vp, r, BigInt.asUintN(64, n));
     if (st !== 0) throw new ScenarioError(`writing ${r.name}: ${statusSym(st).name}`);
   }
 }
@@ -126,7 +145,7 @@ function partitionNode(hv: HyperV, p: PartitionState): Record<string, StateNode>
       () => p.ports.size,
       (i) => {
         const port = [...p.ports.values()].sort((a, b) => a.connection - b.connection)[i];
-        return valueNode(port ? { connection: BigInt(port.connection), vp: BigInt(port.vp), sint: BigInt(port.sint), kind: new Sym(port.kind), flag: BigInt(port.flag) } : {});
+        return valueNode(port ? { connection: BigInt(port.connection), vp: BigInt(port.vp), sint: BigInt(port.sint), kind: new Sym(port.kind), flag: BigInt(port.flag), flag_count: BigInt(port.flagCount) } : {});
       },
     ),
     hypercalls: leaf(() => BigInt(p.hypercalls)),
@@ -137,7 +156,7 @@ function partitionNode(hv: HyperV, p: PartitionState): Record<string, StateNode>
 }
 
 function regNode(hv: HyperV, i: number, r: RegDef): StateNode {
-  const get = (): bigint => hv.state.readReg(hv.state.vp(i), r);
+  const get = (): bigint => readReg(hv.state, hv.state.vp(i), r);
   const set = (v: Value): void => hv.setRegister(i, r, v);
   const probe = decodeReg(r, 0n);
   const memory = (): { memory?: { space: string; base: bigint; size: number } } => {
@@ -198,7 +217,7 @@ function vpNode(hv: HyperV, i: number): StateNode {
       fired: leaf(() => BigInt(t().fired)),
     });
   });
-  const irqKeys = (): number[] => [...new Set([16, Number(HV_STIMER0_IRQNR), ...v().irq.keys()])].sort((a, b) => a - b);
+  const irqKeys = (): number[] => [...new Set([Number(HYPERVISOR_CALLBACK_VECTOR), ...v().irq.keys()])].sort((a, b) => a - b);
   const irq = list(
     () => irqKeys().length,
     (j) => leaf(() => BigInt(v().irq.get(irqKeys()[j] as number) ?? 0)),

@@ -41,6 +41,7 @@ export const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
   [0x12, 'HV_STATUS_INVALID_CONNECTION_ID'],
   [0x13, 'HV_STATUS_INSUFFICIENT_BUFFERS'],
   [0x15, 'HV_STATUS_INVALID_VP_STATE'],
+  [0x18, 'HV_STATUS_INVALID_SYNIC_STATE'],
 ]);
 
 export const S = {
@@ -59,6 +60,7 @@ export const S = {
   INVALID_CONNECTION_ID: 0x12,
   INSUFFICIENT_BUFFERS: 0x13,
   INVALID_VP_STATE: 0x15,
+  INVALID_SYNIC_STATE: 0x18,
 } as const;
 
 export function statusSym(status: number): Sym {
@@ -72,6 +74,10 @@ export interface CallDef {
   readonly code: number;
   /** A rep call: rep count must be at least 1. */
   readonly rep: boolean;
+  /** Documented as taking a variable header (a sparse VP set's banks); any other call with one is refused. */
+  readonly varHeader?: boolean;
+  /** Writes an output list: only then does the output GPA matter. */
+  readonly output?: boolean;
 }
 
 export const CALLS: readonly CallDef[] = [
@@ -79,10 +85,10 @@ export const CALLS: readonly CallDef[] = [
   { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST', code: 0x0003, rep: true },
   { name: 'HVCALL_NOTIFY_LONG_SPIN_WAIT', code: 0x0008, rep: false },
   { name: 'HVCALL_SEND_IPI', code: 0x000b, rep: false },
-  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX', code: 0x0013, rep: false },
-  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX', code: 0x0014, rep: true },
-  { name: 'HVCALL_SEND_IPI_EX', code: 0x0015, rep: false },
-  { name: 'HVCALL_GET_VP_REGISTERS', code: 0x0050, rep: true },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX', code: 0x0013, rep: false, varHeader: true },
+  { name: 'HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX', code: 0x0014, rep: true, varHeader: true },
+  { name: 'HVCALL_SEND_IPI_EX', code: 0x0015, rep: false, varHeader: true },
+  { name: 'HVCALL_GET_VP_REGISTERS', code: 0x0050, rep: true, output: true },
   { name: 'HVCALL_SET_VP_REGISTERS', code: 0x0051, rep: true },
   { name: 'HVCALL_POST_MESSAGE', code: 0x005c, rep: false },
   { name: 'HVCALL_SIGNAL_EVENT', code: 0x005d, rep: false },
@@ -107,26 +113,36 @@ export const HYPERCALL_BREAKPOINT_NAMES: readonly string[] = ['hvc', ...new Set(
 export interface Control {
   readonly code: number;
   readonly fast: boolean;
+  /** The variable header size in qwords (bits 17-26). */
+  readonly varHead: number;
   readonly repCount: number;
   readonly repStart: number;
-  /** Bits outside code, fast, rep count and rep start. */
+  /** Bits outside code, fast, variable header size, rep count and rep start (27-31 with "is nested", 44-47, 60-63). */
   readonly reserved: bigint;
 }
 
-export const CONTROL_RESERVED_MASK = ~(0xffffn | (1n << 16n) | (0xfffn << 32n) | (0xfffn << 48n)) & U64;
+export const VARHEAD_MAX = 0x3ff;
+export const CONTROL_RESERVED_MASK = ~(0xffffn | (1n << 16n) | (0x3ffn << 17n) | (0xfffn << 32n) | (0xfffn << 48n)) & U64;
 
 export function decodeControl(c: bigint): Control {
   return {
     code: Number(c & 0xffffn),
     fast: ((c >> 16n) & 1n) === 1n,
+    varHead: Number((c >> 17n) & 0x3ffn),
     repCount: Number((c >> 32n) & 0xfffn),
     repStart: Number((c >> 48n) & 0xfffn),
     reserved: c & CONTROL_RESERVED_MASK,
   };
 }
 
-export function encodeControl(code: number, fast: boolean, repCount = 0, repStart = 0): bigint {
-  return BigInt(code & 0xffff) | (fast ? 1n << 16n : 0n) | (BigInt(repCount & 0xfff) << 32n) | (BigInt(repStart & 0xfff) << 48n);
+export function encodeControl(code: number, fast: boolean, repCount = 0, repStart = 0, varHead = 0): bigint {
+  return (
+    BigInt(code & 0xffff) |
+    (fast ? 1n << 16n : 0n) |
+    (BigInt(varHead & VARHEAD_MAX) << 17n) |
+    (BigInt(repCount & 0xfff) << 32n) |
+    (BigInt(repStart & 0xfff) << 48n)
+  );
 }
 
 /** The x0 result: status in bits 0-15, reps completed in 32-43. */
@@ -150,7 +166,8 @@ export type RegKind =
   | 'reference_tsc'
   | 'crash_ctl'
   | 'crash_p'
-  | 'guest_osid';
+  | 'guest_osid'
+  | 'vbar';
 
 export interface RegDef {
   /** Name in the state tree (the HV_REGISTER_ prefix dropped). */
@@ -169,6 +186,7 @@ function regs(): RegDef[] {
     { name: 'PRIVILEGES_AND_FEATURES', num: 0x200, kind: 'ro' },
     { name: 'FEATURES', num: 0x201, kind: 'ro' },
     { name: 'IMPLEMENTATION_LIMITS', num: 0x202, kind: 'ro' },
+    { name: 'HARDWARE_FEATURES', num: 0x203, kind: 'ro' },
     { name: 'INTERFACE_VERSION', num: 0x90006, kind: 'ro', aliases: ['ARM64_REGISTER_INTERFACE_VERSION', 'HV_ARM64_REGISTER_INTERFACE_VERSION'] },
   ];
   for (let i = 0; i < 5; i++) out.push({ name: `CRASH_P${i}`, num: 0x210 + i, kind: 'crash_p', index: i });
@@ -178,6 +196,9 @@ function regs(): RegDef[] {
     { name: 'VPINDEX', num: 0x90003, kind: 'ro' },
     { name: 'TIME_REFCOUNT', num: 0x90004, kind: 'refcount' },
     { name: 'REFERENCE_TSC', num: 0x90017, kind: 'reference_tsc' },
+    // The ARM64 synthetic exception registers the TLFS early lists name (numbers as Microsoft's hvdef gives them).
+    { name: 'SYNTHETIC_VBAR_EL1', num: 0x40400, kind: 'vbar', aliases: ['HV_ARM64_REGISTER_SYNTHETIC_VBAR_EL1'] },
+    { name: 'SYNTHETIC_ESR_EL1', num: 0x40401, kind: 'ro', aliases: ['HV_ARM64_REGISTER_SYNTHETIC_ESR_EL1'] },
   );
   for (let i = 0; i < SINT_COUNT; i++) out.push({ name: `SINT${i}`, num: 0xa0000 + i, kind: 'sint', index: i });
   out.push(
@@ -196,6 +217,16 @@ function regs(): RegDef[] {
 }
 
 export const REGS: readonly RegDef[] = regs();
+
+/**
+ * The TLFS ARM64 early register lists (HvCallSetVpRegisters /
+ * HvCallGetVpRegisters): what the guest may touch while GUEST_OSID is zero.
+ */
+export const EARLY_SET: ReadonlySet<string> = new Set(['GUEST_OSID', 'SYNTHETIC_VBAR_EL1', 'CRASH_CTL', 'CRASH_P0', 'CRASH_P1', 'CRASH_P2', 'CRASH_P3', 'CRASH_P4']);
+export const EARLY_GET: ReadonlySet<string> = new Set([
+  ...EARLY_SET, 'HYPERVISOR_VERSION', 'PRIVILEGES_AND_FEATURES', 'FEATURES', 'IMPLEMENTATION_LIMITS', 'HARDWARE_FEATURES', 'TIME_REFCOUNT',
+  'SYNTHETIC_ESR_EL1',
+]);
 export const REG_BY_NUM: ReadonlyMap<number, RegDef> = new Map(REGS.map((r) => [r.num, r]));
 export const REG_BY_NAME: ReadonlyMap<string, RegDef> = (() => {
   const m = new Map<string, RegDef>();
@@ -245,3 +276,15 @@ export const STIMER_DIRECT = 1n << 12n;
 export function stimerSint(config: bigint): number {
   return Number((config >> 16n) & 0xfn);
 }
+
+/** The vector a direct-mode timer asserts (ApicVector, bits 4-11). */
+export function stimerVector(config: bigint): number {
+  return Number((config >> 4n) & 0xffn);
+}
+
+// ---- SINTx ---------------------------------------------------------------------------
+
+export const SINT_MASKED = 1n << 16n;
+export const SINT_AUTO_EOI = 1n << 17n;
+/** Polling: the source behaves as unmasked, but no interrupt is generated. */
+export const SINT_POLLING = 1n << 18n;
