@@ -8,6 +8,8 @@ export interface Diagnostic {
   readonly range: SourceRange;
   readonly message: string;
   readonly severity: 'error' | 'warning';
+  /** A bug in kstep met while reading the line, not a mistake in it. */
+  readonly internal?: boolean;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

@@ -1,6 +1,7 @@
 import type { Arg, Expr, Program, Stmt } from './ast';
 import type { Diagnostic, SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
+import { errorText } from '../core/internal';
 import { ExprParser } from './expr_parser';
 import type { Token } from './lexer';
 import { lexLine } from './lexer';
@@ -82,7 +83,9 @@ export function parseScenario(file: string, source: string, verbs: VerbTable): P
         }
         continue;
       }
-      throw e;
+      // A bug in kstep on one line must not hide the rest of the file's diagnostics, nor reach the caller.
+      diags.push({ file, range: { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, message: `internal error: ${errorText(e)}`, severity: 'error', internal: true });
+      continue;
     }
     if (stmt.verb === 'call') calls.push(stmt);
     const spec = verbs.get(stmt.verb) as VerbSpec;
