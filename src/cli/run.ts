@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Machine, Stop, Value } from '../sim';
-import { createSimulation, DEFAULT_MAX_STEPS, errorText, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, toJson } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;
@@ -43,7 +43,8 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
   const { program, diagnostics } = loadScenario(file, source);
   if (diagnostics.length) {
     for (const d of diagnostics) io.err(formatDiagnostic(d));
-    io.err(`${diagnostics.length} error${diagnostics.length > 1 ? 's' : ''}; nothing was run`);
+    const total = diagnostics.reduce((n, d) => n + (d.omitted ?? 1), 0);
+    io.err(`${total} error${total > 1 ? 's' : ''}; nothing was run`);
     return diagnostics.some((d) => d.internal) ? 3 : 2;
   }
   // With --json, stdout carries only the JSON document.
@@ -75,13 +76,15 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
 
 function report(m: Machine, stop: Stop, file: string, io: Io, debug: boolean): number {
   const o = outcomeOf(m, stop);
-  if (o.kind === 'expect') io.err(`${file}:${o.line}: ${o.message}`);
+  // A message may quote the scenario: it must not drive the terminal it is printed on.
+  const message = escapeControls(o.message ?? '');
+  if (o.kind === 'expect') io.err(`${file}:${o.line}: ${message}`);
   else if (o.kind === 'bug') {
-    io.err(`${file}:${o.line}: ${o.message}`);
+    io.err(`${file}:${o.line}: ${message}`);
     io.err(kernelStack(m));
-  } else if (o.kind === 'error') io.err(`${file}:${o.line}:${o.col}: error: ${o.message}`);
+  } else if (o.kind === 'error') io.err(`${file}:${o.line}:${o.col}: error: ${message}`);
   else if (o.kind === 'internal') {
-    io.err(`${file}:${o.line}: ${o.message}`);
+    io.err(`${file}:${o.line}: ${message}`);
     if (debug && o.stack) io.err(o.stack);
   }
   return o.code;

@@ -1,30 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { cli, sim } from '../support/kit';
-import { FOREVER, longSum } from './cases';
+import { cli } from '../support/kit';
+import { outcomeOf } from '../../src/sim';
+import { Machine } from '../../src/sim/core/machine';
+import type { StatementRef } from '../../src/sim/core/source';
+import { FOREVER } from './cases';
 
 describe('a JavaScript error inside a statement', () => {
-  it('stops the run with an internal error at its line: kstep run exits 3 with no stack', () => {
-    const r = cli(longSum(20_000));
-    expect(r.code).toBe(3);
-    expect(r.out).toEqual(['1']);
-    expect(r.err).toEqual([expect.stringMatching(/^t\.kstep:2: internal error: RangeError: /)]);
-  });
+  /** A scenario whose second statement throws what a bug in kstep would: a TypeError. */
+  function broken(): Machine {
+    const ref = (line: number, text: string): StatementRef => ({ verb: 'print', line, text, range: { line, col: 1, endLine: line, endCol: text.length + 1 } });
+    const out: string[] = [];
+    const m = new Machine(
+      {
+        file: 't.kstep',
+        lines: ['print 1', 'boom', 'print 3'],
+        top: [
+          { stmt: ref(1, 'print 1'), exec: () => out.push('1') },
+          { stmt: ref(2, 'boom'), exec: () => (undefined as unknown as { x: () => void }).x() },
+          { stmt: ref(3, 'print 3'), exec: () => out.push('3') },
+        ],
+      },
+      { history: true },
+    );
+    m.start([]);
+    return m;
+  }
 
-  it('prints the JavaScript stack with --debug', () => {
-    const r = cli(longSum(20_000), { debug: true });
-    expect(r.code).toBe(3);
-    expect(r.err.length).toBe(2);
-    expect(r.err[1]).toMatch(/\n\s+at /);
-  });
-
-  it('is an exception the engine always stops on, and the machine ends after it', () => {
-    const s = sim(longSum(20_000));
-    s.machine.breakpoints.setExceptions([]);
-    const st = s.machine.resume('continue');
+  it('is an exception the engine always stops on, at its line; the machine ends after it', () => {
+    const m = broken();
+    m.breakpoints.setExceptions([]);
+    const st = m.resume('continue');
     expect(st.reason).toBe('exception');
-    expect(st.exception).toMatchObject({ kind: 'internal', line: 2 });
-    expect(s.machine.resume('continue').reason).toBe('end');
-    expect(s.out).toEqual(['1']);
+    expect(st.exception).toMatchObject({ kind: 'internal', line: 2, message: expect.stringMatching(/^internal error: TypeError: /) });
+    expect(st.exception?.stack).toMatch(/\n\s+at /);
+    expect(m.resume('continue').reason).toBe('end');
+    // History still works over it.
+    m.goto(0);
+    expect(m.statement?.line).toBe(1);
+  });
+
+  it('makes kstep run exit 3, never 1', () => {
+    const m = broken();
+    const o = outcomeOf(m, m.resume('continue'));
+    expect(o).toMatchObject({ code: 3, kind: 'internal', line: 2 });
+  });
+
+});
+
+describe('work proportional to a requested size', () => {
+  it('300 ranges of a million elements each stop at the list limit, at once', () => {
+    const r = cli(`print "start"\nprint len([${Array.from({ length: 300 }, () => '0..999999').join(', ')}])\n`);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([expect.stringMatching(/^t\.kstep:2:\d+: error: the list would have more than 1000000 elements \(at range 0\.\.999999\)$/)]);
   });
 });
 
