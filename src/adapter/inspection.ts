@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { InvalidatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EvalEnv, Frame, Machine, StateNode, StatementRef, Value } from '../sim';
-import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, statePicture, Sym, valueNode } from '../sim';
+import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, statePicture, Sym, thrownException, valueNode } from '../sim';
 import { consoleCompletions, isStatementLine } from './console';
 import type { SessionContext } from './context';
 import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
@@ -230,13 +230,18 @@ function runStatement(ctx: SessionContext, text: string): Reply {
   if ('error' in c) throw new UserError(c.error);
   const m = sim.machine;
   const lastBefore = m.last;
-  m.inject({
-    text,
-    apply: () => {
-      const g = c.exec(m);
-      if (typeof g === 'object') m.drain(g);
-    },
-  });
+  try {
+    m.inject({
+      text,
+      apply: () => {
+        const g = c.exec(m);
+        if (typeof g === 'object') m.drain(g);
+      },
+    });
+  } catch (e) {
+    // inject has undone the statement; a JavaScript error in it is told as such, not as the user's mistake.
+    throw new UserError(thrownException(e, undefined).message);
+  }
   const exc = m.exception;
   const result = exc ? exc.message : m.last !== lastBefore ? `last = ${formatValue(m.last)}` : 'done';
   return andThen({ result, variablesReference: 0 }, () => {
@@ -262,7 +267,7 @@ function exceptionInfo(ctx: SessionContext): DebugProtocol.ExceptionInfoResponse
   return {
     exceptionId: exc.kind,
     description: exc.message,
-    breakMode: exc.kind === 'expect' || exc.kind === 'bug' ? 'always' : 'userUnhandled',
+    breakMode: exc.kind === 'expect' || exc.kind === 'bug' || exc.kind === 'internal' ? 'always' : 'userUnhandled',
     details: {
       message: exc.message,
       typeName: exc.kind,

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, RunMode, Stop } from '../sim';
+import { thrownException } from '../sim';
 import { bindLine, statementLines } from './breakpoints';
 import type { SessionContext } from './context';
 import { THREAD_ID } from './context';
@@ -35,8 +36,14 @@ function sliced(ctx: SessionContext, advance: () => Stop | undefined, finish: bo
     // 20,000 slow ones left pause, threads and every other request unanswered for seconds.
     const until = performance.now() + SLICE_MS;
     let stop: Stop | undefined;
-    do stop = advance();
-    while (!stop && performance.now() < until);
+    try {
+      do stop = advance();
+      while (!stop && performance.now() < until);
+    } catch (e) {
+      // The engine turns a throw inside a statement into an exception; this is one outside (a watch, a
+      // reverse scan). Thrown from setImmediate it would reach the extension host: it stops this session only.
+      stop = { reason: 'exception', exception: thrownException(e, sim?.machine.statement?.line) };
+    }
     if (!stop) setImmediate(tick);
     else if (ctx.running) stopped(ctx, stop);
   };
@@ -85,9 +92,10 @@ export function stopped(ctx: SessionContext, stop: Stop): void {
   // One simulated run: the mechanisms' threads stop with the scenario.
   ev.body.allThreadsStopped = true;
   if (stop.exception) {
-    ev.body.description = stop.exception.kind === 'error' ? 'Scenario error' : `Exception: ${stop.exception.kind}`;
+    const kind = stop.exception.kind;
+    ev.body.description = kind === 'error' ? 'Scenario error' : kind === 'internal' ? 'Internal error' : `Exception: ${kind}`;
     ev.body.text = stop.exception.message;
-    if (stop.exception.kind === 'error' || stop.exception.kind === 'bug') {
+    if (kind === 'error' || kind === 'bug' || kind === 'internal') {
       ctx.send(new OutputEvent(`${basename(ctx.programPath)}:${stop.exception.line ?? 0}: ${stop.exception.message}\n`, 'stderr'));
     }
   }

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { CapabilitiesEvent, InitializedEvent, Logger, LoggingDebugSession, logger, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
-import { formatDiagnostic, loadScenario, REGISTRY } from '../sim';
+import { DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, REGISTRY } from '../sim';
 import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
@@ -19,6 +19,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: boolean;
   /** Log the DAP traffic to the Debug Console. */
   trace?: boolean;
+  /** The step budget: a run stops with an error after this many step points. */
+  maxSteps?: number;
 }
 
 function messageOf(e: unknown): string {
@@ -227,8 +229,13 @@ export class KstepSession extends LoggingDebugSession {
     }
     ctx.programPath = path;
     ctx.program = parsed;
+    const max = this.launchArgs.maxSteps;
+    if (max !== undefined && !(typeof max === 'number' && Number.isSafeInteger(max) && max > 0)) {
+      return { error: `maxSteps must be a positive whole number, not ${JSON.stringify(max)}` };
+    }
     ctx.sim = ctx.registry.createSimulation(parsed, {
       history: true,
+      maxSteps: max ?? DEFAULT_MAX_STEPS,
       output: (text, category) => ctx.send(new OutputEvent(`${text}\n`, category)),
     });
     ctx.atEnd = false;

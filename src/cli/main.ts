@@ -1,11 +1,15 @@
 import { runDap } from '../adapter/server';
+import { DEFAULT_MAX_STEPS } from '../sim';
 import { runFile } from './run';
 
 const USAGE = `usage:
-  kstep run [--json] [--trace] <scenario.kstep>   run a scenario headless
-      exit 0: every expect held; 1: an expect failed or a kernel BUG; 2: scenario or usage error
-      --trace  print each statement, the kernel functions it entered and its results
-      --json   print the final state tree as JSON on stdout
+  kstep run [--json] [--trace] [--max-steps=N] [--debug] <scenario.kstep>   run a scenario headless
+      exit 0: every expect held; 1: an expect failed or a kernel BUG; 2: scenario or usage error;
+           3: internal error (a bug in kstep: please report it)
+      --trace        print each statement, the kernel functions it entered and its results
+      --json         print the final state tree as JSON on stdout
+      --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
+      --debug        print the JavaScript stack of an internal error
   kstep dap [--server=PORT]                       speak the Debug Adapter Protocol on stdio, or on 127.0.0.1:PORT
   kstep --version`;
 
@@ -17,15 +21,25 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   if (cmd === 'run') {
-    const flags = new Set(rest.filter((a) => a.startsWith('--')));
+    const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=')));
     const files = rest.filter((a) => !a.startsWith('--'));
-    const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace');
-    if (unknown.length || files.length !== 1) {
-      io.err(unknown.length ? `kstep run: unknown option ${unknown.join(', ')}` : 'kstep run: give exactly one scenario file');
+    const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace' && f !== '--debug');
+    const budget = rest.filter((a) => a.startsWith('--max-steps=')).map((a) => a.slice('--max-steps='.length));
+    const maxSteps = budget.length ? Number(budget[budget.length - 1]) : undefined;
+    const badBudget = maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0);
+    if (unknown.length || files.length !== 1 || badBudget) {
+      io.err(
+        badBudget
+          ? `kstep run: --max-steps needs a positive whole number, not '${budget[budget.length - 1]}'`
+          : unknown.length
+            ? `kstep run: unknown option ${unknown.join(', ')}`
+            : 'kstep run: give exactly one scenario file',
+      );
       io.err(USAGE);
       return 2;
     }
-    return runFile(files[0] as string, { json: flags.has('--json'), trace: flags.has('--trace') }, io);
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}) };
+    return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Machine, Stop, Value } from '../sim';
-import { createSimulation, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, toJson } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;
   readonly trace: boolean;
+  /** Print the JavaScript stack of an internal error. */
+  readonly debug?: boolean;
+  /** The step budget (default DEFAULT_MAX_STEPS). */
+  readonly maxSteps?: number;
 }
 
 export interface Io {
@@ -12,7 +16,7 @@ export interface Io {
   err(line: string): void;
 }
 
-/** `kstep run`: 0 when every expect held, 1 on a failed expect or kernel BUG, 2 on a scenario or usage error. */
+/** `kstep run`: 0 when every expect held, 1 on a failed expect or kernel BUG, 2 on a scenario or usage error, 3 on an internal error. */
 export function runFile(path: string, opts: RunOptions, io: Io): number {
   let source: string;
   try {
@@ -25,17 +29,30 @@ export function runFile(path: string, opts: RunOptions, io: Io): number {
 }
 
 export function runSource(file: string, source: string, opts: RunOptions, io: Io): number {
+  try {
+    return runChecked(file, source, opts, io);
+  } catch (e) {
+    // The engine turns a throw inside a statement into an exception; this is a throw outside any (parsing, --json).
+    io.err(`${file}: internal error: ${errorText(e)}`);
+    if (opts.debug && e instanceof Error && e.stack) io.err(e.stack);
+    return 3;
+  }
+}
+
+function runChecked(file: string, source: string, opts: RunOptions, io: Io): number {
   const { program, diagnostics } = loadScenario(file, source);
   if (diagnostics.length) {
     for (const d of diagnostics) io.err(formatDiagnostic(d));
-    io.err(`${diagnostics.length} error${diagnostics.length > 1 ? 's' : ''}; nothing was run`);
-    return 2;
+    const total = diagnostics.reduce((n, d) => n + (d.omitted ?? 1), 0);
+    io.err(`${total} error${total > 1 ? 's' : ''}; nothing was run`);
+    return diagnostics.some((d) => d.internal) ? 3 : 2;
   }
   // With --json, stdout carries only the JSON document.
   const print = opts.json ? io.err : io.out;
   // While tracing, a statement's own output follows its trace line.
   let held: string[] | undefined = opts.trace ? [] : undefined;
   const { machine } = createSimulation(program, {
+    maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
     output: (text, category) => {
       if (category !== 'stdout') io.err(text);
       else if (held) held.push(text);
@@ -49,7 +66,7 @@ export function runSource(file: string, source: string, opts: RunOptions, io: Io
         held = [];
       })
     : machine.resume('continue');
-  const code = report(machine, stop, file, io);
+  const code = report(machine, stop, file, io, opts.debug === true);
   if (opts.trace && code === 0) {
     print(`${file.split('/').pop() ?? file}: end of scenario after ${machine.step} step points; every expect held`);
   }
@@ -57,13 +74,19 @@ export function runSource(file: string, source: string, opts: RunOptions, io: Io
   return code;
 }
 
-function report(m: Machine, stop: Stop, file: string, io: Io): number {
+function report(m: Machine, stop: Stop, file: string, io: Io, debug: boolean): number {
   const o = outcomeOf(m, stop);
-  if (o.kind === 'expect') io.err(`${file}:${o.line}: ${o.message}`);
+  // A message may quote the scenario: it must not drive the terminal it is printed on.
+  const message = escapeControls(o.message ?? '');
+  if (o.kind === 'expect') io.err(`${file}:${o.line}: ${message}`);
   else if (o.kind === 'bug') {
-    io.err(`${file}:${o.line}: ${o.message}`);
+    io.err(`${file}:${o.line}: ${message}`);
     io.err(kernelStack(m));
-  } else if (o.kind === 'error') io.err(`${file}:${o.line}:${o.col}: error: ${o.message}`);
+  } else if (o.kind === 'error') io.err(`${file}:${o.line}:${o.col}: error: ${message}`);
+  else if (o.kind === 'internal') {
+    io.err(`${file}:${o.line}: ${message}`);
+    if (debug && o.stack) io.err(o.stack);
+  }
   return o.code;
 }
 

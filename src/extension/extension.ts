@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { KstepSession } from '../adapter/session';
-import { createSimulation, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
 import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
 import type { KstepLaunchConfig } from './config';
 import { completionsAt, hoverText, toEditorDiagnostics } from './language_info';
@@ -119,7 +119,8 @@ function runHeadless(doc: vscode.TextDocument, output: vscode.OutputChannel, dia
     output.appendLine(`${diagnostics.length} error(s); nothing was run`);
     return;
   }
-  const { machine } = createSimulation(program, { output: (text) => output.appendLine(text) });
+  // The extension host runs this synchronously: the step budget keeps a runaway scenario from freezing it.
+  const { machine } = createSimulation(program, { maxSteps: DEFAULT_MAX_STEPS, output: (text) => output.appendLine(text) });
   const stop = machine.resume('continue');
   const o = outcomeOf(machine, stop);
   if (o.code === 0) {

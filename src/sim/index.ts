@@ -37,6 +37,7 @@ export { fixedRecord, nodeValue, valueNode } from './core/state';
 export type { NumberFormat, Value } from './core/values';
 export { formatValue, isRecordValue, Sym, toJson, truthy } from './core/values';
 export { outcomeOf } from './outcome';
+export { DEFAULT_MAX_STEPS, errorText, escapeControls, thrownException } from './core/internal';
 export type { HugetlbPoolPicture, HugetlbSections, ResvMapPicture } from './hugetlb/picture';
 export type { HypervSections, SlotPicture, TimerPicture, VpPicture } from './hyperv/picture';
 export type { MemlatSections, MemoryGroupPicture, MonitorPicture } from './scmi/picture';

@@ -72,7 +72,7 @@ export class Registry {
     for (const r of CORE_ROOTS) scopes.push({ name: r.scope, roots: [r.name] });
     this.scopes = scopes;
     this.exceptionFilters = [...CORE_EXCEPTION_FILTERS, ...mechanisms.flatMap((d) => d.exceptionFilters)];
-    unique(['error', ...this.exceptionFilters.map((f) => f.kind)], 'exception filter');
+    unique(['error', 'internal', ...this.exceptionFilters.map((f) => f.kind)], 'exception filter');
     this.sources = mechanisms.flatMap((d) => d.sources);
     unique(this.sources.map((s) => s.path), 'kernel source');
     this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);

@@ -314,7 +314,7 @@ describe('evaluation errors carry the range of what failed', () => {
     ['1 << 1025', 13, 17, 'shift count 1025 is out of range 0..1024'],
     ['1 >> -1', 13, 15, 'shift count -1 is out of range 0..1024'],
     ['1 << 0xffff_ffff_ffff_ffff', 13, 34, 'shift count 18446744073709551615 is out of range 0..1024'],
-    ['[0..1000000]', 9, 19, 'range 0..1000000 has more than 1000000 elements'],
+    ['[0..1000000]', 9, 19, 'the list would have more than 1000000 elements (at range 0..1000000)'],
   ])('%s', (text, col, endCol, message) => {
     expect(evalError(text)).toEqual({ message, cols: [col, endCol] });
   });

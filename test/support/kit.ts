@@ -12,7 +12,7 @@
  *   statements(s)            step over statement by statement (for checks between statements)
  *   expr / ev / show / last  an expression as an `expect` holds it, its value, its formatted value, `last`
  *   subsystem(s, Class)      a mechanism's subsystem, typed: subsystem(s, Mm), subsystem(s, Memlat)
- *   cli(source, opts)        `kstep run [--json] [--trace]` in-process: exit code, stdout and stderr lines
+ *   cli(source, opts)        `kstep run [--json] [--trace] [--debug] [--max-steps=N]` in-process: exit code, stdout and stderr lines
  *   kstep(...args)           the real `bin/kstep.js` in a child process
  *   Scenarios                scenario files in a temporary directory, for a real process to read
  *   observe / expectGotoExact  everything observable at a step point; history against a straight run
@@ -175,6 +175,10 @@ export interface CliOptions {
   readonly file?: string;
   readonly json?: boolean;
   readonly trace?: boolean;
+  /** `--debug`: the stack of an internal error. */
+  readonly debug?: boolean;
+  /** `--max-steps=N`. */
+  readonly maxSteps?: number;
 }
 
 /** What a `kstep run` printed: its exit code and its stdout and stderr lines. */
@@ -189,7 +193,8 @@ export function cli(source: string, opts: CliOptions = {}): CliRun {
   const out: string[] = [];
   const err: string[] = [];
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
-  const code = runSource(opts.file ?? 't.kstep', source, { json: opts.json ?? false, trace: opts.trace ?? false }, io);
+  const { file, json, trace, ...rest } = opts;
+  const code = runSource(file ?? 't.kstep', source, { json: json ?? false, trace: trace ?? false, ...rest }, io);
   return { code, out, err };
 }
 

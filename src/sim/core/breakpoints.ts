@@ -16,7 +16,7 @@ export interface ExceptionFilter {
   readonly description: string;
 }
 
-/** The engine's own filters; `error` is no filter: a scenario that cannot go on always stops. */
+/** The engine's own filters; `error` and `internal` are none: a scenario that cannot go on always stops. */
 export const CORE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
   { kind: 'expect', label: 'expect failed', default: true, description: 'an expect statement was false' },
   { kind: 'bug', label: 'kernel BUG', default: true, description: 'a BUG_ON/VM_BUG_ON condition or a broken invariant' },
@@ -80,6 +80,6 @@ export class Breakpoints {
   }
 
   stopsOn(kind: ExceptionKind): boolean {
-    return kind === 'error' || this.exceptions.has(kind);
+    return kind === 'error' || kind === 'internal' || this.exceptions.has(kind);
   }
 }

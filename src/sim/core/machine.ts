@@ -1,9 +1,9 @@
 import type { StatementRef } from './source';
-import { ScenarioError } from './source';
 import type { MemorySpace, Subsystem } from './subsystem';
 import type { RunMode, SimException, Stop } from './stop';
 import { KernelBug } from './stop';
 import { checkStop, stepStop } from './stop_check';
+import { budgetError, thrownException } from './internal';
 import { reverseScan } from './reverse';
 import { Raised } from './raised';
 import { StateRoots } from './roots';
@@ -42,6 +42,8 @@ export interface MachineOptions {
   readonly output?: (text: string, category: 'stdout' | 'console' | 'stderr') => void;
   /** Every exception filter of the simulated mechanisms: those on by default stop from the start. */
   readonly exceptionFilters?: readonly ExceptionFilter[];
+  /** Step points the scenario may take before it stops with an error (default: no limit). */
+  readonly maxSteps?: number;
 }
 
 const RECENT = 32;
@@ -119,7 +121,9 @@ export class Machine {
     this.breakpoints = new Breakpoints(opts.exceptionFilters);
     this.history = opts.history ? new History(opts.snapshotEvery ?? 512) : undefined;
     this.control = new ControlStack(program.top);
+    this.maxSteps = opts.maxSteps ?? Number.POSITIVE_INFINITY;
   }
+  private readonly maxSteps: number;
 
   private readonly roots = new StateRoots();
 
@@ -235,6 +239,7 @@ export class Machine {
     }
     if (this.at === 'end') return false;
     try {
+      if (this.step >= this.maxSteps && !this.dead) this.outOfBudget();
       if (this.pending) {
         const s = this.pending;
         this.pending = undefined;
@@ -258,13 +263,7 @@ export class Machine {
       this.gen = undefined;
       this.executing = false;
       this.dead = true;
-      const line = this.statement?.line;
-      const at = line !== undefined ? { line } : {};
-      if (e instanceof KernelBug) this.exception = { kind: 'bug', message: e.message, ...at };
-      else if (e instanceof ScenarioError) {
-        this.exception = { kind: 'error', message: e.message, ...at, ...(e.range ? { line: e.range.line, range: e.range } : {}) };
-      }
-      else throw e;
+      this.exception = thrownException(e, this.statement?.line);
       this.step++;
       this.at = 'exception';
       this.record();
@@ -286,6 +285,12 @@ export class Machine {
     } else this.at = 'end';
     this.record();
     return true;
+  }
+
+  private outOfBudget(): never {
+    // The statement about to run stays the current one (the error's line) but must not run after the stop.
+    this.pending = undefined;
+    throw budgetError(this.maxSteps);
   }
 
   /** Remembers what the statement that just finished left in `last`, for inline values in the editor. */

@@ -11,6 +11,8 @@ export interface SimException {
   readonly line?: number;
   /** The exact source range, for scenario errors. */
   readonly range?: SourceRange;
+  /** The JavaScript stack of an internal error, shown only when asked for (`kstep run --debug`). */
+  readonly stack?: string;
 }
 
 /** A kernel BUG_ON/VM_BUG_ON: the statement stops where it is, and the run ends. */

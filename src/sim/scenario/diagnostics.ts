@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/internal';
 import type { SourceRange } from '../core/source';
 
 export type { SourceRange } from '../core/source';
@@ -8,8 +9,12 @@ export interface Diagnostic {
   readonly range: SourceRange;
   readonly message: string;
   readonly severity: 'error' | 'warning';
+  /** A bug in kstep met while reading the line, not a mistake in it. */
+  readonly internal?: boolean;
+  /** Stands for this many diagnostics left out (the file had too many to list). */
+  readonly omitted?: number;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.range.line}:${d.range.col}: ${d.severity}: ${d.message}`;
+  return `${escapeControls(d.file)}:${d.range.line}:${d.range.col}: ${d.severity}: ${escapeControls(d.message)}`;
 }

@@ -22,6 +22,14 @@ const BINARY: ReadonlyArray<readonly string[]> = [
 const FUNCTIONS = new Set(['len']);
 
 /**
+ * Parentheses, brackets, indexes and unary operators inside one another:
+ * each level is a dozen JavaScript frames here, a few in the evaluator.
+ */
+export const MAX_NESTING = 200;
+/** The height of an expression's tree (`1+1+…` is as high as it has terms): the evaluator recurses once per level. */
+export const MAX_HEIGHT = 1000;
+
+/**
  * Recursive-descent expression parser over one line's tokens.
  *
  * In `word` mode an expression is one whitespace-separated argument of a
@@ -31,6 +39,9 @@ const FUNCTIONS = new Set(['len']);
  */
 export class ExprParser {
   pos: number;
+  private nesting = 0;
+  /** The height of the tree the last parse step returned. */
+  private h = 0;
   constructor(
     private readonly toks: readonly Token[],
     private readonly line: number,
@@ -54,7 +65,20 @@ export class ExprParser {
   }
 
   parse(word: boolean): Expr {
-    return this.binary(0, word);
+    this.enter(this.peek());
+    const e = this.binary(0, word);
+    this.nesting--;
+    return e;
+  }
+
+  private enter(t: Token): void {
+    if (++this.nesting > MAX_NESTING) this.fail(t, `the expression nests too deeply (more than ${MAX_NESTING} levels of parentheses, brackets and unary operators)`);
+  }
+
+  /** Records the height of a tree one level above `below`. */
+  private grow(t: Token, below: number): void {
+    this.h = below + 1;
+    if (this.h > MAX_HEIGHT) this.fail(t, `the expression is too long (more than ${MAX_HEIGHT} operators in a chain): split it across statements`);
   }
 
   private binary(level: number, word: boolean): Expr {
@@ -65,8 +89,10 @@ export class ExprParser {
       const t = this.peek();
       if (t.kind !== 'op' || !ops.includes(t.text)) return l;
       if (word && (t.text === '-' || t.text === '+') && t.spaceBefore && !this.peek(1).spaceBefore) return l;
+      const lh = this.h;
       this.pos++;
       const r = this.binary(level + 1, word);
+      this.grow(t, Math.max(lh, this.h));
       l = { k: 'binary', op: t.text, l, r, range: this.span(l.range, r.range) };
     }
   }
@@ -75,8 +101,11 @@ export class ExprParser {
     const t = this.peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '!' || t.text === '~' || t.text === '+')) {
       this.pos++;
+      this.enter(t);
       const e = this.unary(word);
+      this.nesting--;
       if (t.text === '+') return e;
+      this.grow(t, this.h);
       return { k: 'unary', op: t.text, e, range: this.span(this.range(t, t), e.range) };
     }
     return this.postfix(word);
@@ -93,11 +122,14 @@ export class ExprParser {
         const n = this.peek();
         if (n.kind !== 'ident' && n.kind !== 'num') this.fail(n, `expected a name after '.'`);
         this.pos++;
+        this.grow(t, this.h);
         e = { k: 'member', obj: e, name: n.text, range: this.span(e.range, this.range(n, n)) };
       } else if (t.text === '[') {
         this.pos++;
+        const oh = this.h;
         const index = this.parse(false);
         const close = this.expect(']');
+        this.grow(t, Math.max(oh, this.h));
         e = { k: 'index', obj: e, index, range: this.span(e.range, this.range(close, close)) };
       } else return e;
     }
@@ -114,9 +146,11 @@ export class ExprParser {
     const t = this.peek();
     switch (t.kind) {
       case 'num':
+        this.h = 0;
         this.pos++;
         return { k: 'num', v: t.num ?? 0n, ...(t.unit ? { unit: t.unit } : {}), range: this.range(t, t) };
       case 'str':
+        this.h = 0;
         this.pos++;
         return { k: 'str', v: t.str ?? '', range: this.range(t, t) };
       case 'ident': {
@@ -134,8 +168,10 @@ export class ExprParser {
           }
           const close = this.expect(')');
           if (args.length !== 1) this.fail(t, `${t.text}() takes exactly one argument`);
+          this.grow(t, this.h);
           return { k: 'call', fn: t.text, args, range: this.range(t, close) };
         }
+        this.h = 0;
         return { k: 'ident', name: t.text, range: this.range(t, t) };
       }
       case 'op':
@@ -158,13 +194,17 @@ export class ExprParser {
     const items: ListItem[] = [];
     if (this.peek().kind === 'op' && this.peek().text === ']') {
       const close = this.expect(']');
+      this.h = 0;
       return { k: 'list', items, range: this.range(open, close) };
     }
+    let high = 0;
     for (;;) {
       const from = this.parse(false);
+      high = Math.max(high, this.h);
       if (this.peek().kind === 'op' && this.peek().text === '..') {
         this.pos++;
         const to = this.parse(false);
+        high = Math.max(high, this.h);
         items.push({ k: 'range', from, to, range: this.span(from.range, to.range) });
       } else items.push(from);
       const t = this.peek();
@@ -173,6 +213,7 @@ export class ExprParser {
         continue;
       }
       const close = this.expect(']');
+      this.grow(open, high);
       return { k: 'list', items, range: this.range(open, close) };
     }
   }

@@ -1,6 +1,7 @@
 import type { Arg, Expr, Program, Stmt } from './ast';
 import type { Diagnostic, SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
+import { errorText } from '../core/internal';
 import { ExprParser } from './expr_parser';
 import type { Token } from './lexer';
 import { lexLine } from './lexer';
@@ -10,6 +11,11 @@ export interface ParseResult {
   readonly program: Program;
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** `repeat` and `proc` blocks inside one another: compiling recurses once per level. */
+export const MAX_BLOCK_DEPTH = 100;
+/** Diagnostics reported per file; a generated file with an error on every line says the rest in one more. */
+export const MAX_DIAGNOSTICS = 100;
 
 interface OpenBlock {
   readonly head: Omit<Stmt, 'body'>;
@@ -82,11 +88,17 @@ export function parseScenario(file: string, source: string, verbs: VerbTable): P
         }
         continue;
       }
-      throw e;
+      // A bug in kstep on one line must not hide the rest of the file's diagnostics, nor reach the caller.
+      diags.push({ file, range: { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, message: `internal error: ${errorText(e)}`, severity: 'error', internal: true });
+      continue;
     }
     if (stmt.verb === 'call') calls.push(stmt);
     const spec = verbs.get(stmt.verb) as VerbSpec;
-    if (spec.block) open.push({ head: stmt, body: [] });
+    if (spec.block) {
+      // Once per excursion past the limit, not once per line beyond it.
+      if (open.length === MAX_BLOCK_DEPTH) error(stmt.range, `blocks nest too deeply (more than ${MAX_BLOCK_DEPTH} levels of repeat)`);
+      open.push({ head: stmt, body: [] });
+    }
     else (open.length ? (open[open.length - 1] as OpenBlock).body : top).push(stmt);
   }
   for (const blk of open) error(blk.head.range, `'${blk.head.verb}' block is not closed with '}'`);
@@ -95,6 +107,12 @@ export function parseScenario(file: string, source: string, verbs: VerbTable): P
     if (!procs.has(name)) error(c.args[0]?.range ?? c.range, `no proc named '${name}'`);
   }
   diags.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
+  if (diags.length > MAX_DIAGNOSTICS) {
+    const rest = diags.length - MAX_DIAGNOSTICS;
+    const next = diags[MAX_DIAGNOSTICS] as Diagnostic;
+    diags.length = MAX_DIAGNOSTICS;
+    diags.push({ file, range: next.range, message: `… and ${rest} more error${rest > 1 ? 's' : ''}`, severity: 'error', omitted: rest });
+  }
   return { program: { file, lines, stmts: top, procs }, diagnostics: diags };
 }
 
