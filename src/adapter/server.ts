@@ -12,12 +12,17 @@ export function runStdio(): void {
  * DAP over TCP on 127.0.0.1, one session per connection. Nagle's algorithm
  * would hold each small DAP message back for tens of milliseconds: off.
  */
-export function runServer(port: number, onListening?: (port: number) => void): Server {
+export function runServer(port: number, onListening?: (port: number) => void, onError?: (e: NodeJS.ErrnoException) => void): Server {
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     const session = new KstepSession();
     session.setRunAsServer(true);
     session.start(socket, socket);
+  });
+  // A port in use (EADDRINUSE) or refused (EACCES) is an error event, not a throw: without a listener it would end the process with a stack trace.
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    if (onError) onError(e);
+    else throw e;
   });
   server.listen(port, '127.0.0.1', () => {
     const addr = server.address();
@@ -44,6 +49,13 @@ export function runDap(args: readonly string[], err: (s: string) => void): numbe
     err('kstep dap: --server needs a port: --server=4711 (0 picks a free one)');
     return 2;
   }
-  runServer(port, (p) => err(`kstep dap: listening on 127.0.0.1:${p}`));
+  runServer(
+    port,
+    (p) => err(`kstep dap: listening on 127.0.0.1:${p}`),
+    (e) => {
+      err(`kstep dap: cannot listen on 127.0.0.1:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : (e.code ?? e.message)}`);
+      process.exitCode = 2;
+    },
+  );
   return undefined;
 }

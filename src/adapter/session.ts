@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CapabilitiesEvent, InitializedEvent, Logger, LoggingDebugSession, logger, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
-import { DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, REGISTRY } from '../sim';
+import { DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, readScenarioFile, REGISTRY } from '../sim';
 import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
@@ -214,13 +213,9 @@ export class KstepSession extends LoggingDebugSession {
     const ctx = this.ctx;
     if (typeof program !== 'string' || program === '') return { error: "launch needs 'program': the path of a .kstep scenario" };
     const path = resolve(program);
-    let source: string;
-    try {
-      source = readFileSync(path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return { error: code === 'ENOENT' ? `scenario '${program}' does not exist` : `cannot read scenario '${program}': ${code ?? String(e)}` };
-    }
+    const read = readScenarioFile(path, program);
+    if ('error' in read) return read;
+    const source = read.source;
     const { program: parsed, diagnostics } = loadScenario(path, source, ctx.registry);
     if (diagnostics.length) {
       for (const d of diagnostics) ctx.send(new OutputEvent(`${formatDiagnostic(d)}\n`, 'stderr'));

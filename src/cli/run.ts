@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Machine, Stop, Value } from '../sim';
-import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, toJson } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;
@@ -18,14 +17,12 @@ export interface Io {
 
 /** `kstep run`: 0 when every expect held, 1 on a failed expect or kernel BUG, 2 on a scenario or usage error, 3 on an internal error. */
 export function runFile(path: string, opts: RunOptions, io: Io): number {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (e) {
-    io.err(`kstep: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  const read = readScenarioFile(path);
+  if ('error' in read) {
+    io.err(`kstep: ${read.error}`);
     return 2;
   }
-  return runSource(path, source, opts, io);
+  return runSource(path, read.source, opts, io);
 }
 
 export function runSource(file: string, source: string, opts: RunOptions, io: Io): number {

@@ -45,6 +45,7 @@ export type { MmPicture, MmSections, VmaPicture } from './mm/picture';
 export { MAX_PAGES, PAGE_CELL } from './mm/picture';
 export type { PictureData } from './picture';
 export { statePicture } from './picture';
+export { MAX_SCENARIO_BYTES, readScenarioFile } from './scenario_file';
 
 /** The mechanisms kstep simulates, and all that is derived from them. */
 export const REGISTRY = new Registry(MECHANISMS);

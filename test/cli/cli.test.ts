@@ -79,7 +79,7 @@ describe('kstep run (a real process)', () => {
   });
 
   it('exits 2 for a missing file and for bad usage', () => {
-    expect(kstep('run', '/nonexistent/x.kstep')).toMatchObject({ code: 2, err: 'kstep: cannot read /nonexistent/x.kstep: ENOENT\n' });
+    expect(kstep('run', '/nonexistent/x.kstep')).toMatchObject({ code: 2, err: "kstep: scenario '/nonexistent/x.kstep' does not exist\n" });
     expect(kstep('run').code).toBe(2);
     expect(kstep('run', '--bogus', 'examples/tour.kstep').err).toContain('unknown option --bogus');
     expect(kstep('frobnicate').code).toBe(2);
