@@ -6,6 +6,7 @@ import { KstepSession } from './session';
 export function runStdio(): void {
   const session = new KstepSession();
   session.start(process.stdin, process.stdout);
+  process.stdin.on('end', () => session.end());
 }
 
 /**
@@ -18,6 +19,8 @@ export function runServer(port: number, onListening?: (port: number) => void, on
     const session = new KstepSession();
     session.setRunAsServer(true);
     session.start(socket, socket);
+    // A client that vanishes without a disconnect must not leave its run going on in the server.
+    socket.on('close', () => session.end());
   });
   // A port in use (EADDRINUSE) or refused (EACCES) is an error event, not a throw: without a listener it would end the process with a stack trace.
   server.on('error', (e: NodeJS.ErrnoException) => {

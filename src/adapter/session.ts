@@ -59,14 +59,19 @@ export class KstepSession extends LoggingDebugSession {
         stopRun(ctx);
         return andThen(undefined, () => ctx.send(new TerminatedEvent()));
       }),
-      disconnect: always((ctx) => {
-        stopRun(ctx);
-        ctx.sim = undefined;
+      disconnect: always(() => {
+        this.end();
         return undefined;
       }),
     };
     this.routes = new Map(Object.entries({ ...lifecycle, ...RUN_CONTROL_ROUTES, ...INSPECTION_ROUTES, ...BREAKPOINT_ROUTES, ...SOURCE_ROUTES, ...MEMORY_ROUTES }));
   }
+  /** Ends the session's run and drops its machine: on disconnect, and when the client's connection goes away without one. */
+  end(): void {
+    stopRun(this.ctx);
+    this.ctx.sim = undefined;
+  }
+
 
   // ---- dispatch ------------------------------------------------------------
 
