@@ -13,14 +13,13 @@ import {
   SCMI_SHMEM_FLAG_INTR_ENABLED, scmiToLinuxErrno, SHMEM, statusSym,
 } from './protocol';
 import type { Memlat } from './subsystem';
+import { ERANGE } from '../core/errno';
 
 const XFER_GET_INIT = fnOf(DRIVER_C, 'xfer_get_init');
 const DO_XFER = fnOf(DRIVER_C, 'do_xfer');
 
 /** scmi_mailbox_desc.max_msg_size: the largest tx or rx payload the channel's buffers hold. */
 export const MAILBOX_MAX_MSG_SIZE = 128;
-/** include/uapi/asm-generic/errno.h */
-export const ERANGE = 34;
 
 /** struct scmi_xfer, as far as the simulation follows it. */
 export interface Xfer {

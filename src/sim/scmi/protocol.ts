@@ -7,6 +7,7 @@
  */
 import { Sym } from '../core/values';
 import { constantValue } from '../scenario/constants';
+import { EACCES, EBUSY, EINVAL, EIO, ENOENT, EOPNOTSUPP, ERANGE } from '../core/errno';
 
 /** QCOM_SCMI_VENDOR_PROTOCOL. */
 export const QCOM_SCMI_VENDOR_PROTOCOL = 0x80;
@@ -120,13 +121,13 @@ export function statusSym(s: number): Sym {
 export function scmiToLinuxErrno(status: number): number {
   switch (status) {
     case SCMI_SUCCESS: return 0;
-    case SCMI_ERR_SUPPORT: return -95; // -EOPNOTSUPP
-    case SCMI_ERR_PARAMS: return -22; // -EINVAL
-    case SCMI_ERR_ACCESS: return -13; // -EACCES
-    case SCMI_ERR_ENTRY: return -2; // -ENOENT
-    case SCMI_ERR_RANGE: return -34; // -ERANGE
-    case SCMI_ERR_BUSY: return -16; // -EBUSY
-    default: return -5; // -EIO
+    case SCMI_ERR_SUPPORT: return -EOPNOTSUPP;
+    case SCMI_ERR_PARAMS: return -EINVAL;
+    case SCMI_ERR_ACCESS: return -EACCES;
+    case SCMI_ERR_ENTRY: return -ENOENT;
+    case SCMI_ERR_RANGE: return -ERANGE;
+    case SCMI_ERR_BUSY: return -EBUSY;
+    default: return -EIO;
   }
 }
 

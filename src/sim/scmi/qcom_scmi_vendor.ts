@@ -14,6 +14,7 @@ import {
 } from './protocol';
 import { QCOM_SCMI_VENDOR_C } from './qcom_scmi_vendor_c';
 import type { Memlat } from './subsystem';
+import { EMSGSIZE } from '../core/errno';
 
 export type VendorOp = 'set_param' | 'get_param' | 'start_activity' | 'stop_activity';
 
@@ -25,7 +26,6 @@ const OPS: Record<VendorOp, { readonly msgId: number; readonly fn: KernelFn }> =
   stop_activity: { msgId: QCOM_SCMI_STOP_ACTIVITY, fn: fnOf(QCOM_SCMI_VENDOR_C, 'stop_activity') },
 };
 
-const EMSGSIZE = 90;
 const NONE = new Uint8Array(0);
 
 export interface OpResult {
