@@ -68,7 +68,6 @@ export class Machine {
   readonly history: History | undefined;
   readonly events = new EventQueue();
   readonly eventHandlers = new Map<string, (m: Machine, e: SimEvent) => KGen>();
-  readonly subsystems: Subsystem[] = [];
   /** Simulated time in nanoseconds; moves only on `advance`. */
   now = 0n;
   last: Value = {};
@@ -93,7 +92,7 @@ export class Machine {
   }
   /** Set by a BUG or a scenario error: no further statement runs. */
   dead = false;
-  /** While a statement's own code runs: its reads may create state (a debugger's reads at a stop must not). */
+  /** While a statement's own code runs (its executor and its kernel generators): its reads may create state, a debugger's reads at a stop must not. */
   executing = false;
   pauseRequested = false;
   /** The results (`last`) of the most recent statements that set one, oldest first, one per line. */
@@ -127,9 +126,12 @@ export class Machine {
 
   private readonly roots = new StateRoots();
 
+  get subsystems(): readonly Subsystem[] {
+    return this.roots.subsystems;
+  }
+
   /** Registers subsystems, then positions at the first statement (step 0). */
   start(subsystems: readonly Subsystem[]): void {
-    this.subsystems.push(...subsystems);
     this.roots.add('time', fixedRecord({ ticks: leaf(() => this.now / 100n), ns: leaf(() => this.now) }));
     for (const s of subsystems) this.roots.addSubsystem(s);
     const first = this.control.fetch();
@@ -239,18 +241,23 @@ export class Machine {
     }
     if (this.at === 'end') return false;
     try {
-      if (this.step >= this.maxSteps && !this.dead) this.outOfBudget();
+      if (this.step >= this.maxSteps && !this.dead) {
+        // The statement about to run stays the current one (the error's line) but must not run after the stop.
+        this.pending = undefined;
+        throw budgetError(this.maxSteps);
+      }
+      this.executing = true;
       if (this.pending) {
         const s = this.pending;
         this.pending = undefined;
         this.lastAtStart = this.last;
-        this.executing = true;
         const g = s.exec(this);
-        this.executing = false;
         if (typeof g === 'object') this.gen = new KStack(g);
       }
+      const more = this.gen?.advance();
+      this.executing = false;
       if (this.gen) {
-        if (this.gen.advance()) {
+        if (more) {
           this.step++;
           this.at = 'kernel';
           this.record();
@@ -285,12 +292,6 @@ export class Machine {
     } else this.at = 'end';
     this.record();
     return true;
-  }
-
-  private outOfBudget(): never {
-    // The statement about to run stays the current one (the error's line) but must not run after the stop.
-    this.pending = undefined;
-    throw budgetError(this.maxSteps);
   }
 
   /** Remembers what the statement that just finished left in `last`, for inline values in the editor. */
@@ -357,12 +358,7 @@ export class Machine {
   }
 
   private snapshot(): Snapshot {
-    let size = 1;
-    const subsystems = this.subsystems.map((s) => {
-      const snap = s.snapshot();
-      size += snap.size;
-      return snap.data;
-    });
+    const { subsystems, size } = this.roots.snapshot();
     return {
       step: this.step,
       control: this.control.clone(),
@@ -373,7 +369,7 @@ export class Machine {
       recent: this.recent,
       dead: this.dead,
       subsystems,
-      size,
+      size: size + 1,
     };
   }
 
@@ -388,7 +384,7 @@ export class Machine {
     this.lastAtStart = s.last;
     this.recent = s.recent;
     this.dead = s.dead;
-    this.subsystems.forEach((sub, i) => sub.restore(s.subsystems[i]));
+    this.roots.restore(s.subsystems);
     this.gen = undefined;
     this.frames = [];
     this.at = this.pending ? 'stmt' : 'end';

@@ -5,7 +5,8 @@ import type { MemorySpace, Subsystem } from './subsystem';
 export class StateRoots {
   private readonly roots = new Map<string, StateNode>();
   private readonly owner = new Map<string, Subsystem>();
-  private readonly subsystems: Subsystem[] = [];
+  /** Every subsystem, in the order they were added: the machine snapshots them in this order. */
+  readonly subsystems: Subsystem[] = [];
 
   add(name: string, node: StateNode, owner?: Subsystem): void {
     this.roots.set(name, node);
@@ -41,5 +42,20 @@ export class StateRoots {
 
   memorySpaceNames(): string[] {
     return this.subsystems.flatMap((s) => Object.keys(s.memory ?? {}));
+  }
+
+  /** Every subsystem's snapshot, in order, and what they cost together. */
+  snapshot(): { subsystems: unknown[]; size: number } {
+    let size = 0;
+    const subsystems = this.subsystems.map((s) => {
+      const snap = s.snapshot();
+      size += snap.size;
+      return snap.data;
+    });
+    return { subsystems, size };
+  }
+
+  restore(data: readonly unknown[]): void {
+    this.subsystems.forEach((s, i) => s.restore(data[i]));
   }
 }
