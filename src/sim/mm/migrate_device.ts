@@ -24,7 +24,7 @@ export const DST_WRITE = 4;
 /**
  * struct migrate_vma: src/dst pfns (0: none), MIGRATE_PFN_* flags and the pte
  * before migrate_vma_unmap, one slot each per page, in one Int32Array `s`
- * (a pte fits in 31 bits, pfns are below 2^28): `s[src + i]`, `s[dst + i]`...
+ * (a pte is an int32 as pte.ts folds it, pfns are below 2^28): `s[src + i]`, `s[dst + i]`...
  * One buffer per migration, where four made a fault's migration allocate four.
  */
 export interface Mig {
