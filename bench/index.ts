@@ -1,7 +1,7 @@
 // `npm run bench`: one JSON line per figure, each with its baseline from the same run.
 import { benchDap } from './dap';
 import { benchDapPtes } from './dap_pte';
-import { benchHistory, benchHistoryBigMap, benchStatements } from './engine';
+import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements } from './engine';
 import { benchResvMap } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm } from './mm';
@@ -12,6 +12,7 @@ benchStatements();
 benchResvMap();
 benchHistory();
 benchHistoryBigMap();
+benchReverseContinue();
 benchHypercalls();
 benchTimers();
 benchDap()
