@@ -4,10 +4,11 @@ import { benchDapPtes } from './dap_pte';
 import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements } from './engine';
 import { benchResvMap } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
-import { benchMm } from './mm';
+import { benchMm, benchMmHistory } from './mm';
 
 // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
 benchMm();
+benchMmHistory();
 benchStatements();
 benchResvMap();
 benchHistory();

@@ -4,19 +4,17 @@
  * chunk only, so a snapshot of a million-page state costs one small map copy.
  */
 
+import type { DirSnapshot } from './chunk_dir';
+import { ChunkDir, EPOCH } from './chunk_dir';
+
+export { nextEpoch } from './chunk_dir';
+
 interface Chunk<T> {
   epoch: number;
   data: T;
 }
 
-/** Bumped by every snapshot or restore: chunks of an older epoch are shared. */
-let EPOCH = 1;
-
-export function nextEpoch(): number {
-  return ++EPOCH;
-}
-
-export const CHUNK_BITS = 10;
+export const CHUNK_BITS = 8;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
@@ -24,7 +22,7 @@ type IntChunk = Int32Array | Uint8Array;
 
 /** Typed-array chunks by index, with the lookups page walks repeat kept cheap. */
 abstract class Chunked<T extends IntChunk | BigUint64Array> {
-  protected chunks = new Map<number, Chunk<T>>();
+  protected chunks = new ChunkDir<Chunk<T>>();
   /**
    * The two chunks used last and their indexes: page walks touch one chunk
    * many times in a row, and a migration alternates a system and a device page.
@@ -101,7 +99,7 @@ export class CowInts extends Chunked<IntChunk> {
 
   /** Chunk indexes in ascending order. */
   chunkKeys(): number[] {
-    return [...this.chunks.keys()].sort((a, b) => a - b);
+    return this.chunks.keys();
   }
 
   /** Calls fn(index, value) for every non-zero entry in [from, to), ascending. */
@@ -109,7 +107,7 @@ export class CowInts extends Chunked<IntChunk> {
     if (to <= from) return;
     const k0 = Math.floor(from / CHUNK);
     const k1 = Math.floor((to - 1) / CHUNK);
-    const keys = k1 - k0 < this.chunks.size ? range(k0, k1) : this.chunkKeys().filter((k) => k >= k0 && k <= k1);
+    const keys = k1 - k0 < this.chunks.size ? range(k0, k1) : this.chunks.keys(k0, k1);
     for (const k of keys) {
       const c = this.chunks.get(k);
       if (!c) continue;
@@ -142,13 +140,13 @@ export class CowInts extends Chunked<IntChunk> {
     return out;
   }
 
-  snapshot(): { readonly bytes: boolean; readonly chunks: ReadonlyMap<number, Chunk<IntChunk>> } {
-    return { bytes: this.bytes, chunks: new Map(this.chunks) };
+  snapshot(): { readonly bytes: boolean; readonly chunks: DirSnapshot<Chunk<IntChunk>> } {
+    return { bytes: this.bytes, chunks: this.chunks.snapshot() };
   }
 
   static restore(s: ReturnType<CowInts['snapshot']>): CowInts {
     const c = new CowInts(s.bytes);
-    c.chunks = new Map(s.chunks);
+    c.chunks = ChunkDir.from(s.chunks);
     return c;
   }
 }
@@ -163,7 +161,7 @@ export type CowIntsSnapshot = ReturnType<CowInts['snapshot']>;
 
 /** A sparse map from non-negative integers to immutable values, chunked the same way. */
 export class CowMap<V> {
-  private chunks = new Map<number, Chunk<Map<number, V>>>();
+  private chunks = new ChunkDir<Chunk<Map<number, V>>>();
 
   get(i: number): V | undefined {
     // Most pages never have more than their first word written: skip the lookups while the map is empty.
@@ -189,13 +187,13 @@ export class CowMap<V> {
     } else c.data.set(i, v);
   }
 
-  snapshot(): ReadonlyMap<number, Chunk<Map<number, V>>> {
-    return new Map(this.chunks);
+  snapshot(): DirSnapshot<Chunk<Map<number, V>>> {
+    return this.chunks.snapshot();
   }
 
-  static restore<V>(s: ReadonlyMap<number, Chunk<Map<number, V>>>): CowMap<V> {
+  static restore<V>(s: DirSnapshot<Chunk<Map<number, V>>>): CowMap<V> {
     const c = new CowMap<V>();
-    c.chunks = new Map(s);
+    c.chunks = ChunkDir.from(s);
     return c;
   }
 }
@@ -217,13 +215,13 @@ export class CowU64 extends Chunked<BigUint64Array> {
     this.writable(k).data[i & MASK] = v;
   }
 
-  snapshot(): ReadonlyMap<number, Chunk<BigUint64Array>> {
-    return new Map(this.chunks);
+  snapshot(): DirSnapshot<Chunk<BigUint64Array>> {
+    return this.chunks.snapshot();
   }
 
-  static restore(s: ReadonlyMap<number, Chunk<BigUint64Array>>): CowU64 {
+  static restore(s: DirSnapshot<Chunk<BigUint64Array>>): CowU64 {
     const c = new CowU64();
-    c.chunks = new Map(s);
+    c.chunks = ChunkDir.from(s);
     return c;
   }
 }
