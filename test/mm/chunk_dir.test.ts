@@ -79,3 +79,30 @@ describe('ChunkDir: the persistent chunk directory', () => {
     expect(CowInts.restore(after).get(5)).toBe(7);
   });
 });
+
+describe('CowInts.nonZeroIndex: the i-th set entry from per-chunk counts', () => {
+  it('agrees with listing the entries, through sets, clears, snapshots and restores, in any access order', () => {
+    const rng = new Rng(7);
+    let a = new CowInts();
+    const snaps: Array<ReturnType<CowInts['snapshot']>> = [];
+    for (let round = 0; round < 200; round++) {
+      for (let op = 0; op < 200; op++) {
+        const i = rng.next() < 0.7 ? Math.floor(rng.next() * 5000) : 2 ** 30 + Math.floor(rng.next() * 3000);
+        a.set(i, rng.next() < 0.3 ? 0 : 1 + Math.floor(rng.next() * 9));
+      }
+      if (rng.next() < 0.3) {
+        snaps.push(a.snapshot());
+        nextEpoch();
+      } else if (snaps.length && rng.next() < 0.2) {
+        nextEpoch();
+        a = CowInts.restore(snaps[Math.floor(rng.next() * snaps.length)] as ReturnType<CowInts['snapshot']>);
+      }
+      const want = a.nonZeroIndexes();
+      const index = a.nonZeroIndex();
+      expect(index.length).toBe(want.length);
+      const order = rng.next() < 0.5 ? [...want.keys()] : [...want.keys()].sort(() => rng.next() - 0.5);
+      for (const i of order.slice(0, 300)) expect(index.at(i)).toBe(want[i]);
+      expect(index.at(want.length)).toBe(-1);
+    }
+  });
+});

@@ -12,6 +12,8 @@ export { nextEpoch } from './chunk_dir';
 interface Chunk<T> {
   epoch: number;
   data: T;
+  /** Entries that are not zero (kept by CowInts): an index of the set entries costs a walk of chunks, not of entries. */
+  nz: number;
 }
 
 export const CHUNK_BITS = 8;
@@ -46,8 +48,8 @@ abstract class Chunked<T extends IntChunk | BigUint64Array> {
   /** Chunk k, ready to write in this epoch: made when missing, copied when a snapshot shares it. */
   protected writable(k: number): Chunk<T> {
     let c = this.chunk(k);
-    if (!c) c = { epoch: EPOCH, data: this.newChunk() };
-    else if (c.epoch !== EPOCH) c = { epoch: EPOCH, data: c.data.slice() as T };
+    if (!c) c = { epoch: EPOCH, data: this.newChunk(), nz: 0 };
+    else if (c.epoch !== EPOCH) c = { epoch: EPOCH, data: c.data.slice() as T, nz: c.nz };
     else return c;
     this.chunks.set(k, c);
     this.remember(k, c);
@@ -87,8 +89,28 @@ export class CowInts extends Chunked<IntChunk> {
   set(i: number, v: number): void {
     const k = Math.floor(i / CHUNK);
     if (v === 0 && !this.chunk(k)) return;
-    this.writable(k).data[i & MASK] = v;
+    const c = this.writable(k);
+    const j = i & MASK;
+    c.nz += (v !== 0 ? 1 : 0) - (c.data[j] !== 0 ? 1 : 0);
+    c.data[j] = v;
     this.version++;
+  }
+
+  /**
+   * The non-zero entries in index order, as an index that answers "the i-th"
+   * without listing them: built from the chunks' counts (one step per chunk),
+   * so a view can rebuild it after every change.
+   */
+  nonZeroIndex(): NonZeroIndex {
+    const keys = this.chunks.keys();
+    const before = new Float64Array(keys.length + 1);
+    const chunks: IntChunk[] = [];
+    for (let n = 0; n < keys.length; n++) {
+      const c = this.chunks.get(keys[n] as number) as Chunk<IntChunk>;
+      chunks.push(c.data);
+      before[n + 1] = (before[n] as number) + c.nz;
+    }
+    return new NonZeroIndex(keys, before, chunks);
   }
 
   add(i: number, d: number): number {
@@ -151,6 +173,54 @@ export class CowInts extends Chunked<IntChunk> {
   }
 }
 
+/** The i-th non-zero entry of a CowInts as it was when the index was made. */
+export class NonZeroIndex {
+  /** The chunk and the offset in it of the entry last found: a view pages through in order. */
+  private lastN = -1;
+  private lastI = -1;
+  private lastJ = -1;
+
+  constructor(
+    private readonly keys: readonly number[],
+    /** before[n]: non-zero entries in the chunks ahead of chunk n. */
+    private readonly before: Float64Array,
+    private readonly chunks: readonly IntChunk[],
+  ) {}
+
+  get length(): number {
+    return this.before[this.keys.length] as number;
+  }
+
+  /** The index of the i-th non-zero entry (0-based), or -1. */
+  at(i: number): number {
+    if (i < 0 || i >= this.length) return -1;
+    let lo = 0;
+    let hi = this.keys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.before[mid] as number) <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    const d = this.chunks[lo] as IntChunk;
+    let seen = this.before[lo] as number;
+    let j = 0;
+    // Continue from the last answer when it is in the same chunk and not past i.
+    if (this.lastN === lo && this.lastI <= i) {
+      seen = this.lastI;
+      j = this.lastJ;
+    }
+    for (; j < CHUNK; j++) {
+      if (d[j] === 0) continue;
+      if (seen === i) break;
+      seen++;
+    }
+    this.lastN = lo;
+    this.lastI = i;
+    this.lastJ = j;
+    return (this.keys[lo] as number) * CHUNK + j;
+  }
+}
+
 function range(a: number, b: number): number[] {
   const out: number[] = [];
   for (let k = a; k <= b; k++) out.push(k);
@@ -175,10 +245,10 @@ export class CowMap<V> {
     let c = this.chunks.get(k);
     if (!c) {
       if (v === undefined) return;
-      c = { epoch: EPOCH, data: new Map() };
+      c = { epoch: EPOCH, data: new Map(), nz: 0 };
       this.chunks.set(k, c);
     } else if (c.epoch !== EPOCH) {
-      c = { epoch: EPOCH, data: new Map(c.data) };
+      c = { epoch: EPOCH, data: new Map(c.data), nz: 0 };
       this.chunks.set(k, c);
     }
     if (v === undefined) {
