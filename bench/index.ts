@@ -2,7 +2,7 @@
 import { benchDap } from './dap';
 import { benchDapPtes } from './dap_pte';
 import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements } from './engine';
-import { benchResvMap } from './resv_map';
+import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
 
@@ -11,6 +11,7 @@ benchMm();
 benchMmHistory();
 benchStatements();
 benchResvMap();
+benchResvMapHistory();
 benchHistory();
 benchHistoryBigMap();
 benchReverseContinue();
