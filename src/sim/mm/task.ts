@@ -19,6 +19,8 @@ export interface HugeVma {
   readonly resv?: number;
   /** HPAGE_RESV_UNMAPPED: the owner took a page back from this (child's) mapping. */
   readonly unmapped?: boolean;
+  /** VM_NORESERVE (MAP_NORESERVE): nothing reserved at mmap; faults take what the pool has. */
+  readonly noreserve?: boolean;
 }
 
 export interface Vma {
@@ -33,7 +35,7 @@ export interface Vma {
 
 function sameHuge(a: HugeVma | undefined, b: HugeVma | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped;
+  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped && a.noreserve === b.noreserve;
 }
 
 export class Task {
