@@ -182,4 +182,22 @@ munmap ${A} 2M
     expect(spool(s, 'm')).toBe('{max_hpages: 2, used_hpages: 0, min_hpages: -1, rsv_hpages: -1}');
     expect(counters(s)).toBe('[4, 4, 0, 0]');
   });
+
+  it('the code itself leaves free < rsvd when a subpool under its minimum restores the reservation of a surplus page', () => {
+    const s = run(`
+hugetlb pool pages=0
+hugetlb overcommit pages=2
+hugetlb mount m min_size=1
+expect [hugetlb.total, hugetlb.free, hugetlb.rsvd, hugetlb.surp] == [1, 1, 1, 1]
+hugetlb file f mount=m
+mmap ${A} 4M hugetlb=f shared noreserve
+write ${A} 1
+write ${A} + 2M 1
+expect [hugetlb.total, hugetlb.free, hugetlb.rsvd, hugetlb.surp] == [2, 0, 0, 2]
+hugetlb truncate f 0
+`);
+    // free_huge_page: restore_reserve (rsvd 1), then surplus_huge_pages > 0 sends the page to the buddy allocator.
+    expect(counters(s)).toBe('[0, 0, 1, 0]');
+    expect(spool(s, 'm')).toBe('{max_hpages: -1, used_hpages: 0, min_hpages: 1, rsv_hpages: 1}');
+  });
 });

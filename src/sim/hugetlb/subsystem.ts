@@ -76,7 +76,7 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   }
 
   active(): boolean {
-    return this.files.size > 0 || this.failNext > 0 || this.pool.total > 0 || this.mounts.size > 0;
+    return this.files.size > 0 || this.failNext > 0 || this.pool.total > 0 || this.pool.overcommit > 0 || this.mounts.size > 0;
   }
 
   kmallocFileRegion(): boolean {
