@@ -151,3 +151,19 @@ fork as child
     expect(show(s, 'task.child.vma[0]')).not.toMatch(/resv_map/);
   });
 });
+
+describe('hugetlb VMAs are never merged (hugetlb_vm_ops has a close method)', () => {
+  it('two mappings of one file at contiguous offsets stay two VMAs; a fork keeps MAP_NORESERVE', () => {
+    const s = run(`
+hugetlb pool pages=4
+mmap ${A} 2M hugetlb=f shared
+mmap ${A} + 2M 2M hugetlb=f shared offset=2M
+expect len(task.init.vma) == 2
+mmap ${B} 2M hugetlb=g private noreserve
+fork as child
+expect len(task.child.vma) == 3
+expect task.child.vma[2].noreserve
+`);
+    expect(show(s, 'task.child.vma[0]')).not.toMatch(/noreserve/);
+  });
+});

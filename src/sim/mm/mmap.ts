@@ -51,7 +51,7 @@ export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: n
   let vma: Vma = { start, end, prot, shared, locked: false };
   if (file !== undefined) {
     // base: where file offset 0 would be mapped, so that vm_pgoff == start - base.
-    const huge = { file, base: start - pgoff, ...(opts.noreserve ? { noreserve: true } : {}) };
+    const huge = { file, base: start - pgoff, ...(opts.noreserve ? { noreserve: true } : {}), mmap: mm.hugetlb.nextPrivate++ };
     const r = yield* hugetlbfs_file_mmap(m, mm, t, { ...vma, huge });
     if (r.ret === -EINVAL) return yield* fail(r.ret, 'the file offset is not a multiple of the 2M huge page size');
     if (r.ret) return yield* fail(r.ret, `hugetlb_reserve_pages could not reserve ${(end - start) / HPAGE_NR} huge pages`);
