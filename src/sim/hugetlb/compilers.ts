@@ -1,7 +1,7 @@
 import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig, argInt, keyInt } from '../scenario/args';
-import { hugetlb_reserve_pages, set_max_huge_pages } from './pool_ops';
+import { hugetlb_overcommit_handler, hugetlb_reserve_pages, set_max_huge_pages } from './pool_ops';
 import { hugetlbfs_fill_super } from './mount';
 import { EINVAL } from '../core/errno';
 import type { StatementCompiler } from '../scenario/compile';
@@ -57,11 +57,10 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
 
   c.set('hugetlb overcommit', (s) => {
     const pages = s.keys.get('pages') as Arg;
-    return (m) => {
+    return function* (m) {
       const n = argInt(m, pages, 'pages=');
       if (n < 0) throw new ScenarioError('pages= must not be negative', pages.range);
-      // echo n > /proc/sys/vm/nr_overcommit_hugepages: only the limit changes; existing surplus pages stay.
-      h().pool.overcommit = n;
+      yield* hugetlb_overcommit_handler(m, h().pool, n);
     };
   });
 

@@ -46,6 +46,25 @@ static int set_max_huge_pages(struct hstate *h, unsigned long count)  //@@ set_m
 	return 0;
 }
 
+/* echo N > /proc/sys/vm/nr_overcommit_hugepages */
+static int hugetlb_overcommit_handler(struct ctl_table *table, int write,
+		void *buffer, size_t *length, loff_t *ppos)          //@@ hugetlb_overcommit_handler
+{
+	struct hstate *h = &default_hstate;
+	unsigned long tmp;
+
+	tmp = h->nr_overcommit_huge_pages;
+	ret = proc_hugetlb_doulongvec_minmax(table, write, buffer, length, ppos, &tmp);
+
+	/* Only the limit changes: surplus pages above it stay until freed. */
+	if (write) {
+		spin_lock_irq(&hugetlb_lock);
+		h->nr_overcommit_huge_pages = tmp;
+		spin_unlock_irq(&hugetlb_lock);
+	}
+	return ret;                                                        //@set
+}
+
 /* Reserve delta huge pages in the pool (delta < 0: give them back). */
 static int hugetlb_acct_memory(struct hstate *h, long delta)          //@@ hugetlb_acct_memory
 {

@@ -45,6 +45,15 @@ const HUGETLB_ACCT_MEMORY = fnOf(HUGETLB_POOL_C, 'hugetlb_acct_memory');
 const GATHER_SURPLUS_PAGES = fnOf(HUGETLB_POOL_C, 'gather_surplus_pages');
 const HUGETLB_RESERVE_PAGES = fnOf(HUGETLB_POOL_C, 'hugetlb_reserve_pages');
 const ALLOC_SURPLUS_HUGE_PAGE = fnOf(HUGETLB_POOL_C, 'alloc_surplus_huge_page');
+const HUGETLB_OVERCOMMIT_HANDLER = fnOf(HUGETLB_POOL_C, 'hugetlb_overcommit_handler');
+
+/** The nr_overcommit_hugepages sysctl: the new limit, nothing else. */
+export function* hugetlb_overcommit_handler(m: Machine, p: Pool, count: number): KGen {
+  const fr = m.enter(HUGETLB_OVERCOMMIT_HANDLER, { nr_overcommit_hugepages: count });
+  p.overcommit = count;
+  yield fr.at('set');
+  m.leave(fr);
+}
 const RETURN_UNUSED_SURPLUS_PAGES = fnOf(HUGETLB_POOL_C, 'return_unused_surplus_pages');
 
 const persistent = (p: Pool): number => p.total - p.surp;
