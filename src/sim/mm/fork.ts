@@ -14,7 +14,7 @@ export function* dup_mmap(m: Machine, mm: MmModel, parent: Task, child: Task): K
   const fr = m.enter(DUP_MMAP, { oldmm: parent.name, mm: child.name });
   for (const vma of parent.vmas) {
     // reset_vma_resv_huge_pages: a child's hugetlb VMA owns no reserve map.
-    child.vmas.push(vma.huge ? { ...vma, locked: false, huge: { file: vma.huge.file, base: vma.huge.base } } : { ...vma, locked: false });
+    child.vmas.push(vma.huge ? { ...vma, locked: false, huge: { file: vma.huge.file, base: vma.huge.base, ...(vma.huge.noreserve ? { noreserve: true } : {}), ...(vma.huge.mmap === undefined ? {} : { mmap: vma.huge.mmap }) } } : { ...vma, locked: false });
     fr.locals.vma = `[0x${(BigInt(vma.start) << 12n).toString(16)}, 0x${(BigInt(vma.end) << 12n).toString(16)})`;
     yield fr.at('vma');
     if (vma.huge) {

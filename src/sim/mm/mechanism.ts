@@ -5,6 +5,7 @@ import { FORK_C } from './fork_c';
 import { GUP_C } from './gup_c';
 import { HMM_C } from './hmm_c';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import { HUGETLBFS_INODE_C } from './hugetlbfs_inode_c';
 import { KHUGEPAGED_C } from './khugepaged_c';
 import { KSM_C } from './ksm_c';
 import { MADVISE_C } from './madvise_c';
@@ -26,6 +27,7 @@ import { MM_VERBS } from './verbs';
 export const MM_SOURCES: readonly KernelSource[] = [
   MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
   GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
+  HUGETLBFS_INODE_C,
 ];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */

@@ -153,6 +153,10 @@ export function vmaValue(hugetlb: Hugetlb, v: Vma): Value {
     out.unmapped = v.huge.unmapped === true;
     const r = v.huge.resv === undefined ? undefined : hugetlb.privateMaps.get(v.huge.resv);
     if (r) out.resv = r.regions.toArray().map(([f, t]) => [BigInt(f), BigInt(t)]);
+    // The private owner's own struct resv_map (HPAGE_RESV_OWNER): regions are the pages whose reservation was consumed.
+    if (r) out.resv_map = { regions: out.resv, adds_in_progress: BigInt(r.addsInProgress), region_cache_count: BigInt(r.regionCacheCount) };
+    if (v.huge.noreserve) out.noreserve = true;
+    if (v.huge.base !== v.start) out.offset = BigInt(v.start - v.huge.base) << 12n;
   }
   return out;
 }

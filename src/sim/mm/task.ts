@@ -19,6 +19,14 @@ export interface HugeVma {
   readonly resv?: number;
   /** HPAGE_RESV_UNMAPPED: the owner took a page back from this (child's) mapping. */
   readonly unmapped?: boolean;
+  /** VM_NORESERVE (MAP_NORESERVE): nothing reserved at mmap; faults take what the pool has. */
+  readonly noreserve?: boolean;
+  /**
+   * Which mmap made it. hugetlb_vm_ops has a close method, so vma_merge never
+   * joins two hugetlb VMAs: pieces of one mapping join back here, two mappings
+   * of the same file at contiguous offsets do not.
+   */
+  readonly mmap?: number;
 }
 
 export interface Vma {
@@ -33,7 +41,7 @@ export interface Vma {
 
 function sameHuge(a: HugeVma | undefined, b: HugeVma | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped;
+  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped && a.noreserve === b.noreserve && a.mmap === b.mmap;
 }
 
 export class Task {

@@ -7,7 +7,7 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'task', args: [pn('name')], summary: 'create / switch the current task' },
   {
     verb: 'mmap', args: [pe('addr'), pe('len')],
-    keys: { prot: w('none', 'r', 'rw', 'rwx'), file: N, hugetlb: N }, flags: ['private', 'shared', 'anon'], sets: ['ret'], summary: 'a new VMA (hugetlb=<file>: a hugetlbfs mapping, reserved at mmap)',
+    keys: { prot: w('none', 'r', 'rw', 'rwx'), file: N, hugetlb: N, offset: E }, flags: ['private', 'shared', 'anon', 'noreserve'], sets: ['ret'], summary: 'a new VMA (hugetlb=<file>: a hugetlbfs mapping, reserved at mmap)',
   },
   { verb: 'read', args: [pe('addr')], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU load of a u64' },
   { verb: 'write', args: [pe('addr'), pe('value', true)], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU store of a u64' },
@@ -24,5 +24,6 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'mlock', args: [pe('addr'), pe('len')], sets: ['skipped', 'pages', 'ret'], summary: 'mlock: lock the VMAs, fault the range in (__mm_populate)' },
   { verb: 'numa_stats', args: [pe('addr'), pe('len')], sets: ['skipped'], summary: 'NUMA statistics walk' },
   // ftruncate of a hugetlbfs file unmaps the pages past the size from every task's page tables: memory's to run.
+  { verb: 'hugetlb punch', args: [pn('file'), pe('offset'), pe('len')], sets: ['ret'], summary: 'fallocate(PUNCH_HOLE) of a hugetlbfs file: unmap and free the whole huge pages in [offset, offset+len), each giving back its reservation' },
   { verb: 'hugetlb truncate', args: [pn('file'), pe('size', true)], sets: ['ret'], summary: 'ftruncate of a hugetlbfs file: unmap and free the pages past size (default 0), give back unused reservations' },
 ];
