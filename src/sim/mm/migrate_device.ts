@@ -120,6 +120,8 @@ function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
     // migrate_vma_check_page: every reference must come from a mapping we can find and unmap
     const others = rmap(mm, t, pfn, start + i);
     if (others.length + 1 !== mm.mapcount.get(pfn)) continue;
+    // ...and no other reference: (page_count - extra) > page_mapcount refuses a page gup holds (pinned or got)
+    if (mm.refcount.get(pfn) - (mm.deviceOf(pfn) ? 1 : 0) > mm.mapcount.get(pfn)) continue;
     for (const o of others) mig.others.push({ task: o.task, i, orig: o.pte });
     mig.s[mig.src + i] = pfn;
     mig.s[mig.orig + i] = pte;

@@ -21,6 +21,16 @@ export interface Device {
   /** Free pages, the next one to hand out on top (dmirror's free_pages list). */
   free: CowStack;
   failed: boolean;
+  /** The mirror's entries tagged DPT_XA_TAG_ATOMIC (dmirror_atomic_map), as `task:vpn`; replaced, never changed in place. */
+  atomic?: ReadonlySet<string>;
+}
+
+/** A page reference a `gup` statement holds until `unpin`: FOLL_PIN (GUP_PIN_COUNTING_BIAS) or FOLL_GET (one). */
+export interface Held {
+  readonly task: string;
+  readonly vpn: number;
+  readonly pfn: number;
+  readonly pin: boolean;
 }
 
 interface TaskSnap {
@@ -48,6 +58,7 @@ export interface MmSnapshot {
   readonly devNext: number;
   readonly hugeFree: ReturnType<CowStack['snapshot']>;
   readonly hugeNext: number;
+  readonly held: readonly Held[];
 }
 
 export class MmModel {
@@ -68,6 +79,8 @@ export class MmModel {
   /** Huge page frames: the pool's counters say how many pages exist; frames exist only for pages in use. */
   hugeFree = new CowStack();
   hugeNext = HUGE_BASE;
+  /** References taken by `gup` and not yet released by `unpin`, oldest first; replaced, never changed in place. */
+  held: readonly Held[] = [];
 
   /** hugetlb mappings fault through the hstate pool and the inodes' maps. */
   constructor(readonly hugetlb: Hugetlb = new Hugetlb()) {
@@ -203,6 +216,7 @@ export class MmModel {
       devNext: this.devNext,
       hugeFree: this.hugeFree.snapshot(),
       hugeNext: this.hugeNext,
+      held: this.held,
     };
     nextEpoch();
     return { data, size: 1 + this.tasks.size + this.devices.size };
@@ -234,5 +248,6 @@ export class MmModel {
     this.devNext = s.devNext;
     this.hugeFree = CowStack.restore(s.hugeFree);
     this.hugeNext = s.hugeNext;
+    this.held = s.held;
   }
 }
