@@ -101,7 +101,8 @@ static int dmirror_do_read(struct dmirror *dmirror, unsigned long start,
 {
 	for (pfn = start >> PAGE_SHIFT; pfn < (end >> PAGE_SHIFT); pfn++) {
 		/* kstep: the device's page table maps a page iff it is one of
-		 * this device's pages (migrated now, or before) */
+		 * this device's pages (migrated now, or before) or an atomic
+		 * entry dmirror_atomic_map stored */
 		entry = xa_load(&dmirror->pt, pfn);                  //@load
 		page = xa_untag_pointer(entry);
 		if (!page)
