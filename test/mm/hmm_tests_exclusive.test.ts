@@ -457,3 +457,70 @@ expect [HMM_DMIRROR_PROT_ZERO, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL, HMM_DMIRROR_P
 `);
   });
 });
+
+describe('fork with a pinned page (copy_present_pte, page_needs_cow_for_dma)', () => {
+  it("the child gets its own copy at fork; the parent's pinned page keeps its writable pte", () => {
+    runChecked(`
+mmap ${at(0)} 8K
+write ${at(0)} 5
+write ${at(1)} 6
+gup ${at(0)} flags=FOLL_PIN|FOLL_WRITE|FOLL_LONGTERM
+fork as child
+expect task.init.pte[${at(0)}].write
+expect task.child.pte[${at(0)}].pfn != task.init.pte[${at(0)}].pfn
+expect task.child.pte[${at(0)}].write
+expect task.init.pte[${at(1)}].write == false
+expect task.child.pte[${at(1)}].pfn == task.init.pte[${at(1)}].pfn
+write ${at(0)} 7
+expect last.faults == []
+task child
+read ${at(0)}
+expect last.value == 5
+task init
+unpin ${at(0)}
+`);
+  });
+
+  it('without a pin the page is shared and write-protected as before', () => {
+    run(`
+mmap ${at(0)} 4K
+write ${at(0)} 5
+gup ${at(0)} flags=FOLL_WRITE
+fork as child
+expect task.child.pte[${at(0)}].pfn == task.init.pte[${at(0)}].pfn
+expect task.init.pte[${at(0)}].write == false
+`);
+  });
+});
+
+describe('hmm-tests anon_read_multiple', () => {
+  it('ten rounds of a fresh mapping read by the device', () => {
+    let text = 'device gpu type=private pages=1\n';
+    for (let c = 0; c < 10; c++) {
+      text += `mmap ${at(0)} 16K\n${[0, 1, 2, 3].map((i) => `write ${at(i)} ${i + c}`).join('\n')}\n`;
+      for (let i = 0; i < 4; i++) text += `device_access gpu read ${at(i)}\nexpect last.ret == 0\nexpect last.value == ${i + c}\n`;
+      text += `munmap ${at(0)} 16K\n`;
+    }
+    runChecked(text);
+  });
+});
+
+describe('hmm-tests anon_write_hugetlbfs', () => {
+  it('the device writes a hugetlb page, faulting it in once', () => {
+    run(`
+hugetlb pool pages=1
+device gpu type=private pages=1
+mmap ${at(0)} 2M hugetlb=f
+device_access gpu write ${at(0)}
+expect last.ret == 0
+expect last.faults == [hugetlb]
+device_access gpu write ${at(511)}
+expect last.ret == 0
+expect last.faults == []
+read ${at(0)}
+expect last.value == 1
+read ${at(511)}
+expect last.value == 1
+`);
+  });
+});

@@ -1,5 +1,4 @@
-import { compoundHead, HPAGE_NR, HUGE_BASE, PG_HUGETLB, ZERO_PFN } from '../../src/sim/mm/page';
-import { GUP_PIN_COUNTING_BIAS } from '../../src/sim/mm/gup_pages';
+import { compoundHead, GUP_PIN_COUNTING_BIAS, HPAGE_NR, HUGE_BASE, PG_HUGETLB, ZERO_PFN } from '../../src/sim/mm/page';
 import { PTE_DEVICE_EXCLUSIVE, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn } from '../../src/sim/mm/pte';
 import type { Mm } from '../../src/sim/mm/subsystem';
 

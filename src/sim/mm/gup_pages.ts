@@ -15,7 +15,7 @@ import { handle_mm_fault } from './memory';
 import { migrate_device_coherent_page } from './migrate_device_coherent';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { compoundHead, DEV_BASE, HUGE_BASE, vpnHex as hex, ZERO_PFN } from './page';
+import { compoundHead, DEV_BASE, GUP_PIN_COUNTING_BIAS, HUGE_BASE, vpnHex as hex, ZERO_PFN } from './page';
 import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE } from './task';
@@ -25,8 +25,6 @@ export const FOLL_LONGTERM = 0x10000n;
 export const FOLL_SPLIT_PMD = 0x20000n;
 const FOLL_TOUCH = 0x02n;
 const FOLL_REMOTE = 0x2000n;
-/** include/linux/mm.h: what FOLL_PIN adds to a small page's refcount. */
-export const GUP_PIN_COUNTING_BIAS = 1024;
 
 const __GET_USER_PAGES = fnOf(GUP_C, '__get_user_pages');
 const TRY_GRAB_PAGE = fnOf(GUP_C, 'try_grab_page');

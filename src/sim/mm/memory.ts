@@ -10,7 +10,7 @@ import { MEMORY_C } from './memory_c';
 import { device_private_entry_fault } from './memremap';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN, vpnHex as hex } from './page';
+import { compoundHead, GUP_PIN_COUNTING_BIAS, PG_ANON, PG_HUGETLB, PG_LRU, PG_USED, ZERO_PFN, vpnHex as hex } from './page';
 import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE } from './task';
@@ -241,6 +241,26 @@ function isCow(v: Vma): boolean {
   return !v.shared;
 }
 
+/**
+ * page_needs_cow_for_dma: the parent has pinned pages (MMF_HAS_PINNED, which
+ * kstep reads as "holds a FOLL_PIN reference now") and this one may be one
+ * of them (page_maybe_dma_pinned: a small page's refcount reaches
+ * GUP_PIN_COUNTING_BIAS; a huge page has a compound_pincount).
+ */
+function pageNeedsCowForDma(mm: MmModel, src: Task, pfn: number): boolean {
+  if (!mm.held.length) return false;
+  let hasPinned = false;
+  let pincount = 0;
+  const head = compoundHead(pfn);
+  for (const h of mm.held) {
+    if (!h.pin) continue;
+    if (h.task === src.name) hasPinned = true;
+    if (compoundHead(h.pfn) === head) pincount++;
+  }
+  if (!hasPinned) return false;
+  return head !== pfn || mm.flags.get(head) & PG_HUGETLB ? pincount > 0 : mm.refcount.get(pfn) >= GUP_PIN_COUNTING_BIAS;
+}
+
 export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma: Vma, vpn: number): KGen {
   let pte = src.pt.get(vpn);
   const fr = m.enter(COPY_ONE_PTE, { addr: hex(vpn), pte, vm_flags: vma.shared ? 'VM_SHARED' : 'VM_MAYWRITE' });
@@ -268,6 +288,19 @@ export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma
       }
     }
   } else {
+    if (isCow(vma) && pfn !== ZERO_PFN && pageNeedsCowForDma(mm, src, pfn)) {
+      // copy_present_page: the child's own copy now; the parent keeps its pte, writable or not
+      const np = mm.allocSys();
+      mm.copyVals(pfn, np);
+      mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+      mm.mapcount.set(np, 1);
+      dst.rss++;
+      dst.pt.set(vpn, mkpte(PTE_PRESENT, (vma.prot & PROT_WRITE) !== 0, np));
+      fr.locals.new_page = np;
+      yield fr.at('dma_pinned');
+      m.leave(fr);
+      return;
+    }
     if (isCow(vma) && pteWrite(pte)) {
       pte = mkpte(PTE_PRESENT, false, pfn);
       src.pt.set(vpn, pte);

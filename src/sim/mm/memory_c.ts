@@ -232,6 +232,24 @@ copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 
 copy_present:
 	/*
+	 * copy_present_pte() of v5.18: if this page may have been pinned by
+	 * the parent process, copy the page immediately for the child so
+	 * that we'll always guarantee the pinned page won't be randomly
+	 * replaced in the future (page_needs_cow_for_dma: a COW mapping,
+	 * MMF_HAS_PINNED, page_maybe_dma_pinned).
+	 */
+	page = vm_normal_any_page(vma, addr, pte);
+	if (page && page_needs_cow_for_dma(vma, page)) {
+		/* copy_present_page(): the parent's pte is left as it is */
+		copy_user_highpage(new_page, page, addr, vma);
+		page_add_new_anon_rmap(new_page, dst_vma, addr, false);
+		rss[mm_counter(new_page)]++;
+		pte = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, dst_vma->vm_page_prot)), dst_vma);
+		set_pte_at(dst_mm, addr, dst_pte, pte);              //@dma_pinned
+		return 0;
+	}
+
+	/*
 	 * If it's a COW mapping, write protect it both
 	 * in the parent and the child
 	 */
