@@ -524,3 +524,54 @@ expect last.value == 1
 `);
   });
 });
+
+describe('MMU notifier invalidations of the atomic mirror entries', () => {
+  it("a migration by the owning device keeps them (dmirror_interval_invalidate ignores its own MMU_NOTIFY_MIGRATE); another device's drops them", () => {
+    run(`
+device gpu type=private pages=2
+device gpu2 type=private pages=2
+mmap ${at(0)} 8K
+write ${at(0)} 1
+device_exclusive gpu ${at(0)} 4K
+migrate ${at(0)} 8K to=gpu
+expect last.ret == 0
+expect task.init.pte[${at(0)}].kind == device_exclusive
+device_check_exclusive gpu ${at(0)} 4K
+expect last.ret == -EPERM
+migrate ${at(1)} 4K to=gpu2
+device_check_exclusive gpu ${at(0)} 4K
+expect last.ret == -EPERM
+migrate ${at(0)} 8K to=gpu2
+expect last.ret == -ENOENT
+device_check_exclusive gpu ${at(0)} 4K
+expect last.ret == 0
+expect task.init.pte[${at(0)}].kind == device_exclusive
+`);
+  });
+
+  it('mprotect and fork drop them; the dmirror_interval_invalidate frame shows where', () => {
+    run(`
+device gpu type=private pages=1
+mmap ${at(0)} 8K
+write ${at(0)} 1
+write ${at(1)} 2
+device_exclusive gpu ${at(0)} 4K
+mprotect ${at(0)} 8K r
+device_check_exclusive gpu ${at(0)} 4K
+expect last.ret == 0
+mprotect ${at(0)} 8K rw
+device_exclusive gpu ${at(1)} 4K
+fork as child
+device_check_exclusive gpu ${at(1)} 4K
+expect last.ret == 0
+`);
+    const s = sim(`
+device gpu type=private pages=1
+mmap ${at(0)} 4K
+write ${at(0)} 1
+device_exclusive gpu ${at(0)} 4K
+munmap ${at(0)} 4K
+`);
+    expect(framesAt(s, 'dmirror_interval_invalidate')).toEqual(['__do_munmap', 'zap_pte_range', 'dmirror_interval_invalidate']);
+  });
+});

@@ -92,7 +92,7 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
       break;
     }
     const next = Math.min(end, vma.end);
-    const sel: Select = !toDev ? { anyDevice: true } : { system: true };
+    const sel: Select = !toDev ? { anyDevice: true } : { system: true, owner: dev.name };
     const mig = (yield migrate_vma_setup(m, mm, t, vma, addr, next, sel)) as Mig;
     yield fr.at('setup');
     if (toDev) yield dmirror_migrate_alloc_and_copy(m, mm, mig, dev);
