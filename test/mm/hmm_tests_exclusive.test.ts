@@ -575,3 +575,42 @@ munmap ${at(0)} 4K
     expect(framesAt(s, 'dmirror_interval_invalidate')).toEqual(['__do_munmap', 'zap_pte_range', 'dmirror_interval_invalidate']);
   });
 });
+
+describe('hmm-tests hmm_cow_in_device (its snapshot)', () => {
+  for (const type of ['private', 'coherent'] as const) {
+    it(`hmm_device_${type}: after the parent writes its COW device pages, the snapshot shows them all WRITE in system memory`, () => {
+      runChecked(`
+device gpu type=${type} pages=4
+mmap ${at(0)} 16K
+${fill(4)}
+migrate ${at(0)} 16K to=gpu
+expect last.ret == 0
+expect last.migrated == 4
+fork as child
+${[0, 1, 2, 3].map((i) => `write ${at(i)} ${i}`).join('\n')}
+exit child
+device_snapshot gpu ${at(0)} 16K
+expect last.ret == 0
+expect last.cpages == 4
+expect last.perm == [HMM_DMIRROR_PROT_WRITE, HMM_DMIRROR_PROT_WRITE, HMM_DMIRROR_PROT_WRITE, HMM_DMIRROR_PROT_WRITE]
+`);
+    });
+  }
+});
+
+describe('stepping into device_exclusive', () => {
+  it('lands on the mm/rmap.c listing, then in get_user_pages_remote', () => {
+    const s = sim(`
+device gpu type=private pages=1
+mmap ${at(0)} 4K
+write ${at(0)} 1
+device_exclusive gpu ${at(0)} 4K
+`);
+    framesAt(s, 'make_device_exclusive_range');
+    const f = s.machine.frames.at(-1);
+    expect(f?.fn.source.lines[(f?.line ?? 0) - 1]).toContain('get_user_pages_remote');
+    s.machine.resume('in');
+    expect(s.machine.frames.at(-1)?.fn.name).toBe('get_user_pages_remote');
+    expect(s.machine.frames.at(-1)?.fn.source.path).toBe('mm/gup.c');
+  });
+});

@@ -142,9 +142,9 @@ int make_device_exclusive_range(struct mm_struct *mm, unsigned long start,
 	long npages = (end - start) >> PAGE_SHIFT;
 	long i;
 
-	npages = get_user_pages_remote(mm, start, npages,
+	npages = get_user_pages_remote(mm, start, npages,    //@gup
 				       FOLL_GET | FOLL_WRITE | FOLL_SPLIT_PMD,
-				       pages, NULL, NULL);          //@gup
+				       pages, NULL, NULL);
 	if (npages < 0)
 		return npages;                                       //@error
 
