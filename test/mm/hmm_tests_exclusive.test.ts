@@ -614,3 +614,24 @@ device_exclusive gpu ${at(0)} 4K
     expect(s.machine.frames.at(-1)?.fn.source.path).toBe('mm/gup.c');
   });
 });
+
+describe('gup of a hugetlb page', () => {
+  it('FOLL_PIN counts one reference and one compound_pincount per page; the last unpin frees the unmapped huge page to the pool', () => {
+    runChecked(`
+hugetlb pool pages=2
+mmap ${at(0)} 2M hugetlb=f
+write ${at(0)} 1
+gup ${at(0)} 8K flags=FOLL_PIN
+expect last.ret == 2
+expect last.pages == [0x4000000, 0x4000001]
+expect page[0x4000000].refcount == 3
+expect page[0x4000001].pincount == 2
+munmap ${at(0)} 2M
+expect hugetlb.free == 1
+expect page[0x4000000].refcount == 2
+unpin ${at(0)} 8K
+expect last.ret == 2
+expect hugetlb.free == 2
+`);
+  });
+});

@@ -95,7 +95,7 @@ export function checkInvariants(mm: Mm): void {
   for (let head = HUGE_BASE; head < mm.hugeNext; head += HPAGE_NR) {
     const used = (mm.flags.get(head) & PG_HUGETLB) !== 0;
     const n = hugeMaps.get(head) ?? 0;
-    check(used === (n > 0 || cached.has(head)), () => `huge page ${head}: in use ${used}, mapped ${n}, cached ${cached.has(head)}`);
+    check(used === (n > 0 || cached.has(head) || held.has(head)), () => `huge page ${head}: in use ${used}, mapped ${n}, cached ${cached.has(head)}, gup ${heldOf(head)}`);
     if (!used) continue;
     inUse++;
     eq(mm.mapcount.get(head), n, `mapcount of huge page ${head}`);

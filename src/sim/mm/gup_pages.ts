@@ -13,6 +13,7 @@ import { GUP_C } from './gup_c';
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault } from './memory';
 import { migrate_device_coherent_page } from './migrate_device_coherent';
+import { put_huge_page } from './hugetlb_page';
 import { put_page } from './mm';
 import type { MmModel } from './model';
 import { compoundHead, DEV_BASE, GUP_PIN_COUNTING_BIAS, HUGE_BASE, vpnHex as hex, ZERO_PFN } from './page';
@@ -142,16 +143,10 @@ function* __get_user_pages(m: Machine, mm: MmModel, t: Task, start: number, end:
   return { ret: pages.length || ret, pages };
 }
 
-/**
- * put_page of a gup reference. A huge page's frame belongs to the hstate
- * pool, which frees it when its last mapping or page-cache entry goes; a gup
- * reference only counts on it.
- */
+/** put_page of a gup reference: the last one frees the page (a huge page through its destructor, free_huge_page). */
 function* putRef(m: Machine, mm: MmModel, head: number): KGen {
-  if (isLarge(head)) {
-    mm.refcount.add(head, -1);
-    m.bugOn(mm.refcount.get(head) < 0, 'page_ref_count(page) < 0');
-  } else yield put_page(m, mm, head);
+  if (isLarge(head)) yield* put_huge_page(m, mm, head);
+  else yield put_page(m, mm, head);
 }
 
 /** Gives back one page's reference as the flags took it. */
