@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { Sim } from '../support/kit';
 import { ev, run, sim, statements, stops, subsystem } from '../support/kit';
 import { Mm } from '../../src/sim/mm/subsystem';
+import { PAGE_CELL } from '../../src/sim/mm/picture';
+import { statePicture } from '../../src/sim';
 import { checkInvariants } from './invariants';
 
 const A = 0x7f0000000000n;
@@ -633,5 +635,22 @@ unpin ${at(0)} 8K
 expect last.ret == 2
 expect hugetlb.free == 2
 `);
+  });
+});
+
+describe('the state picture', () => {
+  it("draws a device-exclusive entry as its own cell ('x'), beside present and device-private ones", () => {
+    const s = run(`
+device gpu type=private pages=1
+mmap ${at(0)} 12K
+write ${at(0)} 1
+write ${at(1)} 2
+device_exclusive gpu ${at(0)} 4K
+migrate ${at(1)} 4K to=gpu
+`);
+    const p = statePicture(s);
+    const task = p.mm.find((e) => e.kind === 'task');
+    expect(task?.kind === 'task' ? task.vmas[0]?.cells : undefined).toBe(`${PAGE_CELL.device_exclusive}${PAGE_CELL.device_private}${PAGE_CELL.none}`);
+    expect(PAGE_CELL.device_exclusive).toBe('x');
   });
 });
