@@ -17,8 +17,8 @@ import { checkInvariants } from './invariants';
 
 const A = 0x7f0000000000n;
 const at = (page: number): string => `0x${(A + BigInt(page) * 0x1000n).toString(16)}`;
-/** HMM_BUFFER_SIZE is 1024 pages; kstep runs the same loops over fewer, the code path per page being the same. */
-const NPAGES = 64;
+/** HMM_BUFFER_SIZE is 1024 pages; kstep runs the same loops over 130 (three of the driver's 64-page chunks), the code path per page being the same. */
+const NPAGES = 130;
 
 /** Every statement's state checked against the kernel's counts (refcounts, mapcounts, rss, free lists). */
 function runChecked(text: string): Sim {
@@ -652,5 +652,31 @@ migrate ${at(1)} 4K to=gpu
     const task = p.mm.find((e) => e.kind === 'task');
     expect(task?.kind === 'task' ? task.vmas[0]?.cells : undefined).toBe(`${PAGE_CELL.device_exclusive}${PAGE_CELL.device_private}${PAGE_CELL.none}`);
     expect(PAGE_CELL.device_exclusive).toBe('x');
+  });
+});
+
+describe('dmirror_exclusive works in chunks of 64 pages', () => {
+  it("a refused page fails its chunk with -EBUSY; the earlier chunk and the chunk's other pages stay exclusive and atomic, the later chunks are not touched", () => {
+    runChecked(`
+device gpu type=private pages=1
+mmap ${at(0)} 560K
+mmap ${at(65)} 4K shared
+${[0, 64, 65, 66, 70, 130].map((i) => `write ${at(i)} ${i}`).join('\n')}
+device_exclusive gpu ${at(0)} 560K
+expect last.ret == -EBUSY
+expect task.init.pte[${at(130)}].kind == present
+expect task.init.pte[${at(0)}].kind == device_exclusive
+expect task.init.pte[${at(64)}].kind == device_exclusive
+expect task.init.pte[${at(65)}].kind == present
+expect task.init.pte[${at(66)}].kind == device_exclusive
+expect task.init.pte[${at(70)}].kind == device_exclusive
+device_check_exclusive gpu ${at(64)} 8K
+expect last.ret == -EPERM
+# GUP found every page of the chunk, so dmirror_atomic_map maps the ones that did become exclusive
+device_check_exclusive gpu ${at(66)} 4K
+expect last.ret == -EPERM
+device_check_exclusive gpu ${at(65)} 4K
+expect last.ret == 0
+`);
   });
 });
