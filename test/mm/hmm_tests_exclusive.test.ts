@@ -680,3 +680,22 @@ expect last.ret == 0
 `);
   });
 });
+
+describe('MMF_HAS_PINNED', () => {
+  it("is the parent's own: a page another task pinned is shared at fork as usual, and a child does not inherit the flag", () => {
+    runChecked(`
+mmap ${at(0)} 4K
+write ${at(0)} 5
+fork as a
+task a
+gup ${at(0)} flags=FOLL_PIN
+task init
+fork as b
+expect task.b.pte[${at(0)}].pfn == task.init.pte[${at(0)}].pfn
+task a
+fork as c
+expect task.c.pte[${at(0)}].pfn != task.a.pte[${at(0)}].pfn
+unpin ${at(0)}
+`);
+  });
+});

@@ -194,6 +194,8 @@ function* check_and_migrate_movable_pages(m: Machine, mm: MmModel, t: Task, star
 
 function* __gup_longterm_locked(m: Machine, mm: MmModel, t: Task, start: number, end: number, flags: bigint): KGen<Gup> {
   const fr = m.enter(__GUP_LONGTERM_LOCKED, { start: hex(start), nr_pages: end - start, gup_flags: flagsText(flags) });
+  // __get_user_pages_locked: mm_set_has_pinned_flag() before any page is looked at
+  if (flags & FOLL_PIN) t.hasPinned = true;
   let out: Gup;
   if (!(flags & FOLL_LONGTERM)) {
     yield fr.at('gup');

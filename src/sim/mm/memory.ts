@@ -242,23 +242,17 @@ function isCow(v: Vma): boolean {
 }
 
 /**
- * page_needs_cow_for_dma: the parent has pinned pages (MMF_HAS_PINNED, which
- * kstep reads as "holds a FOLL_PIN reference now") and this one may be one
- * of them (page_maybe_dma_pinned: a small page's refcount reaches
- * GUP_PIN_COUNTING_BIAS; a huge page has a compound_pincount).
+ * page_needs_cow_for_dma: the parent has ever pinned (MMF_HAS_PINNED) and
+ * this page may be pinned (page_maybe_dma_pinned: a small page's refcount
+ * reaches GUP_PIN_COUNTING_BIAS; a huge page has a compound_pincount).
  */
 function pageNeedsCowForDma(mm: MmModel, src: Task, pfn: number): boolean {
-  if (!mm.held.length) return false;
-  let hasPinned = false;
-  let pincount = 0;
+  if (!src.hasPinned) return false;
   const head = compoundHead(pfn);
-  for (const h of mm.held) {
-    if (!h.pin) continue;
-    if (h.task === src.name) hasPinned = true;
-    if (compoundHead(h.pfn) === head) pincount++;
-  }
-  if (!hasPinned) return false;
-  return head !== pfn || mm.flags.get(head) & PG_HUGETLB ? pincount > 0 : mm.refcount.get(pfn) >= GUP_PIN_COUNTING_BIAS;
+  if (head === pfn && !(mm.flags.get(head) & PG_HUGETLB)) return mm.refcount.get(pfn) >= GUP_PIN_COUNTING_BIAS;
+  let pincount = 0;
+  for (const h of mm.held) if (h.pin && compoundHead(h.pfn) === head) pincount++;
+  return pincount > 0;
 }
 
 export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma: Vma, vpn: number): KGen {

@@ -39,6 +39,7 @@ interface TaskSnap {
   readonly pt: CowIntsSnapshot;
   readonly rss: number;
   readonly hugetlbUsage: number;
+  readonly hasPinned?: boolean;
 }
 
 type DeviceSnap = Omit<Device, 'free'> & { readonly free: ReturnType<CowStack['snapshot']> };
@@ -202,7 +203,7 @@ export class MmModel {
 
   snapshot(): { data: MmSnapshot; size: number } {
     const data: MmSnapshot = {
-      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage })),
+      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage, hasPinned: t.hasPinned })),
       current: this.current,
       devices: [...this.devices.values()].map((d) => ({ ...d, free: d.free.snapshot() })),
       refcount: this.refcount.snapshot(),
@@ -232,6 +233,7 @@ export class MmModel {
         t.pt = CowInts.restore(ts.pt);
         t.rss = ts.rss;
         t.hugetlbUsage = ts.hugetlbUsage;
+        t.hasPinned = ts.hasPinned === true;
         return [ts.name, t];
       }),
     );
