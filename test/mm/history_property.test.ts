@@ -1,7 +1,8 @@
 /**
  * History exactness (goto back and forth gives identical state) and a
  * property test over random scenarios: refcounts, mapcounts, rss and device
- * free lists stay consistent after every statement.
+ * free lists stay consistent after every statement (device-exclusive entries,
+ * snapshots and gup references included).
  */
 import { describe, expect, it } from 'vitest';
 import { Mm } from '../../src/sim/mm/subsystem';
@@ -24,7 +25,7 @@ function randomScenario(seed: number, n: number): string {
   ];
   let forks = 0;
   for (let i = 0; i < n; i++) {
-    const k = rngInt(r, 0, 21);
+    const k = rngInt(r, 0, 26);
     switch (k) {
       case 0: case 1: case 2:
         lines.push(`write ${addr()} ${rngInt(r, 1, 99)}`);
@@ -85,6 +86,21 @@ function randomScenario(seed: number, n: number): string {
         break;
       case 20:
         lines.push(rngInt(r, 0, 1) ? `mprotect ${addr()} 0 r` : `migrate ${addr()} 0 to=gpu`);
+        break;
+      case 22:
+        lines.push(`device_exclusive ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${addr()} ${len()}`);
+        break;
+      case 23:
+        lines.push(`device_check_exclusive gpu ${addr()} ${len()}`);
+        break;
+      case 24:
+        lines.push(`device_snapshot ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${addr()} ${len()}`);
+        break;
+      case 25:
+        lines.push(`gup ${addr()} ${len()} flags=${['FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE', 'FOLL_WRITE', 'FOLL_PIN', '0', 'FOLL_LONGTERM'][rngInt(r, 0, 4)]}`);
+        break;
+      case 26:
+        lines.push(`unpin ${addr()} ${len()}`);
         break;
       default:
         lines.push(`write ${addr()}`);

@@ -118,6 +118,14 @@ const FORMS: ReadonlyArray<readonly [string, string]> = [
   ['madvise 0x10000 4K MADV_FREE', 'madvise'],
   ['mlock 0x10000 4K', 'mlock'],
   ['numa_stats 0x10000 4K', 'numa_stats'],
+  // §5.1
+  ['device_exclusive gpu 0x10000 4K', 'device_exclusive'],
+  ['device_check_exclusive gpu 0x10000 4K', 'device_check_exclusive'],
+  ['device_snapshot gpu 0x10000 4K', 'device_snapshot'],
+  ['gup 0x10000', 'gup'],
+  ['gup 0x10000 8K flags=FOLL_PIN|FOLL_LONGTERM', 'gup'],
+  ['unpin 0x10000', 'unpin'],
+  ['unpin 0x10000 8K', 'unpin'],
   // §6
   ['hugetlb pool pages=4', 'hugetlb pool'],
   ['hugetlb pool pages=4 size=2M', 'hugetlb pool'],

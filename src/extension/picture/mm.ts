@@ -15,6 +15,7 @@ export const mmDrawer: SectionDrawer = {
   .pg-present_huge { fill: var(--vscode-charts-orange); }
   .pg-device_private { fill: var(--vscode-charts-purple); }
   .pg-migration { fill: var(--vscode-charts-yellow); }
+  .pg-device_exclusive { fill: var(--vscode-charts-purple); opacity: 0.55; }
   .pg-unknown { fill: var(--vscode-charts-red); }
   .legend span { margin-right: 1.2em; }
   .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
@@ -24,10 +25,11 @@ export const mmDrawer: SectionDrawer = {
   .legend i.pg-present_huge { background: var(--vscode-charts-orange); }
   .legend i.pg-device_private { background: var(--vscode-charts-purple); }
   .legend i.pg-migration { background: var(--vscode-charts-yellow); }
+  .legend i.pg-device_exclusive { background: var(--vscode-charts-purple); opacity: 0.55; }
 `,
   setup: `
   const PAGE_KIND = ${JSON.stringify(PAGE_KIND)};
-  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration' };
+  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration', device_exclusive: 'device_exclusive (atomic for a device)' };
 `,
   body: `
       if (!section.length) return;

@@ -28,6 +28,7 @@ import { covered, PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
 import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
 import { dmirror_fault } from './test_hmm_mirror';
+import { addHmmCompilers } from './compilers_hmm';
 
 /** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
 const ADDR_LIMIT = 1n << 47n;
@@ -352,6 +353,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
+  addHmmCompilers(c, mmOf, { cur, addrOf, deviceOf });
   return c;
 }
 

@@ -7,6 +7,7 @@ import { copy_hugetlb_page_range } from './hugetlb_walk';
 import { copy_one_pte } from './memory';
 import type { MmModel } from './model';
 import type { Task } from './task';
+import { mmu_notifier_invalidate } from './test_hmm_atomic';
 
 const DUP_MMAP = fnOf(FORK_C, 'dup_mmap');
 
@@ -21,6 +22,8 @@ export function* dup_mmap(m: Machine, mm: MmModel, parent: Task, child: Task): K
       yield* copy_hugetlb_page_range(m, mm, parent, child, vma);
       continue;
     }
+    // copy_page_range of a COW mapping: mmu_notifier_invalidate_range_start (MMU_NOTIFY_PROTECTION_PAGE) on the parent
+    if (!vma.shared) yield* mmu_notifier_invalidate(m, mm, parent, vma.start, vma.end, 'MMU_NOTIFY_PROTECTION_PAGE');
     const vpns: number[] = [];
     parent.pt.forEach(vma.start, vma.end, (i) => vpns.push(i));
     for (const vpn of vpns) yield copy_one_pte(m, mm, parent, child, vma, vpn);

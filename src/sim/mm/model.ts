@@ -21,6 +21,16 @@ export interface Device {
   /** Free pages, the next one to hand out on top (dmirror's free_pages list). */
   free: CowStack;
   failed: boolean;
+  /** The mirror's entries tagged DPT_XA_TAG_ATOMIC (dmirror_atomic_map), as `task:vpn`; replaced, never changed in place. */
+  atomic?: ReadonlySet<string>;
+}
+
+/** A page reference a `gup` statement holds until `unpin`: FOLL_PIN (GUP_PIN_COUNTING_BIAS) or FOLL_GET (one). */
+export interface Held {
+  readonly task: string;
+  readonly vpn: number;
+  readonly pfn: number;
+  readonly pin: boolean;
 }
 
 interface TaskSnap {
@@ -29,6 +39,7 @@ interface TaskSnap {
   readonly pt: CowIntsSnapshot;
   readonly rss: number;
   readonly hugetlbUsage: number;
+  readonly hasPinned?: boolean;
 }
 
 type DeviceSnap = Omit<Device, 'free'> & { readonly free: ReturnType<CowStack['snapshot']> };
@@ -48,6 +59,7 @@ export interface MmSnapshot {
   readonly devNext: number;
   readonly hugeFree: ReturnType<CowStack['snapshot']>;
   readonly hugeNext: number;
+  readonly held: readonly Held[];
 }
 
 export class MmModel {
@@ -68,6 +80,8 @@ export class MmModel {
   /** Huge page frames: the pool's counters say how many pages exist; frames exist only for pages in use. */
   hugeFree = new CowStack();
   hugeNext = HUGE_BASE;
+  /** References taken by `gup` and not yet released by `unpin`, oldest first; replaced, never changed in place. */
+  held: readonly Held[] = [];
 
   /** hugetlb mappings fault through the hstate pool and the inodes' maps. */
   constructor(readonly hugetlb: Hugetlb = new Hugetlb()) {
@@ -189,7 +203,7 @@ export class MmModel {
 
   snapshot(): { data: MmSnapshot; size: number } {
     const data: MmSnapshot = {
-      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage })),
+      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage, hasPinned: t.hasPinned })),
       current: this.current,
       devices: [...this.devices.values()].map((d) => ({ ...d, free: d.free.snapshot() })),
       refcount: this.refcount.snapshot(),
@@ -203,6 +217,7 @@ export class MmModel {
       devNext: this.devNext,
       hugeFree: this.hugeFree.snapshot(),
       hugeNext: this.hugeNext,
+      held: this.held,
     };
     nextEpoch();
     return { data, size: 1 + this.tasks.size + this.devices.size };
@@ -218,6 +233,7 @@ export class MmModel {
         t.pt = CowInts.restore(ts.pt);
         t.rss = ts.rss;
         t.hugetlbUsage = ts.hugetlbUsage;
+        t.hasPinned = ts.hasPinned === true;
         return [ts.name, t];
       }),
     );
@@ -234,5 +250,6 @@ export class MmModel {
     this.devNext = s.devNext;
     this.hugeFree = CowStack.restore(s.hugeFree);
     this.hugeNext = s.hugeNext;
+    this.held = s.held;
   }
 }

@@ -15,7 +15,7 @@ export const MAX_VMAS = 64;
  * drawn by the zone of its page: `p` NORMAL, `c` DEVICE (coherent), `h` a huge
  * page. Anything else draws as `?`.
  */
-export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm' };
+export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm', device_exclusive: 'x' };
 
 /** Page cells of one VMA: one character per page, see PAGE_CELL. */
 export interface VmaPicture {

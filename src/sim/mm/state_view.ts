@@ -83,6 +83,8 @@ function pageNode(mm: MmModel, pfn: number): StateNode {
     device: leaf(() => d()?.name ?? ''),
     hugetlb: leaf(() => (mm.flags.get(head) & PG_HUGETLB) !== 0),
     compound_head: leaf(() => BigInt(head), { format: 'hex' }),
+    // FOLL_PIN references `gup` holds on the page (compound_pincount for a huge page; GUP_PIN_COUNTING_BIAS each in a small page's refcount)
+    pincount: leaf(() => BigInt(mm.held.reduce((n, h) => n + (h.pin && compoundHead(h.pfn) === head ? 1 : 0), 0))),
   }, { memory: { space: 'phys', base: BigInt(pfn) << 12n, size: PAGE_SIZE } });
 }
 

@@ -50,6 +50,8 @@ export class Task {
   rss = 0;
   /** mm->hugetlb_usage in base pages: huge pages are not rss. */
   hugetlbUsage = 0;
+  /** MMF_HAS_PINNED: set by the first FOLL_PIN gup of this mm and kept; fork does not pass it on. */
+  hasPinned = false;
   constructor(readonly name: string) {}
 
   /** Replaces the parts of VMAs inside [start, end) by f(part) (undefined removes it); the parts outside stay. */

@@ -26,4 +26,10 @@ export const MM_VERBS: readonly VerbDecl[] = [
   // ftruncate of a hugetlbfs file unmaps the pages past the size from every task's page tables: memory's to run.
   { verb: 'hugetlb punch', args: [pn('file'), pe('offset'), pe('len')], sets: ['ret'], summary: 'fallocate(PUNCH_HOLE) of a hugetlbfs file: unmap and free the whole huge pages in [offset, offset+len), each giving back its reservation' },
   { verb: 'hugetlb truncate', args: [pn('file'), pe('size', true)], sets: ['ret'], summary: 'ftruncate of a hugetlbfs file: unmap and free the pages past size (default 0), give back unused reservations' },
+  // HMM round 2 (SCENARIO.md §5.1): device-exclusive access, the mirror's snapshot, gup/unpin.
+  { verb: 'device_exclusive', args: [pn('device'), pe('addr'), pe('len')], sets: ['ret', 'cpages'], summary: 'HMM_DMIRROR_EXCLUSIVE: make_device_exclusive_range, ptes become device_exclusive entries' },
+  { verb: 'device_check_exclusive', args: [pn('device'), pe('addr'), pe('len')], sets: ['ret'], summary: 'HMM_DMIRROR_CHECK_EXCLUSIVE (dmirror_check_atomic): -EPERM while an atomic mirror entry is left' },
+  { verb: 'device_snapshot', args: [pn('device'), pe('addr'), pe('len')], sets: ['ret', 'cpages', 'perm'], summary: 'HMM_DMIRROR_SNAPSHOT: hmm_range_fault without faulting; last.perm lists HMM_DMIRROR_PROT_* per page' },
+  { verb: 'gup', args: [pe('addr'), pe('len', true)], keys: { flags: E }, sets: ['ret', 'pages'], summary: 'get_user_pages, or pin_user_pages with FOLL_PIN; the references stay until unpin' },
+  { verb: 'unpin', args: [pe('addr'), pe('len', true)], sets: ['ret'], summary: 'give back what gup took at these pages (unpin_user_page for FOLL_PIN, put_page otherwise)' },
 ];
