@@ -67,6 +67,11 @@ describe('reverseContinue by the step marks', () => {
             ...(pick > 0.8 ? { hitCondition: (h: number) => h % 2 === 1 } : {}),
           });
         }
+        // One breakpoint always on a line that ran, so every round has something to find.
+        const h = m.history as NonNullable<Machine['history']>;
+        let ran = Math.floor(rng.next() * end);
+        while (ran > 0 && h.kindAt(ran) !== 0 /* PointKind.Stmt */) ran--;
+        bps.push({ id: 99, line: h.lineAt(ran) || 1, hits: 0 });
         m.breakpoints.setLines(bps);
         m.breakpoints.setExceptions(KINDS.filter(() => rng.next() < 0.5).map((kind) => ({ kind })));
         const from = round === 0 ? end : Math.floor(rng.next() * (end + 1));
