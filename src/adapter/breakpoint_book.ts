@@ -1,7 +1,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { DataWatch, ExceptionKind, FunctionBreakpoint, LineBreakpoint, Machine, Program, Registry } from '../sim';
+import type { DataWatch, ExceptionKind, FunctionBreakpoint, KernelSource, LineBreakpoint, Machine, Program, Registry } from '../sim';
 import { evalRef, formatValue, parseExpression } from '../sim';
 import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
+import { bindKernelLine } from './sources';
 import { plainValue } from './variables';
 
 type Compiled<T> = T | { error: string } | undefined;
@@ -23,6 +24,8 @@ export class BreakpointBook {
   private functions: DebugProtocol.FunctionBreakpoint[] = [];
   private exceptions: DebugProtocol.SetExceptionBreakpointsArguments;
   private data: DebugProtocol.DataBreakpoint[] = [];
+  /** Breakpoints in kernel listings, by listing path. */
+  private kernel = new Map<string, DebugProtocol.SourceBreakpoint[]>();
 
   constructor(private readonly registry: Registry) {
     this.exceptions = { filters: registry.exceptionFilters.filter((f) => f.default).map((f) => f.kind) };
@@ -61,6 +64,19 @@ export class BreakpointBook {
     return this.replace(() => this.sources, (v) => (this.sources = v), list, () => this.applyLines(program, m));
   }
 
+  /** Breakpoints in a kernel listing: they bind to the listing's step points, with no scenario needed. */
+  setKernelLines(src: KernelSource, list: DebugProtocol.SourceBreakpoint[], m: Machine | undefined): DebugProtocol.Breakpoint[] {
+    const prev = this.kernel.get(src.path);
+    this.kernel.set(src.path, list);
+    try {
+      return this.applyKernel(src, m);
+    } catch (e) {
+      if (prev) this.kernel.set(src.path, prev);
+      else this.kernel.delete(src.path);
+      throw e;
+    }
+  }
+
   setFunctions(list: DebugProtocol.FunctionBreakpoint[], m: Machine | undefined): DebugProtocol.Breakpoint[] {
     return this.replace(() => this.functions, (v) => (this.functions = v), list, () => this.applyFunctions(m));
   }
@@ -76,6 +92,7 @@ export class BreakpointBook {
   /** Puts every kept breakpoint on a new machine (launch, restart). */
   applyAll(program: Program, m: Machine): void {
     this.applyLines(program, m);
+    for (const src of this.registry.sources) if (this.kernel.has(src.path)) this.applyKernel(src, m);
     this.applyFunctions(m);
     this.applyExceptions(m);
     this.applyData(m);
@@ -94,26 +111,55 @@ export class BreakpointBook {
         out.push(unverified(b.line, 'no statement at or after this line', id));
         continue;
       }
-      const cond = b.condition ? compileCondition(b.condition) : undefined;
-      const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
-      const log = b.logMessage ? compileLogMessage(b.logMessage) : undefined;
-      const bad = failed(cond, hit, log);
-      if (bad) {
-        out.push(unverified(b.line, bad, id));
+      const made = this.lineBreakpoint(b, id, stmt.line);
+      if ('error' in made) {
+        out.push(unverified(b.line, made.error, id));
         continue;
       }
-      bps.push({
-        id,
-        line: stmt.line,
-        hits: 0,
-        ...(typeof cond === 'function' ? { condition: cond } : {}),
-        ...(typeof hit === 'function' ? { hitCondition: hit } : {}),
-        ...(typeof log === 'function' ? { log } : {}),
-      });
+      bps.push(made);
       out.push({ id, verified: true, line: stmt.line, column: stmt.range.col, ...(stmt.line !== b.line ? { message: `moved to the next statement, line ${stmt.line}` } : {}) });
     }
     m?.breakpoints.setLines(bps);
     return out;
+  }
+
+  private applyKernel(src: KernelSource, m: Machine | undefined): DebugProtocol.Breakpoint[] {
+    const out: DebugProtocol.Breakpoint[] = [];
+    const bps: LineBreakpoint[] = [];
+    for (const b of this.kernel.get(src.path) ?? []) {
+      const id = this.idOf(b);
+      const at = bindKernelLine(src, b.line);
+      if (!at) {
+        out.push(unverified(b.line, 'no step point at or after this line in its function', id));
+        continue;
+      }
+      const made = this.lineBreakpoint(b, id, at.line);
+      if ('error' in made) {
+        out.push(unverified(b.line, made.error, id));
+        continue;
+      }
+      bps.push(made);
+      out.push({ id, verified: true, line: at.line, ...(at.line !== b.line ? { message: `moved to the next step point of ${at.fn}, line ${at.line}` } : {}) });
+    }
+    m?.breakpoints.setKernelLines(src.path, bps);
+    return out;
+  }
+
+  /** A line breakpoint with its condition, hit condition and log message compiled, or why one of them does not compile. */
+  private lineBreakpoint(b: DebugProtocol.SourceBreakpoint, id: number, line: number): LineBreakpoint | { error: string } {
+    const cond = b.condition ? compileCondition(b.condition) : undefined;
+    const hit = b.hitCondition ? compileHitCondition(b.hitCondition) : undefined;
+    const log = b.logMessage ? compileLogMessage(b.logMessage) : undefined;
+    const bad = failed(cond, hit, log);
+    if (bad) return { error: bad };
+    return {
+      id,
+      line,
+      hits: 0,
+      ...(typeof cond === 'function' ? { condition: cond } : {}),
+      ...(typeof hit === 'function' ? { hitCondition: hit } : {}),
+      ...(typeof log === 'function' ? { log } : {}),
+    };
   }
 
   private applyFunctions(m: Machine | undefined): DebugProtocol.Breakpoint[] {

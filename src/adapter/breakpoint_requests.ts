@@ -3,11 +3,14 @@ import { statementLines, unverified } from './breakpoints';
 import type { SessionContext } from './context';
 import type { Routes } from './routes';
 import { always } from './routes';
+import { stepPointLines } from './sources';
 
 // Breakpoints are answered at any time, even with no scenario loaded: the
 // book keeps them for the next launch or restart.
 
 function setBreakpoints(ctx: SessionContext, args: DebugProtocol.SetBreakpointsArguments): DebugProtocol.SetBreakpointsResponse['body'] {
+  const listing = ctx.sources.find(args.source);
+  if (listing) return { breakpoints: ctx.book.setKernelLines(listing, args.breakpoints ?? [], ctx.sim?.machine) };
   if (!ctx.samePath(args.source.path)) {
     return { breakpoints: (args.breakpoints ?? []).map((b) => unverified(b.line, 'not the scenario being debugged', ctx.book.freshId())) };
   }
@@ -16,6 +19,8 @@ function setBreakpoints(ctx: SessionContext, args: DebugProtocol.SetBreakpointsA
 
 function breakpointLocations(ctx: SessionContext, args: DebugProtocol.BreakpointLocationsArguments): DebugProtocol.BreakpointLocationsResponse['body'] {
   const end = args.endLine ?? args.line;
+  const listing = ctx.sources.find(args.source);
+  if (listing) return { breakpoints: stepPointLines(listing).filter((p) => p.line >= args.line && p.line <= end).map((p) => ({ line: p.line })) };
   const stmts = ctx.program && ctx.samePath(args.source.path) ? statementLines(ctx.program) : [];
   return { breakpoints: stmts.filter((s) => s.line >= args.line && s.line <= end).map((s) => ({ line: s.line, column: s.range.col })) };
 }

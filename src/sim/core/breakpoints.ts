@@ -57,6 +57,8 @@ export interface DataWatch {
 
 export class Breakpoints {
   lines = new Map<number, LineBreakpoint[]>();
+  /** Breakpoints in the kernel listings: by listing path, then by the listing's line (a step point's line). */
+  kernelLines = new Map<string, Map<number, LineBreakpoint[]>>();
   functions = new Map<string, FunctionBreakpoint>();
   exceptions: Map<ExceptionKind, Condition | undefined>;
   data: DataWatch[] = [];
@@ -69,6 +71,14 @@ export class Breakpoints {
   setLines(bps: readonly LineBreakpoint[]): void {
     this.lines = new Map();
     for (const b of bps) this.lines.set(b.line, [...(this.lines.get(b.line) ?? []), b]);
+  }
+
+  /** The breakpoints of one kernel listing (`path` as its KernelSource names it), replacing that listing's. */
+  setKernelLines(path: string, bps: readonly LineBreakpoint[]): void {
+    const byLine = new Map<number, LineBreakpoint[]>();
+    for (const b of bps) byLine.set(b.line, [...(byLine.get(b.line) ?? []), b]);
+    if (byLine.size) this.kernelLines.set(path, byLine);
+    else this.kernelLines.delete(path);
   }
 
   setFunctions(bps: readonly FunctionBreakpoint[]): void {

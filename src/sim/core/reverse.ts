@@ -11,7 +11,8 @@ import { checkStop } from './stop_check';
  * stays responsive; a pause request returns to where it started.
  */
 export function* reverseScan(m: Machine, h: History): Generator<void, Stop, void> {
-  if (!m.breakpoints.data.length && !m.breakpoints.functions.size) return yield* reverseByMarks(m, h);
+  const bp = m.breakpoints;
+  if (!bp.data.length && !bp.functions.size && !bp.kernelLines.size) return yield* reverseByMarks(m, h);
   return yield* reverseByReplay(m, h);
 }
 
@@ -67,8 +68,9 @@ export function* reverseByReplay(m: Machine, h: History): Generator<void, Stop, 
  * exception point's kind, so only the candidates are visited (latest first),
  * each by one goto that replays from its nearest snapshot, and the stop is
  * decided there as going forward would (conditions included). Function
- * breakpoints and data watches need the replay of reverseScan: whether a
- * frame was just entered, or a value just changed, is known only by stepping.
+ * breakpoints, breakpoints in listings and data watches need the replay:
+ * whether a frame was just entered, which listing line a step point is on,
+ * or whether a value just changed, is known only by stepping.
  */
 export function* reverseByMarks(m: Machine, h: History): Generator<void, Stop, void> {
   const bp = m.breakpoints;

@@ -1,4 +1,4 @@
-import type { Condition } from './breakpoints';
+import type { Condition, LineBreakpoint } from './breakpoints';
 import type { Frame } from './frames';
 import type { Machine } from './machine';
 import type { RunMode, Stop } from './stop';
@@ -20,20 +20,8 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
     // At a statement's start the statement is the one about to run.
     const st = m.statement;
     const here = st ? bp.lines.get(st.line) : undefined;
-    if (here) {
-      const ids: number[] = [];
-      for (const b of here) {
-        if (b.condition && !safeCond(m, b.condition)) continue;
-        if (live) b.hits++;
-        if (b.hitCondition && !b.hitCondition(live ? b.hits : b.hits + 1)) continue;
-        if (b.log) {
-          if (live) m.output(b.log(m), 'console');
-          continue;
-        }
-        ids.push(b.id);
-      }
-      if (ids.length) return { reason: 'breakpoint', breakpointIds: ids };
-    }
+    const hit = here && lineStop(m, here, live);
+    if (hit) return hit;
   }
   if (m.at === 'kernel') {
     let hit: Stop | undefined;
@@ -51,6 +39,13 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
       }
     }
     if (hit) return hit;
+    // A breakpoint in a listing: the innermost frame is the one at this step point's line.
+    if (bp.kernelLines.size) {
+      const top = m.frames[m.frames.length - 1];
+      const here = top && bp.kernelLines.get(top.fn.source.path)?.get(top.line);
+      const at = here && lineStop(m, here, live);
+      if (at) return at;
+    }
   }
   for (const w of bp.data) {
     const v = w.read(m);
@@ -64,6 +59,22 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
     }
   }
   return undefined;
+}
+
+/** The line breakpoints on one line, at a step point there: a stop, or undefined (none held, or all were logpoints). */
+function lineStop(m: Machine, here: readonly LineBreakpoint[], live: boolean): Stop | undefined {
+  const ids: number[] = [];
+  for (const b of here) {
+    if (b.condition && !safeCond(m, b.condition)) continue;
+    if (live) b.hits++;
+    if (b.hitCondition && !b.hitCondition(live ? b.hits : b.hits + 1)) continue;
+    if (b.log) {
+      if (live) m.output(b.log(m), 'console');
+      continue;
+    }
+    ids.push(b.id);
+  }
+  return ids.length ? { reason: 'breakpoint', breakpointIds: ids } : undefined;
 }
 
 function safeCond(m: Machine, c: Condition): boolean {
