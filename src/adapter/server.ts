@@ -1,12 +1,37 @@
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { FrameGuard } from './framing';
 import { KstepSession } from './session';
+
+/** Starts a session on a connection, its input checked for DAP framing first. */
+function serve(input: Readable, output: Writable, report: (line: string) => void, asServer: boolean): KstepSession {
+  const session = new KstepSession();
+  session.setRunAsServer(asServer);
+  const guard = new FrameGuard((p) => session.protocolProblem(p, report));
+  input.pipe(guard);
+  session.start(guard, output);
+  return session;
+}
+
+const toStderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 /** DAP over this process's stdin/stdout. Nothing else may write to stdout. */
 export function runStdio(): void {
-  const session = new KstepSession();
-  session.start(process.stdin, process.stdout);
+  const session = serve(process.stdin, process.stdout, toStderr, false);
   process.stdin.on('end', () => session.end());
+  // The library exits 0 once stdin closes: a session that was sent what it could not read says so in its exit code.
+  process.on('exit', () => {
+    if (session.protocolProblems > 0 && !process.exitCode) process.exitCode = 1;
+  });
+}
+
+/** One session per connection of a server; a client that vanishes without a disconnect must not leave its run going on. */
+function serveConnection(socket: Duplex): void {
+  const session = serve(socket, socket, toStderr, true);
+  socket.on('close', () => session.end());
 }
 
 /**
@@ -16,11 +41,7 @@ export function runStdio(): void {
 export function runServer(port: number, onListening?: (port: number) => void, onError?: (e: NodeJS.ErrnoException) => void): Server {
   const server = createServer((socket) => {
     socket.setNoDelay(true);
-    const session = new KstepSession();
-    session.setRunAsServer(true);
-    session.start(socket, socket);
-    // A client that vanishes without a disconnect must not leave its run going on in the server.
-    socket.on('close', () => session.end());
+    serveConnection(socket);
   });
   // A port in use (EADDRINUSE) or refused (EACCES) is an error event, not a throw: without a listener it would end the process with a stack trace.
   server.on('error', (e: NodeJS.ErrnoException) => {
