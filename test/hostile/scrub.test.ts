@@ -8,10 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { scrubErrorResponse, scrubMessage } from '../../src/adapter/scrub';
 import { ROOT } from '../support/kit';
-import { messages, request, stdioExchange } from './server';
-
-/** A line of a JavaScript stack. */
-export const STACK = /at .*\(.*:\d+:\d+\)/;
+import { messages, request, STACK, stdioExchange } from './server';
 
 describe('scrubMessage', () => {
   it('drops the lines of a stack and names no install path', () => {

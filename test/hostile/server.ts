@@ -11,6 +11,9 @@ import { ADAPTER, Harness, ROOT } from '../support/dap';
 
 export const KSTEP = join(ROOT, 'bin', 'kstep.js');
 
+/** A line of a JavaScript stack. */
+export const STACK = /at .*\(.*:\d+:\d+\)/;
+
 /** A `kstep dap` server process; `listening` resolves with what it printed it listens on. */
 export async function startServer(args: string[] = ['--server=0']): Promise<{ server: ChildProcess; where: string; stderr: () => string }> {
   const server = spawn(process.execPath, [KSTEP, 'dap', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
