@@ -3,6 +3,7 @@ import type { Server } from 'node:net';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { FrameGuard } from './framing';
 import { KstepSession } from './session';
+import { runSocketServer } from './unix_socket';
 
 /** Starts a session on a connection, its input checked for DAP framing first. */
 function serve(input: Readable, output: Writable, report: (line: string) => void, asServer: boolean): KstepSession {
@@ -55,13 +56,28 @@ export function runServer(port: number, onListening?: (port: number) => void, on
   return server;
 }
 
-/** `kstep dap [--server=PORT]`. Returns an exit code for bad usage, or undefined once serving. */
+/**
+ * `kstep dap [--server=PORT | --socket=PATH]`. Returns an exit code for bad
+ * usage, or undefined once serving.
+ */
 export function runDap(args: readonly string[], err: (s: string) => void): number | undefined {
   const server = args.find((a) => a.startsWith('--server'));
-  const extra = args.filter((a) => a !== server);
-  if (extra.length) {
-    err(`kstep dap: unknown argument ${extra.join(' ')}`);
+  const socket = args.find((a) => a.startsWith('--socket'));
+  const extra = args.filter((a) => a !== server && a !== socket);
+  if (extra.length || (server && socket)) {
+    err(extra.length ? `kstep dap: unknown argument ${extra.join(' ')}` : 'kstep dap: give --server or --socket, not both');
     return 2;
+  }
+  if (socket !== undefined) {
+    const path = socket.startsWith('--socket=') ? socket.slice('--socket='.length) : '';
+    if (!path) {
+      err('kstep dap: --socket needs a path: --socket=/run/user/1000/kstep.sock');
+      return 2;
+    }
+    void runSocketServer(path, serveConnection, err).then((s) => {
+      if (!s) process.exitCode = 2;
+    });
+    return undefined;
   }
   if (server === undefined) {
     runStdio();
