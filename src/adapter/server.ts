@@ -11,6 +11,11 @@ function serve(input: Readable, output: Writable, report: (line: string) => void
   session.setRunAsServer(asServer);
   const guard = new FrameGuard((p) => session.protocolProblem(p, report));
   input.pipe(guard);
+  // pipe() does not forward errors: a reset connection or a broken stdin ends the input, not the process.
+  input.on('error', (e: NodeJS.ErrnoException) => {
+    report(`kstep dap: the client's input failed: ${e.code ?? e.message}`);
+    guard.end();
+  });
   session.start(guard, output);
   return session;
 }
