@@ -22,6 +22,8 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli.js') }),
   build({ ...common, entryPoints: [join(root, 'src/adapter/main.ts')], outfile: join(root, 'dist/adapter.js') }),
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] }),
+  // The extension's worker thread: diagnostics and Run Scenario off the extension host's main thread.
+  build({ ...common, entryPoints: [join(root, 'src/extension/worker.ts')], outfile: join(root, 'dist/worker.js') }),
   build({ ...common, entryPoints: [join(root, 'bench/index.ts')], outfile: join(root, 'dist/bench.js') }),
   build({ ...common, entryPoints: [join(root, 'scripts/grammar.ts')], outfile: join(root, 'dist/grammar.js') }),
 ]);

@@ -222,6 +222,13 @@ function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): D
   };
 }
 
+/**
+ * The most step points a Debug Console statement may take. It runs as one
+ * step of history (replayed whole when history is revisited), so it cannot
+ * be sliced like a run: it is bounded instead, to about a second.
+ */
+const CONSOLE_MAX_POINTS = 1_000_000;
+
 /** A statement typed at the Debug Console runs as a new step point in history. */
 function runStatement(ctx: SessionContext, text: string): Reply {
   const sim = ctx.sim;
@@ -235,7 +242,7 @@ function runStatement(ctx: SessionContext, text: string): Reply {
       text,
       apply: () => {
         const g = c.exec(m);
-        if (typeof g === 'object') m.drain(g);
+        if (typeof g === 'object') m.drain(g, CONSOLE_MAX_POINTS);
       },
     });
   } catch (e) {

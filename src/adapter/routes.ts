@@ -51,7 +51,7 @@ export function andThen(body: object | undefined, after: () => void): Reply {
 // into an error response, never past the wrapper.
 
 /** A request that reads or moves a stopped machine. */
-export function whenStopped<A>(handle: (ctx: SessionContext, args: A) => Outcome): Route {
+export function whenStopped<A>(handle: (ctx: SessionContext, args: A) => Outcome | Promise<Outcome>): Route {
   return { needsStop: true, handle: handle as Route['handle'] };
 }
 

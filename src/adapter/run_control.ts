@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Frame, RunMode, Stop } from '../sim';
+import type { Frame, Machine, RunMode, Stop } from '../sim';
 import { thrownException } from '../sim';
 import { bindLine, statementLines } from './breakpoints';
 import type { SessionContext } from './context';
@@ -48,6 +48,53 @@ function sliced(ctx: SessionContext, advance: () => Stop | undefined, finish: bo
     else if (ctx.running) stopped(ctx, stop);
   };
   setImmediate(tick);
+}
+
+/**
+ * A search through the future (goto forward, stepInTargets, stepIn to a
+ * target) in time slices like a run: other requests and sessions are served
+ * between slices, and while it goes the session counts as running (requests
+ * that need a stop are refused, pause and terminate are heard). `advance`
+ * does a bounded piece and returns the result once there is one. Resolves
+ * with it, or with undefined when a pause, terminate or disconnect cut it off.
+ */
+function search<T>(ctx: SessionContext, advance: () => T | undefined): Promise<T | undefined> {
+  const sim = ctx.simulation;
+  const m = sim.machine;
+  ctx.running = true;
+  m.pauseRequested = false;
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (ctx.sim !== sim || !ctx.running || m.pauseRequested) {
+        m.pauseRequested = false;
+        if (ctx.sim === sim) ctx.running = false;
+        resolve(undefined);
+        return;
+      }
+      const until = performance.now() + SLICE_MS;
+      let r: T | undefined;
+      try {
+        do r = advance();
+        while (r === undefined && performance.now() < until);
+      } catch (e) {
+        ctx.running = false;
+        reject(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      if (r === undefined) setImmediate(tick);
+      else {
+        ctx.running = false;
+        resolve(r);
+      }
+    };
+    setImmediate(tick);
+  });
+}
+
+/** After a search was cut off: the machine goes back where the user was, if the session still has it. */
+function interrupted(ctx: SessionContext, sim: unknown, m: Machine, origin: number, what: string): UserError {
+  if (ctx.sim === sim) m.goto(origin);
+  return new UserError(`${what} was interrupted`);
 }
 
 /** Runs forward from the current step point until the mode's stop, a breakpoint or the end. */
@@ -113,10 +160,21 @@ function stopAfter(ctx: SessionContext, stop: Stop): Reply {
   return andThen(undefined, () => stopped(ctx, stop));
 }
 
-function stepIn(ctx: SessionContext, args: DebugProtocol.StepInArguments): Reply {
+async function stepIn(ctx: SessionContext, args: DebugProtocol.StepInArguments): Promise<Reply> {
   if (args.targetId === undefined) return runAfter(ctx, 'in');
-  ctx.machine.goto(args.targetId);
-  return stopAfter(ctx, { reason: 'step' });
+  const target = args.targetId;
+  if (!Number.isSafeInteger(target) || target < 0) throw new UserError(`no step-in target ${JSON.stringify(target)}`);
+  const m = ctx.machine;
+  if (target <= m.step) {
+    m.goto(target);
+    return stopAfter(ctx, { reason: 'step' });
+  }
+  // Forward, a chunk at a time: a target far ahead (or one a client made up) must not block the adapter.
+  const done = await search(ctx, () => {
+    m.goto(Math.min(target, m.step + CHUNK));
+    return m.step >= target || m.at === 'end' ? true : undefined;
+  });
+  return stopAfter(ctx, { reason: done ? 'step' : 'pause' });
 }
 
 function stepBack(ctx: SessionContext): Reply {
@@ -152,17 +210,27 @@ function gotoTargets(ctx: SessionContext, args: DebugProtocol.GotoTargetsArgumen
   return { targets: stmt ? [{ id: stmt.line, label: `${stmt.line}: ${stmt.text}`, line: stmt.line, column: stmt.range.col }] : [] };
 }
 
-function goto(ctx: SessionContext, args: DebugProtocol.GotoArguments): Reply {
-  const m = ctx.machine;
+async function goto(ctx: SessionContext, args: DebugProtocol.GotoArguments): Promise<Reply> {
+  const sim = ctx.simulation;
+  const m = sim.machine;
   const h = m.history;
   const line = args.targetId;
   const origin = m.step;
   const back = h ? h.lastStartOf(line, m.step) : -1;
   if (back >= 0) m.goto(back);
-  else if (!m.seekForward((mm) => mm.at === 'stmt' && mm.statement?.line === line, GOTO_FORWARD_LIMIT)) {
-    // The search ran the machine forward: a failed goto must leave it where the user is.
-    m.goto(origin);
-    throw new UserError(`line ${line} does not run again in this scenario`);
+  else {
+    let searched = 0;
+    const found = await search(ctx, () => {
+      if (m.seekForward((mm) => mm.at === 'stmt' && mm.statement?.line === line, CHUNK)) return true;
+      searched += CHUNK;
+      return m.at === 'end' || searched >= GOTO_FORWARD_LIMIT ? false : undefined;
+    });
+    if (found === undefined) throw interrupted(ctx, sim, m, origin, 'goto');
+    if (!found) {
+      // The search ran the machine forward: a failed goto must leave it where the user is.
+      m.goto(origin);
+      throw new UserError(`line ${line} does not run again in this scenario`);
+    }
   }
   ctx.atEnd = m.ended;
   return stopAfter(ctx, { reason: 'goto' });
@@ -184,8 +252,9 @@ function restartFrame(ctx: SessionContext, args: DebugProtocol.RestartFrameArgum
   return stopAfter(ctx, { reason: 'restart' as Stop['reason'] });
 }
 
-function stepInTargets(ctx: SessionContext): DebugProtocol.StepInTargetsResponse['body'] {
-  const m = ctx.machine;
+async function stepInTargets(ctx: SessionContext): Promise<DebugProtocol.StepInTargetsResponse['body']> {
+  const sim = ctx.simulation;
+  const m = sim.machine;
   const origin = m.step;
   const depth = m.depth();
   const targets: DebugProtocol.StepInTarget[] = [];
@@ -194,7 +263,7 @@ function stepInTargets(ctx: SessionContext): DebugProtocol.StepInTargetsResponse
   const calls = m.control.callDepth;
   let procEntered = false;
   // The run is deterministic: look ahead through the statement, then come back.
-  m.seekForward((mm) => {
+  const look = (mm: Machine): boolean => {
     // `call p` steps into the proc itself before any kernel function inside it.
     if (!procEntered && mm.at === 'stmt' && mm.control.callDepth > calls) {
       procEntered = true;
@@ -207,7 +276,10 @@ function stepInTargets(ctx: SessionContext): DebugProtocol.StepInTargetsResponse
       targets.push({ id: f.enteredAt, label: callLabel(f), line: f.line });
     }
     return mm.depth() <= depth || mm.at === 'end';
-  });
+  };
+  // A statement may take millions of step points: looked through in slices.
+  const done = await search(ctx, () => (m.seekForward(look, CHUNK) || m.at === 'end' ? true : undefined));
+  if (!done) throw interrupted(ctx, sim, m, origin, 'stepInTargets');
   m.goto(origin);
   return { targets };
 }

@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { CapabilitiesEvent, InitializedEvent, Logger, LoggingDebugSession, logger, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
+import { CapabilitiesEvent, DebugSession, InitializedEvent, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
 import { DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, readScenarioFile, REGISTRY } from '../sim';
@@ -7,9 +7,11 @@ import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
 import { MEMORY_ROUTES } from './memory';
+import type { FramingProblem } from './framing';
 import type { Outcome, Route, Routes } from './routes';
 import { always, andThen, Reply, UserError } from './routes';
 import { run, RUN_CONTROL_ROUTES, stopped, stopRun } from './run_control';
+import { scrubErrorResponse } from './scrub';
 import { SOURCE_ROUTES } from './sources';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -35,8 +37,16 @@ function messageOf(e: unknown): string {
  * terminate, disconnect). Each request's handler lives with its concern and
  * returns the response body; one wrapper here sends it, or the error.
  */
-export class KstepSession extends LoggingDebugSession {
+export class KstepSession extends DebugSession {
   private readonly ctx: SessionContext;
+  /**
+   * This session's `trace: true`: its own traffic goes to its own Debug
+   * Console. (The library's logger is one per process: every session's
+   * traffic would reach whichever client asked for a trace last.)
+   */
+  private trace = false;
+  /** Messages that could not be taken as requests (see FrameGuard). */
+  protocolProblems = 0;
   private readonly routes: ReadonlyMap<string, Route>;
   private launchArgs: LaunchArguments = {};
   private configured!: () => void;
@@ -76,7 +86,12 @@ export class KstepSession extends LoggingDebugSession {
   // ---- dispatch ------------------------------------------------------------
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    this.traceLine(() => `From client: ${String(request.command)}(${JSON.stringify(request.arguments) ?? ''})`);
     try {
+      if (request.command === 'initialize' && (typeof request.arguments !== 'object' || request.arguments === null)) {
+        // The library would read its fields and answer the TypeError with its stack.
+        throw new Error('needs its arguments: an object with adapterID');
+      }
       const route = typeof request.command === 'string' ? this.routes.get(request.command) : undefined;
       if (!route) {
         // initialize (the base class reads the client's line and path conventions from it), requests
@@ -84,7 +99,6 @@ export class KstepSession extends LoggingDebugSession {
         super.dispatchRequest(request);
         return;
       }
-      logger.verbose(`From client: ${request.command}(${JSON.stringify(request.arguments)})`);
       this.answer(new Response(request), () => {
         if (route.needsStop) this.ctx.requireStopped();
         return route.handle(this.ctx, request.arguments);
@@ -92,6 +106,39 @@ export class KstepSession extends LoggingDebugSession {
     } catch (e) {
       const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
       this.sendErrorResponse(response, { id: 2003, format: `${request.command}: ${messageOf(e)}`.replace(/[{}]/g, ''), showUser: false });
+    }
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    // Every failure, whoever built it (a handler, the library's own catch), goes out without a stack or install path.
+    scrubErrorResponse(response);
+    this.traceLine(() => `To client: ${JSON.stringify(response)}`);
+    super.sendResponse(response);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    this.traceLine(() => `To client: ${JSON.stringify(event)}`);
+    super.sendEvent(event);
+  }
+
+  /** One line of this session's trace, straight to its own client; the text is built only when tracing. */
+  private traceLine(text: () => string): void {
+    if (this.trace) super.sendEvent(new OutputEvent(`${text()}\n`, 'console'));
+  }
+
+  /**
+   * A message that was not a request: told on `report` (stderr) and on the
+   * Debug Console, and answered with an error when its seq and command
+   * could be read, so the client is not left waiting.
+   */
+  protocolProblem(p: FramingProblem, report: (line: string) => void): void {
+    this.protocolProblems++;
+    const line = `kstep dap: ${p.message}`;
+    report(line);
+    this.sendEvent(new OutputEvent(`${line}\n`, 'stderr'));
+    if (p.seq !== undefined && p.command !== undefined) {
+      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: p.seq, command: p.command, success: false };
+      this.sendErrorResponse(response, { id: 2004, format: '{_message}', variables: { _message: `not a request kstep can read: ${p.message}` }, showUser: false });
     }
   }
 
@@ -190,7 +237,7 @@ export class KstepSession extends LoggingDebugSession {
     try {
       this.launchArgs = args;
       this.ctx.noDebug = args.noDebug === true;
-      if (args.trace) logger.setup(Logger.LogLevel.Verbose, false);
+      this.trace = args.trace === true;
       const loaded = this.load(args.program);
       if ('error' in loaded) throw new UserError(loaded.error, { id: 1001, after: () => this.ctx.send(new TerminatedEvent()) });
       this.ctx.send(new InitializedEvent());

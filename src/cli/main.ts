@@ -10,7 +10,8 @@ const USAGE = `usage:
       --json         print the final state tree as JSON on stdout
       --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
       --debug        print the JavaScript stack of an internal error
-  kstep dap [--server=PORT]                       speak the Debug Adapter Protocol on stdio, or on 127.0.0.1:PORT
+  kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
+                                                  (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
 
 export function main(argv: readonly string[]): number {

@@ -1,26 +1,44 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { KstepSession } from '../adapter/session';
-import { createSimulation, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
+import { DEFAULT_MAX_STEPS } from '../sim';
 import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
 import type { KstepLaunchConfig } from './config';
-import { completionsAt, hoverText, toEditorDiagnostics } from './language_info';
+import { completionsAt, hoverText } from './language_info';
 import type { EditorDiagnostic } from './language_info';
+import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
 import { pictureHtml } from './picture/page';
+import { startSocketAdapter } from './socket_adapter';
+import type { SocketAdapter } from './socket_adapter';
 
 const LANG = 'kstep';
+
+/**
+ * Running and debugging a scenario ask for workspace trust: a scenario runs
+ * no code of its own, but it can make kstep work for as long as its budgets
+ * allow. Highlighting and diagnostics work in any workspace.
+ */
+function trusted(what: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(`kstep: ${what} needs a trusted workspace (Workspaces: Manage Workspace Trust).`);
+  return false;
+}
 
 export function activate(context: vscode.ExtensionContext): void {
   const parseDiagnostics = vscode.languages.createDiagnosticCollection('kstep');
   const runDiagnostics = vscode.languages.createDiagnosticCollection('kstep-run');
   const output = vscode.window.createOutputChannel('kstep');
+  const workerJs = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
   const picture = new StatePicture(context);
+  const adapters = new AdapterFactory(context);
   context.subscriptions.push(parseDiagnostics, runDiagnostics, output, picture);
 
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider()),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, adapters),
+    vscode.debug.onDidTerminateDebugSession((s) => adapters.release(s)),
+    adapters,
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (m: { type?: string; event?: string }) => {
@@ -44,8 +62,13 @@ export function activate(context: vscode.ExtensionContext): void {
     const delay = vscode.workspace.getConfiguration('kstep').get<number>('diagnosticsDelay', 250);
     timers.set(key, setTimeout(() => {
       timers.delete(key);
-      const { diagnostics } = loadScenario(doc.uri.fsPath, doc.getText());
-      parseDiagnostics.set(doc.uri, toEditorDiagnostics(diagnostics).map(toVsDiagnostic));
+      const version = doc.version;
+      // Off the extension host's thread, within a time budget: a hostile file cannot freeze the editor.
+      void offThread(workerJs, { kind: 'diagnostics', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS).then((r) => {
+        if (doc.isClosed || doc.version !== version) return;
+        if (r.kind === 'parsed') parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
+        else if (r.kind === 'timeout') parseDiagnostics.set(doc.uri, [toVsDiagnostic(tooLongDiagnostic(r.ms))]);
+      });
     }, delay));
   };
   vscode.workspace.textDocuments.forEach(check);
@@ -73,13 +96,13 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('kstep.runScenario', async (uri?: vscode.Uri) => {
       const u = scenarioUri(uri);
-      if (!u) return;
+      if (!u || !trusted('Run Scenario')) return;
       const doc = await vscode.workspace.openTextDocument(u);
-      runHeadless(doc, output, runDiagnostics);
+      await runHeadless(workerJs, doc, output, runDiagnostics);
     }),
     vscode.commands.registerCommand('kstep.debugScenario', async (uri?: vscode.Uri) => {
       const u = scenarioUri(uri);
-      if (!u) return;
+      if (!u || !trusted('Debug Scenario')) return;
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(u), scenarioConfig(u.fsPath, false) as vscode.DebugConfiguration);
     }),
     vscode.commands.registerCommand('kstep.showStatePicture', () => picture.show()),
@@ -107,25 +130,30 @@ function toVsDiagnostic(d: EditorDiagnostic): vscode.Diagnostic {
   return diag;
 }
 
-/** "kstep: Run Scenario": headless, results in the output channel, failures as diagnostics. */
-function runHeadless(doc: vscode.TextDocument, output: vscode.OutputChannel, diags: vscode.DiagnosticCollection): void {
+/**
+ * "kstep: Run Scenario": headless, results in the output channel, failures
+ * as diagnostics. It runs in a worker thread with the step budget and a
+ * wall-clock budget, so the editor stays responsive whatever the scenario does.
+ */
+async function runHeadless(workerJs: string, doc: vscode.TextDocument, output: vscode.OutputChannel, diags: vscode.DiagnosticCollection): Promise<void> {
   const name = doc.uri.fsPath;
   output.show(true);
   output.appendLine(`── kstep run ${vscode.workspace.asRelativePath(doc.uri)}`);
-  const { program, diagnostics } = loadScenario(name, doc.getText());
-  if (diagnostics.length) {
-    for (const d of diagnostics) output.appendLine(formatDiagnostic(d));
-    diags.set(doc.uri, toEditorDiagnostics(diagnostics).map(toVsDiagnostic));
-    output.appendLine(`${diagnostics.length} error(s); nothing was run`);
+  const o = await offThread(workerJs, { kind: 'run', file: name, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, RUN_BUDGET_MS);
+  if (o.kind === 'parsed') {
+    for (const d of o.formatted) output.appendLine(d);
+    diags.set(doc.uri, o.diagnostics.map(toVsDiagnostic));
+    output.appendLine(`${o.formatted.length} error(s); nothing was run`);
     return;
   }
-  // The extension host runs this synchronously: the step budget keeps a runaway scenario from freezing it.
-  const { machine } = createSimulation(program, { maxSteps: DEFAULT_MAX_STEPS, output: (text) => output.appendLine(text) });
-  const stop = machine.resume('continue');
-  const o = outcomeOf(machine, stop);
+  if (o.kind !== 'ran') {
+    output.appendLine(o.kind === 'timeout' ? `✗ stopped after ${o.ms / 1000} s: debug the scenario to see where it spends its time` : `✗ ${o.message}`);
+    return;
+  }
+  for (const line of o.output) output.appendLine(line);
   if (o.code === 0) {
     diags.delete(doc.uri);
-    output.appendLine(`✓ every expect held (${machine.step} step points)`);
+    output.appendLine(`✓ every expect held (${o.steps} step points)`);
     return;
   }
   const line = Math.max(0, (o.line ?? 1) - 1);
@@ -145,6 +173,7 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
   }
 
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    if (!trusted(config.noDebug ? 'running a scenario' : 'debugging a scenario')) return undefined;
     const doc = vscode.window.activeTextEditor?.document;
     const r = resolveLaunchConfig(config as KstepLaunchConfig, doc ? { languageId: doc.languageId, path: doc.uri.fsPath } : undefined);
     if ('error' in r) {
@@ -155,15 +184,34 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
+  /** Separate-process adapters by debug session id. */
+  private readonly processes = new Map<string, SocketAdapter>();
+
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+  async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
     const where = vscode.workspace.getConfiguration('kstep').get<string>('adapter', 'inline');
     if (where === 'process') {
-      return new vscode.DebugAdapterExecutable(process.execPath, [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'adapter.js').fsPath]);
+      const adapterJs = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'adapter.js').fsPath;
+      // Windows has no Unix socket with owner-only permissions here: stdio is private to the editor as well.
+      if (process.platform === 'win32') return new vscode.DebugAdapterExecutable(process.execPath, [adapterJs]);
+      // A Unix socket in a 0700 directory: the adapter is reachable by this user alone, unlike a port on 127.0.0.1.
+      const a = await startSocketAdapter(process.execPath, adapterJs);
+      this.processes.set(session.id, a);
+      return new vscode.DebugAdapterNamedPipeServer(a.path);
     }
     return new vscode.DebugAdapterInlineImplementation(new KstepSession() as unknown as vscode.DebugAdapter);
+  }
+
+  release(session: vscode.DebugSession): void {
+    this.processes.get(session.id)?.dispose();
+    this.processes.delete(session.id);
+  }
+
+  dispose(): void {
+    for (const a of this.processes.values()) a.dispose();
+    this.processes.clear();
   }
 }
 

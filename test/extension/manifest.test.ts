@@ -8,7 +8,7 @@ interface Manifest {
   main: string;
   engines: { vscode: string };
   activationEvents: string[];
-  capabilities: { untrustedWorkspaces: { supported: boolean }; virtualWorkspaces: { supported: boolean | string } };
+  capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] }; virtualWorkspaces: { supported: boolean | string } };
   contributes: {
     languages: Array<{ id: string; extensions: string[]; configuration: string }>;
     grammars: Array<{ path: string }>;
@@ -45,7 +45,9 @@ describe('extension manifest', () => {
   it('has every menu command declared, and honest trust declarations', () => {
     const declared = new Set(pkg.contributes.commands.map((c) => c.command));
     for (const items of Object.values(pkg.contributes.menus)) for (const i of items) expect(declared).toContain(i.command);
-    expect(pkg.capabilities.untrustedWorkspaces.supported).toBe(true);
+    // Running and debugging ask for trust; the setting that starts a separate process is ignored in an untrusted workspace.
+    expect(pkg.capabilities.untrustedWorkspaces.supported).toBe('limited');
+    expect(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations).toEqual(['kstep.adapter']);
     expect(pkg.capabilities.virtualWorkspaces.supported).toBe('limited');
   });
 

@@ -44,7 +44,16 @@ export class History {
   /** The furthest step point ever reached on the current timeline. */
   maxStep = 0;
 
-  constructor(readonly every: number) {}
+  /**
+   * Snapshots kept at most: past this, every other one is dropped and the
+   * spacing doubles, so a run that never ends holds a bounded number of
+   * them (each step point still costs its 6 bytes of marks, which the step
+   * budget bounds). Every step point stays reachable; going back to one
+   * replays from further away.
+   */
+  static readonly MAX_SNAPSHOTS = 4096;
+
+  constructor(public every: number) {}
 
   /** Exception points by kind, ascending: reverseContinue finds the latest one it stops on without replaying. */
   private readonly raised = new Map<string, StepList>();
@@ -116,6 +125,15 @@ export class History {
 
   add(s: Snapshot): void {
     this.snaps.push(s);
+    if (this.snaps.length > History.MAX_SNAPSHOTS) this.thin();
+  }
+
+  /** Keeps the first snapshot (step 0) and every other one after it; the next ones come twice as far apart. */
+  private thin(): void {
+    let w = 1;
+    for (let r = 2; r < this.snaps.length; r += 2) this.snaps[w++] = this.snaps[r] as Snapshot;
+    this.snaps.length = w;
+    this.every *= 2;
   }
 
   /** The last snapshot at or before `step` (the first one always exists: step 0). */

@@ -1,5 +1,6 @@
 import type { KGen } from './frames';
 import { STEP } from './frames';
+import { ScenarioError } from './source';
 
 type Gen = KGen<unknown>;
 type Res = IteratorResult<unknown, unknown>;
@@ -76,8 +77,9 @@ export class KStack<T> {
  * Runs a kernel generator to completion, step points included: the same
  * walk as KStack.advance without stopping at each step point.
  */
-export function runToEnd<T>(g: KGen<T>): T {
+export function runToEnd<T>(g: KGen<T>, maxPoints = Number.POSITIVE_INFINITY): T {
   const callers: Gen[] = [];
+  let points = 0;
   let top: Gen = g;
   let input: unknown;
   for (;;) {
@@ -97,6 +99,9 @@ export function runToEnd<T>(g: KGen<T>): T {
     } else if (r.value !== STEP) {
       callers.push(top);
       top = r.value as Gen;
+    } else if (++points > maxPoints) {
+      // All inside one step: nothing else (pause, another session) is served until it ends.
+      throw new ScenarioError(`the statement ran past ${maxPoints} step points, the most one statement run at once may take: put it in the scenario and run to it`);
     }
   }
 }

@@ -466,6 +466,7 @@ export class Machine {
       this.transition();
     } catch (e) {
       h.inputs.delete(at);
+      this.restoreSnapshot(h.snapAtOrBefore(at)); // it failed part way, still at step `at`: rebuild that step
       this.goto(at);
       throw e;
     }
@@ -494,7 +495,7 @@ export class Machine {
   }
 
   /** Runs a kernel generator to completion inside the current step (REPL statements, benchmarks). */
-  drain<T>(g: KGen<T>): T {
-    return runToEnd(g);
+  drain<T>(g: KGen<T>, maxPoints?: number): T {
+    return runToEnd(g, maxPoints);
   }
 }

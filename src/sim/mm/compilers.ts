@@ -33,6 +33,8 @@ import { addHmmCompilers } from './compilers_hmm';
 /** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
 const ADDR_LIMIT = 1n << 47n;
 const MAX_DEVICE_PAGES = 1 << 24;
+const MAX_TASKS = 1024;
+const MAX_PAGES_PER_STATEMENT = 1 << 18;
 
 function word(a: Arg | undefined): string {
   return a?.word ?? '';
@@ -57,7 +59,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
    * [start, end) page indexes of `<addr> <len>`; addr must be page-aligned, len is rounded up.
    * `zero`: a zero length is the empty range, as mprotect(2) and migrate take it.
    */
-  const rangeOf = (m: Machine, s: Stmt, zero = false): [number, number] => {
+  const rangeOf = (m: Machine, s: Stmt, zero = false, perPage = false): [number, number] => {
     const a = s.args[0] as Arg;
     const l = s.args[1] as Arg;
     const addr = addrOf(m, a, '<addr>');
@@ -66,6 +68,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     if (len < 0n || (len === 0n && !zero)) throw new ScenarioError(zero ? '<len> must not be negative' : '<len> must be positive', l.range);
     const end = addr + ((len + 0xfffn) & ~0xfffn);
     if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l.range);
+    // Faulting in or migrating is work (and memory) per page: a terabyte would run for hours.
+    if (perPage && (end - addr) >> 12n > BigInt(MAX_PAGES_PER_STATEMENT)) {
+      throw new ScenarioError(`${s.verb} covers ${(end - addr) >> 12n} pages: a scenario may ${s.verb} at most ${MAX_PAGES_PER_STATEMENT} pages (1G) at once`, l.range);
+    }
     return [Number(addr >> 12n), Number(end >> 12n)];
   };
   const deviceOf = (s: Stmt, a: Arg | undefined, name: string): Device => {
@@ -180,7 +186,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const toArg = s.keys.get('to');
     const to = word(toArg);
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s, true);
+      const [start, end] = rangeOf(m, s, true, true);
       const t = cur(s);
       const mm = mmOf();
       let dev: Device | undefined;
@@ -225,6 +231,8 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     return function* (m): KGen {
       const mm = mmOf();
       const parent = cur(s);
+      // Each task is a whole address space to copy and keep: a `repeat` of forks would grow without end (RLIMIT_NPROC stops it in a kernel).
+      if (mm.tasks.size >= MAX_TASKS) throw new ScenarioError(`fork: a scenario may have at most ${MAX_TASKS} tasks`, s.range);
       let name = word(nameArg);
       if (!name) {
         name = `${parent.name}_child`;
@@ -308,7 +316,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   c.set('numa_stats', walker(() => gather_pte_stats, 'none', () => ({})));
 
   c.set('mlock', (s) => function* (m): KGen {
-    const [start, end] = rangeOf(m, s);
+    const [start, end] = rangeOf(m, s, false, true);
     const r = yield* do_mlock(m, mmOf(), cur(s), start, end);
     m.last = { skipped: BigInt(r.skipped), pages: BigInt(r.pages), ret: BigInt(r.ret) };
   });

@@ -16,6 +16,9 @@ import { NR_CPUS } from './subsystem';
 import type { ClientBuf, OpResult } from './qcom_scmi_vendor';
 import { vendorOp } from './qcom_scmi_vendor';
 
+/** Memory nodes in the device tree, and monitor nodes in each: far past the driver's MAX_MEMORY_TYPES and MAX_MONITOR_CNT, so its overflows still show. */
+const MAX_DT_NODES = 64;
+
 const U32_MAX = 0xffffffffn;
 
 function u32(m: Machine, a: Arg, what: string): number {
@@ -80,6 +83,8 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
     }
     const freqTable: [number, number] | null = noTable ? null : [keyU32(m, s, 'min', 0), keyU32(m, s, 'max', 0)];
     const st = ml().st;
+    // The tree is copied on each change (history keeps the old one): a `repeat` of nodes would grow it without end.
+    if (st.dt.length >= MAX_DT_NODES) throw new ScenarioError(`a device tree may have at most ${MAX_DT_NODES} memory nodes`, s.range);
     st.dt = [...st.dt, { hwType, freqTable, monitors: [] }];
   });
 
@@ -99,6 +104,7 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
     const mapArg = s.keys.get('map') as Arg;
     const map = cells(argValue(m, mapArg), mapArg, 'map=');
     const old = st.dt[at] as DtMemory;
+    if (old.monitors.length >= MAX_DT_NODES) throw new ScenarioError(`a memory node may have at most ${MAX_DT_NODES} monitor nodes`, s.range);
     const dt = st.dt.slice();
     dt[at] = { ...old, monitors: [...old.monitors, { cpus, compute: s.flags.has('compute'), map }] };
     st.dt = dt;

@@ -1,0 +1,28 @@
+// The extension's worker thread: parses and runs scenarios off the extension
+// host's main thread, so a hostile file cannot freeze the editor. The host
+// terminates it when it runs past its time budget.
+import { parentPort } from 'node:worker_threads';
+import { createSimulation, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
+import { toEditorDiagnostics } from './language_info';
+import type { WorkerRequest, WorkerReply } from './worker_protocol';
+
+function handle(req: WorkerRequest): WorkerReply {
+  const { program, diagnostics } = loadScenario(req.file, req.text);
+  if (req.kind === 'diagnostics' || diagnostics.length) {
+    return { kind: 'parsed', diagnostics: toEditorDiagnostics(diagnostics), formatted: diagnostics.map(formatDiagnostic) };
+  }
+  const output: string[] = [];
+  const { machine } = createSimulation(program, { maxSteps: req.maxSteps, output: (text) => output.push(text) });
+  const o = outcomeOf(machine, machine.resume('continue'));
+  return { kind: 'ran', output, code: o.code, steps: machine.step, ...(o.line !== undefined ? { line: o.line } : {}), ...(o.message !== undefined ? { message: o.message } : {}) };
+}
+
+parentPort?.on('message', (req: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    reply = handle(req);
+  } catch (e) {
+    reply = { kind: 'failed', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+  parentPort?.postMessage(reply);
+});
