@@ -89,9 +89,10 @@ function scenario(r: Rng): string {
     const s = statement(r, v);
     lines.push(r.chance(0.08) ? `repeat ${r.pick(['3', '100'])} {\n  ${s}\n}` : s);
   }
-  // A loop without end stops at the step budget. (Its body is kept cheap: one statement may do up to a
-  // million elements' work, and the budget counts step points, not the work inside one.)
-  if (r.chance(0.03)) lines.splice(r.int(0, lines.length), 0, `repeat (1 << 40) {\n  ${r.pick(['advance 1ns', 'expect 1 == 1', statement(r, r.pick(verbs))])}\n}`);
+  // A loop without end stops at the step budget. Its body is kept cheap: one statement may do up to a
+  // million elements' work (a 64K `gpa read` builds a 64K list), and the budget counts step points, not
+  // the work inside one, so 20,000 of those take minutes (a known limit: see the closing note of round 2).
+  if (r.chance(0.03)) lines.splice(r.int(0, lines.length), 0, `repeat (1 << 40) {\n  ${r.pick(['advance 1ns', 'expect 1 == 1', 'print 1'])}\n}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -22,12 +22,12 @@ describe('sizes past what a statement can do at once', () => {
   it('migrate of a terabyte: a scenario error naming the limit', () => {
     const r = quick(`device gpu type=private pages=16\n${TIB}\nmigrate 0x10000 (1 << 40) to=gpu\n`);
     expect(r.code).toBe(2);
-    expect(r.err).toEqual(['t.kstep:3:17: error: migrate covers 268435456 pages: a scenario may migrate at most 262144 pages (1G) at once']);
+    expect(r.err).toEqual(['t.kstep:3:17: error: migrate covers 268435456 pages: a scenario may migrate at most 4194304 pages (16G) at once']);
   });
 
   it('mlock of a terabyte: a scenario error naming the limit', () => {
     const r = quick(`${TIB}\nmlock 0x10000 (1 << 40)\n`);
-    expect(r.err).toEqual(['t.kstep:2:15: error: mlock covers 268435456 pages: a scenario may mlock at most 262144 pages (1G) at once']);
+    expect(r.err).toEqual(['t.kstep:2:15: error: mlock covers 268435456 pages: a scenario may mlock at most 4194304 pages (16G) at once']);
   });
 
   it('a gigabyte is within the limit and runs', () => {

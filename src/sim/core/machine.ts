@@ -453,9 +453,8 @@ export class Machine {
   }
 
   /**
-   * Applies a change from outside the scenario as a new step point in
-   * history. The future after the current point is forgotten. If applying it
-   * fails, nothing changes and the error is rethrown.
+   * Applies a change from outside the scenario as a new step point in history; the future after
+   * it is forgotten. If applying it fails, nothing changes and the error is rethrown.
    */
   inject(input: Input): void {
     const h = this.requireHistory();

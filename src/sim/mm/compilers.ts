@@ -29,12 +29,10 @@ import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
 import { dmirror_fault } from './test_hmm_mirror';
 import { addHmmCompilers } from './compilers_hmm';
+import { ADDR_LIMIT, checkPerPage } from './limits';
 
-/** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
-const ADDR_LIMIT = 1n << 47n;
 const MAX_DEVICE_PAGES = 1 << 24;
 const MAX_TASKS = 1024;
-const MAX_PAGES_PER_STATEMENT = 1 << 18;
 
 function word(a: Arg | undefined): string {
   return a?.word ?? '';
@@ -68,10 +66,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     if (len < 0n || (len === 0n && !zero)) throw new ScenarioError(zero ? '<len> must not be negative' : '<len> must be positive', l.range);
     const end = addr + ((len + 0xfffn) & ~0xfffn);
     if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l.range);
-    // Faulting in or migrating is work (and memory) per page: a terabyte would run for hours.
-    if (perPage && (end - addr) >> 12n > BigInt(MAX_PAGES_PER_STATEMENT)) {
-      throw new ScenarioError(`${s.verb} covers ${(end - addr) >> 12n} pages: a scenario may ${s.verb} at most ${MAX_PAGES_PER_STATEMENT} pages (1G) at once`, l.range);
-    }
+    if (perPage) checkPerPage(s.verb, addr >> 12n, end >> 12n, l.range);
     return [Number(addr >> 12n), Number(end >> 12n)];
   };
   const deviceOf = (s: Stmt, a: Arg | undefined, name: string): Device => {

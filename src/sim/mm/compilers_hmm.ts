@@ -12,6 +12,7 @@ import type { KGen } from '../core/frames';
 import type { Device, Held, MmModel } from './model';
 import { FOLL_PIN, gup, releasePage } from './gup_pages';
 import type { Task } from './task';
+import { ADDR_LIMIT, checkPerPage } from './limits';
 import { dmirror_check_atomic, dmirror_exclusive, dmirror_snapshot } from './test_hmm_exclusive';
 
 /** What compilers.ts shares: the current task, a user address, a device by name. */
@@ -21,7 +22,6 @@ export interface MmHelpers {
   readonly deviceOf: (s: Stmt, a: Arg | undefined, name: string) => Device;
 }
 
-const ADDR_LIMIT = 1n << 47n;
 
 export function addHmmCompilers(c: Map<string, StatementCompiler>, mmOf: () => MmModel, h: MmHelpers): void {
   /** [start, end) page indexes of args[ai] (page-aligned) and args[ai + 1] (rounded up; one page when absent and `optional`). */
@@ -34,6 +34,8 @@ export function addHmmCompilers(c: Map<string, StatementCompiler>, mmOf: () => M
     if (len <= 0n) throw new ScenarioError('<len> must be positive', l?.range ?? s.range);
     const end = addr + ((len + 0xfffn) & ~0xfffn);
     if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l?.range ?? s.range);
+    // Each of these walks, faults or pins page by page.
+    checkPerPage(s.verb, addr >> 12n, end >> 12n, l?.range ?? s.range);
     return [Number(addr >> 12n), Number(end >> 12n)];
   };
   /** A dmirror device: private or coherent device memory (a host pagemap has no mirror driver). */
@@ -86,19 +88,12 @@ export function addHmmCompilers(c: Map<string, StatementCompiler>, mmOf: () => M
     const mm = mmOf();
     const t = h.cur(s);
     let released = 0;
-    for (let vpn = start; vpn < end; vpn++) {
-      // the latest reference gup took at this page of this task
-      let k = -1;
-      for (let i = mm.held.length - 1; i >= 0; i--) {
-        const e = mm.held[i] as Held;
-        if (e.task === t.name && e.vpn === vpn) {
-          k = i;
-          break;
-        }
-      }
-      if (k < 0) continue;
-      const e = mm.held[k] as Held;
-      mm.held = [...mm.held.slice(0, k), ...mm.held.slice(k + 1)];
+    // The latest reference gup took at each page of the range, in page order: found from what is held,
+    // not by visiting every page of a range that may be gigabytes long.
+    const latest = new Map<number, Held>();
+    for (const e of mm.held) if (e.task === t.name && e.vpn >= start && e.vpn < end) latest.set(e.vpn, e);
+    for (const [, e] of [...latest].sort((x, y) => x[0] - y[0])) {
+      mm.held = mm.held.filter((x) => x !== e);
       yield* releasePage(m, mm, e.pfn, e.pin);
       released++;
     }
