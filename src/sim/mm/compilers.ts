@@ -7,6 +7,7 @@ import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
+import { addFileCompilers, fileMapping } from './compilers_file';
 import { dup_mmap } from './fork';
 import { follow_page } from './gup';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
@@ -111,13 +112,13 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const protArg = s.keys.get('prot');
     const hugeArg = s.keys.get('hugetlb');
     return function* (m): KGen {
-      if (s.keys.has('file')) throw new ScenarioError('mmap file=<name> is not yet supported: only anonymous mappings are simulated', s.keys.get('file')?.keyRange);
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
       if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
       const protText = protArg ? word(protArg) : 'rw';
-      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined);
+      const vmFile = fileMapping(s, start, mmOf(), deviceOf);
+      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined, vmFile);
     };
   });
 
@@ -317,6 +318,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
+  addFileCompilers(c, { mmOf, cur, addrOf, rangeOf, deviceOf });
   return c;
 }
 

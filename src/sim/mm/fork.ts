@@ -21,6 +21,8 @@ export function* dup_mmap(m: Machine, mm: MmModel, parent: Task, child: Task): K
       yield* copy_hugetlb_page_range(m, mm, parent, child, vma);
       continue;
     }
+    // copy_page_range: a shared file or fsdax VMA has no anon_vma; the child faults its pages in itself.
+    if (vma.dax || (vma.file && vma.shared)) continue;
     const vpns: number[] = [];
     parent.pt.forEach(vma.start, vma.end, (i) => vpns.push(i));
     for (const vpn of vpns) yield copy_one_pte(m, mm, parent, child, vma, vpn);

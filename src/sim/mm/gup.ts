@@ -7,12 +7,14 @@ import { EFAULT, ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { followDevmap } from './gup_devmap';
 import { GUP_C } from './gup_c';
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault, normalPage, vm_normal_page } from './memory';
 import type { MmModel } from './model';
 import { vpnHex as hex, ZERO_PFN } from './page';
 import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE } from './task';
 
@@ -40,6 +42,7 @@ export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flag
     m.leave(fr);
     return 0;
   }
+  if (pte_devmap(mm, pte)) return yield* followDevmap(m, mm, t, vma, vpn, flags, fr);
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
   yield fr.at(lru ? 'lru' : 'any');
   let page = (yield vm_normal_page(m, mm, pte, lru)) as number;

@@ -14,7 +14,7 @@ import type { MmModel } from './model';
 import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN } from './page';
 import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
-import { PROT_WRITE } from './task';
+import { PROT_WRITE, vmaIsAnonymous } from './task';
 
 /** MIGRATE_PFN_MIGRATE, MIGRATE_PFN_WRITE, and the destination's write bit the driver sets. */
 export const MIGRATE = 1;
@@ -102,7 +102,7 @@ export function* migrate_vma_finalize(m: Machine, mm: MmModel, t: Task, mig: Mig
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
 function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
   const { start, n, vma } = mig;
-  const anonVma = !vma.shared;
+  const anonVma = !vma.shared && vmaIsAnonymous(vma);
   const holeFlags = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
   for (let i = 0; i < n; i++) {
     const pte = t.pt.get(start + i);

@@ -18,9 +18,10 @@ const EXIT_MMAP = fnOf(MMAP_C, 'exit_mmap');
  * mmap(2) of [start, end) with MAP_FIXED, anonymous or of the hugetlbfs file
  * `file`. A refusal maps nothing; it and a hugetlb mapping set `last.ret`.
  */
-export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: number, prot: number, protText: string, shared: boolean, file: string | undefined): KGen {
-  const kind = file === undefined ? 'MAP_ANONYMOUS' : 'MAP_HUGETLB';
-  const fr = m.enter(DO_MMAP, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protText, flags: `${shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}|${kind}`, ...(file === undefined ? {} : { file }) });
+export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: number, prot: number, protText: string, shared: boolean, file: string | undefined, vmFile?: Pick<Vma, 'file' | 'dax'>): KGen {
+  const kind = file !== undefined ? '|MAP_HUGETLB' : vmFile ? '' : '|MAP_ANONYMOUS';
+  const mapped = file ?? vmFile?.file?.name ?? vmFile?.dax?.name;
+  const fr = m.enter(DO_MMAP, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protText, flags: `${shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}${kind}`, ...(mapped === undefined ? {} : { file: mapped }) });
   const fail = function* (ret: number, why: string): KGen {
     fr.locals.error = ret;
     yield fr.at('link');
@@ -40,7 +41,7 @@ export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: n
     if (misalignedSplit(t, start, end)) return yield* fail(-EINVAL, 'it would split a hugetlb mapping off a 2M boundary');
     yield* unmapRange(m, mm, t, start, end);
   }
-  let vma: Vma = { start, end, prot, shared, locked: false };
+  let vma: Vma = { start, end, prot, shared, locked: false, ...vmFile };
   if (file !== undefined) {
     const huge = { file, base: start };
     const r = yield* hugetlbfs_file_mmap(m, mm, t, { ...vma, huge });

@@ -10,6 +10,8 @@ import { Hugetlb } from '../hugetlb/subsystem';
 import { DEV_BASE, HPAGE_NR, HUGE_BASE, PG_HUGETLB, PG_USED, SYS_BASE, ZERO_PFN } from './page';
 import type { Vma } from './task';
 import { Task } from './task';
+import type { PageCacheSnapshot } from './pagecache';
+import { PageCache } from './pagecache';
 
 export type DeviceType = 'private' | 'coherent' | 'host';
 
@@ -48,6 +50,7 @@ export interface MmSnapshot {
   readonly devNext: number;
   readonly hugeFree: ReturnType<CowStack['snapshot']>;
   readonly hugeNext: number;
+  readonly cache: PageCacheSnapshot;
 }
 
 export class MmModel {
@@ -68,6 +71,8 @@ export class MmModel {
   /** Huge page frames: the pool's counters say how many pages exist; frames exist only for pages in use. */
   hugeFree = new CowStack();
   hugeNext = HUGE_BASE;
+  /** Page-cache files (`file <name>`) and the mapping of their pages. */
+  cache = new PageCache();
 
   /** hugetlb mappings fault through the hstate pool and the inodes' maps. */
   constructor(readonly hugetlb: Hugetlb = new Hugetlb()) {
@@ -203,9 +208,10 @@ export class MmModel {
       devNext: this.devNext,
       hugeFree: this.hugeFree.snapshot(),
       hugeNext: this.hugeNext,
+      cache: this.cache.snapshot(),
     };
     nextEpoch();
-    return { data, size: 1 + this.tasks.size + this.devices.size };
+    return { data, size: 1 + this.tasks.size + this.devices.size + this.cache.files.size };
   }
 
   restore(raw: unknown): void {
@@ -234,5 +240,6 @@ export class MmModel {
     this.devNext = s.devNext;
     this.hugeFree = CowStack.restore(s.hugeFree);
     this.hugeNext = s.hugeNext;
+    this.cache.restore(s.cache);
   }
 }

@@ -27,5 +27,8 @@ export const PG_HUGETLB = 8;
 /** PagePrivate on a huge page: its allocation consumed a reservation (restored if freed unmapped). */
 export const PG_PRIVATE = 16;
 
+/** The page is on NUMA node 1 (page_to_nid); without it, node 0. The simulated machine has two memory nodes. */
+export const PG_NODE1 = 32;
+
 /** The head pfn of the compound page holding pfn (itself for a small page). */
 export const compoundHead = (pfn: number): number => (pfn >= HUGE_BASE && pfn < DEV_BASE ? pfn - ((pfn - HUGE_BASE) % HPAGE_NR) : pfn);

@@ -1,0 +1,83 @@
+/**
+ * follow_page_pte of mm/gup.c as reference 003 leaves it, every branch a
+ * step point: the LRU-only lookup, the devmap branch that hands out an fsdax
+ * page under FOLL_GET/FOLL_PIN although vm_normal_*_page gave none (the
+ * riskiest change of that patch), FOLL_DUMP's -EFAULT and no_page_table.
+ * Callers that need the whole answer (move_pages, munlock) call it directly;
+ * `follow_page` comes here for devmap PTEs.
+ */
+import { EFAULT, EINVAL } from '../core/errno';
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import { GUP_C } from './gup_c';
+import { vm_normal_page } from './memory';
+import type { MmModel } from './model';
+import { vpnHex as hex, ZERO_PFN } from './page';
+import { PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { pte_devmap } from './pte_devmap';
+import type { Task, Vma } from './task';
+import { vmaIsAnonymous } from './task';
+
+// include/linux/mm.h (the same values as gup.ts, which imports this file)
+const FOLL_WRITE = 0x01n;
+const FOLL_GET = 0x04n;
+const FOLL_DUMP = 0x08n;
+const FOLL_MLOCK = 0x1000n;
+const FOLL_LRU = 0x100000n;
+export const FOLL_PIN = 0x40000n;
+/** GUP_PIN_COUNTING_BIAS: a FOLL_PIN reference counts 1024 on a small page. */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+const FOLLOW_PAGE_PTE = fnOf(GUP_C, 'follow_page_pte');
+
+/** A page (with the reference try_grab_page took under FOLL_GET/FOLL_PIN), NULL, or an ERR_PTR. */
+export type Followed = { readonly page: number } | { readonly err: number } | null;
+
+export function* follow_page_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, flags: bigint): KGen<Followed> {
+  const fr = m.enter(FOLLOW_PAGE_PTE, { address: hex(vpn), flags: `0x${flags.toString(16)}` });
+  const done = function* (out: Followed, label: string): KGen<Followed> {
+    fr.locals.page = out === null ? 'NULL' : 'err' in out ? `ERR_PTR(${out.err})` : out.page;
+    yield fr.at(label);
+    m.leave(fr);
+    return out;
+  };
+  if ((flags & (FOLL_PIN | FOLL_GET)) === (FOLL_PIN | FOLL_GET)) return yield* done({ err: -EINVAL }, 'einval');
+  const pte = t.pt.get(vpn);
+  fr.locals.pte = pte;
+  yield fr.at('pte');
+  if (pteKind(pte) !== PTE_PRESENT) {
+    yield fr.at('not_present');
+    if (pteKind(pte) !== PTE_NONE) return yield* done(null, 'null');
+    if (flags & FOLL_DUMP && vmaIsAnonymous(vma)) return yield* done({ err: -EFAULT }, 'no_page_table');
+    return yield* done(null, 'none');
+  }
+  if (flags & FOLL_WRITE && !pteWrite(pte)) return yield* done(null, 'no_write');
+  const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
+  yield fr.at(lru ? 'lru' : 'any');
+  let page = (yield vm_normal_page(m, mm, pte, lru)) as number;
+  if (!page && pte_devmap(mm, pte) && flags & (FOLL_GET | FOLL_PIN)) {
+    // get_dev_pagemap: the pfn's dev_pagemap is live as long as its device exists
+    yield fr.at('devmap');
+    page = ptePfn(pte);
+    yield fr.at('devmap_page');
+  } else if (!page) {
+    if (flags & FOLL_DUMP) return yield* done({ err: -EFAULT }, 'dump');
+    if (ptePfn(pte) === ZERO_PFN) {
+      page = ZERO_PFN;
+      yield fr.at('zero');
+    } else return yield* done({ err: -EFAULT }, 'pfn');
+  }
+  // try_grab_page
+  if (flags & FOLL_GET) mm.refcount.add(page, 1);
+  else if (flags & FOLL_PIN) mm.refcount.add(page, GUP_PIN_COUNTING_BIAS);
+  fr.locals.refcount = mm.refcount.get(page);
+  yield fr.at('grab');
+  return yield* done({ page }, 'out');
+}
+
+/** The reference try_grab_page took, dropped again (put_page / unpin_user_page) without a frame: the callers show their own put. */
+export function ungrab(mm: MmModel, page: number, flags: bigint): void {
+  if (flags & FOLL_GET) mm.refcount.add(page, -1);
+  else if (flags & FOLL_PIN) mm.refcount.add(page, -GUP_PIN_COUNTING_BIAS);
+}

@@ -1,0 +1,164 @@
+/**
+ * The mm/migrate.c functions kstep runs: `move_pages` (do_pages_move →
+ * add_page_for_migration → migrate_pages) and the NUMA hinting fault's
+ * migrate_misplaced_page. Two memory nodes: a page is on node 1 when it has
+ * PG_NODE1, else on node 0; a page that moves is copied to a new frame on
+ * the target node and the PTE (and page cache slot) follow it.
+ */
+import { EACCES, EBUSY, EFAULT, ENODEV, ENOENT } from '../core/errno';
+import type { KGen } from '../core/frames';
+import { fnOf } from '../core/frames';
+import type { Machine } from '../core/machine';
+import type { Followed } from './gup_follow';
+import { follow_page_pte, ungrab } from './gup_follow';
+import { MIGRATE_C } from './migrate_c';
+import type { MmModel } from './model';
+import { PG_ANON, PG_HUGETLB, PG_LRU, PG_NODE1, PG_USED, vpnHex as hex } from './page';
+import { mkpte, PTE_PRESENT, ptePfn, pteWrite } from './pte';
+import type { Task, Vma } from './task';
+import { PROT_EXEC } from './task';
+
+const DO_PAGES_MOVE = fnOf(MIGRATE_C, 'do_pages_move');
+const ADD_PAGE_FOR_MIGRATION = fnOf(MIGRATE_C, 'add_page_for_migration');
+const MIGRATE_PAGES = fnOf(MIGRATE_C, 'migrate_pages');
+const MIGRATE_MISPLACED_PAGE = fnOf(MIGRATE_C, 'migrate_misplaced_page');
+
+/** Nodes with memory: 0 and 1 (MAX_NUMNODES is larger; the others have no N_MEMORY). */
+export const NR_NODES = 2;
+const FOLL_GET = 0x04n;
+const FOLL_DUMP = 0x08n;
+const FOLL_LRU = 0x100000n;
+
+export const pageToNid = (mm: MmModel, pfn: number): number => (mm.flags.get(pfn) & PG_NODE1 ? 1 : 0);
+
+/** vma_migratable(): not dax, not VM_IO/VM_PFNMAP; hugetlb VMAs would be, but kstep does not move huge pages. */
+export function vmaMigratable(v: Vma): boolean {
+  return !v.dax;
+}
+
+/**
+ * The isolated page mapped at `vpn` of `t` (mapcount 1: the only mapping)
+ * moves to a new frame on `node`: try_to_migrate, move_to_new_page,
+ * remove_migration_ptes, then the old frame is freed.
+ */
+export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, node: number): KGen<number> {
+  const pte = t.pt.get(vpn);
+  const old = ptePfn(pte);
+  const fr = m.enter(MIGRATE_PAGES, { page: old, node });
+  const np = mm.allocSys();
+  mm.flags.set(np, PG_USED | (mm.flags.get(old) & (PG_LRU | PG_ANON)) | (node === 1 ? PG_NODE1 : 0));
+  fr.locals.newpage = np;
+  yield fr.at('alloc');
+  yield fr.at('unmap');
+  mm.copyVals(old, np);
+  const owner = mm.cache.owner.get(old);
+  const f = owner ? mm.cache.files.get(owner.file) : undefined;
+  if (owner && f) {
+    // migrate_page_move_mapping: the page cache slot holds the new page, with the cache's reference
+    mm.cache.remove(f, owner.index);
+    mm.cache.add(f, owner.index, np);
+    mm.refcount.add(np, 1);
+  }
+  yield fr.at('copy');
+  t.pt.set(vpn, mkpte(PTE_PRESENT, pteWrite(pte), np));
+  mm.mapcount.set(np, mm.mapcount.get(old));
+  mm.mapcount.set(old, 0);
+  yield fr.at('remap');
+  // The old frame's references (mapping, cache, isolation) are all gone.
+  mm.refcount.set(old, 1);
+  mm.putPage(old);
+  yield fr.at('free');
+  fr.locals.nr_failed = 0;
+  yield fr.at('out');
+  m.leave(fr);
+  return np;
+}
+
+/** 1 (queued: isolated from its LRU), 0 (already on node) or a negative errno for status[]. */
+function* add_page_for_migration(m: Machine, mm: MmModel, t: Task, vpn: number, node: number): KGen<number> {
+  const fr = m.enter(ADD_PAGE_FOR_MIGRATION, { addr: hex(vpn), node, migrate_all: false });
+  const out = function* (err: number, label: string): KGen<number> {
+    fr.locals.err = err;
+    yield fr.at(label);
+    if (label !== 'out') yield fr.at('out');
+    m.leave(fr);
+    return err;
+  };
+  yield fr.at('vma');
+  const vma = t.findVma(vpn);
+  if (!vma || !vmaMigratable(vma)) return yield* out(-EFAULT, 'efault');
+  const flags = FOLL_GET | FOLL_DUMP | FOLL_LRU;
+  fr.locals.follflags = 'FOLL_GET|FOLL_DUMP|FOLL_LRU';
+  yield fr.at('follow');
+  const r = (yield* follow_page_pte(m, mm, t, vma, vpn, flags)) as Followed;
+  if (r && 'err' in r) return yield* out(r.err, 'err');
+  if (!r) return yield* out(-ENOENT, 'enoent');
+  const page = r.page;
+  fr.locals.page = page;
+  let err: number;
+  if (pageToNid(mm, page) === node) {
+    err = 0;
+    yield fr.at('same_node');
+  } else if (mm.mapcount.get(page) > 1) {
+    err = -EACCES;
+    yield fr.at('eacces');
+  } else if (!(mm.flags.get(page) & PG_LRU) || mm.flags.get(page) & PG_HUGETLB) {
+    // isolate_lru_page: only a page on an LRU list can be taken off it (an fsdax page the devmap branch returned is not)
+    err = -EBUSY;
+    yield fr.at('ebusy');
+  } else {
+    err = 1;
+    yield fr.at('isolated');
+  }
+  ungrab(mm, page, flags);
+  return yield* out(err, 'put');
+}
+
+/** move_pages(2) of one page: the syscall's return and status[0] (undefined when the call failed before storing it). */
+export function* do_pages_move(m: Machine, mm: MmModel, t: Task, vpn: number, node: number): KGen<{ ret: number; status?: number }> {
+  const fr = m.enter(DO_PAGES_MOVE, { mm: t.name, nr_pages: 1, pages: `[${hex(vpn)}]`, nodes: `[${node}]` });
+  let ret = 0;
+  let status: number | undefined;
+  if (node < 0 || node >= NR_NODES) {
+    ret = -ENODEV;
+    yield fr.at('enodev');
+  } else {
+    yield fr.at('add');
+    const err = (yield* add_page_for_migration(m, mm, t, vpn, node)) as number;
+    if (err > 0) {
+      yield fr.at('queued');
+      yield fr.at('move');
+      yield* migrate_pages(m, mm, t, vpn, node);
+      status = node;
+    } else {
+      status = err || node;
+      fr.locals.status = status;
+      yield fr.at('store');
+    }
+  }
+  fr.locals.err = ret;
+  yield fr.at('out');
+  m.leave(fr);
+  return status === undefined ? { ret } : { ret, status };
+}
+
+/** Whether the page mapped at vpn moved to `node`. */
+export function* migrate_misplaced_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, node: number): KGen<boolean> {
+  const page = ptePfn(t.pt.get(vpn));
+  const fr = m.enter(MIGRATE_MISPLACED_PAGE, { page, node });
+  let ok = false;
+  if (mm.mapcount.get(page) !== 1 && !(mm.flags.get(page) & PG_ANON) && vma.prot & PROT_EXEC) yield fr.at('shared_exec');
+  else if (mm.mapcount.get(page) !== 1) {
+    // numamigrate_isolate_page → migrate_pages: a page mapped more than once is not moved by MIGRATE_ASYNC's unmap here
+    yield fr.at('isolate');
+  } else {
+    yield fr.at('isolate');
+    yield fr.at('migrate');
+    yield* migrate_pages(m, mm, t, vpn, node);
+    ok = true;
+  }
+  fr.locals.isolated = ok ? 1 : 0;
+  if (!ok) yield fr.at('out');
+  m.leave(fr);
+  return ok;
+}
