@@ -150,8 +150,8 @@ expect last.value == 3
     expect(() => run('expect task.init.rss == 1')).toThrow(/expect failed/);
   });
 
-  it('mmap file= is a clear not-yet-supported error', () => {
-    expect(() => run(`mmap ${A} 2M file=f`)).toThrow(/not yet supported/);
+  it('mmap file= of a file never created names the statement that creates it', () => {
+    expect(() => run(`mmap ${A} 2M file=f`)).toThrow(/no file 'f' \(create one with: file f size=<len>\)/);
   });
 });
 

@@ -102,14 +102,14 @@ export function* migrate_vma_finalize(m: Machine, mm: MmModel, t: Task, mig: Mig
 /** migrate_vma_collect: fills src, orig and flags for the pages `sel` picks. */
 function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
   const { start, n, vma } = mig;
-  const anonVma = !vma.shared && vmaIsAnonymous(vma);
+  const anonVma = !vma.shared;
   const holeFlags = MIGRATE | ((vma.prot & PROT_WRITE) !== 0 ? WRITE : 0);
   for (let i = 0; i < n; i++) {
     const pte = t.pt.get(start + i);
     const kind = pteKind(pte);
     // pte_none (migrate_vma_collect_hole) and the zero page (is_zero_pfn): no source page, anonymous VMAs only
     if (kind === PTE_NONE || (kind === PTE_PRESENT && ptePfn(pte) === ZERO_PFN)) {
-      if (sel.system && anonVma) {
+      if (sel.system && anonVma && vmaIsAnonymous(vma)) {
         mig.s[mig.flags + i] = holeFlags;
         mig.cpages++;
       }
