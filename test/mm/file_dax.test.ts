@@ -9,7 +9,6 @@ import { ev, run, sim } from '../support/kit';
 
 const A = '0x7f0000000000';
 const B = '0x7f1000000000';
-const C = '0x7f2000000000';
 
 /** Every step point passed from here to the end, as `function@label`. */
 function visited(s: Sim): string[] {

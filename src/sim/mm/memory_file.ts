@@ -52,7 +52,7 @@ function* finish_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, 
   yield fr.at('page');
   const cow = write && !vma.shared;
   if (cow) {
-    mm.flags.set(page, (mm.flags.get(page) & ~0xff) | PG_USED | PG_LRU | PG_ANON);
+    mm.flags.set(page, PG_USED | PG_LRU | PG_ANON);
     yield fr.at('anon');
   } else yield fr.at('file');
   mm.mapcount.add(page, 1);
