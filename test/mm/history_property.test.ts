@@ -35,7 +35,7 @@ function randomScenario(seed: number, n: number): string {
   ];
   let forks = 0;
   for (let i = 0; i < n; i++) {
-    const k = rngInt(r, 0, 35);
+    const k = rngInt(r, 0, 36);
     switch (k) {
       case 0: case 1: case 2:
         lines.push(`write ${addr()} ${rngInt(r, 1, 99)}`);
@@ -135,6 +135,10 @@ function randomScenario(seed: number, n: number): string {
         break;
       case 34:
         lines.push(`migrate ${faddr()} ${len()} to=gpu`);
+        break;
+      case 35:
+        if (rngInt(r, 0, 3)) lines.push(rngInt(r, 0, 1) ? `file truncate f ${rngInt(r, 0, 28) * 1024}` : 'file invalidate f');
+        else lines.push('file truncate f 28K');
         break;
       default:
         lines.push(`write ${addr()}`);

@@ -16,7 +16,10 @@ function visited(s: Sim): string[] {
     const f = s.machine.frames.at(-1);
     if (f) for (const [label, line] of f.fn.labels) if (line === f.line && seen.at(-1) !== `${f.fn.name}@${label}`) seen.push(`${f.fn.name}@${label}`);
     if (s.machine.ended) return seen;
-    s.machine.resume('in');
+    const st = s.machine.resume('in');
+    const e = st.exception;
+    // A failed expect (or a BUG) on the way fails the test, as run() does.
+    if (st.reason === 'exception' && e && (e.kind === 'expect' || e.kind === 'bug' || e.kind === 'error')) throw new Error(`${e.kind} at line ${e.line}: ${e.message}`);
   }
 }
 

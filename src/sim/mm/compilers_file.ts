@@ -16,6 +16,8 @@ import { madvise_dontneed } from './madvise';
 import { do_mbind } from './mempolicy';
 import { do_pages_move } from './migrate';
 import type { Device, MmModel } from './model';
+import type { PcFile } from './pagecache';
+import { truncate_pagecache, unmap_mapping_range } from './truncate';
 import { sys_munlock } from './munlock';
 import { numa_fault } from './numa';
 import { PTE_PRESENT, pteKind, ptePfn } from './pte';
@@ -70,7 +72,7 @@ export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers
       const cache = mmOf().cache;
       const f = cache.files.get(name);
       if (f) {
-        if (BigInt(f.size) > size) throw new ScenarioError(`file '${name}' is ${f.size} bytes: shrinking it (truncate) is not simulated`, sizeArg.range);
+        if (BigInt(f.size) > size) throw new ScenarioError(`file '${name}' is ${f.size} bytes: shrink it with: file truncate ${name} ${size}`, sizeArg.range);
         f.size = Number(size);
       } else cache.files.set(name, { name, size: Number(size), pages: new Map() });
     };
@@ -89,6 +91,29 @@ export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers
       const value = argBig(m, valArg, '<value>') & 0xffff_ffff_ffff_ffffn;
       yield* generic_perform_write(m, mm, f, Number(off), value);
     };
+  });
+
+  const fileOf = (s: Stmt): PcFile => {
+    const a = s.args[0] as Arg;
+    const f = mmOf().cache.files.get(word(a));
+    if (!f) throw new ScenarioError(`no file '${word(a)}' (create one with: file ${word(a)} size=<len>)`, a.range);
+    return f;
+  };
+
+  c.set('file truncate', (s) => {
+    const sizeArg = s.args[1];
+    return function* (m): KGen {
+      const f = fileOf(s);
+      const size = sizeArg ? argBig(m, sizeArg, '<size>') : 0n;
+      if (size < 0n || size >= FILE_LIMIT) throw new ScenarioError('<size> must be 0 or more, below 2^40', sizeArg?.range);
+      // ftruncate to a larger size only sets i_size
+      if (Number(size) >= f.size) f.size = Number(size);
+      else yield* truncate_pagecache(m, mmOf(), f, Number(size));
+    };
+  });
+
+  c.set('file invalidate', (s) => function* (m): KGen {
+    yield* unmap_mapping_range(m, mmOf(), fileOf(s), 0, false);
   });
 
   c.set('move_pages', (s) => {

@@ -25,12 +25,13 @@ import { DAX_C } from './dax_c';
 import { FILEMAP_C } from './filemap_c';
 import { MEMPOLICY_C } from './mempolicy_c';
 import { MIGRATE_C } from './migrate_c';
+import { TRUNCATE_C } from './truncate_c';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const MM_SOURCES: readonly KernelSource[] = [
   MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
   GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
-  FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C,
+  FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C, TRUNCATE_C,
 ];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */

@@ -507,5 +507,29 @@ out_map:
 	ptep_modify_prot_commit(vma, vmf->address, vmf->pte, old_pte, pte); //@out_map
 	goto out;
 }
+
+void unmap_mapping_range(struct address_space *mapping,
+		loff_t const holebegin, loff_t const holelen, int even_cows) //@@ unmap_mapping_range
+{
+	pgoff_t hba = holebegin >> PAGE_SHIFT;
+	pgoff_t hlen = (holelen + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	/* unmap_mapping_pages(mapping, hba, hlen, even_cows): */
+	struct zap_details details = { };
+	pgoff_t first_index = start;
+	pgoff_t last_index = start + nr - 1;
+
+	details.check_mapping = even_cows ? NULL : mapping;          //@details
+	if (last_index < first_index)
+		last_index = ULONG_MAX;
+
+	i_mmap_lock_write(mapping);
+	if (unlikely(!RB_EMPTY_ROOT(&mapping->i_mmap.rb_root)))
+		/* every VMA mapping the file: zap_page_range_single(vma,
+		 * start, size, details) -> zap_pte_range */
+		unmap_mapping_range_tree(&mapping->i_mmap, first_index,
+					 last_index, &details);      //@vma
+	i_mmap_unlock_write(mapping);
+}                                                                    //@done
 `,
 );

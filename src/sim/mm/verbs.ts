@@ -28,6 +28,8 @@ export const MM_VERBS: readonly VerbDecl[] = [
   // Page-cache files, fsdax, and the rest of reference 003's LRU-only callers (SCENARIO.md §5.1).
   { verb: 'file', args: [pn('name')], keys: { size: E }, required: ['size'], summary: 'a page-cache file of size bytes (created empty, or resized)' },
   { verb: 'file write', args: [pn('name'), pe('offset'), pe('value')], summary: 'write(2) of a u64 into the file through the page cache' },
+  { verb: 'file truncate', args: [pn('name'), pe('size', true)], summary: 'ftruncate(2): truncate_pagecache unmaps (even_cows) and drops the pages past size (default 0)' },
+  { verb: 'file invalidate', args: [pn('name')], summary: 'unmap_shared_mapping_range: unmap_mapping_range with check_mapping set (private COW pages stay mapped)' },
   { verb: 'move_pages', args: [pe('addr')], keys: { node: E }, required: ['node'], sets: ['status', 'ret'], summary: 'move_pages(2) of one page to a NUMA node (add_page_for_migration)' },
   { verb: 'mbind', args: [pe('addr'), pe('len')], keys: { node: E }, required: ['node'], sets: ['ret', 'skipped', 'pages'], summary: 'mbind(MPOL_BIND, MPOL_MF_MOVE): queue_pages_pte_range, then migrate' },
   { verb: 'numa_fault', args: [pe('addr')], sets: ['fault', 'skipped', 'migrated', 'page'], summary: 'a NUMA hinting fault: change_prot_numa marks the PTE, then do_numa_page' },
