@@ -6,7 +6,7 @@
  * Callers that need the whole answer (move_pages, munlock) call it directly;
  * `follow_page` comes here for devmap PTEs.
  */
-import { EFAULT, EINVAL } from '../core/errno';
+import { EEXIST, EFAULT, EINVAL } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
@@ -66,7 +66,7 @@ export function* follow_page_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn
     if (ptePfn(pte) === ZERO_PFN) {
       page = ZERO_PFN;
       yield fr.at('zero');
-    } else return yield* done({ err: -EFAULT }, 'pfn');
+    } else return yield* done({ err: flags & FOLL_GET ? -EFAULT : -EEXIST }, 'pfn'); // follow_pfn_pte
   }
   // try_grab_page
   if (flags & FOLL_GET) mm.refcount.add(page, 1);
