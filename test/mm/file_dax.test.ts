@@ -400,3 +400,17 @@ expect pagecache.f.nrpages == 4
     expect(v).toEqual(expect.arrayContaining(['unmap_mapping_range@details', 'zap_pte_range@keep_private', 'zap_pte_range@check_mapping']));
   });
 });
+
+describe('migrate_vma_setup and fsdax', () => {
+  it('a dax VMA is -EINVAL (vma_is_dax), nothing moves', () => {
+    run(`
+device pm type=host pages=2
+device gpu type=private pages=2
+mmap ${A} 8K shared dax=pm
+write ${A} 1
+migrate ${A} 8K to=gpu
+expect last.ret == -EINVAL
+expect task.init.pte[${A}].pfn == dev.pm.base_pfn
+`);
+  });
+});
