@@ -121,6 +121,7 @@ export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers
     return function* (m): KGen {
       const vpn = vpnOf(m, s);
       const node = Number(BigInt.asIntN(32, argBig(m, nodeArg, 'node=')));
+      if (cur(s).findVma(vpn)?.huge) throw new ScenarioError('move_pages of a hugetlb page is not simulated (isolate_huge_page and the per-node huge page pools)', s.range);
       const r = yield* do_pages_move(m, mmOf(), cur(s), vpn, node);
       m.last = { ret: BigInt(r.ret), status: r.status === undefined ? new Sym('none') : BigInt(r.status) };
     };

@@ -68,6 +68,8 @@ export function* numa_fault(m: Machine, mm: MmModel, t: Task, vpn: number): KGen
   if (r.skipped) acc.skipped++;
   if (!r.marked) return acc;
   acc.fault = true;
+  // The access to the prot-none PTE is a page fault like any other (the `fault` exception filter).
+  m.raise('fault', `NUMA hinting fault at 0x${(BigInt(vpn) << 12n).toString(16)} in task ${t.name}`);
   yield* do_numa_page(m, mm, t, vma, vpn, acc);
   return acc;
 }
