@@ -269,7 +269,7 @@ munmap ${A} 16K
     expect(v).toContain('insert_pfn@devmap');
     expect(v).toContain('vm_normal_any_page@bad_pte');
     expect(v).toContain('zap_pte_range@no_page');
-    expect(s.out.join('\n')).toMatch(/BUG: Bad page map in process init/);
+    expect(s.out.join('\n')).toMatch(/print_bad_pte: bad page map in process init/);
   });
 
   it('follow_page: FOLL_GET takes the devmap branch even with FOLL_LRU; without FOLL_GET there is no page', () => {

@@ -328,7 +328,8 @@ export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boole
   const fr = m.enter(VM_NORMAL_ANY_PAGE, { pte });
   if (pte_devmap(mm, pte)) {
     // pte_special and pte_devmap, no longer excused since reference 003: print_bad_pte
-    m.output(`BUG: Bad page map in process ${mm.current}  pte:${(pte >>> 0).toString(16).padStart(8, '0')} (a devmap PTE reached print_bad_pte in vm_normal_any_page)`, 'console');
+    // The kernel logs "BUG: Bad page map" and taints (TAINT_BAD_PAGE) but goes on: not a BUG_ON, so not kstep's `bug`.
+    m.output(`print_bad_pte: bad page map in process ${mm.current}  pte:${(pte >>> 0).toString(16).padStart(8, '0')} (a devmap PTE, no longer excused by vm_normal_any_page since reference 003; TAINT_BAD_PAGE)`, 'console');
     yield fr.at('bad_pte');
     m.leave(fr);
     return 0;
