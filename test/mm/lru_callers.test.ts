@@ -138,6 +138,24 @@ expect last.ret == -EINVAL
   });
 });
 
+describe('mbind_range: the VMA keeps the policy', () => {
+  it('later faults in the range allocate on the bound node; the VMA splits at the range ends; NUMA balancing skips it (no MPOL_F_MOF)', () => {
+    run(`
+mmap ${A} 16K
+mbind ${A} + 0x1000 8K node=1
+expect last.ret == 0
+expect len(task.init.vma) == 3
+expect task.init.vma[1].bind == 1
+write ${A} + 0x1000 1
+expect page[task.init.pte[${A} + 0x1000].pfn].node == 1
+write ${A} 2
+expect page[task.init.pte[${A}].pfn].node == 0
+numa_fault ${A} + 0x1000
+expect last.fault == none
+`);
+  });
+});
+
 describe('numa_fault: change_prot_numa, then do_numa_page', () => {
   it('a page on node 1 faults and migrates back to node 0; a node-0 page takes no hinting fault; a coherent page is skipped', () => {
     run(`${MIX}

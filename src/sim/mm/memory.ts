@@ -11,7 +11,7 @@ import { device_private_entry_fault } from './memremap';
 import { do_fault } from './memory_file';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN, vpnHex as hex } from './page';
+import { PG_ANON, PG_LRU, PG_USED, policyNodeFlag, ZERO_PFN, vpnHex as hex } from './page';
 import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
@@ -127,7 +127,7 @@ function* do_anonymous_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: num
   }
   const pfn = mm.allocSys();
   fr.locals.page = pfn;
-  mm.flags.set(pfn, PG_USED | PG_LRU | (vma.shared ? 0 : PG_ANON));
+  mm.flags.set(pfn, PG_USED | PG_LRU | (vma.shared ? 0 : PG_ANON) | policyNodeFlag(vma));
   mm.mapcount.set(pfn, 1);
   t.rss++;
   t.pt.set(vpn, mkpte(PTE_PRESENT, (vma.prot & PROT_WRITE) !== 0, pfn));
@@ -150,7 +150,7 @@ function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): K
   } else if (old === ZERO_PFN) {
     // wp_page_copy from the zero page: a new zeroed page, nothing to release
     const np = mm.allocSys();
-    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON | policyNodeFlag(vma));
     mm.mapcount.set(np, 1);
     t.rss++;
     fr.locals.new_page = np;
@@ -165,7 +165,7 @@ function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): K
   } else {
     const np = mm.allocSys();
     mm.copyVals(old, np);
-    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON | policyNodeFlag(vma));
     mm.mapcount.set(np, 1);
     fr.locals.new_page = np;
     yield fr.at('copy');

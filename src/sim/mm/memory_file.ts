@@ -13,7 +13,7 @@ import type { FaultResult } from './memory';
 import { MEMORY_C } from './memory_c';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { PG_ANON, PG_LRU, PG_USED, vpnHex as hex } from './page';
+import { PG_ANON, PG_LRU, PG_USED, policyNodeFlag, vpnHex as hex } from './page';
 import { mkpte, PTE_PRESENT } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_WRITE } from './task';
@@ -52,7 +52,7 @@ function* finish_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, 
   yield fr.at('page');
   const cow = write && !vma.shared;
   if (cow) {
-    mm.flags.set(page, PG_USED | PG_LRU | PG_ANON);
+    mm.flags.set(page, PG_USED | PG_LRU | PG_ANON | policyNodeFlag(vma));
     yield fr.at('anon');
   } else yield fr.at('file');
   mm.mapcount.add(page, 1);

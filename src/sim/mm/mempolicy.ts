@@ -1,8 +1,8 @@
 /**
  * The mm/mempolicy.c functions kstep runs: `mbind` (MPOL_BIND to one node
  * with MPOL_MF_MOVE) and change_prot_numa, the first half of `numa_fault`.
- * The policy itself is not kept on the VMA: later faults still allocate on
- * node 0 (see docs/scenario-language.md).
+ * mbind_range keeps the policy on the VMAs (Vma.bind): later faults there
+ * allocate on that node.
  */
 import { EFAULT, EINVAL } from '../core/errno';
 import type { KGen } from '../core/frames';
@@ -87,6 +87,8 @@ export function* do_mbind(m: Machine, mm: MmModel, t: Task, start: number, end: 
     if (!vmaMigratable(v) || v.huge) continue;
     queued.push(...((yield* queue_pages_pte_range(m, mm, t, Math.max(start, v.start), Math.min(end, v.end), node, acc)) as number[]));
   }
+  // mbind_range: the range's VMAs (split at its ends) get the policy
+  t.splitVmas(start, end, (v) => ({ ...v, bind: node }));
   yield fr.at('range');
   if (queued.length) {
     yield fr.at('migrate');

@@ -26,9 +26,13 @@ export interface NumaFault {
   migrated: boolean;
 }
 
-/** task_numa_work's VMA filter: migratable, not hugetlb, accessible, not a read-only file mapping. */
+/**
+ * task_numa_work's VMA filter: migratable, a policy with MPOL_F_MOF (the
+ * default's; mbind's MPOL_BIND without MPOL_MF_LAZY has none), not hugetlb,
+ * accessible, not a read-only file mapping.
+ */
 function numaScanned(v: Vma): boolean {
-  if (!vmaMigratable(v) || v.huge || v.prot === 0) return false;
+  if (!vmaMigratable(v) || v.bind !== undefined || v.huge || v.prot === 0) return false;
   return !(v.file && (v.prot & (PROT_READ | PROT_WRITE)) === PROT_READ);
 }
 

@@ -150,6 +150,7 @@ export function vmaValue(hugetlb: Hugetlb, v: Vma): Value {
   };
   if (v.file) out.file = v.file.name;
   if (v.dax) out.dax = v.dax.name;
+  if (v.bind !== undefined) out.bind = BigInt(v.bind);
   if (v.huge) {
     out.hugetlb = v.huge.file;
     out.owner = v.huge.resv !== undefined;

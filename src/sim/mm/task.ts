@@ -40,6 +40,8 @@ export interface Vma {
   readonly file?: FileVma;
   /** vm_file of an fsdax file on a MEMORY_DEVICE_HOST device: devmap PTEs, no page cache. */
   readonly dax?: FileVma;
+  /** vm_policy set by mbind: MPOL_BIND to this one node (undefined: the task's default, local). */
+  readonly bind?: number;
 }
 
 function sameFile(a: FileVma | undefined, b: FileVma | undefined): boolean {
@@ -88,7 +90,7 @@ export class Task {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       const prev = out[out.length - 1];
-      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked && sameHuge(prev.huge, v.huge) && sameFile(prev.file, v.file) && sameFile(prev.dax, v.dax)) {
+      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked && sameHuge(prev.huge, v.huge) && sameFile(prev.file, v.file) && sameFile(prev.dax, v.dax) && prev.bind === v.bind) {
         out[out.length - 1] = { ...prev, end: v.end };
       } else out.push(v);
     }
