@@ -175,6 +175,30 @@ expect last.fault == none
 `);
   });
 
+  it('a shared page-cache page mapped by two tasks moves with both PTEs and its cache slot (rmap walk)', () => {
+    run(`
+file f size=4K
+mmap ${A} 4K shared file=f
+write ${A} 5
+move_pages ${A} node=1
+expect last.status == 1
+fork as c
+task c
+read ${A}
+expect task.c.pte[${A}].pfn == task.init.pte[${A}].pfn
+numa_fault ${A}
+expect last.fault == numa
+expect last.migrated == 1
+expect task.c.pte[${A}].pfn == task.init.pte[${A}].pfn
+expect page[task.init.pte[${A}].pfn].node == 0
+expect page[task.init.pte[${A}].pfn].mapcount == 2
+expect page[task.init.pte[${A}].pfn].refcount == 3
+expect pagecache.f.page[0] == task.init.pte[${A}].pfn
+read ${A}
+expect last.value == 5
+`);
+  });
+
   it('steps do_numa_page through vm_normal_lru_page and migrate_misplaced_page', () => {
     const s = sim(`${MIX}
 move_pages ${A} node=1

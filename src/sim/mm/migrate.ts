@@ -14,7 +14,7 @@ import { follow_page_pte, ungrab } from './gup_follow';
 import { MIGRATE_C } from './migrate_c';
 import type { MmModel } from './model';
 import { PG_ANON, PG_HUGETLB, PG_LRU, PG_NODE1, PG_USED, vpnHex as hex } from './page';
-import { mkpte, PTE_PRESENT, ptePfn, pteWrite } from './pte';
+import { mkpte, PTE_MIGRATION, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_EXEC } from './task';
 
@@ -36,19 +36,33 @@ export function vmaMigratable(v: Vma): boolean {
   return !v.dax;
 }
 
+/** rmap_walk: every present PTE of every task that maps `pfn`. */
+function mappingsOf(mm: MmModel, pfn: number): { t: Task; vpn: number; write: boolean }[] {
+  const out: { t: Task; vpn: number; write: boolean }[] = [];
+  for (const t of mm.tasks.values()) {
+    t.pt.forEach(0, Number.MAX_SAFE_INTEGER, (vpn, p) => {
+      if (pteKind(p) === PTE_PRESENT && ptePfn(p) === pfn) out.push({ t, vpn, write: pteWrite(p) });
+    });
+  }
+  return out;
+}
+
 /**
- * The isolated page mapped at `vpn` of `t` (mapcount 1: the only mapping)
- * moves to a new frame on `node`: try_to_migrate, move_to_new_page,
- * remove_migration_ptes, then the old frame is freed.
+ * The isolated page mapped at `vpn` of `t` moves to a new frame on `node`:
+ * try_to_migrate turns every PTE mapping it into a migration entry,
+ * move_to_new_page copies it (and its page-cache slot),
+ * remove_migration_ptes points them all at the new page, and the old frame
+ * is freed.
  */
 export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, node: number): KGen<number> {
-  const pte = t.pt.get(vpn);
-  const old = ptePfn(pte);
+  const old = ptePfn(t.pt.get(vpn));
   const fr = m.enter(MIGRATE_PAGES, { page: old, node });
   const np = mm.allocSys();
   mm.flags.set(np, PG_USED | (mm.flags.get(old) & (PG_LRU | PG_ANON)) | (node === 1 ? PG_NODE1 : 0));
   fr.locals.newpage = np;
   yield fr.at('alloc');
+  const maps = mappingsOf(mm, old);
+  for (const x of maps) x.t.pt.set(x.vpn, mkpte(PTE_MIGRATION, x.write, old));
   yield fr.at('unmap');
   mm.copyVals(old, np);
   const owner = mm.cache.owner.get(old);
@@ -60,11 +74,12 @@ export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, no
     mm.refcount.add(np, 1);
   }
   yield fr.at('copy');
-  t.pt.set(vpn, mkpte(PTE_PRESENT, pteWrite(pte), np));
+  for (const x of maps) x.t.pt.set(x.vpn, mkpte(PTE_PRESENT, x.write, np));
   mm.mapcount.set(np, mm.mapcount.get(old));
   mm.mapcount.set(old, 0);
   yield fr.at('remap');
-  // The old frame's references (mapping, cache, isolation) are all gone.
+  // The old frame's references (mappings, cache, isolation) are all gone; the new one has one per mapping (and the cache's).
+  mm.refcount.add(np, maps.length - 1);
   mm.refcount.set(old, 1);
   mm.putPage(old);
   yield fr.at('free');
@@ -148,10 +163,7 @@ export function* migrate_misplaced_page(m: Machine, mm: MmModel, t: Task, vma: V
   const fr = m.enter(MIGRATE_MISPLACED_PAGE, { page, node });
   let ok = false;
   if (mm.mapcount.get(page) !== 1 && !(mm.flags.get(page) & PG_ANON) && vma.prot & PROT_EXEC) yield fr.at('shared_exec');
-  else if (mm.mapcount.get(page) !== 1) {
-    // numamigrate_isolate_page → migrate_pages: a page mapped more than once is not moved by MIGRATE_ASYNC's unmap here
-    yield fr.at('isolate');
-  } else {
+  else {
     yield fr.at('isolate');
     yield fr.at('migrate');
     yield* migrate_pages(m, mm, t, vpn, node);
