@@ -375,3 +375,21 @@ expect last.ret == -EINVAL
 `);
   });
 });
+
+describe('pagemap of hugetlb pages (pagemap_hugetlb_range)', () => {
+  it('the base page pfn inside the huge page; PM_FILE only for a shared mapping', () => {
+    run(`
+hugetlb pool pages=2
+mmap 0x40000000 2M hugetlb=h
+mmap 0x40200000 2M shared hugetlb=h2
+write 0x40001000 1
+write 0x40200000 1
+pagemap 0x40001000
+expect last.present == 1
+expect last.pfn == task.init.pte[0x40001000].pfn
+expect last.file == 0
+pagemap 0x40200000
+expect last.file == 1
+`);
+  });
+});

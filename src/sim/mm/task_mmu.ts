@@ -76,7 +76,8 @@ export function* pte_to_pagemap_entry(m: Machine, mm: MmModel, t: Task, vpn: num
     page = swapOffset;
     if (pteKind(pte) === PTE_DEVICE_PRIVATE) yield fr.at('device_private');
   }
-  const file = page !== 0 && !(mm.flags.get(page) & PG_ANON);
+  // kstep keeps no PG_ANON on huge pages: a private hugetlb page is anonymous (hugepage_add_new_anon_rmap), a shared one is not
+  const file = page !== 0 && (vma?.huge ? vma.shared : !(mm.flags.get(page) & PG_ANON));
   const exclusive = page !== 0 && mm.mapcount.get(page) === 1;
   if (file) flags |= PM_FILE;
   if (exclusive) flags |= PM_MMAP_EXCLUSIVE;
