@@ -59,7 +59,7 @@ export async function benchDapPtes(): Promise<void> {
       value: first.ms,
       unit: 'ms',
       baseline: { name: 'the same request again (index cached)', value: median(again) },
-      note: 'variables of task right after the run: the summary of task.init counts task.init.pte, which indexes the 1,000,000 present entries once per page-table change (presentVpns)',
+      note: 'variables of task right after the run: the summary of task.init counts task.init.pte, whose index is rebuilt from per-chunk counts once per page-table change (presentPtes)',
     });
     const start = PAGES / 2;
     const page: number[] = [];

@@ -1,6 +1,7 @@
 import { createSimulation, loadScenario } from '../src/sim';
 import type { Machine } from '../src/sim/core/machine';
-import { median, report, time } from './report';
+import { reverseByMarks, reverseByReplay } from '../src/sim/core/reverse';
+import { median, report, reportPairs, time } from './report';
 
 const N = 1_000_000;
 
@@ -126,4 +127,34 @@ export function benchHistoryBigMap(): void {
     goal: '<= 10 ms',
     note: `${steps} step points of history, ${big.history?.snaps.length ?? 0} snapshots`,
   });
+}
+
+/**
+ * reverseContinue with no breakpoint over 3,000,000 step points of history
+ * (every default exception filter on): the step marks know there is nothing
+ * to stop at, against the replay search, which replays the whole history.
+ * Interleaved pairs.
+ */
+export function benchReverseContinue(): void {
+  const { program } = loadScenario('bench.kstep', `hugetlb file f\nrepeat ${N} {\n  region_count f 0 1\n}\n`);
+  const m = createSimulation(program, { history: true }).machine;
+  m.resume('continue');
+  const end = m.step;
+  const h = m.history;
+  if (!h) throw new Error('no history');
+  const drain = (g: Generator<void, unknown, void>): void => {
+    while (!g.next().done) {
+      // run the search to its stop
+    }
+  };
+  const search = (how: typeof reverseByMarks): number => {
+    m.goto(end);
+    return time(() => drain(how(m, h)));
+  };
+  reportPairs(
+    { name: 'reverse_continue_no_breakpoint_3M_step_points', unit: 'ms', baseline: 'the same search by replay', goal: '<= 10 ms', note: `${end} step points, ${h.snaps.length} snapshots` },
+    5,
+    () => search(reverseByMarks),
+    () => search(reverseByReplay),
+  );
 }

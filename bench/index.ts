@@ -1,17 +1,20 @@
 // `npm run bench`: one JSON line per figure, each with its baseline from the same run.
 import { benchDap } from './dap';
 import { benchDapPtes } from './dap_pte';
-import { benchHistory, benchHistoryBigMap, benchStatements } from './engine';
-import { benchResvMap } from './resv_map';
+import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements } from './engine';
+import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
-import { benchMm } from './mm';
+import { benchMm, benchMmHistory } from './mm';
 
 // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
 benchMm();
+benchMmHistory();
 benchStatements();
 benchResvMap();
+benchResvMapHistory();
 benchHistory();
 benchHistoryBigMap();
+benchReverseContinue();
 benchHypercalls();
 benchTimers();
 benchDap()

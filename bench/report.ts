@@ -41,3 +41,53 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
+
+export interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+export function spread(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0] as number, median: median(s), max: s[s.length - 1] as number };
+}
+
+/**
+ * Times a subject and its baseline interleaved (A B A B ...), so load that
+ * comes and goes hits both alike; prints one line with both spreads and the
+ * spread of the pairwise ratios.
+ */
+export function reportPairs(f: { name: string; unit: 'ms'; baseline: string; goal?: string; note?: string }, pairs: number, subject: () => number, baseline: () => number): void {
+  const a: number[] = [];
+  const b: number[] = [];
+  const r: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const x = subject();
+    const y = baseline();
+    a.push(x);
+    b.push(y);
+    r.push(y === 0 ? 0 : x / y);
+  }
+  const sa = spread(a);
+  const sb = spread(b);
+  const sr = spread(r);
+  const line = {
+    bench: f.name,
+    value: round(sa.median),
+    unit: f.unit,
+    min: round(sa.min),
+    max: round(sa.max),
+    baseline: f.baseline,
+    baseline_value: round(sb.median),
+    baseline_min: round(sb.min),
+    baseline_max: round(sb.max),
+    ratio: round(sr.median),
+    ratio_min: round(sr.min),
+    ratio_max: round(sr.max),
+    pairs,
+    ...(f.goal ? { goal: f.goal } : {}),
+    ...(f.note ? { note: f.note } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}

@@ -81,3 +81,34 @@ export function benchResvMap(): void {
     note: `fast map ended with ${resv.regions.length} regions; a reserve is region_chg + region_add`,
   });
 }
+
+/**
+ * Memory under the debugger: n regions added one statement pair at a time
+ * with history on. Linear growth is the goal: bytes per region at 300,000
+ * about those at 100,000.
+ */
+export function benchResvMapHistory(): void {
+  const grow = (n: number): number => {
+    const { program } = loadScenario('history.kstep', `hugetlb file f\nrepeat ${n} {\n  region_chg f time.ns*2 time.ns*2+1\n  region_add f time.ns*2 time.ns*2+1\n  advance 1ns\n}\n`);
+    global.gc?.();
+    const before = used();
+    const m = createSimulation(program, { history: true }).machine;
+    if (m.resume('continue').reason !== 'end') throw new Error('did not run to the end');
+    global.gc?.();
+    return (used() - before) / n;
+  };
+  const small = grow(100_000);
+  const big = grow(300_000);
+  report({
+    name: 'resv_map_history_bytes_per_region_300k',
+    value: big,
+    unit: 'bytes/region',
+    baseline: { name: 'the same at 100,000 regions', value: small },
+    goal: 'ratio ~1 (linear)',
+  });
+}
+
+function used(): number {
+  const u = process.memoryUsage();
+  return u.heapUsed + u.arrayBuffers;
+}

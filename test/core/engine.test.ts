@@ -300,7 +300,7 @@ describe('history', () => {
     expect(m.step).toBe(0);
   });
 
-  it('reverseContinue runs in slices and a pause returns to where it started', () => {
+  it('reverseContinue by replay (a data watch needs it) runs in slices and a pause returns to where it started', () => {
     const { machine: m } = sim(`hugetlb file f
 region_chg f 0 1
 repeat 3000 {
@@ -310,6 +310,7 @@ repeat 3000 {
     m.resume('continue');
     const origin = m.step;
     m.breakpoints.setLines([{ id: 1, line: 2, hits: 0 }]);
+    m.breakpoints.data = [{ id: 9, read: () => 'same', last: 'same' }];
     const scan = m.reverseRun();
     expect(scan.next().done).toBe(false);
     m.pauseRequested = true;
@@ -321,6 +322,36 @@ repeat 3000 {
     // Unpaused, the same scan reaches the breakpoint.
     expect(m.reverseContinue()).toEqual({ reason: 'breakpoint', breakpointIds: [1] });
     expect(m.statement?.line).toBe(2);
+  });
+
+  it('reverseContinue by the step marks visits only candidates, in slices, and a pause returns to where it started', () => {
+    const { machine: m } = sim(`hugetlb file f
+region_chg f 0 1
+repeat 3000 {
+  region_count f 0 1
+}
+`);
+    m.resume('continue');
+    const origin = m.step;
+    let asked = 0;
+    m.breakpoints.setLines([
+      { id: 1, line: 2, hits: 0 },
+      { id: 2, line: 4, hits: 0, condition: () => (asked++, false) },
+    ]);
+    const scan = m.reverseRun();
+    expect(scan.next().done).toBe(false);
+    expect(asked).toBe(1);
+    m.pauseRequested = true;
+    let r = scan.next();
+    while (!r.done) r = scan.next();
+    expect(r.value).toEqual({ reason: 'pause' });
+    expect(m.step).toBe(origin);
+    expect(m.at).toBe('end');
+    asked = 0;
+    expect(m.reverseContinue()).toEqual({ reason: 'breakpoint', breakpointIds: [1] });
+    expect(m.statement?.line).toBe(2);
+    // Each of the 3000 starts of line 4 was asked once, and no other step point.
+    expect(asked).toBe(3000);
   });
 
   it('reverseContinue finds the step where a watched value last changed', () => {

@@ -44,7 +44,7 @@ describe('completion', () => {
   });
 
   it('offers the sub-verbs after hugetlb, scmi, memlat', () => {
-    expect(labels('hugetlb ')).toEqual(['pool', 'file', 'reserve', 'truncate']);
+    expect(labels('hugetlb ')).toEqual(['pool', 'file', 'reserve', 'overcommit', 'mount', 'punch', 'truncate']);
     expect(labels('scmi s')).toEqual(['set_param', 'start', 'stop']);
   });
 

@@ -126,7 +126,7 @@ advance 300us
     expect(p.mm.find((e) => e.kind === 'device')).toEqual({ kind: 'device', device: 'gpu', type: 'private', pages: 2, free: 1, used: 1, failed: false });
   });
 
-  it('mm: page-cache pages draw as f, pmem pages behind devmap PTEs as x, and a file VMA names what it maps', () => {
+  it('mm: page-cache pages draw as f, pmem pages behind devmap PTEs as n (x is a device-exclusive entry), and a file VMA names what it maps', () => {
     const p = pictureAfter(`file f size=8K
 device pm type=host pages=2
 mmap 0x7f0000000000 8K prot=r shared file=f
@@ -142,7 +142,7 @@ read 0x7f2000001000
     expect(task.vmas.map((v) => [v.cells, v.mapping])).toEqual([
       ['f.', 'file f'],
       ['pf', 'file f'],
-      ['.x', 'dax pm'],
+      ['.n', 'dax pm'],
     ]);
     expect(p.mm.find((e) => e.kind === 'device')).toEqual({ kind: 'device', device: 'pm', type: 'host', pages: 2, free: 2, used: 0, failed: false });
   });
@@ -211,10 +211,10 @@ migrate 0x7f0000000000 4K to=gpu
     // Compared as text: the extension and any other DAP client get exactly these bytes.
     expect(JSON.stringify(p)).toBe(
       JSON.stringify({
-        step: 328,
+        step: 330,
         timeNs: '8000000',
         line: 23,
-        hugetlbPool: [{ total: 2, free: 2, rsvd: 1, surp: 0 }],
+        hugetlbPool: [{ total: 2, free: 2, rsvd: 1, surp: 0, overcommit: 0, mounts: [] }],
         hugetlb: [{ file: 'f', regions: [[0, 1]], total: 1, addsInProgress: 1, regionCacheCount: 1 }],
         hyperv: [
           {
@@ -343,15 +343,29 @@ describe('the picture page', () => {
 mmap 0x40000000 6M hugetlb=f shared
 write 0x40000000 1
 `);
-    expect(data.hugetlbPool).toEqual([{ total: 4, free: 3, rsvd: 2, surp: 0 }]);
+    expect(data.hugetlbPool).toEqual([{ total: 4, free: 3, rsvd: 2, surp: 0, overcommit: 0, mounts: [] }]);
     const root = runPage(data);
     const bars = root.all().filter((n) => n.tag === 'rect' && /^pool-/.test(n.attrs['class'] ?? ''));
     expect(bars.map((b) => b.attrs['class'])).toEqual(['pool-used', 'pool-rsvd', 'pool-free']);
     expect(bars.map((b) => Number(b.attrs['width']))).toEqual([185, 370, 185]);
     expect(root.textContent).toContain('hugetlb pool');
-    const odd = runPage({ ...data, hugetlbPool: [{ total: 1, free: 0, rsvd: 1, surp: 1 }] });
+    const odd = runPage({ ...data, hugetlbPool: [{ total: 1, free: 0, rsvd: 1, surp: 1, overcommit: 1, mounts: [] }] });
     expect(odd.textContent).toContain('1 reservations have no page behind them');
+    expect(odd.textContent).toContain('1 of the 1 pages are surplus (nr_overcommit_hugepages 1)');
     expect(pictureAfter('hugetlb file f\n').hugetlbPool).toEqual([]);
+  });
+
+  it('shows surplus pages and each mount\'s subpool', () => {
+    const data = pictureAfter(`hugetlb pool pages=1
+hugetlb overcommit pages=2
+hugetlb mount q size=3 min_size=1
+hugetlb file f mount=q
+mmap 0x40000000 4M hugetlb=f shared
+`);
+    expect(data.hugetlbPool).toEqual([{ total: 2, free: 2, rsvd: 2, surp: 1, overcommit: 2, mounts: [{ name: 'q', maxHpages: 3, usedHpages: 2, minHpages: 1, rsvHpages: 0 }] }]);
+    const root = runPage(data);
+    expect(root.textContent).toContain('1 of the 2 pages are surplus (nr_overcommit_hugepages 2)');
+    expect(root.textContent).toContain('mount q: used 2 of size 3; min_size 1, 0 still reserved for it');
   });
 
   it('draws page cells and device counts', () => {

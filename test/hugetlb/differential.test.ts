@@ -17,7 +17,9 @@
  *   restore_reserve_on_error): vma_needs_reservation = region_chg(idx,
  *   idx + 1), then commit (region_add), end (region_abort) or, for a private
  *   mapping, vma_add_reservation = region_abort + region_del(idx, idx + 1);
- * - hole punch / truncate: region_del(f, t) and region_del(f, LONG_MAX);
+ * - hole punch / truncate: region_del(f, t), region_del(index, index + 1)
+ *   page by page (remove_inode_hugepages of a hole punch) and
+ *   region_del(f, LONG_MAX);
  * - region_count;
  * with several region_chg's in flight at once and -ENOMEM injected into the
  * file_region allocations. Some streams also "misuse" the functions the way
@@ -387,7 +389,9 @@ function realistic(h: Harness, rand: () => number, s: Shape): void {
     const f = page(rand, s);
     const r = rand();
     const len = r < 0.1 ? 0 : r < 0.9 ? rngInt(rand, 1, 4) : rngInt(rand, 1, s.longPunch);
-    h.del(f, f + len);
+    // `hugetlb punch` as remove_inode_hugepages does it: one region_del(index, index + 1) per page removed.
+    if (len > 0 && len <= 4 && r < 0.3) for (let i = f; i < f + len; i++) h.del(i, i + 1);
+    else h.del(f, f + len);
   } else if (roll < 0.8 + s.truncate) {
     h.del(page(rand, s), LONG_MAX);
   } else {

@@ -14,35 +14,35 @@ function fresh(): ReturnType<typeof sim> {
 describe('set_max_huge_pages', () => {
   it('grows with fresh free pages, shrinks only free unreserved pages, and makes the rest surplus', () => {
     const { machine: m } = fresh();
-    const p: Pool = { total: 0, free: 0, rsvd: 0, surp: 0 };
+    const p: Pool = { total: 0, free: 0, rsvd: 0, surp: 0, overcommit: 0 };
     m.drain(set_max_huge_pages(m, p, 8));
-    expect(p).toEqual({ total: 8, free: 8, rsvd: 0, surp: 0 });
+    expect(p).toEqual({ total: 8, free: 8, rsvd: 0, surp: 0, overcommit: 0 });
     p.rsvd = 3;
     p.free = 6; // 2 in use
     m.drain(set_max_huge_pages(m, p, 2));
     // min_count = rsvd + in use = 5: 3 free pages go, the 3 persistent pages beyond 2 become surplus.
-    expect(p).toEqual({ total: 5, free: 3, rsvd: 3, surp: 3 });
+    expect(p).toEqual({ total: 5, free: 3, rsvd: 3, surp: 3, overcommit: 0 });
     m.drain(set_max_huge_pages(m, p, 6));
-    expect(p).toEqual({ total: 6, free: 4, rsvd: 3, surp: 0 });
+    expect(p).toEqual({ total: 6, free: 4, rsvd: 3, surp: 0, overcommit: 0 });
   });
 });
 
 describe('hugetlb_acct_memory', () => {
   it('reserves from free pages, refuses beyond them (no overcommit), and unreserves', () => {
     const { machine: m } = fresh();
-    const p: Pool = { total: 4, free: 4, rsvd: 0, surp: 0 };
+    const p: Pool = { total: 4, free: 4, rsvd: 0, surp: 0, overcommit: 0 };
     expect(m.drain(hugetlb_acct_memory(m, p, 3))).toBe(0);
     expect(m.drain(hugetlb_acct_memory(m, p, 2))).toBe(-ENOMEM);
     expect(p.rsvd).toBe(3);
     expect(m.drain(hugetlb_acct_memory(m, p, -2))).toBe(0);
-    expect(p).toEqual({ total: 4, free: 4, rsvd: 1, surp: 0 });
+    expect(p).toEqual({ total: 4, free: 4, rsvd: 1, surp: 0, overcommit: 0 });
   });
 
   it('gives back surplus pages first when a reservation is dropped', () => {
     const { machine: m } = fresh();
-    const p: Pool = { total: 4, free: 4, rsvd: 4, surp: 3 };
+    const p: Pool = { total: 4, free: 4, rsvd: 4, surp: 3, overcommit: 0 };
     m.drain(hugetlb_acct_memory(m, p, -4));
-    expect(p).toEqual({ total: 1, free: 1, rsvd: 0, surp: 0 });
+    expect(p).toEqual({ total: 1, free: 1, rsvd: 0, surp: 0, overcommit: 0 });
   });
 });
 
@@ -51,7 +51,7 @@ describe('hugetlb_reserve_pages', () => {
     const s = fresh();
     const m = s.machine;
     const hugetlb = s.subsystem(Hugetlb);
-    const p: Pool = { total: 2, free: 2, rsvd: 0, surp: 0 };
+    const p: Pool = { total: 2, free: 2, rsvd: 0, surp: 0, overcommit: 0 };
     const resv = new ResvMap('f');
     expect(m.drain(hugetlb_reserve_pages(m, p, hugetlb, resv, 0, 2, false))).toBe(0);
     expect(resv.regions.toArray()).toEqual([[0, 2]]);
@@ -69,7 +69,7 @@ describe('hugetlb_reserve_pages', () => {
     const s = fresh();
     const m = s.machine;
     const hugetlb = s.subsystem(Hugetlb);
-    const p: Pool = { total: 4, free: 4, rsvd: 0, surp: 0 };
+    const p: Pool = { total: 4, free: 4, rsvd: 0, surp: 0, overcommit: 0 };
     const resv = new ResvMap('f');
     expect(m.drain(hugetlb_reserve_pages(m, p, hugetlb, resv, 0, 3, true))).toBe(0);
     expect(p.rsvd).toBe(3);

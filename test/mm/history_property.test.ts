@@ -1,7 +1,8 @@
 /**
  * History exactness (goto back and forth gives identical state) and a
  * property test over random scenarios: refcounts, mapcounts, rss and device
- * free lists stay consistent after every statement.
+ * free lists stay consistent after every statement (device-exclusive entries,
+ * snapshots and gup references included).
  */
 import { describe, expect, it } from 'vitest';
 import { Mm } from '../../src/sim/mm/subsystem';
@@ -35,7 +36,7 @@ function randomScenario(seed: number, n: number): string {
   ];
   let forks = 0;
   for (let i = 0; i < n; i++) {
-    const k = rngInt(r, 0, 36);
+    const k = rngInt(r, 0, 41);
     switch (k) {
       case 0: case 1: case 2:
         lines.push(`write ${addr()} ${rngInt(r, 1, 99)}`);
@@ -139,6 +140,21 @@ function randomScenario(seed: number, n: number): string {
       case 35:
         if (rngInt(r, 0, 3)) lines.push(rngInt(r, 0, 1) ? `file truncate f ${rngInt(r, 0, 28) * 1024}` : 'file invalidate f');
         else lines.push('file truncate f 28K');
+        break;
+      case 36:
+        lines.push(`device_exclusive ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${rngInt(r, 0, 3) ? addr() : faddr()} ${len()}`);
+        break;
+      case 37:
+        lines.push(`device_check_exclusive gpu ${addr()} ${len()}`);
+        break;
+      case 38:
+        lines.push(`device_snapshot ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${addr()} ${len()}`);
+        break;
+      case 39:
+        lines.push(`gup ${rngInt(r, 0, 2) ? addr() : anyAddr()} ${len()} flags=${['FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE', 'FOLL_WRITE', 'FOLL_PIN', '0', 'FOLL_LONGTERM'][rngInt(r, 0, 4)]}`);
+        break;
+      case 40:
+        lines.push(`unpin ${rngInt(r, 0, 2) ? addr() : anyAddr()} ${len()}`);
         break;
       default:
         lines.push(`write ${addr()}`);

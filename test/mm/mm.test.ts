@@ -74,7 +74,7 @@ expect task.init.rss == 2
     expect(ev(s, `page[${pfn}].anon`)).toBe(true);
     expect(ev(s, 'len(task.init.pte)')).toBe(2n);
     const zero = ev(s, 'page[0xfff]') as Record<string, Value>;
-    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: "", hugetlb: false, compound_head: 4095, mapping: "", index: 0, node: 0}');
+    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: "", hugetlb: false, compound_head: 4095, mapping: "", index: 0, node: 0, pincount: 0}');
   });
 
   it('SIGSEGV outside any VMA and against prot; nothing else changes', () => {

@@ -13,7 +13,7 @@ describe('mm scale', () => {
     const t = mm.tasks.get('init');
     expect(t?.rss).toBe(n);
     expect(mm.devices.get('gpu')?.free.length).toBe(n);
-    expect(mm.presentVpns(t as NonNullable<typeof t>).length).toBe(n);
+    expect(mm.presentPtes(t as NonNullable<typeof t>).length).toBe(n);
     console.log(JSON.stringify({ bench: 'mm.touch_migrate_faultback', pages: n, ms: Math.round(ms), bytesPerPage: Math.round(bytesPerPage) }));
   });
 

@@ -53,6 +53,27 @@ const FILE_OF: Readonly<Record<string, string>> = {
   do_mmap: 'mm/mmap.c',
   __do_munmap: 'mm/mmap.c',
   exit_mmap: 'mm/mmap.c',
+  // §5.1
+  dmirror_exclusive: 'lib/test_hmm.c',
+  dmirror_atomic_map: 'lib/test_hmm.c',
+  dmirror_check_atomic: 'lib/test_hmm.c',
+  dmirror_interval_invalidate: 'lib/test_hmm.c',
+  dmirror_snapshot: 'lib/test_hmm.c',
+  dmirror_mkentry: 'lib/test_hmm.c',
+  make_device_exclusive_range: 'mm/rmap.c',
+  page_make_device_exclusive: 'mm/rmap.c',
+  page_make_device_exclusive_one: 'mm/rmap.c',
+  remove_device_exclusive_entry: 'mm/memory.c',
+  restore_exclusive_pte: 'mm/memory.c',
+  try_restore_exclusive_pte: 'mm/memory.c',
+  get_user_pages: 'mm/gup.c',
+  get_user_pages_remote: 'mm/gup.c',
+  pin_user_pages: 'mm/gup.c',
+  __gup_longterm_locked: 'mm/gup.c',
+  check_and_migrate_movable_pages: 'mm/gup.c',
+  try_grab_page: 'mm/gup.c',
+  unpin_user_page: 'mm/gup.c',
+  migrate_device_coherent_page: 'mm/migrate_device.c',
 };
 
 const A = '0x7f0000000000';
@@ -80,6 +101,19 @@ numa_stats ${A} 8K
 mprotect ${A} 8K r
 munmap ${A} 4K
 exit child
+device cxl type=coherent pages=2
+mmap 0x7f1000000000 16K
+write 0x7f1000000000 1
+write 0x7f1000001000 2
+device_exclusive gpu 0x7f1000000000 8K
+device_check_exclusive gpu 0x7f1000000000 8K
+read 0x7f1000000000
+fork as child2
+device_snapshot gpu 0x7f1000000000 16K
+migrate 0x7f1000002000 4K to=cxl
+gup 0x7f1000002000 flags=FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE
+unpin 0x7f1000002000
+gup 0x7f1000002000
 `;
 
 describe('mm listings, one per kernel file', () => {

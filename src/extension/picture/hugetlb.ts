@@ -11,7 +11,7 @@ export const hugetlbPoolDrawer: SectionDrawer = {
   body: `
       const p = section[0];
       root.appendChild(el('h2', {}, 'hugetlb pool (2M hstate)'));
-      root.appendChild(counters([['total', p.total], ['free', p.free], ['rsvd', p.rsvd], ['surp', p.surp], ['in use', p.total - p.free]]));
+      root.appendChild(counters([['total', p.total], ['free', p.free], ['rsvd', p.rsvd], ['surp', p.surp], ['in use', p.total - p.free], ['overcommit', p.overcommit]]));
       // One bar: pages in use, free pages held by reservations, free pages anyone may take.
       const width = Math.max(320, document.body.clientWidth - 40);
       const parts = [['in use', p.total - p.free, 'pool-used'], ['free, reserved', Math.min(p.rsvd, p.free), 'pool-rsvd'], ['free', Math.max(0, p.free - p.rsvd), 'pool-free']];
@@ -27,6 +27,13 @@ export const hugetlbPoolDrawer: SectionDrawer = {
       }
       root.appendChild(svg);
       if (p.rsvd > p.free) root.appendChild(el('div', { class: 'meta' }, 'rsvd is above free: ' + (p.rsvd - p.free) + ' reservations have no page behind them'));
+      if (p.surp) root.appendChild(el('div', { class: 'meta' }, p.surp + ' of the ' + p.total + ' pages are surplus (nr_overcommit_hugepages ' + p.overcommit + '): freed, they leave the pool'));
+      // Each mount's subpool: its limit (size=) and its minimum (min_size=) with what is still reserved for it.
+      for (const m of p.mounts) {
+        const lim = m.maxHpages === -1 ? 'no size limit' : 'used ' + m.usedHpages + ' of size ' + m.maxHpages;
+        const min = m.minHpages === -1 ? 'no min_size' : 'min_size ' + m.minHpages + ', ' + m.rsvHpages + ' still reserved for it';
+        root.appendChild(el('div', { class: 'meta subpool' }, 'mount ' + m.name + ': ' + lim + '; ' + min));
+      }
 `,
 };
 

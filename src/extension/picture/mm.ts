@@ -15,6 +15,7 @@ export const mmDrawer: SectionDrawer = {
   .pg-present_huge { fill: var(--vscode-charts-orange); }
   .pg-device_private { fill: var(--vscode-charts-purple); }
   .pg-migration { fill: var(--vscode-charts-yellow); }
+  .pg-device_exclusive { fill: var(--vscode-charts-purple); opacity: 0.55; }
   .pg-unknown { fill: var(--vscode-charts-red); }
   .pg-present_file { fill: var(--vscode-charts-foreground); }
   .pg-present_pmem { fill: var(--vscode-charts-green); opacity: 0.55; }
@@ -26,12 +27,13 @@ export const mmDrawer: SectionDrawer = {
   .legend i.pg-present_huge { background: var(--vscode-charts-orange); }
   .legend i.pg-device_private { background: var(--vscode-charts-purple); }
   .legend i.pg-migration { background: var(--vscode-charts-yellow); }
+  .legend i.pg-device_exclusive { background: var(--vscode-charts-purple); opacity: 0.55; }
   .legend i.pg-present_file { background: var(--vscode-charts-foreground); }
   .legend i.pg-present_pmem { background: var(--vscode-charts-green); opacity: 0.55; }
 `,
   setup: `
   const PAGE_KIND = ${JSON.stringify(PAGE_KIND)};
-  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration', present_file: 'present (page cache)', present_pmem: 'present (pmem, devmap)' };
+  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration', device_exclusive: 'device_exclusive (atomic for a device)', present_file: 'present (page cache)', present_pmem: 'present (pmem, devmap)' };
 `,
   body: `
       if (!section.length) return;

@@ -46,7 +46,10 @@ export class History {
 
   constructor(readonly every: number) {}
 
-  mark(step: number, depth: number, kind: PointKind, line: number): void {
+  /** Exception points by kind, ascending: reverseContinue finds the latest one it stops on without replaying. */
+  private readonly raised = new Map<string, StepList>();
+
+  mark(step: number, depth: number, kind: PointKind, line: number, exception?: string): void {
     if (step >= this.marks.length) {
       const size = Math.max(this.marks.length * 2, step + 1);
       const marks = new Uint16Array(size);
@@ -59,6 +62,29 @@ export class History {
     this.marks[step] = (Math.min(depth, 0x3fff) << 2) | kind;
     this.lines[step] = line;
     if (step > this.maxStep) this.maxStep = step;
+    if (exception !== undefined) {
+      let list = this.raised.get(exception);
+      if (!list) this.raised.set(exception, (list = new StepList()));
+      list.push(step);
+    }
+  }
+
+  /** The exception kinds raised anywhere on the timeline. */
+  raisedKinds(): IterableIterator<string> {
+    return this.raised.keys();
+  }
+
+  /** The latest exception point of `kind` before `step`, or -1. */
+  lastRaised(kind: string, before: number): number {
+    return this.raised.get(kind)?.lastBefore(before) ?? -1;
+  }
+
+  /** The latest statement start before `before` and after `after` whose line is in `lines`, or -1. */
+  lastStartIn(lines: ReadonlyMap<number, unknown>, before: number, after: number): number {
+    for (let k = Math.min(before, this.maxStep + 1) - 1; k > after; k--) {
+      if (lines.has(this.lines[k] as number) && this.kindAt(k) === PointKind.Stmt) return k;
+    }
+    return -1;
   }
 
   depthAt(step: number): number {
@@ -108,11 +134,49 @@ export class History {
   truncate(step: number): void {
     while (this.snaps.length > 1 && (this.snaps[this.snaps.length - 1] as Snapshot).step > step) this.snaps.pop();
     for (const k of [...this.inputs.keys()]) if (k >= step) this.inputs.delete(k);
+    for (const list of this.raised.values()) list.dropAfter(step);
     this.maxStep = step;
   }
 
   /** Bytes held by the timeline (marks and snapshot bookkeeping), for the benchmark. */
   markBytes(): number {
-    return this.marks.byteLength + this.lines.byteLength;
+    let bytes = this.marks.byteLength + this.lines.byteLength;
+    for (const list of this.raised.values()) bytes += list.bytes();
+    return bytes;
+  }
+}
+
+/** Ascending step numbers in a growable Int32Array. Replay re-marks steps it already holds: those are not added twice. */
+class StepList {
+  private steps = new Int32Array(64);
+  private n = 0;
+
+  push(step: number): void {
+    if (this.n > 0 && (this.steps[this.n - 1] as number) >= step) return;
+    if (this.n === this.steps.length) {
+      const grown = new Int32Array(this.n * 2);
+      grown.set(this.steps);
+      this.steps = grown;
+    }
+    this.steps[this.n++] = step;
+  }
+
+  lastBefore(before: number): number {
+    let lo = 0;
+    let hi = this.n; // the answer is steps[lo - 1] once lo === hi
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.steps[mid] as number) < before) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? (this.steps[lo - 1] as number) : -1;
+  }
+
+  dropAfter(step: number): void {
+    while (this.n > 0 && (this.steps[this.n - 1] as number) > step) this.n--;
+  }
+
+  bytes(): number {
+    return this.steps.byteLength;
   }
 }

@@ -306,7 +306,7 @@ export class Machine {
   private record(): void {
     const h = this.history;
     if (!h) return;
-    h.mark(this.step, this.depth(), KIND_OF[this.at], this.statement?.line ?? 0);
+    h.mark(this.step, this.depth(), KIND_OF[this.at], this.statement?.line ?? 0, this.raised.kind);
     if ((this.at === 'stmt' || this.step === 0) && h.wantSnapshot(this.step)) h.add(this.snapshot());
   }
 

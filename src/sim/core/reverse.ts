@@ -4,13 +4,19 @@ import type { Stop } from './stop';
 import { checkStop } from './stop_check';
 
 /**
- * reverseContinue's search: replays history segment by segment, from the
- * snapshot before the current step backwards, and stops at the latest step
- * point where a breakpoint, exception filter or data watch would have
- * stopped. It yields every 256 replayed step points so the caller stays
- * responsive; a pause request returns to where it started.
+ * reverseContinue's search: finds the latest step point before the current
+ * one where a breakpoint, exception filter or data watch would have stopped.
+ * By replay, it goes segment by segment from the snapshot before the current
+ * step backwards, yielding every 256 replayed step points so the caller
+ * stays responsive; a pause request returns to where it started.
  */
 export function* reverseScan(m: Machine, h: History): Generator<void, Stop, void> {
+  if (!m.breakpoints.data.length && !m.breakpoints.functions.size) return yield* reverseByMarks(m, h);
+  return yield* reverseByReplay(m, h);
+}
+
+/** The search by replay, which every kind of stop can use (exported so tests can hold the marks' answers to it). */
+export function* reverseByReplay(m: Machine, h: History): Generator<void, Stop, void> {
   const origin = m.step;
   let replayed = 0;
   let end = origin; // scan steps [segment start, end)
@@ -52,6 +58,40 @@ export function* reverseScan(m: Machine, h: History): Generator<void, Stop, void
     }
     laterFirst = { step: snap.step, values: startValues };
     end = snap.step;
+  }
+}
+
+/**
+ * reverseContinue when only line breakpoints and exception filters can stop
+ * it: history already knows every statement start's line and every
+ * exception point's kind, so only the candidates are visited (latest first),
+ * each by one goto that replays from its nearest snapshot, and the stop is
+ * decided there as going forward would (conditions included). Function
+ * breakpoints and data watches need the replay of reverseScan: whether a
+ * frame was just entered, or a value just changed, is known only by stepping.
+ */
+export function* reverseByMarks(m: Machine, h: History): Generator<void, Stop, void> {
+  const bp = m.breakpoints;
+  const origin = m.step;
+  let before = origin;
+  for (;;) {
+    let k = -1;
+    for (const kind of h.raisedKinds()) if (bp.stopsOn(kind)) k = Math.max(k, h.lastRaised(kind, before));
+    if (bp.lines.size) k = Math.max(k, h.lastStartIn(bp.lines, before, k));
+    if (k < 0) {
+      m.goto(0);
+      return { reason: 'entry' };
+    }
+    m.goto(k);
+    const stop = checkStop(m, false);
+    if (stop) return stop;
+    before = k;
+    yield;
+    if (m.pauseRequested) {
+      m.pauseRequested = false;
+      m.goto(origin);
+      return { reason: 'pause' };
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig, argInt, keyInt } from '../scenario/args';
-import { hugetlb_reserve_pages, set_max_huge_pages } from './pool_ops';
+import { hugetlb_overcommit_handler, hugetlb_reserve_pages, set_max_huge_pages } from './pool_ops';
+import { hugetlbfs_fill_super } from './mount';
+import { EINVAL } from '../core/errno';
 import type { StatementCompiler } from '../scenario/compile';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
@@ -40,9 +42,49 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
   c.set('hugetlb file', (s) => {
     const fileArg = s.args[0] as Arg;
     const name = fileArg.word ?? '';
-    return (m) => {
+    const mountArg = s.keys.get('mount');
+    return function* (m) {
       if (h().files.has(name)) throw new ScenarioError(`hugetlb file '${name}' already exists`, fileArg.range);
-      return resv_map_alloc(m, h(), name);
+      const mount = mountArg?.word;
+      if (mountArg && (mount === undefined || !h().mounts.has(mount))) {
+        const known = [...h().mounts.keys()];
+        throw new ScenarioError(`no hugetlbfs mount '${mount ?? ''}'${known.length ? ` (mounts: ${known.join(', ')})` : ' (create one with: hugetlb mount <name> size=<pages>)'}`, mountArg.range);
+      }
+      yield* resv_map_alloc(m, h(), name);
+      if (mount !== undefined && h().files.has(name)) h().fileMount.set(name, mount);
+    };
+  });
+
+  c.set('hugetlb overcommit', (s) => {
+    const pages = s.keys.get('pages') as Arg;
+    return function* (m) {
+      const n = argInt(m, pages, 'pages=');
+      if (n < 0) throw new ScenarioError('pages= must not be negative', pages.range);
+      yield* hugetlb_overcommit_handler(m, h().pool, n);
+    };
+  });
+
+  c.set('hugetlb mount', (s) => {
+    const nameArg = s.args[0] as Arg;
+    const name = nameArg.word ?? '';
+    const size = s.keys.get('size');
+    const minSize = s.keys.get('min_size');
+    return function* (m) {
+      if (h().mounts.has(name)) throw new ScenarioError(`hugetlbfs mount '${name}' already exists`, nameArg.range);
+      const pagesOf = (a: Arg | undefined, what: string): number => {
+        if (!a) return -1;
+        const n = argInt(m, a, what);
+        if (n < 0) throw new ScenarioError(`${what} must not be negative (it counts huge pages)`, a.range);
+        return n;
+      };
+      const r = yield* hugetlbfs_fill_super(m, h().pool, name, pagesOf(size, 'size='), pagesOf(minSize, 'min_size='));
+      if (typeof r === 'number') {
+        m.output(`hugetlb mount: ${r === -EINVAL ? '-EINVAL' : '-ENOMEM'} (${r}): ${r === -EINVAL ? "min_size can't be greater than size" : 'the pool cannot reserve min_size pages'}; '${name}' not mounted`, 'console');
+        m.last = { ret: BigInt(r) };
+        return;
+      }
+      h().mounts.set(name, r);
+      m.last = { ret: 0n };
     };
   });
 
@@ -101,7 +143,7 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
       for (const [v, arg] of [[from, a.f], [to, a.t]] as const) {
         if (v < 0 || v > Number.MAX_SAFE_INTEGER) throw new ScenarioError(`page offset ${v} is out of range 0..2^53-1`, arg.range);
       }
-      const ret = yield* hugetlb_reserve_pages(m, h().pool, h(), resv, from, to, isPrivate);
+      const ret = yield* hugetlb_reserve_pages(m, h().pool, h(), resv, from, to, isPrivate, { spool: h().subpoolOf(a.file) });
       m.last = { ret: BigInt(ret) };
     };
   });

@@ -3,12 +3,13 @@ import type { MechanismDescriptor } from '../mechanism';
 import { hugetlbCompilers } from './compilers';
 import { HUGETLB_C } from './hugetlb_c';
 import { HUGETLB_POOL_C } from './hugetlb_pool_c';
+import { HUGETLB_SUBPOOL_C } from './hugetlb_subpool_c';
 import { hugetlbPicture } from './picture';
 import { Hugetlb } from './subsystem';
 import { HUGETLB_VERBS } from './verbs';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, HUGETLB_POOL_C];
+export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, HUGETLB_POOL_C, HUGETLB_SUBPOOL_C];
 
 /** The hugetlb reservation map and the hstate pool (SCENARIO.md §6, reference 004). */
 export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
@@ -18,7 +19,7 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
   scopes: [{ name: 'hugetlb' }],
   roots: [
     { name: 'resv', scope: 'hugetlb', summary: "each hugetlbfs file's resv_map: regions, adds_in_progress, the file_region cache" },
-    { name: 'hugetlb', scope: 'hugetlb', summary: 'the hstate pool counters (total, free, rsvd, surp) and the hugetlbfs inodes' },
+    { name: 'hugetlb', scope: 'hugetlb', summary: 'the hstate pool counters (total, free, rsvd, surp, overcommit), the hugetlbfs inodes and mounts (their subpools)' },
   ],
   exceptionFilters: [],
   sources: HUGETLB_SOURCES,

@@ -3,12 +3,23 @@ import type { Hugetlb } from './subsystem';
 /** Regions sent to the state picture per file; the picture says when a map holds more. */
 export const MAX_REGIONS = 4096;
 
-/** The hstate pool's counters. */
+/** A hugetlbfs mount's subpool (struct hugepage_subpool; -1: no limit / no minimum). */
+export interface SubpoolPicture {
+  readonly name: string;
+  readonly maxHpages: number;
+  readonly usedHpages: number;
+  readonly minHpages: number;
+  readonly rsvHpages: number;
+}
+
+/** The hstate pool's counters, nr_overcommit_hugepages and the mounts' subpools. */
 export interface HugetlbPoolPicture {
   readonly total: number;
   readonly free: number;
   readonly rsvd: number;
   readonly surp: number;
+  readonly overcommit: number;
+  readonly mounts: readonly SubpoolPicture[];
 }
 
 /** One hugetlbfs file's resv_map: its first MAX_REGIONS regions and how many there are. */
@@ -28,9 +39,10 @@ export type HugetlbSections = {
 };
 
 export function hugetlbPicture(h: Hugetlb): HugetlbSections {
-  const { total, free, rsvd, surp } = h.pool;
+  const { total, free, rsvd, surp, overcommit } = h.pool;
+  const mounts = [...h.mounts.values()].map(({ name, maxHpages, usedHpages, minHpages, rsvHpages }) => ({ name, maxHpages, usedHpages, minHpages, rsvHpages }));
   return {
-    hugetlbPool: total || rsvd ? [{ total, free, rsvd, surp }] : [],
+    hugetlbPool: total || rsvd || overcommit || mounts.length ? [{ total, free, rsvd, surp, overcommit, mounts }] : [],
     hugetlb: [...h.files.values()].map((r) => ({
       file: r.name,
       regions: r.regions.slice(0, Math.min(MAX_REGIONS, r.regions.length)),

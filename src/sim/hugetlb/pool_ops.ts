@@ -1,11 +1,13 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { EINVAL, ENOMEM } from '../core/errno';
+import { EINVAL, ENOMEM, ENOSPC } from '../core/errno';
 import { HUGETLB_POOL_C } from './hugetlb_pool_c';
 import { region_abort, region_add, region_chg } from './region_ops';
 import type { RegionAllocator } from './region_ops';
 import type { ResvMap } from './resv_map';
+import type { Subpool } from './subpool';
+import { hugepage_subpool_get_pages, hugepage_subpool_put_pages } from './subpool';
 
 /** struct hstate's counters (one 2 MiB hstate, one node). */
 export interface Pool {
@@ -17,12 +19,42 @@ export interface Pool {
   rsvd: number;
   /** surplus_huge_pages */
   surp: number;
+  /** nr_overcommit_huge_pages: how many surplus pages may exist at once. */
+  overcommit: number;
+}
+
+const COUNTER: Readonly<Record<'total' | 'free' | 'rsvd' | 'surp', string>> = {
+  total: 'h->nr_huge_pages',
+  free: 'h->free_huge_pages',
+  rsvd: 'h->resv_huge_pages',
+  surp: 'h->surplus_huge_pages',
+};
+
+/**
+ * `p[k] -= n` as the kernel's unsigned counters do it, except that going
+ * below zero (reachable only after raw region statements broke the
+ * accounting) is reported as a kernel BUG instead of wrapping.
+ */
+export function poolSub(m: Machine, p: Pool, k: keyof typeof COUNTER, n: number): void {
+  m.bugOn(p[k] < n, `${COUNTER[k]} underflow: ${p[k]} - ${n}`);
+  p[k] -= n;
 }
 
 const SET_MAX_HUGE_PAGES = fnOf(HUGETLB_POOL_C, 'set_max_huge_pages');
 const HUGETLB_ACCT_MEMORY = fnOf(HUGETLB_POOL_C, 'hugetlb_acct_memory');
 const GATHER_SURPLUS_PAGES = fnOf(HUGETLB_POOL_C, 'gather_surplus_pages');
 const HUGETLB_RESERVE_PAGES = fnOf(HUGETLB_POOL_C, 'hugetlb_reserve_pages');
+const ALLOC_SURPLUS_HUGE_PAGE = fnOf(HUGETLB_POOL_C, 'alloc_surplus_huge_page');
+const HUGETLB_OVERCOMMIT_HANDLER = fnOf(HUGETLB_POOL_C, 'hugetlb_overcommit_handler');
+
+/** The nr_overcommit_hugepages sysctl: the new limit, nothing else. */
+export function* hugetlb_overcommit_handler(m: Machine, p: Pool, count: number): KGen {
+  const fr = m.enter(HUGETLB_OVERCOMMIT_HANDLER, { nr_overcommit_hugepages: count });
+  p.overcommit = count;
+  yield fr.at('set');
+  m.leave(fr);
+}
+const RETURN_UNUSED_SURPLUS_PAGES = fnOf(HUGETLB_POOL_C, 'return_unused_surplus_pages');
 
 const persistent = (p: Pool): number => p.total - p.surp;
 
@@ -51,9 +83,31 @@ export function* set_max_huge_pages(m: Machine, p: Pool, count: number): KGen {
   m.leave(fr);
 }
 
+/**
+ * alloc_surplus_huge_page: a fresh page from the buddy allocator (which
+ * never fails here) while surplus_huge_pages < nr_overcommit_huge_pages.
+ * It counts in nr_huge_pages and surplus_huge_pages; the caller puts it in
+ * use or on the free list.
+ */
+export function* alloc_surplus_huge_page(m: Machine, p: Pool): KGen<boolean> {
+  const fr = m.enter(ALLOC_SURPLUS_HUGE_PAGE, { surplus_huge_pages: p.surp, nr_overcommit_huge_pages: p.overcommit });
+  yield fr.at('check');
+  if (p.surp >= p.overcommit) {
+    fr.locals.page = 'NULL';
+    yield fr.at('out_unlock');
+    m.leave(fr);
+    return false;
+  }
+  p.total++;
+  p.surp++;
+  yield fr.at('surplus');
+  m.leave(fr);
+  return true;
+}
+
 function* gather_surplus_pages(m: Machine, p: Pool, delta: number): KGen<number> {
   const fr = m.enter(GATHER_SURPLUS_PAGES, { delta });
-  const needed = p.rsvd + delta - p.free;
+  let needed = p.rsvd + delta - p.free;
   fr.locals.needed = needed;
   yield fr.at('needed');
   if (needed <= 0) {
@@ -62,21 +116,47 @@ function* gather_surplus_pages(m: Machine, p: Pool, delta: number): KGen<number>
     m.leave(fr);
     return 0;
   }
-  // nr_overcommit_huge_pages is 0: alloc_surplus_huge_page() gives nothing.
-  yield fr.at('enomem');
+  // Nothing else changes the pool between the allocations and the recount: one pass.
+  let allocated = 0;
+  while (allocated < needed) {
+    yield fr.at('alloc');
+    if (!(yield* alloc_surplus_huge_page(m, p))) break;
+    allocated++;
+  }
+  fr.locals.allocated = allocated;
+  needed = p.rsvd + delta - (p.free + allocated);
+  fr.locals.needed = needed;
+  yield fr.at('recount');
+  if (needed > 0) {
+    // free_huge_page of each page gathered: surplus pages go back to the buddy allocator.
+    poolSub(m, p, 'total', allocated);
+    poolSub(m, p, 'surp', allocated);
+    yield fr.at('free');
+    m.leave(fr);
+    return -ENOMEM;
+  }
+  p.rsvd += delta;
+  p.free += allocated;
+  yield fr.at('enqueue');
   m.leave(fr);
-  return -ENOMEM;
+  return 0;
 }
 
-/** return_unused_surplus_pages: unreserve, freeing surplus pages first (each needs a free page). */
-function returnUnusedSurplusPages(p: Pool, unused: number): void {
+/** return_unused_surplus_pages: uncommit the reservation, then free up to that many surplus pages from the free list. */
+function* return_unused_surplus_pages(m: Machine, p: Pool, unused: number): KGen {
+  const fr = m.enter(RETURN_UNUSED_SURPLUS_PAGES, { unused_resv_pages: unused });
+  poolSub(m, p, 'rsvd', unused);
+  yield fr.at('uncommit');
   const nr = Math.min(unused, p.surp);
+  fr.locals.nr_pages = nr;
+  // remove_pool_huge_page(acct_surplus): only a free page can go.
   const freed = Math.min(nr, p.free);
   p.free -= freed;
   p.total -= freed;
   p.surp -= freed;
-  // Fully uncommit the reservation, freed pages or not.
-  p.rsvd -= unused;
+  fr.locals.freed = freed;
+  yield fr.at('free');
+  m.leave(fr);
 }
 
 export function* hugetlb_acct_memory(m: Machine, p: Pool, delta: number): KGen<number> {
@@ -93,13 +173,19 @@ export function* hugetlb_acct_memory(m: Machine, p: Pool, delta: number): KGen<n
   }
   ret = 0;
   if (delta < 0) {
-    returnUnusedSurplusPages(p, -delta);
     yield fr.at('return_unused');
+    yield* return_unused_surplus_pages(m, p, -delta);
   }
   fr.locals.ret = ret;
   yield fr.at('return');
   m.leave(fr);
   return ret;
+}
+
+/** What a mapping adds to a reservation: its mount's subpool, and MAP_NORESERVE. */
+export interface ReserveOpts {
+  readonly spool?: Subpool;
+  readonly noreserve?: boolean;
 }
 
 /**
@@ -114,8 +200,10 @@ export function* hugetlb_reserve_pages(
   from: number,
   to: number,
   isPrivate: boolean,
+  opts: ReserveOpts = {},
 ): KGen<number> {
-  const fr = m.enter(HUGETLB_RESERVE_PAGES, { inode: resv.name, from, to, private: isPrivate });
+  const { spool, noreserve = false } = opts;
+  const fr = m.enter(HUGETLB_RESERVE_PAGES, { inode: resv.name, from, to, private: isPrivate, ...(noreserve ? { vm_flags: 'VM_NORESERVE' } : {}) });
   const finish = function* (ret: number, label: string): KGen<number> {
     fr.locals.ret = ret;
     yield fr.at(label);
@@ -126,6 +214,7 @@ export function* hugetlb_reserve_pages(
     yield fr.at('einval');
     return yield* finish(-EINVAL, 'einval');
   }
+  if (noreserve) return yield* finish(0, 'noreserve');
   let chg: number;
   let regionsNeeded = 0;
   if (!isPrivate) {
@@ -141,11 +230,21 @@ export function* hugetlb_reserve_pages(
     chg = to - from;
   }
   fr.locals.chg = chg;
-  if (chg < 0) return yield* finish(chg, 'err');
-  const gblReserve = chg;
-  fr.locals.gbl_reserve = gblReserve;
-  yield fr.at('acct');
   let add = -1;
+  // out_err: region_chg succeeded but region_add failed or did not run.
+  const outErr = function* (ret: number): KGen<number> {
+    if (!isPrivate && chg >= 0 && add < 0) {
+      yield fr.at('abort');
+      yield* region_abort(m, resv, from, to, regionsNeeded);
+    }
+    return yield* finish(ret, 'err');
+  };
+  if (chg < 0) return yield* outErr(chg);
+  yield fr.at('subpool');
+  const gblReserve = yield* hugepage_subpool_get_pages(m, spool, chg);
+  fr.locals.gbl_reserve = gblReserve;
+  if (gblReserve < 0) return yield* outErr(-ENOSPC);
+  yield fr.at('acct');
   const acct = yield* hugetlb_acct_memory(m, p, gblReserve);
   if (acct >= 0) {
     if (isPrivate) return yield* finish(0, 'done');
@@ -157,16 +256,15 @@ export function* hugetlb_reserve_pages(
     } else {
       if (chg > add) {
         yield fr.at('adjust');
-        yield* hugetlb_acct_memory(m, p, -(chg - add));
+        const rsvAdjust = yield* hugepage_subpool_put_pages(m, spool, chg - add);
+        yield* hugetlb_acct_memory(m, p, -rsvAdjust);
       }
       return yield* finish(0, 'done');
     }
   }
-  // out_put_pages / out_err: region_chg succeeded but region_add failed or did not run.
-  if (!isPrivate && chg >= 0 && add < 0) {
-    yield fr.at('abort');
-    yield* region_abort(m, resv, from, to, regionsNeeded);
-  }
+  // out_put_pages: give the subpool back what it counted; its return value is ignored.
+  yield fr.at('put_pages');
+  yield* hugepage_subpool_put_pages(m, spool, chg);
   // `ret` still holds hugetlb_acct_memory's 0 when region_add failed: the code returns success then.
-  return yield* finish(acct, 'err');
+  return yield* outErr(acct);
 }

@@ -6,10 +6,11 @@
  * the kernel no longer merges neighbours, so a file touched one page at a
  * time ends up with one region per page. A linked list (or a single sorted
  * array with O(n) splices) would make a scenario with 100,000 faults
- * quadratic, so regions live in chunked sorted arrays: a short array of
- * chunks, each holding up to MAX_CHUNK regions in parallel `froms`/`tos`
- * arrays. Lookups binary-search the chunks by their last entry, then the
- * chunk; every mutation rewrites only the chunks it touches.
+ * quadratic, so regions live in chunked sorted arrays: a sequence of
+ * chunks (ChunkSeq, itself in groups), each holding up to MAX_CHUNK regions
+ * in parallel `froms`/`tos` arrays. Lookups binary-search the chunks by
+ * their last entry, then the chunk; every mutation rewrites only the chunks
+ * it touches.
  *
  * The public operations are the kernel loops of add_reservation_in_range,
  * region_count and region_del, reproduced exactly (see the doc comments);
@@ -17,14 +18,16 @@
  * against.
  */
 
-const MAX_CHUNK = 512;
+import { ChunkSeq } from './chunk_seq';
+
+const MAX_CHUNK = 128;
 /** Chunks smaller than this are merged into a neighbour, so lookups stay O(log n) and chunks don't fragment. */
 const MIN_CHUNK = MAX_CHUNK / 4;
 
 /**
  * Chunks are never changed once built: every mutation builds new chunks and
  * swaps them in. So a clone shares all of them, and a history snapshot of a
- * million-region map costs one array of chunk pointers.
+ * million-region map costs the ChunkSeq's array of groups.
  */
 interface Chunk {
   readonly froms: readonly number[];
@@ -77,7 +80,7 @@ function checkOrdered(op: string, f: number, t: number): void {
 }
 
 export class RegionList {
-  private chunks: Chunk[] = [];
+  private chunks = new ChunkSeq<Chunk>();
   private count = 0;
   /** Global index of each chunk's first region; rebuilt lazily after a mutation changed chunk sizes. */
   private starts: number[] | null = null;
@@ -97,7 +100,7 @@ export class RegionList {
       prevTo = to;
     }
     const list = new RegionList();
-    list.chunks = buildChunks(froms, tos);
+    list.chunks = ChunkSeq.of(buildChunks(froms, tos));
     list.count = froms.length;
     return list;
   }
@@ -116,7 +119,7 @@ export class RegionList {
       throw new RangeError(`region index ${i} out of range [0, ${this.count})`);
     }
     const p = this.locate(i);
-    const ch = this.chunks[p.c];
+    const ch = this.chunks.at(p.c);
     return [ch.froms[p.i], ch.tos[p.i]];
   }
 
@@ -131,7 +134,7 @@ export class RegionList {
     if (want === 0) return out;
     const p = this.locate(start);
     for (let c = p.c, i = p.i; out.length < want; c++, i = 0) {
-      const { froms, tos } = this.chunks[c];
+      const { froms, tos } = this.chunks.at(c);
       for (; i < froms.length && out.length < want; i++) out.push([froms[i], tos[i]]);
     }
     return out;
@@ -147,9 +150,10 @@ export class RegionList {
 
   clone(): RegionList {
     const copy = new RegionList();
-    copy.chunks = this.chunks.slice();
+    copy.chunks = this.chunks.clone();
     copy.count = this.count;
-    copy.starts = this.starts === null ? null : this.starts.slice();
+    // Never changed in place (a mutation drops it), so the copy can share it.
+    copy.starts = this.starts;
     return copy;
   }
 
@@ -210,7 +214,7 @@ export class RegionList {
     // before the first region with to > f is the kernel's `continue` prefix.
     const p = this.seek('tos', f, true);
     for (let c = p.c, i = p.i; c < this.chunks.length; c++, i = 0) {
-      const { froms, tos } = this.chunks[c];
+      const { froms, tos } = this.chunks.at(c);
       for (; i < froms.length; i++) {
         if (froms[i] >= t) return chg;
         chg += Math.min(tos[i], t) - Math.max(froms[i], f);
@@ -230,7 +234,7 @@ export class RegionList {
     checkOrdered('findSplit', f, t);
     const p = this.seek('tos', f, true);
     if (p.c === this.chunks.length) return -1;
-    const ch = this.chunks[p.c];
+    const ch = this.chunks.at(p.c);
     if (f > ch.froms[p.i] && t < ch.tos[p.i]) return this.indexOf(p);
     return -1;
   }
@@ -264,7 +268,7 @@ export class RegionList {
     let c = start.c;
     let i = start.i;
     scan: for (; c < this.chunks.length; c++, i = 0) {
-      const { froms, tos } = this.chunks[c];
+      const { froms, tos } = this.chunks.at(c);
       for (; i < froms.length; i++) {
         const from = froms[i];
         const to = tos[i];
@@ -295,7 +299,7 @@ export class RegionList {
   assertInvariants(): void {
     let total = 0;
     let prevTo = -Infinity;
-    for (const [c, ch] of this.chunks.entries()) {
+    for (const [c, ch] of [...this.chunks].entries()) {
       const n = ch.froms.length;
       if (n !== ch.tos.length) throw new Error(`chunk ${c}: froms/tos length mismatch`);
       if (n === 0) throw new Error(`chunk ${c} is empty`);
@@ -314,7 +318,7 @@ export class RegionList {
     if (total !== this.count) throw new Error(`count ${this.count} but chunks hold ${total}`);
     if (this.starts !== null) {
       let s = 0;
-      for (const [c, ch] of this.chunks.entries()) {
+      for (const [c, ch] of [...this.chunks].entries()) {
         if (this.starts[c] !== s) throw new Error(`stale starts index at chunk ${c}`);
         s += ch.froms.length;
       }
@@ -333,13 +337,13 @@ export class RegionList {
     let lao = f;
     const before = this.prev(start);
     if (before !== null) {
-      const prevTo = this.chunks[before.c].tos[before.i];
+      const prevTo = this.chunks.at(before.c).tos[before.i];
       if (prevTo > lao) lao = prevTo;
     }
     let c = start.c;
     let i = start.i;
     scan: for (; c < this.chunks.length; c++, i = 0) {
-      const { froms, tos } = this.chunks[c];
+      const { froms, tos } = this.chunks.at(c);
       for (; i < froms.length; i++) {
         const from = froms[i];
         if (from > t) break scan;
@@ -359,7 +363,7 @@ export class RegionList {
     // Gaps and visited regions are disjoint, so merging by `from` restores
     // exactly the kernel's list_add-before-rg order.
     for (let c = start.c, i = start.i; c < stop.c || (c === stop.c && i < stop.i); c++, i = 0) {
-      const ch = this.chunks[c];
+      const ch = this.chunks.at(c);
       const end = c === stop.c ? stop.i : ch.froms.length;
       for (; i < end; i++) {
         while (g < n && gapFroms[g] < ch.froms[i]) {
@@ -381,22 +385,18 @@ export class RegionList {
   /** First position whose `key` value is `> x` (strict) or `>= x`. */
   private seek(key: 'froms' | 'tos', x: number, strict: boolean): Pos {
     const chunks = this.chunks;
-    let lo = 0;
-    let hi = chunks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const a = chunks[mid][key];
+    const lo = chunks.search((ch) => {
+      const a = ch[key];
       const last = a[a.length - 1];
-      if (strict ? last > x : last >= x) hi = mid;
-      else lo = mid + 1;
-    }
+      return strict ? last > x : last >= x;
+    });
     if (lo === chunks.length) return { c: lo, i: 0 };
-    return { c: lo, i: bound(chunks[lo][key], x, strict) };
+    return { c: lo, i: bound(chunks.at(lo)[key], x, strict) };
   }
 
   private prev(p: Pos): Pos | null {
     if (p.i > 0) return { c: p.c, i: p.i - 1 };
-    if (p.c > 0) return { c: p.c - 1, i: this.chunks[p.c - 1].froms.length - 1 };
+    if (p.c > 0) return { c: p.c - 1, i: this.chunks.at(p.c - 1).froms.length - 1 };
     return null;
   }
 
@@ -404,9 +404,10 @@ export class RegionList {
     if (this.starts === null) {
       const starts: number[] = new Array<number>(this.chunks.length);
       let s = 0;
-      for (let c = 0; c < this.chunks.length; c++) {
-        starts[c] = s;
-        s += this.chunks[c].froms.length;
+      let c = 0;
+      for (const ch of this.chunks) {
+        starts[c++] = s;
+        s += ch.froms.length;
       }
       this.starts = starts;
     }
@@ -441,7 +442,7 @@ export class RegionList {
     const n = chunks.length;
     this.starts = null;
     if (n === 0) {
-      this.chunks = buildChunks(insFroms.slice(), insTos.slice());
+      this.chunks = ChunkSeq.of(buildChunks(insFroms.slice(), insTos.slice()));
       this.count = insFroms.length;
       return;
     }
@@ -451,35 +452,31 @@ export class RegionList {
     let i0 = s.i;
     if (c0 === n) {
       c0 = n - 1;
-      i0 = chunks[c0].froms.length;
+      i0 = chunks.at(c0).froms.length;
     }
     let c1 = e.c;
     let i1 = e.i;
     if (c1 === n) {
       c1 = n - 1;
-      i1 = chunks[c1].froms.length;
+      i1 = chunks.at(c1).froms.length;
     }
     let removed = i1 - i0;
-    for (let c = c0; c < c1; c++) removed += chunks[c].froms.length;
+    for (let c = c0; c < c1; c++) removed += chunks.at(c).froms.length;
 
-    let froms = chunks[c0].froms.slice(0, i0).concat(insFroms, chunks[c1].froms.slice(i1));
-    let tos = chunks[c0].tos.slice(0, i0).concat(insTos, chunks[c1].tos.slice(i1));
+    let froms = chunks.at(c0).froms.slice(0, i0).concat(insFroms, chunks.at(c1).froms.slice(i1));
+    let tos = chunks.at(c0).tos.slice(0, i0).concat(insTos, chunks.at(c1).tos.slice(i1));
     if (froms.length < MIN_CHUNK) {
       if (c1 + 1 < n) {
         c1++;
-        froms = froms.concat(chunks[c1].froms);
-        tos = tos.concat(chunks[c1].tos);
+        froms = froms.concat(chunks.at(c1).froms);
+        tos = tos.concat(chunks.at(c1).tos);
       } else if (c0 > 0) {
         c0--;
-        froms = chunks[c0].froms.concat(froms);
-        tos = chunks[c0].tos.concat(tos);
+        froms = chunks.at(c0).froms.concat(froms);
+        tos = chunks.at(c0).tos.concat(tos);
       }
     }
-    const pieces = buildChunks(froms, tos);
-    // Spreading a huge argument list can overflow the stack; a bulk fill of
-    // many thousands of gaps is rare, so rebuild the array then.
-    if (pieces.length <= 1024) chunks.splice(c0, c1 - c0 + 1, ...pieces);
-    else this.chunks = chunks.slice(0, c0).concat(pieces, chunks.slice(c1 + 1));
+    chunks.splice(c0, c1 - c0 + 1, buildChunks(froms, tos));
     this.count += insFroms.length - removed;
   }
 }

@@ -9,6 +9,7 @@ import type { RegionAllocator } from './region_ops';
 import type { Pool } from './pool_ops';
 import type { ResvMapSnapshot } from './resv_map';
 import { ResvMap, restoreResvMap, snapshotResvMap } from './resv_map';
+import type { Subpool } from './subpool';
 
 /** What a hugetlbfs inode holds besides its resv_map: i_size and the page cache. */
 export interface Inode {
@@ -25,6 +26,9 @@ interface HugetlbSnapshot {
   readonly inodes: ReadonlyArray<readonly [string, number, ReadonlyArray<readonly [number, number]>]>;
   readonly privateMaps: ReadonlyArray<readonly [number, ResvMapSnapshot]>;
   readonly nextPrivate: number;
+  readonly mounts: readonly Subpool[];
+  readonly fileMount: ReadonlyArray<readonly [string, string]>;
+  readonly pageSpool: ReadonlyArray<readonly [number, string]>;
 }
 
 /**
@@ -36,11 +40,23 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   /** `inject enomem`: how many file_region allocations still fail. */
   failNext = 0;
   /** The hstate's pool counters. */
-  pool: Pool = { total: 0, free: 0, rsvd: 0, surp: 0 };
+  pool: Pool = { total: 0, free: 0, rsvd: 0, surp: 0, overcommit: 0 };
   inodes = new Map<string, Inode>();
   /** The reserve maps private mappings own (HPAGE_RESV_OWNER), by id: VMA pieces after a split share one. */
   privateMaps = new Map<number, ResvMap>();
   nextPrivate = 1;
+  /** hugetlbfs mounts (`hugetlb mount`) by name, each with its subpool. */
+  mounts = new Map<string, Subpool>();
+  /** The mount each file was created in (files not listed: the default mount, no subpool). */
+  fileMount = new Map<string, string>();
+  /** hugetlb_set_page_subpool: the subpool of each huge page in use that alloc_huge_page gave out from one. */
+  pageSpool = new Map<number, string>();
+
+  /** subpool_inode: the subpool of the mount the file lives in. */
+  subpoolOf(file: string): Subpool | undefined {
+    const mount = this.fileMount.get(file);
+    return mount === undefined ? undefined : this.mounts.get(mount);
+  }
 
   /** The resv_map of hugetlb file `name`; a scenario error at `range` naming the files there are when it does not exist. */
   file(name: string, range?: SourceRange): ResvMap {
@@ -60,7 +76,7 @@ export class Hugetlb implements Subsystem, RegionAllocator {
   }
 
   active(): boolean {
-    return this.files.size > 0 || this.failNext > 0 || this.pool.total > 0;
+    return this.files.size > 0 || this.failNext > 0 || this.pool.total > 0 || this.pool.overcommit > 0 || this.mounts.size > 0;
   }
 
   kmallocFileRegion(): boolean {
@@ -83,10 +99,16 @@ export class Hugetlb implements Subsystem, RegionAllocator {
       free: counter_('free'),
       rsvd: counter_('rsvd'),
       surp: counter_('surp'),
+      overcommit: counter_('overcommit'),
       files: list(() => this.files.size, (i) => valueNode([...this.files.keys()][i] as string)),
       inode: record(() => {
         const out: Record<string, StateNode> = {};
         for (const name of this.inodes.keys()) out[name] = inodeNode(() => this.inodes.get(name));
+        return out;
+      }),
+      mount: record(() => {
+        const out: Record<string, StateNode> = {};
+        for (const name of this.mounts.keys()) out[name] = subpoolNode(() => this.mounts.get(name));
         return out;
       }),
       inject_enomem: leaf(() => BigInt(this.failNext), { set: (v) => (this.failNext = counter(v, 'inject_enomem')) }),
@@ -108,7 +130,12 @@ export class Hugetlb implements Subsystem, RegionAllocator {
     });
     const privateMaps = [...this.privateMaps].map(([id, r]) => [id, snapshotResvMap(r)] as const);
     size += privateMaps.length;
-    return { data: { files, failNext: this.failNext, pool: { ...this.pool }, inodes, privateMaps, nextPrivate: this.nextPrivate }, size };
+    const mounts = [...this.mounts.values()].map((sp) => ({ ...sp }));
+    size += mounts.length + (this.pageSpool.size >> 6);
+    return {
+      data: { files, failNext: this.failNext, pool: { ...this.pool }, inodes, privateMaps, nextPrivate: this.nextPrivate, mounts, fileMount: [...this.fileMount], pageSpool: [...this.pageSpool] },
+      size,
+    };
   }
 
   restore(data: unknown): void {
@@ -119,6 +146,9 @@ export class Hugetlb implements Subsystem, RegionAllocator {
     this.inodes = new Map(s.inodes.map(([name, size, cache]) => [name, { size, cache: new Map(cache) }]));
     this.privateMaps = new Map(s.privateMaps.map(([id, r]) => [id, restoreResvMap(r)]));
     this.nextPrivate = s.nextPrivate;
+    this.mounts = new Map(s.mounts.map((sp) => [sp.name, { ...sp }]));
+    this.fileMount = new Map(s.fileMount);
+    this.pageSpool = new Map(s.pageSpool);
   }
 }
 
@@ -163,4 +193,15 @@ function inodeNode(inode: () => Inode | undefined): StateNode {
 function cacheEntries(i: Inode | undefined): Value[] {
   if (!i) return [];
   return [...i.cache].sort((a, b) => a[0] - b[0]).map(([idx, pfn]) => [BigInt(idx), BigInt(pfn)]);
+}
+
+/** struct hugepage_subpool's fields, by their kernel names. */
+function subpoolNode(spool: () => Subpool | undefined): StateNode {
+  const field = (k: 'maxHpages' | 'usedHpages' | 'minHpages' | 'rsvHpages'): StateNode => leaf(() => BigInt(spool()?.[k] ?? 0));
+  return fixedRecord({
+    max_hpages: field('maxHpages'),
+    used_hpages: field('usedHpages'),
+    min_hpages: field('minHpages'),
+    rsv_hpages: field('rsvHpages'),
+  });
 }

@@ -11,6 +11,7 @@ import { addFileCompilers, fileMapping } from './compilers_file';
 import { dup_mmap } from './fork';
 import { follow_page } from './gup';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
+import { hugetlbfs_fallocate } from './hugetlbfs_inode';
 import { khugepaged_scan_pmd } from './khugepaged';
 import { get_mergeable_page } from './ksm';
 import { madvise_cold_or_pageout_pte_range, madvise_free_pte_range } from './madvise';
@@ -28,6 +29,7 @@ import { covered, PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
 import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
 import { dmirror_fault } from './test_hmm_mirror';
+import { addHmmCompilers } from './compilers_hmm';
 
 /** TASK_SIZE of x86-64 with 4-level paging: user addresses stay exact JS numbers. */
 const ADDR_LIMIT = 1n << 47n;
@@ -111,14 +113,29 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   c.set('mmap', (s) => {
     const protArg = s.keys.get('prot');
     const hugeArg = s.keys.get('hugetlb');
+    const offsetArg = s.keys.get('offset');
     return function* (m): KGen {
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
       if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
       const [start, end] = rangeOf(m, s);
       const t = cur(s);
       const protText = protArg ? word(protArg) : 'rw';
-      const vmFile = fileMapping(s, start, mmOf(), deviceOf);
-      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined, vmFile);
+      let pgoff = 0;
+      if (offsetArg) {
+        if (!hugeArg && !s.keys.has('file') && !s.keys.has('dax')) throw new ScenarioError('offset= applies to a file mapping (hugetlb=, file= or dax=)', offsetArg.keyRange);
+        const off = argBig(m, offsetArg, 'offset=');
+        if (off < 0n || off >= ADDR_LIMIT) throw new ScenarioError('offset= must be 0 or more, below 2^47', offsetArg.range);
+        // The syscall's own check (ksys_mmap_pgoff): the offset must be page aligned.
+        if (off & 0xfffn) {
+          m.output(`mmap: -EINVAL (${-EINVAL}): offset ${off} is not page aligned; nothing mapped`, 'console');
+          m.last = { ret: BigInt(-EINVAL) };
+          return;
+        }
+        pgoff = Number(off >> 12n);
+      }
+      // A page-cache or fsdax file: vm_pgoff = pgoff, so file page 0 sits pgoff pages below start.
+      const vmFile = fileMapping(s, start - pgoff, mmOf(), deviceOf);
+      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined, { noreserve: s.flags.has('noreserve'), pgoff, ...vmFile });
     };
   });
 
@@ -298,6 +315,26 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     m.last = { skipped: BigInt(r.skipped), pages: BigInt(r.pages), ret: BigInt(r.ret) };
   });
 
+  // fallocate(2) FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE of a hugetlbfs file.
+  c.set('hugetlb punch', (s) => {
+    const [fileArg, offArg, lenArg] = s.args as [Arg, Arg, Arg];
+    return function* (m): KGen {
+      const mm = mmOf();
+      const file = word(fileArg);
+      mm.hugetlb.file(file, fileArg.range);
+      const offset = argBig(m, offArg, '<offset>');
+      const len = argBig(m, lenArg, '<len>');
+      // vfs_fallocate: offset < 0 || len <= 0 is -EINVAL before the file system sees it.
+      if (offset < 0n || len <= 0n) {
+        m.output(`hugetlb punch: -EINVAL (${-EINVAL}): ${len <= 0n ? 'len must be positive' : 'offset must not be negative'}; nothing changed`, 'console');
+        m.last = { ret: BigInt(-EINVAL) };
+        return;
+      }
+      if (offset + len > 1n << 62n) throw new ScenarioError('offset + len must stay below 2^62', lenArg.range);
+      m.last = { ret: BigInt(yield* hugetlbfs_fallocate(m, mm, file, offset, len)) };
+    };
+  });
+
   // ftruncate(2) of a hugetlbfs file: hugetlbfs_setattr → hugetlb_vmtruncate.
   c.set('hugetlb truncate', (s) => {
     const fileArg = s.args[0] as Arg;
@@ -319,6 +356,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   });
 
   addFileCompilers(c, { mmOf, cur, addrOf, rangeOf, deviceOf });
+  addHmmCompilers(c, mmOf, { cur, addrOf, deviceOf });
   return c;
 }
 

@@ -4,19 +4,19 @@
  * chunk only, so a snapshot of a million-page state costs one small map copy.
  */
 
+import type { DirSnapshot } from './chunk_dir';
+import { ChunkDir, EPOCH } from './chunk_dir';
+
+export { nextEpoch } from './chunk_dir';
+
 interface Chunk<T> {
   epoch: number;
   data: T;
+  /** Entries that are not zero (kept by CowInts): an index of the set entries costs a walk of chunks, not of entries. */
+  nz: number;
 }
 
-/** Bumped by every snapshot or restore: chunks of an older epoch are shared. */
-let EPOCH = 1;
-
-export function nextEpoch(): number {
-  return ++EPOCH;
-}
-
-export const CHUNK_BITS = 10;
+export const CHUNK_BITS = 8;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
@@ -24,7 +24,7 @@ type IntChunk = Int32Array | Uint8Array;
 
 /** Typed-array chunks by index, with the lookups page walks repeat kept cheap. */
 abstract class Chunked<T extends IntChunk | BigUint64Array> {
-  protected chunks = new Map<number, Chunk<T>>();
+  protected chunks = new ChunkDir<Chunk<T>>();
   /**
    * The two chunks used last and their indexes: page walks touch one chunk
    * many times in a row, and a migration alternates a system and a device page.
@@ -48,8 +48,8 @@ abstract class Chunked<T extends IntChunk | BigUint64Array> {
   /** Chunk k, ready to write in this epoch: made when missing, copied when a snapshot shares it. */
   protected writable(k: number): Chunk<T> {
     let c = this.chunk(k);
-    if (!c) c = { epoch: EPOCH, data: this.newChunk() };
-    else if (c.epoch !== EPOCH) c = { epoch: EPOCH, data: c.data.slice() as T };
+    if (!c) c = { epoch: EPOCH, data: this.newChunk(), nz: 0 };
+    else if (c.epoch !== EPOCH) c = { epoch: EPOCH, data: c.data.slice() as T, nz: c.nz };
     else return c;
     this.chunks.set(k, c);
     this.remember(k, c);
@@ -89,8 +89,28 @@ export class CowInts extends Chunked<IntChunk> {
   set(i: number, v: number): void {
     const k = Math.floor(i / CHUNK);
     if (v === 0 && !this.chunk(k)) return;
-    this.writable(k).data[i & MASK] = v;
+    const c = this.writable(k);
+    const j = i & MASK;
+    c.nz += (v !== 0 ? 1 : 0) - (c.data[j] !== 0 ? 1 : 0);
+    c.data[j] = v;
     this.version++;
+  }
+
+  /**
+   * The non-zero entries in index order, as an index that answers "the i-th"
+   * without listing them: built from the chunks' counts (one step per chunk),
+   * so a view can rebuild it after every change.
+   */
+  nonZeroIndex(): NonZeroIndex {
+    const keys = this.chunks.keys();
+    const before = new Float64Array(keys.length + 1);
+    const chunks: IntChunk[] = [];
+    for (let n = 0; n < keys.length; n++) {
+      const c = this.chunks.get(keys[n] as number) as Chunk<IntChunk>;
+      chunks.push(c.data);
+      before[n + 1] = (before[n] as number) + c.nz;
+    }
+    return new NonZeroIndex(keys, before, chunks);
   }
 
   add(i: number, d: number): number {
@@ -101,7 +121,7 @@ export class CowInts extends Chunked<IntChunk> {
 
   /** Chunk indexes in ascending order. */
   chunkKeys(): number[] {
-    return [...this.chunks.keys()].sort((a, b) => a - b);
+    return this.chunks.keys();
   }
 
   /** Calls fn(index, value) for every non-zero entry in [from, to), ascending. */
@@ -109,7 +129,7 @@ export class CowInts extends Chunked<IntChunk> {
     if (to <= from) return;
     const k0 = Math.floor(from / CHUNK);
     const k1 = Math.floor((to - 1) / CHUNK);
-    const keys = k1 - k0 < this.chunks.size ? range(k0, k1) : this.chunkKeys().filter((k) => k >= k0 && k <= k1);
+    const keys = k1 - k0 < this.chunks.size ? range(k0, k1) : this.chunks.keys(k0, k1);
     for (const k of keys) {
       const c = this.chunks.get(k);
       if (!c) continue;
@@ -142,14 +162,62 @@ export class CowInts extends Chunked<IntChunk> {
     return out;
   }
 
-  snapshot(): { readonly bytes: boolean; readonly chunks: ReadonlyMap<number, Chunk<IntChunk>> } {
-    return { bytes: this.bytes, chunks: new Map(this.chunks) };
+  snapshot(): { readonly bytes: boolean; readonly chunks: DirSnapshot<Chunk<IntChunk>> } {
+    return { bytes: this.bytes, chunks: this.chunks.snapshot() };
   }
 
   static restore(s: ReturnType<CowInts['snapshot']>): CowInts {
     const c = new CowInts(s.bytes);
-    c.chunks = new Map(s.chunks);
+    c.chunks = ChunkDir.from(s.chunks);
     return c;
+  }
+}
+
+/** The i-th non-zero entry of a CowInts as it was when the index was made. */
+export class NonZeroIndex {
+  /** The chunk and the offset in it of the entry last found: a view pages through in order. */
+  private lastN = -1;
+  private lastI = -1;
+  private lastJ = -1;
+
+  constructor(
+    private readonly keys: readonly number[],
+    /** before[n]: non-zero entries in the chunks ahead of chunk n. */
+    private readonly before: Float64Array,
+    private readonly chunks: readonly IntChunk[],
+  ) {}
+
+  get length(): number {
+    return this.before[this.keys.length] as number;
+  }
+
+  /** The index of the i-th non-zero entry (0-based), or -1. */
+  at(i: number): number {
+    if (i < 0 || i >= this.length) return -1;
+    let lo = 0;
+    let hi = this.keys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.before[mid] as number) <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    const d = this.chunks[lo] as IntChunk;
+    let seen = this.before[lo] as number;
+    let j = 0;
+    // Continue from the last answer when it is in the same chunk and not past i.
+    if (this.lastN === lo && this.lastI <= i) {
+      seen = this.lastI;
+      j = this.lastJ;
+    }
+    for (; j < CHUNK; j++) {
+      if (d[j] === 0) continue;
+      if (seen === i) break;
+      seen++;
+    }
+    this.lastN = lo;
+    this.lastI = i;
+    this.lastJ = j;
+    return (this.keys[lo] as number) * CHUNK + j;
   }
 }
 
@@ -163,7 +231,7 @@ export type CowIntsSnapshot = ReturnType<CowInts['snapshot']>;
 
 /** A sparse map from non-negative integers to immutable values, chunked the same way. */
 export class CowMap<V> {
-  private chunks = new Map<number, Chunk<Map<number, V>>>();
+  private chunks = new ChunkDir<Chunk<Map<number, V>>>();
 
   get(i: number): V | undefined {
     // Most pages never have more than their first word written: skip the lookups while the map is empty.
@@ -177,10 +245,10 @@ export class CowMap<V> {
     let c = this.chunks.get(k);
     if (!c) {
       if (v === undefined) return;
-      c = { epoch: EPOCH, data: new Map() };
+      c = { epoch: EPOCH, data: new Map(), nz: 0 };
       this.chunks.set(k, c);
     } else if (c.epoch !== EPOCH) {
-      c = { epoch: EPOCH, data: new Map(c.data) };
+      c = { epoch: EPOCH, data: new Map(c.data), nz: 0 };
       this.chunks.set(k, c);
     }
     if (v === undefined) {
@@ -189,13 +257,13 @@ export class CowMap<V> {
     } else c.data.set(i, v);
   }
 
-  snapshot(): ReadonlyMap<number, Chunk<Map<number, V>>> {
-    return new Map(this.chunks);
+  snapshot(): DirSnapshot<Chunk<Map<number, V>>> {
+    return this.chunks.snapshot();
   }
 
-  static restore<V>(s: ReadonlyMap<number, Chunk<Map<number, V>>>): CowMap<V> {
+  static restore<V>(s: DirSnapshot<Chunk<Map<number, V>>>): CowMap<V> {
     const c = new CowMap<V>();
-    c.chunks = new Map(s);
+    c.chunks = ChunkDir.from(s);
     return c;
   }
 }
@@ -217,13 +285,13 @@ export class CowU64 extends Chunked<BigUint64Array> {
     this.writable(k).data[i & MASK] = v;
   }
 
-  snapshot(): ReadonlyMap<number, Chunk<BigUint64Array>> {
-    return new Map(this.chunks);
+  snapshot(): DirSnapshot<Chunk<BigUint64Array>> {
+    return this.chunks.snapshot();
   }
 
-  static restore(s: ReadonlyMap<number, Chunk<BigUint64Array>>): CowU64 {
+  static restore(s: DirSnapshot<Chunk<BigUint64Array>>): CowU64 {
     const c = new CowU64();
-    c.chunks = new Map(s);
+    c.chunks = ChunkDir.from(s);
     return c;
   }
 }

@@ -172,5 +172,171 @@ no_page:
 		return ERR_PTR(-EFAULT);                             //@no_page_table
 	return NULL;                                                 //@none
 }
+
+/**
+ * try_grab_page() - elevate a page's refcount by a flag-dependent amount
+ *
+ * FOLL_GET: one reference. FOLL_PIN on a small page: GUP_PIN_COUNTING_BIAS
+ * (1024) references, so page_maybe_dma_pinned() can tell a pinned page; on
+ * a compound page: one reference and one compound_pincount.
+ */
+bool __must_check try_grab_page(struct page *page, unsigned int flags) //@@ try_grab_page
+{
+	struct folio *folio = page_folio(page);
+
+	if (flags & FOLL_GET)
+		folio_ref_inc(folio);                                //@get
+	else if (flags & FOLL_PIN) {
+		if (folio_test_large(folio)) {
+			folio_ref_add(folio, 1);
+			atomic_add(1, folio_pincount_ptr(folio));
+		} else {
+			folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
+		}
+		node_stat_mod_folio(folio, NR_FOLL_PIN_ACQUIRED, 1); //@pin
+	}
+	return true;
+}
+
+/**
+ * unpin_user_page() - release a dma-pinned page
+ */
+void unpin_user_page(struct page *page)                             //@@ unpin_user_page
+{
+	struct folio *folio = page_folio(page);
+
+	/* gup_put_folio(folio, 1, FOLL_PIN) */
+	node_stat_mod_folio(folio, NR_FOLL_PIN_RELEASED, 1);
+	if (folio_test_large(folio))
+		atomic_sub(1, folio_pincount_ptr(folio));
+	else
+		refs *= GUP_PIN_COUNTING_BIAS;
+	folio_put_refs(folio, refs);                                 //@put
+}
+
+static long check_and_migrate_movable_pages(unsigned long nr_pages,
+					    struct page **pages,
+					    unsigned int gup_flags) //@@ check_and_migrate_movable_pages
+{
+	bool coherent_pages = false;
+
+	for (i = 0; i < nr_pages; i++) {
+		struct folio *folio = page_folio(pages[i]);
+
+		if (folio == prev_folio)
+			continue;
+		prev_folio = folio;                                  //@page
+		/*
+		 * Device coherent pages are managed by a driver and should not
+		 * be pinned indefinitely as it prevents the driver moving the
+		 * page. So when trying to pin with FOLL_LONGTERM instead try
+		 * to migrate the page out of device memory.
+		 */
+		if (folio_is_device_coherent(folio)) {
+			/*
+			 * We always want a new GUP lookup with device coherent
+			 * pages.
+			 */
+			pages[i] = 0;
+			coherent_pages = true;
+
+			/*
+			 * Migration will fail if the page is pinned, so convert
+			 * the pin on the source page to a normal reference.
+			 */
+			if (gup_flags & FOLL_PIN) {
+				get_page(&folio->page);
+				unpin_user_page(&folio->page);
+			}
+			ret = migrate_device_coherent_page(&folio->page); //@coherent
+			if (ret)
+				goto unpin_pages;
+			continue;
+		}
+		if (folio_is_longterm_pinnable(folio))
+			continue;
+	}
+	if (coherent_pages)
+		goto unpin_pages;
+	/*
+	 * If list is empty, and no isolation errors, means that all pages are
+	 * in the correct zone.
+	 */
+	return nr_pages;                                             //@pinnable
+unpin_pages:
+	/*
+	 * pages[i] might be NULL if any device coherent pages were found.
+	 */
+	for (i = 0; i < nr_pages; i++) {
+		if (!pages[i])
+			continue;
+		if (gup_flags & FOLL_PIN)
+			unpin_user_page(pages[i]);
+		else
+			put_page(pages[i]);                          //@unpin
+	}
+	return ret;                                                  //@retry
+}
+
+/*
+ * __gup_longterm_locked() is a wrapper for __get_user_pages_locked which
+ * allows us to process the FOLL_LONGTERM flag.
+ */
+static long __gup_longterm_locked(struct mm_struct *mm,
+				  unsigned long start,
+				  unsigned long nr_pages,
+				  struct page **pages,
+				  struct vm_area_struct **vmas,
+				  unsigned int gup_flags)           //@@ __gup_longterm_locked
+{
+	if (!(gup_flags & FOLL_LONGTERM))
+		return __get_user_pages_locked(mm, start, nr_pages, pages, vmas,
+					       NULL, gup_flags);    //@gup
+	flags = memalloc_pin_save();
+	do {
+		rc = __get_user_pages_locked(mm, start, nr_pages, pages, vmas,
+					     NULL, gup_flags);      //@longterm
+		if (rc <= 0)
+			break;
+		rc = check_and_migrate_movable_pages(rc, pages, gup_flags); //@check
+	} while (!rc);
+	memalloc_pin_restore(flags);
+	return rc;                                                   //@done
+}
+
+long get_user_pages(unsigned long start, unsigned long nr_pages,
+		unsigned int gup_flags, struct page **pages,
+		struct vm_area_struct **vmas)                      //@@ get_user_pages
+{
+	if (!is_valid_gup_flags(gup_flags))
+		return -EINVAL;                                      //@einval
+	return __gup_longterm_locked(current->mm, start, nr_pages,
+				     pages, vmas, gup_flags | FOLL_TOUCH | FOLL_GET); //@gup
+}
+
+long pin_user_pages(unsigned long start, unsigned long nr_pages,
+		    unsigned int gup_flags, struct page **pages,
+		    struct vm_area_struct **vmas)                  //@@ pin_user_pages
+{
+	/* FOLL_GET and FOLL_PIN are mutually exclusive. */
+	if (WARN_ON_ONCE(gup_flags & FOLL_GET))
+		return -EINVAL;                                      //@einval
+	gup_flags |= FOLL_PIN;
+	return __gup_longterm_locked(current->mm, start, nr_pages,
+				     pages, vmas, gup_flags | FOLL_TOUCH); //@gup
+}
+
+long get_user_pages_remote(struct mm_struct *mm,
+		unsigned long start, unsigned long nr_pages,
+		unsigned int gup_flags, struct page **pages,
+		struct vm_area_struct **vmas, int *locked)          //@@ get_user_pages_remote
+{
+	if (!is_valid_gup_flags(gup_flags))
+		return -EINVAL;
+	/* __get_user_pages_remote(): no FOLL_LONGTERM here */
+	return __get_user_pages_locked(mm, start, nr_pages, pages, vmas,
+				       locked,
+				       gup_flags | FOLL_TOUCH | FOLL_REMOTE); //@gup
+}
 `,
 );

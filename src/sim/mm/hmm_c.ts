@@ -34,7 +34,7 @@ static int hmm_vma_walk_hole(unsigned long addr, unsigned long end,
 	if (!walk->vma) {
 		if (required_fault)
 			return -EFAULT;                              //@efault
-		return hmm_pfns_fill(addr, end, range, HMM_PFN_ERROR);
+		return hmm_pfns_fill(addr, end, range, HMM_PFN_ERROR); //@error
 	}
 	if (required_fault)
 		return hmm_vma_fault(addr, end, required_fault, walk);
@@ -62,6 +62,11 @@ static int hmm_vma_handle_pte(struct mm_walk *walk, unsigned long addr,
 			return 0;                                    //@own
 		}
 		required_fault = hmm_pte_need_fault(hmm_vma_walk, pfn_req_flags, 0);
+		if (!required_fault) {
+			*hmm_pfn = 0;
+			return 0;                                    //@no_fault
+		}
+		/* device-private of another owner, device-exclusive, none */
 		goto fault;
 	}
 	cpu_flags = pte_to_hmm_pfn_flags(range, pte);
@@ -96,7 +101,32 @@ static int hmm_vma_walk_test(unsigned long start, unsigned long end,
 	if (hmm_range_need_fault(hmm_vma_walk, ..., 0))
 		return -EFAULT;                                      //@efault
 	hmm_pfns_fill(start, end, range, HMM_PFN_ERROR);
-	return 1;
+	return 1;                                                    //@error
+}
+
+static int hmm_vma_walk_hugetlb_entry(pte_t *pte, unsigned long hmask,
+				      unsigned long start, unsigned long end,
+				      struct mm_walk *walk)         //@@ hmm_vma_walk_hugetlb_entry
+{
+	entry = huge_ptep_get(pte);
+
+	i = (start - range->start) >> PAGE_SHIFT;
+	pfn_req_flags = range->hmm_pfns[i];
+	cpu_flags = pte_to_hmm_pfn_flags(range, entry) |
+		    hmm_pfn_flags_order(huge_page_order(hstate_vma(vma)));
+	required_fault =
+		hmm_pte_need_fault(hmm_vma_walk, pfn_req_flags, cpu_flags);
+	if (required_fault) {
+		spin_unlock(ptl);
+		return hmm_vma_fault(addr, end, required_fault, walk);
+	}
+
+	pfn = pte_pfn(entry) + ((start & ~hmask) >> PAGE_SHIFT);
+	for (; addr < end; addr += PAGE_SIZE, i++, pfn++)
+		range->hmm_pfns[i] = pfn | cpu_flags;                //@pfns
+
+	spin_unlock(ptl);
+	return 0;
 }
 
 int hmm_range_fault(struct hmm_range *range)                        //@@ hmm_range_fault

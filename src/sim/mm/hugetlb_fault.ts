@@ -7,7 +7,8 @@ import { ENOMEM, ENOSPC } from '../core/errno';
 import type { KernelFn, KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { hugetlb_acct_memory } from '../hugetlb/pool_ops';
+import { alloc_surplus_huge_page, hugetlb_acct_memory, poolSub } from '../hugetlb/pool_ops';
+import { hugepage_subpool_get_pages, hugepage_subpool_put_pages } from '../hugetlb/subpool';
 import { region_abort, region_add, region_chg, region_del } from '../hugetlb/region_ops';
 import type { ResvMap } from '../hugetlb/resv_map';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
@@ -39,6 +40,8 @@ function vmaResvMap(mm: MmModel, vma: Vma): ResvMap | undefined {
 }
 
 function vmaHasReserves(vma: Vma, chg: number): boolean {
+  // VM_NORESERVE: only a shared page someone else reserved (chg == 0) counts as reserved.
+  if (hugeOf(vma).noreserve) return vma.shared && chg === 0;
   // Shared mappings and the private owner have reserves unless the map says this page has none (chg != 0).
   if (vma.shared || hugeOf(vma).resv !== undefined) return chg === 0;
   return false;
@@ -122,7 +125,7 @@ function* dequeue_huge_page_vma(m: Machine, mm: MmModel, vma: Vma, haddr: number
   fr.locals.page = page;
   if (!avoid && has) {
     mm.flags.set(page, mm.flags.get(page) | PG_PRIVATE);
-    p.rsvd--;
+    poolSub(m, p, 'rsvd', 1);
     yield fr.at('use_reserve');
   }
   yield fr.at('page');
@@ -132,6 +135,8 @@ function* dequeue_huge_page_vma(m: Machine, mm: MmModel, vma: Vma, haddr: number
 
 /** alloc_huge_page: the head pfn of a page, or -ENOMEM / -ENOSPC. */
 function* alloc_huge_page(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoid: boolean): KGen<number> {
+  const p = mm.hugetlb.pool;
+  const spool = mm.hugetlb.subpoolOf(hugeOf(vma).file);
   const fr = m.enter(ALLOC_HUGE_PAGE, { addr: hex(haddr), avoid_reserve: avoid ? 1 : 0 });
   yield fr.at('needs');
   const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
@@ -147,26 +152,43 @@ function* alloc_huge_page(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoi
   if (mapChg < 0) return yield* finish(-ENOMEM, 'enomem');
   let gblChg = mapChg;
   if (mapChg || avoid) {
-    // No subpool: hugepage_subpool_get_pages(NULL, 1) is 1.
-    gblChg = 1;
     yield fr.at('subpool');
+    gblChg = yield* hugepage_subpool_get_pages(m, spool, 1);
+    if (gblChg < 0) {
+      yield fr.at('subpool_full');
+      yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
+      return yield* finish(-ENOSPC, 'subpool_enospc');
+    }
+    // Reservations the subpool holds (gbl_chg == 0) may serve, unless reserves are avoided.
+    if (avoid) gblChg = 1;
   }
   fr.locals.gbl_chg = gblChg;
   yield fr.at('dequeue');
-  const page = yield* dequeue_huge_page_vma(m, mm, vma, haddr, avoid, gblChg);
+  let page = yield* dequeue_huge_page_vma(m, mm, vma, haddr, avoid, gblChg);
   if (!page) {
-    // alloc_surplus_huge_page refuses: surplus_huge_pages >= nr_overcommit_huge_pages (0).
-    yield fr.at('no_page');
-    yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
-    return yield* finish(-ENOSPC, 'enospc');
+    yield fr.at('buddy');
+    if (!(yield* alloc_surplus_huge_page(m, p))) {
+      yield fr.at('no_page');
+      if (mapChg || avoid) yield* hugepage_subpool_put_pages(m, spool, 1);
+      yield* vma_reservation(m, mm, vma, haddr, 'end', n.needed);
+      return yield* finish(-ENOSPC, 'enospc');
+    }
+    page = mm.allocHugeFrame();
+    if (!avoid && vmaHasReserves(vma, gblChg)) {
+      mm.flags.set(page, mm.flags.get(page) | PG_PRIVATE);
+      poolSub(m, p, 'rsvd', 1);
+      yield fr.at('surplus_reserve');
+    }
   }
   fr.locals.page = page;
+  if (spool) mm.hugetlb.pageSpool.set(page, spool.name);
   yield fr.at('commit');
   const commit = (yield* vma_reservation(m, mm, vma, haddr, 'commit', n.needed)).ret;
   fr.locals.map_commit = commit;
   if (mapChg > commit) {
     yield fr.at('adjust');
-    yield* hugetlb_acct_memory(m, mm.hugetlb.pool, -1);
+    const rsvAdjust = yield* hugepage_subpool_put_pages(m, spool, 1);
+    yield* hugetlb_acct_memory(m, p, -rsvAdjust);
   }
   return yield* finish(page, 'page');
 }

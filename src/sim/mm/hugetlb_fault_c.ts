@@ -2,9 +2,10 @@ import { kernelSource } from '../core/frames';
 
 /**
  * The mapping side of mm/hugetlb.c and fs/hugetlbfs as reference 004 leaves
- * it (vma_*_reservation carry regions_needed). One 2 MiB hstate, no subpool
- * (hugepage_subpool_get_pages(NULL, n) returns n), no cgroup, and
- * nr_overcommit_huge_pages 0: alloc_buddy_huge_page_with_mpol gives nothing.
+ * it (vma_*_reservation carry regions_needed). One 2 MiB hstate, one node,
+ * no cgroup; the subpool is the file's mount's (hugepage_subpool_get_pages
+ * of none returns n); surplus pages come from alloc_surplus_huge_page while
+ * nr_overcommit_huge_pages allows.
  */
 export const HUGETLB_FAULT_C = kernelSource(
   'mm/hugetlb.c (mappings)',
@@ -18,6 +19,10 @@ static int hugetlbfs_file_mmap(struct file *file, struct vm_area_struct *vma)  /
 
 	vma->vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
 	vma->vm_ops = &hugetlb_vm_ops;
+
+	/* must be huge page aligned */
+	if (vma->vm_pgoff & (~huge_page_mask(h) >> PAGE_SHIFT))
+		return -EINVAL;                                                //@pgoff
 	/* addr and len were checked by hugetlb_get_unmapped_area: 2 MiB aligned */
 	vma_len = (loff_t)(vma->vm_end - vma->vm_start);
 	len = vma_len + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);             //@entry
@@ -185,10 +190,30 @@ struct page *alloc_huge_page(struct vm_area_struct *vma,
 	if (map_chg < 0)
 		return ERR_PTR(-ENOMEM);                                       //@enomem
 
+	/*
+	 * Processes that did not create the mapping will have no
+	 * reserves as indicated by the region/reserve map. Check
+	 * that the allocation will not exceed the subpool limit.
+	 * Allocations for MAP_NORESERVE mappings also need to be
+	 * checked against any subpool limit.
+	 */
 	if (map_chg || avoid_reserve) {
-		gbl_chg = hugepage_subpool_get_pages(spool, 1);  /* no subpool: 1 */
+		gbl_chg = hugepage_subpool_get_pages(spool, 1);                //@subpool
+		if (gbl_chg < 0) {
+			vma_end_reservation(h, vma, addr, regions_needed);         //@subpool_full
+			return ERR_PTR(-ENOSPC);                                   //@subpool_enospc
+		}
+
+		/*
+		 * Even though there was no reservation in the region/reserve
+		 * map, there could be reservations associated with the
+		 * subpool that can be used.  This would be indicated if the
+		 * return value of hugepage_subpool_get_pages() is zero.
+		 * However, if avoid_reserve is specified we still avoid even
+		 * the subpool reservations.
+		 */
 		if (avoid_reserve)
-			gbl_chg = 1;                                               //@subpool
+			gbl_chg = 1;
 	}
 
 	spin_lock(&hugetlb_lock);
@@ -200,12 +225,20 @@ struct page *alloc_huge_page(struct vm_area_struct *vma,
 	page = dequeue_huge_page_vma(h, vma, addr, avoid_reserve, gbl_chg);  //@dequeue
 	if (!page) {
 		spin_unlock(&hugetlb_lock);
-		/* alloc_surplus_huge_page: surplus >= nr_overcommit (0) */
-		page = alloc_buddy_huge_page_with_mpol(h, vma, addr);
+		/* alloc_surplus_huge_page(): none once surplus >= nr_overcommit */
+		page = alloc_buddy_huge_page_with_mpol(h, vma, addr);          //@buddy
 		if (!page)
 			goto out_subpool_put;                                      //@no_page
+		if (!avoid_reserve && vma_has_reserves(vma, gbl_chg)) {
+			SetHPageRestoreReserve(page);
+			h->resv_huge_pages--;                                      //@surplus_reserve
+		}
+		spin_lock(&hugetlb_lock);
+		list_add(&page->lru, &h->hugepage_activelist);
 	}
 	spin_unlock(&hugetlb_lock);
+
+	hugetlb_set_page_subpool(page, spool);
 
 	map_commit = vma_commit_reservation(h, vma, addr, regions_needed);  //@commit
 	if (unlikely(map_chg > map_commit)) {
@@ -232,7 +265,10 @@ static struct page *dequeue_huge_page_vma(struct hstate *h,
 	/*
 	 * A child process with MAP_PRIVATE mappings created by their parent
 	 * have no page reserves. This check ensures that reservations are
-	 * not "stolen". The child may still get SIGKILLed
+	 * not "stolen". The child may still get SIGKILLed.
+	 * vma_has_reserves(): VM_NORESERVE has none, except a shared page
+	 * reserved by another mapping (VM_MAYSHARE && chg == 0); shared
+	 * mappings and the private owner have one unless chg says otherwise.
 	 */
 	if (!vma_has_reserves(vma, chg) &&
 			h->free_huge_pages - h->resv_huge_pages == 0)
@@ -470,10 +506,31 @@ static void unmap_ref_private(struct mm_struct *mm, struct vm_area_struct *vma,
 /* The destructor of a huge page: back to the pool, or freed if surplus. */
 void free_huge_page(struct page *page)                                 //@@ free_huge_page
 {
+	struct hugepage_subpool *spool = hugetlb_page_subpool(page);
 	bool restore_reserve;
 
+	hugetlb_set_page_subpool(page, NULL);
 	restore_reserve = PagePrivate(page);
 	ClearPagePrivate(page);                                            //@entry
+
+	/*
+	 * If HPageRestoreReserve was set on page, page allocation consumed a
+	 * reservation.  If the page was associated with a subpool, there
+	 * would have been a page reserved in the subpool before allocation
+	 * via hugepage_subpool_get_pages().  Since we are 'restoring' the
+	 * reservation, do not call hugepage_subpool_put_pages() as this will
+	 * remove the reserved page from the subpool.
+	 */
+	if (!restore_reserve) {
+		/*
+		 * A return code of zero implies that the subpool will be
+		 * under its minimum size if the reservation is not restored
+		 * after page is free.  Therefore, force restore_reserve
+		 * operation.
+		 */
+		if (hugepage_subpool_put_pages(spool, 1) == 0)
+			restore_reserve = true;                                    //@subpool
+	}
 
 	spin_lock(&hugetlb_lock);
 	if (restore_reserve)
@@ -610,11 +667,11 @@ static int hugetlb_vmtruncate(struct inode *inode, loff_t offset)     //@@ huget
 	return 0;
 }
 
-/* Every VMA mapping the file beyond pgoff loses those pages, shared or private. */
+/* Every VMA mapping file pages [start, end) loses them, shared or private (end 0: to the end). */
 static void
 hugetlb_vmdelete_list(struct rb_root_cached *root, pgoff_t start, pgoff_t end)  //@@ hugetlb_vmdelete_list
 {
-	vma_interval_tree_foreach(vma, root, start, end ? end : ULONG_MAX) {
+	vma_interval_tree_foreach(vma, root, start, end ? end - 1 : ULONG_MAX) {
 		unsigned long v_offset;
 		unsigned long v_end;
 
@@ -622,7 +679,15 @@ hugetlb_vmdelete_list(struct rb_root_cached *root, pgoff_t start, pgoff_t end)  
 			v_offset = (start - vma->vm_pgoff) << PAGE_SHIFT;
 		else
 			v_offset = 0;
-		v_end = vma->vm_end;
+
+		if (!end)
+			v_end = vma->vm_end;
+		else {
+			v_end = ((end - vma->vm_pgoff) << PAGE_SHIFT)
+							+ vma->vm_start;
+			if (v_end > vma->vm_end)
+				v_end = vma->vm_end;
+		}
 		unmap_hugepage_range(vma, vma->vm_start + v_offset, v_end,
 									NULL);                  //@unmap
 	}
@@ -650,10 +715,18 @@ static void remove_inode_hugepages(struct inode *inode, loff_t lstart,
 			 * the subpool and global reserve usage count can need
 			 * to be adjusted.
 			 */
+			index = page->index;
 			VM_BUG_ON(PagePrivate(page));
-			remove_huge_page(page);  /* the page cache's reference: put_page */
+			remove_huge_page(page);  /* the page cache's reference */
 			freed++;                                                   //@remove_page
+			if (!truncate_op) {
+				/* hole punch: this page's reservation, now */
+				if (unlikely(hugetlb_unreserve_pages(inode,
+							index, index + 1, 1)))
+					hugetlb_fix_reserve_counts(inode);             //@unreserve_page
+			}
 		}
+		huge_pagevec_release(&pvec);  /* put_page: free_huge_page */
 	}
 
 	if (truncate_op)
@@ -681,9 +754,39 @@ long hugetlb_unreserve_pages(struct inode *inode, long start, long end,
 	}
 
 	inode->i_blocks -= (blocks_per_huge_page(h) * freed);
-	gbl_reserve = hugepage_subpool_put_pages(spool, (chg - freed));  /* no subpool */
+
+	/*
+	 * If the subpool has a minimum size, the number of global
+	 * reservations to be released may be adjusted.
+	 */
+	gbl_reserve = hugepage_subpool_put_pages(spool, (chg - freed));    //@subpool
 	hugetlb_acct_memory(h, -gbl_reserve);                              //@acct
 	return 0;                                                          //@done
 }
+
+/*
+ * Called when the region_del in hugetlb_unreserve_pages fails (a region had
+ * to be split and no file_region could be allocated): the page's region
+ * stays, so its reservation is taken again in the subpool and globally.
+ */
+void hugetlb_fix_reserve_counts(struct inode *inode)                  //@@ hugetlb_fix_reserve_counts
+{
+	struct hugepage_subpool *spool = subpool_inode(inode);
+	long rsv_adjust;
+	bool reserved = false;
+
+	rsv_adjust = hugepage_subpool_get_pages(spool, 1);                 //@subpool
+	if (rsv_adjust > 0) {
+		struct hstate *h = hstate_inode(inode);
+
+		if (!hugetlb_acct_memory(h, 1))
+			reserved = true;                                           //@acct
+	} else if (!rsv_adjust) {
+		reserved = true;
+	}
+
+	if (!reserved)
+		pr_warn("hugetlb: Huge Page Reserved count may go negative.\n");
+}                                                                      //@done
 `,
 );

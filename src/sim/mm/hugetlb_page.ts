@@ -7,6 +7,8 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { poolSub } from '../hugetlb/pool_ops';
+import { hugepage_subpool_put_pages } from '../hugetlb/subpool';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
 import type { MmModel } from './model';
 import { HPAGE_NR, PG_PRIVATE } from './page';
@@ -40,17 +42,27 @@ export function heads(t: Task, start: number, end: number): number[] {
 const FREE_HUGE_PAGE = fnOf(HUGETLB_FAULT_C, 'free_huge_page');
 
 function* free_huge_page(m: Machine, mm: MmModel, head: number): KGen {
-  const p = mm.hugetlb.pool;
-  const fr = m.enter(FREE_HUGE_PAGE, { page: head });
-  const restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
+  const h = mm.hugetlb;
+  const p = h.pool;
+  const spoolName = h.pageSpool.get(head);
+  const spool = spoolName === undefined ? undefined : h.mounts.get(spoolName);
+  h.pageSpool.delete(head);
+  const fr = m.enter(FREE_HUGE_PAGE, { page: head, spool: spoolName ?? 'NULL' });
+  let restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
   fr.locals.restore_reserve = restore;
   yield fr.at('entry');
+  if (!restore) {
+    // 0: the subpool is under its minimum and keeps this page's reservation.
+    if ((yield* hugepage_subpool_put_pages(m, spool, 1)) === 0) restore = true;
+    fr.locals.restore_reserve = restore;
+    yield fr.at('subpool');
+  }
   if (restore) {
     p.rsvd++;
     yield fr.at('restore_reserve');
   }
   if (p.surp > 0) {
-    p.total--;
+    poolSub(m, p, 'total', 1);
     p.surp--;
     yield fr.at('surplus');
   } else {

@@ -3,7 +3,7 @@
  * (zap, then hugetlb_vm_op_close giving back what a private mapping did not
  * use) and the 2 MiB alignment every split of a hugetlb VMA needs.
  */
-import { ENOMEM } from '../core/errno';
+import { EINVAL, ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
@@ -11,7 +11,8 @@ import { hugetlb_acct_memory, hugetlb_reserve_pages } from '../hugetlb/pool_ops'
 import { region_count } from '../hugetlb/region_ops';
 import { ResvMap } from '../hugetlb/resv_map';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
-import { hugeIndex } from './hugetlb_page';
+import { hugeIndex, hugeOf } from './hugetlb_page';
+import { hugepage_subpool_put_pages } from '../hugetlb/subpool';
 import { __unmap_hugepage_range } from './hugetlb_walk';
 import { zap_pte_range } from './memory';
 import type { MmModel } from './model';
@@ -22,23 +23,34 @@ import { PROT_WRITE } from './task';
 const HUGETLBFS_FILE_MMAP = fnOf(HUGETLB_FAULT_C, 'hugetlbfs_file_mmap');
 const HUGETLB_VM_OP_CLOSE = fnOf(HUGETLB_FAULT_C, 'hugetlb_vm_op_close');
 
-/** hugetlbfs_file_mmap for a VMA not linked yet: returns 0 and the private map's id, or -ENOMEM. */
+/** hugetlbfs_file_mmap for a VMA not linked yet: returns 0 and the private map's id, or -EINVAL / -ENOMEM. */
 export function* hugetlbfs_file_mmap(m: Machine, mm: MmModel, t: Task, vma: Vma & { huge: NonNullable<Vma['huge']> }): KGen<{ ret: number; resv?: number }> {
   const h = mm.hugetlb;
-  const from = 0;
-  const to = (vma.end - vma.start) / HPAGE_NR;
-  const fr = m.enter(HUGETLBFS_FILE_MMAP, { file: vma.huge.file, vm_start: hex(vma.start), vm_end: hex(vma.end), shared: vma.shared });
-  fr.locals.len = `0x${((BigInt(to) << 21n)).toString(16)}`;
-  yield fr.at('entry');
-  const own = vma.shared ? undefined : new ResvMap(`${t.name}:${hex(vma.start)}`);
-  const resv = own ?? h.file(vma.huge.file);
-  const r = yield* hugetlb_reserve_pages(m, h.pool, h, resv, from, to, !vma.shared);
-  if (r !== 0) {
-    fr.locals.ret = -ENOMEM;
-    yield fr.at('reserve');
+  // vm_pgoff in base pages: the file offset (in pages) mapped at vm_start.
+  const pgoff = vma.start - vma.huge.base;
+  const fr = m.enter(HUGETLBFS_FILE_MMAP, { file: vma.huge.file, vm_start: hex(vma.start), vm_end: hex(vma.end), vm_pgoff: hex(pgoff), shared: vma.shared });
+  const out = function* (ret: number): KGen<{ ret: number }> {
+    fr.locals.ret = ret;
     yield fr.at('out');
     m.leave(fr);
-    return { ret: -ENOMEM };
+    return { ret };
+  };
+  if (pgoff % HPAGE_NR) {
+    yield fr.at('pgoff');
+    return yield* out(-EINVAL);
+  }
+  const from = hugeIndex(vma, vma.start);
+  const to = hugeIndex(vma, vma.end);
+  fr.locals.len = `0x${((BigInt(to) << 21n)).toString(16)}`;
+  yield fr.at('entry');
+  const noreserve = vma.huge.noreserve === true;
+  // VM_NORESERVE: hugetlb_reserve_pages returns before a private map is made, so the VMA owns none.
+  const own = vma.shared || noreserve ? undefined : new ResvMap(`${t.name}:${hex(vma.start)}`);
+  const resv = own ?? h.file(vma.huge.file);
+  const r = yield* hugetlb_reserve_pages(m, h.pool, h, resv, from, to, !vma.shared, { spool: h.subpoolOf(vma.huge.file), noreserve });
+  if (r !== 0) {
+    yield fr.at('reserve');
+    return yield* out(-ENOMEM);
   }
   let id: number | undefined;
   if (own) {
@@ -50,9 +62,7 @@ export function* hugetlbfs_file_mmap(m: Machine, mm: MmModel, t: Task, vma: Vma 
     inode.size = to;
     yield fr.at('i_size');
   }
-  fr.locals.ret = 0;
-  yield fr.at('out');
-  m.leave(fr);
+  yield* out(0);
   return id === undefined ? { ret: 0 } : { ret: 0, resv: id };
 }
 
@@ -95,7 +105,8 @@ function* hugetlb_vm_op_close(m: Machine, mm: MmModel, vma: Vma): KGen {
   fr.locals.reserve = reserve;
   if (reserve) {
     yield fr.at('unreserve');
-    yield* hugetlb_acct_memory(m, mm.hugetlb.pool, -reserve);
+    const gblReserve = yield* hugepage_subpool_put_pages(m, mm.hugetlb.subpoolOf(hugeOf(vma).file), reserve);
+    yield* hugetlb_acct_memory(m, mm.hugetlb.pool, -gblReserve);
   }
   // kref_put: the map goes with the last VMA piece holding it.
   const held = [...mm.tasks.values()].some((u) => u.vmas.some((v) => v.huge?.resv === id));

@@ -6,7 +6,7 @@ import { KHUGEPAGED_C } from './khugepaged_c';
 import { vm_normal_page } from './memory';
 import type { MmModel } from './model';
 import { PG_ANON, PG_LRU, vpnHex as hex, ZERO_PFN } from './page';
-import { PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, pteWrite } from './pte';
+import { PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task } from './task';
 import { vmaIsAnonymous } from './task';
 
@@ -48,7 +48,8 @@ export function* khugepaged_scan_pmd(m: Machine, mm: MmModel, t: Task, vpn: numb
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
     const pte = t.pt.get(h + i);
     const kind = pteKind(pte);
-    if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
+    // is_swap_pte: device-private, migration and device-exclusive entries alike
+    if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION || kind === PTE_DEVICE_EXCLUSIVE) {
       if (++unmapped <= MAX_PTES_SWAP) continue;
       return yield* out('SCAN_EXCEED_SWAP_PTE');
     }

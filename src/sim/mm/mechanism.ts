@@ -5,6 +5,7 @@ import { FORK_C } from './fork_c';
 import { GUP_C } from './gup_c';
 import { HMM_C } from './hmm_c';
 import { HUGETLB_FAULT_C } from './hugetlb_fault_c';
+import { HUGETLBFS_INODE_C } from './hugetlbfs_inode_c';
 import { KHUGEPAGED_C } from './khugepaged_c';
 import { KSM_C } from './ksm_c';
 import { MADVISE_C } from './madvise_c';
@@ -17,6 +18,7 @@ import { MMAP_C } from './mmap_c';
 import { MPROTECT_C } from './mprotect_c';
 import { TASK_MMU_C } from './task_mmu_c';
 import { TEST_HMM_C } from './test_hmm_c';
+import { RMAP_C } from './rmap_c';
 import { mmCompilers } from './compilers';
 import { Mm } from './subsystem';
 import type { Hugetlb } from '../hugetlb/subsystem';
@@ -31,7 +33,7 @@ import { TRUNCATE_C } from './truncate_c';
 export const MM_SOURCES: readonly KernelSource[] = [
   MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
   GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
-  FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C, TRUNCATE_C,
+  FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C, TRUNCATE_C, HUGETLBFS_INODE_C, RMAP_C,
 ];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */
@@ -49,6 +51,7 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
   exceptionFilters: [
     { kind: 'fault', label: 'page fault', default: false, description: 'any page fault' },
     { kind: 'device_private', label: 'device-private fault', default: false, description: 'a CPU fault on a device-private entry' },
+    { kind: 'device_exclusive', label: 'device-exclusive fault', default: false, description: 'a CPU fault on a device-exclusive entry (remove_device_exclusive_entry)' },
     { kind: 'sigbus', label: 'SIGBUS', default: false, description: 'a simulated task got SIGBUS' },
     { kind: 'sigsegv', label: 'SIGSEGV', default: false, description: 'a simulated task got SIGSEGV' },
   ],

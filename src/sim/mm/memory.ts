@@ -11,13 +11,15 @@ import { device_private_entry_fault } from './memremap';
 import { do_fault } from './memory_file';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { PG_ANON, PG_LRU, PG_USED, policyNodeFlag, ZERO_PFN, vpnHex as hex } from './page';
-import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { compoundHead, GUP_PIN_COUNTING_BIAS, PG_ANON, PG_HUGETLB, PG_LRU, PG_USED, policyNodeFlag, ZERO_PFN, vpnHex as hex } from './page';
+import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE, vmaIsAnonymous } from './task';
+import { mmu_notifier_invalidate } from './test_hmm_atomic';
 
-export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb' | 'file';
+/** `device_exclusive`: do_swap_page on a device-exclusive entry (remove_device_exclusive_entry). */
+export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb' | 'file' | 'device_exclusive';
 /** What a fault ends in: handled, the signal the task gets, or VM_FAULT_OOM (the access is retried). */
 export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'OOM';
 
@@ -47,6 +49,7 @@ function vmaRange(v: Vma): string {
 // generators' own variables into a context object allocated on every call.
 const faultText = (vpn: number, write: boolean, task: string): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
 const devicePrivateText = (pfn: number, vpn: number): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
+const deviceExclusiveText = (pfn: number, vpn: number): string => `CPU access to device-exclusive page ${pfn} at ${hex(vpn)}`;
 
 export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(HANDLE_MM_FAULT, { mm: t.name, address: vpn * 4096, write });
@@ -101,6 +104,11 @@ function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: numb
     ctx.faults.push('anon');
     yield fr.at('anon');
     yield do_anonymous_page(m, mm, t, vma, vpn, write);
+  } else if (kind === PTE_DEVICE_EXCLUSIVE) {
+    ctx.faults.push('device_exclusive');
+    m.raiseWith('device_exclusive', deviceExclusiveText, ptePfn(pte), vpn, undefined);
+    yield fr.at('swap');
+    r = (yield do_swap_page(m, mm, t, vma, vpn)) as FaultResult;
   } else if (kind === PTE_DEVICE_PRIVATE || kind === PTE_MIGRATION) {
     ctx.faults.push('device_private');
     if (kind === PTE_DEVICE_PRIVATE) m.raiseWith('device_private', devicePrivateText, ptePfn(pte), vpn, undefined);
@@ -169,6 +177,8 @@ function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): K
     mm.mapcount.set(np, 1);
     fr.locals.new_page = np;
     yield fr.at('copy');
+    // wp_page_copy: mmu_notifier_invalidate_range_start (MMU_NOTIFY_CLEAR) before the new pte
+    yield* mmu_notifier_invalidate(m, mm, t, vpn, vpn + 1, 'MMU_NOTIFY_CLEAR');
     t.pt.set(vpn, mkpte(PTE_PRESENT, true, np));
     mm.mapcount.add(old, -1);
     yield fr.at('release');
@@ -183,7 +193,10 @@ function* do_swap_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number):
   fr.locals.entry = pte;
   let r: FaultResult = 'ok';
   if (pteKind(pte) === PTE_MIGRATION) yield fr.at('migration');
-  else {
+  else if (pteKind(pte) === PTE_DEVICE_EXCLUSIVE) {
+    yield fr.at('device_exclusive');
+    yield remove_device_exclusive_entry(m, mm, t, vma, vpn);
+  } else {
     yield fr.at('device_private');
     r = (yield device_private_entry_fault(m, mm, t, vma, vpn)) as FaultResult;
   }
@@ -191,6 +204,44 @@ function* do_swap_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number):
   if (r !== 'ok') yield fr.at('out');
   m.leave(fr);
   return r;
+}
+
+const REMOVE_DEVICE_EXCLUSIVE_ENTRY = fnOf(MEMORY_C, 'remove_device_exclusive_entry');
+const RESTORE_EXCLUSIVE_PTE = fnOf(MEMORY_C, 'restore_exclusive_pte');
+const TRY_RESTORE_EXCLUSIVE_PTE = fnOf(MEMORY_C, 'try_restore_exclusive_pte');
+
+/** The page stays where it is: the entry becomes the present pte it was, its device's atomic mapping is invalidated first. */
+function* remove_device_exclusive_entry(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
+  const fr = m.enter(REMOVE_DEVICE_EXCLUSIVE_ENTRY, { address: vpn * 4096, page: ptePfn(t.pt.get(vpn)) });
+  yield fr.at('notify');
+  yield* mmu_notifier_invalidate(m, mm, t, vpn, vpn + 1, 'MMU_NOTIFY_EXCLUSIVE');
+  yield fr.at('restore');
+  yield restore_exclusive_pte(m, mm, t, vma, vpn);
+  yield fr.at('done');
+  m.leave(fr);
+  return 'ok';
+}
+
+/** No reference is taken (the entry kept the one the pte had); the rmap comes back. */
+function* restore_exclusive_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen {
+  const entry = t.pt.get(vpn);
+  const pfn = ptePfn(entry);
+  const fr = m.enter(RESTORE_EXCLUSIVE_PTE, { address: hex(vpn), page: pfn, entry: pteWrite(entry) ? 'SWP_DEVICE_EXCLUSIVE_WRITE' : 'SWP_DEVICE_EXCLUSIVE_READ' });
+  const write = pteWrite(entry) && (vma.prot & PROT_WRITE) !== 0;
+  fr.locals.write = write;
+  yield fr.at('entry');
+  m.bugOn((mm.flags.get(pfn) & PG_ANON) === 0, 'WARN_ON_ONCE(!PageAnon(page))');
+  mm.mapcount.add(pfn, 1);
+  t.pt.set(vpn, mkpte(PTE_PRESENT, write, pfn));
+  yield fr.at('set');
+  m.leave(fr);
+}
+
+function* try_restore_exclusive_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen {
+  const fr = m.enter(TRY_RESTORE_EXCLUSIVE_PTE, { addr: hex(vpn) });
+  yield fr.at('restore');
+  yield restore_exclusive_pte(m, mm, t, vma, vpn);
+  m.leave(fr);
 }
 
 // ---- fork: copy_page_range ----------------------------------------------------------
@@ -201,11 +252,34 @@ function isCow(v: Vma): boolean {
   return !v.shared;
 }
 
+/**
+ * page_needs_cow_for_dma: the parent has ever pinned (MMF_HAS_PINNED) and
+ * this page may be pinned (page_maybe_dma_pinned: a small page's refcount
+ * reaches GUP_PIN_COUNTING_BIAS; a huge page has a compound_pincount).
+ */
+function pageNeedsCowForDma(mm: MmModel, src: Task, pfn: number): boolean {
+  if (!src.hasPinned) return false;
+  const head = compoundHead(pfn);
+  if (head === pfn && !(mm.flags.get(head) & PG_HUGETLB)) return mm.refcount.get(pfn) >= GUP_PIN_COUNTING_BIAS;
+  let pincount = 0;
+  for (const h of mm.held) if (h.pin && compoundHead(h.pfn) === head) pincount++;
+  return pincount > 0;
+}
+
 export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma: Vma, vpn: number): KGen {
   let pte = src.pt.get(vpn);
   const fr = m.enter(COPY_ONE_PTE, { addr: hex(vpn), pte, vm_flags: vma.shared ? 'VM_SHARED' : 'VM_MAYWRITE' });
-  const kind = pteKind(pte);
+  let kind = pteKind(pte);
   const pfn = ptePfn(pte);
+  if (kind === PTE_DEVICE_EXCLUSIVE) {
+    // copy_nonpresent_pte: the parent's entry becomes present again, then it is copied as a present pte
+    yield fr.at('swap');
+    m.bugOn(!isCow(vma), '!is_cow_mapping(vm_flags)');
+    yield fr.at('device_exclusive');
+    yield try_restore_exclusive_pte(m, mm, src, vma, vpn);
+    pte = src.pt.get(vpn);
+    kind = pteKind(pte);
+  }
   if (kind !== PTE_PRESENT) {
     yield fr.at('swap');
     if (kind === PTE_DEVICE_PRIVATE) {
@@ -219,6 +293,19 @@ export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma
       }
     }
   } else {
+    if (isCow(vma) && pfn !== ZERO_PFN && pageNeedsCowForDma(mm, src, pfn)) {
+      // copy_present_page: the child's own copy now; the parent keeps its pte, writable or not
+      const np = mm.allocSys();
+      mm.copyVals(pfn, np);
+      mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+      mm.mapcount.set(np, 1);
+      dst.rss++;
+      dst.pt.set(vpn, mkpte(PTE_PRESENT, (vma.prot & PROT_WRITE) !== 0, np));
+      fr.locals.new_page = np;
+      yield fr.at('dma_pinned');
+      m.leave(fr);
+      return;
+    }
     if (isCow(vma) && pteWrite(pte)) {
       pte = mkpte(PTE_PRESENT, false, pfn);
       src.pt.set(vpn, pte);
@@ -259,6 +346,8 @@ function pageRmapping(mm: MmModel, pfn: number): string | undefined {
 export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number, details?: ZapDetails): KGen {
   const fr = m.enter(ZAP_PTE_RANGE, { mm: t.name, addr: hex(start), end: hex(end), details: details ? (details.checkMapping ? `check_mapping=${details.checkMapping}` : '{check_mapping=NULL}') : 'NULL' });
   yield fr.at('walk');
+  // unmap_vmas: mmu_notifier_invalidate_range_start over the range
+  yield* mmu_notifier_invalidate(m, mm, t, start, end, 'MMU_NOTIFY_UNMAP');
   const vpns: number[] = [];
   t.pt.forEach(start, end, (i) => vpns.push(i));
   let zapped = 0;
@@ -275,8 +364,8 @@ export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, 
       yield fr.at('no_page');
       continue;
     }
-    if (details?.checkMapping !== undefined && pfn !== ZERO_PFN && (kind === PTE_PRESENT || kind === PTE_DEVICE_PRIVATE) && pageRmapping(mm, pfn) !== details.checkMapping) {
-      // unmap shared but keep private pages (reference 002's check_mapping branch for device-private entries)
+    if (details?.checkMapping !== undefined && pfn !== ZERO_PFN && (kind === PTE_PRESENT || kind === PTE_DEVICE_PRIVATE || kind === PTE_DEVICE_EXCLUSIVE) && pageRmapping(mm, pfn) !== details.checkMapping) {
+      // unmap shared but keep private pages (reference 002's check_mapping branch for device-private and device-exclusive entries)
       fr.locals.page = pfn;
       yield fr.at(kind === PTE_PRESENT ? 'keep_private' : 'check_mapping');
       continue;
@@ -286,10 +375,11 @@ export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, 
     t.pt.set(vpn, 0);
     if (kind === PTE_MIGRATION || pfn === ZERO_PFN) continue;
     t.rss--;
-    mm.mapcount.add(pfn, -1);
+    // A device-exclusive entry has no rmap of its own: page_make_device_exclusive_one removed it.
+    if (kind !== PTE_DEVICE_EXCLUSIVE) mm.mapcount.add(pfn, -1);
     zapped++;
     const dev = mm.deviceOf(pfn);
-    if (kind === PTE_DEVICE_PRIVATE) {
+    if (kind === PTE_DEVICE_PRIVATE || kind === PTE_DEVICE_EXCLUSIVE) {
       fr.locals.page = pfn;
       yield fr.at('device_private');
       yield put_page(m, mm, pfn);

@@ -99,6 +99,9 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)                       //@@ do_swap
 		if (is_migration_entry(entry)) {
 			migration_entry_wait(vma->vm_mm, vmf->pmd,
 					     vmf->address);          //@migration
+		} else if (is_device_exclusive_entry(entry)) {
+			vmf->page = pfn_swap_entry_to_page(entry);
+			ret = remove_device_exclusive_entry(vmf);    //@device_exclusive
 		} else if (is_device_private_entry(entry)) {
 			/*
 			 * For un-addressable device memory we call the pgmap
@@ -114,6 +117,86 @@ out:
 	return ret;                                                  //@out
 }
 
+/*
+ * Restore a potential device exclusive pte to a working pte entry
+ */
+static vm_fault_t remove_device_exclusive_entry(struct vm_fault *vmf) //@@ remove_device_exclusive_entry
+{
+	struct page *page = vmf->page;
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmu_notifier_range range;
+
+	if (!lock_page_or_retry(page, vma->vm_mm, vmf->flags))
+		return VM_FAULT_RETRY;
+	mmu_notifier_range_init_owner(&range, MMU_NOTIFY_EXCLUSIVE, 0, vma,
+				vma->vm_mm, vmf->address & PAGE_MASK,
+				(vmf->address & PAGE_MASK) + PAGE_SIZE, NULL);
+	mmu_notifier_invalidate_range_start(&range);                 //@notify
+
+	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address,
+				&vmf->ptl);
+	if (likely(pte_same(*vmf->pte, vmf->orig_pte)))
+		restore_exclusive_pte(vma, page, vmf->address, vmf->pte); //@restore
+
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	unlock_page(page);
+
+	mmu_notifier_invalidate_range_end(&range);
+	return 0;                                                    //@done
+}
+
+static void restore_exclusive_pte(struct vm_area_struct *vma,
+				  struct page *page, unsigned long address,
+				  pte_t *ptep)                       //@@ restore_exclusive_pte
+{
+	pte_t pte;
+	swp_entry_t entry;
+
+	pte = pte_mkold(mk_pte(page, READ_ONCE(vma->vm_page_prot)));
+	entry = pte_to_swp_entry(*ptep);
+	if (is_writable_device_exclusive_entry(entry))
+		pte = maybe_mkwrite(pte_mkdirty(pte), vma);          //@entry
+
+	/*
+	 * No need to take a page reference as one was already
+	 * created when the swap entry was made.
+	 */
+	if (PageAnon(page))
+		page_add_anon_rmap(page, vma, address, false);
+	else
+		/*
+		 * Currently device exclusive access only supports anonymous
+		 * memory so the entry shouldn't point to a filebacked page.
+		 */
+		WARN_ON_ONCE(!PageAnon(page));
+
+	set_pte_at(vma->vm_mm, address, ptep, pte);                  //@set
+	/*
+	 * No need to invalidate - it was non-present before. However
+	 * secondary CPUs may have mappings that need invalidating.
+	 */
+	update_mmu_cache(vma, address, ptep);
+}
+
+/*
+ * Tries to restore an exclusive pte if the page lock can be acquired without
+ * sleeping.
+ */
+static int
+try_restore_exclusive_pte(pte_t *src_pte, struct vm_area_struct *vma,
+			unsigned long addr)                         //@@ try_restore_exclusive_pte
+{
+	swp_entry_t entry = pte_to_swp_entry(*src_pte);
+	struct page *page = pfn_swap_entry_to_page(entry);
+
+	if (trylock_page(page)) {
+		restore_exclusive_pte(vma, page, addr, src_pte);     //@restore
+		unlock_page(page);
+		return 0;
+	}
+	return -EBUSY;
+}
+
 static inline unsigned long
 copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 		pte_t *dst_pte, pte_t *src_pte, struct vm_area_struct *vma,
@@ -126,6 +209,18 @@ copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 	/* pte contains position in swap or file, so copy. */
 	if (unlikely(!pte_present(pte))) {
 		swp_entry_t entry = pte_to_swp_entry(pte);           //@swap
+		if (is_device_exclusive_entry(entry)) {
+			/*
+			 * Make device exclusive entries present by restoring the
+			 * original entry then copying as for a present pte. Device
+			 * exclusive entries currently only support private writable
+			 * (ie. COW) mappings.
+			 */
+			VM_BUG_ON(!is_cow_mapping(vm_flags));
+			try_restore_exclusive_pte(src_pte, vma, addr);   //@device_exclusive
+			pte = *src_pte;
+			goto copy_present;
+		}
 		if (is_device_private_entry(entry)) {
 			page = device_private_entry_to_page(entry);
 			get_page(page);
@@ -140,6 +235,25 @@ copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 			}
 		}
 		goto out_set_pte;
+	}
+
+copy_present:
+	/*
+	 * copy_present_pte() of v5.18: if this page may have been pinned by
+	 * the parent process, copy the page immediately for the child so
+	 * that we'll always guarantee the pinned page won't be randomly
+	 * replaced in the future (page_needs_cow_for_dma: a COW mapping,
+	 * MMF_HAS_PINNED, page_maybe_dma_pinned).
+	 */
+	page = vm_normal_any_page(vma, addr, pte);
+	if (page && page_needs_cow_for_dma(vma, page)) {
+		/* copy_present_page(): the parent's pte is left as it is */
+		copy_user_highpage(new_page, page, addr, vma);
+		page_add_new_anon_rmap(new_page, dst_vma, addr, false);
+		rss[mm_counter(new_page)]++;
+		pte = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, dst_vma->vm_page_prot)), dst_vma);
+		set_pte_at(dst_mm, addr, dst_pte, pte);              //@dma_pinned
+		return 0;
 	}
 
 	/*
@@ -200,8 +314,9 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 		}
 
 		entry = pte_to_swp_entry(ptent);
-		if (non_swap_entry(entry) && is_device_private_entry(entry)) {
-			struct page *page = device_private_entry_to_page(entry);
+		if (is_device_private_entry(entry) ||
+		    is_device_exclusive_entry(entry)) {
+			struct page *page = pfn_swap_entry_to_page(entry);
 
 			if (unlikely(details && details->check_mapping)) {
 				/*
@@ -216,7 +331,9 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 
 			pte_clear_not_present_full(mm, addr, pte, tlb->fullmm);
 			rss[mm_counter(page)]--;
-			page_remove_rmap(page, false);
+			/* an exclusive entry's rmap went when it was made */
+			if (is_device_private_entry(entry))
+				page_remove_rmap(page, false);
 			put_page(page);                              //@device_private
 			continue;
 		}

@@ -15,6 +15,7 @@ import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN } from './page';
 import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_WRITE, vmaIsAnonymous } from './task';
+import { mmu_notifier_invalidate } from './test_hmm_atomic';
 
 /** MIGRATE_PFN_MIGRATE, MIGRATE_PFN_WRITE, and the destination's write bit the driver sets. */
 export const MIGRATE = 1;
@@ -49,6 +50,8 @@ export interface Select {
   readonly private?: string;
   /** Any device-private / coherent page (migrate to=system). */
   readonly anyDevice?: boolean;
+  /** args->pgmap_owner: that device's MMU notifier ignores this migration's invalidation. */
+  readonly owner?: string;
 }
 
 function newMig(vma: Vma, start: number, n: number): Mig {
@@ -66,6 +69,8 @@ export function* migrate_vma_setup(m: Machine, mm: MmModel, t: Task, vma: Vma, s
   const fr = m.enter(MIGRATE_VMA_SETUP, { start: start * 4096, end: end * 4096, npages: n });
   const mig = newMig(vma, start, n);
   yield fr.at('collect');
+  // migrate_vma_collect: mmu_notifier_invalidate_range_start (MMU_NOTIFY_MIGRATE, owner pgmap_owner)
+  yield* mmu_notifier_invalidate(m, mm, t, start, end, 'MMU_NOTIFY_MIGRATE', sel.owner ?? sel.private ?? sel.coherent);
   collect(mm, t, mig, sel);
   fr.locals.cpages = mig.cpages;
   if (mig.cpages) {
@@ -120,6 +125,8 @@ function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
     // migrate_vma_check_page: every reference must come from a mapping we can find and unmap
     const others = rmap(mm, t, pfn, start + i);
     if (others.length + 1 !== mm.mapcount.get(pfn)) continue;
+    // ...and no other reference: (page_count - extra) > page_mapcount refuses a page gup holds (pinned or got)
+    if (mm.refcount.get(pfn) - (mm.deviceOf(pfn) ? 1 : 0) > mm.mapcount.get(pfn)) continue;
     for (const o of others) mig.others.push({ task: o.task, i, orig: o.pte });
     mig.s[mig.src + i] = pfn;
     mig.s[mig.orig + i] = pte;

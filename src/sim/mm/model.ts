@@ -23,6 +23,16 @@ export interface Device {
   /** Free pages, the next one to hand out on top (dmirror's free_pages list). */
   free: CowStack;
   failed: boolean;
+  /** The mirror's entries tagged DPT_XA_TAG_ATOMIC (dmirror_atomic_map), as `task:vpn`; replaced, never changed in place. */
+  atomic?: ReadonlySet<string>;
+}
+
+/** A page reference a `gup` statement holds until `unpin`: FOLL_PIN (GUP_PIN_COUNTING_BIAS) or FOLL_GET (one). */
+export interface Held {
+  readonly task: string;
+  readonly vpn: number;
+  readonly pfn: number;
+  readonly pin: boolean;
 }
 
 interface TaskSnap {
@@ -31,6 +41,7 @@ interface TaskSnap {
   readonly pt: CowIntsSnapshot;
   readonly rss: number;
   readonly hugetlbUsage: number;
+  readonly hasPinned?: boolean;
 }
 
 type DeviceSnap = Omit<Device, 'free'> & { readonly free: ReturnType<CowStack['snapshot']> };
@@ -51,6 +62,7 @@ export interface MmSnapshot {
   readonly hugeFree: ReturnType<CowStack['snapshot']>;
   readonly hugeNext: number;
   readonly cache: PageCacheSnapshot;
+  readonly held: readonly Held[];
 }
 
 export class MmModel {
@@ -73,6 +85,8 @@ export class MmModel {
   hugeNext = HUGE_BASE;
   /** Page-cache files (`file <name>`) and the mapping of their pages. */
   cache = new PageCache();
+  /** References taken by `gup` and not yet released by `unpin`, oldest first; replaced, never changed in place. */
+  held: readonly Held[] = [];
 
   /** hugetlb mappings fault through the hstate pool and the inodes' maps. */
   constructor(readonly hugetlb: Hugetlb = new Hugetlb()) {
@@ -194,7 +208,7 @@ export class MmModel {
 
   snapshot(): { data: MmSnapshot; size: number } {
     const data: MmSnapshot = {
-      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage })),
+      tasks: [...this.tasks.values()].map((t) => ({ name: t.name, vmas: t.vmas.slice(), pt: t.pt.snapshot(), rss: t.rss, hugetlbUsage: t.hugetlbUsage, hasPinned: t.hasPinned })),
       current: this.current,
       devices: [...this.devices.values()].map((d) => ({ ...d, free: d.free.snapshot() })),
       refcount: this.refcount.snapshot(),
@@ -209,6 +223,7 @@ export class MmModel {
       hugeFree: this.hugeFree.snapshot(),
       hugeNext: this.hugeNext,
       cache: this.cache.snapshot(),
+      held: this.held,
     };
     nextEpoch();
     return { data, size: 1 + this.tasks.size + this.devices.size + this.cache.files.size };
@@ -224,6 +239,7 @@ export class MmModel {
         t.pt = CowInts.restore(ts.pt);
         t.rss = ts.rss;
         t.hugetlbUsage = ts.hugetlbUsage;
+        t.hasPinned = ts.hasPinned === true;
         return [ts.name, t];
       }),
     );
@@ -241,5 +257,6 @@ export class MmModel {
     this.hugeFree = CowStack.restore(s.hugeFree);
     this.hugeNext = s.hugeNext;
     this.cache.restore(s.cache);
+    this.held = s.held;
   }
 }

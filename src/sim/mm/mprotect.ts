@@ -8,7 +8,8 @@ import { hugetlb_change_protection } from './hugetlb_walk';
 import type { MmModel } from './model';
 import { MPROTECT_C } from './mprotect_c';
 import { HPAGE_NR, vpnHex as hex } from './page';
-import { mkpte, PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { mmu_notifier_invalidate } from './test_hmm_atomic';
 import type { Task, Vma } from './task';
 import { PROT_WRITE, protName } from './task';
 
@@ -16,9 +17,10 @@ const CHANGE_PTE_RANGE = fnOf(MPROTECT_C, 'change_pte_range');
 const MPROTECT_FIXUP = fnOf(MPROTECT_C, 'mprotect_fixup');
 const DO_MPROTECT_PKEY = fnOf(MPROTECT_C, 'do_mprotect_pkey');
 
-export function* change_pte_range(m: Machine, t: Task, start: number, end: number, prot: number): KGen<number> {
+export function* change_pte_range(m: Machine, t: Task, start: number, end: number, prot: number, mm?: MmModel): KGen<number> {
   const fr = m.enter(CHANGE_PTE_RANGE, { addr: hex(start), end: hex(end), newprot: prot });
   yield fr.at('walk');
+  if (mm) yield* mmu_notifier_invalidate(m, mm, t, start, end, 'MMU_NOTIFY_PROTECTION_VMA');
   const vpns: number[] = [];
   t.pt.forEach(start, end, (i) => vpns.push(i));
   let pages = 0;
@@ -33,6 +35,11 @@ export function* change_pte_range(m: Machine, t: Task, start: number, end: numbe
       t.pt.set(vpn, mkpte(PTE_DEVICE_PRIVATE, false, ptePfn(pte)));
       fr.locals.page = ptePfn(pte);
       yield fr.at('device_private');
+      pages++;
+    } else if (kind === PTE_DEVICE_EXCLUSIVE && pteWrite(pte)) {
+      t.pt.set(vpn, mkpte(PTE_DEVICE_EXCLUSIVE, false, ptePfn(pte)));
+      fr.locals.page = ptePfn(pte);
+      yield fr.at('device_exclusive');
       pages++;
     }
   }
@@ -66,7 +73,7 @@ function* mprotect_fixup(m: Machine, mm: MmModel, t: Task, vma: Vma, start: numb
   yield fr.at('merge');
   yield fr.at('change');
   if (vma.huge) yield* hugetlb_change_protection(m, t, vma, start, end, prot);
-  else yield* change_pte_range(m, t, start, end, prot);
+  else yield* change_pte_range(m, t, start, end, prot, mm);
   if (vma.locked && !vma.shared && !(vma.prot & PROT_WRITE) && prot & PROT_WRITE) {
     const now = t.findVma(start) as Vma;
     yield fr.at('populate');

@@ -11,6 +11,8 @@ export const MPROTECT_C = kernelSource(
 static unsigned long change_pte_range(struct vm_area_struct *vma, pmd_t *pmd,
 		unsigned long addr, unsigned long end, pgprot_t newprot) //@@ change_pte_range
 {
+	/* change_pmd_range: mmu_notifier_invalidate_range_start
+	 * (MMU_NOTIFY_PROTECTION_VMA) before the ptes change */
 	do {
 		oldpte = *pte;                                       //@walk
 		if (pte_present(oldpte)) {
@@ -30,6 +32,12 @@ static unsigned long change_pte_range(struct vm_area_struct *vma, pmd_t *pmd,
 				make_device_private_entry_read(&entry);
 				newpte = swp_entry_to_pte(entry);
 				set_pte_at(mm, addr, pte, newpte);   //@device_private
+				pages++;
+			} else if (is_writable_device_exclusive_entry(entry)) {
+				entry = make_readable_device_exclusive_entry(
+							swp_offset(entry));
+				newpte = swp_entry_to_pte(entry);
+				set_pte_at(mm, addr, pte, newpte);   //@device_exclusive
 				pages++;
 			}
 		}

@@ -34,3 +34,6 @@ export const policyNodeFlag = (v: { readonly bind?: number }): number => (v.bind
 
 /** The head pfn of the compound page holding pfn (itself for a small page). */
 export const compoundHead = (pfn: number): number => (pfn >= HUGE_BASE && pfn < DEV_BASE ? pfn - ((pfn - HUGE_BASE) % HPAGE_NR) : pfn);
+
+/** include/linux/mm.h: what FOLL_PIN adds to a small page's refcount (page_maybe_dma_pinned reads it back). */
+export const GUP_PIN_COUNTING_BIAS = 1024;

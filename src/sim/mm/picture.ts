@@ -14,10 +14,10 @@ export const MAX_VMAS = 64;
 /**
  * The cell character of each PTE kind in VmaPicture.cells; a present PTE is
  * drawn by the zone of its page: `p` NORMAL, `c` DEVICE (coherent), `h` a huge
- * page, `f` a page-cache page, `x` a pmem page behind a devmap (fsdax) PTE.
- * Anything else draws as `?`.
+ * page, `f` a page-cache page, `n` a pmem (nvdimm) page behind a devmap
+ * (fsdax) PTE; `x` is a device-exclusive entry. Anything else draws as `?`.
  */
-export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm', present_file: 'f', present_pmem: 'x' };
+export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm', device_exclusive: 'x', present_file: 'f', present_pmem: 'n' };
 
 /** Page cells of one VMA: one character per page, see PAGE_CELL. */
 export interface VmaPicture {

@@ -9,7 +9,7 @@ import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
 import type { Hugetlb } from '../hugetlb/subsystem';
-import type { CowInts } from './cow';
+import type { CowInts, NonZeroIndex } from './cow';
 import type { Device, MmModel } from './model';
 import { compoundHead, HPAGE_NR, HUGE_BASE, PAGE_SIZE, PFN_LIMIT, PG_ANON, PG_HUGETLB, PG_LRU, PG_NODE1, ZERO_PFN } from './page';
 import { pagecacheRoot } from './pagecache_view';
@@ -88,18 +88,24 @@ function pageNode(mm: MmModel, pfn: number): StateNode {
     mapping: leaf(() => mm.cache.owner.get(pfn)?.file ?? ''),
     index: leaf(() => BigInt(mm.cache.owner.get(pfn)?.index ?? 0)),
     node: leaf(() => BigInt(mm.flags.get(head) & PG_NODE1 ? 1 : 0)),
+    // FOLL_PIN references `gup` holds on the page (compound_pincount for a huge page; GUP_PIN_COUNTING_BIAS each in a small page's refcount)
+    pincount: leaf(() => BigInt(mm.held.reduce((n, h) => n + (h.pin && compoundHead(h.pfn) === head ? 1 : 0), 0))),
   }, { memory: { space: 'phys', base: BigInt(pfn) << 12n, size: PAGE_SIZE } });
 }
 
-/** The present (non-none) entries of a page table in address order, cached per table version. */
-const ptIndex = new WeakMap<CowInts, { version: number; vpns: Float64Array }>();
+/**
+ * The present (non-none) entries of a page table in address order, cached
+ * per table version. Rebuilding it walks chunks, not entries, so a step that
+ * changes one PTE costs little with a million of them on screen.
+ */
+const ptIndex = new WeakMap<CowInts, { version: number; index: NonZeroIndex }>();
 
-export function presentVpns(t: Task): Float64Array {
+export function presentPtes(t: Task): NonZeroIndex {
   const c = ptIndex.get(t.pt);
-  if (c && c.version === t.pt.version) return c.vpns;
-  const vpns = t.pt.nonZeroIndexes();
-  ptIndex.set(t.pt, { version: t.pt.version, vpns });
-  return vpns;
+  if (c && c.version === t.pt.version) return c.index;
+  const index = t.pt.nonZeroIndex();
+  ptIndex.set(t.pt, { version: t.pt.version, index });
+  return index;
 }
 
 function taskNode(mm: MmModel, name: string): StateNode {
@@ -115,12 +121,12 @@ function taskNode(mm: MmModel, name: string): StateNode {
     return { addr: BigInt(vpn) << 12n, kind: new Sym(PTE_KIND_NAMES[pteKind(p)] as string), write: pteWrite(p), pfn: BigInt(ptePfn(p)) };
   };
   const pte = list(
-    () => presentVpns(t()).length,
-    (i) => pteNode(presentVpns(t())[i] as number),
+    () => presentPtes(t()).length,
+    (i) => pteNode(presentPtes(t()).at(i)),
     {
-      keyAt: (i) => BigInt(presentVpns(t())[i] as number) << 12n,
+      keyAt: (i) => BigInt(presentPtes(t()).at(i)) << 12n,
       lookup: (key) => (key < 0n || key >= 1n << 57n ? undefined : pteNode(Number(key >> 12n))),
-      all: () => Array.from(presentVpns(t()), pteValue),
+      all: () => Array.from(t().pt.nonZeroIndexes(), pteValue),
       format: 'hex',
     },
   );
@@ -157,6 +163,10 @@ export function vmaValue(hugetlb: Hugetlb, v: Vma): Value {
     out.unmapped = v.huge.unmapped === true;
     const r = v.huge.resv === undefined ? undefined : hugetlb.privateMaps.get(v.huge.resv);
     if (r) out.resv = r.regions.toArray().map(([f, t]) => [BigInt(f), BigInt(t)]);
+    // The private owner's own struct resv_map (HPAGE_RESV_OWNER): regions are the pages whose reservation was consumed.
+    if (r) out.resv_map = { regions: out.resv, adds_in_progress: BigInt(r.addsInProgress), region_cache_count: BigInt(r.regionCacheCount) };
+    if (v.huge.noreserve) out.noreserve = true;
+    if (v.huge.base !== v.start) out.offset = BigInt(v.start - v.huge.base) << 12n;
   }
   return out;
 }

@@ -3,7 +3,8 @@ import type { StateNode } from '../core/state';
 import type { Value } from '../core/values';
 import { MmModel } from './model';
 import { SYS_BASE } from './page';
-import { mmRoots, physSpace, presentVpns, vmaValue } from './state_view';
+import type { NonZeroIndex } from './cow';
+import { mmRoots, physSpace, presentPtes, vmaValue } from './state_view';
 import type { Task, Vma } from './task';
 
 /**
@@ -25,8 +26,9 @@ export class Mm extends MmModel implements Subsystem {
     return mmRoots(this);
   }
 
-  presentVpns(t: Task): Float64Array {
-    return presentVpns(t);
+  /** The present PTEs of a task in address order (an index: `.length`, `.at(i)`). */
+  presentPtes(t: Task): NonZeroIndex {
+    return presentPtes(t);
   }
 
   vmaValue(v: Vma): Value {

@@ -19,6 +19,14 @@ export interface HugeVma {
   readonly resv?: number;
   /** HPAGE_RESV_UNMAPPED: the owner took a page back from this (child's) mapping. */
   readonly unmapped?: boolean;
+  /** VM_NORESERVE (MAP_NORESERVE): nothing reserved at mmap; faults take what the pool has. */
+  readonly noreserve?: boolean;
+  /**
+   * Which mmap made it. hugetlb_vm_ops has a close method, so vma_merge never
+   * joins two hugetlb VMAs: pieces of one mapping join back here, two mappings
+   * of the same file at contiguous offsets do not.
+   */
+  readonly mmap?: number;
 }
 
 /** What a file mapping adds to its VMA: the page-cache file, or (dax) the pmem device behind an fsdax file. */
@@ -56,7 +64,7 @@ export function vmaIsAnonymous(v: Vma): boolean {
 
 function sameHuge(a: HugeVma | undefined, b: HugeVma | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped;
+  return a.file === b.file && a.base === b.base && a.resv === b.resv && a.unmapped === b.unmapped && a.noreserve === b.noreserve && a.mmap === b.mmap;
 }
 
 export class Task {
@@ -65,6 +73,8 @@ export class Task {
   rss = 0;
   /** mm->hugetlb_usage in base pages: huge pages are not rss. */
   hugetlbUsage = 0;
+  /** MMF_HAS_PINNED: set by the first FOLL_PIN gup of this mm and kept; fork does not pass it on. */
+  hasPinned = false;
   constructor(readonly name: string) {}
 
   /** Replaces the parts of VMAs inside [start, end) by f(part) (undefined removes it); the parts outside stay. */

@@ -7,8 +7,8 @@ import type { LruWalk } from './pagewalk';
 import { lruWalkFrame } from './pagewalk';
 import { vm_normal_page } from './memory';
 import { compoundHead, PAGE_SIZE, PG_ANON, vpnHex as hex } from './page';
-import { PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
-import { MAX_SWAPFILES_SHIFT, SWP_DEVICE_READ, SWP_DEVICE_WRITE, SWP_MIGRATION_READ, SWP_MIGRATION_WRITE } from './swap';
+import { PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { MAX_SWAPFILES_SHIFT, SWP_DEVICE_EXCLUSIVE_READ, SWP_DEVICE_EXCLUSIVE_WRITE, SWP_DEVICE_READ, SWP_DEVICE_WRITE, SWP_MIGRATION_READ, SWP_MIGRATION_WRITE } from './swap';
 import type { Task, Vma } from './task';
 import { TASK_MMU_C } from './task_mmu_c';
 
@@ -43,10 +43,11 @@ export interface PagemapEntry {
   readonly entry: bigint;
 }
 
-/** swp_type of a non-present entry kstep keeps: device-private (reference 002) or migration; undefined for none. */
+/** swp_type of a non-present entry kstep keeps: device-private (reference 002), device-exclusive or migration; undefined for none. */
 function swapTypeOf(pte: number): number | undefined {
   const k = pteKind(pte);
   if (k === PTE_DEVICE_PRIVATE) return pteWrite(pte) ? SWP_DEVICE_WRITE : SWP_DEVICE_READ;
+  if (k === PTE_DEVICE_EXCLUSIVE) return pteWrite(pte) ? SWP_DEVICE_EXCLUSIVE_WRITE : SWP_DEVICE_EXCLUSIVE_READ;
   if (k === PTE_MIGRATION) return pteWrite(pte) ? SWP_MIGRATION_WRITE : SWP_MIGRATION_READ;
   return undefined;
 }
@@ -75,6 +76,7 @@ export function* pte_to_pagemap_entry(m: Machine, mm: MmModel, t: Task, vpn: num
     yield fr.at('swap');
     page = swapOffset;
     if (pteKind(pte) === PTE_DEVICE_PRIVATE) yield fr.at('device_private');
+    if (pteKind(pte) === PTE_DEVICE_EXCLUSIVE) yield fr.at('device_exclusive');
   }
   // kstep keeps no PG_ANON on huge pages: a private hugetlb page is anonymous (hugepage_add_new_anon_rmap), a shared one is not
   const file = page !== 0 && (vma?.huge ? vma.shared : !(mm.flags.get(page) & PG_ANON));
@@ -118,6 +120,9 @@ export function* smap_gather_stats(m: Machine, mm: MmModel, t: Task, vma: Vma): 
     } else if (kind === PTE_DEVICE_PRIVATE) {
       page = ptePfn(pte);
       yield fr.at('device_private');
+    } else if (kind === PTE_DEVICE_EXCLUSIVE) {
+      page = ptePfn(pte);
+      yield fr.at('device_exclusive');
     }
     if (!page) {
       yield fr.at('no_page');

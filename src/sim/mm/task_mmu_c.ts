@@ -48,6 +48,9 @@ static pagemap_entry_t pte_to_pagemap_entry(struct pagemapread *pm,
 
 		if (is_device_private_entry(entry))
 			page = device_private_entry_to_page(entry);  //@device_private
+		/* v5.14's device-exclusive entries: is_pfn_swap_entry() in v5.18 */
+		if (is_device_exclusive_entry(entry))
+			page = pfn_swap_entry_to_page(entry);        //@device_exclusive
 	}
 
 	if (page && !PageAnon(page))
@@ -78,6 +81,8 @@ static void smaps_pte_entry(pte_t *pte, unsigned long addr,
 			page = migration_entry_to_page(swpent);      //@migration
 		else if (is_device_private_entry(swpent))
 			page = device_private_entry_to_page(swpent); //@device_private
+		else if (is_device_exclusive_entry(swpent))
+			page = pfn_swap_entry_to_page(swpent);       //@device_exclusive
 	}
 
 	if (!page)

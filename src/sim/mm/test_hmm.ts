@@ -18,6 +18,7 @@ import { PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_READ } from './task';
 import { TEST_HMM_C } from './test_hmm_c';
+import { isAtomic } from './test_hmm_atomic';
 
 const DMIRROR_DEVMEM_FAULT = fnOf(TEST_HMM_C, 'dmirror_devmem_fault');
 const DMIRROR_MIGRATE_TO_DEVICE = fnOf(TEST_HMM_C, 'dmirror_migrate_to_device');
@@ -91,7 +92,7 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
       break;
     }
     const next = Math.min(end, vma.end);
-    const sel: Select = !toDev ? { anyDevice: true } : { system: true };
+    const sel: Select = !toDev ? { anyDevice: true } : { system: true, owner: dev.name };
     const mig = (yield migrate_vma_setup(m, mm, t, vma, addr, next, sel)) as Mig;
     yield fr.at('setup');
     if (toDev) yield dmirror_migrate_alloc_and_copy(m, mm, mig, dev);
@@ -124,7 +125,7 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
  * the first page that is not this device's (on another device, left in
  * system memory when the device ran out, MAP_SHARED, not movable).
  */
-function* dmirror_do_read(m: Machine, mm: MmModel, t: Task, start: number, end: number, dev: Device): KGen<number> {
+export function* dmirror_do_read(m: Machine, mm: MmModel, t: Task, start: number, end: number, dev: Device): KGen<number> {
   const fr = m.enter(DMIRROR_DO_READ, { start: hex(start), end: hex(end), device: dev.name });
   yield fr.at('load');
   const missing = firstNotOnDevice(mm, t, start, end, dev);
@@ -199,6 +200,8 @@ function firstNotOnDevice(mm: MmModel, t: Task, start: number, end: number, dev:
   for (let vpn = start; vpn < end; vpn++) {
     const pte = t.pt.get(vpn);
     const kind = pteKind(pte);
+    // an atomic entry (dmirror_atomic_map) is in the mirror's page table too
+    if (isAtomic(dev, t, vpn)) continue;
     if ((kind !== PTE_DEVICE_PRIVATE && kind !== PTE_PRESENT) || mm.deviceOf(ptePfn(pte))?.name !== dev.name) return vpn;
   }
   return end;

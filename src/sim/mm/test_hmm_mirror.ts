@@ -15,6 +15,7 @@ import type { Device, MmModel } from './model';
 import { vpnHex as hex } from './page';
 import type { Task } from './task';
 import { TEST_HMM_C } from './test_hmm_c';
+import { atomicKey, dropAtomic } from './test_hmm_atomic';
 
 const DMIRROR_FAULT = fnOf(TEST_HMM_C, 'dmirror_fault');
 
@@ -32,7 +33,11 @@ export function* dmirror_fault(m: Machine, mm: MmModel, t: Task, vpn: number, wr
   else if (write && !r.write) {
     ret = -EFAULT;
     yield fr.at('no_write');
-  } else yield fr.at('store');
+  } else {
+    // xa_store replaces the entry: an atomic (DPT_XA_TAG_ATOMIC) one becomes a plain mirror entry
+    dropAtomic(dev, [atomicKey(t, vpn)]);
+    yield fr.at('store');
+  }
   fr.locals.ret = ret;
   m.leave(fr);
   return { ret, pfn: ret ? 0 : r.pfn };

@@ -54,6 +54,23 @@ const EXTRA: ReadonlyArray<readonly [string, bigint, string]> = [
   ['MADV_FREE', 8n, 'include/uapi/asm-generic/mman-common.h'],
   ['MADV_COLD', 20n, 'include/uapi/asm-generic/mman-common.h'],
   ['MADV_PAGEOUT', 21n, 'include/uapi/asm-generic/mman-common.h'],
+  // lib/test_hmm_uapi.h: HMM_DMIRROR_SNAPSHOT's per-page bytes (SCENARIO.md §5.1).
+  ['HMM_DMIRROR_PROT_ERROR', 0xffn, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_NONE', 0x00n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_READ', 0x01n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_WRITE', 0x02n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_PMD', 0x04n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_PUD', 0x08n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_ZERO', 0x10n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL', 0x20n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE', 0x30n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_DEV_COHERENT_LOCAL', 0x40n, 'lib/test_hmm_uapi.h'],
+  ['HMM_DMIRROR_PROT_DEV_COHERENT_REMOTE', 0x50n, 'lib/test_hmm_uapi.h'],
+  // include/linux/swap.h as reference 002 derives them (SWP_DEVICE_NUM 2, SWP_MIGRATION_NUM 2, SWP_HWPOISON_NUM 1):
+  // MAX_SWAPFILES = (1 << 5) - 2 - 2 - 1; the device entries follow the hwpoison and migration types (SCENARIO.md §5.1).
+  ['MAX_SWAPFILES', 27n, 'include/linux/swap.h (reference 002)'],
+  ['SWP_DEVICE_WRITE', 30n, 'include/linux/swap.h (reference 002)'],
+  ['SWP_DEVICE_READ', 31n, 'include/linux/swap.h (reference 002)'],
 ];
 
 /** Every named constant a scenario may use where a number is expected. */

@@ -119,7 +119,7 @@ export function parseScenario(file: string, source: string, verbs: VerbTable): P
 function badHead(line: number, text: string): Omit<Stmt, 'body'> {
   return {
     verb: 'invalid', range: { line, col: 1, endLine: line, endCol: text.length + 1 }, line,
-    args: [], keys: new Map(), flags: new Set(), exprs: [], text: text.trim(),
+    args: NONE, keys: NO_KEYS, flags: NO_FLAGS, exprs: NONE, text: text.trim(),
   };
 }
 
@@ -219,14 +219,25 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
       if (!keys.has(k)) err(toks[end] as Token, `'${verb}' needs ${k}=<value>`);
     }
   }
-  return { verb, range: stmtRange, line: lineNo, args, keys, flags, ...(assign ? { assign } : {}), exprs, text: text.trim() };
+  return {
+    verb, range: stmtRange, line: lineNo,
+    // Most statements have no keys, flags or rest expressions: one shared empty collection each, not three per statement.
+    args: args.length ? args : NONE, keys: keys.size ? keys : NO_KEYS, flags: flags.size ? flags : NO_FLAGS,
+    ...(assign ? { assign } : {}), exprs: exprs.length ? exprs : NONE, text: text.trim(),
+  };
 }
+
+const NONE: readonly never[] = Object.freeze([]);
+const NO_KEYS: Stmt['keys'] = new Map();
+const NO_FLAGS: Stmt['flags'] = new Set();
 
 function parseArg(p: ExprParser, end: number, lineNo: number): Arg {
   const t = p.peek();
   if (p.pos >= end) p.fail(t, 'expected a value');
   const expr = p.parse(true);
-  const range: SourceRange = { ...expr.range, line: lineNo, endLine: lineNo };
+  const r = expr.range;
+  // Expressions on one line already carry the line's range: share it (a big scenario keeps millions of these).
+  const range: SourceRange = r.line === lineNo && r.endLine === lineNo ? r : { ...r, line: lineNo, endLine: lineNo };
   return expr.k === 'ident' ? { expr, word: expr.name, range } : { expr, range };
 }
 

@@ -1,0 +1,107 @@
+/**
+ * The statements of SCENARIO.md §5.1 that reach the dmirror driver's
+ * exclusive and snapshot ioctls, and gup/unpin. Kept beside compilers.ts,
+ * which hands over its shared helpers.
+ */
+import type { Arg, Stmt } from '../scenario/ast';
+import { ScenarioError } from '../scenario/diagnostics';
+import { argBig } from '../scenario/args';
+import type { StatementCompiler } from '../scenario/compile';
+import type { Machine } from '../core/machine';
+import type { KGen } from '../core/frames';
+import type { Device, Held, MmModel } from './model';
+import { FOLL_PIN, gup, releasePage } from './gup_pages';
+import type { Task } from './task';
+import { dmirror_check_atomic, dmirror_exclusive, dmirror_snapshot } from './test_hmm_exclusive';
+
+/** What compilers.ts shares: the current task, a user address, a device by name. */
+export interface MmHelpers {
+  readonly cur: (s: Stmt) => Task;
+  readonly addrOf: (m: Machine, a: Arg, what: string) => bigint;
+  readonly deviceOf: (s: Stmt, a: Arg | undefined, name: string) => Device;
+}
+
+const ADDR_LIMIT = 1n << 47n;
+
+export function addHmmCompilers(c: Map<string, StatementCompiler>, mmOf: () => MmModel, h: MmHelpers): void {
+  /** [start, end) page indexes of args[ai] (page-aligned) and args[ai + 1] (rounded up; one page when absent and `optional`). */
+  const rangeAt = (m: Machine, s: Stmt, ai: number, optional: boolean): [number, number] => {
+    const a = s.args[ai] as Arg;
+    const l = s.args[ai + 1];
+    const addr = h.addrOf(m, a, '<addr>');
+    if (addr & 0xfffn) throw new ScenarioError(`<addr> 0x${addr.toString(16)} is not page-aligned (4K)`, a.range);
+    const len = l ? argBig(m, l, '<len>') : optional ? 0x1000n : 0n;
+    if (len <= 0n) throw new ScenarioError('<len> must be positive', l?.range ?? s.range);
+    const end = addr + ((len + 0xfffn) & ~0xfffn);
+    if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l?.range ?? s.range);
+    return [Number(addr >> 12n), Number(end >> 12n)];
+  };
+  /** A dmirror device: private or coherent device memory (a host pagemap has no mirror driver). */
+  const mirrorOf = (s: Stmt): Device => {
+    const a = s.args[0] as Arg;
+    const d = h.deviceOf(s, a, a.word ?? '');
+    if (d.type === 'host') throw new ScenarioError(`device '${d.name}' is MEMORY_DEVICE_HOST: only private and coherent devices have a dmirror driver`, a.range);
+    return d;
+  };
+
+  c.set('device_exclusive', (s) => function* (m): KGen {
+    const dev = mirrorOf(s);
+    const [start, end] = rangeAt(m, s, 1, false);
+    const r = yield* dmirror_exclusive(m, mmOf(), h.cur(s), start, end, dev);
+    m.last = { ret: BigInt(r.ret), cpages: BigInt(r.cpages) };
+  });
+
+  c.set('device_check_exclusive', (s) => function* (m): KGen {
+    const dev = mirrorOf(s);
+    const [start, end] = rangeAt(m, s, 1, false);
+    const ret = yield* dmirror_check_atomic(m, h.cur(s), start, end, dev);
+    m.last = { ret: BigInt(ret) };
+  });
+
+  c.set('device_snapshot', (s) => function* (m): KGen {
+    const dev = mirrorOf(s);
+    const [start, end] = rangeAt(m, s, 1, false);
+    const r = yield* dmirror_snapshot(m, mmOf(), h.cur(s), start, end, dev);
+    m.last = { ret: BigInt(r.ret), cpages: BigInt(r.cpages), perm: r.perm.map((p) => BigInt(p)) };
+  });
+
+  c.set('gup', (s) => {
+    const flagsArg = s.keys.get('flags');
+    return function* (m): KGen {
+      const [start, end] = rangeAt(m, s, 0, true);
+      const flags = flagsArg ? argBig(m, flagsArg, 'flags=') : 0n;
+      if (flags < 0n || flags >= 1n << 32n) throw new ScenarioError('flags= must fit in an unsigned int (FOLL_* bits)', flagsArg?.range);
+      const mm = mmOf();
+      const t = h.cur(s);
+      const r = yield* gup(m, mm, t, start, end, flags);
+      const pin = (flags & FOLL_PIN) !== 0n;
+      const held: Held[] = r.pages.map((pfn, i) => ({ task: t.name, vpn: start + i, pfn, pin }));
+      if (held.length) mm.held = [...mm.held, ...held];
+      m.last = { ret: BigInt(r.ret), pages: r.pages.map((p) => BigInt(p)) };
+    };
+  });
+
+  c.set('unpin', (s) => function* (m): KGen {
+    const [start, end] = rangeAt(m, s, 0, true);
+    const mm = mmOf();
+    const t = h.cur(s);
+    let released = 0;
+    for (let vpn = start; vpn < end; vpn++) {
+      // the latest reference gup took at this page of this task
+      let k = -1;
+      for (let i = mm.held.length - 1; i >= 0; i--) {
+        const e = mm.held[i] as Held;
+        if (e.task === t.name && e.vpn === vpn) {
+          k = i;
+          break;
+        }
+      }
+      if (k < 0) continue;
+      const e = mm.held[k] as Held;
+      mm.held = [...mm.held.slice(0, k), ...mm.held.slice(k + 1)];
+      yield* releasePage(m, mm, e.pfn, e.pin);
+      released++;
+    }
+    m.last = { ret: BigInt(released) };
+  });
+}
