@@ -28,7 +28,10 @@ static long __get_user_pages(struct mm_struct *mm,
 		unsigned int gup_flags, struct page **pages,
 		struct vm_area_struct **vmas, int *locked)          //@@ __get_user_pages
 {
-	/* check_vma_flags(): no VM_READ and no FOLL_FORCE (PROT_NONE) */
+	/* check_vma_flags(): no VM_READ and no FOLL_FORCE (PROT_NONE);
+	 * FOLL_LONGTERM on an fsdax VMA is -EOPNOTSUPP */
+	if ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))
+		return -EOPNOTSUPP;
 	if (!(vm_flags & VM_READ) && !(gup_flags & FOLL_FORCE))
 		return -EFAULT;                                      //@efault
 	do {
@@ -47,7 +50,15 @@ retry:
 			}
 			goto retry;
 		} else if (PTR_ERR(page) == -EEXIST) {
+			/* no struct page: gup wants pages, so it stops */
+			if (pages) {
+				ret = PTR_ERR(page);
+				goto out;                            //@err_page
+			}
 			goto next_page;
+		} else if (IS_ERR(page)) {
+			ret = PTR_ERR(page);   /* FOLL_DUMP: -EFAULT */
+			goto out;
 		}
 next_page:
 		i++;

@@ -6,7 +6,8 @@
 import type { Frame, KGen } from '../core/frames';
 import type { Machine } from '../core/machine';
 import type { Followed } from './gup_follow';
-import { FOLL_PIN, follow_page_pte, ungrab } from './gup_follow';
+import { FOLL_PIN } from './foll';
+import { follow_page_pte, ungrab } from './gup_follow';
 import type { MmModel } from './model';
 import type { Task, Vma } from './task';
 

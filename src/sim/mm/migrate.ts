@@ -9,6 +9,7 @@ import { EACCES, EBUSY, EFAULT, ENODEV, ENOENT } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { FOLL_DUMP, FOLL_GET, FOLL_LRU } from './foll';
 import type { Followed } from './gup_follow';
 import { follow_page_pte, ungrab } from './gup_follow';
 import { MIGRATE_C } from './migrate_c';
@@ -25,9 +26,6 @@ const MIGRATE_MISPLACED_PAGE = fnOf(MIGRATE_C, 'migrate_misplaced_page');
 
 /** Nodes with memory: 0 and 1 (MAX_NUMNODES is larger; the others have no N_MEMORY). */
 export const NR_NODES = 2;
-const FOLL_GET = 0x04n;
-const FOLL_DUMP = 0x08n;
-const FOLL_LRU = 0x100000n;
 
 export const pageToNid = (mm: MmModel, pfn: number): number => (mm.flags.get(pfn) & PG_NODE1 ? 1 : 0);
 
@@ -52,7 +50,8 @@ function mappingsOf(mm: MmModel, pfn: number): { t: Task; vpn: number; write: bo
  * try_to_migrate turns every PTE mapping it into a migration entry,
  * move_to_new_page copies it (and its page-cache slot),
  * remove_migration_ptes points them all at the new page, and the old frame
- * is freed.
+ * is freed. 0 when the page holds references no mapping explains (the
+ * PTEs point back at it, the new page is freed).
  */
 export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, node: number): KGen<number> {
   const old = ptePfn(t.pt.get(vpn));
@@ -64,8 +63,20 @@ export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, no
   const maps = mappingsOf(mm, old);
   for (const x of maps) x.t.pt.set(x.vpn, mkpte(PTE_MIGRATION, x.write, old));
   yield fr.at('unmap');
-  mm.copyVals(old, np);
   const owner = mm.cache.owner.get(old);
+  // migrate_page_move_mapping: any reference besides the mappings and the page cache's (a gup pin, a
+  // device-exclusive entry) makes page_count differ from the expected count: -EAGAIN on every pass
+  if (mm.refcount.get(old) !== maps.length + (owner ? 1 : 0)) {
+    for (const x of maps) x.t.pt.set(x.vpn, mkpte(PTE_PRESENT, x.write, old));
+    mm.putPage(np);
+    fr.locals.rc = '-EAGAIN';
+    yield fr.at('busy');
+    fr.locals.nr_failed = 1;
+    yield fr.at('out');
+    m.leave(fr);
+    return 0;
+  }
+  mm.copyVals(old, np);
   const f = owner ? mm.cache.files.get(owner.file) : undefined;
   if (owner && f) {
     // migrate_page_move_mapping: the page cache slot holds the new page, with the cache's reference
@@ -143,7 +154,8 @@ export function* do_pages_move(m: Machine, mm: MmModel, t: Task, vpn: number, no
     if (err > 0) {
       yield fr.at('queued');
       yield fr.at('move');
-      yield* migrate_pages(m, mm, t, vpn, node);
+      // status[] was stored as the node when the page was queued; pages left unmigrated are the positive return
+      if (!(yield* migrate_pages(m, mm, t, vpn, node))) ret = 1;
       status = node;
     } else {
       status = err || node;
@@ -166,8 +178,7 @@ export function* migrate_misplaced_page(m: Machine, mm: MmModel, t: Task, vma: V
   else {
     yield fr.at('isolate');
     yield fr.at('migrate');
-    yield* migrate_pages(m, mm, t, vpn, node);
-    ok = true;
+    ok = ((yield* migrate_pages(m, mm, t, vpn, node)) as number) !== 0;
   }
   fr.locals.isolated = ok ? 1 : 0;
   if (!ok) yield fr.at('out');

@@ -126,6 +126,14 @@ int migrate_pages(struct list_head *from, new_page_t get_new_page,
 		try_to_migrate(page, 0);                             //@unmap
 		/* move_to_new_page(): the page cache slot (if any) and the data */
 		rc = move_to_new_page(newpage, page, mode);          //@copy
+		if (rc) {
+			/* migrate_page_move_mapping(): page_count(page) !=
+			 * expected_count (a pin) is -EAGAIN, every retry */
+			remove_migration_ptes(page, page, false);
+			put_new_page(newpage);
+			nr_failed++;
+			continue;                                    //@busy
+		}
 		/* remove_migration_ptes(): the PTEs point at the new page */
 		remove_migration_ptes(page, newpage, false);         //@remap
 		/* the old page is freed: putback of its last reference */

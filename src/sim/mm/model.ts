@@ -163,7 +163,8 @@ export class MmModel {
     const d = this.deviceOf(pfn);
     const r = this.refcount.add(pfn, -1);
     if (d) {
-      if (r !== 1) return undefined;
+      // fsdax (MEMORY_DEVICE_HOST): at refcount 1 free_devmap_managed_page only wakes a waiter; the page never left the device
+      if (r !== 1 || d.type === 'host') return undefined;
       this.flags.set(pfn, 0);
       this.clearVals(pfn);
       d.free.push(pfn);

@@ -3,6 +3,7 @@ import { ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { FOLL_DUMP, FOLL_GET, FOLL_LRU } from './foll';
 import type { Followed } from './gup_follow';
 import { follow_page_pte, ungrab } from './gup_follow';
 import { MLOCK_C } from './mlock_c';
@@ -14,9 +15,6 @@ import { covered } from './task';
 
 const SYS_MUNLOCK = fnOf(MLOCK_C, 'sys_munlock');
 const MUNLOCK_VMA_PAGES_RANGE = fnOf(MLOCK_C, 'munlock_vma_pages_range');
-const FOLL_GET = 0x04n;
-const FOLL_DUMP = 0x08n;
-const FOLL_LRU = 0x100000n;
 
 export interface MunlockResult {
   ret: number;
