@@ -19,6 +19,7 @@ mmap ${A} 8K shared file=f offset=8K
 read ${A}
 expect last.value == 7
 expect page[task.init.pte[${A}].pfn].index == 2
+expect task.init.vma[0].offset == 8K
 `);
   });
 

@@ -46,7 +46,7 @@ export function* madvise_dontneed(m: Machine, mm: MmModel, t: Task, start: numbe
       return -EINVAL;
     }
     yield fr.at('zap');
-    yield* zap_pte_range(m, mm, t, s, e);
+    yield* zap_pte_range(m, mm, t, s, e, undefined, 'MMU_NOTIFY_CLEAR');
     yield fr.at('done');
     m.leave(fr);
   }

@@ -343,11 +343,16 @@ function pageRmapping(mm: MmModel, pfn: number): string | undefined {
   return mm.cache.owner.get(pfn)?.file;
 }
 
-export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number, details?: ZapDetails): KGen {
+/**
+ * `event` is the MMU notifier event of the caller's range: unmap_vmas (munmap,
+ * exit) sends MMU_NOTIFY_UNMAP, zap_page_range / zap_page_range_single
+ * (MADV_DONTNEED, unmap_mapping_range) MMU_NOTIFY_CLEAR.
+ */
+export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number, details?: ZapDetails, event = details ? 'MMU_NOTIFY_CLEAR' : 'MMU_NOTIFY_UNMAP'): KGen {
   const fr = m.enter(ZAP_PTE_RANGE, { mm: t.name, addr: hex(start), end: hex(end), details: details ? (details.checkMapping ? `check_mapping=${details.checkMapping}` : '{check_mapping=NULL}') : 'NULL' });
   yield fr.at('walk');
-  // unmap_vmas: mmu_notifier_invalidate_range_start over the range
-  yield* mmu_notifier_invalidate(m, mm, t, start, end, 'MMU_NOTIFY_UNMAP');
+  // mmu_notifier_invalidate_range_start over the range
+  yield* mmu_notifier_invalidate(m, mm, t, start, end, event);
   const vpns: number[] = [];
   t.pt.forEach(start, end, (i) => vpns.push(i));
   let zapped = 0;

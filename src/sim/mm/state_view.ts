@@ -156,6 +156,9 @@ export function vmaValue(hugetlb: Hugetlb, v: Vma): Value {
   };
   if (v.file) out.file = v.file.name;
   if (v.dax) out.dax = v.dax.name;
+  // vm_pgoff in bytes, as for hugetlb below: where in the file the VMA starts
+  const fv = v.file ?? v.dax;
+  if (fv && fv.base !== v.start) out.offset = BigInt(v.start - fv.base) << 12n;
   if (v.bind !== undefined) out.bind = BigInt(v.bind);
   if (v.huge) {
     out.hugetlb = v.huge.file;
