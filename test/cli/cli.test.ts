@@ -71,11 +71,11 @@ describe('kstep run (a real process)', () => {
     expect(r.err.trim()).toBe(`${f}:2:12: error: no hugetlb file 'g' (files: f)`);
   });
 
-  it('says a statement is not yet supported instead of crashing', () => {
+  it('says what a statement refuses instead of crashing: a hugetlbfs file is not a page-cache file', () => {
     const f = scenario('hugetlb file f\nmmap 0x200000 2M file=f\n');
     const r = kstep('run', f);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${f}:2:18: error: mmap file=<name> is not yet supported`);
+    expect(r.err).toContain(`${f}:2:23: error: no file 'f' (create one with: file f size=<len>)`);
   });
 
   it('exits 2 for a missing file and for bad usage', () => {

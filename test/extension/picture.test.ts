@@ -126,6 +126,27 @@ advance 300us
     expect(p.mm.find((e) => e.kind === 'device')).toEqual({ kind: 'device', device: 'gpu', type: 'private', pages: 2, free: 1, used: 1, failed: false });
   });
 
+  it('mm: page-cache pages draw as f, pmem pages behind devmap PTEs as n (x is a device-exclusive entry), and a file VMA names what it maps', () => {
+    const p = pictureAfter(`file f size=8K
+device pm type=host pages=2
+mmap 0x7f0000000000 8K prot=r shared file=f
+mmap 0x7f1000000000 8K private file=f
+mmap 0x7f2000000000 8K shared dax=pm
+read 0x7f0000000000
+write 0x7f1000000000 1
+read 0x7f1000001000
+read 0x7f2000001000
+`);
+    const task = p.mm.find((e) => e.kind === 'task');
+    if (task?.kind !== 'task') throw new Error('no task');
+    expect(task.vmas.map((v) => [v.cells, v.mapping])).toEqual([
+      ['f.', 'file f'],
+      ['pf', 'file f'],
+      ['.n', 'dax pm'],
+    ]);
+    expect(p.mm.find((e) => e.kind === 'device')).toEqual({ kind: 'device', device: 'pm', type: 'host', pages: 2, free: 2, used: 0, failed: false });
+  });
+
   it('mm: present pages, and a large VMA is capped with the rest counted', () => {
     const p = pictureAfter(`mmap 0x200000 32M
 write 0x200000 1

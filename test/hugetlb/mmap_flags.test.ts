@@ -117,10 +117,10 @@ expect task.init.pte[${A} + 2M].kind == none
 `);
   });
 
-  it('offset= without hugetlb= is a scenario error', () => {
+  it('offset= on an anonymous mapping is a scenario error (file mappings are hugetlb=, file= and dax=)', () => {
     const r = cli(scenario(`mmap ${A} 2M offset=2M`));
     expect(r.code).toBe(2);
-    expect(r.err[0]).toMatch(/offset= applies to a file mapping \(hugetlb=<file>\)/);
+    expect(r.err[0]).toMatch(/offset= applies to a file mapping \(hugetlb=, file= or dax=\)/);
   });
 });
 

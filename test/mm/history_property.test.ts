@@ -12,20 +12,31 @@ import { checkInvariants } from './invariants';
 
 const BASE = 0x7f0000000000n;
 const NPAGES = 12;
+/** Page-cache file f and pmem device pm are mapped here: FBASE shared, FBASE + 8 pages private, DBASE shared dax. */
+const FBASE = 0x7e0000000000n;
+const DBASE = 0x7d0000000000n;
 
 function randomScenario(seed: number, n: number): string {
   const r = mulberry32(seed);
   const addr = (): string => `0x${(BASE + BigInt(rngInt(r, 0, NPAGES - 1)) * 0x1000n).toString(16)}`;
   const len = (): string => `${rngInt(r, 1, 4) * 4}K`;
+  const faddr = (): string => `0x${(FBASE + BigInt(rngInt(r, 0, 15)) * 0x1000n).toString(16)}`;
+  const daddr = (): string => `0x${(DBASE + BigInt(rngInt(r, 0, 3)) * 0x1000n).toString(16)}`;
+  const anyAddr = (): string => [addr, faddr, daddr][rngInt(r, 0, 2)]?.() ?? addr();
   const tasks = ['init'];
   const lines = [
     'device gpu type=private pages=6',
     'device cxl type=coherent pages=3',
     `mmap 0x${BASE.toString(16)} ${NPAGES * 4}K`,
+    'file f size=28K',
+    'device pm type=host pages=4',
+    `mmap 0x${FBASE.toString(16)} 32K shared file=f`,
+    `mmap 0x${(FBASE + 0x8000n).toString(16)} 32K private file=f`,
+    `mmap 0x${DBASE.toString(16)} 16K shared dax=pm`,
   ];
   let forks = 0;
   for (let i = 0; i < n; i++) {
-    const k = rngInt(r, 0, 26);
+    const k = rngInt(r, 0, 41);
     switch (k) {
       case 0: case 1: case 2:
         lines.push(`write ${addr()} ${rngInt(r, 1, 99)}`);
@@ -87,20 +98,63 @@ function randomScenario(seed: number, n: number): string {
       case 20:
         lines.push(rngInt(r, 0, 1) ? `mprotect ${addr()} 0 r` : `migrate ${addr()} 0 to=gpu`);
         break;
-      case 22:
-        lines.push(`device_exclusive ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${addr()} ${len()}`);
-        break;
-      case 23:
-        lines.push(`device_check_exclusive gpu ${addr()} ${len()}`);
+      case 22: case 23:
+        lines.push(`${rngInt(r, 0, 1) ? 'write' : 'read'} ${rngInt(r, 0, 3) ? faddr() : daddr()} ${rngInt(r, 1, 99)}`.replace(/^read (\S+) \d+$/, 'read $1'));
         break;
       case 24:
-        lines.push(`device_snapshot ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${addr()} ${len()}`);
+        lines.push(`file write f ${rngInt(r, 0, 7) * 0x1000 + 8 * rngInt(r, 0, 3)} ${rngInt(r, 1, 99)}`);
         break;
       case 25:
-        lines.push(`gup ${addr()} ${len()} flags=${['FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE', 'FOLL_WRITE', 'FOLL_PIN', '0', 'FOLL_LONGTERM'][rngInt(r, 0, 4)]}`);
+        lines.push(`device_access gpu ${rngInt(r, 0, 1) ? 'write' : 'read'} ${faddr()}`);
         break;
-      case 26:
-        lines.push(`unpin ${addr()} ${len()}`);
+      case 26: {
+        const a = faddr();
+        lines.push(`munmap ${a} 8K`);
+        lines.push(`mmap ${a} 8K ${rngInt(r, 0, 1) ? 'shared' : 'private'} file=f`);
+        break;
+      }
+      case 27:
+        lines.push(`move_pages ${anyAddr()} node=${rngInt(r, 0, 1)}`);
+        break;
+      case 28:
+        lines.push(`mbind ${addr()} ${len()} node=${rngInt(r, 0, 1)}`);
+        break;
+      case 29:
+        lines.push(`numa_fault ${anyAddr()}`);
+        break;
+      case 30:
+        lines.push(`munlock ${addr()} ${len()}`);
+        break;
+      case 31:
+        lines.push(rngInt(r, 0, 1) ? `pagemap ${anyAddr()}` : `smaps ${rngInt(r, 0, 1) ? faddr() : daddr()}`);
+        break;
+      case 32:
+        lines.push(`madvise ${rngInt(r, 0, 2) ? addr() : faddr()} ${len()} MADV_DONTNEED`);
+        break;
+      case 33:
+        lines.push(`follow_page ${daddr()} flags=${['FOLL_GET', 'FOLL_GET|FOLL_LRU', 'FOLL_LRU', 'FOLL_PIN'][rngInt(r, 0, 3)]}`);
+        break;
+      case 34:
+        lines.push(`migrate ${faddr()} ${len()} to=gpu`);
+        break;
+      case 35:
+        if (rngInt(r, 0, 3)) lines.push(rngInt(r, 0, 1) ? `file truncate f ${rngInt(r, 0, 28) * 1024}` : 'file invalidate f');
+        else lines.push('file truncate f 28K');
+        break;
+      case 36:
+        lines.push(`device_exclusive ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${rngInt(r, 0, 3) ? addr() : faddr()} ${len()}`);
+        break;
+      case 37:
+        lines.push(`device_check_exclusive gpu ${addr()} ${len()}`);
+        break;
+      case 38:
+        lines.push(`device_snapshot ${['gpu', 'cxl'][rngInt(r, 0, 1)]} ${addr()} ${len()}`);
+        break;
+      case 39:
+        lines.push(`gup ${rngInt(r, 0, 2) ? addr() : anyAddr()} ${len()} flags=${['FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE', 'FOLL_WRITE', 'FOLL_PIN', '0', 'FOLL_LONGTERM'][rngInt(r, 0, 4)]}`);
+        break;
+      case 40:
+        lines.push(`unpin ${rngInt(r, 0, 2) ? addr() : anyAddr()} ${len()}`);
         break;
       default:
         lines.push(`write ${addr()}`);

@@ -1,4 +1,5 @@
-import { compoundHead, GUP_PIN_COUNTING_BIAS, HPAGE_NR, HUGE_BASE, PG_HUGETLB, ZERO_PFN } from '../../src/sim/mm/page';
+import { compoundHead, GUP_PIN_COUNTING_BIAS, HPAGE_NR, HUGE_BASE, PG_ANON, PG_HUGETLB, PG_LRU, ZERO_PFN } from '../../src/sim/mm/page';
+import { pte_devmap } from '../../src/sim/mm/pte_devmap';
 import { PTE_DEVICE_EXCLUSIVE, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn } from '../../src/sim/mm/pte';
 import type { Mm } from '../../src/sim/mm/subsystem';
 
@@ -18,6 +19,7 @@ export function checkInvariants(mm: Mm): void {
   };
   const eq = (a: number, b: number, what: string): void => check(a === b, () => `${what}: ${a} != ${b}`);
   const maps = new Map<number, number>();
+  const devmap = new Set<number>();
   /** References of page-table entries: mappings plus device-exclusive entries. */
   const ptRefs = new Map<number, number>();
   const hugeMaps = new Map<number, number>();
@@ -48,6 +50,12 @@ export function checkInvariants(mm: Mm): void {
         return;
       }
       if (ptePfn(pte) === ZERO_PFN) return; // the zero page: no rss, no rmap, no reference
+      if (pte_devmap(mm, pte)) {
+        // fsdax: insert_pfn takes no reference, no rmap, no rss; only a shared dax VMA maps pmem
+        check(vma?.dax !== undefined && vma.shared, () => `devmap PTE outside a shared dax VMA at vpn 0x${vpn.toString(16)} in ${t.name}`);
+        devmap.add(ptePfn(pte));
+        return;
+      }
       rss++;
       ptRefs.set(ptePfn(pte), (ptRefs.get(ptePfn(pte)) ?? 0) + 1);
       if (k !== PTE_DEVICE_EXCLUSIVE) maps.set(ptePfn(pte), (maps.get(ptePfn(pte)) ?? 0) + 1);
@@ -59,21 +67,45 @@ export function checkInvariants(mm: Mm): void {
   eq(mm.mapcount.get(ZERO_PFN), 0, 'zero page mapcount');
   const devFree = new Map<number, number>();
   for (const d of mm.devices.values()) for (const pfn of d.free.toArray()) devFree.set(pfn, (devFree.get(pfn) ?? 0) + 1);
+  // The page cache: every cached page is a used, non-anonymous system page whose page->mapping and index point back.
+  const cached = new Set<number>();
+  for (const f of mm.cache.files.values()) {
+    for (const [index, pfn] of f.pages) {
+      cached.add(pfn);
+      const o = mm.cache.owner.get(pfn);
+      check(o?.file === f.name && o.index === index, () => `page ${pfn} in ${f.name}[${index}] has mapping ${o?.file}[${o?.index}]`);
+      check(!mm.deviceOf(pfn) && (mm.flags.get(pfn) & PG_ANON) === 0, () => `page-cache page ${pfn} is anonymous or ZONE_DEVICE`);
+      check((mm.flags.get(pfn) & PG_LRU) !== 0, () => `page-cache page ${pfn} is off the LRU`);
+    }
+  }
+  eq(mm.cache.owner.size, cached.size, 'pages with a page->mapping');
+  for (const pfn of devmap) {
+    const d = mm.deviceOf(pfn);
+    check(d?.type === 'host', () => `devmap PTE of page ${pfn} outside a MEMORY_DEVICE_HOST device`);
+    eq(mm.refcount.get(pfn), 1 + heldOf(pfn), `refcount of pmem page ${pfn}`);
+    eq(mm.mapcount.get(pfn), 0, `mapcount of pmem page ${pfn}`);
+  }
   for (const [pfn, n] of ptRefs) {
     const dev = mm.deviceOf(pfn);
     eq(mm.mapcount.get(pfn), maps.get(pfn) ?? 0, `mapcount of page ${pfn}`);
-    eq(mm.refcount.get(pfn), n + (dev ? 1 : 0) + heldOf(pfn), `refcount of page ${pfn}`);
+    eq(mm.refcount.get(pfn), n + (dev || cached.has(pfn) ? 1 : 0) + heldOf(pfn), `refcount of page ${pfn}`);
     if (dev) check(!devFree.has(pfn), () => `mapped device page ${pfn} is on the free list`);
   }
   for (const [pfn, n] of held) {
     if (ptRefs.has(pfn) || pfn === ZERO_PFN || (pfn >= HUGE_BASE && !mm.deviceOf(pfn))) continue;
     // referenced by gup only: still in use, not free
-    eq(mm.refcount.get(pfn), n + (mm.deviceOf(pfn) ? 1 : 0), `refcount of page ${pfn} held by gup only`);
+    eq(mm.refcount.get(pfn), n + (mm.deviceOf(pfn) || cached.has(pfn) ? 1 : 0), `refcount of page ${pfn} held by gup only`);
   }
   for (const d of mm.devices.values()) {
     for (let i = 0; i < d.npages; i++) {
       const pfn = d.base + i;
       const mapped = ptRefs.has(pfn) || held.has(pfn);
+      // pmem pages are never allocated: mapped through devmap PTEs or not, they stay on the dev_pagemap's list
+      if (d.type === 'host') {
+        check(!ptRefs.has(pfn) && devFree.get(pfn) === 1, () => `pmem page ${pfn} left the device's list`);
+        eq(mm.refcount.get(pfn), 1 + heldOf(pfn), `refcount of pmem page ${pfn}`);
+        continue;
+      }
       check(mapped || devFree.get(pfn) === 1, () => `device page ${pfn} is neither mapped nor free exactly once`);
       if (!mapped) {
         eq(mm.refcount.get(pfn), 1, `refcount of free device page ${pfn}`);
@@ -81,25 +113,25 @@ export function checkInvariants(mm: Mm): void {
       }
     }
   }
-  // system pages: in use iff mapped
+  // system pages: in use iff mapped or in the page cache
   for (let pfn = 0x1000; pfn < mm.sysNext; pfn++) {
     if (!ptRefs.has(pfn) && !held.has(pfn)) {
-      eq(mm.refcount.get(pfn), 0, `refcount of unmapped page ${pfn}`);
+      eq(mm.refcount.get(pfn), cached.has(pfn) ? 1 : 0, `refcount of unmapped page ${pfn}`);
       eq(mm.mapcount.get(pfn), 0, `mapcount of unmapped page ${pfn}`);
     }
   }
   // huge pages: in use iff mapped or in a page cache; the pool counts them
-  const cached = new Set<number>();
-  for (const i of mm.hugetlb.inodes.values()) for (const pfn of i.cache.values()) cached.add(pfn);
+  const hugeCached = new Set<number>();
+  for (const i of mm.hugetlb.inodes.values()) for (const pfn of i.cache.values()) hugeCached.add(pfn);
   let inUse = 0;
   for (let head = HUGE_BASE; head < mm.hugeNext; head += HPAGE_NR) {
     const used = (mm.flags.get(head) & PG_HUGETLB) !== 0;
     const n = hugeMaps.get(head) ?? 0;
-    check(used === (n > 0 || cached.has(head) || held.has(head)), () => `huge page ${head}: in use ${used}, mapped ${n}, cached ${cached.has(head)}, gup ${heldOf(head)}`);
+    check(used === (n > 0 || hugeCached.has(head) || held.has(head)), () => `huge page ${head}: in use ${used}, mapped ${n}, cached ${hugeCached.has(head)}, gup ${heldOf(head)}`);
     if (!used) continue;
     inUse++;
     eq(mm.mapcount.get(head), n, `mapcount of huge page ${head}`);
-    eq(mm.refcount.get(head), n + (cached.has(head) ? 1 : 0) + heldOf(head), `refcount of huge page ${head}`);
+    eq(mm.refcount.get(head), n + (hugeCached.has(head) ? 1 : 0) + heldOf(head), `refcount of huge page ${head}`);
   }
   const p = mm.hugetlb.pool;
   const pool = (): string => JSON.stringify(p);

@@ -74,7 +74,7 @@ expect task.init.rss == 2
     expect(ev(s, `page[${pfn}].anon`)).toBe(true);
     expect(ev(s, 'len(task.init.pte)')).toBe(2n);
     const zero = ev(s, 'page[0xfff]') as Record<string, Value>;
-    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: "", hugetlb: false, compound_head: 4095, pincount: 0}');
+    expect(formatValue(zero)).toBe('{zone: NORMAL, pgmap: none, refcount: 1, mapcount: 0, lru: false, anon: false, device: "", hugetlb: false, compound_head: 4095, mapping: "", index: 0, node: 0, pincount: 0}');
   });
 
   it('SIGSEGV outside any VMA and against prot; nothing else changes', () => {
@@ -150,8 +150,8 @@ expect last.value == 3
     expect(() => run('expect task.init.rss == 1')).toThrow(/expect failed/);
   });
 
-  it('mmap file= is a clear not-yet-supported error', () => {
-    expect(() => run(`mmap ${A} 2M file=f`)).toThrow(/not yet supported/);
+  it('mmap file= of a file never created names the statement that creates it', () => {
+    expect(() => run(`mmap ${A} 2M file=f`)).toThrow(/no file 'f' \(create one with: file f size=<len>\)/);
   });
 });
 

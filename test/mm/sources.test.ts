@@ -41,6 +41,7 @@ const FILE_OF: Readonly<Record<string, string>> = {
   do_mprotect_pkey: 'mm/mprotect.c',
   mprotect_fixup: 'mm/mprotect.c',
   follow_page: 'mm/gup.c',
+  follow_page_pte: 'mm/gup.c',
   __mm_populate: 'mm/gup.c',
   populate_vma_page_range: 'mm/gup.c',
   __get_user_pages: 'mm/gup.c',

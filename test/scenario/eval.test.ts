@@ -447,11 +447,12 @@ describe('§3 statements through kstep run', () => {
     expect(cli('advance -1s', { file: 's.kstep' }).err).toEqual(['s.kstep:1:9: error: advance cannot move time backwards']);
   });
 
-  it('a statement not simulated yet: exit 2, "not yet supported" at file:line:col, later statements do not run', () => {
+  it('a statement refused at run time: exit 2 at file:line:col, later statements do not run', () => {
     const r = cli(['print "a"', 'hugetlb file f', '  mmap 0x200000 2M file=f', 'print "b"'].join('\n'), { file: 's.kstep' });
     expect(r.code).toBe(2);
     expect(r.out).toEqual(['a']);
-    expect(r.err).toEqual(['s.kstep:3:20: error: mmap file=<name> is not yet supported: only anonymous mappings are simulated']);
+    // a hugetlbfs file is not a page-cache file
+    expect(r.err).toEqual(["s.kstep:3:25: error: no file 'f' (create one with: file f size=<len>)"]);
   });
 
   it('a bare word that names no state root is a symbol', () => {

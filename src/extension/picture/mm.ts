@@ -17,6 +17,8 @@ export const mmDrawer: SectionDrawer = {
   .pg-migration { fill: var(--vscode-charts-yellow); }
   .pg-device_exclusive { fill: var(--vscode-charts-purple); opacity: 0.55; }
   .pg-unknown { fill: var(--vscode-charts-red); }
+  .pg-present_file { fill: var(--vscode-charts-foreground); }
+  .pg-present_pmem { fill: var(--vscode-charts-green); opacity: 0.55; }
   .legend span { margin-right: 1.2em; }
   .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
   .legend i.pg-none { background: var(--vscode-descriptionForeground); opacity: 0.25; }
@@ -26,10 +28,12 @@ export const mmDrawer: SectionDrawer = {
   .legend i.pg-device_private { background: var(--vscode-charts-purple); }
   .legend i.pg-migration { background: var(--vscode-charts-yellow); }
   .legend i.pg-device_exclusive { background: var(--vscode-charts-purple); opacity: 0.55; }
+  .legend i.pg-present_file { background: var(--vscode-charts-foreground); }
+  .legend i.pg-present_pmem { background: var(--vscode-charts-green); opacity: 0.55; }
 `,
   setup: `
   const PAGE_KIND = ${JSON.stringify(PAGE_KIND)};
-  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration', device_exclusive: 'device_exclusive (atomic for a device)' };
+  const PAGE_LABEL = { none: 'none', present: 'present (NORMAL)', present_device: 'present (DEVICE: coherent)', present_huge: 'present (huge page)', device_private: 'device_private', migration: 'migration', device_exclusive: 'device_exclusive (atomic for a device)', present_file: 'present (page cache)', present_pmem: 'present (pmem, devmap)' };
 `,
   body: `
       if (!section.length) return;
@@ -48,7 +52,7 @@ export const mmDrawer: SectionDrawer = {
         root.appendChild(el('h2', {}, 'task ' + t.task));
         root.appendChild(counters([['vmas', t.vmaCount], ['pages', t.pages], ['rss', t.rss]]));
         for (const v of t.vmas) {
-          root.appendChild(el('div', { class: 'meta' }, '[' + v.start + ', ' + v.end + ') ' + v.prot + ' · ' + v.pages + ' pages'));
+          root.appendChild(el('div', { class: 'meta' }, '[' + v.start + ', ' + v.end + ') ' + v.prot + (v.mapping ? ' · ' + v.mapping : '') + ' · ' + v.pages + ' pages'));
           if (!v.cells.length) continue;
           const rowsN = Math.ceil(v.cells.length / perRow);
           const svg = el('svg', { width: Math.min(v.cells.length, perRow) * cs + 20, height: rowsN * cs + 6, role: 'img', 'aria-label': 'pages of ' + v.start });

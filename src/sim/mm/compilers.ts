@@ -7,6 +7,7 @@ import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
+import { addFileCompilers, fileMapping } from './compilers_file';
 import { dup_mmap } from './fork';
 import { follow_page } from './gup';
 import { hugetlb_vmtruncate } from './hugetlb_truncate';
@@ -115,7 +116,6 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const hugeArg = s.keys.get('hugetlb');
     const offsetArg = s.keys.get('offset');
     return function* (m): KGen {
-      if (s.keys.has('file')) throw new ScenarioError('mmap file=<name> is not yet supported: only anonymous mappings are simulated', s.keys.get('file')?.keyRange);
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
       if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
       const [start, end] = rangeOf(m, s);
@@ -123,7 +123,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
       const protText = protArg ? word(protArg) : 'rw';
       let pgoff = 0;
       if (offsetArg) {
-        if (!hugeArg) throw new ScenarioError('offset= applies to a file mapping (hugetlb=<file>)', offsetArg.keyRange);
+        if (!hugeArg && !s.keys.has('file') && !s.keys.has('dax')) throw new ScenarioError('offset= applies to a file mapping (hugetlb=, file= or dax=)', offsetArg.keyRange);
         const off = argBig(m, offsetArg, 'offset=');
         if (off < 0n || off >= ADDR_LIMIT) throw new ScenarioError('offset= must be 0 or more, below 2^47', offsetArg.range);
         // The syscall's own check (ksys_mmap_pgoff): the offset must be page aligned.
@@ -134,7 +134,9 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
         }
         pgoff = Number(off >> 12n);
       }
-      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined, { noreserve: s.flags.has('noreserve'), pgoff });
+      // A page-cache or fsdax file: vm_pgoff = pgoff, so file page 0 sits pgoff pages below start.
+      const vmFile = fileMapping(s, start - pgoff, mmOf(), deviceOf);
+      yield* do_mmap(m, mmOf(), t, start, end, PROT_NAMES[protText] as number, protText, s.flags.has('shared'), hugeArg ? word(hugeArg) : undefined, { noreserve: s.flags.has('noreserve'), pgoff, ...vmFile });
     };
   });
 
@@ -356,6 +358,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
+  addFileCompilers(c, { mmOf, cur, addrOf, rangeOf, deviceOf });
   addHmmCompilers(c, mmOf, { cur, addrOf, deviceOf });
   return c;
 }

@@ -22,6 +22,8 @@ export function* dup_mmap(m: Machine, mm: MmModel, parent: Task, child: Task): K
       yield* copy_hugetlb_page_range(m, mm, parent, child, vma);
       continue;
     }
+    // copy_page_range: a shared file or fsdax VMA has no anon_vma; the child faults its pages in itself.
+    if (vma.dax || (vma.file && vma.shared)) continue;
     // copy_page_range of a COW mapping: mmu_notifier_invalidate_range_start (MMU_NOTIFY_PROTECTION_PAGE) on the parent
     if (!vma.shared) yield* mmu_notifier_invalidate(m, mm, parent, vma.start, vma.end, 'MMU_NOTIFY_PROTECTION_PAGE');
     const vpns: number[] = [];

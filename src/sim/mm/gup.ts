@@ -7,23 +7,20 @@ import { EFAULT, ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import { FOLL_DUMP, FOLL_FORCE, FOLL_LRU, FOLL_MLOCK, FOLL_POPULATE, FOLL_TOUCH, FOLL_WRITE } from './foll';
+import { followDevmap } from './gup_devmap';
 import { GUP_C } from './gup_c';
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault, normalPage, vm_normal_page } from './memory';
 import type { MmModel } from './model';
 import { vpnHex as hex, ZERO_PFN } from './page';
 import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE } from './task';
 
-export const FOLL_WRITE = 0x01n;
-export const FOLL_GET = 0x04n;
-export const FOLL_DUMP = 0x08n;
-export const FOLL_FORCE = 0x10n;
-export const FOLL_MLOCK = 0x1000n;
-export const FOLL_LRU = 0x100000n;
-const FOLL_TOUCH = 0x02n;
-const FOLL_POPULATE = 0x40n;
+// Callers that already import follow_page take the flags from here.
+export { FOLL_DUMP, FOLL_FORCE, FOLL_GET, FOLL_LRU, FOLL_MLOCK, FOLL_WRITE } from './foll';
 
 const FOLLOW_PAGE = fnOf(GUP_C, 'follow_page');
 const __GET_USER_PAGES = fnOf(GUP_C, '__get_user_pages');
@@ -40,6 +37,7 @@ export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flag
     m.leave(fr);
     return 0;
   }
+  if (pte_devmap(mm, pte)) return yield* followDevmap(m, mm, t, vma, vpn, flags, fr);
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
   yield fr.at(lru ? 'lru' : 'any');
   let page = (yield vm_normal_page(m, mm, pte, lru)) as number;

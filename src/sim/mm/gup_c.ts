@@ -28,7 +28,10 @@ static long __get_user_pages(struct mm_struct *mm,
 		unsigned int gup_flags, struct page **pages,
 		struct vm_area_struct **vmas, int *locked)          //@@ __get_user_pages
 {
-	/* check_vma_flags(): no VM_READ and no FOLL_FORCE (PROT_NONE) */
+	/* check_vma_flags(): no VM_READ and no FOLL_FORCE (PROT_NONE);
+	 * FOLL_LONGTERM on an fsdax VMA is -EOPNOTSUPP */
+	if ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))
+		return -EOPNOTSUPP;
 	if (!(vm_flags & VM_READ) && !(gup_flags & FOLL_FORCE))
 		return -EFAULT;                                      //@efault
 	do {
@@ -47,7 +50,15 @@ retry:
 			}
 			goto retry;
 		} else if (PTR_ERR(page) == -EEXIST) {
+			/* no struct page: gup wants pages, so it stops */
+			if (pages) {
+				ret = PTR_ERR(page);
+				goto out;                            //@err_page
+			}
 			goto next_page;
+		} else if (IS_ERR(page)) {
+			ret = PTR_ERR(page);   /* FOLL_DUMP: -EFAULT */
+			goto out;
 		}
 next_page:
 		i++;
@@ -104,6 +115,75 @@ int __mm_populate(unsigned long start, unsigned long len, int ignore_errors) //@
 	}
 	return ret;	/* 0 or negative error code */               //@done
 }
+
+static struct page *follow_page_pte(struct vm_area_struct *vma,
+		unsigned long address, pmd_t *pmd, unsigned int flags,
+		struct dev_pagemap **pgmap)                         //@@ follow_page_pte
+{
+	/* FOLL_GET and FOLL_PIN are mutually exclusive. */
+	if (WARN_ON_ONCE((flags & (FOLL_PIN | FOLL_GET)) ==
+			 (FOLL_PIN | FOLL_GET)))
+		return ERR_PTR(-EINVAL);                             //@einval
+	ptep = pte_offset_map_lock(mm, pmd, address, &ptl);
+	pte = *ptep;                                                 //@pte
+	if (!pte_present(pte)) {
+		/* FOLL_MIGRATION waits on a migration entry; nothing else here */
+		goto no_page;                                        //@not_present
+	}
+	if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, flags)) {
+		pte_unmap_unlock(ptep, ptl);
+		return NULL;                                         //@no_write
+	}
+	if (flags & (FOLL_MLOCK | FOLL_LRU))
+		page = vm_normal_lru_page(vma, address, pte);        //@lru
+	else
+		page = vm_normal_any_page(vma, address, pte);        //@any
+	if (!page && pte_devmap(pte) && (flags & (FOLL_GET | FOLL_PIN))) {
+		/*
+		 * Only return device mapping pages in the FOLL_GET or FOLL_PIN
+		 * case since they are only valid while holding the pgmap
+		 * reference.
+		 */
+		*pgmap = get_dev_pagemap(pte_pfn(pte), *pgmap);      //@devmap
+		if (*pgmap)
+			page = pte_page(pte);                        //@devmap_page
+		else
+			goto no_page;
+	} else if (unlikely(!page)) {
+		if (flags & FOLL_DUMP) {
+			/* Avoid special (like zero) pages in core dumps */
+			page = ERR_PTR(-EFAULT);
+			goto out;                                    //@dump
+		}
+
+		if (is_zero_pfn(pte_pfn(pte))) {
+			page = pte_page(pte);                        //@zero
+		} else {
+			ret = follow_pfn_pte(vma, address, ptep, flags);
+			page = ERR_PTR(ret);
+			goto out;                                    //@pfn
+		}
+	}
+
+	/* try_grab_page() does nothing unless FOLL_GET or FOLL_PIN is set. */
+	if (unlikely(!try_grab_page(page, flags))) {
+		page = ERR_PTR(-ENOMEM);
+		goto out;
+	}                                                            //@grab
+out:
+	pte_unmap_unlock(ptep, ptl);
+	return page;                                                 //@out
+no_page:
+	pte_unmap_unlock(ptep, ptl);
+	if (!pte_none(pte))
+		return NULL;                                         //@null
+	/* no_page_table(): */
+	if ((flags & FOLL_DUMP) &&
+			(vma_is_anonymous(vma) || !vma->vm_ops->fault))
+		return ERR_PTR(-EFAULT);                             //@no_page_table
+	return NULL;                                                 //@none
+}
+
 /**
  * try_grab_page() - elevate a page's refcount by a flag-dependent amount
  *

@@ -4,31 +4,28 @@
  * its pages), FOLL_LONGTERM's check_and_migrate_movable_pages, and the
  * references they take and give back (try_grab_page, unpin_user_page).
  */
-import { EFAULT, EINVAL, ENOMEM } from '../core/errno';
+import { EFAULT, EINVAL, ENOMEM, EOPNOTSUPP } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { FOLL_DUMP, FOLL_FORCE, FOLL_GET, FOLL_WRITE } from './gup';
+import { FOLL_FORCE, FOLL_GET, FOLL_LONGTERM, FOLL_PIN, FOLL_REMOTE, FOLL_TOUCH, FOLL_WRITE } from './foll';
 import { GUP_C } from './gup_c';
+import type { Followed } from './gup_follow';
+import { follow_page_pte, isLarge, try_grab_page } from './gup_follow';
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault } from './memory';
 import { migrate_device_coherent_page } from './migrate_device_coherent';
 import { put_huge_page } from './hugetlb_page';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { compoundHead, DEV_BASE, GUP_PIN_COUNTING_BIAS, HUGE_BASE, vpnHex as hex, ZERO_PFN } from './page';
+import { compoundHead, GUP_PIN_COUNTING_BIAS, vpnHex as hex } from './page';
 import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE } from './task';
 
-export const FOLL_PIN = 0x40000n;
-export const FOLL_LONGTERM = 0x10000n;
-export const FOLL_SPLIT_PMD = 0x20000n;
-const FOLL_TOUCH = 0x02n;
-const FOLL_REMOTE = 0x2000n;
+export { FOLL_LONGTERM, FOLL_PIN, FOLL_SPLIT_PMD } from './foll';
 
 const __GET_USER_PAGES = fnOf(GUP_C, '__get_user_pages');
-const TRY_GRAB_PAGE = fnOf(GUP_C, 'try_grab_page');
 const UNPIN_USER_PAGE = fnOf(GUP_C, 'unpin_user_page');
 const CHECK_AND_MIGRATE_MOVABLE_PAGES = fnOf(GUP_C, 'check_and_migrate_movable_pages');
 const __GUP_LONGTERM_LOCKED = fnOf(GUP_C, '__gup_longterm_locked');
@@ -44,25 +41,6 @@ export interface Gup {
 
 const flagsText = (f: bigint): string => `0x${f.toString(16)}`;
 
-/** Whether a compound (huge) page: FOLL_PIN counts it in compound_pincount, not with the bias. */
-const isLarge = (pfn: number): boolean => pfn >= HUGE_BASE && pfn < DEV_BASE;
-
-/** try_grab_page: one reference for FOLL_GET, GUP_PIN_COUNTING_BIAS (small page) or one (compound) for FOLL_PIN. */
-function* try_grab_page(m: Machine, mm: MmModel, pfn: number, flags: bigint): KGen {
-  const head = compoundHead(pfn);
-  const fr = m.enter(TRY_GRAB_PAGE, { page: pfn, flags: flagsText(flags) });
-  if (flags & FOLL_GET) {
-    mm.refcount.add(head, 1);
-    fr.locals.refcount = mm.refcount.get(head);
-    yield fr.at('get');
-  } else if (flags & FOLL_PIN) {
-    mm.refcount.add(head, isLarge(pfn) ? 1 : GUP_PIN_COUNTING_BIAS);
-    fr.locals.refcount = mm.refcount.get(head);
-    yield fr.at('pin');
-  }
-  m.leave(fr);
-}
-
 /** unpin_user_page: gives back what FOLL_PIN took; the last reference frees the page as put_page does. */
 export function* unpin_user_page(m: Machine, mm: MmModel, pfn: number): KGen {
   const head = compoundHead(pfn);
@@ -76,23 +54,25 @@ export function* unpin_user_page(m: Machine, mm: MmModel, pfn: number): KGen {
   m.leave(fr);
 }
 
-/** check_vma_flags: 0 or -EFAULT. */
+/** check_vma_flags: 0, -EFAULT or -EOPNOTSUPP. */
 function checkVmaFlags(vma: Vma, flags: bigint): number {
+  // fsdax pages cannot be pinned long term: the filesystem may need the blocks back
+  if (flags & FOLL_LONGTERM && vma.dax) return -EOPNOTSUPP;
   if (flags & FOLL_WRITE) {
     if (!(vma.prot & PROT_WRITE) && (!(flags & FOLL_FORCE) || vma.shared)) return -EFAULT;
   } else if (!(vma.prot & PROT_READ) && !(flags & FOLL_FORCE)) return -EFAULT;
   return 0;
 }
 
-/** follow_page_pte: the page at vpn, 0 when a fault is needed (not present, or FOLL_WRITE on a read-only pte). */
-function followPte(t: Task, vpn: number, flags: bigint): number {
+/**
+ * follow_hugetlb_page's lookup for a hugetlb VMA: the (sub)page at vpn, 0
+ * when a fault is needed (not present, or FOLL_WRITE on a read-only pte).
+ */
+function followHuge(t: Task, vpn: number, flags: bigint): number {
   const pte = t.pt.get(vpn);
   if (pteKind(pte) !== PTE_PRESENT) return 0;
   if (flags & FOLL_WRITE && !pteWrite(pte)) return 0;
-  const pfn = ptePfn(pte);
-  // vm_normal_any_page is NULL for the zero page; follow_page_pte returns it unless FOLL_DUMP
-  if (pfn === ZERO_PFN && flags & FOLL_DUMP) return 0;
-  return pfn;
+  return ptePfn(pte);
 }
 
 /** The pages of [start, end), faulting in what is not there; a short count stops at the first page that failed. */
@@ -108,7 +88,7 @@ function* __get_user_pages(m: Machine, mm: MmModel, t: Task, start: number, end:
     if (!vma || vpn >= vma.end) {
       vma = t.findVma(vpn);
       ret = vma ? checkVmaFlags(vma, flags) : -EFAULT;
-      if (ret) {
+      if (ret || !vma) {
         fr.locals.ret = ret;
         yield fr.at('efault');
         break;
@@ -116,9 +96,23 @@ function* __get_user_pages(m: Machine, mm: MmModel, t: Task, start: number, end:
     }
     fr.locals.address = hex(vpn);
     yield fr.at('follow');
-    const page = followPte(t, vpn, flags);
+    let page = 0;
+    if (vma.huge) {
+      page = followHuge(t, vpn, flags);
+      if (page) yield try_grab_page(m, mm, page, flags);
+    } else {
+      // follow_page_mask → follow_page_pte, which takes the reference itself (try_grab_page)
+      const r = (yield* follow_page_pte(m, mm, t, vma, vpn, flags)) as Followed;
+      if (r && 'err' in r) {
+        // -EEXIST (a pfn with no struct page) with pages wanted, -EFAULT (FOLL_DUMP): the walk stops here
+        ret = r.err;
+        fr.locals.ret = ret;
+        yield fr.at('err_page');
+        break;
+      }
+      if (r) page = r.page;
+    }
     if (page) {
-      yield try_grab_page(m, mm, page, flags);
       pages.push(page);
       vpn++;
       tries = 0;

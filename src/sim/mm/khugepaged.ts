@@ -8,6 +8,7 @@ import type { MmModel } from './model';
 import { PG_ANON, PG_LRU, vpnHex as hex, ZERO_PFN } from './page';
 import { PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task } from './task';
+import { vmaIsAnonymous } from './task';
 
 const KHUGEPAGED_SCAN_PMD = fnOf(KHUGEPAGED_C, 'khugepaged_scan_pmd');
 
@@ -27,7 +28,8 @@ export function* khugepaged_scan_pmd(m: Machine, mm: MmModel, t: Task, vpn: numb
     m.leave(fr);
     return r;
   };
-  if (!vma || vma.shared || vma.huge || h + HPAGE_PMD_NR > vma.end) {
+  // hugepage_vma_check: no THP for a regular file (READ_ONLY_THP_FOR_FS off) or fsdax
+  if (!vma || vma.shared || vma.huge || !vmaIsAnonymous(vma) || h + HPAGE_PMD_NR > vma.end) {
     yield fr.at('vma_check');
     return yield* out('SCAN_VMA_CHECK');
   }

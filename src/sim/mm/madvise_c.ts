@@ -45,5 +45,22 @@ static int madvise_free_pte_range(pmd_t *pmd, unsigned long addr,
 	}
 	return 0;                                                    //@done
 }
+
+static long madvise_dontneed_free(struct vm_area_struct *vma,
+				  struct vm_area_struct **prev,
+				  unsigned long start, unsigned long end,
+				  int behavior)                     //@@ madvise_dontneed_free
+{
+	*prev = vma;
+	/* madvise_dontneed_valid_vma() */
+	if (vma->vm_flags & (VM_LOCKED|VM_HUGETLB|VM_PFNMAP))
+		return -EINVAL;                                      //@einval
+
+	if (behavior == MADV_DONTNEED)
+		return madvise_dontneed_single_vma(vma, start, end);
+	/* madvise_dontneed_single_vma(): */
+	zap_page_range(vma, start, end - start);  /* details == NULL */ //@zap
+	return 0;                                                    //@done
+}
 `,
 );

@@ -23,12 +23,17 @@ import { mmCompilers } from './compilers';
 import { Mm } from './subsystem';
 import type { Hugetlb } from '../hugetlb/subsystem';
 import { MM_VERBS } from './verbs';
+import { DAX_C } from './dax_c';
+import { FILEMAP_C } from './filemap_c';
+import { MEMPOLICY_C } from './mempolicy_c';
+import { MIGRATE_C } from './migrate_c';
+import { TRUNCATE_C } from './truncate_c';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const MM_SOURCES: readonly KernelSource[] = [
   MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
   GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
-  HUGETLBFS_INODE_C, RMAP_C,
+  FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C, TRUNCATE_C, HUGETLBFS_INODE_C, RMAP_C,
 ];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */
@@ -41,6 +46,7 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
     { name: 'task', scope: 'Memory', summary: 'tasks by name: VMAs, page tables (pte[addr]), rss' },
     { name: 'page', scope: 'Memory', summary: 'struct page by pfn: refcount, mapcount, zone, flags' },
     { name: 'dev', scope: 'Memory', summary: 'ZONE_DEVICE dev_pagemaps by name: type, pages, free list' },
+    { name: 'pagecache', scope: 'Memory', summary: 'page-cache files by name: size, cached pages (page[index] is the pfn)' },
   ],
   exceptionFilters: [
     { kind: 'fault', label: 'page fault', default: false, description: 'any page fault' },

@@ -8,16 +8,18 @@ import type { Machine } from '../core/machine';
 import { hugetlb_fault } from './hugetlb_fault';
 import { MEMORY_C } from './memory_c';
 import { device_private_entry_fault } from './memremap';
+import { do_fault } from './memory_file';
 import { put_page } from './mm';
 import type { MmModel } from './model';
-import { compoundHead, GUP_PIN_COUNTING_BIAS, PG_ANON, PG_HUGETLB, PG_LRU, PG_USED, ZERO_PFN, vpnHex as hex } from './page';
+import { compoundHead, GUP_PIN_COUNTING_BIAS, PG_ANON, PG_HUGETLB, PG_LRU, PG_USED, policyNodeFlag, ZERO_PFN, vpnHex as hex } from './page';
 import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
-import { PROT_READ, PROT_WRITE } from './task';
+import { PROT_READ, PROT_WRITE, vmaIsAnonymous } from './task';
 import { mmu_notifier_invalidate } from './test_hmm_atomic';
 
 /** `device_exclusive`: do_swap_page on a device-exclusive entry (remove_device_exclusive_entry). */
-export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb' | 'device_exclusive';
+export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb' | 'file' | 'device_exclusive';
 /** What a fault ends in: handled, the signal the task gets, or VM_FAULT_OOM (the access is retried). */
 export type FaultResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'OOM';
 
@@ -94,7 +96,11 @@ function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: numb
   fr.locals.orig_pte = pte;
   let r: FaultResult = 'ok';
   const kind = pteKind(pte);
-  if (kind === PTE_NONE) {
+  if (kind === PTE_NONE && !vmaIsAnonymous(vma)) {
+    ctx.faults.push('file');
+    yield fr.at('fault');
+    r = (yield do_fault(m, mm, t, vma, vpn, write)) as FaultResult;
+  } else if (kind === PTE_NONE) {
     ctx.faults.push('anon');
     yield fr.at('anon');
     yield do_anonymous_page(m, mm, t, vma, vpn, write);
@@ -129,7 +135,7 @@ function* do_anonymous_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: num
   }
   const pfn = mm.allocSys();
   fr.locals.page = pfn;
-  mm.flags.set(pfn, PG_USED | PG_LRU | (vma.shared ? 0 : PG_ANON));
+  mm.flags.set(pfn, PG_USED | PG_LRU | (vma.shared ? 0 : PG_ANON) | policyNodeFlag(vma));
   mm.mapcount.set(pfn, 1);
   t.rss++;
   t.pt.set(vpn, mkpte(PTE_PRESENT, (vma.prot & PROT_WRITE) !== 0, pfn));
@@ -144,10 +150,15 @@ function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): K
   fr.locals.mapcount = mm.mapcount.get(old);
   yield fr.at('entry');
   const anon = (mm.flags.get(old) & PG_ANON) !== 0;
-  if (old === ZERO_PFN) {
+  if (pte_devmap(mm, pte) && vma.shared) {
+    // vm_normal_any_page gives no page for the devmap PTE: wp_pfn_shared, ->pfn_mkwrite maps it writable.
+    yield vm_normal_page(m, mm, pte, false);
+    yield fr.at('pfn_shared');
+    t.pt.set(vpn, mkpte(PTE_PRESENT, true, old));
+  } else if (old === ZERO_PFN) {
     // wp_page_copy from the zero page: a new zeroed page, nothing to release
     const np = mm.allocSys();
-    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON | policyNodeFlag(vma));
     mm.mapcount.set(np, 1);
     t.rss++;
     fr.locals.new_page = np;
@@ -162,7 +173,7 @@ function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): K
   } else {
     const np = mm.allocSys();
     mm.copyVals(old, np);
-    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON);
+    mm.flags.set(np, PG_USED | PG_LRU | PG_ANON | policyNodeFlag(vma));
     mm.mapcount.set(np, 1);
     fr.locals.new_page = np;
     yield fr.at('copy');
@@ -317,11 +328,31 @@ export function* copy_one_pte(m: Machine, mm: MmModel, src: Task, dst: Task, vma
 
 const ZAP_PTE_RANGE = fnOf(MEMORY_C, 'zap_pte_range');
 
-export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
-  const fr = m.enter(ZAP_PTE_RANGE, { mm: t.name, addr: hex(start), end: hex(end) });
+/**
+ * struct zap_details: unmap_mapping_range passes one (truncate: check_mapping
+ * NULL, so private COW pages go too; invalidate: check_mapping = the file, so
+ * they stay); munmap, exit and MADV_DONTNEED pass none.
+ */
+export interface ZapDetails {
+  readonly checkMapping?: string;
+}
+
+/** page_rmapping(): the anon_vma of an anonymous page (never a file's mapping), the file of a page-cache page. */
+function pageRmapping(mm: MmModel, pfn: number): string | undefined {
+  if (mm.flags.get(pfn) & PG_ANON) return undefined;
+  return mm.cache.owner.get(pfn)?.file;
+}
+
+/**
+ * `event` is the MMU notifier event of the caller's range: unmap_vmas (munmap,
+ * exit) sends MMU_NOTIFY_UNMAP, zap_page_range / zap_page_range_single
+ * (MADV_DONTNEED, unmap_mapping_range) MMU_NOTIFY_CLEAR.
+ */
+export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number, details?: ZapDetails, event = details ? 'MMU_NOTIFY_CLEAR' : 'MMU_NOTIFY_UNMAP'): KGen {
+  const fr = m.enter(ZAP_PTE_RANGE, { mm: t.name, addr: hex(start), end: hex(end), details: details ? (details.checkMapping ? `check_mapping=${details.checkMapping}` : '{check_mapping=NULL}') : 'NULL' });
   yield fr.at('walk');
-  // unmap_vmas: mmu_notifier_invalidate_range_start over the range
-  yield* mmu_notifier_invalidate(m, mm, t, start, end, 'MMU_NOTIFY_UNMAP');
+  // mmu_notifier_invalidate_range_start over the range
+  yield* mmu_notifier_invalidate(m, mm, t, start, end, event);
   const vpns: number[] = [];
   t.pt.forEach(start, end, (i) => vpns.push(i));
   let zapped = 0;
@@ -329,6 +360,23 @@ export function* zap_pte_range(m: Machine, mm: MmModel, t: Task, start: number, 
     const pte = t.pt.get(vpn);
     const kind = pteKind(pte);
     const pfn = ptePfn(pte);
+    if (kind === PTE_PRESENT && pte_devmap(mm, pte)) {
+      // fsdax: no struct page comes back (print_bad_pte since reference 003), so nothing to drop.
+      fr.locals.page = pfn;
+      yield fr.at('normal');
+      yield vm_normal_page(m, mm, pte, false);
+      t.pt.set(vpn, 0);
+      yield fr.at('no_page');
+      continue;
+    }
+    if (details?.checkMapping !== undefined && pfn !== ZERO_PFN && (kind === PTE_PRESENT || kind === PTE_DEVICE_PRIVATE || kind === PTE_DEVICE_EXCLUSIVE) && pageRmapping(mm, pfn) !== details.checkMapping) {
+      // unmap shared but keep private pages (reference 002's check_mapping branch for device-private and device-exclusive entries)
+      fr.locals.page = pfn;
+      yield fr.at(kind === PTE_PRESENT ? 'keep_private' : 'check_mapping');
+      continue;
+    }
+    // If details, swap (here: migration) entries stay.
+    if (details && kind === PTE_MIGRATION) continue;
     t.pt.set(vpn, 0);
     if (kind === PTE_MIGRATION || pfn === ZERO_PFN) continue;
     t.rss--;
@@ -373,6 +421,14 @@ export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boole
     return any;
   }
   const fr = m.enter(VM_NORMAL_ANY_PAGE, { pte });
+  if (pte_devmap(mm, pte)) {
+    // pte_special and pte_devmap, no longer excused since reference 003: print_bad_pte
+    // The kernel logs "BUG: Bad page map" and taints (TAINT_BAD_PAGE) but goes on: not a BUG_ON, so not kstep's `bug`.
+    m.output(`print_bad_pte: bad page map in process ${mm.current}  pte:${(pte >>> 0).toString(16).padStart(8, '0')} (a devmap PTE, no longer excused by vm_normal_any_page since reference 003; TAINT_BAD_PAGE)`, 'console');
+    yield fr.at('bad_pte');
+    m.leave(fr);
+    return 0;
+  }
   yield fr.at('out');
   m.leave(fr);
   // The zero page is special: no "normal" struct page
@@ -382,7 +438,7 @@ export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boole
 /** Plain (frameless) version for page-table walks over many entries. */
 export function normalPage(mm: MmModel, pte: number, lru: boolean): number {
   const pfn = ptePfn(pte);
-  if (pfn === ZERO_PFN) return 0;
+  if (pfn === ZERO_PFN || pte_devmap(mm, pte)) return 0;
   if (lru && mm.deviceOf(pfn)) return 0;
   return pfn;
 }

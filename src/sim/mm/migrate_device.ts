@@ -14,7 +14,7 @@ import type { MmModel } from './model';
 import { PG_ANON, PG_LRU, PG_USED, ZERO_PFN } from './page';
 import { mkpte, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
-import { PROT_WRITE } from './task';
+import { PROT_WRITE, vmaIsAnonymous } from './task';
 import { mmu_notifier_invalidate } from './test_hmm_atomic';
 
 /** MIGRATE_PFN_MIGRATE, MIGRATE_PFN_WRITE, and the destination's write bit the driver sets. */
@@ -114,7 +114,7 @@ function collect(mm: MmModel, t: Task, mig: Mig, sel: Select): void {
     const kind = pteKind(pte);
     // pte_none (migrate_vma_collect_hole) and the zero page (is_zero_pfn): no source page, anonymous VMAs only
     if (kind === PTE_NONE || (kind === PTE_PRESENT && ptePfn(pte) === ZERO_PFN)) {
-      if (sel.system && anonVma) {
+      if (sel.system && anonVma && vmaIsAnonymous(vma)) {
         mig.s[mig.flags + i] = holeFlags;
         mig.cpages++;
       }

@@ -15,7 +15,7 @@ const DO_MLOCK = fnOf(MLOCK_C, 'do_mlock');
 /**
  * apply_vma_lock_flags: VM_LOCKED on each VMA from start on, in order, until
  * the range is covered (0) or a hole stops it (-ENOMEM; the VMAs before the
- * hole stay locked). mlock_fixup leaves hugetlb VMAs without VM_LOCKED.
+ * hole stay locked). mlock_fixup leaves hugetlb and dax VMAs without VM_LOCKED.
  */
 function applyVmaLockFlags(t: Task, start: number, end: number): number {
   const vmas = [...t.vmas].sort((a, b) => a.start - b.start);
@@ -24,7 +24,7 @@ function applyVmaLockFlags(t: Task, start: number, end: number): number {
     if (v.end <= at) continue;
     if (v.start > at) return -ENOMEM;
     const to = Math.min(end, v.end);
-    if (!v.huge && !v.locked) t.splitVmas(at, to, (x) => ({ ...x, locked: true }));
+    if (!v.huge && !v.dax && !v.locked) t.splitVmas(at, to, (x) => ({ ...x, locked: true }));
     at = to;
     if (at >= end) return 0;
   }

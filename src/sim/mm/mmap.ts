@@ -17,18 +17,24 @@ export interface HugeMmapOpts {
   readonly noreserve?: boolean;
   readonly pgoff?: number;
 }
+
+/** A hugetlbfs mapping's options, or the page-cache / fsdax file a mapping is of (its base already counts pgoff). */
+export type MmapOpts = HugeMmapOpts & Pick<Vma, 'file' | 'dax'>;
 const __DO_MUNMAP = fnOf(MMAP_C, '__do_munmap');
 const EXIT_MMAP = fnOf(MMAP_C, 'exit_mmap');
 
 /**
- * mmap(2) of [start, end) with MAP_FIXED, anonymous or of the hugetlbfs file
+ * mmap(2) of [start, end) with MAP_FIXED: anonymous, of a page-cache or fsdax
+ * file (opts.file / opts.dax), or of the hugetlbfs file
  * `file`. A refusal maps nothing; it and a hugetlb mapping set `last.ret`.
  */
-export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: number, prot: number, protText: string, shared: boolean, file: string | undefined, opts: HugeMmapOpts = {}): KGen {
-  const kind = file === undefined ? 'MAP_ANONYMOUS' : 'MAP_HUGETLB';
-  const pgoff = opts.pgoff ?? 0;
-  const flags = `${shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}|${kind}${opts.noreserve ? '|MAP_NORESERVE' : ''}`;
-  const fr = m.enter(DO_MMAP, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protText, flags, ...(file === undefined ? {} : { file }), ...(pgoff ? { pgoff: `0x${pgoff.toString(16)}` } : {}) });
+export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: number, prot: number, protText: string, shared: boolean, file: string | undefined, opts: MmapOpts = {}): KGen {
+  const { noreserve, pgoff: pgoffOpt, ...vmFile } = opts;
+  const kind = file !== undefined ? '|MAP_HUGETLB' : vmFile.file || vmFile.dax ? '' : '|MAP_ANONYMOUS';
+  const pgoff = pgoffOpt ?? 0;
+  const mapped = file ?? vmFile.file?.name ?? vmFile.dax?.name;
+  const flags = `${shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}${kind}${noreserve ? '|MAP_NORESERVE' : ''}`;
+  const fr = m.enter(DO_MMAP, { addr: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protText, flags, ...(mapped === undefined ? {} : { file: mapped }), ...(pgoff ? { pgoff: `0x${pgoff.toString(16)}` } : {}) });
   const fail = function* (ret: number, why: string): KGen {
     fr.locals.error = ret;
     yield fr.at('link');
@@ -48,10 +54,10 @@ export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: n
     if (misalignedSplit(t, start, end)) return yield* fail(-EINVAL, 'it would split a hugetlb mapping off a 2M boundary');
     yield* unmapRange(m, mm, t, start, end);
   }
-  let vma: Vma = { start, end, prot, shared, locked: false };
+  let vma: Vma = { start, end, prot, shared, locked: false, ...vmFile };
   if (file !== undefined) {
     // base: where file offset 0 would be mapped, so that vm_pgoff == start - base.
-    const huge = { file, base: start - pgoff, ...(opts.noreserve ? { noreserve: true } : {}), mmap: mm.hugetlb.nextPrivate++ };
+    const huge = { file, base: start - pgoff, ...(noreserve ? { noreserve: true } : {}), mmap: mm.hugetlb.nextPrivate++ };
     const r = yield* hugetlbfs_file_mmap(m, mm, t, { ...vma, huge });
     if (r.ret === -EINVAL) return yield* fail(r.ret, 'the file offset is not a multiple of the 2M huge page size');
     if (r.ret) return yield* fail(r.ret, `hugetlb_reserve_pages could not reserve ${(end - start) / HPAGE_NR} huge pages`);

@@ -10,6 +10,8 @@ import { Hugetlb } from '../hugetlb/subsystem';
 import { DEV_BASE, HPAGE_NR, HUGE_BASE, PG_HUGETLB, PG_USED, SYS_BASE, ZERO_PFN } from './page';
 import type { Vma } from './task';
 import { Task } from './task';
+import type { PageCacheSnapshot } from './pagecache';
+import { PageCache } from './pagecache';
 
 export type DeviceType = 'private' | 'coherent' | 'host';
 
@@ -59,6 +61,7 @@ export interface MmSnapshot {
   readonly devNext: number;
   readonly hugeFree: ReturnType<CowStack['snapshot']>;
   readonly hugeNext: number;
+  readonly cache: PageCacheSnapshot;
   readonly held: readonly Held[];
 }
 
@@ -80,6 +83,8 @@ export class MmModel {
   /** Huge page frames: the pool's counters say how many pages exist; frames exist only for pages in use. */
   hugeFree = new CowStack();
   hugeNext = HUGE_BASE;
+  /** Page-cache files (`file <name>`) and the mapping of their pages. */
+  cache = new PageCache();
   /** References taken by `gup` and not yet released by `unpin`, oldest first; replaced, never changed in place. */
   held: readonly Held[] = [];
 
@@ -158,7 +163,8 @@ export class MmModel {
     const d = this.deviceOf(pfn);
     const r = this.refcount.add(pfn, -1);
     if (d) {
-      if (r !== 1) return undefined;
+      // fsdax (MEMORY_DEVICE_HOST): at refcount 1 free_devmap_managed_page only wakes a waiter; the page never left the device
+      if (r !== 1 || d.type === 'host') return undefined;
       this.flags.set(pfn, 0);
       this.clearVals(pfn);
       d.free.push(pfn);
@@ -217,10 +223,11 @@ export class MmModel {
       devNext: this.devNext,
       hugeFree: this.hugeFree.snapshot(),
       hugeNext: this.hugeNext,
+      cache: this.cache.snapshot(),
       held: this.held,
     };
     nextEpoch();
-    return { data, size: 1 + this.tasks.size + this.devices.size };
+    return { data, size: 1 + this.tasks.size + this.devices.size + this.cache.files.size };
   }
 
   restore(raw: unknown): void {
@@ -250,6 +257,7 @@ export class MmModel {
     this.devNext = s.devNext;
     this.hugeFree = CowStack.restore(s.hugeFree);
     this.hugeNext = s.hugeNext;
+    this.cache.restore(s.cache);
     this.held = s.held;
   }
 }

@@ -27,6 +27,11 @@ export const PG_HUGETLB = 8;
 /** PagePrivate on a huge page: its allocation consumed a reservation (restored if freed unmapped). */
 export const PG_PRIVATE = 16;
 
+/** The page is on NUMA node 1 (page_to_nid); without it, node 0. The simulated machine has two memory nodes. */
+export const PG_NODE1 = 32;
+/** alloc_page_vma's node under the VMA's policy: mbind's MPOL_BIND node, else local (node 0). */
+export const policyNodeFlag = (v: { readonly bind?: number }): number => (v.bind === 1 ? PG_NODE1 : 0);
+
 /** The head pfn of the compound page holding pfn (itself for a small page). */
 export const compoundHead = (pfn: number): number => (pfn >= HUGE_BASE && pfn < DEV_BASE ? pfn - ((pfn - HUGE_BASE) % HPAGE_NR) : pfn);
 

@@ -1,6 +1,7 @@
 import type { Device } from './model';
 import { compoundHead, PG_HUGETLB } from './page';
 import { PTE_KIND_NAMES, PTE_PRESENT, pteKind, ptePfn } from './pte';
+import { pte_devmap } from './pte_devmap';
 import type { Mm } from './subsystem';
 import type { Task } from './task';
 import { protName } from './task';
@@ -13,9 +14,10 @@ export const MAX_VMAS = 64;
 /**
  * The cell character of each PTE kind in VmaPicture.cells; a present PTE is
  * drawn by the zone of its page: `p` NORMAL, `c` DEVICE (coherent), `h` a huge
- * page. Anything else draws as `?`.
+ * page, `f` a page-cache page, `n` a pmem (nvdimm) page behind a devmap
+ * (fsdax) PTE; `x` is a device-exclusive entry. Anything else draws as `?`.
  */
-export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm', device_exclusive: 'x' };
+export const PAGE_CELL: Readonly<Record<string, string>> = { none: '.', present: 'p', present_device: 'c', present_huge: 'h', device_private: 'd', migration: 'm', device_exclusive: 'x', present_file: 'f', present_pmem: 'n' };
 
 /** Page cells of one VMA: one character per page, see PAGE_CELL. */
 export interface VmaPicture {
@@ -24,6 +26,8 @@ export interface VmaPicture {
   readonly prot: string;
   readonly pages: number;
   readonly cells: string;
+  /** What a file VMA maps: `file <name>` or `dax <device>`; absent for anonymous and hugetlb VMAs. */
+  readonly mapping?: string;
 }
 
 export type MmPicture =
@@ -44,6 +48,8 @@ function cellAt(mm: Mm, t: Task, vpn: number): string {
   const pfn = ptePfn(pte);
   // A tail page of a huge page is huge by its head's flags, as PageHuge() is.
   if (mm.flags.get(compoundHead(pfn)) & PG_HUGETLB) return PAGE_CELL.present_huge as string;
+  if (pte_devmap(mm, pte)) return PAGE_CELL.present_pmem as string;
+  if (mm.cache.owner.has(pfn)) return PAGE_CELL.present_file as string;
   return (mm.deviceOf(pfn) ? PAGE_CELL.present_device : PAGE_CELL.present) as string;
 }
 
@@ -62,7 +68,8 @@ function taskPicture(mm: Mm, t: Task): MmPicture {
     budget -= take;
     let cells = '';
     for (let k = 0; k < take; k++) cells += cellAt(mm, t, v.start + k);
-    vmas.push({ start: addrHex(v.start), end: addrHex(v.end), prot: protName(v.prot), pages: count, cells });
+    const mapping = v.file ? `file ${v.file.name}` : v.dax ? `dax ${v.dax.name}` : undefined;
+    vmas.push({ start: addrHex(v.start), end: addrHex(v.end), prot: protName(v.prot), pages: count, cells, ...(mapping ? { mapping } : {}) });
   }
   return { kind: 'task', task: t.name, rss: t.rss, vmas, vmaCount: t.vmas.length, pages: npages, shown: MAX_PAGES - budget };
 }

@@ -11,10 +11,11 @@ import { Sym } from '../core/values';
 import type { Hugetlb } from '../hugetlb/subsystem';
 import type { CowInts, NonZeroIndex } from './cow';
 import type { Device, MmModel } from './model';
-import { compoundHead, HPAGE_NR, HUGE_BASE, PAGE_SIZE, PFN_LIMIT, PG_ANON, PG_HUGETLB, PG_LRU, ZERO_PFN } from './page';
+import { compoundHead, HPAGE_NR, HUGE_BASE, PAGE_SIZE, PFN_LIMIT, PG_ANON, PG_HUGETLB, PG_LRU, PG_NODE1, ZERO_PFN } from './page';
+import { pagecacheRoot } from './pagecache_view';
 import { PTE_KIND_NAMES, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
-import { protName } from './task';
+import { protName, vmaIsAnonymous } from './task';
 
 export function mmRoots(mm: MmModel): Readonly<Record<string, StateNode>> {
   const task = record(() => {
@@ -54,7 +55,7 @@ export function mmRoots(mm: MmModel): Readonly<Record<string, StateNode>> {
     for (const d of mm.devices.values()) out[d.name] = devNode(mm, d.name);
     return out;
   });
-  return { task, page, dev };
+  return { task, page, dev, pagecache: pagecacheRoot(mm) };
 }
 
 function devNode(mm: MmModel, name: string): StateNode {
@@ -83,6 +84,10 @@ function pageNode(mm: MmModel, pfn: number): StateNode {
     device: leaf(() => d()?.name ?? ''),
     hugetlb: leaf(() => (mm.flags.get(head) & PG_HUGETLB) !== 0),
     compound_head: leaf(() => BigInt(head), { format: 'hex' }),
+    // page->mapping / page->index of a page-cache page ('' and 0 otherwise); page_to_nid
+    mapping: leaf(() => mm.cache.owner.get(pfn)?.file ?? ''),
+    index: leaf(() => BigInt(mm.cache.owner.get(pfn)?.index ?? 0)),
+    node: leaf(() => BigInt(mm.flags.get(head) & PG_NODE1 ? 1 : 0)),
     // FOLL_PIN references `gup` holds on the page (compound_pincount for a huge page; GUP_PIN_COUNTING_BIAS each in a small page's refcount)
     pincount: leaf(() => BigInt(mm.held.reduce((n, h) => n + (h.pin && compoundHead(h.pfn) === head ? 1 : 0), 0))),
   }, { memory: { space: 'phys', base: BigInt(pfn) << 12n, size: PAGE_SIZE } });
@@ -146,9 +151,15 @@ export function vmaValue(hugetlb: Hugetlb, v: Vma): Value {
     end: BigInt(v.end) << 12n,
     prot: new Sym(protName(v.prot)),
     shared: v.shared,
-    anon: !v.huge,
+    anon: vmaIsAnonymous(v),
     locked: v.locked,
   };
+  if (v.file) out.file = v.file.name;
+  if (v.dax) out.dax = v.dax.name;
+  // vm_pgoff in bytes, as for hugetlb below: where in the file the VMA starts
+  const fv = v.file ?? v.dax;
+  if (fv && fv.base !== v.start) out.offset = BigInt(v.start - fv.base) << 12n;
+  if (v.bind !== undefined) out.bind = BigInt(v.bind);
   if (v.huge) {
     out.hugetlb = v.huge.file;
     out.owner = v.huge.resv !== undefined;

@@ -29,6 +29,13 @@ export interface HugeVma {
   readonly mmap?: number;
 }
 
+/** What a file mapping adds to its VMA: the page-cache file, or (dax) the pmem device behind an fsdax file. */
+export interface FileVma {
+  readonly name: string;
+  /** The vpn file page 0 is mapped at (vm_pgoff = vpn - base). */
+  readonly base: number;
+}
+
 export interface Vma {
   /** Page indexes [start, end). */
   readonly start: number;
@@ -37,6 +44,22 @@ export interface Vma {
   readonly shared: boolean;
   readonly locked: boolean;
   readonly huge?: HugeVma;
+  /** vm_file of a page-cache file (filemap_fault). */
+  readonly file?: FileVma;
+  /** vm_file of an fsdax file on a MEMORY_DEVICE_HOST device: devmap PTEs, no page cache. */
+  readonly dax?: FileVma;
+  /** vm_policy set by mbind: MPOL_BIND to this one node (undefined: the task's default, local). */
+  readonly bind?: number;
+}
+
+function sameFile(a: FileVma | undefined, b: FileVma | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.name === b.name && a.base === b.base;
+}
+
+/** vma_is_anonymous: no vm_ops (neither hugetlbfs, a page-cache file nor dax). */
+export function vmaIsAnonymous(v: Vma): boolean {
+  return !v.huge && !v.file && !v.dax;
 }
 
 function sameHuge(a: HugeVma | undefined, b: HugeVma | undefined): boolean {
@@ -77,7 +100,7 @@ export class Task {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       const prev = out[out.length - 1];
-      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked && sameHuge(prev.huge, v.huge)) {
+      if (prev && prev.end === v.start && prev.prot === v.prot && prev.shared === v.shared && prev.locked === v.locked && sameHuge(prev.huge, v.huge) && sameFile(prev.file, v.file) && sameFile(prev.dax, v.dax) && prev.bind === v.bind) {
         out[out.length - 1] = { ...prev, end: v.end };
       } else out.push(v);
     }

@@ -85,8 +85,8 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
   while (addr < end) {
     yield fr.at('vma');
     const vma = t.findVma(addr);
-    // migrate_vma_setup refuses hugetlb VMAs.
-    if (!vma || !(vma.prot & PROT_READ) || vma.huge) {
+    // migrate_vma_setup refuses hugetlb and dax VMAs.
+    if (!vma || !(vma.prot & PROT_READ) || vma.huge || vma.dax) {
       ret = -EINVAL;
       yield fr.at('einval');
       break;

@@ -7,7 +7,7 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'task', args: [pn('name')], summary: 'create / switch the current task' },
   {
     verb: 'mmap', args: [pe('addr'), pe('len')],
-    keys: { prot: w('none', 'r', 'rw', 'rwx'), file: N, hugetlb: N, offset: E }, flags: ['private', 'shared', 'anon', 'noreserve'], sets: ['ret'], summary: 'a new VMA (hugetlb=<file>: a hugetlbfs mapping, reserved at mmap)',
+    keys: { prot: w('none', 'r', 'rw', 'rwx'), file: N, hugetlb: N, dax: N, offset: E }, flags: ['private', 'shared', 'anon', 'noreserve'], sets: ['ret'], summary: 'a new VMA (file=<name>: a page-cache file; dax=<host device>: fsdax; hugetlb=<file>: a hugetlbfs mapping, reserved at mmap; offset=: the file offset)',
   },
   { verb: 'read', args: [pe('addr')], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU load of a u64' },
   { verb: 'write', args: [pe('addr'), pe('value', true)], sets: ['fault', 'faults', 'signal', 'value'], summary: 'CPU store of a u64' },
@@ -20,12 +20,23 @@ export const MM_VERBS: readonly VerbDecl[] = [
   { verb: 'follow_page', args: [pe('addr')], keys: { flags: E }, sets: ['page'], summary: 'follow_page with FOLL_ flags' },
   { verb: 'khugepaged', args: [pe('addr')], sets: ['result'], summary: 'khugepaged_scan_pmd over the 2 MiB range' },
   { verb: 'ksm', args: [pe('addr')], sets: ['skipped'], summary: 'KSM scan of one address' },
-  { verb: 'madvise', args: [pe('addr'), pe('len'), pw('advice', ['MADV_COLD', 'MADV_PAGEOUT', 'MADV_FREE'])], sets: ['skipped'], summary: 'madvise' },
+  { verb: 'madvise', args: [pe('addr'), pe('len'), pw('advice', ['MADV_COLD', 'MADV_PAGEOUT', 'MADV_FREE', 'MADV_DONTNEED'])], sets: ['skipped', 'ret'], summary: 'madvise' },
   { verb: 'mlock', args: [pe('addr'), pe('len')], sets: ['skipped', 'pages', 'ret'], summary: 'mlock: lock the VMAs, fault the range in (__mm_populate)' },
   { verb: 'numa_stats', args: [pe('addr'), pe('len')], sets: ['skipped'], summary: 'NUMA statistics walk' },
   // ftruncate of a hugetlbfs file unmaps the pages past the size from every task's page tables: memory's to run.
   { verb: 'hugetlb punch', args: [pn('file'), pe('offset'), pe('len')], sets: ['ret'], summary: 'fallocate(PUNCH_HOLE) of a hugetlbfs file: unmap and free the whole huge pages in [offset, offset+len), each giving back its reservation' },
   { verb: 'hugetlb truncate', args: [pn('file'), pe('size', true)], sets: ['ret'], summary: 'ftruncate of a hugetlbfs file: unmap and free the pages past size (default 0), give back unused reservations' },
+  // Page-cache files, fsdax, and the rest of reference 003's LRU-only callers (SCENARIO.md §5.1).
+  { verb: 'file', args: [pn('name')], keys: { size: E }, required: ['size'], summary: 'a page-cache file of size bytes (created empty, or resized)' },
+  { verb: 'file write', args: [pn('name'), pe('offset'), pe('value')], summary: 'write(2) of a u64 into the file through the page cache' },
+  { verb: 'file truncate', args: [pn('name'), pe('size', true)], summary: 'ftruncate(2): truncate_pagecache unmaps (even_cows) and drops the pages past size (default 0)' },
+  { verb: 'file invalidate', args: [pn('name')], summary: 'unmap_shared_mapping_range: unmap_mapping_range with check_mapping set (private COW pages stay mapped)' },
+  { verb: 'move_pages', args: [pe('addr')], keys: { node: E }, required: ['node'], sets: ['status', 'ret'], summary: 'move_pages(2) of one page to a NUMA node (add_page_for_migration)' },
+  { verb: 'mbind', args: [pe('addr'), pe('len')], keys: { node: E }, required: ['node'], sets: ['ret', 'skipped', 'pages'], summary: 'mbind(MPOL_BIND, MPOL_MF_MOVE): queue_pages_pte_range, then migrate' },
+  { verb: 'numa_fault', args: [pe('addr')], sets: ['fault', 'skipped', 'migrated', 'page'], summary: 'a NUMA hinting fault: change_prot_numa marks the PTE, then do_numa_page' },
+  { verb: 'munlock', args: [pe('addr'), pe('len')], sets: ['ret', 'skipped', 'pages'], summary: 'munlock: clear VM_LOCKED, munlock_vma_pages_range' },
+  { verb: 'pagemap', args: [pe('addr')], sets: ['present', 'swap', 'pfn', 'swap_type', 'swap_offset', 'file', 'entry'], summary: '/proc/<pid>/pagemap entry of one page (pte_to_pagemap_entry)' },
+  { verb: 'smaps', args: [pe('addr')], sets: ['rss', 'swap', 'anonymous', 'shared', 'private'], summary: '/proc/<pid>/smaps of the VMA holding addr, in bytes (smaps_pte_entry)' },
   // HMM round 2 (SCENARIO.md §5.1): device-exclusive access, the mirror's snapshot, gup/unpin.
   { verb: 'device_exclusive', args: [pn('device'), pe('addr'), pe('len')], sets: ['ret', 'cpages'], summary: 'HMM_DMIRROR_EXCLUSIVE: make_device_exclusive_range, ptes become device_exclusive entries' },
   { verb: 'device_check_exclusive', args: [pn('device'), pe('addr'), pe('len')], sets: ['ret'], summary: 'HMM_DMIRROR_CHECK_EXCLUSIVE (dmirror_check_atomic): -EPERM while an atomic mirror entry is left' },
