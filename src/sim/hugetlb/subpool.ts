@@ -5,7 +5,7 @@
  * the subpool's behalf). -1 means "no limit" / "no minimum", as in the kernel.
  */
 import { ENOMEM } from '../core/errno';
-import type { KGen } from '../core/frames';
+import type { Frame, KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { HUGETLB_SUBPOOL_C } from './hugetlb_subpool_c';
@@ -19,22 +19,24 @@ export interface Subpool {
   rsvHpages: number;
 }
 
+/** The function's return: `ret` shown as a local at its return line, then the frame left. */
+function* leaveWith(m: Machine, fr: Frame, ret: number, label: string): KGen<number> {
+  fr.locals.ret = ret;
+  yield fr.at(label);
+  m.leave(fr);
+  return ret;
+}
+
 const GET_PAGES = fnOf(HUGETLB_SUBPOOL_C, 'hugepage_subpool_get_pages');
 const PUT_PAGES = fnOf(HUGETLB_SUBPOOL_C, 'hugepage_subpool_put_pages');
 
 /** hugepage_subpool_get_pages: -ENOMEM over the limit, else the pages the global pool must reserve (delta less what min_size already holds). */
 export function* hugepage_subpool_get_pages(m: Machine, spool: Subpool | undefined, delta: number): KGen<number> {
   const fr = m.enter(GET_PAGES, { spool: spool?.name ?? 'NULL', delta });
-  const done = function* (ret: number, label: string): KGen<number> {
-    fr.locals.ret = ret;
-    yield fr.at(label);
-    m.leave(fr);
-    return ret;
-  };
-  if (!spool) return yield* done(delta, 'no_spool');
+  if (!spool) return yield* leaveWith(m, fr, delta, 'no_spool');
   let ret = delta;
   if (spool.maxHpages !== -1) {
-    if (spool.usedHpages + delta > spool.maxHpages) return yield* done(-ENOMEM, 'enomem');
+    if (spool.usedHpages + delta > spool.maxHpages) return yield* leaveWith(m, fr, -ENOMEM, 'enomem');
     spool.usedHpages += delta;
     yield fr.at('used');
   }
@@ -48,19 +50,13 @@ export function* hugepage_subpool_get_pages(m: Machine, spool: Subpool | undefin
     }
     yield fr.at('rsv');
   }
-  return yield* done(ret, 'return');
+  return yield* leaveWith(m, fr, ret, 'return');
 }
 
 /** hugepage_subpool_put_pages: the global reservations to drop (fewer while the subpool is under its minimum). */
 export function* hugepage_subpool_put_pages(m: Machine, spool: Subpool | undefined, delta: number): KGen<number> {
   const fr = m.enter(PUT_PAGES, { spool: spool?.name ?? 'NULL', delta });
-  const done = function* (ret: number, label: string): KGen<number> {
-    fr.locals.ret = ret;
-    yield fr.at(label);
-    m.leave(fr);
-    return ret;
-  };
-  if (!spool) return yield* done(delta, 'no_spool');
+  if (!spool) return yield* leaveWith(m, fr, delta, 'no_spool');
   let ret = delta;
   if (spool.maxHpages !== -1) {
     spool.usedHpages -= delta;
@@ -71,5 +67,5 @@ export function* hugepage_subpool_put_pages(m: Machine, spool: Subpool | undefin
     spool.rsvHpages = Math.min(spool.rsvHpages + delta, spool.minHpages);
     yield fr.at('rsv');
   }
-  return yield* done(ret, 'return');
+  return yield* leaveWith(m, fr, ret, 'return');
 }
