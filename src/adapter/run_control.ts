@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Frame, Machine, RunMode, Stop } from '../sim';
+import type { Machine, RunMode, Stop } from '../sim';
 import { thrownException } from '../sim';
 import { bindLine, statementLines } from './breakpoints';
 import type { SessionContext } from './context';
@@ -12,6 +12,8 @@ import { callLabel } from './variables';
 
 /** How long a slice of a run may take before the adapter looks at its inbox again (pause, cancel). */
 const SLICE_MS = 10;
+/** stepInTargets lists this many calls of one function, then one entry for the rest. */
+const CALLS_PER_FUNCTION = 8;
 /** Step points between looks at the clock during a slice. */
 const CHUNK = 256;
 /** How far `goto` searches forward for a line that has not run yet. */
@@ -258,8 +260,9 @@ async function stepInTargets(ctx: SessionContext): Promise<DebugProtocol.StepInT
   const origin = m.step;
   const depth = m.depth();
   const targets: DebugProtocol.StepInTarget[] = [];
-  // Frames already on the stack are not entered by this step: stepping "into" one would go back to its start.
-  const seen = new Set<Frame>(m.frames);
+  // Calls listed per function, and the ones past the limit: a migrate of a million pages makes millions of calls.
+  const listed = new Map<string, number>();
+  const more = new Map<string, { id: number; line: number; n: number }>();
   const calls = m.control.callDepth;
   let procEntered = false;
   // The run is deterministic: look ahead through the statement, then come back.
@@ -270,10 +273,19 @@ async function stepInTargets(ctx: SessionContext): Promise<DebugProtocol.StepInT
       const name = mm.control.scenarioFrames().pop()?.name ?? 'proc';
       targets.push({ id: mm.step, label: `${name}() — proc`, line: mm.statement?.line ?? 0 });
     }
+    // A frame is new at the first step point it is seen at (frames on the stack before were entered earlier).
     for (const f of mm.frames) {
-      if (seen.has(f)) continue;
-      seen.add(f);
-      targets.push({ id: f.enteredAt, label: callLabel(f), line: f.line });
+      if (f.enteredAt !== mm.step) continue;
+      const name = f.fn.name;
+      const n = listed.get(name) ?? 0;
+      if (n < CALLS_PER_FUNCTION) {
+        listed.set(name, n + 1);
+        targets.push({ id: f.enteredAt, label: callLabel(f), line: f.line });
+      } else {
+        const x = more.get(name);
+        if (x) x.n++;
+        else more.set(name, { id: f.enteredAt, line: f.line, n: 1 });
+      }
     }
     return mm.depth() <= depth || mm.at === 'end';
   };
@@ -281,6 +293,7 @@ async function stepInTargets(ctx: SessionContext): Promise<DebugProtocol.StepInT
   const done = await search(ctx, () => (m.seekForward(look, CHUNK) || m.at === 'end' ? true : undefined));
   if (!done) throw interrupted(ctx, sim, m, origin, 'stepInTargets');
   m.goto(origin);
+  for (const [name, x] of more) targets.push({ id: x.id, label: `${name}(…) — ${x.n.toLocaleString('en-US')} more call${x.n > 1 ? 's' : ''}, from the next one`, line: x.line });
   return { targets };
 }
 

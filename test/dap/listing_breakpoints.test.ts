@@ -114,3 +114,26 @@ describe('breakpoints in a kernel listing', () => {
     expect((await h.top()).line).toBe(ADD_RETURN);
   });
 });
+
+describe('stepInTargets on a statement of many calls', () => {
+  // mlock populates: a fault per page, 20,000 calls each of handle_mm_fault and its callees.
+  const MANY = files.write('many.kstep', 'mmap 0x100000000 80000K\nexpect 1 == 1\nmlock 0x100000000 80000K\n');
+
+  it('lists at most 8 calls of a function, then one entry for the rest that steps into the next of them', async () => {
+    await h.launch(MANY, { lines: [3] });
+    await h.stopped('breakpoint');
+    const targets = (await h.dc.stepInTargetsRequest({ frameId: (await h.top()).id })).body.targets;
+    const byFn = new Map<string, number>();
+    for (const t of targets) {
+      const fn = t.label.split('(')[0] ?? '';
+      byFn.set(fn, (byFn.get(fn) ?? 0) + 1);
+    }
+    // Every function is listed, none more than 8 times plus its summary.
+    for (const n of byFn.values()) expect(n).toBeLessThanOrEqual(9);
+    expect(JSON.stringify(targets).length).toBeLessThan(100_000);
+    const rest = targets.find((t) => / more calls?, from the next one$/.test(t.label));
+    expect(rest).toBeDefined();
+    await h.go('stepIn', { targetId: rest?.id });
+    expect((await h.top()).name.split('(')[0]).toBe(rest?.label.split('(')[0]);
+  });
+});
