@@ -30,7 +30,7 @@ import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
 import { dmirror_fault } from './test_hmm_mirror';
 import { addHmmCompilers } from './compilers_hmm';
-import { ADDR_LIMIT, checkPerPage } from './limits';
+import { ADDR_LIMIT, pageRange, userAddr } from './limits';
 
 const MAX_DEVICE_PAGES = 1 << 24;
 const MAX_TASKS = 1024;
@@ -49,27 +49,9 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     if (!t) throw new ScenarioError(`no current task (task '${mm.current}' has exited): switch with: task <name>`, s.range);
     return t;
   };
-  const addrOf = (m: Machine, a: Arg, what: string): bigint => {
-    const v = argBig(m, a, what);
-    if (v < 0n || v >= ADDR_LIMIT) throw new ScenarioError(`${what} 0x${v.toString(16)} is not a user address`, a.range);
-    return v;
-  };
-  /**
-   * [start, end) page indexes of `<addr> <len>`; addr must be page-aligned, len is rounded up.
-   * `zero`: a zero length is the empty range, as mprotect(2) and migrate take it.
-   */
-  const rangeOf = (m: Machine, s: Stmt, zero = false, perPage = false): [number, number] => {
-    const a = s.args[0] as Arg;
-    const l = s.args[1] as Arg;
-    const addr = addrOf(m, a, '<addr>');
-    if (addr & 0xfffn) throw new ScenarioError(`<addr> 0x${addr.toString(16)} is not page-aligned (4K)`, a.range);
-    const len = argBig(m, l, '<len>');
-    if (len < 0n || (len === 0n && !zero)) throw new ScenarioError(zero ? '<len> must not be negative' : '<len> must be positive', l.range);
-    const end = addr + ((len + 0xfffn) & ~0xfffn);
-    if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l.range);
-    if (perPage) checkPerPage(s.verb, addr >> 12n, end >> 12n, l.range);
-    return [Number(addr >> 12n), Number(end >> 12n)];
-  };
+  const addrOf = userAddr;
+  /** [start, end) page indexes of `<addr> <len>`; `zero`: a zero length is the empty range (mprotect(2), migrate). */
+  const rangeOf = (m: Machine, s: Stmt, zero = false, perPage = false): [number, number] => pageRange(m, s, 0, { zero, perPage });
   const deviceOf = (s: Stmt, a: Arg | undefined, name: string): Device => {
     const d = mmOf().devices.get(name);
     if (!d) {

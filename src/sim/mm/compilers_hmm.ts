@@ -12,7 +12,7 @@ import type { KGen } from '../core/frames';
 import type { Device, Held, MmModel } from './model';
 import { FOLL_PIN, gup, releasePage } from './gup_pages';
 import type { Task } from './task';
-import { ADDR_LIMIT, checkPerPage } from './limits';
+import { pageRange } from './limits';
 import { dmirror_check_atomic, dmirror_exclusive, dmirror_snapshot } from './test_hmm_exclusive';
 
 /** What compilers.ts shares: the current task, a user address, a device by name. */
@@ -24,20 +24,9 @@ export interface MmHelpers {
 
 
 export function addHmmCompilers(c: Map<string, StatementCompiler>, mmOf: () => MmModel, h: MmHelpers): void {
-  /** [start, end) page indexes of args[ai] (page-aligned) and args[ai + 1] (rounded up; one page when absent and `optional`). */
-  const rangeAt = (m: Machine, s: Stmt, ai: number, optional: boolean): [number, number] => {
-    const a = s.args[ai] as Arg;
-    const l = s.args[ai + 1];
-    const addr = h.addrOf(m, a, '<addr>');
-    if (addr & 0xfffn) throw new ScenarioError(`<addr> 0x${addr.toString(16)} is not page-aligned (4K)`, a.range);
-    const len = l ? argBig(m, l, '<len>') : optional ? 0x1000n : 0n;
-    if (len <= 0n) throw new ScenarioError('<len> must be positive', l?.range ?? s.range);
-    const end = addr + ((len + 0xfffn) & ~0xfffn);
-    if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', l?.range ?? s.range);
-    // Each of these walks, faults or pins page by page.
-    checkPerPage(s.verb, addr >> 12n, end >> 12n, l?.range ?? s.range);
-    return [Number(addr >> 12n), Number(end >> 12n)];
-  };
+  /** The range at args[ai], args[ai + 1] (one page when the length is absent and `optional`); each of these statements works page by page. */
+  const rangeAt = (m: Machine, s: Stmt, ai: number, optional: boolean): [number, number] =>
+    pageRange(m, s, ai, { perPage: true, ...(optional ? { defaultLen: 0x1000n } : {}) });
   /** A dmirror device: private or coherent device memory (a host pagemap has no mirror driver). */
   const mirrorOf = (s: Stmt): Device => {
     const a = s.args[0] as Arg;
