@@ -109,10 +109,7 @@ export class History {
 
   /** The latest statement start of `line` before `step`, or -1. */
   lastStartOf(line: number, before: number): number {
-    for (let k = Math.min(before, this.maxStep + 1) - 1; k >= 0; k--) {
-      if (this.lines[k] === line && this.kindAt(k) === PointKind.Stmt) return k;
-    }
-    return -1;
+    return this.lastStartIn(new Map([[line, true]]), before, -1);
   }
 
   /** Whether a statement start at `step` should get a snapshot. */
