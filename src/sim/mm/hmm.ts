@@ -21,6 +21,8 @@ const HMM_VMA_FAULT = fnOf(HMM_C, 'hmm_vma_fault');
 /** One entry of range->hmm_pfns after a walk: the pfn and HMM_PFN_WRITE. */
 export interface HmmPfn {
   readonly ret: number;
+  /** HMM_PFN_VALID: the entry names a page. */
+  readonly valid: boolean;
   readonly pfn: number;
   readonly write: boolean;
 }
@@ -44,9 +46,16 @@ function* hmm_vma_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number,
   return ret;
 }
 
-/** A page's entry: the device's own private page is reported as it is, with its write permission; anything else not ready is faulted. */
-function* hmm_vma_handle_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean, dev: Device, ctx: FaultCtx): KGen<HmmPfn> {
+/**
+ * A page's entry: the device's own private page is reported as it is, with
+ * its write permission; a present page as it is (when no write fault is
+ * needed). Anything else is faulted when `fault` asks for it (`write`: a
+ * write fault), and reported as not valid when nothing is to be faulted
+ * (range->default_flags 0: the snapshot walk).
+ */
+export function* hmm_vma_handle_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, dev: Device, fault?: { readonly write: boolean; readonly ctx: FaultCtx }): KGen<HmmPfn> {
   const pte = t.pt.get(vpn);
+  const write = fault?.write ?? false;
   const fr = m.enter(HMM_VMA_HANDLE_PTE, { addr: hex(vpn), pte });
   yield fr.at('pte');
   const kind = pteKind(pte);
@@ -54,14 +63,17 @@ function* hmm_vma_handle_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: nu
   if (kind === PTE_DEVICE_PRIVATE && mm.deviceOf(ptePfn(pte))?.name === dev.name) {
     fr.locals.cpu_flags = pteWrite(pte) ? 'HMM_PFN_VALID|HMM_PFN_WRITE' : 'HMM_PFN_VALID';
     yield fr.at('own');
-    out = { ret: 0, pfn: ptePfn(pte), write: pteWrite(pte) };
+    out = { ret: 0, valid: true, pfn: ptePfn(pte), write: pteWrite(pte) };
   } else if (kind === PTE_PRESENT && (!write || pteWrite(pte))) {
     yield fr.at('present');
-    out = { ret: 0, pfn: ptePfn(pte), write: pteWrite(pte) };
+    out = { ret: 0, valid: true, pfn: ptePfn(pte), write: pteWrite(pte) };
+  } else if (!fault) {
+    yield fr.at('no_fault');
+    out = { ret: 0, valid: false, pfn: 0, write: false };
   } else {
     yield fr.at('fault');
-    const ret = (yield hmm_vma_fault(m, mm, t, vma, vpn, write, ctx)) as number;
-    out = { ret, pfn: 0, write: false };
+    const ret = (yield hmm_vma_fault(m, mm, t, vma, vpn, write, fault.ctx)) as number;
+    out = { ret, valid: false, pfn: 0, write: false };
   }
   m.leave(fr);
   return out;
@@ -88,15 +100,15 @@ const MAX_WALKS = 8;
 /** One page, faulting it in (with write when `write`) as range->default_flags asks. */
 export function* hmm_range_fault(m: Machine, mm: MmModel, t: Task, vpn: number, write: boolean, dev: Device, ctx: FaultCtx): KGen<HmmPfn> {
   const fr = m.enter(HMM_RANGE_FAULT, { start: hex(vpn), write, dev_private_owner: dev.name });
-  let out: HmmPfn = { ret: -EBUSY, pfn: 0, write: false };
+  let out: HmmPfn = { ret: -EBUSY, valid: false, pfn: 0, write: false };
   for (let walks = 0; walks < MAX_WALKS && out.ret === -EBUSY; walks++) {
     yield fr.at('walk');
     const vma = t.findVma(vpn);
     if (!vma) {
       yield hmm_vma_walk_hole(m, vpn);
-      out = { ret: -EFAULT, pfn: 0, write: false };
-    } else if (!((yield hmm_vma_walk_test(m, vma)) as boolean)) out = { ret: -EFAULT, pfn: 0, write: false };
-    else out = (yield hmm_vma_handle_pte(m, mm, t, vma, vpn, write, dev, ctx)) as HmmPfn;
+      out = { ret: -EFAULT, valid: false, pfn: 0, write: false };
+    } else if (!((yield hmm_vma_walk_test(m, vma)) as boolean)) out = { ret: -EFAULT, valid: false, pfn: 0, write: false };
+    else out = (yield hmm_vma_handle_pte(m, mm, t, vma, vpn, dev, { write, ctx })) as HmmPfn;
   }
   fr.locals.ret = out.ret;
   if (out.ret === 0) fr.locals.pfn = out.pfn;

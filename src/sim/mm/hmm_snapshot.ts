@@ -9,17 +9,18 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
+import type { HmmPfn } from './hmm';
+import { hmm_vma_handle_pte } from './hmm';
 import { HMM_C } from './hmm_c';
 import type { Device, MmModel } from './model';
 import { vpnHex as hex } from './page';
-import { PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task } from './task';
 import { PROT_READ } from './task';
 
 const HMM_RANGE_FAULT = fnOf(HMM_C, 'hmm_range_fault');
 const HMM_VMA_WALK_TEST = fnOf(HMM_C, 'hmm_vma_walk_test');
 const HMM_VMA_WALK_HOLE = fnOf(HMM_C, 'hmm_vma_walk_hole');
-const HMM_VMA_HANDLE_PTE = fnOf(HMM_C, 'hmm_vma_handle_pte');
 const HMM_VMA_WALK_HUGETLB_ENTRY = fnOf(HMM_C, 'hmm_vma_walk_hugetlb_entry');
 
 /** One range->hmm_pfns entry. */
@@ -59,22 +60,8 @@ function* entryOf(m: Machine, mm: MmModel, t: Task, vpn: number, dev: Device): K
     m.leave(fr);
     return e;
   }
-  const fr = m.enter(HMM_VMA_HANDLE_PTE, { addr: hex(vpn), pte });
-  yield fr.at('pte');
-  let e: SnapPfn;
-  if (kind === PTE_DEVICE_PRIVATE && mm.deviceOf(ptePfn(pte))?.name === dev.name) {
-    fr.locals.cpu_flags = pteWrite(pte) ? 'HMM_PFN_VALID|HMM_PFN_WRITE' : 'HMM_PFN_VALID';
-    yield fr.at('own');
-    e = { error: false, valid: true, write: pteWrite(pte), pfn: ptePfn(pte), pmd: false };
-  } else if (kind === PTE_PRESENT) {
-    yield fr.at('present');
-    e = { error: false, valid: true, write: pteWrite(pte), pfn: ptePfn(pte), pmd: false };
-  } else {
-    yield fr.at('no_fault');
-    e = NONE;
-  }
-  m.leave(fr);
-  return e;
+  const e = (yield* hmm_vma_handle_pte(m, mm, t, vma, vpn, dev)) as HmmPfn;
+  return { error: false, valid: e.valid, write: e.write, pfn: e.pfn, pmd: false };
 }
 
 /** hmm_range_fault over [start, end) with nothing to fault in: one entry per page. */
