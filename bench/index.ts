@@ -1,22 +1,33 @@
 // `npm run bench`: one JSON line per figure, each with its baseline from the same run.
+// `node --expose-gc dist/bench.js --only=overhead` runs only the debugger-against-headless figures.
 import { benchDap } from './dap';
 import { benchDapPtes } from './dap_pte';
+import { benchDebuggerOverhead, HEADLESS_CHILD, headlessChild } from './debugger_overhead';
 import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements } from './engine';
 import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
 
-// The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
-benchMm();
-benchMmHistory();
-benchStatements();
-benchResvMap();
-benchResvMapHistory();
-benchHistory();
-benchHistoryBigMap();
-benchReverseContinue();
-benchHypercalls();
-benchTimers();
-benchDap()
-  .then(benchDapPtes)
-  .catch((e: unknown) => ((process.exitCode = 1), console.error(e)));
+const fail = (e: unknown): void => {
+  process.exitCode = 1;
+  console.error(e);
+};
+
+function all(): void {
+  // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
+  benchMm();
+  benchMmHistory();
+  benchStatements();
+  benchResvMap();
+  benchResvMapHistory();
+  benchHistory();
+  benchHistoryBigMap();
+  benchReverseContinue();
+  benchHypercalls();
+  benchTimers();
+  benchDap().then(benchDapPtes).then(benchDebuggerOverhead).catch(fail);
+}
+
+if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
+else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
+else all();

@@ -58,17 +58,28 @@ export function spread(xs: number[]): Spread {
  * comes and goes hits both alike; prints one line with both spreads and the
  * spread of the pairwise ratios.
  */
-export function reportPairs(f: { name: string; unit: 'ms'; baseline: string; goal?: string; note?: string }, pairs: number, subject: () => number, baseline: () => number): void {
+export function reportPairs(f: PairedFigure, pairs: number, subject: () => number, baseline: () => number): void {
   const a: number[] = [];
   const b: number[] = [];
-  const r: number[] = [];
   for (let i = 0; i < pairs; i++) {
-    const x = subject();
-    const y = baseline();
-    a.push(x);
-    b.push(y);
-    r.push(y === 0 ? 0 : x / y);
+    a.push(subject());
+    b.push(baseline());
   }
+  reportPairSamples(f, a, b);
+}
+
+export interface PairedFigure {
+  name: string;
+  unit: string;
+  baseline: string;
+  goal?: string;
+  note?: string;
+}
+
+/** Prints pairs measured elsewhere (a[i] and b[i] taken one after the other, as reportPairs takes them). */
+export function reportPairSamples(f: PairedFigure, a: number[], b: number[]): void {
+  const pairs = a.length;
+  const r = a.map((x, i) => (b[i] === 0 ? 0 : x / (b[i] as number)));
   const sa = spread(a);
   const sb = spread(b);
   const sr = spread(r);

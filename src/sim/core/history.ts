@@ -36,9 +36,12 @@ export interface Snapshot {
  * Going back to step k is: restore the last snapshot at or before k, replay.
  */
 export class History {
-  private marks = new Uint16Array(1 << 16);
-  /** The scenario line each step point belongs to (4 bytes): line searches without replay. */
-  private lines = new Int32Array(1 << 16);
+  /** Depth and kind of every step point (2 bytes each), in fixed-size chunks: growing never copies and leaves
+   *  at most one chunk unused, where doubling one array held up to 3x the marks at its peak. */
+  private readonly marks: Uint16Array[] = [];
+  /** The scenario line of each statement start: line searches look only at statement starts, so kernel step
+   *  points (most of a long run's) carry no line. */
+  private readonly starts = new StartList();
   readonly snaps: Snapshot[] = [];
   readonly inputs = new Map<number, Input>();
   /** The furthest step point ever reached on the current timeline. */
@@ -59,17 +62,10 @@ export class History {
   private readonly raised = new Map<string, StepList>();
 
   mark(step: number, depth: number, kind: PointKind, line: number, exception?: string): void {
-    if (step >= this.marks.length) {
-      const size = Math.max(this.marks.length * 2, step + 1);
-      const marks = new Uint16Array(size);
-      marks.set(this.marks);
-      this.marks = marks;
-      const lines = new Int32Array(size);
-      lines.set(this.lines);
-      this.lines = lines;
-    }
-    this.marks[step] = (Math.min(depth, 0x3fff) << 2) | kind;
-    this.lines[step] = line;
+    const c = step >>> CHUNK_BITS;
+    while (c >= this.marks.length) this.marks.push(new Uint16Array(CHUNK));
+    (this.marks[c] as Uint16Array)[step & CHUNK_MASK] = (Math.min(depth, 0x3fff) << 2) | kind;
+    if (kind === PointKind.Stmt) this.starts.push(step, line);
     if (step > this.maxStep) this.maxStep = step;
     if (exception !== undefined) {
       let list = this.raised.get(exception);
@@ -90,21 +86,22 @@ export class History {
 
   /** The latest statement start before `before` and after `after` whose line is in `lines`, or -1. */
   lastStartIn(lines: ReadonlyMap<number, unknown>, before: number, after: number): number {
-    for (let k = Math.min(before, this.maxStep + 1) - 1; k > after; k--) {
-      if (lines.has(this.lines[k] as number) && this.kindAt(k) === PointKind.Stmt) return k;
-    }
-    return -1;
+    return this.starts.lastIn(lines, Math.min(before, this.maxStep + 1), after);
   }
 
+  /** The scenario line of the statement step point `step` belongs to (0 before the first). */
+  lineAt(step: number): number {
+    return this.starts.lineAtOrBefore(step);
+  }
+
+  private markAt(step: number): number {
+    return (this.marks[step >>> CHUNK_BITS] as Uint16Array)[step & CHUNK_MASK] as number;
+  }
   depthAt(step: number): number {
-    return (this.marks[step] as number) >> 2;
+    return this.markAt(step) >> 2;
   }
   kindAt(step: number): PointKind {
-    return ((this.marks[step] as number) & 3) as PointKind;
-  }
-
-  lineAt(step: number): number {
-    return this.lines[step] as number;
+    return (this.markAt(step) & 3) as PointKind;
   }
 
   /** The latest statement start of `line` before `step`, or -1. */
@@ -150,14 +147,77 @@ export class History {
     while (this.snaps.length > 1 && (this.snaps[this.snaps.length - 1] as Snapshot).step > step) this.snaps.pop();
     for (const k of [...this.inputs.keys()]) if (k >= step) this.inputs.delete(k);
     for (const list of this.raised.values()) list.dropAfter(step);
+    this.starts.dropAfter(step);
     this.maxStep = step;
   }
 
   /** Bytes held by the timeline (marks and snapshot bookkeeping), for the benchmark. */
   markBytes(): number {
-    let bytes = this.marks.byteLength + this.lines.byteLength;
+    let bytes = this.marks.length * CHUNK * 2 + this.starts.bytes();
     for (const list of this.raised.values()) bytes += list.bytes();
     return bytes;
+  }
+}
+
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/** Statement starts, ascending, with their lines. Replay re-marks starts it already holds: not added twice. */
+class StartList {
+  private steps = new Int32Array(1024);
+  private lines = new Int32Array(1024);
+  private n = 0;
+
+  push(step: number, line: number): void {
+    if (this.n > 0 && (this.steps[this.n - 1] as number) >= step) return;
+    if (this.n === this.steps.length) {
+      // 1.5x: the copy's peak stays near the list's own size.
+      const size = this.n + (this.n >> 1);
+      const steps = new Int32Array(size);
+      steps.set(this.steps);
+      this.steps = steps;
+      const lines = new Int32Array(size);
+      lines.set(this.lines);
+      this.lines = lines;
+    }
+    this.steps[this.n] = step;
+    this.lines[this.n++] = line;
+  }
+
+  /** How many starts come before `step`. */
+  private countBefore(step: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.steps[mid] as number) < step) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  lineAtOrBefore(step: number): number {
+    const i = this.countBefore(step + 1) - 1;
+    return i >= 0 ? (this.lines[i] as number) : 0;
+  }
+
+  /** The latest start before `before` and after `after` whose line is in `lines`, or -1. */
+  lastIn(lines: ReadonlyMap<number, unknown>, before: number, after: number): number {
+    for (let i = this.countBefore(before) - 1; i >= 0; i--) {
+      const step = this.steps[i] as number;
+      if (step <= after) return -1;
+      if (lines.has(this.lines[i] as number)) return step;
+    }
+    return -1;
+  }
+
+  dropAfter(step: number): void {
+    while (this.n > 0 && (this.steps[this.n - 1] as number) > step) this.n--;
+  }
+
+  bytes(): number {
+    return this.steps.byteLength + this.lines.byteLength;
   }
 }
 
