@@ -36,9 +36,10 @@ export interface Snapshot {
  * Going back to step k is: restore the last snapshot at or before k, replay.
  */
 export class History {
-  /** Depth and kind of every step point (2 bytes each), in fixed-size chunks: growing never copies and leaves
-   *  at most one chunk unused, where doubling one array held up to 3x the marks at its peak. */
-  private readonly marks: Uint16Array[] = [];
+  /** Depth and kind of every step point, in fixed-size chunks: growing never copies and leaves at most one
+   *  chunk unused, where doubling one array held up to 3x the marks at its peak. A chunk holds a byte per
+   *  point until a point deeper than 63 frames needs two. */
+  private readonly marks: Array<Uint8Array | Uint16Array> = [];
   /** The scenario line of each statement start: line searches look only at statement starts, so kernel step
    *  points (most of a long run's) carry no line. */
   private readonly starts = new StartList();
@@ -63,8 +64,11 @@ export class History {
 
   mark(step: number, depth: number, kind: PointKind, line: number, exception?: string): void {
     const c = step >>> CHUNK_BITS;
-    while (c >= this.marks.length) this.marks.push(new Uint16Array(CHUNK));
-    (this.marks[c] as Uint16Array)[step & CHUNK_MASK] = (Math.min(depth, 0x3fff) << 2) | kind;
+    while (c >= this.marks.length) this.marks.push(new Uint8Array(CHUNK));
+    const v = (Math.min(depth, 0x3fff) << 2) | kind;
+    let chunk = this.marks[c] as Uint8Array | Uint16Array;
+    if (v > 0xff && chunk instanceof Uint8Array) this.marks[c] = chunk = Uint16Array.from(chunk);
+    chunk[step & CHUNK_MASK] = v;
     if (kind === PointKind.Stmt) this.starts.push(step, line);
     if (step > this.maxStep) this.maxStep = step;
     if (exception !== undefined) {
@@ -95,7 +99,7 @@ export class History {
   }
 
   private markAt(step: number): number {
-    return (this.marks[step >>> CHUNK_BITS] as Uint16Array)[step & CHUNK_MASK] as number;
+    return (this.marks[step >>> CHUNK_BITS] as Uint8Array | Uint16Array)[step & CHUNK_MASK] as number;
   }
   depthAt(step: number): number {
     return this.markAt(step) >> 2;
@@ -153,7 +157,8 @@ export class History {
 
   /** Bytes held by the timeline (marks and snapshot bookkeeping), for the benchmark. */
   markBytes(): number {
-    let bytes = this.marks.length * CHUNK * 2 + this.starts.bytes();
+    let bytes = this.starts.bytes();
+    for (const c of this.marks) bytes += c.byteLength;
     for (const list of this.raised.values()) bytes += list.bytes();
     return bytes;
   }
@@ -163,26 +168,31 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
-/** Statement starts, ascending, with their lines. Replay re-marks starts it already holds: not added twice. */
+/** Statement starts, ascending, with their lines, in fixed-size chunks (no copy on growth). Replay re-marks
+ *  starts it already holds: those are not added twice. */
 class StartList {
-  private steps = new Int32Array(1024);
-  private lines = new Int32Array(1024);
+  private readonly steps: Int32Array[] = [];
+  private readonly lines: Int32Array[] = [];
   private n = 0;
 
+  private stepAt(i: number): number {
+    return (this.steps[i >>> CHUNK_BITS] as Int32Array)[i & CHUNK_MASK] as number;
+  }
+
   push(step: number, line: number): void {
-    if (this.n > 0 && (this.steps[this.n - 1] as number) >= step) return;
-    if (this.n === this.steps.length) {
-      // 1.5x: the copy's peak stays near the list's own size.
-      const size = this.n + (this.n >> 1);
-      const steps = new Int32Array(size);
-      steps.set(this.steps);
-      this.steps = steps;
-      const lines = new Int32Array(size);
-      lines.set(this.lines);
-      this.lines = lines;
+    if (this.n > 0 && this.stepAt(this.n - 1) >= step) return;
+    const c = this.n >>> CHUNK_BITS;
+    if (c === this.steps.length) {
+      this.steps.push(new Int32Array(CHUNK));
+      this.lines.push(new Int32Array(CHUNK));
     }
-    this.steps[this.n] = step;
-    this.lines[this.n++] = line;
+    (this.steps[c] as Int32Array)[this.n & CHUNK_MASK] = step;
+    (this.lines[c] as Int32Array)[this.n & CHUNK_MASK] = line;
+    this.n++;
+  }
+
+  private lineOf(i: number): number {
+    return (this.lines[i >>> CHUNK_BITS] as Int32Array)[i & CHUNK_MASK] as number;
   }
 
   /** How many starts come before `step`. */
@@ -191,7 +201,7 @@ class StartList {
     let hi = this.n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.steps[mid] as number) < step) lo = mid + 1;
+      if (this.stepAt(mid) < step) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -199,25 +209,25 @@ class StartList {
 
   lineAtOrBefore(step: number): number {
     const i = this.countBefore(step + 1) - 1;
-    return i >= 0 ? (this.lines[i] as number) : 0;
+    return i >= 0 ? this.lineOf(i) : 0;
   }
 
   /** The latest start before `before` and after `after` whose line is in `lines`, or -1. */
   lastIn(lines: ReadonlyMap<number, unknown>, before: number, after: number): number {
     for (let i = this.countBefore(before) - 1; i >= 0; i--) {
-      const step = this.steps[i] as number;
+      const step = this.stepAt(i);
       if (step <= after) return -1;
-      if (lines.has(this.lines[i] as number)) return step;
+      if (lines.has(this.lineOf(i))) return step;
     }
     return -1;
   }
 
   dropAfter(step: number): void {
-    while (this.n > 0 && (this.steps[this.n - 1] as number) > step) this.n--;
+    while (this.n > 0 && this.stepAt(this.n - 1) > step) this.n--;
   }
 
   bytes(): number {
-    return this.steps.byteLength + this.lines.byteLength;
+    return this.steps.length * CHUNK * 8;
   }
 }
 
