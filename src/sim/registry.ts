@@ -1,5 +1,6 @@
 import type { ExceptionFilter } from './core/breakpoints';
 import { CORE_EXCEPTION_FILTERS } from './core/breakpoints';
+import { CallGraph } from './core/call_graph';
 import type { KernelSource } from './core/frames';
 import type { MachineOptions, Subsystem } from './core/machine';
 import { Machine } from './core/machine';
@@ -50,6 +51,7 @@ export class Registry {
   readonly sources: readonly KernelSource[];
   /** Kernel function names and the aliases frames answer to: what a function breakpoint may name. */
   readonly functionNames: ReadonlySet<string>;
+  private graph: CallGraph | undefined;
 
   constructor(readonly mechanisms: readonly MechanismDescriptor[]) {
     const ids = new Set<string>();
@@ -76,6 +78,12 @@ export class Registry {
     this.sources = mechanisms.flatMap((d) => d.sources);
     unique(this.sources.map((s) => s.path), 'kernel source');
     this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);
+  }
+
+  /** Who calls whom in the listings, and what each verb enters first: built on first use. */
+  get callGraph(): CallGraph {
+    this.graph ??= new CallGraph(this.sources, this.mechanisms.flatMap((d) => (d.calls ? [d.calls] : [])));
+    return this.graph;
   }
 
   /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
