@@ -58,17 +58,38 @@ export function spread(xs: number[]): Spread {
  * comes and goes hits both alike; prints one line with both spreads and the
  * spread of the pairwise ratios.
  */
-export function reportPairs(f: { name: string; unit: 'ms'; baseline: string; goal?: string; note?: string }, pairs: number, subject: () => number, baseline: () => number): void {
+export function reportPairs(f: PairFigure, pairs: number, subject: () => number, baseline: () => number): void {
   const a: number[] = [];
   const b: number[] = [];
-  const r: number[] = [];
   for (let i = 0; i < pairs; i++) {
-    const x = subject();
-    const y = baseline();
-    a.push(x);
-    b.push(y);
-    r.push(y === 0 ? 0 : x / y);
+    a.push(subject());
+    b.push(baseline());
   }
+  printPairs(f, a, b);
+}
+
+/** reportPairs for requests that are answered asynchronously (a DAP round trip). */
+export async function reportPairsAsync(f: PairFigure, pairs: number, subject: () => Promise<number>, baseline: () => Promise<number>): Promise<void> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    a.push(await subject());
+    b.push(await baseline());
+  }
+  printPairs(f, a, b);
+}
+
+export interface PairFigure {
+  name: string;
+  unit: 'ms';
+  baseline: string;
+  goal?: string;
+  note?: string;
+}
+
+function printPairs(f: PairFigure, a: number[], b: number[]): void {
+  const pairs = a.length;
+  const r = a.map((x, i) => (b[i] === 0 ? 0 : x / (b[i] as number)));
   const sa = spread(a);
   const sb = spread(b);
   const sr = spread(r);
