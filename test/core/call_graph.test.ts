@@ -67,8 +67,12 @@ describe('the call graph of the listings', () => {
       const caller = this.frames[this.frames.length - 1];
       checked.add(`${caller?.fn.name ?? this.statement?.verb} → ${fn.name}`);
       if (caller) {
-        if (!g.callSites(caller.fn).some((c) => c.callee === fn && c.line === caller.line)) missing.add(`${caller.fn.name}@${caller.line} → ${fn.name}`);
-      } else if (this.statement && !g.verbRoots(this.statement.verb).includes(fn)) missing.add(`${this.statement.verb} → ${fn.name}`);
+        if (!g.callSites(caller.fn).some((c) => c.callee === fn && c.line === caller.line)) {
+          // What to add to the caller's mechanism's call_decls.ts: caller, label, callee.
+          const label = [...caller.fn.labels].find(([, l]) => l === caller.line)?.[0] ?? '';
+          missing.add(`calls: ${caller.fn.name}: { '${label}': ['${fn.name}'] }`);
+        }
+      } else if (this.statement && !g.verbRoots(this.statement.verb).includes(fn)) missing.add(`verbs: '${this.statement.verb}': ['${fn.name}']`);
       return enter.call(this, fn, args, aliases);
     };
     try {
