@@ -86,9 +86,9 @@ function exited(p: ChildProcess): Promise<void> {
   return p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r()));
 }
 
-/** `node dist/adapter.js`, DAP on its stdin/stdout. */
-export function stdio(): Connection & { proc: ChildProcess } {
-  const proc = spawn(process.execPath, [ADAPTER], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** `node dist/adapter.js` (or another build of it, to compare), DAP on its stdin/stdout. */
+export function stdio(adapter = ADAPTER): Connection & { proc: ChildProcess } {
+  const proc = spawn(process.execPath, [adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
   const dap = new Dap(proc.stdin as Writable, proc.stdout as Readable);
   return {
     dap,

@@ -7,6 +7,7 @@ import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements
 import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
+import { benchStepInTargets } from './step_in_targets';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -25,7 +26,7 @@ function all(): void {
   benchReverseContinue();
   benchHypercalls();
   benchTimers();
-  benchDap().then(benchDapPtes).then(benchDebuggerOverhead).catch(fail);
+  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);

@@ -68,6 +68,17 @@ export function reportPairs(f: PairedFigure, pairs: number, subject: () => numbe
   reportPairSamples(f, a, b);
 }
 
+/** reportPairs for requests that are answered asynchronously (a DAP round trip). */
+export async function reportPairsAsync(f: PairedFigure, pairs: number, subject: () => Promise<number>, baseline: () => Promise<number>): Promise<void> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    a.push(await subject());
+    b.push(await baseline());
+  }
+  reportPairSamples(f, a, b);
+}
+
 export interface PairedFigure {
   name: string;
   unit: string;

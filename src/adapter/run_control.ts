@@ -2,18 +2,17 @@ import { basename } from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Machine, RunMode, Stop } from '../sim';
+import type { KernelFn } from '../sim/core/frames';
 import { thrownException } from '../sim';
 import { bindLine, statementLines } from './breakpoints';
 import type { SessionContext } from './context';
 import { THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
-import { callLabel } from './variables';
+import { entered, PROC_TARGET, stepInTargetList, targetFn } from './step_in_targets';
 
 /** How long a slice of a run may take before the adapter looks at its inbox again (pause, cancel). */
 const SLICE_MS = 10;
-/** stepInTargets lists this many calls of one function, then one entry for the rest. */
-const CALLS_PER_FUNCTION = 8;
 /** Step points between looks at the clock during a slice. */
 const CHUNK = 256;
 /** How far `goto` searches forward for a line that has not run yet. */
@@ -28,7 +27,7 @@ const GOTO_FORWARD_LIMIT = 10_000_000;
  * slice, unless `finish`: a reverse scan must run to its end, which puts the
  * machine back where the scan started; its stop is then not reported.
  */
-function sliced(ctx: SessionContext, advance: () => Stop | undefined, finish: boolean): void {
+function sliced(ctx: SessionContext, advance: () => (Stop & { readonly description?: string }) | undefined, finish: boolean): void {
   const sim = ctx.sim;
   ctx.running = true;
   const tick = (): void => {
@@ -37,7 +36,7 @@ function sliced(ctx: SessionContext, advance: () => Stop | undefined, finish: bo
     // magnitude (a data breakpoint on a large list reads it at every step point), and a fixed
     // 20,000 slow ones left pause, threads and every other request unanswered for seconds.
     const until = performance.now() + SLICE_MS;
-    let stop: Stop | undefined;
+    let stop: (Stop & { readonly description?: string }) | undefined;
     try {
       do stop = advance();
       while (!stop && performance.now() < until);
@@ -53,8 +52,7 @@ function sliced(ctx: SessionContext, advance: () => Stop | undefined, finish: bo
 }
 
 /**
- * A search through the future (goto forward, stepInTargets, stepIn to a
- * target) in time slices like a run: other requests and sessions are served
+ * A search through the future (goto forward) in time slices like a run: other requests and sessions are served
  * between slices, and while it goes the session counts as running (requests
  * that need a stop are refused, pause and terminate are heard). `advance`
  * does a bounded piece and returns the result once there is one. Resolves
@@ -119,7 +117,7 @@ export function stopRun(ctx: SessionContext): void {
 }
 
 /** Reports a stop; the frame and variable ids of the previous one are void from here on. */
-export function stopped(ctx: SessionContext, stop: Stop): void {
+export function stopped(ctx: SessionContext, stop: Stop & { readonly description?: string }): void {
   ctx.running = false;
   ctx.lastStop = stop;
   ctx.vars.reset();
@@ -149,6 +147,7 @@ export function stopped(ctx: SessionContext, stop: Stop): void {
     }
   }
   if (stop.breakpointIds) ev.body.hitBreakpointIds = [...stop.breakpointIds];
+  if (stop.description) ev.body.description = stop.description;
   ctx.send(ev);
 }
 
@@ -162,21 +161,40 @@ function stopAfter(ctx: SessionContext, stop: Stop): Reply {
   return andThen(undefined, () => stopped(ctx, stop));
 }
 
-async function stepIn(ctx: SessionContext, args: DebugProtocol.StepInArguments): Promise<Reply> {
-  if (args.targetId === undefined) return runAfter(ctx, 'in');
-  const target = args.targetId;
-  if (!Number.isSafeInteger(target) || target < 0) throw new UserError(`no step-in target ${JSON.stringify(target)}`);
+function stepIn(ctx: SessionContext, args: DebugProtocol.StepInArguments): Reply {
+  if (args.targetId === undefined || args.targetId === PROC_TARGET) return runAfter(ctx, 'in');
+  const fn = Number.isSafeInteger(args.targetId) ? targetFn(ctx, args.targetId) : undefined;
+  if (!fn) throw new UserError(`no step-in target ${JSON.stringify(args.targetId)}`);
+  return andThen(undefined, () => runToEntry(ctx, fn));
+}
+
+/**
+ * Steps into a target: runs like `next` (breakpoints and exceptions stop it
+ * as they would) until the function is entered; if the statement or frame
+ * ends first, it stops there and says so.
+ */
+function runToEntry(ctx: SessionContext, fn: KernelFn): void {
   const m = ctx.machine;
-  if (target <= m.step) {
-    m.goto(target);
-    return stopAfter(ctx, { reason: 'step' });
-  }
-  // Forward, a chunk at a time: a target far ahead (or one a client made up) must not block the adapter.
-  const done = await search(ctx, () => {
-    m.goto(Math.min(target, m.step + CHUNK));
-    return m.step >= target || m.at === 'end' ? true : undefined;
-  });
-  return stopAfter(ctx, { reason: done ? 'step' : 'pause' });
+  // Targets are what can be entered before the current frame returns, or the statement ends.
+  const from = m.frames[m.frames.length - 1];
+  m.startRun(from ? 'out' : 'over');
+  sliced(
+    ctx,
+    () => {
+      const stop = m.slice(1);
+      if (entered(m, fn) && (!stop || stop.reason === 'step')) {
+        m.pauseRequested = false;
+        return { reason: 'step' };
+      }
+      if (stop?.reason === 'step' || stop?.reason === 'end') {
+        const where = from ? `${from.fn.name} returned` : 'the statement ended';
+        ctx.send(new OutputEvent(`${fn.name} was not entered before ${where}\n`, 'console'));
+        if (stop.reason === 'step') return { ...stop, description: `${fn.name} was not entered before ${where}` };
+      }
+      return stop;
+    },
+    false,
+  );
 }
 
 function stepBack(ctx: SessionContext): Reply {
@@ -254,47 +272,8 @@ function restartFrame(ctx: SessionContext, args: DebugProtocol.RestartFrameArgum
   return stopAfter(ctx, { reason: 'restart' as Stop['reason'] });
 }
 
-async function stepInTargets(ctx: SessionContext): Promise<DebugProtocol.StepInTargetsResponse['body']> {
-  const sim = ctx.simulation;
-  const m = sim.machine;
-  const origin = m.step;
-  const depth = m.depth();
-  const targets: DebugProtocol.StepInTarget[] = [];
-  // Calls listed per function, and the ones past the limit: a migrate of a million pages makes millions of calls.
-  const listed = new Map<string, number>();
-  const more = new Map<string, { id: number; line: number; n: number }>();
-  const calls = m.control.callDepth;
-  let procEntered = false;
-  // The run is deterministic: look ahead through the statement, then come back.
-  const look = (mm: Machine): boolean => {
-    // `call p` steps into the proc itself before any kernel function inside it.
-    if (!procEntered && mm.at === 'stmt' && mm.control.callDepth > calls) {
-      procEntered = true;
-      const name = mm.control.scenarioFrames().pop()?.name ?? 'proc';
-      targets.push({ id: mm.step, label: `${name}() — proc`, line: mm.statement?.line ?? 0 });
-    }
-    // A frame is new at the first step point it is seen at (frames on the stack before were entered earlier).
-    for (const f of mm.frames) {
-      if (f.enteredAt !== mm.step) continue;
-      const name = f.fn.name;
-      const n = listed.get(name) ?? 0;
-      if (n < CALLS_PER_FUNCTION) {
-        listed.set(name, n + 1);
-        targets.push({ id: f.enteredAt, label: callLabel(f), line: f.line });
-      } else {
-        const x = more.get(name);
-        if (x) x.n++;
-        else more.set(name, { id: f.enteredAt, line: f.line, n: 1 });
-      }
-    }
-    return mm.depth() <= depth || mm.at === 'end';
-  };
-  // A statement may take millions of step points: looked through in slices.
-  const done = await search(ctx, () => (m.seekForward(look, CHUNK) || m.at === 'end' ? true : undefined));
-  if (!done) throw interrupted(ctx, sim, m, origin, 'stepInTargets');
-  m.goto(origin);
-  for (const [name, x] of more) targets.push({ id: x.id, label: `${name}(…) — ${x.n.toLocaleString('en-US')} more call${x.n > 1 ? 's' : ''}, from the next one`, line: x.line });
-  return { targets };
+function stepInTargets(ctx: SessionContext): DebugProtocol.StepInTargetsResponse['body'] {
+  return { targets: stepInTargetList(ctx) };
 }
 
 export const RUN_CONTROL_ROUTES: Routes = {

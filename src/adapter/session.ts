@@ -22,6 +22,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   trace?: boolean;
   /** The step budget: a run stops with an error after this many step points. */
   maxSteps?: number;
+  /** The work budget: a run stops with an error after its statements worked through this many pages or bytes. */
+  maxWork?: number;
 }
 
 function messageOf(e: unknown): string {
@@ -280,9 +282,14 @@ export class KstepSession extends DebugSession {
     if (max !== undefined && !(typeof max === 'number' && Number.isSafeInteger(max) && max > 0)) {
       return { error: `maxSteps must be a positive whole number, not ${JSON.stringify(max)}` };
     }
+    const maxWork = this.launchArgs.maxWork;
+    if (maxWork !== undefined && !(typeof maxWork === 'number' && Number.isSafeInteger(maxWork) && maxWork > 0)) {
+      return { error: `maxWork must be a positive whole number, not ${JSON.stringify(maxWork)}` };
+    }
     ctx.sim = ctx.registry.createSimulation(parsed, {
       history: true,
       maxSteps: max ?? DEFAULT_MAX_STEPS,
+      ...(maxWork !== undefined ? { maxWork } : {}),
       output: (text, category) => ctx.send(new OutputEvent(`${text}\n`, category)),
     });
     ctx.atEnd = false;

@@ -1,14 +1,15 @@
 import { runDap } from '../adapter/server';
-import { DEFAULT_MAX_STEPS } from '../sim';
+import { DEFAULT_MAX_STEPS, DEFAULT_MAX_WORK } from '../sim';
 import { runFile } from './run';
 
 const USAGE = `usage:
-  kstep run [--json] [--trace] [--max-steps=N] [--debug] <scenario.kstep>   run a scenario headless
+  kstep run [--json] [--trace] [--max-steps=N] [--max-work=N] [--debug] <scenario.kstep>   run a scenario headless
       exit 0: every expect held; 1: an expect failed or a kernel BUG; 2: scenario or usage error;
            3: internal error (a bug in kstep: please report it)
       --trace        print each statement, the kernel functions it entered and its results
       --json         print the final state tree as JSON on stdout
       --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
+      --max-work=N   stop with an error after statements worked through N pages or bytes (default ${DEFAULT_MAX_WORK})
       --debug        print the JavaScript stack of an internal error
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
@@ -22,15 +23,20 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   if (cmd === 'run') {
-    const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=')));
+    const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=') && !a.startsWith('--max-work=')));
     const files = rest.filter((a) => !a.startsWith('--'));
     const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace' && f !== '--debug');
     const budget = rest.filter((a) => a.startsWith('--max-steps=')).map((a) => a.slice('--max-steps='.length));
     const maxSteps = budget.length ? Number(budget[budget.length - 1]) : undefined;
     const badBudget = maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0);
-    if (unknown.length || files.length !== 1 || badBudget) {
+    const workArg = rest.filter((a) => a.startsWith('--max-work=')).map((a) => a.slice('--max-work='.length));
+    const maxWork = workArg.length ? Number(workArg[workArg.length - 1]) : undefined;
+    const badWork = maxWork !== undefined && !(Number.isSafeInteger(maxWork) && maxWork > 0);
+    if (unknown.length || files.length !== 1 || badBudget || badWork) {
       io.err(
-        badBudget
+        badWork
+          ? `kstep run: --max-work needs a positive whole number, not '${workArg[workArg.length - 1]}'`
+          : badBudget
           ? `kstep run: --max-steps needs a positive whole number, not '${budget[budget.length - 1]}'`
           : unknown.length
             ? `kstep run: unknown option ${unknown.join(', ')}`
@@ -39,7 +45,7 @@ export function main(argv: readonly string[]): number {
       io.err(USAGE);
       return 2;
     }
-    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}) };
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}) };
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;

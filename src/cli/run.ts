@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly debug?: boolean;
   /** The step budget (default DEFAULT_MAX_STEPS). */
   readonly maxSteps?: number;
+  /** The work budget (default DEFAULT_MAX_WORK). */
+  readonly maxWork?: number;
 }
 
 export interface Io {
@@ -50,6 +52,7 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
   let held: string[] | undefined = opts.trace ? [] : undefined;
   const { machine } = createSimulation(program, {
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
+    ...(opts.maxWork ? { maxWork: opts.maxWork } : {}),
     output: (text, category) => {
       if (category !== 'stdout') io.err(text);
       else if (held) held.push(text);

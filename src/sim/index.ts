@@ -13,6 +13,7 @@ import { parseScenario as parseWith, parseStatement } from './scenario/parser';
 import type { Exec } from './scenario/compile';
 import { compileSimple } from './scenario/compile';
 import type { MachineOptions } from './core/machine';
+import type { WorkOptions } from './core/work';
 import { MECHANISMS } from './mechanisms';
 import type { Simulation } from './registry';
 import { Registry } from './registry';
@@ -38,6 +39,7 @@ export type { NumberFormat, Value } from './core/values';
 export { formatValue, isRecordValue, Sym, toJson, truthy } from './core/values';
 export { outcomeOf } from './outcome';
 export { DEFAULT_MAX_STEPS, errorText, escapeControls, thrownException } from './core/internal';
+export { DEFAULT_MAX_WORK } from './core/work';
 export type { HugetlbPoolPicture, HugetlbSections, ResvMapPicture } from './hugetlb/picture';
 export type { HypervSections, SlotPicture, TimerPicture, VpPicture } from './hyperv/picture';
 export type { MemlatSections, MemoryGroupPicture, MonitorPicture } from './scmi/picture';
@@ -51,7 +53,7 @@ export { MAX_SCENARIO_BYTES, readScenarioFile } from './scenario_file';
 export const REGISTRY = new Registry(MECHANISMS);
 
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-export function createSimulation(program: Program, opts: MachineOptions = {}, registry: Registry = REGISTRY): Simulation {
+export function createSimulation(program: Program, opts: MachineOptions & WorkOptions = {}, registry: Registry = REGISTRY): Simulation {
   return registry.createSimulation(program, opts);
 }
 

@@ -1,4 +1,5 @@
 import type { ExceptionFilter } from './core/breakpoints';
+import type { CallDecls } from './core/call_graph';
 import type { KernelSource } from './core/frames';
 import type { Machine, Subsystem } from './core/machine';
 import type { StatementCompiler } from './scenario/compile';
@@ -64,6 +65,8 @@ export interface MechanismDescriptor<S extends Subsystem = Subsystem> {
   readonly breakpointAliases: readonly string[];
   /** Ids of mechanisms whose state this one reads; they come earlier in the list. */
   readonly needs?: readonly string[];
+  /** Calls its listings do not spell and the functions its verbs enter first (the debugger's step-in targets). */
+  readonly calls?: CallDecls;
   /** Builds a fresh instance; `deps` holds the subsystems of `needs` by id. */
   create(deps: ReadonlyMap<string, Subsystem>): MechanismInstance<S>;
 }

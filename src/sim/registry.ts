@@ -1,5 +1,8 @@
 import type { ExceptionFilter } from './core/breakpoints';
 import { CORE_EXCEPTION_FILTERS } from './core/breakpoints';
+import { CallGraph } from './core/call_graph';
+import type { WorkOptions } from './core/work';
+import { setWorkLimit } from './core/work';
 import type { KernelSource } from './core/frames';
 import type { MachineOptions, Subsystem } from './core/machine';
 import { Machine } from './core/machine';
@@ -50,6 +53,7 @@ export class Registry {
   readonly sources: readonly KernelSource[];
   /** Kernel function names and the aliases frames answer to: what a function breakpoint may name. */
   readonly functionNames: ReadonlySet<string>;
+  private graph: CallGraph | undefined;
 
   constructor(readonly mechanisms: readonly MechanismDescriptor[]) {
     const ids = new Set<string>();
@@ -78,8 +82,14 @@ export class Registry {
     this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);
   }
 
+  /** Who calls whom in the listings, and what each verb enters first: built on first use. */
+  get callGraph(): CallGraph {
+    this.graph ??= new CallGraph(this.sources, this.mechanisms.flatMap((d) => (d.calls ? [d.calls] : [])));
+    return this.graph;
+  }
+
   /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-  createSimulation(program: Program, opts: MachineOptions = {}): Simulation {
+  createSimulation(program: Program, opts: MachineOptions & WorkOptions = {}): Simulation {
     const built = new Map<string, Subsystem>();
     const instances: MechanismInstance[] = [];
     const compilers = new Map<string, StatementCompiler>();
@@ -90,7 +100,9 @@ export class Registry {
       built.set(d.id, inst.subsystem);
       instances.push(inst);
     }
-    const machine = new Machine(compileProgram(program, compilers), { exceptionFilters: this.exceptionFilters, ...opts });
+    const { maxWork, ...machineOpts } = opts;
+    const machine = new Machine(compileProgram(program, compilers), { exceptionFilters: this.exceptionFilters, ...machineOpts });
+    if (maxWork !== undefined) setWorkLimit(machine, maxWork);
     for (const inst of instances) inst.attach?.(machine);
     machine.start(instances.map((i) => i.subsystem));
     return {

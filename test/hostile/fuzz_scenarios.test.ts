@@ -11,7 +11,8 @@
  * Every scenario must parse without a throw and then end (run to its end,
  * an expect, a kernel BUG or a scenario error at a line): no JavaScript
  * error inside a statement (the engine's `internal` stop), and none that
- * takes seconds: a `repeat 1 << 40` ends at the step budget, as a scenario error.
+ * takes seconds: a `repeat 1 << 40` ends at the step budget or, when its body
+ * is a big statement, at the work budget, as a scenario error.
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulation, loadScenario, REGISTRY } from '../../src/sim';
@@ -22,6 +23,8 @@ import { Rng } from '../support/rng';
 const SEED = 0x68617264; // "hard"
 const CASES = 8_000;
 const MAX_STEPS = 20_000;
+/** The work budget of one scenario: a loop of million-page statements ends in about a second. */
+const MAX_WORK = 1 << 18;
 /** One scenario may take this long (most take a millisecond; 20,000 step points of a loop take about one second on a loaded machine). */
 const SLOW_MS = 10_000;
 const FILE = 'fuzz.kstep';
@@ -89,10 +92,12 @@ function scenario(r: Rng): string {
     const s = statement(r, v);
     lines.push(r.chance(0.08) ? `repeat ${r.pick(['3', '100'])} {\n  ${s}\n}` : s);
   }
-  // A loop without end stops at the step budget. Its body is kept cheap: one statement may do up to a
-  // million elements' work (a 64K `gpa read` builds a 64K list), and the budget counts step points, not
-  // the work inside one, so 20,000 of those take minutes (a known limit: see the closing note of round 2).
-  if (r.chance(0.03)) lines.splice(r.int(0, lines.length), 0, `repeat (1 << 40) {\n  ${r.pick(['advance 1ns', 'expect 1 == 1', 'print 1'])}\n}`);
+  // A loop without end stops at the step budget, or at the work budget when its body is a big statement
+  // (a 64K `gpa read`, an mlock of a gigabyte): any statement of the scenario's mechanisms may be the body.
+  if (r.chance(0.03)) {
+    const body = r.chance(0.3) ? r.pick(['advance 1ns', 'expect 1 == 1', 'print 1']) : statement(r, r.pick(verbs));
+    lines.splice(r.int(0, lines.length), 0, `repeat (1 << 40) {\n  ${body}\n}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -106,7 +111,7 @@ function runScenario(source: string): Outcome {
   const t0 = performance.now();
   const { program, diagnostics } = loadScenario(FILE, source);
   if (diagnostics.length) return { kind: 'refused', ms: performance.now() - t0 };
-  const { machine } = createSimulation(program, { maxSteps: MAX_STEPS, history: false, output: () => undefined });
+  const { machine } = createSimulation(program, { maxSteps: MAX_STEPS, maxWork: MAX_WORK, history: false, output: () => undefined });
   // Only the stops a run cannot go past: mechanism exception filters (a failed hypercall...) are not breakpoints here.
   machine.breakpoints.setExceptions([]);
   const stop = machine.resume('continue');
@@ -129,6 +134,7 @@ describe('random scenarios over every mechanism, with boundary arguments', () =>
         continue;
       }
       seen.set(o.kind, (seen.get(o.kind) ?? 0) + 1);
+      if (o.message?.includes('work budget')) seen.set('work budget', (seen.get('work budget') ?? 0) + 1);
       if (o.kind === INTERNAL) failures.push(`case ${i}: ${o.message ?? ''}\n${src}`);
       else if (o.ms > SLOW_MS) failures.push(`case ${i}: took ${Math.round(o.ms)} ms\n${src}`);
     }
@@ -136,5 +142,7 @@ describe('random scenarios over every mechanism, with boundary arguments', () =>
     // The fuzz reaches the runs it is for: most scenarios parse, and many run to their end.
     expect(seen.get('end') ?? 0).toBeGreaterThan(CASES / 20);
     expect(seen.get('error') ?? 0).toBeGreaterThan(CASES / 10);
+    // Loops of big statements are among them, and end at the work budget.
+    expect(seen.get('work budget') ?? 0).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -48,6 +48,8 @@ export type On = Simulation | Machine;
 export interface SimOptions extends MachineOptions {
   /** The file name diagnostics and stops report (default `t.kstep`). */
   readonly file?: string;
+  /** The work budget (core/work.ts). */
+  readonly maxWork?: number;
 }
 
 export interface RunOptions extends SimOptions {
@@ -179,6 +181,8 @@ export interface CliOptions {
   readonly debug?: boolean;
   /** `--max-steps=N`. */
   readonly maxSteps?: number;
+  /** `--max-work=N`. */
+  readonly maxWork?: number;
 }
 
 /** What a `kstep run` printed: its exit code and its stdout and stderr lines. */

@@ -7,6 +7,7 @@ import { HUGETLB_SUBPOOL_C } from './hugetlb_subpool_c';
 import { hugetlbPicture } from './picture';
 import { Hugetlb } from './subsystem';
 import { HUGETLB_VERBS } from './verbs';
+import { HUGETLB_CALLS } from './call_decls';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, HUGETLB_POOL_C, HUGETLB_SUBPOOL_C];
@@ -22,6 +23,7 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
     { name: 'hugetlb', scope: 'hugetlb', summary: 'the hstate pool counters (total, free, rsvd, surp, overcommit), the hugetlbfs inodes and mounts (their subpools)' },
   ],
   exceptionFilters: [],
+  calls: HUGETLB_CALLS,
   sources: HUGETLB_SOURCES,
   breakpointAliases: [],
   create() {

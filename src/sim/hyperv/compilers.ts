@@ -14,6 +14,7 @@ import { synicSendEoi } from './hv_synic';
 import type { HyperV } from './subsystem';
 import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
+import { work } from '../core/work';
 import {
   CALL_BY_CODE, CALL_BY_NAME, EVENT_FLAGS_COUNT, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
   VARHEAD_MAX, encodeControl, statusSym,
@@ -296,6 +297,7 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const addr = u64(m, aa, '<addr>');
     const vals = listOf(m, va, '<values>');
     hv().state.part();
+    work(m, vals.length * 8);
     hv().state.gpa.write(addr, fromQwords(vals));
   });
 
@@ -305,6 +307,8 @@ export function hypervCompilers(hv: () => HyperV): Map<string, StatementCompiler
     const len = argInt(m, la, '<len>');
     if (len < 0 || len > 1 << 20) throw new ScenarioError(`<len> must be 0..1M, not ${len}`, la.range);
     hv().state.part();
+    // A list element per byte: the work budget counts them.
+    work(m, len);
     const b = hv().state.gpa.read(addr, len);
     m.last = { bytes: [...b].map((x) => BigInt(x)) };
   });

@@ -9,6 +9,7 @@ import { stimer_expiration } from './stimer';
 import { HyperV } from './subsystem';
 import { HYPERCALL_BREAKPOINT_NAMES } from './tlfs';
 import { HYPERV_VERBS } from './verbs';
+import { HYPERV_CALLS } from './call_decls';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const HYPERV_SOURCES: readonly KernelSource[] = [HV_CORE_C, HV_HYPERCALL_C];
@@ -24,6 +25,7 @@ export const hypervMechanism: MechanismDescriptor<HyperV> = {
     { name: 'vp', scope: 'Hyper-V', summary: 'VPs by index: registers, SynIC message/event pages, synthetic timers' },
   ],
   exceptionFilters: [{ kind: 'hv_error', label: 'hypercall error', default: false, description: 'a hypercall status other than HV_STATUS_SUCCESS' }],
+  calls: HYPERV_CALLS,
   sources: HYPERV_SOURCES,
   // A hypercall handler's frame answers to the call's name and code, the HVC handler to `hvc`.
   breakpointAliases: HYPERCALL_BREAKPOINT_NAMES,

@@ -2,6 +2,7 @@
 import type { SourceRange } from '../core/source';
 import { ScenarioError } from '../core/source';
 import type { Machine } from '../core/machine';
+import { work } from '../core/work';
 import { argBig } from '../scenario/args';
 import type { Arg, Stmt } from '../scenario/ast';
 
@@ -46,6 +47,11 @@ export function pageRange(m: Machine, s: Stmt, ai: number, o: RangeOptions = {})
   if (len < 0n || (len === 0n && !o.zero)) throw new ScenarioError(o.zero ? '<len> must not be negative' : '<len> must be positive', at);
   const end = addr + ((len + 0xfffn) & ~0xfffn);
   if (end > ADDR_LIMIT) throw new ScenarioError('range ends above the user address space', at);
-  if (o.perPage) checkPerPage(s.verb, addr >> 12n, end >> 12n, at);
-  return [Number(addr >> 12n), Number(end >> 12n)];
+  const range: [number, number] = [Number(addr >> 12n), Number(end >> 12n)];
+  if (o.perPage) {
+    checkPerPage(s.verb, addr >> 12n, end >> 12n, at);
+    // The statement walks each page of the range: the work budget counts them.
+    work(m, range[1] - range[0]);
+  }
+  return range;
 }

@@ -28,6 +28,7 @@ import { FILEMAP_C } from './filemap_c';
 import { MEMPOLICY_C } from './mempolicy_c';
 import { MIGRATE_C } from './migrate_c';
 import { TRUNCATE_C } from './truncate_c';
+import { MM_CALLS } from './call_decls';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const MM_SOURCES: readonly KernelSource[] = [
@@ -55,6 +56,7 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
     { kind: 'sigbus', label: 'SIGBUS', default: false, description: 'a simulated task got SIGBUS' },
     { kind: 'sigsegv', label: 'SIGSEGV', default: false, description: 'a simulated task got SIGSEGV' },
   ],
+  calls: MM_CALLS,
   sources: MM_SOURCES,
   breakpointAliases: [],
   // hugetlb mappings fault through the hstate pool and the inodes' resv_maps.

@@ -10,6 +10,7 @@ import { QCOM_SCMI_CLIENT_C } from './qcom_scmi_client_c';
 import { QCOM_SCMI_VENDOR_C } from './qcom_scmi_vendor_c';
 import { Memlat } from './subsystem';
 import { SCMI_VERBS } from './verbs';
+import { SCMI_CALLS } from './call_decls';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const SCMI_SOURCES: readonly KernelSource[] = [QCOM_SCMI_CLIENT_C, QCOM_SCMI_VENDOR_C, DRIVER_C, MEMLAT_FW_C];
@@ -25,6 +26,7 @@ export const scmiMechanism: MechanismDescriptor<Memlat> = {
     { name: 'scmi', scope: 'SCMI memlat', summary: 'the SCMI channel: message log and the shared-memory mailbox' },
   ],
   exceptionFilters: [{ kind: 'scmi_error', label: 'SCMI error', default: false, description: 'an SCMI status other than SCMI_SUCCESS' }],
+  calls: SCMI_CALLS,
   sources: SCMI_SOURCES,
   // The firmware's message handler answers to the message and parameter names.
   breakpointAliases: SCMI_BREAKPOINT_NAMES,
