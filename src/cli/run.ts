@@ -1,4 +1,4 @@
-import type { Machine, Stop, Value } from '../sim';
+import type { Coverage, Machine, Stop, Value } from '../sim';
 import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
 
 export interface RunOptions {
@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly debug?: boolean;
   /** The step budget (default DEFAULT_MAX_STEPS). */
   readonly maxSteps?: number;
+  /** Counts the kernel step points, functions and branches the run reaches (--lcov, `kstep coverage`). */
+  readonly coverage?: Coverage;
 }
 
 export interface Io {
@@ -50,6 +52,7 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
   let held: string[] | undefined = opts.trace ? [] : undefined;
   const { machine } = createSimulation(program, {
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
+    ...(opts.coverage ? { coverage: opts.coverage } : {}),
     output: (text, category) => {
       if (category !== 'stdout') io.err(text);
       else if (held) held.push(text);

@@ -46,6 +46,15 @@ export { MAX_PAGES, PAGE_CELL } from './mm/picture';
 export type { PictureData } from './picture';
 export { statePicture } from './picture';
 export { MAX_SCENARIO_BYTES, readScenarioFile } from './scenario_file';
+export { Coverage } from './coverage/counters';
+export type { CoverageLayout, StepPoint } from './coverage/layout';
+export type { ListingBranch } from './coverage/branches';
+export { lcovText } from './coverage/lcov';
+export type { LcovFile } from './coverage/lcov_parse';
+export { LcovError, parseLcov } from './coverage/lcov_parse';
+export { coverageFromLcov } from './coverage/lcov_read';
+export type { FunctionRow } from './coverage/table';
+export { functionRows, functionTable } from './coverage/table';
 
 /** The mechanisms kstep simulates, and all that is derived from them. */
 export const REGISTRY = new Registry(MECHANISMS);
