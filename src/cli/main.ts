@@ -1,6 +1,8 @@
 import { runDap } from '../adapter/server';
 import { DEFAULT_MAX_STEPS } from '../sim';
 import { runFile } from './run';
+import { coverageCommand, runFiles, takeLcov, writeLcov } from './coverage';
+import { Coverage, patchReport, REGISTRY } from '../sim';
 
 const USAGE = `usage:
   kstep run [--json] [--trace] [--max-steps=N] [--debug] <scenario.kstep>   run a scenario headless
@@ -10,6 +12,10 @@ const USAGE = `usage:
       --json         print the final state tree as JSON on stdout
       --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
       --debug        print the JavaScript stack of an internal error
+  kstep run --lcov <out.info> <a.kstep> [<b.kstep> ...]   run scenarios and write the kernel coverage they reach
+                 as an lcov tracefile (one SF per kernel listing); the exit code is the worst of the runs
+  kstep coverage [--patches] <files...>           run .kstep files (and read lcov tracefiles) and print coverage per
+                                                  kernel function, or with --patches per reference patch
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
@@ -20,6 +26,31 @@ export function main(argv: readonly string[]): number {
   if (cmd === '--version' || cmd === '-v') {
     io.out(KSTEP_VERSION);
     return 0;
+  }
+  if (cmd === 'coverage') return coverageCommand(rest, io, patchReport);
+  if (cmd === 'run' && rest.some((a) => a === '--lcov' || a.startsWith('--lcov='))) {
+    const t = takeLcov(rest);
+    if (t.error || t.lcov === undefined) {
+      io.err(t.error ?? 'kstep run: --lcov needs a file to write');
+      return 2;
+    }
+    const files = t.rest.filter((a) => !a.startsWith('--'));
+    const flags = t.rest.filter((a) => a.startsWith('--'));
+    const unknown = flags.filter((f) => f !== '--trace' && f !== '--debug' && !f.startsWith('--max-steps='));
+    if (unknown.length || !files.length) {
+      io.err(unknown.length ? `kstep run: unknown option with --lcov: ${unknown.join(', ')}` : 'kstep run: give the scenario files to run');
+      return 2;
+    }
+    const budget = flags.filter((a) => a.startsWith('--max-steps=')).map((a) => Number(a.slice('--max-steps='.length)));
+    const maxSteps = budget[budget.length - 1];
+    if (maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0)) {
+      io.err('kstep run: --max-steps needs a positive whole number');
+      return 2;
+    }
+    const cov = new Coverage(REGISTRY.coverageLayout);
+    const opts = { json: false, trace: flags.includes('--trace'), debug: flags.includes('--debug'), ...(maxSteps ? { maxSteps } : {}) };
+    const code = runFiles(files, opts, io, cov);
+    return Math.max(code, writeLcov(t.lcov, cov, io));
   }
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=')));

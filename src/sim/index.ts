@@ -112,3 +112,6 @@ export function parseExpression(text: string): Expr | { error: string } {
     throw e;
   }
 }
+export type { PatchCoverage, PatchLine } from './coverage/patches';
+export { patchCoverage, patchReport } from './coverage/patches';
+export type { PatchTable } from './coverage/patch_map';

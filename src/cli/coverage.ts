@@ -1,0 +1,92 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Coverage, coverageFromLcov, escapeControls, functionTable, lcovText, parseLcov, REGISTRY } from '../sim';
+import type { Io, RunOptions } from './run';
+import { runFile } from './run';
+
+/** Tracefiles kstep reads back are its own: a few MB at most. */
+const MAX_TRACEFILE_BYTES = 64 * 1024 * 1024;
+
+/** Takes `--lcov <file>` / `--lcov=<file>` out of `kstep run`'s arguments. */
+export function takeLcov(args: readonly string[]): { rest: string[]; lcov?: string; error?: string } {
+  const rest: string[] = [];
+  let lcov: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--lcov') {
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith('--')) return { rest, error: 'kstep run: --lcov needs a file to write' };
+      lcov = v;
+      i++;
+    } else if (a.startsWith('--lcov=')) {
+      lcov = a.slice('--lcov='.length);
+      if (!lcov) return { rest, error: 'kstep run: --lcov needs a file to write' };
+    } else rest.push(a);
+  }
+  return { rest, ...(lcov !== undefined ? { lcov } : {}) };
+}
+
+/**
+ * Runs scenarios one after the other, each with its own machine, adding what
+ * each reaches into `cov`; the exit code is the worst of theirs.
+ */
+export function runFiles(files: readonly string[], opts: RunOptions, io: Io, cov?: Coverage): number {
+  let code = 0;
+  for (const f of files) {
+    const run = cov ? new Coverage(cov.layout) : undefined;
+    code = Math.max(code, runFile(f, run ? { ...opts, coverage: run } : opts, io));
+    if (cov && run) cov.add(run);
+  }
+  return code;
+}
+
+/** Writes the tracefile; 0, or 2 when it cannot be written. */
+export function writeLcov(path: string, cov: Coverage, io: Io): number {
+  try {
+    writeFileSync(path, lcovText(cov));
+    return 0;
+  } catch (e) {
+    io.err(`kstep: cannot write ${path}: ${message(e)}`);
+    return 2;
+  }
+}
+
+/**
+ * `kstep coverage [--patches] <files...>`: runs each `.kstep` file and reads
+ * every other file as a tracefile kstep wrote, then prints the per-function
+ * table (or, with --patches, the per-reference-patch report). The scenarios'
+ * own output is not printed; their failures are, on stderr.
+ */
+export function coverageCommand(args: readonly string[], io: Io, patches: (cov: Coverage) => string): number {
+  const flags = args.filter((a) => a.startsWith('--'));
+  const files = args.filter((a) => !a.startsWith('--'));
+  const unknown = flags.filter((f) => f !== '--patches');
+  if (unknown.length || !files.length) {
+    io.err(unknown.length ? `kstep coverage: unknown option ${unknown.join(', ')}` : 'kstep coverage: give scenario files (.kstep) or lcov tracefiles');
+    return 2;
+  }
+  const layout = REGISTRY.coverageLayout;
+  const cov = new Coverage(layout);
+  const quiet: Io = { out: () => undefined, err: io.err };
+  let code = runFiles(
+    files.filter((f) => f.endsWith('.kstep')),
+    { json: false, trace: false },
+    quiet,
+    cov,
+  );
+  for (const f of files.filter((x) => !x.endsWith('.kstep'))) {
+    try {
+      if (statSync(f).size > MAX_TRACEFILE_BYTES) throw new Error(`larger than ${MAX_TRACEFILE_BYTES} bytes`);
+      const text = readFileSync(f, 'utf8');
+      cov.add(coverageFromLcov(layout, parseLcov(text)));
+    } catch (e) {
+      io.err(`kstep coverage: ${f}: ${message(e)}`);
+      code = Math.max(code, 2);
+    }
+  }
+  io.out(flags.includes('--patches') ? patches(cov) : functionTable(cov));
+  return code;
+}
+
+function message(e: unknown): string {
+  return escapeControls((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '');
+}
