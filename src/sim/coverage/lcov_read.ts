@@ -1,0 +1,35 @@
+import { Coverage } from './counters';
+import type { CoverageLayout } from './layout';
+import type { LcovFile } from './lcov_parse';
+import { LcovError } from './lcov_parse';
+
+/**
+ * Counts from tracefiles kstep wrote, added into a Coverage over `layout`:
+ * a source, function, line or branch the listings do not have is an error
+ * (the tracefile came from another kstep or another program).
+ */
+export function coverageFromLcov(layout: CoverageLayout, files: readonly LcovFile[]): Coverage {
+  const cov = new Coverage(layout);
+  const sources = new Map(layout.sources.map((s) => [s.path, s]));
+  for (const f of files) {
+    const src = sources.get(f.path);
+    if (!src) throw new LcovError(`${f.path} is not a kernel listing of this kstep`);
+    for (const fn of f.functions) {
+      const kfn = src.functions.get(fn.name);
+      const slot = kfn && layout.slot(kfn);
+      if (!kfn || !slot || kfn.line !== fn.line) throw new LcovError(`${f.path}: no function ${fn.name} at line ${fn.line}`);
+      cov.functions[slot.index] = (cov.functions[slot.index] ?? 0) + fn.hits;
+    }
+    for (const [line, hits] of f.lines) {
+      const p = layout.points.findIndex((x) => x.source === src && x.line === line);
+      if (p < 0) throw new LcovError(`${f.path}:${line} is not a step point`);
+      cov.points[p] = (cov.points[p] ?? 0) + hits;
+    }
+    for (const [line, block, branch, taken] of f.branches) {
+      const b = layout.branches.findIndex((x) => x.fn.source === src && x.line === line);
+      if (b < 0 || block !== 0 || branch > 1) throw new LcovError(`${f.path}:${line} has no branch ${block},${branch}`);
+      cov.branches[2 * b + branch] = (cov.branches[2 * b + branch] ?? 0) + (taken ?? 0);
+    }
+  }
+  return cov;
+}
