@@ -5,12 +5,13 @@ import { coverageCommand, runFiles, takeLcov, writeLcov } from './coverage';
 import { Coverage, patchReport, REGISTRY } from '../sim';
 
 const USAGE = `usage:
-  kstep run [--json] [--trace] [--max-steps=N] [--debug] <scenario.kstep>   run a scenario headless
-      exit 0: every expect held; 1: an expect failed or a kernel BUG; 2: scenario or usage error;
+  kstep run [--json] [--trace] [--max-steps=N] [--bail] [--debug] <scenario.kstep>   run a scenario headless
+      exit 0: every expect held; 1: an expect failed (each failed expect is reported) or a kernel BUG; 2: scenario or usage error;
            3: internal error (a bug in kstep: please report it)
       --trace        print each statement, the kernel functions it entered and its results
       --json         print the final state tree as JSON on stdout
       --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
+      --bail         stop at the first failed expect
       --debug        print the JavaScript stack of an internal error
   kstep run --lcov <out.info> <a.kstep> [<b.kstep> ...]   run scenarios and write the kernel coverage they reach
                  as an lcov tracefile (one SF per kernel listing); the exit code is the worst of the runs
@@ -36,7 +37,7 @@ export function main(argv: readonly string[]): number {
     }
     const files = t.rest.filter((a) => !a.startsWith('--'));
     const flags = t.rest.filter((a) => a.startsWith('--'));
-    const unknown = flags.filter((f) => f !== '--trace' && f !== '--debug' && !f.startsWith('--max-steps='));
+    const unknown = flags.filter((f) => f !== '--trace' && f !== '--debug' && f !== '--bail' && !f.startsWith('--max-steps='));
     if (unknown.length || !files.length) {
       io.err(unknown.length ? `kstep run: unknown option with --lcov: ${unknown.join(', ')}` : 'kstep run: give the scenario files to run');
       return 2;
@@ -48,14 +49,14 @@ export function main(argv: readonly string[]): number {
       return 2;
     }
     const cov = new Coverage(REGISTRY.coverageLayout);
-    const opts = { json: false, trace: flags.includes('--trace'), debug: flags.includes('--debug'), ...(maxSteps ? { maxSteps } : {}) };
+    const opts = { json: false, trace: flags.includes('--trace'), debug: flags.includes('--debug'), bail: flags.includes('--bail'), ...(maxSteps ? { maxSteps } : {}) };
     const code = runFiles(files, opts, io, cov);
     return Math.max(code, writeLcov(t.lcov, cov, io));
   }
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=')));
     const files = rest.filter((a) => !a.startsWith('--'));
-    const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace' && f !== '--debug');
+    const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace' && f !== '--debug' && f !== '--bail');
     const budget = rest.filter((a) => a.startsWith('--max-steps=')).map((a) => a.slice('--max-steps='.length));
     const maxSteps = budget.length ? Number(budget[budget.length - 1]) : undefined;
     const badBudget = maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0);
@@ -70,7 +71,7 @@ export function main(argv: readonly string[]): number {
       io.err(USAGE);
       return 2;
     }
-    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}) };
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), bail: flags.has('--bail'), ...(maxSteps ? { maxSteps } : {}) };
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;

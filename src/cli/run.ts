@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly debug?: boolean;
   /** The step budget (default DEFAULT_MAX_STEPS). */
   readonly maxSteps?: number;
+  /** Stop at the first failed expect (by default the run goes on and reports every one). */
+  readonly bail?: boolean;
   /** Counts the kernel step points, functions and branches the run reaches (--lcov, `kstep coverage`). */
   readonly coverage?: Coverage;
 }
@@ -59,14 +61,23 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
       else print(text);
     },
   });
-  const stop = opts.trace
-    ? runTraced(machine, (line) => {
-        print(line);
-        for (const h of held ?? []) print(`    ${h}`);
-        held = [];
-      })
-    : machine.resume('continue');
-  const code = report(machine, stop, file, io, opts.debug === true);
+  const go = (resumed = false): Stop =>
+    opts.trace
+      ? runTraced(machine, resumed, (line) => {
+          print(line);
+          for (const h of held ?? []) print(`    ${h}`);
+          held = [];
+        })
+      : machine.resume('continue');
+  let stop = go();
+  // A failed expect is reported and the run goes on (SCENARIO.md), unless --bail.
+  let failed = false;
+  while (!opts.bail && stop.reason === 'exception' && stop.exception?.kind === 'expect' && !machine.dead) {
+    report(machine, stop, file, io, false);
+    failed = true;
+    stop = go(true);
+  }
+  const code = Math.max(report(machine, stop, file, io, opts.debug === true), failed ? 1 : 0);
   if (opts.trace && code === 0) {
     print(`${file.split('/').pop() ?? file}: end of scenario after ${machine.step} step points; every expect held`);
   }
@@ -102,11 +113,12 @@ function kernelStack(m: Machine): string {
  * Steps into every statement and prints, per statement, the kernel functions
  * it entered and what it left in `last`.
  */
-function runTraced(m: Machine, print: (s: string) => void): Stop {
+function runTraced(m: Machine, resumed: boolean, print: (s: string) => void): Stop {
   const file = m.program.file.split('/').pop() ?? m.program.file;
   let entered: string[] = [];
   let seen = new Set<object>();
-  let current = m.statement;
+  // Resumed after a failed expect: its statement was printed when it stopped.
+  let current = resumed ? undefined : m.statement;
   let lastBefore: Value = m.last;
   const flush = (): void => {
     if (!current) return;
