@@ -179,6 +179,8 @@ export interface CliOptions {
   readonly debug?: boolean;
   /** `--max-steps=N`. */
   readonly maxSteps?: number;
+  /** `--bail`: stop at the first failed expect. */
+  readonly bail?: boolean;
 }
 
 /** What a `kstep run` printed: its exit code and its stdout and stderr lines. */
