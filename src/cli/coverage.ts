@@ -1,4 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Coverage, coverageFromLcov, escapeControls, functionTable, lcovText, parseLcov, REGISTRY } from '../sim';
 import type { Io, RunOptions } from './run';
 import { runFile } from './run';
@@ -59,6 +60,8 @@ export function writeLcov(path: string, cov: Coverage, io: Io): number {
 export function coverageCommand(args: readonly string[], io: Io, patches: (cov: Coverage) => string): number {
   const flags = args.filter((a) => a.startsWith('--'));
   const files = args.filter((a) => !a.startsWith('--'));
+  const listings = flags.filter((f) => f.startsWith('--listings=')).map((f) => f.slice('--listings='.length));
+  if (listings.length) return writeListings(listings[listings.length - 1] as string, io);
   const unknown = flags.filter((f) => f !== '--patches');
   if (unknown.length || !files.length) {
     io.err(unknown.length ? `kstep coverage: unknown option ${unknown.join(', ')}` : 'kstep coverage: give scenario files (.kstep) or lcov tracefiles');
@@ -85,6 +88,30 @@ export function coverageCommand(args: readonly string[], io: Io, patches: (cov: 
   }
   io.out(flags.includes('--patches') ? patches(cov) : functionTable(cov));
   return code;
+}
+
+/**
+ * `kstep coverage --listings=<dir>`: every kernel listing as the file its
+ * tracefile SF names under `dir`, so `genhtml out.info` run there finds them.
+ */
+function writeListings(dir: string, io: Io): number {
+  if (!dir) {
+    io.err('kstep coverage: --listings needs a directory');
+    return 2;
+  }
+  try {
+    for (const src of REGISTRY.sources) {
+      // The paths are kstep's own, never from input; still, nothing may land outside dir.
+      if (src.path.split('/').some((p) => p === '..' || p === '') || src.path.startsWith('/')) throw new Error(`listing path ${src.path}`);
+      const out = join(dir, src.path);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${src.lines.join('\n')}\n`);
+    }
+    return 0;
+  } catch (e) {
+    io.err(`kstep coverage: cannot write the listings under ${dir}: ${message(e)}`);
+    return 2;
+  }
 }
 
 function message(e: unknown): string {

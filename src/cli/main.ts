@@ -17,6 +17,8 @@ const USAGE = `usage:
                  as an lcov tracefile (one SF per kernel listing); the exit code is the worst of the runs
   kstep coverage [--patches] <files...>           run .kstep files (and read lcov tracefiles) and print coverage per
                                                   kernel function, or with --patches per reference patch
+  kstep coverage --listings=<dir>                 write the kernel listings under dir, as the tracefile's SF names them
+                                                  (run genhtml there)
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;

@@ -115,3 +115,5 @@ export function parseExpression(text: string): Expr | { error: string } {
 export type { PatchCoverage, PatchLine } from './coverage/patches';
 export { patchCoverage, patchReport } from './coverage/patches';
 export type { PatchTable } from './coverage/patch_map';
+export type { ListingCoverage } from './coverage/files';
+export { listingCoverage } from './coverage/files';

@@ -1,7 +1,10 @@
 /** `kstep run --lcov` and `kstep coverage`, as a real process. */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseLcov } from '../../src/sim';
+import { parseLcov, REGISTRY } from '../../src/sim';
 import { Scenarios, kstep } from '../support/kit';
 
 const files = new Scenarios();
@@ -67,5 +70,24 @@ describe('kstep coverage', () => {
     const foreign = files.write('f.info', 'SF:mm/nowhere.c\nFNF:0\nFNH:0\nBRF:0\nBRH:0\nLF:0\nLH:0\nend_of_record\n');
     expect(kstep('coverage', foreign).err).toContain('mm/nowhere.c is not a kernel listing of this kstep');
     expect(kstep('coverage').code).toBe(2);
+  });
+});
+
+describe('kstep coverage --listings', () => {
+  const GENHTML = spawnSync('genhtml', ['--version'], { encoding: 'utf8' }).status === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'kstep-listings-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes every listing where the tracefile names it, with the lines the debugger shows', () => {
+    expect(kstep('coverage', `--listings=${dir}`).code).toBe(0);
+    for (const src of REGISTRY.sources) expect(readFileSync(join(dir, src.path), 'utf8')).toBe(`${src.lines.join('\n')}\n`);
+  });
+
+  it.skipIf(!GENHTML)('genhtml renders the tracefile over them', () => {
+    kstep('coverage', `--listings=${dir}`);
+    expect(kstep('run', '--lcov', join(dir, 'out.info'), 'examples/resv_map.kstep').code).toBe(0);
+    const r = spawnSync('genhtml', ['--branch-coverage', '-o', 'html', 'out.info'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(dir, 'html', 'mm', 'hugetlb.c.gcov.html'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { Coverage } from './counters';
+import { listingCoverage } from './files';
 
 /**
  * A standard lcov tracefile (geninfo's format: TN, then per source file SF,
@@ -8,39 +9,19 @@ import type { Coverage } from './counters';
  * entered has `-` counts (lcov: its block never ran).
  */
 export function lcovText(cov: Coverage, testName = 'kstep'): string {
-  const { layout } = cov;
   const out: string[] = [];
-  const sources = [...layout.sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const src of sources) {
-    out.push(`TN:${testName}`, `SF:${src.path}`);
-    const fns = layout.functions.map((fn, i) => ({ fn, i })).filter((f) => f.fn.source === src);
-    fns.sort((a, b) => a.fn.line - b.fn.line);
-    for (const { fn } of fns) out.push(`FN:${fn.line},${fn.name}`);
-    for (const { fn, i } of fns) out.push(`FNDA:${cov.functions[i] ?? 0},${fn.name}`);
-    out.push(`FNF:${fns.length}`, `FNH:${fns.filter((f) => (cov.functions[f.i] ?? 0) > 0).length}`);
-    let brf = 0;
-    let brh = 0;
-    layout.branches.forEach((b, i) => {
-      if (b.fn.source !== src) return;
-      const then = cov.branches[2 * i] ?? 0;
-      const past = cov.branches[2 * i + 1] ?? 0;
-      const fnRan = (cov.functions[layout.slot(b.fn)?.index ?? -1] ?? 0) > 0;
-      const shown = (n: number): string => (fnRan ? String(n) : '-');
-      out.push(`BRDA:${b.line},0,0,${shown(then)}`, `BRDA:${b.line},0,1,${shown(past)}`);
-      brf += 2;
-      brh += (then > 0 ? 1 : 0) + (past > 0 ? 1 : 0);
-    });
-    out.push(`BRF:${brf}`, `BRH:${brh}`);
-    let lf = 0;
-    let lh = 0;
-    layout.points.forEach((p, i) => {
-      if (p.source !== src) return;
-      const n = cov.points[i] ?? 0;
-      out.push(`DA:${p.line},${n}`);
-      lf++;
-      if (n > 0) lh++;
-    });
-    out.push(`LF:${lf}`, `LH:${lh}`, 'end_of_record');
+  for (const f of listingCoverage(cov)) {
+    out.push(`TN:${testName}`, `SF:${f.path}`);
+    for (const fn of f.functions) out.push(`FN:${fn.line},${fn.name}`);
+    for (const fn of f.functions) out.push(`FNDA:${fn.hits},${fn.name}`);
+    out.push(`FNF:${f.functions.length}`, `FNH:${f.functions.filter((fn) => fn.hits > 0).length}`);
+    for (const b of f.branches) {
+      const shown = (n: number): string => (b.entered ? String(n) : '-');
+      out.push(`BRDA:${b.line},0,0,${shown(b.taken)}`, `BRDA:${b.line},0,1,${shown(b.notTaken)}`);
+    }
+    out.push(`BRF:${2 * f.branches.length}`, `BRH:${f.branches.reduce((n, b) => n + (b.taken > 0 ? 1 : 0) + (b.notTaken > 0 ? 1 : 0), 0)}`);
+    for (const s of f.statements) out.push(`DA:${s.line},${s.hits}`);
+    out.push(`LF:${f.statements.length}`, `LH:${f.statements.filter((s) => s.hits > 0).length}`, 'end_of_record');
   }
   return `${out.join('\n')}\n`;
 }
