@@ -5,12 +5,12 @@ import { reportPairs, time } from './report';
 const SCENARIO = `
 hugetlb file f
 mmap 0x7f0000000000 4M
-repeat 1000 {
+repeat 20000 {
   region_chg f 0 5
   region_add f 0 5
   region_del f 0 5
 }
-repeat 200 {
+repeat 3000 {
   madvise 0x7f0000000000 4M MADV_DONTNEED
   write 0x7f0000000000 1
   write 0x7f0000001000 1

@@ -5,6 +5,7 @@ import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements
 import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
+import { benchCoverage } from './coverage';
 
 // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
 benchMm();
@@ -17,6 +18,7 @@ benchHistoryBigMap();
 benchReverseContinue();
 benchHypercalls();
 benchTimers();
+benchCoverage();
 benchDap()
   .then(benchDapPtes)
   .catch((e: unknown) => ((process.exitCode = 1), console.error(e)));

@@ -94,6 +94,7 @@ describe('the strict lcov parser', () => {
     ['a missing end_of_record', good.replace('end_of_record\n', ''), /no end_of_record/],
     ['a record outside a source section', `DA:1,1\n${good}`, /outside a source section/],
     ['a bad count', good.replace('DA:2,3', 'DA:2,x'), /DA count is not a whole number/],
+    ['a count past 2^53', good.replace('DA:2,3', `DA:2,${'9'.repeat(400)}`), /DA count is not a whole number below 2\^53/],
     ['a line twice', good.replace('DA:3,0', 'DA:2,0'), /DA for line 2 twice/],
     ['an FNDA without its FN', good.replace('FNDA:2,f', 'FNDA:2,g'), /FNDA for g, which has no FN/],
     ['an unknown record', good.replace('FNF:1', 'XYZ:1\nFNF:1'), /unknown record 'XYZ'/],

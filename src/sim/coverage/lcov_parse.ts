@@ -19,7 +19,7 @@ export class LcovError extends Error {}
 const COUNT = /^\d+$/;
 
 function num(s: string | undefined, what: string, at: number): number {
-  if (s === undefined || !COUNT.test(s)) throw new LcovError(`line ${at}: ${what} is not a whole number: '${s ?? ''}'`);
+  if (s === undefined || !COUNT.test(s) || !Number.isSafeInteger(Number(s))) throw new LcovError(`line ${at}: ${what} is not a whole number below 2^53: '${(s ?? '').slice(0, 40)}'`);
   return Number(s);
 }
 
