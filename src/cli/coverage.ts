@@ -1,11 +1,41 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Coverage, coverageFromLcov, escapeControls, functionTable, lcovText, parseLcov, REGISTRY } from '../sim';
+import { Coverage, coverageFromLcov, escapeControls, functionTable, lcovText, parseLcov, patchReport, REGISTRY } from '../sim';
 import type { Io, RunOptions } from './run';
 import { runFile } from './run';
 
 /** Tracefiles kstep reads back are its own: a few MB at most. */
 const MAX_TRACEFILE_BYTES = 64 * 1024 * 1024;
+
+export function hasLcov(args: readonly string[]): boolean {
+  return args.some((a) => a === '--lcov' || a.startsWith('--lcov='));
+}
+
+/** `kstep run --lcov <out> <files...>`: each scenario in turn, then the tracefile of all of them. */
+export function runWithLcov(args: readonly string[], io: Io): number {
+  const t = takeLcov(args);
+  if (t.error || t.lcov === undefined) {
+    io.err(t.error ?? 'kstep run: --lcov needs a file to write');
+    return 2;
+  }
+  const files = t.rest.filter((a) => !a.startsWith('--'));
+  const flags = t.rest.filter((a) => a.startsWith('--'));
+  const unknown = flags.filter((f) => f !== '--trace' && f !== '--debug' && f !== '--bail' && !f.startsWith('--max-steps='));
+  if (unknown.length || !files.length) {
+    io.err(unknown.length ? `kstep run: unknown option with --lcov: ${unknown.join(', ')}` : 'kstep run: give the scenario files to run');
+    return 2;
+  }
+  const budget = flags.filter((a) => a.startsWith('--max-steps=')).map((a) => Number(a.slice('--max-steps='.length)));
+  const maxSteps = budget[budget.length - 1];
+  if (maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0)) {
+    io.err('kstep run: --max-steps needs a positive whole number');
+    return 2;
+  }
+  const cov = new Coverage(REGISTRY.coverageLayout);
+  const opts = { json: false, trace: flags.includes('--trace'), debug: flags.includes('--debug'), bail: flags.includes('--bail'), ...(maxSteps ? { maxSteps } : {}) };
+  const code = runFiles(files, opts, io, cov);
+  return Math.max(code, writeLcov(t.lcov, cov, io));
+}
 
 /** Takes `--lcov <file>` / `--lcov=<file>` out of `kstep run`'s arguments. */
 export function takeLcov(args: readonly string[]): { rest: string[]; lcov?: string; error?: string } {
@@ -57,7 +87,7 @@ export function writeLcov(path: string, cov: Coverage, io: Io): number {
  * table (or, with --patches, the per-reference-patch report). The scenarios'
  * own output is not printed; their failures are, on stderr.
  */
-export function coverageCommand(args: readonly string[], io: Io, patches: (cov: Coverage) => string): number {
+export function coverageCommand(args: readonly string[], io: Io): number {
   const flags = args.filter((a) => a.startsWith('--'));
   const files = args.filter((a) => !a.startsWith('--'));
   const listings = flags.filter((f) => f.startsWith('--listings=')).map((f) => f.slice('--listings='.length));
@@ -86,7 +116,7 @@ export function coverageCommand(args: readonly string[], io: Io, patches: (cov: 
       code = Math.max(code, 2);
     }
   }
-  io.out(flags.includes('--patches') ? patches(cov) : functionTable(cov));
+  io.out(flags.includes('--patches') ? patchReport(cov) : functionTable(cov));
   return code;
 }
 

@@ -1,8 +1,7 @@
 import { runDap } from '../adapter/server';
 import { DEFAULT_MAX_STEPS } from '../sim';
 import { runFile } from './run';
-import { coverageCommand, runFiles, takeLcov, writeLcov } from './coverage';
-import { Coverage, patchReport, REGISTRY } from '../sim';
+import { coverageCommand, hasLcov, runWithLcov } from './coverage';
 
 const USAGE = `usage:
   kstep run [--json] [--trace] [--max-steps=N] [--bail] [--debug] <scenario.kstep>   run a scenario headless
@@ -30,31 +29,8 @@ export function main(argv: readonly string[]): number {
     io.out(KSTEP_VERSION);
     return 0;
   }
-  if (cmd === 'coverage') return coverageCommand(rest, io, patchReport);
-  if (cmd === 'run' && rest.some((a) => a === '--lcov' || a.startsWith('--lcov='))) {
-    const t = takeLcov(rest);
-    if (t.error || t.lcov === undefined) {
-      io.err(t.error ?? 'kstep run: --lcov needs a file to write');
-      return 2;
-    }
-    const files = t.rest.filter((a) => !a.startsWith('--'));
-    const flags = t.rest.filter((a) => a.startsWith('--'));
-    const unknown = flags.filter((f) => f !== '--trace' && f !== '--debug' && f !== '--bail' && !f.startsWith('--max-steps='));
-    if (unknown.length || !files.length) {
-      io.err(unknown.length ? `kstep run: unknown option with --lcov: ${unknown.join(', ')}` : 'kstep run: give the scenario files to run');
-      return 2;
-    }
-    const budget = flags.filter((a) => a.startsWith('--max-steps=')).map((a) => Number(a.slice('--max-steps='.length)));
-    const maxSteps = budget[budget.length - 1];
-    if (maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0)) {
-      io.err('kstep run: --max-steps needs a positive whole number');
-      return 2;
-    }
-    const cov = new Coverage(REGISTRY.coverageLayout);
-    const opts = { json: false, trace: flags.includes('--trace'), debug: flags.includes('--debug'), bail: flags.includes('--bail'), ...(maxSteps ? { maxSteps } : {}) };
-    const code = runFiles(files, opts, io, cov);
-    return Math.max(code, writeLcov(t.lcov, cov, io));
-  }
+  if (cmd === 'coverage') return coverageCommand(rest, io);
+  if (cmd === 'run' && hasLcov(rest)) return runWithLcov(rest, io);
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=')));
     const files = rest.filter((a) => !a.startsWith('--'));
