@@ -8,6 +8,7 @@ import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
 import { benchStepInTargets } from './step_in_targets';
+import { benchCoverage } from './coverage';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -26,6 +27,7 @@ function all(): void {
   benchReverseContinue();
   benchHypercalls();
   benchTimers();
+  benchCoverage();
   benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).catch(fail);
 }
 

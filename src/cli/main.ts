@@ -1,16 +1,24 @@
 import { runDap } from '../adapter/server';
 import { DEFAULT_MAX_STEPS, DEFAULT_MAX_WORK } from '../sim';
 import { runFile } from './run';
+import { coverageCommand, hasLcov, runWithLcov } from './coverage';
 
 const USAGE = `usage:
-  kstep run [--json] [--trace] [--max-steps=N] [--max-work=N] [--debug] <scenario.kstep>   run a scenario headless
-      exit 0: every expect held; 1: an expect failed or a kernel BUG; 2: scenario or usage error;
+  kstep run [--json] [--trace] [--max-steps=N] [--max-work=N] [--bail] [--debug] <scenario.kstep>   run a scenario headless
+      exit 0: every expect held; 1: an expect failed (each failed expect is reported) or a kernel BUG; 2: scenario or usage error;
            3: internal error (a bug in kstep: please report it)
       --trace        print each statement, the kernel functions it entered and its results
       --json         print the final state tree as JSON on stdout
       --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
       --max-work=N   stop with an error after statements worked through N pages or bytes (default ${DEFAULT_MAX_WORK})
+      --bail         stop at the first failed expect
       --debug        print the JavaScript stack of an internal error
+  kstep run --lcov <out.info> <a.kstep> [<b.kstep> ...]   run scenarios and write the kernel coverage they reach
+                 as an lcov tracefile (one SF per kernel listing); the exit code is the worst of the runs
+  kstep coverage [--patches] <files...>           run .kstep files (and read lcov tracefiles) and print coverage per
+                                                  kernel function, or with --patches per reference patch
+  kstep coverage --listings=<dir>                 write the kernel listings under dir, as the tracefile's SF names them
+                                                  (run genhtml there)
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
@@ -22,10 +30,12 @@ export function main(argv: readonly string[]): number {
     io.out(KSTEP_VERSION);
     return 0;
   }
+  if (cmd === 'coverage') return coverageCommand(rest, io);
+  if (cmd === 'run' && hasLcov(rest)) return runWithLcov(rest, io);
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=') && !a.startsWith('--max-work=')));
     const files = rest.filter((a) => !a.startsWith('--'));
-    const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace' && f !== '--debug');
+    const unknown = [...flags].filter((f) => f !== '--json' && f !== '--trace' && f !== '--debug' && f !== '--bail');
     const budget = rest.filter((a) => a.startsWith('--max-steps=')).map((a) => a.slice('--max-steps='.length));
     const maxSteps = budget.length ? Number(budget[budget.length - 1]) : undefined;
     const badBudget = maxSteps !== undefined && !(Number.isSafeInteger(maxSteps) && maxSteps > 0);
@@ -45,7 +55,7 @@ export function main(argv: readonly string[]): number {
       io.err(USAGE);
       return 2;
     }
-    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}) };
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), bail: flags.has('--bail'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}) };
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;

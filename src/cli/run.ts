@@ -1,4 +1,4 @@
-import type { Machine, Stop, Value } from '../sim';
+import type { Coverage, Machine, Stop, Value } from '../sim';
 import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
 
 export interface RunOptions {
@@ -10,6 +10,10 @@ export interface RunOptions {
   readonly maxSteps?: number;
   /** The work budget (default DEFAULT_MAX_WORK). */
   readonly maxWork?: number;
+  /** Stop at the first failed expect (by default the run goes on and reports every one). */
+  readonly bail?: boolean;
+  /** Counts the kernel step points, functions and branches the run reaches (--lcov, `kstep coverage`). */
+  readonly coverage?: Coverage;
 }
 
 export interface Io {
@@ -53,20 +57,30 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
   const { machine } = createSimulation(program, {
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
     ...(opts.maxWork ? { maxWork: opts.maxWork } : {}),
+    ...(opts.coverage ? { coverage: opts.coverage } : {}),
     output: (text, category) => {
       if (category !== 'stdout') io.err(text);
       else if (held) held.push(text);
       else print(text);
     },
   });
-  const stop = opts.trace
-    ? runTraced(machine, (line) => {
-        print(line);
-        for (const h of held ?? []) print(`    ${h}`);
-        held = [];
-      })
-    : machine.resume('continue');
-  const code = report(machine, stop, file, io, opts.debug === true);
+  const go = (resumed = false): Stop =>
+    opts.trace
+      ? runTraced(machine, resumed, (line) => {
+          print(line);
+          for (const h of held ?? []) print(`    ${h}`);
+          held = [];
+        })
+      : machine.resume('continue');
+  let stop = go();
+  // A failed expect is reported and the run goes on (SCENARIO.md), unless --bail.
+  let failed = false;
+  while (!opts.bail && stop.reason === 'exception' && stop.exception?.kind === 'expect' && !machine.dead) {
+    report(machine, stop, file, io, false);
+    failed = true;
+    stop = go(true);
+  }
+  const code = Math.max(report(machine, stop, file, io, opts.debug === true), failed ? 1 : 0);
   if (opts.trace && code === 0) {
     print(`${file.split('/').pop() ?? file}: end of scenario after ${machine.step} step points; every expect held`);
   }
@@ -102,11 +116,12 @@ function kernelStack(m: Machine): string {
  * Steps into every statement and prints, per statement, the kernel functions
  * it entered and what it left in `last`.
  */
-function runTraced(m: Machine, print: (s: string) => void): Stop {
+function runTraced(m: Machine, resumed: boolean, print: (s: string) => void): Stop {
   const file = m.program.file.split('/').pop() ?? m.program.file;
   let entered: string[] = [];
   let seen = new Set<object>();
-  let current = m.statement;
+  // Resumed after a failed expect: its statement was printed when it stopped.
+  let current = resumed ? undefined : m.statement;
   let lastBefore: Value = m.last;
   const flush = (): void => {
     if (!current) return;

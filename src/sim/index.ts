@@ -48,6 +48,15 @@ export { MAX_PAGES, PAGE_CELL } from './mm/picture';
 export type { PictureData } from './picture';
 export { statePicture } from './picture';
 export { MAX_SCENARIO_BYTES, readScenarioFile } from './scenario_file';
+export { Coverage } from './coverage/counters';
+export type { CoverageLayout, StepPoint } from './coverage/layout';
+export type { ListingBranch } from './coverage/branches';
+export { lcovText } from './coverage/lcov';
+export type { LcovFile } from './coverage/lcov_parse';
+export { LcovError, parseLcov } from './coverage/lcov_parse';
+export { coverageFromLcov } from './coverage/lcov_read';
+export type { FunctionRow } from './coverage/table';
+export { functionRows, functionTable } from './coverage/table';
 
 /** The mechanisms kstep simulates, and all that is derived from them. */
 export const REGISTRY = new Registry(MECHANISMS);
@@ -105,3 +114,8 @@ export function parseExpression(text: string): Expr | { error: string } {
     throw e;
   }
 }
+export type { PatchCoverage, PatchLine } from './coverage/patches';
+export { patchCoverage, patchReport } from './coverage/patches';
+export type { PatchTable } from './coverage/patch_map';
+export type { ListingCoverage } from './coverage/files';
+export { listingCoverage } from './coverage/files';

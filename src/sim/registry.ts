@@ -11,6 +11,7 @@ import type { Program } from './scenario/ast';
 import type { StatementCompiler } from './scenario/compile';
 import { compileProgram } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
+import { CoverageLayout } from './coverage/layout';
 
 /** The roots the engine itself provides: `last` (the latest result) and `time`. */
 const CORE_ROOTS: readonly RootSpec[] = [
@@ -86,6 +87,13 @@ export class Registry {
   get callGraph(): CallGraph {
     this.graph ??= new CallGraph(this.sources, this.mechanisms.flatMap((d) => (d.calls ? [d.calls] : [])));
     return this.graph;
+  }
+
+  private layout: CoverageLayout | undefined;
+  /** Every step point, function and branch of the kernel sources, numbered once for coverage runs (built on first use). */
+  get coverageLayout(): CoverageLayout {
+    this.layout ??= new CoverageLayout(this.sources);
+    return this.layout;
   }
 
   /** Builds a machine for a parsed, error-free program, positioned at its first statement. */

@@ -33,11 +33,31 @@ describe('kstep run (a real process)', () => {
     expect(r.out).toMatch(/region_add f 0 5 {2}→ region_add → add_reservation_in_range {2}last = \{ret: 3\}/);
   });
 
-  it('exits 1 on a failed expect, with both sides, and stops there', () => {
-    const f = scenario('hugetlb file f\nregion_chg f 0 5\nexpect last.ret == 4\nprint "after"\n');
+  it('exits 1 on a failed expect, with both sides, and goes on to report every failed expect', () => {
+    const f = scenario('hugetlb file f\nregion_chg f 0 5\nexpect last.ret == 4\nprint "after"\nexpect last.ret == 5\nexpect last.regions_needed == 2\n');
     const r = kstep('run', f);
     expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toEqual([
+      `${f}:3: expect failed: last.ret == 4 (left = 5, right = 4)`,
+      `${f}:6: expect failed: last.regions_needed == 2 (left = 1, right = 2)`,
+    ]);
+    expect(r.out).toContain('after');
+  });
+
+  it('--bail stops at the first failed expect', () => {
+    const f = scenario('hugetlb file f\nregion_chg f 0 5\nexpect last.ret == 4\nprint "after"\nexpect last.ret == 6\n');
+    const r = kstep('run', '--bail', f);
+    expect(r.code).toBe(1);
     expect(r.err.trim()).toBe(`${f}:3: expect failed: last.ret == 4 (left = 5, right = 4)`);
+    expect(r.out).not.toContain('after');
+  });
+
+  it('a kernel BUG after a failed expect still ends the run, and both are reported', () => {
+    const f = scenario('hugetlb file f\nexpect 1 == 2\nregion_abort f 0 1 regions_needed=0\nregion_add f 0 1 regions_needed=0\nregion_add f 2 3 regions_needed=0\nregion_add f 4 9\nprint "after"\n');
+    const r = kstep('run', f);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${f}:2: expect failed: 1 == 2`);
+    expect(r.err).toContain(`${f}:5: BUG: t - f <= 1`);
     expect(r.out).not.toContain('after');
   });
 

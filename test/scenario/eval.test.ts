@@ -367,9 +367,14 @@ describe('§3 statements through kstep run', () => {
     expect(cli('expect 1 == 1 && 2 == 3', { file: 's.kstep' }).err).toEqual(['s.kstep:1: expect failed: 1 == 1 && 2 == 3 (value = false)']);
   });
 
-  it('expect: the run stops at the first failed expect', () => {
-    const r = cli(['print "before"', 'expect 1 == 2', 'print "after"', 'expect 3 == 4'].join('\n'), { file: 's.kstep' });
-    expect(r).toEqual({ code: 1, out: ['before'], err: ['s.kstep:2: expect failed: 1 == 2 (left = 1, right = 2)'] });
+  it('expect: the run reports every failed expect and goes on (SCENARIO.md §8); --bail stops at the first', () => {
+    const src = ['print "before"', 'expect 1 == 2', 'print "after"', 'expect 3 == 4'].join('\n');
+    expect(cli(src, { file: 's.kstep' })).toEqual({
+      code: 1,
+      out: ['before', 'after'],
+      err: ['s.kstep:2: expect failed: 1 == 2 (left = 1, right = 2)', 's.kstep:4: expect failed: 3 == 4 (left = 3, right = 4)'],
+    });
+    expect(cli(src, { file: 's.kstep', bail: true })).toEqual({ code: 1, out: ['before'], err: ['s.kstep:2: expect failed: 1 == 2 (left = 1, right = 2)'] });
   });
 
   it('expect: a failure inside a proc names the line inside the proc', () => {

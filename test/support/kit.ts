@@ -183,6 +183,8 @@ export interface CliOptions {
   readonly maxSteps?: number;
   /** `--max-work=N`. */
   readonly maxWork?: number;
+  /** `--bail`: stop at the first failed expect. */
+  readonly bail?: boolean;
 }
 
 /** What a `kstep run` printed: its exit code and its stdout and stderr lines. */

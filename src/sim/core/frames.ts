@@ -89,6 +89,8 @@ export class Frame {
   fresh = true;
   /** The step point at which the frame first stopped: where "restart frame" goes back to. */
   enteredAt = 0;
+  /** The line of the frame's previous step point, kept only by a coverage run (branch outcomes); 0 before the first. */
+  covLine = 0;
   readonly locals: Record<string, FrameValue> = {};
   constructor(
     readonly fn: KernelFn,

@@ -21,6 +21,7 @@ import { KStack, runToEnd } from './kstack';
 import type { StateNode } from './state';
 import { fixedRecord, leaf, valueNode } from './state';
 import type { Value } from './values';
+import type { CoverageSink } from './coverage';
 
 export type { MemorySpace, Subsystem } from './subsystem';
 export type { RunMode, SimException, Stop, StopReason } from './stop';
@@ -44,6 +45,8 @@ export interface MachineOptions {
   readonly exceptionFilters?: readonly ExceptionFilter[];
   /** Step points the scenario may take before it stops with an error (default: no limit). */
   readonly maxSteps?: number;
+  /** Charged at every kernel step point of a coverage run. */
+  readonly coverage?: CoverageSink;
 }
 
 const RECENT = 32;
@@ -121,8 +124,10 @@ export class Machine {
     this.history = opts.history ? new History(opts.snapshotEvery ?? 512) : undefined;
     this.control = new ControlStack(program.top);
     this.maxSteps = opts.maxSteps ?? Number.POSITIVE_INFINITY;
+    this.coverage = opts.coverage;
   }
   private readonly maxSteps: number;
+  private readonly coverage: CoverageSink | undefined;
 
   private readonly roots = new StateRoots();
 
@@ -260,6 +265,7 @@ export class Machine {
         if (more) {
           this.step++;
           this.at = 'kernel';
+          this.coverage?.kernelStep(this.frames, this.step);
           this.record();
           return true;
         }
