@@ -103,3 +103,9 @@ export function parseExpression(text: string): Expr | { error: string } {
     throw e;
   }
 }
+export type { Bounded, Change, HistoryResult, QueryLimits, WhenDirection, WhenResult, WhyResult } from './query/queries';
+export { historyOf, QUERY_LIMITS, runQuery, whenOf, whyOf } from './query/queries';
+export type { PointInfo } from './query/point';
+export type { QueryText } from './query/parse';
+export { parseQueryText } from './query/parse';
+export { cappedText, changeText, pointText } from './query/format';
