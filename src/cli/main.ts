@@ -1,5 +1,6 @@
 import { runDap } from '../adapter/server';
 import { DEFAULT_MAX_STEPS } from '../sim';
+import { takeExportArgs } from './exports';
 import { runFile } from './run';
 
 const USAGE = `usage:
@@ -10,6 +11,8 @@ const USAGE = `usage:
       --json         print the final state tree as JSON on stdout
       --max-steps=N  stop with an error after N step points (default ${DEFAULT_MAX_STEPS})
       --debug        print the JavaScript stack of an internal error
+      --perfetto <file>  also write the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)
+      --ftrace       also print the run's kernel tracepoints in ftrace's trace text format
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
@@ -20,6 +23,11 @@ export function main(argv: readonly string[]): number {
   if (cmd === '--version' || cmd === '-v') {
     io.out(KSTEP_VERSION);
     return 0;
+  }
+  const exportArgs = cmd === 'run' ? takeExportArgs(rest) : {};
+  if (typeof exportArgs === 'string') {
+    io.err(`kstep run: ${exportArgs}`);
+    return 2;
   }
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=')));
@@ -39,7 +47,7 @@ export function main(argv: readonly string[]): number {
       io.err(USAGE);
       return 2;
     }
-    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}) };
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), ...(maxSteps ? { maxSteps } : {}), ...exportArgs };
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;

@@ -1,4 +1,5 @@
 import type { Machine, Stop, Value } from '../sim';
+import { writeExports } from './exports';
 import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
 
 export interface RunOptions {
@@ -8,6 +9,10 @@ export interface RunOptions {
   readonly debug?: boolean;
   /** The step budget (default DEFAULT_MAX_STEPS). */
   readonly maxSteps?: number;
+  /** Write the run as Perfetto trace-event JSON to this file. */
+  readonly perfetto?: string;
+  /** Print the run's tracepoints in ftrace's `trace` text format. */
+  readonly ftrace?: boolean;
 }
 
 export interface Io {
@@ -68,6 +73,7 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
     print(`${file.split('/').pop() ?? file}: end of scenario after ${machine.step} step points; every expect held`);
   }
   if (opts.json) io.out(JSON.stringify(stateJson(machine), null, 2));
+  if (opts.perfetto !== undefined || opts.ftrace) return writeExports(program, opts, print, io) ?? code;
   return code;
 }
 

@@ -109,3 +109,7 @@ export type { PointInfo } from './query/point';
 export type { QueryText } from './query/parse';
 export { parseQueryText } from './query/parse';
 export { cappedText, changeText, pointText } from './query/format';
+export type { TraceEvent, TraceFile } from './export/perfetto';
+export { perfettoTrace, traceMicros } from './export/perfetto';
+export { ftraceText } from './export/ftrace';
+export type { TimelineEvent, Track } from './export/timeline';
