@@ -2,6 +2,7 @@ import { runDap } from '../adapter/server';
 import { DEFAULT_MAX_STEPS } from '../sim';
 import { takeExportArgs } from './exports';
 import { runFile } from './run';
+import { whyCommand } from './why';
 
 const USAGE = `usage:
   kstep run [--json] [--trace] [--max-steps=N] [--debug] <scenario.kstep>   run a scenario headless
@@ -13,6 +14,8 @@ const USAGE = `usage:
       --debug        print the JavaScript stack of an internal error
       --perfetto <file>  also write the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)
       --ftrace       also print the run's kernel tracepoints in ftrace's trace text format
+  kstep why <scenario.kstep> <line> <expr>       where <expr>'s value (as line <line> is about to run) was last written,
+                                                  and the write before: step, kernel frame, C line, scenario statement
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
@@ -51,6 +54,7 @@ export function main(argv: readonly string[]): number {
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;
+  if (cmd === 'why') return whyCommand(rest, io);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
     io.out(USAGE);
     return 0;
