@@ -24,6 +24,8 @@ export interface StepJson {
   readonly function?: string;
   readonly path?: string;
   readonly listingLine?: number;
+  /** The kernel functions on the stack there, outermost first. */
+  readonly stack: readonly string[];
   readonly text: string;
 }
 
@@ -34,6 +36,7 @@ function stepJson(p: PointInfo): StepJson {
     line: p.line,
     statement: p.statement,
     ...(p.kernel ? { function: p.kernel.fn, path: p.kernel.path, listingLine: p.kernel.line } : {}),
+    stack: p.stack,
     text: pointText(p),
   };
 }

@@ -87,3 +87,27 @@ describe('history queries over DAP', () => {
     expect(await h.ev('why(resv.f.adds_in_progress)', 'repl')).toMatch(/^resv\.f\.adds_in_progress = 0: written at step \d+ · 0 ns · line \d+ · region_add/);
   });
 });
+
+describe('why on a PTE over DAP', () => {
+  const PTE = files.write('pte.kstep', ['device gpu type=private pages=4', 'mmap 0x10000 16K', 'write 0x10000 7', 'migrate 0x10000 4K to=gpu', 'read 0x10000', 'expect last.value == 7', ''].join('\n'));
+
+  it('after a migrate and a fault, walks back through the fault path and then the migration', async () => {
+    await h.launch(PTE, { lines: [6] });
+    await h.stopped('breakpoint');
+    const r = (await h.dc.customRequest('kstep/why', { expression: 'task.init.pte[0x10000]', depth: 4 })).body as { writes: Array<StepJson & { stack: string[]; change: string }> };
+    const [back, , toDevice] = r.writes;
+    // The read's fault: do_swap_page hands the device-private entry to the driver, which migrates it back.
+    expect(back?.line).toBe(5);
+    expect(back?.stack.slice(0, 2)).toEqual(['handle_mm_fault', 'handle_pte_fault']);
+    expect(back?.stack).toContain('do_swap_page');
+    expect(back?.function).toMatch(/^migrate_vma_/);
+    expect(back?.change).toMatch(/kind: present/);
+    // Further back: the migration to the device left the device-private entry.
+    expect(toDevice?.line).toBe(4);
+    expect(toDevice?.function).toMatch(/^migrate_vma_/);
+    expect(toDevice?.change).toMatch(/→ \{kind: device_private/);
+    await h.dc.customRequest('kstep/gotoStep', { step: back?.step });
+    await h.stopped('goto');
+    expect((await h.stack()).map((f) => f.name.replace(/\(.*$/, ''))).toEqual(expect.arrayContaining(['handle_mm_fault', 'do_swap_page']));
+  });
+});

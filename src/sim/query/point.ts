@@ -18,7 +18,11 @@ export interface PointInfo {
   /** The statement's text, trimmed. */
   readonly statement: string;
   readonly kernel?: { readonly fn: string; readonly path: string; readonly line: number };
+  /** The kernel functions on the stack, outermost first (the fault path that led to a write). */
+  readonly stack: readonly string[];
 }
+
+const NO_FRAMES: readonly string[] = Object.freeze([]);
 
 export function pointInfo(m: Machine): PointInfo {
   const top = m.frames[m.frames.length - 1];
@@ -28,6 +32,7 @@ export function pointInfo(m: Machine): PointInfo {
     ns: m.now,
     line: stmt?.line ?? 0,
     statement: stmt?.text ?? '',
+    stack: m.frames.length ? m.frames.map((f) => f.fn.name) : NO_FRAMES,
     ...(top ? { kernel: { fn: top.fn.name, path: top.fn.source.path, line: top.line } } : {}),
   };
 }
