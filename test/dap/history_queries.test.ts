@@ -88,6 +88,23 @@ describe('history queries over DAP', () => {
   });
 });
 
+describe('a long query', () => {
+  const LONG = files.write('long.kstep', ['hugetlb file f', 'repeat 100000000 {', '  region_count f 0 1', '}', ''].join('\n'));
+
+  it('is cut off by pause, leaves the debugger where it was, and other requests are answered meanwhile', async () => {
+    await h.launch(LONG, { stopOnEntry: true });
+    await h.stopped('entry');
+    const q = h.raw('evaluate', { expression: 'when(resv.f.adds_in_progress == 9)', context: 'repl' });
+    // The adapter answers while the query replays (a request needing a stop is refused as running).
+    expect((await h.dc.threadsRequest()).body.threads.length).toBeGreaterThan(0);
+    await h.dc.pauseRequest({ threadId: 1 });
+    const r = await q;
+    expect(r.success).toBe(false);
+    expect(r.message).toMatch(/when\(\) was interrupted/);
+    expect(await h.where()).toEqual(['long.kstep@1']);
+  });
+});
+
 describe('why on a PTE over DAP', () => {
   const PTE = files.write('pte.kstep', ['device gpu type=private pages=4', 'mmap 0x10000 16K', 'write 0x10000 7', 'migrate 0x10000 4K to=gpu', 'read 0x10000', 'expect last.value == 7', ''].join('\n'));
 
