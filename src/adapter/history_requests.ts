@@ -128,7 +128,8 @@ export async function evaluateQuery(ctx: SessionContext, text: string, context: 
   } else if (q.kind === 'when') {
     const r = await when(ctx, q.expr, q.dir);
     if (r.at) items[`step ${r.at.step}`] = stepNode(r.at);
-    summary = r.at ? `${q.expr} holds at ${r.at.text}` : `${q.expr} holds at no ${q.dir === 'prev' ? 'earlier' : q.dir === 'next' ? 'later' : ''} step point${r.capped ? ` (${r.capped})` : ''}`.replace('no  ', 'no ');
+    const which = q.dir === 'prev' ? 'no earlier step point' : q.dir === 'next' ? 'no later step point' : 'no step point';
+    summary = r.at ? `${q.expr} holds at ${r.at.text}` : `${q.expr} holds at ${which}${r.capped ? ` (${r.capped})` : ''}`;
   } else {
     const r = await why(ctx, q.expr, 2);
     for (const w of r.writes) items[`step ${w.step}`] = stepNode(w, { before: w.before, after: w.after, change: w.change });
