@@ -1,6 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Bounded, Change, Expr, PointInfo, QueryText, StateNode, Value, WhenDirection } from '../sim';
-import { cappedText, changeText, fixedRecord, formatValue, historyOf, parseExpression, parseQueryText, pointText, Sym, valueNode, whenOf, whyOf } from '../sim';
+import type { Bounded, Change, Expr, QueryLimits, PointInfo, QueryText, StateNode, Value, WhenDirection } from '../sim';
+import { cappedText, changeText, fixedRecord, formatValue, historyOf, parseExpression, parseQueryText, pointText, QUERY_LIMITS, runQuery, Sym, valueNode, whenOf, whyOf } from '../sim';
 import type { SessionContext } from './context';
 import type { Reply, Routes } from './routes';
 import { UserError, whenStopped } from './routes';
@@ -56,8 +56,23 @@ function expressionOf(text: unknown): string {
   return text;
 }
 
+/**
+ * How a query runs: in time slices (the Debug Console, the commands: pause
+ * cuts it off), or at once with a smaller bound (a watch: VS Code asks for
+ * the stack and the variables at the same stop, and a sliced query would
+ * have them refused as "running"; run at once, they wait for it instead).
+ */
+interface Mode {
+  readonly atOnce: boolean;
+  readonly limits: QueryLimits;
+}
+
+const SLICED: Mode = { atOnce: false, limits: QUERY_LIMITS };
+const AT_ONCE: Mode = { atOnce: true, limits: { maxPoints: 200_000, maxResults: QUERY_LIMITS.maxResults } };
+
 /** Runs a query generator in time slices; an interrupted one leaves the machine where it was. */
-async function sliced<T>(ctx: SessionContext, what: string, g: Generator<void, T, void>): Promise<T> {
+async function sliced<T>(ctx: SessionContext, what: string, g: Generator<void, T, void>, mode: Mode): Promise<T> {
+  if (mode.atOnce) return runQuery(g);
   const sim = ctx.simulation;
   const m = sim.machine;
   const origin = m.step;
@@ -75,18 +90,18 @@ function parsed(text: string): Expr {
   return e;
 }
 
-async function history(ctx: SessionContext, expression: string) {
-  const r = await sliced(ctx, 'history()', historyOf(ctx.machine, parsed(expression)));
+async function history(ctx: SessionContext, expression: string, mode = SLICED) {
+  const r = await sliced(ctx, 'history()', historyOf(ctx.machine, parsed(expression), mode.limits), mode);
   return { expression, changes: r.changes.map(changeJson), scanned: r.scanned, lastStep: r.lastStep, ...capped(r) };
 }
 
-async function when(ctx: SessionContext, expression: string, direction: WhenDirection) {
-  const r = await sliced(ctx, 'when()', whenOf(ctx.machine, parsed(expression), direction));
+async function when(ctx: SessionContext, expression: string, direction: WhenDirection, mode = SLICED) {
+  const r = await sliced(ctx, 'when()', whenOf(ctx.machine, parsed(expression), direction, mode.limits), mode);
   return { expression, direction, ...(r.at ? { at: stepJson(r.at) } : {}), scanned: r.scanned, ...capped(r) };
 }
 
-async function why(ctx: SessionContext, expression: string, depth: number) {
-  const r = await sliced(ctx, 'why()', whyOf(ctx.machine, parsed(expression), depth));
+async function why(ctx: SessionContext, expression: string, depth: number, mode = SLICED) {
+  const r = await sliced(ctx, 'why()', whyOf(ctx.machine, parsed(expression), depth, mode.limits), mode);
   return { expression, value: valueJson(r.value), writes: r.writes.map(changeJson), scanned: r.scanned, ...capped(r) };
 }
 
@@ -119,19 +134,20 @@ export async function evaluateQuery(ctx: SessionContext, text: string, context: 
   if (!q) return undefined;
   if (context === 'hover') throw new UserError(`${q.kind}() replays history: type it in the Debug Console or a watch`);
   expressionOf(q.expr);
+  const mode = context === 'repl' ? SLICED : AT_ONCE;
   let summary: string;
   const items: Record<string, StateNode> = {};
   if (q.kind === 'history') {
-    const r = await history(ctx, q.expr);
+    const r = await history(ctx, q.expr, mode);
     for (const c of r.changes) items[`step ${c.step}`] = stepNode(c, { before: c.before, after: c.after, change: c.change });
     summary = `${r.changes.length} change${r.changes.length === 1 ? '' : 's'} of ${q.expr} up to step ${r.lastStep}${r.capped ? ` (${r.capped})` : ''}`;
   } else if (q.kind === 'when') {
-    const r = await when(ctx, q.expr, q.dir);
+    const r = await when(ctx, q.expr, q.dir, mode);
     if (r.at) items[`step ${r.at.step}`] = stepNode(r.at);
     const which = q.dir === 'prev' ? 'no earlier step point' : q.dir === 'next' ? 'no later step point' : 'no step point';
     summary = r.at ? `${q.expr} holds at ${r.at.text}` : `${q.expr} holds at ${which}${r.capped ? ` (${r.capped})` : ''}`;
   } else {
-    const r = await why(ctx, q.expr, 2);
+    const r = await why(ctx, q.expr, 2, mode);
     for (const w of r.writes) items[`step ${w.step}`] = stepNode(w, { before: w.before, after: w.after, change: w.change });
     const last = r.writes[0];
     summary = last ? `${q.expr} = ${r.value ?? '(no value)'}: written at ${last.text} (${last.change})` : `${q.expr} = ${r.value ?? '(no value)'}: unchanged since the first step point${r.capped ? ` (${r.capped})` : ''}`;

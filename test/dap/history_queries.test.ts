@@ -66,6 +66,9 @@ describe('history queries over DAP', () => {
     expect(await h.fails('kstep/gotoStep', { step: -1 })).toMatch(/no step point/);
     expect(await h.fails('kstep/gotoStep', { step: 1e9 })).toMatch(/ends at step/);
     expect(await h.where()).toEqual(['worked.kstep@2']);
+    // A watch's query runs at once: the stack asked for at the same stop waits for it instead of being refused.
+    const [watch, stack] = await Promise.all([h.raw('evaluate', { expression: 'history(hugetlb.free)', context: 'watch' }), h.raw('stackTrace', { threadId: 1 })]);
+    expect(watch.success && stack.success).toBe(true);
   });
 
   it('kstep/why on adds_in_progress after region_chg f 0 5 names region_chg and its += line, then one write further back', async () => {
