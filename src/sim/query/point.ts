@@ -74,3 +74,37 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   }
   return false;
 }
+
+/**
+ * The position at the last step point seen, kept cheaply at every step of a
+ * scan (a few fields and a copy of the frame stack) and made into a
+ * PointInfo only when a change is found there.
+ */
+export class LastPoint {
+  private step = 0;
+  private ns = 0n;
+  private stmt: Machine['statement'];
+  private frames: Machine['frames'] = [];
+  private topLine = 0;
+
+  take(m: Machine): void {
+    this.step = m.step;
+    this.ns = m.now;
+    this.stmt = m.statement;
+    const n = m.frames.length;
+    this.frames = n ? m.frames.slice() : [];
+    this.topLine = n ? (m.frames[n - 1] as Machine['frames'][number]).line : 0;
+  }
+
+  info(): PointInfo {
+    const top = this.frames[this.frames.length - 1];
+    return {
+      step: this.step,
+      ns: this.ns,
+      line: this.stmt?.line ?? 0,
+      statement: this.stmt?.text ?? '',
+      ...(top ? { kernel: { fn: top.fn.name, path: top.fn.source.path, line: this.topLine } } : {}),
+      stack: this.frames.length ? this.frames.map((f) => f.fn.name) : NO_FRAMES,
+    };
+  }
+}

@@ -4,7 +4,7 @@ import type { Value } from '../core/values';
 import { truthy } from '../core/values';
 import type { Expr } from '../scenario/ast';
 import type { PointInfo } from './point';
-import { pointInfo, sameValue, valueAt } from './point';
+import { LastPoint, pointInfo, sameValue, valueAt } from './point';
 
 /*
  * The history queries: history(), when() and why(). The timeline is
@@ -68,6 +68,15 @@ export interface WhyResult extends Bounded {
   readonly writes: readonly Change[];
 }
 
+/** Back to where the query started: from the nearest snapshot, not by replaying everything after where the query stopped. */
+function returnTo(m: Machine, h: History, origin: number): void {
+  if (m.step < origin) {
+    const s = h.snapAtOrBefore(origin);
+    if (s.step > m.step) m.restoreSnapshot(s);
+  }
+  m.goto(origin);
+}
+
 function requireHistory(m: Machine): History {
   if (!m.history) throw new Error('history queries need a machine that keeps history');
   return m.history;
@@ -75,27 +84,28 @@ function requireHistory(m: Machine): History {
 
 /** history(e): every change of e's value from the first step point to the scenario's end. */
 export function* historyOf(m: Machine, e: Expr, limits: QueryLimits = QUERY_LIMITS): Generator<void, HistoryResult, void> {
-  requireHistory(m);
+  const h = requireHistory(m);
   const origin = m.step;
   const changes: Change[] = [];
   let scanned = 0;
   let capped: 'points' | 'results' | undefined;
   m.goto(0);
   let prev = valueAt(m, e);
-  let prevAt = pointInfo(m);
+  const prevAt = new LastPoint();
+  prevAt.take(m);
   const observe = (mm: Machine): boolean => {
     scanned++;
     const v = valueAt(mm, e);
-    if (!sameValue(v, prev)) changes.push({ at: prevAt, before: prev, after: v });
+    if (!sameValue(v, prev)) changes.push({ at: prevAt.info(), before: prev, after: v });
     prev = v;
-    prevAt = pointInfo(mm);
+    prevAt.take(mm);
     if (changes.length >= limits.maxResults) capped = 'results';
     else if (scanned >= limits.maxPoints) capped = 'points';
     return capped !== undefined;
   };
   while (!m.ended && !m.seekForward(observe, CHUNK) && !m.ended) yield;
   const lastStep = m.step;
-  m.goto(origin);
+  returnTo(m, h, origin);
   return { changes, scanned, lastStep, ...(capped ? { capped } : {}) };
 }
 
@@ -143,7 +153,7 @@ export function* whenOf(m: Machine, e: Expr, dir: WhenDirection, limits: QueryLi
     };
     while (!at && !m.ended && !m.seekForward(look, CHUNK) && !m.ended) yield;
   }
-  m.goto(origin);
+  returnTo(m, h, origin);
   return { scanned, ...(at ? { at } : {}), ...(capped ? { capped } : {}) };
 }
 
@@ -167,24 +177,25 @@ export function* whyOf(m: Machine, e: Expr, depth = 2, limits: QueryLimits = QUE
     const startValue = valueAt(m, e);
     const found: Change[] = [];
     let prev = startValue;
-    let prevAt = pointInfo(m);
+    const prevAt = new LastPoint();
+    prevAt.take(m);
     const observe = (mm: Machine): boolean => {
       const v = valueAt(mm, e);
-      if (!sameValue(v, prev)) found.push({ at: prevAt, before: prev, after: v });
+      if (!sameValue(v, prev)) found.push({ at: prevAt.info(), before: prev, after: v });
       prev = v;
-      prevAt = pointInfo(mm);
+      prevAt.take(mm);
       if (++scanned >= limits.maxPoints) capped = 'points';
       return capped !== undefined;
     };
     while (m.step < end - 1 && !m.seekForward(observe, Math.min(CHUNK, end - 1 - m.step))) yield;
     if (capped) break;
     // The move from end - 1 to end: its value after is the one the later segment started from.
-    if (!sameValue(prev, valueAtEnd)) found.push({ at: prevAt, before: prev, after: valueAtEnd });
+    if (!sameValue(prev, valueAtEnd)) found.push({ at: prevAt.info(), before: prev, after: valueAtEnd });
     for (let i = found.length - 1; i >= 0 && writes.length < depth; i--) writes.push(found[i] as Change);
     end = start;
     valueAtEnd = startValue;
   }
-  m.goto(origin);
+  returnTo(m, h, origin);
   return { value, writes, scanned, ...(capped ? { capped } : {}) };
 }
 
