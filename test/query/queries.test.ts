@@ -26,6 +26,15 @@ function hugetlbLine(fn: string, text: string): number {
   }
 }
 
+/** Sets resv.f.adds_in_progress as setVariable does, through its state node. */
+function setLeaf(m: ReturnType<typeof sim>['machine'], v: bigint): void {
+  const resv = m.root('resv');
+  const f = resv?.kind === 'record' ? resv.child('f') : undefined;
+  const n = f?.kind === 'record' ? f.child('adds_in_progress') : undefined;
+  if (n?.kind !== 'leaf' || !n.set) throw new Error('adds_in_progress is not writable');
+  n.set(v);
+}
+
 describe('history queries on the worked example of reference 004', () => {
   it('history(resv.f.adds_in_progress) lists each raise in region_chg and each drop in region_add', () => {
     const m = sim(WORKED).machine;
@@ -89,6 +98,21 @@ describe('history queries on the worked example of reference 004', () => {
       `region_add@${lineOf(WORKED, 'region_add f 5 6')} 1 → 0`,
     ]);
     m.goto(m.history?.maxStep ?? 0);
+  });
+
+  it('a change made from the debugger (an input in history) is a change like any other, replayed where it was made', () => {
+    const m = sim(WORKED).machine;
+    m.breakpoints.setLines([{ id: 1, line: CHG_0_5, hits: 0 }]);
+    m.resume('continue');
+    const at = m.step;
+    m.inject({ text: 'resv.f.adds_in_progress = 7', apply: () => setLeaf(m, 7n) });
+    m.breakpoints.setLines([]);
+    m.resume('continue');
+    const r = runQuery(historyOf(m, expr('resv.f.adds_in_progress')));
+    const injected = r.changes.find((c) => c.at.step === at);
+    expect(injected && changeText(injected)).toBe('0 → 7');
+    expect(r.changes.at(-2) && changeText(r.changes.at(-2) as NonNullable<ReturnType<typeof r.changes.at>>)).toBe('7 → 9');
+    expect(runQuery(whenOf(m, expr('resv.f.adds_in_progress == 7'), 'first')).at?.step).toBe(at + 1);
   });
 
   it('a capped query says so and leaves the machine where it was', () => {
