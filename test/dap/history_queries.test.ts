@@ -131,3 +131,29 @@ describe('why on a PTE over DAP', () => {
     expect((await h.stack()).map((f) => f.name.replace(/\(.*$/, ''))).toEqual(expect.arrayContaining(['handle_mm_fault', 'do_swap_page']));
   });
 });
+
+describe('the history requests under hostile arguments', () => {
+  it('answer every shape of argument with a response, never a stack, and leave the session stopped where it was', async () => {
+    await h.launch(P, { stopOnEntry: true });
+    await h.stopped('entry');
+    const values: unknown[] = [undefined, null, 0, -1, 1.5, 2 ** 53, 1e308, '', 'resv.f.', 'x'.repeat(5000), 'history(history(time.ns))', 'when(', ')', '__proto__',
+      'time.ns', 'resv.f.adds_in_progress', 'last', [], {}, { a: 1 }, true, 'next', 'prev', 'sideways'];
+    const commands = ['kstep/history', 'kstep/when', 'kstep/why', 'kstep/gotoStep'];
+    let seed = 7;
+    const pick = <T>(xs: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return xs[seed % xs.length] as T;
+    };
+    for (let i = 0; i < 200; i++) {
+      const command = pick(commands);
+      const r = await h.raw(command, pick([undefined, 7, 'x', { expression: pick(values), direction: pick(values), depth: pick(values), step: command === 'kstep/gotoStep' ? pick([-1, 1.5, 'x', 1e9, null]) : pick(values) }]));
+      expect(JSON.stringify(r)).not.toMatch(/\bat .*\.(js|ts):\d+/);
+      if (r.success && command === 'kstep/gotoStep') throw new Error('a bad step was accepted');
+    }
+    for (const expression of ['history(x'.repeat(3), 'why()', 'when(true, sideways)', 'history(resv.f.)']) {
+      const r = await h.raw('evaluate', { expression, context: 'repl' });
+      expect(r.success).toBe(false);
+    }
+    expect(await h.where()).toEqual(['worked.kstep@2']);
+  });
+});
