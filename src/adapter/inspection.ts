@@ -2,9 +2,10 @@ import { basename } from 'node:path';
 import { InvalidatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EvalEnv, Frame, Machine, StateNode, StatementRef, Value } from '../sim';
-import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, statePicture, Sym, thrownException, valueNode } from '../sim';
+import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, parseQueryText, statePicture, Sym, thrownException, valueNode } from '../sim';
 import { consoleCompletions, isStatementLine } from './console';
 import type { SessionContext } from './context';
+import { evaluateQuery } from './history_requests';
 import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
@@ -199,8 +200,9 @@ function env(ctx: SessionContext, frameId: number | undefined): EvalEnv {
   };
 }
 
-function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] | Reply {
+function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] | Reply | Promise<DebugProtocol.EvaluateResponse['body'] | undefined> {
   const text = args.expression.trim();
+  if (parseQueryText(text)) return evaluateQuery(ctx, text, args.context);
   if (args.context === 'repl' && isStatementLine(text, ctx.registry)) return runStatement(ctx, text);
   const e = parseExpression(text);
   if ('error' in e) throw new UserError(e.error);

@@ -58,7 +58,7 @@ function sliced(ctx: SessionContext, advance: () => (Stop & { readonly descripti
  * does a bounded piece and returns the result once there is one. Resolves
  * with it, or with undefined when a pause, terminate or disconnect cut it off.
  */
-function search<T>(ctx: SessionContext, advance: () => T | undefined): Promise<T | undefined> {
+export function search<T>(ctx: SessionContext, advance: () => T | undefined): Promise<T | undefined> {
   const sim = ctx.simulation;
   const m = sim.machine;
   ctx.running = true;
@@ -92,7 +92,7 @@ function search<T>(ctx: SessionContext, advance: () => T | undefined): Promise<T
 }
 
 /** After a search was cut off: the machine goes back where the user was, if the session still has it. */
-function interrupted(ctx: SessionContext, sim: unknown, m: Machine, origin: number, what: string): UserError {
+export function interrupted(ctx: SessionContext, sim: unknown, m: Machine, origin: number, what: string): UserError {
   if (ctx.sim === sim) m.goto(origin);
   return new UserError(`${what} was interrupted`);
 }
@@ -157,7 +157,7 @@ function runAfter(ctx: SessionContext, mode: RunMode, body?: object): Reply {
 }
 
 /** A move the machine has already made: the response, then the stop it led to. */
-function stopAfter(ctx: SessionContext, stop: Stop): Reply {
+export function stopAfter(ctx: SessionContext, stop: Stop): Reply {
   return andThen(undefined, () => stopped(ctx, stop));
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, readScenarioFile, RE
 import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
+import { HISTORY_ROUTES } from './history_requests';
 import { MEMORY_ROUTES } from './memory';
 import type { FramingProblem } from './framing';
 import type { Outcome, Route, Routes } from './routes';
@@ -76,7 +77,7 @@ export class KstepSession extends DebugSession {
         return undefined;
       }),
     };
-    this.routes = new Map(Object.entries({ ...lifecycle, ...RUN_CONTROL_ROUTES, ...INSPECTION_ROUTES, ...BREAKPOINT_ROUTES, ...SOURCE_ROUTES, ...MEMORY_ROUTES }));
+    this.routes = new Map(Object.entries({ ...lifecycle, ...RUN_CONTROL_ROUTES, ...INSPECTION_ROUTES, ...BREAKPOINT_ROUTES, ...SOURCE_ROUTES, ...MEMORY_ROUTES, ...HISTORY_ROUTES }));
   }
   /** Ends the session's run and drops its machine: on disconnect, and when the client's connection goes away without one. */
   end(): void {

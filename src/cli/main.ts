@@ -1,7 +1,9 @@
 import { runDap } from '../adapter/server';
 import { DEFAULT_MAX_STEPS, DEFAULT_MAX_WORK } from '../sim';
-import { runFile } from './run';
 import { coverageCommand, hasLcov, runWithLcov } from './coverage';
+import { takeExportArgs } from './exports';
+import { runFile } from './run';
+import { whyCommand } from './why';
 
 const USAGE = `usage:
   kstep run [--json] [--trace] [--max-steps=N] [--max-work=N] [--bail] [--debug] <scenario.kstep>   run a scenario headless
@@ -13,12 +15,16 @@ const USAGE = `usage:
       --max-work=N   stop with an error after statements worked through N pages or bytes (default ${DEFAULT_MAX_WORK})
       --bail         stop at the first failed expect
       --debug        print the JavaScript stack of an internal error
+      --perfetto <file>  also write the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)
+      --ftrace       also print the run's kernel tracepoints in ftrace's trace text format
   kstep run --lcov <out.info> <a.kstep> [<b.kstep> ...]   run scenarios and write the kernel coverage they reach
                  as an lcov tracefile (one SF per kernel listing); the exit code is the worst of the runs
   kstep coverage [--patches] <files...>           run .kstep files (and read lcov tracefiles) and print coverage per
                                                   kernel function, or with --patches per reference patch
   kstep coverage --listings=<dir>                 write the kernel listings under dir, as the tracefile's SF names them
                                                   (run genhtml there)
+  kstep why <scenario.kstep> <line> <expr>       where <expr>'s value (as line <line> is about to run) was last written,
+                                                  and the write before: step, kernel frame, C line, scenario statement
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
@@ -31,7 +37,18 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   if (cmd === 'coverage') return coverageCommand(rest, io);
-  if (cmd === 'run' && hasLcov(rest)) return runWithLcov(rest, io);
+  const exportArgs = cmd === 'run' ? takeExportArgs(rest) : {};
+  if (typeof exportArgs === 'string') {
+    io.err(`kstep run: ${exportArgs}`);
+    return 2;
+  }
+  if (cmd === 'run' && hasLcov(rest)) {
+    if (Object.keys(exportArgs).length) {
+      io.err('kstep run: --lcov runs several scenarios and cannot be combined with --perfetto or --ftrace');
+      return 2;
+    }
+    return runWithLcov(rest, io);
+  }
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=') && !a.startsWith('--max-work=')));
     const files = rest.filter((a) => !a.startsWith('--'));
@@ -55,10 +72,11 @@ export function main(argv: readonly string[]): number {
       io.err(USAGE);
       return 2;
     }
-    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), bail: flags.has('--bail'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}) };
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), bail: flags.has('--bail'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}), ...exportArgs };
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;
+  if (cmd === 'why') return whyCommand(rest, io);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
     io.out(USAGE);
     return 0;

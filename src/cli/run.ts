@@ -1,4 +1,5 @@
 import type { Coverage, Machine, Stop, Value } from '../sim';
+import { writeExports } from './exports';
 import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
 
 export interface RunOptions {
@@ -14,6 +15,10 @@ export interface RunOptions {
   readonly bail?: boolean;
   /** Counts the kernel step points, functions and branches the run reaches (--lcov, `kstep coverage`). */
   readonly coverage?: Coverage;
+  /** Write the run as Perfetto trace-event JSON to this file. */
+  readonly perfetto?: string;
+  /** Print the run's tracepoints in ftrace's `trace` text format. */
+  readonly ftrace?: boolean;
 }
 
 export interface Io {
@@ -85,6 +90,7 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
     print(`${file.split('/').pop() ?? file}: end of scenario after ${machine.step} step points; every expect held`);
   }
   if (opts.json) io.out(JSON.stringify(stateJson(machine), null, 2));
+  if (opts.perfetto !== undefined || opts.ftrace) return writeExports(program, opts, print, io) ?? code;
   return code;
 }
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { KstepSession } from '../adapter/session';
 import { DEFAULT_MAX_STEPS } from '../sim';
 import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
+import { registerHistoryCommands } from './history_commands';
 import type { KstepLaunchConfig } from './config';
 import { completionsAt, hoverText } from './language_info';
 import type { EditorDiagnostic } from './language_info';
@@ -109,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kstep.showHex', () => setHex(true)),
     vscode.commands.registerCommand('kstep.showDecimal', () => setHex(false)),
   );
+  registerHistoryCommands(context);
   void vscode.commands.executeCommand('setContext', 'kstep.hex', false);
 }
 
