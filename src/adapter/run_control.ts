@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Machine, RunMode, Stop } from '../sim';
-import type { KernelFn } from '../sim/core/frames';
+import type { KernelFn, Machine, RunMode, Stop } from '../sim';
 import { thrownException } from '../sim';
 import { bindLine, statementLines } from './breakpoints';
 import type { SessionContext } from './context';

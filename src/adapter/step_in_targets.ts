@@ -1,7 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Machine, Stmt } from '../sim';
-import type { CallGraph } from '../sim/core/call_graph';
-import type { KernelFn } from '../sim/core/frames';
+import type { CallGraph, KernelFn, Machine, Stmt } from '../sim';
 import type { SessionContext } from './context';
 
 /** The id of the proc target of a `call`: stepping into it is a plain step in. */
