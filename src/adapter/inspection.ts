@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { InvalidatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EvalEnv, Frame, Machine, StateNode, StatementRef, Value } from '../sim';
-import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, statePicture, Sym, thrownException, valueNode } from '../sim';
+import { compileLine, evalRef, fixedRecord, formatValue, kindAt, nodeValue, lastName, parseExpression, showValue, showValueLong, statePicture, Sym, thrownException, valueNode } from '../sim';
 import { consoleCompletions, isStatementLine } from './console';
 import type { SessionContext } from './context';
 import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
@@ -76,7 +76,7 @@ function stackTrace(ctx: SessionContext, args: DebugProtocol.StackTraceArguments
   for (let i = m.frames.length - 1; i >= 0; i--) {
     const f = m.frames[i] as Frame;
     ctx.frameRefs.set(id, { kind: 'kernel', frame: f });
-    all.push({ id: id++, name: callLabel(f), source: ctx.sources.source(f.fn.source), line: f.line, column: 1 });
+    all.push({ id: id++, name: callLabel(f, ctx.hexDefault ?? true), source: ctx.sources.source(f.fn.source), line: f.line, column: 1 });
   }
   const sframes = m.control.scenarioFrames();
   for (let i = sframes.length - 1; i >= 0; i--) {
@@ -171,19 +171,26 @@ function assign(ctx: SessionContext, path: string, valueText: string): Value {
 }
 
 /** The new value, and the Variables view read again: other values may follow from it. */
-function assigned(ctx: SessionContext, v: Value, format: DebugProtocol.ValueFormat | undefined): Reply {
-  const body = { value: formatValue(v, (format?.hex ?? ctx.hexDefault) ? 'hex' : 'dec') };
+function assigned(ctx: SessionContext, path: string, v: Value, format: DebugProtocol.ValueFormat | undefined): Reply {
+  const node = tryNode(ctx, path);
+  const kind = node ? kindAt(node, lastName(path)) : undefined;
+  const body = { value: showValue(v, kind, { hex: format?.hex ?? ctx.hexDefault ?? true }) };
   return andThen(body, () => ctx.send(new InvalidatedEvent(['variables'])));
 }
 
 function setVariable(ctx: SessionContext, args: DebugProtocol.SetVariableArguments): Reply {
   const path = memberPath(ctx, args.variablesReference, args.name);
   if (path === undefined) throw new UserError('that variable is gone: the scenario has moved on');
-  return assigned(ctx, assign(ctx, path, args.value), args.format);
+  return assigned(ctx, path, assign(ctx, path, args.value), args.format);
 }
 
 function setExpression(ctx: SessionContext, args: DebugProtocol.SetExpressionArguments): Reply {
-  return assigned(ctx, assign(ctx, args.expression, args.value), args.format);
+  return assigned(ctx, args.expression, assign(ctx, args.expression, args.value), args.format);
+}
+
+/** A node's whole value, for the console's long form. */
+function plainOf(n: StateNode): Value {
+  return n.kind === 'leaf' ? n.get() : nodeValue(n);
 }
 
 // ---- evaluate, completions -------------------------------------------------
@@ -211,8 +218,11 @@ function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): D
   const hex = args.format?.hex ?? ctx.hexDefault;
   const node = 'node' in r ? r.node : valueNode(r.value);
   const v = ctx.vars.variable(text, node, text, hex);
+  // The console and hovers have room: a byte list reads as a whole hexdump there.
+  const kind = kindAt(node, lastName(text));
+  const long = kind === 'bytes' && node.kind !== 'record' && (args.context === 'repl' || args.context === 'hover');
   return {
-    result: v.value,
+    result: long ? showValueLong(plainOf(node), kind, { hex: hex ?? true }) : v.value,
     variablesReference: v.variablesReference,
     ...(v.indexedVariables !== undefined ? { indexedVariables: v.indexedVariables } : {}),
     ...(v.namedVariables !== undefined ? { namedVariables: v.namedVariables } : {}),
@@ -250,7 +260,7 @@ function runStatement(ctx: SessionContext, text: string): Reply {
     throw new UserError(thrownException(e, undefined).message);
   }
   const exc = m.exception;
-  const result = exc ? exc.message : m.last !== lastBefore ? `last = ${formatValue(m.last)}` : 'done';
+  const result = exc ? exc.message : m.last !== lastBefore ? `last = ${showValue(m.last, undefined, { hex: ctx.hexDefault ?? true })}` : 'done';
   return andThen({ result, variablesReference: 0 }, () => {
     // Every view must be read again: the handles of the step before are void.
     ctx.vars.reset();
@@ -303,7 +313,7 @@ function dataBreakpointInfo(ctx: SessionContext, args: DebugProtocol.DataBreakpo
 
 function recent(ctx: SessionContext, args: { path?: unknown } | undefined): object {
   const path = args?.path;
-  return { results: typeof path === 'string' && !ctx.samePath(path) ? [] : recentResults(ctx.machine) };
+  return { results: typeof path === 'string' && !ctx.samePath(path) ? [] : recentResults(ctx.machine, ctx.hexDefault ?? true) };
 }
 
 function setFormat(ctx: SessionContext, args: { hex?: unknown } | undefined): Reply {
@@ -329,6 +339,6 @@ export const INSPECTION_ROUTES: Routes = {
 };
 
 /** The latest `last` results by line, for the editor's inline values. */
-function recentResults(m: Machine): Array<{ line: number; text: string }> {
-  return m.recent.map((r) => ({ line: r.line, text: `last = ${formatValue(r.last)}` }));
+function recentResults(m: Machine, hex: boolean): Array<{ line: number; text: string }> {
+  return m.recent.map((r) => ({ line: r.line, text: `last = ${showValue(r.last, undefined, { hex })}` }));
 }
