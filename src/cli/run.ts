@@ -1,5 +1,5 @@
 import type { Machine, Stop, Value } from '../sim';
-import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, loadScenario, nodeValue, outcomeOf, readScenarioFile, showValue, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;
@@ -108,7 +108,7 @@ function runTraced(m: Machine, print: (s: string) => void): Stop {
   const flush = (): void => {
     if (!current) return;
     const calls = entered.length ? `  → ${entered.join(' → ')}` : '';
-    const last = m.last !== lastBefore ? `  last = ${formatValue(m.last)}` : '';
+    const last = m.last !== lastBefore ? `  last = ${showValue(m.last, undefined, { hex: true })}` : '';
     print(`${file}:${current.line}: ${current.text}${calls}${last}`);
   };
   for (;;) {

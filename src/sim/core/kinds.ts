@@ -35,11 +35,15 @@ const BY_NAME: Readonly<Record<string, ValueKind>> = {
   algo: 'str_int', algo_low: 'str_int', algo_high: 'str_int',
   size: 'size', len: 'size', length: 'size', i_size: 'size', payload_size: 'size',
   ns: 'time', ticks: 'ticks', expires_at: 'ticks', expiration_time: 'ticks', delivery_time: 'ticks',
-  sample_ms: 'time_ms',
+  sample_ms: 'time_ms', output: 'reg', entry: 'reg', rx: 'bytes',
+  // where a name means something else under one parent: an SCMI parameter's value is a count or a frequency
+  'scmi.value': 'count',
 };
 
-export function kindOfName(name: string): ValueKind | undefined {
-  return Object.prototype.hasOwnProperty.call(BY_NAME, name) ? BY_NAME[name] : undefined;
+/** The kind a value has by its name, or by its name under its parent record's (`scmi.value`). */
+export function kindOfName(name: string, parent?: string): ValueKind | undefined {
+  const own = (k: string): ValueKind | undefined => (Object.prototype.hasOwnProperty.call(BY_NAME, k) ? BY_NAME[k] : undefined);
+  return (parent !== undefined ? own(`${parent}.${name}`) : undefined) ?? own(name);
 }
 
 /** The last name of a state path (`vp[0].reg.SINT2.vector` → `vector`), for kindOfName. */
@@ -119,12 +123,11 @@ export function hexdump(bytes: ArrayLike<number>, base = 0n, maxRows = 256): str
   return rows.join('\n');
 }
 
-/** A byte list on one line: its length and its first bytes in hex, and their text. */
+/** A byte list on one line: its first bytes in hex, and how many there are when not all are shown. */
 function bytesLine(bytes: readonly number[], limit: number): string {
   const shown = bytes.slice(0, Math.min(limit, 16));
-  const ascii = shown.map((b) => (b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.')).join('');
-  const more = bytes.length > shown.length ? ' …' : '';
-  return `${bytes.length} bytes: ${shown.map(hex2).join(' ')}${more}${shown.length ? ` |${ascii}|` : ''}`;
+  if (shown.length === bytes.length) return `[${shown.map(hex2).join(' ')}]`;
+  return `[${shown.map(hex2).join(' ')} …] (${bytes.length} bytes)`;
 }
 
 export interface ShowOptions {
@@ -132,10 +135,13 @@ export interface ShowOptions {
   readonly hex: boolean;
   /** How many list elements a one-line rendering shows. */
   readonly limit?: number;
+  /** Times with their unit (the default); false: the bare number, as `print` writes what a scenario compares. */
+  readonly units?: boolean;
 }
 
 /** An integer by its kind. */
-export function formatKindInt(v: bigint, kind: ValueKind | undefined, hex: boolean): string {
+export function formatKindInt(v: bigint, kind: ValueKind | undefined, hex: boolean, units = true): string {
+  if (!units && (kind === 'time' || kind === 'time_ms' || kind === 'ticks')) return v.toString();
   switch (kind) {
     case 'time':
       return formatDuration(v);
@@ -157,14 +163,14 @@ export function formatKindInt(v: bigint, kind: ValueKind | undefined, hex: boole
 /**
  * One-line rendering of a value by kind: the Variables view, hovers, the
  * Debug Console, inline values, `print` and `--trace`. A record's fields take
- * the kind their name has (kindOfName), else the record's own.
+ * the kind their name has (kindOfName); a list's elements take the list's.
  */
-export function showValue(v: Value, kind: ValueKind | undefined, opts: ShowOptions): string {
+export function showValue(v: Value, kind: ValueKind | undefined, opts: ShowOptions, name?: string): string {
   const limit = opts.limit ?? 64;
-  if (typeof v === 'bigint') return formatKindInt(v, kind, opts.hex);
+  if (typeof v === 'bigint') return formatKindInt(v, kind, opts.hex, opts.units);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'string') return JSON.stringify(v);
-  if (v instanceof Sym) return v.num !== undefined ? `${v.name} (${formatKindInt(v.num, kind, opts.hex)})` : v.name;
+  if (v instanceof Sym) return v.num !== undefined ? `${v.name} (${formatKindInt(v.num, kind, opts.hex, opts.units)})` : v.name;
   if (Array.isArray(v)) {
     const arr = v as readonly Value[];
     if (kind === 'bytes' && opts.hex) {
@@ -177,7 +183,7 @@ export function showValue(v: Value, kind: ValueKind | undefined, opts: ShowOptio
   }
   const rec = v as RecordValue;
   return `{${Object.keys(rec)
-    .map((k) => `${k}: ${showValue(rec[k] as Value, kindOfName(k) ?? kind, opts)}`)
+    .map((k) => `${k}: ${showValue(rec[k] as Value, kindOfName(k, name), opts, k)}`)
     .join(', ')}}`;
 }
 

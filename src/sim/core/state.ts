@@ -95,16 +95,17 @@ export function kindOfNode(n: StateNode): ValueKind | undefined {
 
 /**
  * Wraps an immutable value (a `last` result, a decoded message) as nodes. A
- * record's fields take the kind their name has (addr, pfn, control, buf...),
- * else the record's; list elements take the list's. `fields` names the
- * kinds of fields whose name means something else here.
+ * record's fields take the kind their name has (addr, pfn, control, buf...);
+ * list elements take the list's. `fields` names the kinds of fields whose
+ * name means something else here; `name` is the value's own name, the
+ * parent its fields' kinds may depend on (kindOfName).
  */
-export function valueNode(v: Value, kind?: ValueKind | NumberFormat, fields?: Readonly<Record<string, ValueKind>>): StateNode {
+export function valueNode(v: Value, kind?: ValueKind | NumberFormat, fields?: Readonly<Record<string, ValueKind>>, name?: string): StateNode {
   const k: ValueKind | undefined = kind === 'hex' ? 'reg' : kind === 'dec' ? 'count' : kind;
   const info = k ? { valueKind: k } : {};
   if (Array.isArray(v)) {
     const arr = v as readonly Value[];
-    return list(() => arr.length, (i) => valueNode(arr[i] as Value, k, fields), info);
+    return list(() => arr.length, (i) => valueNode(arr[i] as Value, k, fields, name), info);
   }
   if (isRecordValue(v)) {
     const rec: RecordValue = v;
@@ -112,7 +113,7 @@ export function valueNode(v: Value, kind?: ValueKind | NumberFormat, fields?: Re
     return {
       kind: 'record',
       keys: () => keys,
-      child: (name) => (Object.prototype.hasOwnProperty.call(rec, name) ? valueNode(rec[name] as Value, fields?.[name] ?? kindOfName(name) ?? k, fields) : undefined),
+      child: (key) => (Object.prototype.hasOwnProperty.call(rec, key) ? valueNode(rec[key] as Value, fields?.[key] ?? kindOfName(key, name), fields, key) : undefined),
       ...info,
     };
   }
