@@ -9,7 +9,7 @@ import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
 import { scenarioSource } from './sources';
-import { callLabel, childPath, frameNode, plainValue } from './variables';
+import { callLabel, childPath, frameNode, plainValue, showOptions } from './variables';
 
 /** The setter of a value the debugger may change: a writable leaf, or a record that is also a value (a register). */
 function writable(n: StateNode): ((v: Value) => void) | undefined {
@@ -144,7 +144,7 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
 }
 
 function variables(ctx: SessionContext, args: DebugProtocol.VariablesArguments): DebugProtocol.VariablesResponse['body'] {
-  return { variables: ctx.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, args.format?.hex ?? ctx.hexDefault) };
+  return { variables: ctx.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, showOptions(args.format, ctx.hexDefault)) };
 }
 
 // ---- changing state --------------------------------------------------------
@@ -174,7 +174,7 @@ function assign(ctx: SessionContext, path: string, valueText: string): Value {
 function assigned(ctx: SessionContext, path: string, v: Value, format: DebugProtocol.ValueFormat | undefined): Reply {
   const node = tryNode(ctx, path);
   const kind = node ? kindAt(node, lastName(path)) : undefined;
-  const body = { value: showValue(v, kind, { hex: format?.hex ?? ctx.hexDefault ?? true }) };
+  const body = { value: showValue(v, kind, showOptions(format, ctx.hexDefault)) };
   return andThen(body, () => ctx.send(new InvalidatedEvent(['variables'])));
 }
 
@@ -215,14 +215,14 @@ function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): D
   if (args.context === 'hover' && 'value' in r && r.value instanceof Sym && r.value.num === undefined) {
     throw new UserError(`${text} is not a state path or a constant`);
   }
-  const hex = args.format?.hex ?? ctx.hexDefault;
+  const show = showOptions(args.format, ctx.hexDefault);
   const node = 'node' in r ? r.node : valueNode(r.value);
-  const v = ctx.vars.variable(text, node, text, hex);
+  const v = ctx.vars.variable(text, node, text, show);
   // The console and hovers have room: a byte list reads as a whole hexdump there.
   const kind = kindAt(node, lastName(text));
   const long = kind === 'bytes' && node.kind !== 'record' && (args.context === 'repl' || args.context === 'hover');
   return {
-    result: long ? showValueLong(plainOf(node), kind, { hex: hex ?? true }) : v.value,
+    result: long ? showValueLong(plainOf(node), kind, show) : v.value,
     variablesReference: v.variablesReference,
     ...(v.indexedVariables !== undefined ? { indexedVariables: v.indexedVariables } : {}),
     ...(v.namedVariables !== undefined ? { namedVariables: v.namedVariables } : {}),

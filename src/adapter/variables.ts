@@ -1,5 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Frame, FrameValue, StateNode, Value, ValueKind } from '../sim';
+import type { Frame, FrameValue, ShowOptions, StateNode, Value, ValueKind } from '../sim';
 import { fixedRecord, kindAt, kindOfName, lastName, showNode, showValue, valueNode } from '../sim';
 import { memoryRef } from './memory';
 import { bytesRows, isByteRows } from './byte_rows';
@@ -40,16 +40,16 @@ export class VariableStore {
   }
 
   /**
-   * One DAP variable for a node. `hex` is the views' choice (undefined: hex,
-   * the default); the node's kind, its name's or its list's decides whether
-   * that applies to it (counts and sizes stay decimal).
+   * One DAP variable for a node. `show` is the views' choice (showOptions);
+   * the node's kind, its name's or its list's decides how it applies to it
+   * (counts and sizes stay decimal).
    */
-  variable(name: string, node: StateNode, path: string, hex: boolean | undefined, inherited?: ValueKind): DebugProtocol.Variable {
+  variable(name: string, node: StateNode, path: string, show: ShowOptions, inherited?: ValueKind): DebugProtocol.Variable {
     const kind = kindAt(node, IDENT.test(name) ? name : lastName(path), inherited);
-    const v: DebugProtocol.Variable = { name, value: showNode(node, kind, { hex: hex ?? true }), variablesReference: 0, evaluateName: path };
+    const v: DebugProtocol.Variable = { name, value: showNode(node, kind, show), variablesReference: 0, evaluateName: path };
     if (node.kind === 'list') {
       v.variablesReference = this.add(node, path, kind);
-      v.indexedVariables = isByteRows(node, kind, hex ?? true) ? Math.ceil(node.length() / 16) : node.length();
+      v.indexedVariables = isByteRows(node, kind, show.hex) ? Math.ceil(node.length() / 16) : node.length();
     } else if (node.kind === 'record') {
       v.variablesReference = this.add(node, path, kind);
       v.namedVariables = node.keys().length;
@@ -64,13 +64,13 @@ export class VariableStore {
   }
 
   /** Children of a handle, paged for lists; a long byte list pages by hexdump rows of 16. */
-  children(ref: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, hex: boolean | undefined): DebugProtocol.Variable[] {
+  children(ref: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, show: ShowOptions): DebugProtocol.Variable[] {
     const h = this.handles.get(ref);
     if (!h) return [];
     const n = h.node;
     if (n.kind === 'list') {
       if (filter === 'named') return [];
-      if (h.offset === undefined && isByteRows(n, h.kind, hex ?? true)) return bytesRows(this, h, start, count);
+      if (h.offset === undefined && isByteRows(n, h.kind, show.hex)) return bytesRows(this, h, start, count);
       const base = h.offset ?? 0;
       const len = h.offset === undefined ? n.length() : Math.min(16, n.length() - base);
       const from = Math.max(0, start);
@@ -79,7 +79,7 @@ export class VariableStore {
       for (let i = from; i < to; i++) {
         const key = n.keyAt ? n.keyAt(base + i) : BigInt(base + i);
         const label = n.keyAt ? `0x${key.toString(16)}` : String(base + i);
-        out.push(this.variable(`[${label}]`, n.item(base + i), `${h.path}[${label}]`, hex, h.kind));
+        out.push(this.variable(`[${label}]`, n.item(base + i), `${h.path}[${label}]`, show, h.kind));
       }
       return out;
     }
@@ -87,11 +87,22 @@ export class VariableStore {
       if (filter === 'indexed') return [];
       return n.keys().flatMap((k) => {
         const c = n.child(k);
-        return c ? [this.variable(k, c, childPath(h.path, k), hex)] : [];
+        return c ? [this.variable(k, c, childPath(h.path, k), show)] : [];
       });
     }
     return [];
   }
+}
+
+/**
+ * How values are shown: a client's explicit DAP `format` (hex: every integer
+ * in hex; decimal: every one in decimal), else the session's choice, which is
+ * hex for the kinds that read in hex (addresses, PFNs, masks, registers).
+ */
+export function showOptions(format: DebugProtocol.ValueFormat | undefined, hexDefault: boolean | undefined): ShowOptions {
+  if (format?.hex === true) return { hex: true, all: true };
+  if (format?.hex === false) return { hex: false };
+  return { hex: hexDefault ?? true };
 }
 
 export function childPath(parent: string, name: string): string {

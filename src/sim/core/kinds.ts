@@ -133,6 +133,8 @@ function bytesLine(bytes: readonly number[], limit: number): string {
 export interface ShowOptions {
   /** Hex kinds in hex (the default); false shows every integer in decimal. */
   readonly hex: boolean;
+  /** With hex: every integer in hex, counts too (a client's explicit DAP `format: { hex: true }`). */
+  readonly all?: boolean;
   /** How many list elements a one-line rendering shows. */
   readonly limit?: number;
   /** Times with their unit (the default); false: the bare number, as `print` writes what a scenario compares. */
@@ -140,7 +142,8 @@ export interface ShowOptions {
 }
 
 /** An integer by its kind. */
-export function formatKindInt(v: bigint, kind: ValueKind | undefined, hex: boolean, units = true): string {
+export function formatKindInt(v: bigint, kind: ValueKind | undefined, hex: boolean, units = true, all = false): string {
+  if (hex && all && kind !== 'time' && kind !== 'time_ms' && kind !== 'ticks' && kind !== 'str_int') return formatInt(v, 'hex');
   if (!units && (kind === 'time' || kind === 'time_ms' || kind === 'ticks')) return v.toString();
   switch (kind) {
     case 'time':
@@ -167,10 +170,10 @@ export function formatKindInt(v: bigint, kind: ValueKind | undefined, hex: boole
  */
 export function showValue(v: Value, kind: ValueKind | undefined, opts: ShowOptions, name?: string): string {
   const limit = opts.limit ?? 64;
-  if (typeof v === 'bigint') return formatKindInt(v, kind, opts.hex, opts.units);
+  if (typeof v === 'bigint') return formatKindInt(v, kind, opts.hex, opts.units, opts.all);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'string') return JSON.stringify(v);
-  if (v instanceof Sym) return v.num !== undefined ? `${v.name} (${formatKindInt(v.num, kind, opts.hex, opts.units)})` : v.name;
+  if (v instanceof Sym) return v.num !== undefined ? `${v.name} (${formatKindInt(v.num, kind, opts.hex, opts.units, opts.all)})` : v.name;
   if (Array.isArray(v)) {
     const arr = v as readonly Value[];
     if (kind === 'bytes' && opts.hex) {
