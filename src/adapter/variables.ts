@@ -120,7 +120,10 @@ function typeOf(v: Value): string {
 /** A plain value for an evaluated reference: a leaf's value, or a structured node's one-line summary. */
 export function plainValue(r: { readonly node: StateNode } | { readonly value: Value }): Value {
   if ('value' in r) return r.value;
-  return r.node.kind === 'leaf' ? r.node.get() : showNode(r.node, kindAt(r.node, undefined), { hex: false });
+  if (r.node.kind === 'leaf') return r.node.get();
+  // A register is a record that is also a number: its value, not its summary.
+  if (r.node.kind === 'record' && r.node.get) return r.node.get();
+  return showNode(r.node, kindAt(r.node, undefined), { hex: false });
 }
 
 export function frameValue(v: FrameValue): Value {

@@ -35,7 +35,7 @@ const BY_NAME: Readonly<Record<string, ValueKind>> = {
   algo: 'str_int', algo_low: 'str_int', algo_high: 'str_int',
   size: 'size', len: 'size', length: 'size', i_size: 'size', payload_size: 'size',
   ns: 'time', ticks: 'ticks', expires_at: 'ticks', expiration_time: 'ticks', delivery_time: 'ticks',
-  sample_ms: 'time_ms', output: 'reg', entry: 'reg', rx: 'bytes',
+  sample_ms: 'time_ms', output: 'reg', entry: 'reg', rx: 'bytes', msr: 'reg', input1: 'reg', input2: 'reg', input3: 'reg',
   // where a name means something else under one parent: an SCMI parameter's value is a count or a frequency
   'scmi.value': 'count',
 };
