@@ -24,7 +24,7 @@ export function suggestions(name: string, known: Iterable<string>): string[] {
   const scored: Array<{ k: string; d: number }> = [];
   for (const k of known) {
     const kl = k.toLowerCase();
-    const d = n.length >= 3 && (kl.includes(n) || n.includes(kl)) ? Math.abs(kl.length - n.length) / 100 : distance(n, kl);
+    const d = n.length >= 3 && kl.includes(n) ? Math.abs(kl.length - n.length) / 100 : distance(n, kl);
     if (d <= limit) scored.push({ k, d });
   }
   return scored
