@@ -69,6 +69,8 @@ function stackTrace(ctx: SessionContext, args: DebugProtocol.StackTraceArguments
     if (!view) throw new UserError(`no thread ${args.threadId}`);
     const stmt = m.statement;
     // A mechanism's thread stands where the scenario stands: one frame, whose scopes are its state.
+    // Paged like any stack: a request past its one frame gets none, so the client sees the stack is complete.
+    if ((args.startFrame ?? 0) > 0) return { stackFrames: [], totalFrames: 1 };
     ctx.frameRefs.set(id, { kind: 'thread', view });
     return { stackFrames: [{ id, name: view.name, source: scenarioSource(ctx), line: stmt?.line ?? 1, column: stmt?.range.col ?? 1 }], totalFrames: 1 };
   }

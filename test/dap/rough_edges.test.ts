@@ -6,6 +6,7 @@ import { Harness, Scenarios, openPerTest } from '../support/dap';
 // Issue 16 §3: the rough edges a kernel engineer hits in the first hour.
 const files = new Scenarios();
 const P = files.write('r.kstep', 'hugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\n');
+const HV = files.write('hv.kstep', 'partition vps=2\nvpreg GUEST_OSID = 1\nprint "x"\n');
 afterAll(() => files.dispose());
 
 let h: Harness;
@@ -39,5 +40,26 @@ describe('suggestions', () => {
     expect(suggestions('hvcall_post_mesage', known)[0]).toBe('hvcall_post_message');
     expect(suggestions('region', known).length).toBeLessThanOrEqual(MAX_SUGGESTIONS);
     expect(suggestions('zzzzzzzzzzzz', known)).toEqual([]);
+  });
+});
+
+describe('Call Stack paging', () => {
+  it('totalFrames is the whole stack on every page, so the client knows when it has it all ("Load More Stack Frames" goes away)', async () => {
+    await h.launch(HV, { functions: ['hvcall_set_vp_registers'] });
+    await h.stopped('function breakpoint');
+    const threads = (await h.dc.threadsRequest()).body.threads;
+    expect(threads.length).toBe(3);
+    for (const t of threads) {
+      // VS Code asks for the top frame first, then the rest, 20 at a time.
+      const first = (await h.dc.stackTraceRequest({ threadId: t.id, startFrame: 0, levels: 1 })).body;
+      const rest = (await h.dc.stackTraceRequest({ threadId: t.id, startFrame: 1, levels: 19 })).body;
+      const all = (await h.dc.stackTraceRequest({ threadId: t.id })).body;
+      expect(first.totalFrames).toBe(all.stackFrames.length);
+      expect(rest.totalFrames).toBe(all.stackFrames.length);
+      expect(first.stackFrames.length + rest.stackFrames.length).toBe(all.stackFrames.length);
+      const beyond = (await h.dc.stackTraceRequest({ threadId: t.id, startFrame: all.stackFrames.length, levels: 20 })).body;
+      expect(beyond.stackFrames).toEqual([]);
+    }
+    expect((await h.stack()).length).toBeGreaterThan(3);
   });
 });
