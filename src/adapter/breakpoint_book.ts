@@ -4,6 +4,7 @@ import { evalRef, formatValue, parseExpression } from '../sim';
 import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
 import { bindKernelLine } from './sources';
 import { plainValue } from './variables';
+import { didYouMean } from './did_you_mean';
 
 type Compiled<T> = T | { error: string } | undefined;
 
@@ -177,7 +178,9 @@ export class BreakpointBook {
         continue;
       }
       if (!known.has(name)) {
-        out.push({ id, verified: false, message: `no simulated kernel function '${name}' (known: ${[...known].join(', ')})` });
+        // Hundreds of names would bury the one meant: offer the nearest few.
+        const near = didYouMean(name, known);
+        out.push({ id, verified: false, message: `no simulated kernel function '${name}'${near || ' (a kernel function of the listings, such as region_add, a hypercall name or code, or hvc)'}` });
         continue;
       }
       bps.push({ id, name, hits: 0, ...(typeof cond === 'function' ? { condition: cond } : {}), ...(typeof hit === 'function' ? { hitCondition: hit } : {}) });

@@ -30,7 +30,7 @@ export class SessionContext {
   atEnd = false;
   noDebug = false;
   lastStop: Stop | undefined;
-  /** The Variables view's hex/decimal toggle; undefined: each value's own default. */
+  /** The views' hex/decimal choice (hex kinds in hex, or every value in decimal); undefined: hex. */
   hexDefault: boolean | undefined;
   readonly vars = new VariableStore();
   readonly frameRefs = new Map<number, FrameRef>();

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { InvalidatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EvalEnv, Frame, Machine, StateNode, StatementRef, Value } from '../sim';
-import { compileLine, evalRef, fixedRecord, formatValue, parseExpression, parseQueryText, statePicture, Sym, thrownException, valueNode } from '../sim';
+import { compileLine, evalRef, fixedRecord, formatValue, kindAt, nodeValue, lastName, parseExpression, parseQueryText, showValue, showValueLong, statePicture, Sym, thrownException, valueNode } from '../sim';
 import { consoleCompletions, isStatementLine } from './console';
 import type { SessionContext } from './context';
 import { evaluateQuery } from './history_requests';
@@ -10,7 +10,7 @@ import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
 import { scenarioSource } from './sources';
-import { callLabel, childPath, frameNode, plainValue } from './variables';
+import { callLabel, childPath, frameNode, plainValue, showOptions } from './variables';
 
 /** The setter of a value the debugger may change: a writable leaf, or a record that is also a value (a register). */
 function writable(n: StateNode): ((v: Value) => void) | undefined {
@@ -70,6 +70,8 @@ function stackTrace(ctx: SessionContext, args: DebugProtocol.StackTraceArguments
     if (!view) throw new UserError(`no thread ${args.threadId}`);
     const stmt = m.statement;
     // A mechanism's thread stands where the scenario stands: one frame, whose scopes are its state.
+    // Paged like any stack: a request past its one frame gets none, so the client sees the stack is complete.
+    if ((args.startFrame ?? 0) > 0) return { stackFrames: [], totalFrames: 1 };
     ctx.frameRefs.set(id, { kind: 'thread', view });
     return { stackFrames: [{ id, name: view.name, source: scenarioSource(ctx), line: stmt?.line ?? 1, column: stmt?.range.col ?? 1 }], totalFrames: 1 };
   }
@@ -77,7 +79,7 @@ function stackTrace(ctx: SessionContext, args: DebugProtocol.StackTraceArguments
   for (let i = m.frames.length - 1; i >= 0; i--) {
     const f = m.frames[i] as Frame;
     ctx.frameRefs.set(id, { kind: 'kernel', frame: f });
-    all.push({ id: id++, name: callLabel(f), source: ctx.sources.source(f.fn.source), line: f.line, column: 1 });
+    all.push({ id: id++, name: callLabel(f, ctx.hexDefault ?? true), source: ctx.sources.source(f.fn.source), line: f.line, column: 1 });
   }
   const sframes = m.control.scenarioFrames();
   for (let i = sframes.length - 1; i >= 0; i--) {
@@ -145,7 +147,7 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
 }
 
 function variables(ctx: SessionContext, args: DebugProtocol.VariablesArguments): DebugProtocol.VariablesResponse['body'] {
-  return { variables: ctx.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, args.format?.hex ?? ctx.hexDefault) };
+  return { variables: ctx.vars.children(args.variablesReference, args.filter, args.start ?? 0, args.count ?? 0, showOptions(args.format, ctx.hexDefault)) };
 }
 
 // ---- changing state --------------------------------------------------------
@@ -172,19 +174,26 @@ function assign(ctx: SessionContext, path: string, valueText: string): Value {
 }
 
 /** The new value, and the Variables view read again: other values may follow from it. */
-function assigned(ctx: SessionContext, v: Value, format: DebugProtocol.ValueFormat | undefined): Reply {
-  const body = { value: formatValue(v, (format?.hex ?? ctx.hexDefault) ? 'hex' : 'dec') };
+function assigned(ctx: SessionContext, path: string, v: Value, format: DebugProtocol.ValueFormat | undefined): Reply {
+  const node = tryNode(ctx, path);
+  const kind = node ? kindAt(node, lastName(path)) : undefined;
+  const body = { value: showValue(v, kind, showOptions(format, ctx.hexDefault)) };
   return andThen(body, () => ctx.send(new InvalidatedEvent(['variables'])));
 }
 
 function setVariable(ctx: SessionContext, args: DebugProtocol.SetVariableArguments): Reply {
   const path = memberPath(ctx, args.variablesReference, args.name);
   if (path === undefined) throw new UserError('that variable is gone: the scenario has moved on');
-  return assigned(ctx, assign(ctx, path, args.value), args.format);
+  return assigned(ctx, path, assign(ctx, path, args.value), args.format);
 }
 
 function setExpression(ctx: SessionContext, args: DebugProtocol.SetExpressionArguments): Reply {
-  return assigned(ctx, assign(ctx, args.expression, args.value), args.format);
+  return assigned(ctx, args.expression, assign(ctx, args.expression, args.value), args.format);
+}
+
+/** A node's whole value, for the console's long form. */
+function plainOf(n: StateNode): Value {
+  return n.kind === 'leaf' ? n.get() : nodeValue(n);
 }
 
 // ---- evaluate, completions -------------------------------------------------
@@ -210,11 +219,14 @@ function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): D
   if (args.context === 'hover' && 'value' in r && r.value instanceof Sym && r.value.num === undefined) {
     throw new UserError(`${text} is not a state path or a constant`);
   }
-  const hex = args.format?.hex ?? ctx.hexDefault;
+  const show = showOptions(args.format, ctx.hexDefault);
   const node = 'node' in r ? r.node : valueNode(r.value);
-  const v = ctx.vars.variable(text, node, text, hex);
+  const v = ctx.vars.variable(text, node, text, show);
+  // The console and hovers have room: a byte list reads as a whole hexdump there.
+  const kind = kindAt(node, lastName(text));
+  const long = kind === 'bytes' && node.kind !== 'record' && (args.context === 'repl' || args.context === 'hover');
   return {
-    result: v.value,
+    result: long ? showValueLong(plainOf(node), kind, show) : v.value,
     variablesReference: v.variablesReference,
     ...(v.indexedVariables !== undefined ? { indexedVariables: v.indexedVariables } : {}),
     ...(v.namedVariables !== undefined ? { namedVariables: v.namedVariables } : {}),
@@ -252,7 +264,7 @@ function runStatement(ctx: SessionContext, text: string): Reply {
     throw new UserError(thrownException(e, undefined).message);
   }
   const exc = m.exception;
-  const result = exc ? exc.message : m.last !== lastBefore ? `last = ${formatValue(m.last)}` : 'done';
+  const result = exc ? exc.message : m.last !== lastBefore ? `last = ${showValue(m.last, undefined, { hex: ctx.hexDefault ?? true })}` : 'done';
   return andThen({ result, variablesReference: 0 }, () => {
     // Every view must be read again: the handles of the step before are void.
     ctx.vars.reset();
@@ -305,7 +317,7 @@ function dataBreakpointInfo(ctx: SessionContext, args: DebugProtocol.DataBreakpo
 
 function recent(ctx: SessionContext, args: { path?: unknown } | undefined): object {
   const path = args?.path;
-  return { results: typeof path === 'string' && !ctx.samePath(path) ? [] : recentResults(ctx.machine) };
+  return { results: typeof path === 'string' && !ctx.samePath(path) ? [] : recentResults(ctx.machine, ctx.hexDefault ?? true) };
 }
 
 function setFormat(ctx: SessionContext, args: { hex?: unknown } | undefined): Reply {
@@ -331,6 +343,6 @@ export const INSPECTION_ROUTES: Routes = {
 };
 
 /** The latest `last` results by line, for the editor's inline values. */
-function recentResults(m: Machine): Array<{ line: number; text: string }> {
-  return m.recent.map((r) => ({ line: r.line, text: `last = ${formatValue(r.last)}` }));
+function recentResults(m: Machine, hex: boolean): Array<{ line: number; text: string }> {
+  return m.recent.map((r) => ({ line: r.line, text: `last = ${showValue(r.last, undefined, { hex })}` }));
 }

@@ -25,6 +25,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   maxSteps?: number;
   /** The work budget: a run stops with an error after its statements worked through this many pages or bytes. */
   maxWork?: number;
+  /** Addresses, PFNs, masks and registers in hex (the default) or every value in decimal: the `kstep.hexDefault` setting. */
+  hex?: boolean;
 }
 
 function messageOf(e: unknown): string {
@@ -241,6 +243,7 @@ export class KstepSession extends DebugSession {
       this.launchArgs = args;
       this.ctx.noDebug = args.noDebug === true;
       this.trace = args.trace === true;
+      if (typeof args.hex === 'boolean') this.ctx.hexDefault = args.hex;
       const loaded = this.load(args.program);
       if ('error' in loaded) throw new UserError(loaded.error, { id: 1001, after: () => this.ctx.send(new TerminatedEvent()) });
       this.ctx.send(new InitializedEvent());

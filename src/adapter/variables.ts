@@ -1,16 +1,19 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Frame, FrameValue, NumberFormat, StateNode, Value } from '../sim';
-import { fixedRecord, formatValue, nodeValue, valueNode } from '../sim';
+import type { Frame, FrameValue, ShowOptions, StateNode, Value, ValueKind } from '../sim';
+import { fixedRecord, kindAt, kindOfName, lastName, showNode, showValue, valueNode } from '../sim';
 import { memoryRef } from './memory';
+import { bytesRows, isByteRows } from './byte_rows';
 
 interface Handle {
   readonly node: StateNode;
   /** The expression that reads this node again: evaluateName, watch, data breakpoints. */
   readonly path: string;
+  /** The kind of the node where it was shown: a list passes it to its elements. */
+  readonly kind?: ValueKind;
+  /** A hexdump row of a byte list: its elements are the list's from this index. */
+  readonly offset?: number;
 }
 
-/** How many elements a list may have for its value to be shown inline. */
-const INLINE_LIST = 16;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -26,9 +29,9 @@ export class VariableStore {
     this.next = 1;
   }
 
-  add(node: StateNode, path: string): number {
+  add(node: StateNode, path: string, kind?: ValueKind, offset?: number): number {
     const ref = this.next++;
-    this.handles.set(ref, { node, path });
+    this.handles.set(ref, { node, path, ...(kind ? { kind } : {}), ...(offset !== undefined ? { offset } : {}) });
     return ref;
   }
 
@@ -36,15 +39,19 @@ export class VariableStore {
     return this.handles.get(ref);
   }
 
-  /** One DAP variable for a node. */
-  variable(name: string, node: StateNode, path: string, hex: boolean | undefined): DebugProtocol.Variable {
-    const fmt = formatFor(node, hex);
-    const v: DebugProtocol.Variable = { name, value: summary(node, fmt), variablesReference: 0, evaluateName: path };
+  /**
+   * One DAP variable for a node. `show` is the views' choice (showOptions);
+   * the node's kind, its name's or its list's decides how it applies to it
+   * (counts and sizes stay decimal).
+   */
+  variable(name: string, node: StateNode, path: string, show: ShowOptions, inherited?: ValueKind): DebugProtocol.Variable {
+    const kind = kindAt(node, IDENT.test(name) ? name : lastName(path), inherited);
+    const v: DebugProtocol.Variable = { name, value: showNode(node, kind, show), variablesReference: 0, evaluateName: path };
     if (node.kind === 'list') {
-      v.variablesReference = this.add(node, path);
-      v.indexedVariables = node.length();
+      v.variablesReference = this.add(node, path, kind);
+      v.indexedVariables = isByteRows(node, kind, show.hex) ? Math.ceil(node.length() / 16) : node.length();
     } else if (node.kind === 'record') {
-      v.variablesReference = this.add(node, path);
+      v.variablesReference = this.add(node, path, kind);
       v.namedVariables = node.keys().length;
       if (node.get) v.type = typeOf(node.get());
     } else {
@@ -56,21 +63,23 @@ export class VariableStore {
     return v;
   }
 
-  /** Children of a handle, paged for lists. */
-  children(ref: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, hex: boolean | undefined): DebugProtocol.Variable[] {
+  /** Children of a handle, paged for lists; a long byte list pages by hexdump rows of 16. */
+  children(ref: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, show: ShowOptions): DebugProtocol.Variable[] {
     const h = this.handles.get(ref);
     if (!h) return [];
     const n = h.node;
     if (n.kind === 'list') {
       if (filter === 'named') return [];
-      const len = n.length();
+      if (h.offset === undefined && isByteRows(n, h.kind, show.hex)) return bytesRows(this, h, start, count);
+      const base = h.offset ?? 0;
+      const len = h.offset === undefined ? n.length() : Math.min(16, n.length() - base);
       const from = Math.max(0, start);
       const to = count > 0 ? Math.min(len, from + count) : len;
       const out: DebugProtocol.Variable[] = [];
       for (let i = from; i < to; i++) {
-        const key = n.keyAt ? n.keyAt(i) : BigInt(i);
-        const label = n.keyAt ? `0x${key.toString(16)}` : String(i);
-        out.push(this.variable(`[${label}]`, n.item(i), `${h.path}[${label}]`, hex));
+        const key = n.keyAt ? n.keyAt(base + i) : BigInt(base + i);
+        const label = n.keyAt ? `0x${key.toString(16)}` : String(base + i);
+        out.push(this.variable(`[${label}]`, n.item(base + i), `${h.path}[${label}]`, show, h.kind));
       }
       return out;
     }
@@ -78,21 +87,27 @@ export class VariableStore {
       if (filter === 'indexed') return [];
       return n.keys().flatMap((k) => {
         const c = n.child(k);
-        return c ? [this.variable(k, c, childPath(h.path, k), hex)] : [];
+        return c ? [this.variable(k, c, childPath(h.path, k), show)] : [];
       });
     }
     return [];
   }
 }
 
+/**
+ * How values are shown: a client's explicit DAP `format` (hex: every integer
+ * in hex; decimal: every one in decimal), else the session's choice, which is
+ * hex for the kinds that read in hex (addresses, PFNs, masks, registers).
+ */
+export function showOptions(format: DebugProtocol.ValueFormat | undefined, hexDefault: boolean | undefined): ShowOptions {
+  if (format?.hex === true) return { hex: true, all: true };
+  if (format?.hex === false) return { hex: false };
+  return { hex: hexDefault ?? true };
+}
+
 export function childPath(parent: string, name: string): string {
   if (!parent) return name;
   return IDENT.test(name) ? `${parent}.${name}` : `${parent}[${JSON.stringify(name)}]`;
-}
-
-function formatFor(node: StateNode, hex: boolean | undefined): NumberFormat {
-  if (hex !== undefined) return hex ? 'hex' : 'dec';
-  return node.format ?? 'dec';
 }
 
 function typeOf(v: Value): string {
@@ -102,37 +117,13 @@ function typeOf(v: Value): string {
   return 'symbol';
 }
 
-/** The one-line value shown beside a name. */
-export function summary(node: StateNode, fmt: NumberFormat): string {
-  switch (node.kind) {
-    case 'leaf':
-      return formatValue(node.get(), fmt);
-    case 'list': {
-      const len = node.length();
-      if (len <= INLINE_LIST) return formatValue(nodeValue(node), fmt, INLINE_LIST);
-      return `[${len} items]`;
-    }
-    case 'record': {
-      if (node.get) return formatValue(node.get(), fmt);
-      const keys = node.keys();
-      if (keys.length > 8) return `{${keys.length} fields}`;
-      const parts: string[] = [];
-      for (const k of keys) {
-        const c = node.child(k);
-        if (!c) continue;
-        if (c.kind === 'leaf') parts.push(`${k}: ${formatValue(c.get(), formatFor(c, fmt === 'hex' ? true : undefined))}`);
-        else if (c.kind === 'list') parts.push(`${k}: ${c.length() <= 4 ? formatValue(nodeValue(c), fmt) : `[${c.length()} items]`}`);
-        else parts.push(`${k}: {…}`);
-      }
-      return `{${parts.join(', ')}}`;
-    }
-  }
-}
-
 /** A plain value for an evaluated reference: a leaf's value, or a structured node's one-line summary. */
 export function plainValue(r: { readonly node: StateNode } | { readonly value: Value }): Value {
   if ('value' in r) return r.value;
-  return r.node.kind === 'leaf' ? r.node.get() : summary(r.node, 'dec');
+  if (r.node.kind === 'leaf') return r.node.get();
+  // A register is a record that is also a number: its value, not its summary.
+  if (r.node.kind === 'record' && r.node.get) return r.node.get();
+  return showNode(r.node, kindAt(r.node, undefined), { hex: false });
 }
 
 export function frameValue(v: FrameValue): Value {
@@ -152,7 +143,7 @@ export function frameNode(fr: Frame): StateNode {
  * names an object (a file, a device) and is shown bare, as the scenario
  * statement wrote it, not as a quoted string.
  */
-export function callLabel(f: Frame): string {
-  const args = Object.entries(f.args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : formatValue(frameValue(v))}`);
+export function callLabel(f: Frame, hex = true): string {
+  const args = Object.entries(f.args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : showValue(frameValue(v), kindOfName(k), { hex })}`);
   return `${f.fn.name}(${args.join(', ')})`;
 }

@@ -1,6 +1,6 @@
 import type { Coverage, Machine, Stop, Value } from '../sim';
 import { writeExports } from './exports';
-import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, formatValue, loadScenario, nodeValue, outcomeOf, readScenarioFile, toJson } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, loadScenario, nodeValue, outcomeOf, readScenarioFile, showValue, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;
@@ -132,7 +132,7 @@ function runTraced(m: Machine, resumed: boolean, print: (s: string) => void): St
   const flush = (): void => {
     if (!current) return;
     const calls = entered.length ? `  → ${entered.join(' → ')}` : '';
-    const last = m.last !== lastBefore ? `  last = ${formatValue(m.last)}` : '';
+    const last = m.last !== lastBefore ? `  last = ${showValue(m.last, undefined, { hex: true })}` : '';
     print(`${file}:${current.line}: ${current.text}${calls}${last}`);
   };
   for (;;) {

@@ -10,6 +10,8 @@ import type { EditorDiagnostic } from './language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
 import { pictureHtml } from './picture/page';
 import { startSocketAdapter } from './socket_adapter';
+import { registerHexSetting, withHex } from './hex_setting';
+import { registerMemoryView } from './memory_view';
 import type { SocketAdapter } from './socket_adapter';
 
 const LANG = 'kstep';
@@ -107,22 +109,14 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(u), scenarioConfig(u.fsPath, false) as vscode.DebugConfiguration);
     }),
     vscode.commands.registerCommand('kstep.showStatePicture', () => picture.show()),
-    vscode.commands.registerCommand('kstep.showHex', () => setHex(true)),
-    vscode.commands.registerCommand('kstep.showDecimal', () => setHex(false)),
   );
   registerHistoryCommands(context);
-  void vscode.commands.executeCommand('setContext', 'kstep.hex', false);
+  registerHexSetting(context);
+  registerMemoryView(context);
 }
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
-}
-
-/** The Variables view's hex/decimal toggle: the adapter formats every value it sends accordingly. */
-async function setHex(hex: boolean): Promise<void> {
-  await vscode.commands.executeCommand('setContext', 'kstep.hex', hex);
-  const s = vscode.debug.activeDebugSession;
-  if (s?.type === DEBUG_TYPE) await s.customRequest('kstep/setFormat', { hex });
 }
 
 function toVsDiagnostic(d: EditorDiagnostic): vscode.Diagnostic {
@@ -182,7 +176,7 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
       void vscode.window.showInformationMessage(r.error);
       return undefined;
     }
-    return r.config as vscode.DebugConfiguration;
+    return withHex(r.config) as vscode.DebugConfiguration;
   }
 }
 

@@ -285,12 +285,12 @@ describe('moving through history', () => {
   it('restartFrame on a proc frame goes back to its call statement', async () => {
     await h.launch(P.loop, { lines: [{ line: L.add, hitCondition: '2' }] });
     await h.stopped('breakpoint');
-    expect(await h.ev('time.ns')).toBe('1');
+    expect(await h.ev('time.ns')).toBe('1 ns');
     const proc = (await h.stack()).find((f) => f.name === 'reserve()');
     await h.dc.restartFrameRequest({ frameId: proc?.id ?? 0 });
     await h.stopped('restart');
     expect(await h.where()).toEqual([`loop.kstep@${L.call}`]);
-    expect(await h.ev('time.ns')).toBe('1');
+    expect(await h.ev('time.ns')).toBe('1 ns');
     expect(await h.ev('resv.f.regions')).toBe('[[0, 1]]');
     await h.go('stepIn');
     expect(await h.where()).toEqual([`reserve()@${L.chg}`, `loop.kstep@${L.call}`]);

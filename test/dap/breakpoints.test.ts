@@ -95,20 +95,20 @@ describe('line breakpoints', () => {
   it('hit count N stops on the Nth hit only', async () => {
     await h.launch(P.loop, { lines: [{ line: L.chg, hitCondition: '3' }] });
     await h.stopped('breakpoint');
-    expect(await h.ev('time.ns')).toBe('2');
+    expect(await h.ev('time.ns')).toBe('2 ns');
     expect(await stopsUntilEnd('time.ns')).toEqual([]);
   });
 
   it('hit count >= N and % N', async () => {
     await h.launch(P.loop, { lines: [{ line: L.chg, hitCondition: '>= 2' }] });
     await h.stopped('breakpoint');
-    expect(await h.ev('time.ns')).toBe('1');
-    expect(await stopsUntilEnd('time.ns')).toEqual(['breakpoint:2', 'breakpoint:3', 'breakpoint:4']);
+    expect(await h.ev('time.ns')).toBe('1 ns');
+    expect(await stopsUntilEnd('time.ns')).toEqual(['breakpoint:2 ns', 'breakpoint:3 ns', 'breakpoint:4 ns']);
     await h.dc.setBreakpointsRequest({ source: { path: P.loop }, breakpoints: [{ line: L.chg, hitCondition: '% 2' }] });
     await h.restart({ program: P.loop });
     await h.stopped('breakpoint');
-    expect(await h.ev('time.ns')).toBe('1');
-    expect(await stopsUntilEnd('time.ns')).toEqual(['breakpoint:3']);
+    expect(await h.ev('time.ns')).toBe('1 ns');
+    expect(await stopsUntilEnd('time.ns')).toEqual(['breakpoint:3 ns']);
   });
 
   it('logpoints print their {expression} parts to the console and do not stop', async () => {
@@ -138,8 +138,8 @@ describe('line breakpoints', () => {
   it('a breakpoint inside a repeat hits on each iteration', async () => {
     await h.launch(P.loop, { lines: [L.advance] });
     await h.stopped('breakpoint');
-    expect(await h.ev('time.ns')).toBe('0');
-    expect(await stopsUntilEnd('time.ns')).toEqual(['breakpoint:1', 'breakpoint:2', 'breakpoint:3', 'breakpoint:4']);
+    expect(await h.ev('time.ns')).toBe('0 ns');
+    expect(await stopsUntilEnd('time.ns')).toEqual(['breakpoint:1 ns', 'breakpoint:2 ns', 'breakpoint:3 ns', 'breakpoint:4 ns']);
   });
 
   it('a breakpoint in a proc body stops in the proc frame, under its caller', async () => {
@@ -149,7 +149,7 @@ describe('line breakpoints', () => {
     expect(await h.ev('resv.f.adds_in_progress')).toBe('1');
     await h.go('continue');
     expect(await h.where()).toEqual([`reserve()@${L.add}`, `loop.kstep@${L.call}`]);
-    expect(await h.ev('time.ns')).toBe('1');
+    expect(await h.ev('time.ns')).toBe('1 ns');
   });
 });
 

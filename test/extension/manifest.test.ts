@@ -37,7 +37,7 @@ describe('extension manifest', () => {
     expect(d?.type).toBe('kstep');
     expect(d?.languages).toEqual(['kstep']);
     expect(d?.configurationAttributes.launch.required).toEqual(['program']);
-    expect(Object.keys(d?.configurationAttributes.launch.properties ?? {})).toEqual(['program', 'stopOnEntry', 'trace', 'maxSteps', 'maxWork']);
+    expect(Object.keys(d?.configurationAttributes.launch.properties ?? {})).toEqual(['program', 'stopOnEntry', 'trace', 'maxSteps', 'maxWork', 'hex']);
     expect(d?.initialConfigurations.length).toBeGreaterThan(0);
     expect(d?.configurationSnippets.length).toBeGreaterThan(0);
   });
@@ -65,5 +65,21 @@ describe('state picture page', () => {
     expect(html).toContain('<script nonce="abc123">');
     expect(html).toContain('var(--vscode-editor-background)');
     expect(html.match(/<script/g)?.length).toBe(1);
+  });
+});
+
+describe('Loaded Scripts', () => {
+  it('the kernel listings sit under a labelled root: their scheme has a label formatter whose label starts with a name, not "/"', async () => {
+    const { KernelSources } = await import('../../src/adapter/sources');
+    const { REGISTRY } = await import('../../src/sim');
+    const path = new KernelSources(REGISTRY).all()[0]?.path ?? '';
+    const scheme = path.slice(0, path.indexOf(':'));
+    const raw = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { resourceLabelFormatters?: Array<{ scheme: string; formatting: { label: string; separator: string } }> } };
+    const f = raw.contributes.resourceLabelFormatters?.find((x) => x.scheme === scheme);
+    expect(scheme).toBe('kstep-kernel');
+    // VS Code splits the label at "/" and shows the first segment as the root: it must not be empty.
+    const label = (f?.formatting.label ?? '').replace('${path}', path.slice(scheme.length + 1));
+    expect(label.split('/')[0]).toBe('kernel');
+    expect(f?.formatting.separator).toBe('/');
   });
 });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Simulation } from '../../src/sim';
 import { Mm } from '../../src/sim/mm/subsystem';
-import { ev, run, show, sim, subsystem } from '../support/kit';
+import { ev, run, show, sim, stops, subsystem } from '../support/kit';
 import { checkInvariants } from '../mm/invariants';
 
 const A = '0x40000000';
@@ -95,6 +95,28 @@ expect last.signal == SIGBUS
 expect hugetlb.free == 2
 `, { exceptions: [] });
     expect(show(s, `task.init.pte[${A}].kind`)).toBe('none');
+  });
+
+  it('the SIGBUS of a fault beyond i_size says so (hugetlb_no_page: idx >= size)', () => {
+    const s = sim(`
+hugetlb pool pages=2
+mmap ${A} 2M prot=r hugetlb=f shared
+read ${A}
+`);
+    const st = stops(s, ['sigbus']);
+    const sig = st.find((x) => x.exception?.kind === 'sigbus');
+    expect(sig?.exception?.message).toMatch(/^SIGBUS: hugetlb fault at 0x[0-9a-f]+ in task init: it is beyond i_size of f \(huge page 0, i_size 0 huge pages\)/);
+  });
+
+  it('a SIGBUS from an exhausted pool says the allocation failed, not i_size', () => {
+    const s = sim(`
+hugetlb pool pages=1
+mmap ${A} 4M hugetlb=f shared noreserve
+write ${A}
+write ${A} + 2M
+`);
+    const sig = stops(s, ['sigbus']).find((x) => x.exception?.kind === 'sigbus');
+    expect(sig?.exception?.message).toMatch(/alloc_huge_page failed/);
   });
 
   it('a hole punched in the reserve map: the fault needs an unreserved free page, else SIGBUS', () => {

@@ -55,8 +55,8 @@ describe('Hyper-V over DAP', () => {
     expect(bytes.readBigUInt64LE(24)).toBe(0xbeefn);
     // writeMemory is a step in history: stepping back undoes it.
     await h.dc.customRequest('writeMemory', { memoryReference: simp.memoryReference, offset: 512 + 16, data: Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]).toString('base64') });
-    expect(await h.ev('vp[0].synic.msg[2].payload[0]')).toBe('1');
+    expect(await h.ev('vp[0].synic.msg[2].payload[0]')).toBe('0x1');
     await h.go('stepBack');
-    expect(await h.ev('vp[0].synic.msg[2].payload[0]')).toBe('57005');
+    expect(await h.ev('vp[0].synic.msg[2].payload[0]')).toBe('0xdead');
   });
 });

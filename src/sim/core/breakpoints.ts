@@ -10,6 +10,7 @@ export type ExceptionKind = string;
 /** An exception filter a debugger can switch. */
 export interface ExceptionFilter {
   readonly kind: ExceptionKind;
+  /** What the Breakpoints view shows: the id itself, the name launch configurations and the exception filters' docs use. */
   readonly label: string;
   /** Whether it is on before the debugger says anything. */
   readonly default: boolean;
@@ -18,8 +19,8 @@ export interface ExceptionFilter {
 
 /** The engine's own filters; `error` and `internal` are none: a scenario that cannot go on always stops. */
 export const CORE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
-  { kind: 'expect', label: 'expect failed', default: true, description: 'an expect statement was false' },
-  { kind: 'bug', label: 'kernel BUG', default: true, description: 'a BUG_ON/VM_BUG_ON condition or a broken invariant' },
+  { kind: 'expect', label: 'expect', default: true, description: 'expect failed: an expect statement was false' },
+  { kind: 'bug', label: 'bug', default: true, description: 'kernel BUG: a BUG_ON/VM_BUG_ON condition or a broken invariant' },
 ];
 
 /** A predicate over the machine's state at a step point: a compiled condition. */

@@ -1,3 +1,5 @@
+import type { ValueKind } from './kinds';
+import { kindOfName } from './kinds';
 import type { NumberFormat, RecordValue, Scalar, Value } from './values';
 import { isRecordValue } from './values';
 
@@ -9,7 +11,9 @@ import { isRecordValue } from './values';
 export type StateNode = LeafNode | RecordNode | ListNode;
 
 interface NodeInfo {
-  /** How integers under this node display by default. */
+  /** What the integers of this node stand for (an address, a count, a time...): how every view shows them. */
+  readonly valueKind?: ValueKind;
+  /** Older spelling: `hex` is a register-like value, `dec` a count. valueKind wins. */
   readonly format?: NumberFormat;
   /** Variables-view hint: a group of registers. */
   readonly hint?: 'registers';
@@ -83,11 +87,25 @@ export function list(
   return { kind: 'list', length, item, ...info };
 }
 
-/** Wraps an immutable value (a `last` result, a decoded message) as nodes. */
-export function valueNode(v: Value, format?: NumberFormat): StateNode {
+/** A node's kind, declared or from the older `format` hint. */
+export function kindOfNode(n: StateNode): ValueKind | undefined {
+  if (n.valueKind) return n.valueKind;
+  return n.format === 'hex' ? 'reg' : n.format === 'dec' ? 'count' : undefined;
+}
+
+/**
+ * Wraps an immutable value (a `last` result, a decoded message) as nodes. A
+ * record's fields take the kind their name has (addr, pfn, control, buf...);
+ * list elements take the list's. `fields` names the kinds of fields whose
+ * name means something else here; `name` is the value's own name, the
+ * parent its fields' kinds may depend on (kindOfName).
+ */
+export function valueNode(v: Value, kind?: ValueKind | NumberFormat, fields?: Readonly<Record<string, ValueKind>>, name?: string): StateNode {
+  const k: ValueKind | undefined = kind === 'hex' ? 'reg' : kind === 'dec' ? 'count' : kind;
+  const info = k ? { valueKind: k } : {};
   if (Array.isArray(v)) {
     const arr = v as readonly Value[];
-    return list(() => arr.length, (i) => valueNode(arr[i] as Value, format), format ? { format } : {});
+    return list(() => arr.length, (i) => valueNode(arr[i] as Value, k, fields, name), info);
   }
   if (isRecordValue(v)) {
     const rec: RecordValue = v;
@@ -95,12 +113,12 @@ export function valueNode(v: Value, format?: NumberFormat): StateNode {
     return {
       kind: 'record',
       keys: () => keys,
-      child: (name) => (Object.prototype.hasOwnProperty.call(rec, name) ? valueNode(rec[name] as Value, format) : undefined),
-      ...(format ? { format } : {}),
+      child: (key) => (Object.prototype.hasOwnProperty.call(rec, key) ? valueNode(rec[key] as Value, fields?.[key] ?? kindOfName(key, name), fields, key) : undefined),
+      ...info,
     };
   }
   const s = v as Scalar;
-  return leaf(() => s, format ? { format } : {});
+  return leaf(() => s, info);
 }
 
 /** Materializes a node as a value: for comparisons, `print` and `--json`. */

@@ -180,10 +180,14 @@ function resvNode(r: ResvMap): StateNode {
 /** The inode's size and page cache: what faults on its mappings find. */
 function inodeNode(inode: () => Inode | undefined): StateNode {
   return fixedRecord({
-    i_size: leaf(() => BigInt(inode()?.size ?? 0) << 21n, { format: 'hex' }),
+    i_size: leaf(() => BigInt(inode()?.size ?? 0) << 21n, { valueKind: 'size' }),
     pagecache: list(
       () => inode()?.cache.size ?? 0,
-      (i) => valueNode(cacheEntries(inode())[i] as Value, 'hex'),
+      // [index, pfn]: a page index counts, a pfn is hex
+      (i) => {
+        const [index, pfn] = cacheEntries(inode())[i] as [bigint, bigint];
+        return list(() => 2, (j) => (j === 0 ? leaf(() => index, { valueKind: 'count' }) : leaf(() => pfn, { valueKind: 'pfn' })));
+      },
       { all: () => cacheEntries(inode()) },
     ),
   });

@@ -24,7 +24,7 @@ export const hypervMechanism: MechanismDescriptor<HyperV> = {
     { name: 'partition', scope: 'Hyper-V', summary: 'the partition: created, VP count, hypercall page, TSC page, crash registers' },
     { name: 'vp', scope: 'Hyper-V', summary: 'VPs by index: registers, SynIC message/event pages, synthetic timers' },
   ],
-  exceptionFilters: [{ kind: 'hv_error', label: 'hypercall error', default: false, description: 'a hypercall status other than HV_STATUS_SUCCESS' }],
+  exceptionFilters: [{ kind: 'hv_error', label: 'hv_error', default: false, description: 'hypercall error: a hypercall status other than HV_STATUS_SUCCESS' }],
   calls: HYPERV_CALLS,
   sources: HYPERV_SOURCES,
   // A hypercall handler's frame answers to the call's name and code, the HVC handler to `hvc`.

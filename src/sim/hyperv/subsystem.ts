@@ -10,7 +10,7 @@ import { readReg, writeReg } from './vp_registers';
 import type { RegDef } from './tlfs';
 import { HYPERVISOR_CALLBACK_VECTOR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
 
-const HEX = { format: 'hex' } as const;
+const HEX = { valueKind: 'reg' } as const;
 
 function bit(v: bigint, n: number): boolean {
   return ((v >> BigInt(n)) & 1n) === 1n;
@@ -125,7 +125,7 @@ function partitionNode(hv: HyperV, p: PartitionState): Record<string, StateNode>
   const tsc = fixedRecord(
     {
       enabled: leaf(() => (p.referenceTsc & 1n) === 1n),
-      gpa: leaf(() => tscBase, HEX),
+      gpa: leaf(() => tscBase, { valueKind: 'address' }),
       tsc_sequence: leaf(() => st.gpa.readU32(tscBase)),
       tsc_scale: leaf(() => st.gpa.readU64(tscBase + 8n), HEX),
       tsc_offset: leaf(() => BigInt.asIntN(64, st.gpa.readU64(tscBase + 16n))),
@@ -210,9 +210,9 @@ function vpNode(hv: HyperV, i: number): StateNode {
     const t = (): Vp['stimers'][number] => v().stimers[k] as Vp['stimers'][number];
     return fixedRecord({
       config: leaf(() => t().config, HEX),
-      count: leaf(() => t().count),
+      count: leaf(() => t().count, { valueKind: 'ticks' }),
       enabled: leaf(() => (t().config & 1n) === 1n),
-      expires_at: leaf(() => t().expTime),
+      expires_at: leaf(() => t().expTime, { valueKind: 'ticks' }),
       pending: leaf(() => t().msgPending),
       fired: leaf(() => BigInt(t().fired)),
     });

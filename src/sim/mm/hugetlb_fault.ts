@@ -390,3 +390,20 @@ function* unmap_ref_private(m: Machine, mm: MmModel, t: Task, vma: Vma, page: nu
   }
   m.leave(fr);
 }
+
+/**
+ * Why a hugetlb fault at vpn ended in SIGBUS, read from the state it left
+ * (a SIGBUS changes neither the page cache nor i_size): the message a user
+ * sees must say which of hugetlb_no_page's exits was taken.
+ */
+export function hugetlbSigbusWhy(mm: MmModel, vma: Vma, vpn: number): string {
+  const h = hugeOf(vma);
+  const haddr = haddrOf(vpn);
+  if (h.unmapped) return 'the parent took this page back on COW (HPAGE_RESV_UNMAPPED)';
+  const inode = mm.hugetlb.inode(h.file);
+  const idx = hugeIndex(vma, haddr);
+  if (!inode.cache.get(idx) && idx >= inode.size) {
+    return `it is beyond i_size of ${h.file} (huge page ${idx}, i_size ${inode.size} huge page${inode.size === 1 ? '' : 's'}): hugetlb_no_page does not fill a file past its end`;
+  }
+  return 'no huge page could be allocated for it (alloc_huge_page failed: pool, reservation or subpool exhausted)';
+}

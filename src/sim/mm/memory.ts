@@ -5,7 +5,7 @@
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { hugetlb_fault } from './hugetlb_fault';
+import { hugetlb_fault, hugetlbSigbusWhy } from './hugetlb_fault';
 import { MEMORY_C } from './memory_c';
 import { device_private_entry_fault } from './memremap';
 import { do_fault } from './memory_file';
@@ -74,7 +74,7 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
     ctx.faults.push('hugetlb');
     const r = (yield hugetlb_fault(m, mm, t, vma, vpn, write)) as FaultResult;
     fr.locals.ret = r;
-    if (r === 'SIGBUS' && !ctx.remote) m.raise('sigbus', `SIGBUS: hugetlb fault at ${hex(vpn)} in task ${t.name} found no huge page`);
+    if (r === 'SIGBUS' && !ctx.remote) m.raise('sigbus', `SIGBUS: hugetlb fault at ${hex(vpn)} in task ${t.name}: ${hugetlbSigbusWhy(mm, vma, vpn)}`);
     if (r === 'OOM') m.output(`hugetlb fault at ${hex(vpn)}: VM_FAULT_OOM, pagefault_out_of_memory(); the access is retried`, 'console');
     if (r !== 'ok') yield fr.at('sigbus');
     m.leave(fr);

@@ -18,12 +18,12 @@ function fileNode(mm: MmModel, name: string): StateNode {
     nrpages: leaf(() => BigInt(f().pages.size)),
     page: list(
       () => f().pages.size,
-      (i) => leaf(() => BigInt(f().pages.get(indexes()[i] as number) ?? 0), { format: 'hex' }),
+      (i) => leaf(() => BigInt(f().pages.get(indexes()[i] as number) ?? 0), { valueKind: 'pfn' }),
       {
         keyAt: (i) => BigInt(indexes()[i] as number),
         lookup: (key) => {
           const pfn = key >= 0n && key < 1n << 40n ? f().pages.get(Number(key)) : undefined;
-          return pfn === undefined ? undefined : leaf(() => BigInt(pfn), { format: 'hex' });
+          return pfn === undefined ? undefined : leaf(() => BigInt(pfn), { valueKind: 'pfn' });
         },
       },
     ),

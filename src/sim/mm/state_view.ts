@@ -47,7 +47,6 @@ export function mmRoots(mm: MmModel): Readonly<Record<string, StateNode>> {
         if ((pfn >= ZERO_PFN && pfn < mm.sysNext) || (pfn >= HUGE_BASE && pfn < mm.hugeNext) || mm.deviceOf(pfn)) return pageNode(mm, pfn);
         return undefined;
       },
-      format: 'hex',
     },
   );
   const dev = record(() => {
@@ -66,7 +65,7 @@ function devNode(mm: MmModel, name: string): StateNode {
     free: leaf(() => BigInt(d().free.length)),
     used: leaf(() => BigInt(d().npages - d().free.length)),
     failed: leaf(() => d().failed),
-    base_pfn: leaf(() => BigInt(d().base), { format: 'hex' }),
+    base_pfn: leaf(() => BigInt(d().base), { valueKind: 'pfn' }),
   });
 }
 
@@ -83,7 +82,7 @@ function pageNode(mm: MmModel, pfn: number): StateNode {
     anon: leaf(() => (mm.flags.get(head) & PG_ANON) !== 0),
     device: leaf(() => d()?.name ?? ''),
     hugetlb: leaf(() => (mm.flags.get(head) & PG_HUGETLB) !== 0),
-    compound_head: leaf(() => BigInt(head), { format: 'hex' }),
+    compound_head: leaf(() => BigInt(head), { valueKind: 'pfn' }),
     // page->mapping / page->index of a page-cache page ('' and 0 otherwise); page_to_nid
     mapping: leaf(() => mm.cache.owner.get(pfn)?.file ?? ''),
     index: leaf(() => BigInt(mm.cache.owner.get(pfn)?.index ?? 0)),
@@ -114,7 +113,7 @@ function taskNode(mm: MmModel, name: string): StateNode {
     fixedRecord({
       kind: leaf(() => new Sym(PTE_KIND_NAMES[pteKind(t().pt.get(vpn))] as string)),
       write: leaf(() => pteWrite(t().pt.get(vpn))),
-      pfn: leaf(() => BigInt(ptePfn(t().pt.get(vpn))), { format: 'hex' }),
+      pfn: leaf(() => BigInt(ptePfn(t().pt.get(vpn))), { valueKind: 'pfn' }),
     });
   const pteValue = (vpn: number): Value => {
     const p = t().pt.get(vpn);
@@ -127,12 +126,11 @@ function taskNode(mm: MmModel, name: string): StateNode {
       keyAt: (i) => BigInt(presentPtes(t()).at(i)) << 12n,
       lookup: (key) => (key < 0n || key >= 1n << 57n ? undefined : pteNode(Number(key >> 12n))),
       all: () => Array.from(t().pt.nonZeroIndexes(), pteValue),
-      format: 'hex',
     },
   );
   const vma = list(
     () => t().vmas.length,
-    (i) => valueNode(vmaValue(mm.hugetlb, t().vmas[i] as Vma), 'hex'),
+    (i) => valueNode(vmaValue(mm.hugetlb, t().vmas[i] as Vma)),
     { all: () => t().vmas.map((v) => vmaValue(mm.hugetlb, v)) },
   );
   return fixedRecord({

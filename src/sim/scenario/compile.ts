@@ -8,6 +8,9 @@ import type { KGen } from '../core/frames';
 import type { CompiledProgram, Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { formatValue, truthy } from '../core/values';
+import type { ValueKind } from '../core/kinds';
+import { kindOfName, showValue } from '../core/kinds';
+import { kindOfNode } from '../core/state';
 
 export type Exec = (m: Machine) => void | KGen;
 
@@ -81,12 +84,32 @@ export function compileSimple(s: Stmt, compilers: ReadonlyMap<string, StatementC
   return c(s);
 }
 
+/**
+ * `print` shows a state value by its kind, as the debugger's views do
+ * (addresses and registers in hex); a time stays the number the scenario
+ * compares (`time.ns` prints 8000000), and a computed value prints in decimal.
+ */
 function printText(m: Machine, e: Expr): string {
   const r = evalRef(m, e);
   const v = refValue(r);
   if (typeof v === 'string') return v;
-  const fmt = 'node' in r ? r.node.format : undefined;
-  return formatValue(v, fmt ?? 'dec');
+  if (!('node' in r)) return formatValue(v);
+  const n = r.node;
+  // An element of a list (`payload[0]`) is of the list's kind; a record's fields have their own.
+  const kind = n.kind === 'record' && !n.get ? undefined : (kindOfNode(n) ?? kindOfName(exprName(e)) ?? (e.k === 'index' && n.kind === 'leaf' ? listKind(m, e.obj) : undefined));
+  return showValue(v, kind, { hex: true, units: false });
+}
+
+/** The last name of a path expression (`a.b[1].c` → `c`; `a.b[1]` → `b`). */
+function exprName(e: Expr): string {
+  if (e.k === 'member' || e.k === 'ident') return e.name;
+  return e.k === 'index' ? exprName(e.obj) : '';
+}
+
+/** The kind of the list an index expression reads from, for its scalar elements. */
+function listKind(m: Machine, obj: Expr): ValueKind | undefined {
+  const r = evalRef(m, obj);
+  return 'node' in r ? (kindOfNode(r.node) ?? kindOfName(exprName(obj))) : undefined;
 }
 
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);

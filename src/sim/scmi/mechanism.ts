@@ -25,7 +25,7 @@ export const scmiMechanism: MechanismDescriptor<Memlat> = {
     { name: 'memlat', scope: 'SCMI memlat', summary: 'memory groups, monitors, votes, CPUs and the parsed device tree' },
     { name: 'scmi', scope: 'SCMI memlat', summary: 'the SCMI channel: message log and the shared-memory mailbox' },
   ],
-  exceptionFilters: [{ kind: 'scmi_error', label: 'SCMI error', default: false, description: 'an SCMI status other than SCMI_SUCCESS' }],
+  exceptionFilters: [{ kind: 'scmi_error', label: 'scmi_error', default: false, description: 'SCMI error: an SCMI status other than SCMI_SUCCESS' }],
   calls: SCMI_CALLS,
   sources: SCMI_SOURCES,
   // The firmware's message handler answers to the message and parameter names.

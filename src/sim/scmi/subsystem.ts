@@ -1,4 +1,5 @@
 import type { MemorySpace, Subsystem } from '../core/machine';
+import type { ValueKind } from '../core/kinds';
 import type { StateNode } from '../core/state';
 import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
 import type { Value } from '../core/values';
@@ -211,7 +212,7 @@ export class Memlat implements Subsystem {
     });
     const memlat = fixedRecord({
       memory,
-      sample_ms: leaf(() => BigInt(this.st.sampleMs)),
+      sample_ms: leaf(() => BigInt(this.st.sampleMs), { valueKind: 'time_ms' }),
       running: leaf(() => this.st.running),
       common_events: leafList(() => this.st.commonEvents),
       cpu,
@@ -225,7 +226,7 @@ export class Memlat implements Subsystem {
     // The same index as scmi.log; each entry is decoded only when it is looked at.
     const messages = list(
       () => this.logLen,
-      (i) => valueNode(decodedValue(this.log[i] as LogEntry, i), 'hex'),
+      (i) => valueNode(decodedValue(this.log[i] as LogEntry, i), undefined, MESSAGE_FIELDS),
     );
     const shmem = record(
       () => {
@@ -233,11 +234,11 @@ export class Memlat implements Subsystem {
         const len = rd32(b, SHMEM.length);
         const payloadLen = Math.max(0, Math.min(len - 4, b.length - SHMEM.payload));
         return {
-          channel_status: leaf(() => BigInt(rd32(b, SHMEM.channelStatus)), { format: 'hex' }),
-          flags: leaf(() => BigInt(rd32(b, SHMEM.flags)), { format: 'hex' }),
+          channel_status: leaf(() => BigInt(rd32(b, SHMEM.channelStatus)), { valueKind: 'reg' }),
+          flags: leaf(() => BigInt(rd32(b, SHMEM.flags)), { valueKind: 'mask' }),
           length: leaf(() => BigInt(len)),
-          msg_header: leaf(() => BigInt(rd32(b, SHMEM.header)), { format: 'hex' }),
-          msg_payload: valueNode(bytesValue(b.subarray(SHMEM.payload, SHMEM.payload + payloadLen)), 'hex'),
+          msg_header: leaf(() => BigInt(rd32(b, SHMEM.header)), { valueKind: 'reg' }),
+          msg_payload: valueNode(bytesValue(b.subarray(SHMEM.payload, SHMEM.payload + payloadLen)), 'bytes'),
         };
       },
       { memory: { space: 'scmi-shmem', base: 0n, size: SHMEM.size } },
@@ -284,7 +285,7 @@ export class Memlat implements Subsystem {
       name: leaf(() => mon().name),
       mon_type: leaf(() => (mon().monType === 1 ? new Sym('compute', 1n) : new Sym('memlat', BigInt(mon().monType)))),
       cpus: leafList(() => maskCpus(mon().cpumask)),
-      cpumask: leaf(() => BigInt(mon().cpumask), { format: 'hex' }),
+      cpumask: leaf(() => BigInt(mon().cpumask), { valueKind: 'mask' }),
       ipm_ceil: leaf(() => BigInt(mon().ipmCeil)),
       map: leafRows(() => mon().map),
       vote_khz: leaf(() => BigInt(mon().voteKhz)),
@@ -343,6 +344,9 @@ export function logValue(e: LogEntry): Value {
  * after the header, and, for a message in the vendor body's shape, its
  * ext_id, algo, param_id and buf.
  */
+/** A decoded message's fields whose names mean something else in SCMI: its payloads are bytes, its time in ns. */
+const MESSAGE_FIELDS: Readonly<Record<string, ValueKind>> = { payload: 'bytes', rx: 'bytes', buf: 'bytes', at_ns: 'time', type: 'reg', protocol_id: 'reg', token: 'count' };
+
 function decodedValue(e: LogEntry, seq: number): Value {
   const h = unpackHeader(e.header);
   const common: Record<string, Value> = {

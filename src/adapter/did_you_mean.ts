@@ -1,0 +1,42 @@
+/**
+ * "Did you mean …": the few known names nearest to a misspelt one, for
+ * messages that would otherwise list hundreds of kernel functions.
+ */
+export const MAX_SUGGESTIONS = 3;
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/** At most MAX_SUGGESTIONS names close to `name` (by edit distance, or containing it), nearest first. */
+export function suggestions(name: string, known: Iterable<string>): string[] {
+  const n = name.toLowerCase();
+  if (!n) return [];
+  const limit = Math.max(2, Math.floor(n.length / 3));
+  const scored: Array<{ k: string; d: number }> = [];
+  for (const k of known) {
+    const kl = k.toLowerCase();
+    const d = n.length >= 3 && kl.includes(n) ? Math.abs(kl.length - n.length) / 100 : distance(n, kl);
+    if (d <= limit) scored.push({ k, d });
+  }
+  return scored
+    .sort((x, y) => x.d - y.d || x.k.localeCompare(y.k))
+    .slice(0, MAX_SUGGESTIONS)
+    .map((s) => s.k);
+}
+
+/** ` (did you mean a, b or c?)`, or '' when nothing is close. */
+export function didYouMean(name: string, known: Iterable<string>): string {
+  const s = suggestions(name, known);
+  if (!s.length) return '';
+  const last = s.pop() as string;
+  return `: did you mean ${s.length ? `${s.join(', ')} or ${last}` : last}?`;
+}
