@@ -4,9 +4,9 @@ import type { KernelSource } from './core/frames';
 import type { MachineOptions, Subsystem } from './core/machine';
 import { Machine } from './core/machine';
 import type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
-import type { Program } from './scenario/ast';
+import type { Program, Stmt } from './scenario/ast';
 import type { StatementCompiler } from './scenario/compile';
-import { compileProgram } from './scenario/compile';
+import { compileProgram, compileSimple } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
 
 /** The roots the engine itself provides: `last` (the latest result) and `time`. */
@@ -78,8 +78,20 @@ export class Registry {
     this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);
   }
 
-  /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-  createSimulation(program: Program, opts: MachineOptions = {}): Simulation {
+  private checkers: ReadonlyMap<string, StatementCompiler> | undefined;
+
+  /**
+   * Compiles a statement and drops the executor: the parser reports a
+   * compile error with the file's other errors, while the program it keeps
+   * compiles each statement again only when it runs. Compiling reads only
+   * the statement, so one set of mechanism instances serves every file.
+   */
+  readonly checkStatement = (s: Stmt): void => {
+    this.checkers ??= this.instantiate().compilers;
+    compileSimple(s, this.checkers);
+  };
+
+  private instantiate(): { instances: MechanismInstance[]; compilers: Map<string, StatementCompiler> } {
     const built = new Map<string, Subsystem>();
     const instances: MechanismInstance[] = [];
     const compilers = new Map<string, StatementCompiler>();
@@ -90,6 +102,12 @@ export class Registry {
       built.set(d.id, inst.subsystem);
       instances.push(inst);
     }
+    return { instances, compilers };
+  }
+
+  /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
+  createSimulation(program: Program, opts: MachineOptions = {}): Simulation {
+    const { instances, compilers } = this.instantiate();
     const machine = new Machine(compileProgram(program, compilers), { exceptionFilters: this.exceptionFilters, ...opts });
     for (const inst of instances) inst.attach?.(machine);
     machine.start(instances.map((i) => i.subsystem));
