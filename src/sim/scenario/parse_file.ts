@@ -62,13 +62,14 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     open.push({ at: index.add(lineNo, at, StmtKind.Invalid), verb: head.verb, range: head.range });
   };
 
+  const lexDiags: Diagnostic[] = [];
   let offset = 0;
   for (let li = 0; li < lines.length; li++) {
     const lineNo = li + 1;
     const text = lines[li] as string;
     const at = offset;
     offset += text.length + 1;
-    const lexDiags: Diagnostic[] = [];
+    lexDiags.length = 0;
     const toks = lexLine(file, lineNo, text, lexDiags);
     if (lexDiags.length) {
       for (const d of lexDiags) diags.push(d);

@@ -3,6 +3,7 @@ import type { SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
 import { ExprParser } from './expr_parser';
 import type { Token } from './lexer';
+import { trimmedLength } from './lexer';
 import type { KeySpec, PosSpec, VerbSpec, VerbTable } from './verbs';
 
 export function badHead(line: number, text: string): Stmt {
@@ -49,11 +50,12 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
     end--;
   }
   const p = new ExprParser(toks, lineNo, pos);
-  const stmtRange: SourceRange = { line: lineNo, col: first.col, endLine: lineNo, endCol: text.trimEnd().length + 1 };
+  const stmtRange: SourceRange = { line: lineNo, col: first.col, endLine: lineNo, endCol: trimmedLength(text) + 1 };
   const exprs: Expr[] = [];
   const args: Arg[] = [];
-  const keys = new Map<string, Arg & { keyRange: SourceRange }>();
-  const flags = new Set<string>();
+  // Most statements have no keys or flags: the shared empty ones stand in until one is written.
+  let keys: Map<string, Arg & { keyRange: SourceRange }> | undefined;
+  let flags: Set<string> | undefined;
   let assign: Stmt['assign'];
 
   if (spec.rest) {
@@ -73,6 +75,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
         const value = parseArg(p, end, lineNo);
         const keySpec = spec.keys?.[t.text];
         if (keySpec) {
+          keys ??= new Map();
           if (keys.has(t.text)) err(t, `'${t.text}' is given twice`);
           checkKind(keySpec, value, t.text);
           keys.set(t.text, { ...value, keyRange: rangeOf(lineNo, t) });
@@ -86,6 +89,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
         continue;
       }
       if (t.kind === 'ident' && spec.flags?.includes(t.text) && (next.spaceBefore || p.pos + 1 >= end)) {
+        flags ??= new Set();
         if (flags.has(t.text)) err(t, `'${t.text}' is given twice`);
         flags.add(t.text);
         p.pos++;
@@ -105,13 +109,13 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
     }
     if (spec.assign && !assign && args.length === 0) err(toks[end] as Token, `'${verb}' needs a register`);
     for (const k of spec.required ?? []) {
-      if (!keys.has(k)) err(toks[end] as Token, `'${verb}' needs ${k}=<value>`);
+      if (!keys?.has(k)) err(toks[end] as Token, `'${verb}' needs ${k}=<value>`);
     }
   }
   return {
     verb, range: stmtRange, line: lineNo,
     // Most statements have no keys, flags or rest expressions: one shared empty collection each, not three per statement.
-    args: args.length ? args : NONE, keys: keys.size ? keys : NO_KEYS, flags: flags.size ? flags : NO_FLAGS,
+    args: args.length ? args : NONE, keys: keys ?? NO_KEYS, flags: flags ?? NO_FLAGS,
     ...(assign ? { assign } : {}), exprs: exprs.length ? exprs : NONE, text: text.trim(),
   };
 }
