@@ -165,13 +165,27 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
 function lexNumber(raw: string): { value: bigint; unit: NumUnit } | string {
   const hex = raw.length > 2 && raw.charCodeAt(0) === 48 && (raw.charCodeAt(1) | 32) === 120;
   if (raw.length > 18) return parseNumber(raw);
-  for (let k = hex ? 2 : 0; k < raw.length; k++) {
+  let k = hex ? 2 : 0;
+  for (; k < raw.length; k++) {
     const c = raw.charCodeAt(k);
-    if (!((c >= 48 && c <= 57) || (hex && (c | 32) >= 97 && (c | 32) <= 102))) return parseNumber(raw);
+    if (!((c >= 48 && c <= 57) || (hex && (c | 32) >= 97 && (c | 32) <= 102))) break;
   }
   // At most 16 hex or 18 decimal digits: the value fits in 64 bits.
-  return { value: BigInt(raw), unit: undefined };
+  if (k === raw.length) return { value: BigInt(raw), unit: undefined };
+  // A decimal count with a size or duration suffix (`4K`, `1us`): the digits are at most 17, the product checked.
+  if (hex || k === 0) return parseNumber(raw);
+  const scale = SCALE.get(raw.slice(k));
+  if (!scale) return parseNumber(raw);
+  const value = BigInt(raw.slice(0, k)) * scale.by;
+  if (value > U64_MAX) return parseNumber(raw);
+  return { value, unit: scale.unit };
 }
+
+/** Every suffix, for the short way: a Map, so no name of Object.prototype reads as one. */
+const SCALE = new Map<string, { by: bigint; unit: NumUnit }>([
+  ...Object.entries(SIZE_SUFFIX).map(([k, by]) => [k, { by, unit: 'size' as NumUnit }] as const),
+  ...Object.entries(DURATION_NS).map(([k, by]) => [k, { by, unit: 'ns' as NumUnit }] as const),
+]);
 
 /** Parses a numeric literal with `_` separators and an optional size or duration suffix. */
 export function parseNumber(raw: string): { value: bigint; unit: NumUnit } | string {

@@ -40,8 +40,10 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
   const diags: Diagnostic[] = [];
   // A byte order mark some editors write is not part of the first statement.
   const text0 = source.replace(/^\uFEFF/, '');
-  const lines = text0.split('\n');
-  const index = new IndexBuilder(lines.length);
+  // Lines are cut one at a time, not split up front: a million live line strings would outlast the young generation.
+  let lineCount = 1;
+  for (let j = text0.indexOf('\n'); j >= 0; j = text0.indexOf('\n', j + 1)) lineCount++;
+  const index = new IndexBuilder(lineCount);
   const open: OpenBlock[] = [];
   const procs = new Map<string, number>();
   const calls: Array<{ readonly word: string; readonly range: SourceRange }> = [];
@@ -64,10 +66,11 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
 
   const lexDiags: Diagnostic[] = [];
   let offset = 0;
-  for (let li = 0; li < lines.length; li++) {
+  for (let li = 0; li < lineCount; li++) {
     const lineNo = li + 1;
-    const text = lines[li] as string;
     const at = offset;
+    const nl = text0.indexOf('\n', at);
+    const text = text0.slice(at, nl < 0 ? text0.length : nl);
     offset += text.length + 1;
     lexDiags.length = 0;
     const toks = lexLine(file, lineNo, text, lexDiags);
