@@ -5,6 +5,7 @@ import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements
 import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
+import { benchLaunch } from './launch';
 
 // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
 benchMm();
@@ -19,4 +20,5 @@ benchHypercalls();
 benchTimers();
 benchDap()
   .then(benchDapPtes)
+  .then(benchLaunch)
   .catch((e: unknown) => ((process.exitCode = 1), console.error(e)));
