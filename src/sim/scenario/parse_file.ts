@@ -27,6 +27,9 @@ interface OpenBlock {
   readonly name?: { readonly word: string; readonly range: SourceRange };
 }
 
+/** Distinct clean lines remembered while a file is read: a bound on that set, not on the file. */
+export const MAX_CLEAN_LINES = 1 << 16;
+
 /** Checks each statement once it has parsed: the compile step's own errors, reported with the parser's. */
 export type StatementCheck = (s: Stmt) => void;
 
@@ -65,6 +68,8 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
   };
 
   const lexDiags: Diagnostic[] = [];
+  // A line's text alone decides whether it parses and compiles: a generated file repeats many lines, read once each.
+  const clean = new Set<string>();
   let offset = 0;
   for (let li = 0; li < lineCount; li++) {
     const lineNo = li + 1;
@@ -72,6 +77,10 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     const nl = text0.indexOf('\n', at);
     const text = text0.slice(at, nl < 0 ? text0.length : nl);
     offset += text.length + 1;
+    if (clean.has(text)) {
+      index.add(lineNo, at, StmtKind.Simple);
+      continue;
+    }
     lexDiags.length = 0;
     const toks = lexLine(file, lineNo, text, lexDiags);
     if (lexDiags.length) {
@@ -114,7 +123,9 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
       diags.push({ file, range: { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, message: `internal error: ${errorText(e)}`, severity: 'error', internal: true });
       continue;
     }
-    const i = index.add(lineNo, at, kindOfVerb(stmt.verb));
+    const kind = kindOfVerb(stmt.verb);
+    const i = index.add(lineNo, at, kind);
+    if (kind === StmtKind.Simple && clean.size < MAX_CLEAN_LINES) clean.add(text);
     if (stmt.verb === 'call') calls.push({ word: stmt.args[0]?.word ?? '', range: stmt.args[0]?.range ?? stmt.range });
     const spec = verbs.get(stmt.verb) as VerbSpec;
     if (spec.block) {
