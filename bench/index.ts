@@ -9,6 +9,7 @@ import { benchHypercalls, benchTimers } from './hyperv';
 import { benchMm, benchMmHistory } from './mm';
 import { benchStepInTargets } from './step_in_targets';
 import { benchCoverage } from './coverage';
+import { benchLaunch } from './launch';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -28,7 +29,7 @@ function all(): void {
   benchHypercalls();
   benchTimers();
   benchCoverage();
-  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).catch(fail);
+  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);

@@ -1,7 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DataWatch, ExceptionKind, FunctionBreakpoint, KernelSource, LineBreakpoint, Machine, Program, Registry } from '../sim';
 import { evalRef, formatValue, parseExpression } from '../sim';
-import { bindLine, compileCondition, compileHitCondition, compileLogMessage, statementLines, unverified } from './breakpoints';
+import { bindLine, compileCondition, compileHitCondition, compileLogMessage, unverified } from './breakpoints';
 import { bindKernelLine } from './sources';
 import { plainValue } from './variables';
 import { didYouMean } from './did_you_mean';
@@ -103,11 +103,10 @@ export class BreakpointBook {
     const out: DebugProtocol.Breakpoint[] = [];
     // Checked against the program even when no machine runs (after disconnect), so what is kept is valid.
     if (!program) return out;
-    const stmts = statementLines(program);
     const bps: LineBreakpoint[] = [];
     for (const b of this.sources) {
       const id = this.idOf(b);
-      const stmt = bindLine(stmts, b.line);
+      const stmt = bindLine(program, b.line);
       if (!stmt) {
         out.push(unverified(b.line, 'no statement at or after this line', id));
         continue;

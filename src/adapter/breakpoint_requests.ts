@@ -1,5 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { statementLines, unverified } from './breakpoints';
+import { statementLocations, unverified } from './breakpoints';
 import type { SessionContext } from './context';
 import type { Routes } from './routes';
 import { always } from './routes';
@@ -21,8 +21,7 @@ function breakpointLocations(ctx: SessionContext, args: DebugProtocol.Breakpoint
   const end = args.endLine ?? args.line;
   const listing = ctx.sources.find(args.source);
   if (listing) return { breakpoints: stepPointLines(listing).filter((p) => p.line >= args.line && p.line <= end).map((p) => ({ line: p.line })) };
-  const stmts = ctx.program && ctx.samePath(args.source.path) ? statementLines(ctx.program) : [];
-  return { breakpoints: stmts.filter((s) => s.line >= args.line && s.line <= end).map((s) => ({ line: s.line, column: s.range.col })) };
+  return { breakpoints: ctx.program && ctx.samePath(args.source.path) ? statementLocations(ctx.program, args.line, end) : [] };
 }
 
 function setFunctionBreakpoints(ctx: SessionContext, args: DebugProtocol.SetFunctionBreakpointsArguments): DebugProtocol.SetFunctionBreakpointsResponse['body'] {

@@ -2,22 +2,19 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Condition, Expr, Machine, Program, Stmt } from '../sim';
 import { evalRef, evaluate, formatValue, parseExpression, refValue, truthy } from '../sim';
 
-/** Every statement of a program, blocks and procs included, in line order. */
-export function statementLines(p: Program): Stmt[] {
-  const out: Stmt[] = [];
-  const walk = (ss: readonly Stmt[]): void => {
-    for (const s of ss) {
-      if (s.verb !== 'proc') out.push(s);
-      if (s.body) walk(s.body);
-    }
-  };
-  walk(p.stmts);
-  return out.sort((a, b) => a.line - b.line);
+/** The statement a breakpoint on `line` binds to: the one on that line, or the next one after it. */
+export function bindLine(p: Program, line: number): Stmt | undefined {
+  const i = p.index.bind(line);
+  return i < 0 ? undefined : p.statement(i);
 }
 
-/** The statement a breakpoint on `line` binds to: the one on that line, or the next one after it. */
-export function bindLine(stmts: readonly Stmt[], line: number): Stmt | undefined {
-  return stmts.find((s) => s.line >= line);
+/** Where breakpoints can go in lines from..to: each statement's line and first column, from the index alone. */
+export function statementLocations(p: Program, from: number, to: number): Array<{ line: number; column: number }> {
+  const out: Array<{ line: number; column: number }> = [];
+  for (let i = p.index.bind(from); i >= 0 && i < p.index.count && p.index.line(i) <= to; i++) {
+    if (!p.isDefinition(i)) out.push({ line: p.index.line(i), column: p.column(i) });
+  }
+  return out;
 }
 
 export function compileCondition(text: string): Condition | { error: string } {

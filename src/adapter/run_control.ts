@@ -3,7 +3,7 @@ import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { KernelFn, Machine, RunMode, Stop } from '../sim';
 import { thrownException } from '../sim';
-import { bindLine, statementLines } from './breakpoints';
+import { bindLine } from './breakpoints';
 import type { SessionContext } from './context';
 import { THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
@@ -225,7 +225,7 @@ function pause(ctx: SessionContext): undefined {
 }
 
 function gotoTargets(ctx: SessionContext, args: DebugProtocol.GotoTargetsArguments): DebugProtocol.GotoTargetsResponse['body'] {
-  const stmt = ctx.program && ctx.samePath(args.source.path) ? bindLine(statementLines(ctx.program), args.line) : undefined;
+  const stmt = ctx.program && ctx.samePath(args.source.path) ? bindLine(ctx.program, args.line) : undefined;
   return { targets: stmt ? [{ id: stmt.line, label: `${stmt.line}: ${stmt.text}`, line: stmt.line, column: stmt.range.col }] : [] };
 }
 

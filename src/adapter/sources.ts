@@ -75,7 +75,7 @@ export function scenarioSource(ctx: SessionContext): DebugProtocol.Source {
 function source(ctx: SessionContext, args: DebugProtocol.SourceArguments): DebugProtocol.SourceResponse['body'] {
   const src = ctx.sources.get(args.source?.sourceReference ?? args.sourceReference);
   if (src) return { content: src.lines.join('\n'), mimeType: 'text/x-c' };
-  if (ctx.samePath(args.source?.path) && ctx.program) return { content: ctx.program.lines.join('\n') };
+  if (ctx.samePath(args.source?.path) && ctx.program) return { content: ctx.program.source };
   throw new UserError('no such source', { id: 2002, showUser: false });
 }
 

@@ -8,8 +8,9 @@ import { ExprParser } from './scenario/expr_parser';
 import type { Diagnostic } from './scenario/diagnostics';
 import { ScenarioError } from './scenario/diagnostics';
 import { lexLine } from './scenario/lexer';
-import type { ParseResult } from './scenario/parser';
-import { parseScenario as parseWith, parseStatement } from './scenario/parser';
+import type { ParseResult } from './scenario/parse_file';
+import { parseScenario as parseWith } from './scenario/parse_file';
+import { parseStatement } from './scenario/parser';
 import type { Exec } from './scenario/compile';
 import { compileSimple } from './scenario/compile';
 import type { MachineOptions } from './core/machine';
@@ -73,7 +74,7 @@ export function createSimulation(program: Program, opts: MachineOptions & WorkOp
 
 /** Parses a whole scenario; every error in the file is reported, and a program with any must not run. */
 export function parseScenario(file: string, source: string, registry: Registry = REGISTRY): ParseResult {
-  return parseWith(file, source, registry.verbs);
+  return parseWith(file, source, registry.verbs, registry.checkStatement);
 }
 
 export interface Loaded {

@@ -7,9 +7,9 @@ import type { KernelSource } from './core/frames';
 import type { MachineOptions, Subsystem } from './core/machine';
 import { Machine } from './core/machine';
 import type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
-import type { Program } from './scenario/ast';
+import type { Program, Stmt } from './scenario/ast';
 import type { StatementCompiler } from './scenario/compile';
-import { compileProgram } from './scenario/compile';
+import { compileProgram, compileSimple } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
 import { CoverageLayout } from './coverage/layout';
 
@@ -96,8 +96,20 @@ export class Registry {
     return this.layout;
   }
 
-  /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-  createSimulation(program: Program, opts: MachineOptions & WorkOptions = {}): Simulation {
+  private checkers: ReadonlyMap<string, StatementCompiler> | undefined;
+
+  /**
+   * Compiles a statement and drops the executor: the parser reports a
+   * compile error with the file's other errors, while the program it keeps
+   * compiles each statement again only when it runs. Compiling reads only
+   * the statement, so one set of mechanism instances serves every file.
+   */
+  readonly checkStatement = (s: Stmt): void => {
+    this.checkers ??= this.instantiate().compilers;
+    compileSimple(s, this.checkers);
+  };
+
+  private instantiate(): { instances: MechanismInstance[]; compilers: Map<string, StatementCompiler> } {
     const built = new Map<string, Subsystem>();
     const instances: MechanismInstance[] = [];
     const compilers = new Map<string, StatementCompiler>();
@@ -108,6 +120,12 @@ export class Registry {
       built.set(d.id, inst.subsystem);
       instances.push(inst);
     }
+    return { instances, compilers };
+  }
+
+  /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
+  createSimulation(program: Program, opts: MachineOptions & WorkOptions = {}): Simulation {
+    const { instances, compilers } = this.instantiate();
     const { maxWork, ...machineOpts } = opts;
     const machine = new Machine(compileProgram(program, compilers), { exceptionFilters: this.exceptionFilters, ...machineOpts });
     if (maxWork !== undefined) setWorkLimit(machine, maxWork);

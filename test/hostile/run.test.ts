@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../support/kit';
 import { outcomeOf } from '../../src/sim';
 import { Machine } from '../../src/sim/core/machine';
+import { listCode } from '../../src/sim/core/control';
 import type { StatementRef } from '../../src/sim/core/source';
 import { FOREVER } from './cases';
 
@@ -13,12 +14,11 @@ describe('a JavaScript error inside a statement', () => {
     const m = new Machine(
       {
         file: 't.kstep',
-        lines: ['print 1', 'boom', 'print 3'],
-        top: [
+        code: listCode([
           { stmt: ref(1, 'print 1'), exec: () => out.push('1') },
           { stmt: ref(2, 'boom'), exec: () => (undefined as unknown as { x: () => void }).x() },
           { stmt: ref(3, 'print 3'), exec: () => out.push('3') },
-        ],
+        ]),
       },
       { history: true },
     );

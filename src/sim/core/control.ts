@@ -9,11 +9,28 @@ export interface CStmt {
 }
 
 /**
+ * The program's statements as the engine runs them, by index in line order:
+ * a block is a range of indexes, and a statement is compiled when it is first
+ * fetched, so a big scenario costs no executor per line until it runs.
+ */
+export interface Code {
+  readonly count: number;
+  /** Statement i, ready to run. */
+  at(i: number): CStmt;
+  /** The next index at i's level: past i and, for a block header, its block. */
+  next(i: number): number;
+  /** A definition (`proc`) is skipped where it stands. */
+  isDefinition(i: number): boolean;
+}
+
+/**
  * One level of the scenario's own control flow. Kept as plain data (not a
  * generator) so a history snapshot can copy it and replay can resume it.
  */
 export interface Block {
-  readonly body: readonly CStmt[];
+  /** The block's statements: indexes start..end of the Code, run at their level. */
+  readonly start: number;
+  readonly end: number;
   pc: number;
   /** Iterations still to run after this one (`repeat`). */
   left: bigint;
@@ -31,8 +48,8 @@ export class ControlStack {
   current: CStmt | undefined;
   callDepth = 0;
 
-  constructor(top: readonly CStmt[]) {
-    this.blocks = [{ body: top, pc: 0, left: 0n, kind: 'top' }];
+  constructor(readonly code: Code) {
+    this.blocks = [{ start: 0, end: code.count, pc: 0, left: 0n, kind: 'top' }];
   }
 
   /** The next statement to run, or undefined when the scenario is finished. */
@@ -40,14 +57,17 @@ export class ControlStack {
     for (;;) {
       const b = this.blocks[this.blocks.length - 1];
       if (!b) return undefined;
-      if (b.pc < b.body.length) {
-        const s = b.body[b.pc++] as CStmt;
+      if (b.pc < b.end) {
+        const i = b.pc;
+        b.pc = this.code.next(i);
+        if (this.code.isDefinition(i)) continue;
+        const s = this.code.at(i);
         this.current = s;
         return s;
       }
       if (b.kind === 'repeat' && b.left > 0n) {
         b.left--;
-        b.pc = 0;
+        b.pc = b.start;
         continue;
       }
       this.blocks.pop();
@@ -56,13 +76,14 @@ export class ControlStack {
     }
   }
 
-  pushRepeat(body: readonly CStmt[], times: bigint): void {
-    if (times <= 0n || body.length === 0) return;
-    this.blocks.push({ body, pc: 0, left: times - 1n, kind: 'repeat' });
+  /** Runs statements start..end `times` times. */
+  pushRepeat(start: number, end: number, times: bigint): void {
+    if (times <= 0n || start >= end) return;
+    this.blocks.push({ start, end, pc: start, left: times - 1n, kind: 'repeat' });
   }
 
-  pushProc(body: readonly CStmt[], call: CStmt, name: string): void {
-    this.blocks.push({ body, pc: 0, left: 0n, kind: 'proc', call, name });
+  pushProc(start: number, end: number, call: CStmt, name: string): void {
+    this.blocks.push({ start, end, pc: start, left: 0n, kind: 'proc', call, name });
     this.callDepth++;
   }
 
@@ -79,10 +100,21 @@ export class ControlStack {
   }
 
   clone(): ControlStack {
-    const c = Object.create(ControlStack.prototype) as ControlStack;
+    const c = Object.create(ControlStack.prototype) as ControlStack & { code: Code };
+    c.code = this.code;
     c.blocks = this.blocks.map((b) => ({ ...b }));
     c.current = this.current;
     c.callDepth = this.callDepth;
     return c;
   }
+}
+
+/** A straight list of statements as Code: no blocks, nothing to compile. */
+export function listCode(stmts: readonly CStmt[]): Code {
+  return {
+    count: stmts.length,
+    at: (i) => stmts[i] as CStmt,
+    next: (i) => i + 1,
+    isDefinition: () => false,
+  };
 }

@@ -9,7 +9,7 @@ import { Raised } from './raised';
 import { StateRoots } from './roots';
 import type { ExceptionFilter, ExceptionKind } from './breakpoints';
 import { Breakpoints } from './breakpoints';
-import type { CStmt } from './control';
+import type { Code, CStmt } from './control';
 import { ControlStack } from './control';
 import { EventQueue } from './events';
 import type { SimEvent } from './events';
@@ -29,8 +29,7 @@ export { KernelBug } from './stop';
 
 export interface CompiledProgram {
   readonly file: string;
-  readonly lines: readonly string[];
-  readonly top: readonly CStmt[];
+  readonly code: Code;
 }
 
 export type PointAt = 'stmt' | 'kernel' | 'exception' | 'input' | 'end';
@@ -122,7 +121,7 @@ export class Machine {
     };
     this.breakpoints = new Breakpoints(opts.exceptionFilters);
     this.history = opts.history ? new History(opts.snapshotEvery ?? 512) : undefined;
-    this.control = new ControlStack(program.top);
+    this.control = new ControlStack(program.code);
     this.maxSteps = opts.maxSteps ?? Number.POSITIVE_INFINITY;
     this.coverage = opts.coverage;
   }

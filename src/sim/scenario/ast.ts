@@ -1,4 +1,5 @@
 import type { SourceRange } from './diagnostics';
+import type { ScenarioProgram } from './program';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: bigint; readonly unit?: 'ns' | 'size'; readonly range: SourceRange }
@@ -39,9 +40,5 @@ export interface Stmt {
   readonly text: string;
 }
 
-export interface Program {
-  readonly file: string;
-  readonly lines: readonly string[];
-  readonly stmts: readonly Stmt[];
-  readonly procs: ReadonlyMap<string, Stmt>;
-}
+/** A parsed scenario: its source and statement index (see program.ts). */
+export type Program = ScenarioProgram;

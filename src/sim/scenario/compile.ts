@@ -2,7 +2,8 @@ import type { Expr, Program, Stmt } from './ast';
 import { ScenarioError } from './diagnostics';
 import { argBig } from './args';
 import { evalRef, evaluate, refValue } from './eval';
-import type { CStmt } from '../core/control';
+import type { Code, CStmt } from '../core/control';
+import { StmtKind } from './program';
 import { MAX_CALL_DEPTH } from '../core/control';
 import type { KGen } from '../core/frames';
 import type { CompiledProgram, Machine } from '../core/machine';
@@ -17,49 +18,84 @@ export type Exec = (m: Machine) => void | KGen;
 /** Builds the executor of one statement; mechanisms register one per verb. */
 export type StatementCompiler = (s: Stmt) => Exec;
 
-/** Compiles a parsed program against the statement compilers of the simulated mechanisms. */
-export function compileProgram(p: Program, compilers: ReadonlyMap<string, StatementCompiler>): CompiledProgram {
-  const procs = new Map<string, CStmt[]>();
-  const compileBlock = (stmts: readonly Stmt[]): CStmt[] => {
-    const out: CStmt[] = [];
-    for (const s of stmts) {
-      if (s.verb === 'proc') continue;
-      out.push(compileStmt(s));
-    }
-    return out;
-  };
-  const compileStmt = (s: Stmt): CStmt => {
-    switch (s.verb) {
-      case 'repeat': {
-        const body = compileBlock(s.body ?? []);
+/** Compiled statements kept at once: a loop's body is compiled once, a million-line file's lines are not all kept. */
+export const COMPILED_CACHE = 1 << 16;
+
+/**
+ * A parsed program ready to run: each statement is parsed again from its
+ * line and compiled when the engine first fetches it. The parser has already
+ * compiled every statement once (and dropped it), so no error of the file
+ * waits to be found until a line is reached; compiling is pure, so a
+ * statement compiled again runs as the first did.
+ */
+class LazyCode implements Code {
+  readonly count: number;
+  private readonly cache = new Map<number, CStmt>();
+
+  constructor(
+    private readonly p: Program,
+    private readonly compilers: ReadonlyMap<string, StatementCompiler>,
+  ) {
+    this.count = p.index.count;
+  }
+
+  next(i: number): number {
+    return this.p.index.next(i);
+  }
+
+  isDefinition(i: number): boolean {
+    return this.p.index.kind(i) === StmtKind.Proc;
+  }
+
+  at(i: number): CStmt {
+    let c = this.cache.get(i);
+    if (c) return c;
+    if (this.cache.size >= COMPILED_CACHE) this.cache.clear();
+    c = this.compile(i);
+    this.cache.set(i, c);
+    return c;
+  }
+
+  private compile(i: number): CStmt {
+    const s = this.p.statement(i);
+    switch (this.p.index.kind(i)) {
+      case StmtKind.Repeat: {
         const count = s.args[0];
+        const start = i + 1;
+        const end = this.next(i);
         return {
           stmt: s,
           exec: (m) => {
             const n = argBig(m, count as NonNullable<typeof count>, 'repeat count');
             if (n < 0n) throw new ScenarioError(`repeat count ${n} is negative`, count?.range);
-            m.control.pushRepeat(body, n);
+            m.control.pushRepeat(start, end, n);
           },
         };
       }
-      case 'call': {
+      case StmtKind.Call: {
         const name = s.args[0]?.word ?? '';
+        const proc = this.p.procIndex.get(name);
+        // The parser reports a call of an unknown proc: such a program does not run.
+        const start = proc === undefined ? 0 : proc + 1;
+        const end = proc === undefined ? 0 : this.next(proc);
         const cs: CStmt = {
           stmt: s,
           exec: (m) => {
             if (m.control.callDepth >= MAX_CALL_DEPTH) throw new ScenarioError(`call depth exceeds ${MAX_CALL_DEPTH} (recursive proc '${name}'?)`, s.range);
-            m.control.pushProc(procs.get(name) ?? [], cs, name);
+            m.control.pushProc(start, end, cs, name);
           },
         };
         return cs;
       }
       default:
-        return { stmt: s, exec: compileSimple(s, compilers) };
+        return { stmt: s, exec: compileSimple(s, this.compilers) };
     }
-  };
-  const top = compileBlock(p.stmts);
-  for (const [name, s] of p.procs) procs.set(name, compileBlock(s.body ?? []));
-  return { file: p.file, lines: p.lines, top };
+  }
+}
+
+/** Compiles a parsed program against the statement compilers of the simulated mechanisms. */
+export function compileProgram(p: Program, compilers: ReadonlyMap<string, StatementCompiler>): CompiledProgram {
+  return { file: p.file, code: new LazyCode(p, compilers) };
 }
 
 /** Compiles a statement that is not control flow (also used for REPL input). */

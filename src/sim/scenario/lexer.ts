@@ -29,11 +29,39 @@ const DURATION_NS: Record<string, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n
 
 const U64_MAX = (1n << 64n) - 1n;
 
-function isIdentStart(c: string): boolean {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c === '_';
+// The lexer reads every line of a file at load, a million for a big one: it tests character codes, not strings.
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
-function isIdentPart(c: string): boolean {
-  return isIdentStart(c) || (c >= '0' && c <= '9');
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/** The operator at text[i], longest first (as OPS lists them), or undefined. */
+function opAt(text: string, i: number): string | undefined {
+  const c = text[i] as string;
+  const d = text[i + 1];
+  switch (c) {
+    case '.': return d === '.' ? '..' : '.';
+    case '=': return d === '=' ? '==' : '=';
+    case '!': return d === '=' ? '!=' : '!';
+    case '<': return d === '=' ? '<=' : d === '<' ? '<<' : '<';
+    case '>': return d === '=' ? '>=' : d === '>' ? '>>' : '>';
+    case '&': return d === '&' ? '&&' : '&';
+    case '|': return d === '|' ? '||' : '|';
+    default: return OPS.includes(c) ? c : undefined;
+  }
+}
+
+/** The length of `text` without trailing white space, as trimEnd() counts it. */
+export function trimmedLength(text: string, end = text.length): number {
+  let j = end;
+  for (;;) {
+    const c = text.charCodeAt(j - 1);
+    if (c === 32 || c === 9 || c === 13) j--;
+    else if (c > 127 || (c >= 10 && c <= 13)) return text.slice(0, j).trimEnd().length;
+    else return j;
+  }
 }
 
 /**
@@ -49,22 +77,23 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
   };
   let end = text.length;
   while (i < text.length) {
-    const c = text[i] as string;
-    if (c === ' ' || c === '\t' || c === '\r') {
+    const cc = text.charCodeAt(i);
+    if (cc === 32 || cc === 9 || cc === 13) {
       space = true;
       i++;
       continue;
     }
-    if (c === '#') {
+    if (cc === 35) {
       end = i;
       break;
     }
+    const c = text[i] as string;
     const start = i;
-    if (c >= '0' && c <= '9') {
+    if (cc >= 48 && cc <= 57) {
       let j = i;
-      while (j < text.length && isIdentPart(text[j] as string)) j++;
+      while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
       const raw = text.slice(i, j);
-      const parsed = parseNumber(raw);
+      const parsed = lexNumber(raw);
       if (typeof parsed === 'string') err(start + 1, j + 1, parsed);
       const tok: Token = {
         kind: 'num', text: raw, col: start + 1, endCol: j + 1, spaceBefore: space,
@@ -73,9 +102,9 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
       };
       toks.push(tok);
       i = j;
-    } else if (isIdentStart(c)) {
+    } else if (isIdentStart(cc)) {
       let j = i;
-      while (j < text.length && isIdentPart(text[j] as string)) j++;
+      while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
       toks.push({ kind: 'ident', text: text.slice(i, j), col: i + 1, endCol: j + 1, spaceBefore: space });
       i = j;
     } else if (c === '"') {
@@ -112,7 +141,7 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
       toks.push({ kind: 'str', text: text.slice(i, j), col: i + 1, endCol: j + 1, spaceBefore: space, str: s });
       i = j;
     } else {
-      const op = OPS.find((o) => text.startsWith(o, i));
+      const op = opAt(text, i);
       if (!op) {
         // One error per character, even outside the BMP (two UTF-16 units).
         const ch = String.fromCodePoint(text.codePointAt(i) ?? 0xfffd);
@@ -127,10 +156,36 @@ export function lexLine(file: string, lineNo: number, text: string, diags: Diagn
     space = false;
   }
   // End of line sits after the last code character, before any comment.
-  const eol = text.slice(0, end).trimEnd().length + 1;
+  const eol = trimmedLength(text, end) + 1;
   toks.push({ kind: 'eol', text: '', col: eol, endCol: eol, spaceBefore: true });
   return toks;
 }
+
+/** parseNumber, with a short way for plain decimal and hex literals: most numbers a scenario writes. */
+function lexNumber(raw: string): { value: bigint; unit: NumUnit } | string {
+  const hex = raw.length > 2 && raw.charCodeAt(0) === 48 && (raw.charCodeAt(1) | 32) === 120;
+  if (raw.length > 18) return parseNumber(raw);
+  let k = hex ? 2 : 0;
+  for (; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (hex && (c | 32) >= 97 && (c | 32) <= 102))) break;
+  }
+  // At most 16 hex or 18 decimal digits: the value fits in 64 bits.
+  if (k === raw.length) return { value: BigInt(raw), unit: undefined };
+  // A decimal count with a size or duration suffix (`4K`, `1us`): the digits are at most 17, the product checked.
+  if (hex || k === 0) return parseNumber(raw);
+  const scale = SCALE.get(raw.slice(k));
+  if (!scale) return parseNumber(raw);
+  const value = BigInt(raw.slice(0, k)) * scale.by;
+  if (value > U64_MAX) return parseNumber(raw);
+  return { value, unit: scale.unit };
+}
+
+/** Every suffix, for the short way: a Map, so no name of Object.prototype reads as one. */
+const SCALE = new Map<string, { by: bigint; unit: NumUnit }>([
+  ...Object.entries(SIZE_SUFFIX).map(([k, by]) => [k, { by, unit: 'size' as NumUnit }] as const),
+  ...Object.entries(DURATION_NS).map(([k, by]) => [k, { by, unit: 'ns' as NumUnit }] as const),
+]);
 
 /** Parses a numeric literal with `_` separators and an optional size or duration suffix. */
 export function parseNumber(raw: string): { value: bigint; unit: NumUnit } | string {

@@ -1,129 +1,19 @@
-import type { Arg, Expr, Program, Stmt } from './ast';
-import type { Diagnostic, SourceRange } from './diagnostics';
+import type { Arg, Expr, Stmt } from './ast';
+import type { SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
-import { errorText } from '../core/internal';
 import { ExprParser } from './expr_parser';
 import type { Token } from './lexer';
-import { lexLine } from './lexer';
+import { trimmedLength } from './lexer';
 import type { KeySpec, PosSpec, VerbSpec, VerbTable } from './verbs';
 
-export interface ParseResult {
-  readonly program: Program;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-/** `repeat` and `proc` blocks inside one another: compiling recurses once per level. */
-export const MAX_BLOCK_DEPTH = 100;
-/** Diagnostics reported per file; a generated file with an error on every line says the rest in one more. */
-export const MAX_DIAGNOSTICS = 100;
-
-interface OpenBlock {
-  readonly head: Omit<Stmt, 'body'>;
-  readonly body: Stmt[];
-}
-
-/**
- * Parses a whole scenario. Every error in the file is reported; a program
- * with any error must not run.
- */
-export function parseScenario(file: string, source: string, verbs: VerbTable): ParseResult {
-  const diags: Diagnostic[] = [];
-  // A byte order mark some editors write is not part of the first statement.
-  const lines = source.replace(/^\uFEFF/, '').split('\n');
-  const top: Stmt[] = [];
-  const open: OpenBlock[] = [];
-  const procs = new Map<string, Stmt>();
-  const calls: Stmt[] = [];
-
-  const error = (range: SourceRange, message: string): void => {
-    diags.push({ file, range, message, severity: 'error' });
-  };
-
-  for (let li = 0; li < lines.length; li++) {
-    const lineNo = li + 1;
-    const text = lines[li] as string;
-    const lexDiags: Diagnostic[] = [];
-    const toks = lexLine(file, lineNo, text, lexDiags);
-    if (lexDiags.length) {
-      diags.push(...lexDiags);
-      // Keep the block structure so the lines after a bad one are checked in context.
-      const head = toks[0] as Token;
-      const tail = toks[toks.length - 2];
-      if (head.kind === 'op' && head.text === '}') {
-        const blk = open.pop();
-        if (blk) (open.length ? (open[open.length - 1] as OpenBlock).body : top).push({ ...blk.head, body: blk.body });
-      } else if (tail && tail.kind === 'op' && tail.text === '{') open.push({ head: badHead(lineNo, text), body: [] });
-      continue;
-    }
-    if ((toks[0] as Token).kind === 'eol') continue;
-    const first = toks[0] as Token;
-    if (first.kind === 'op' && first.text === '}') {
-      const extra = toks[1] as Token;
-      if (extra.kind !== 'eol') error(rangeOf(lineNo, extra), `unexpected '${extra.text}' after '}'`);
-      const blk = open.pop();
-      if (!blk) {
-        error(rangeOf(lineNo, first), "'}' without an open block");
-        continue;
-      }
-      const stmt: Stmt = { ...blk.head, body: blk.body };
-      if (stmt.verb === 'proc') {
-        const name = stmt.args[0]?.word ?? '';
-        if (procs.has(name)) error(stmt.args[0]?.range ?? stmt.range, `proc '${name}' is already defined`);
-        else procs.set(name, stmt);
-        if (open.length) error(stmt.range, 'proc must be defined at the top level');
-      }
-      (open.length ? (open[open.length - 1] as OpenBlock).body : top).push(stmt);
-      continue;
-    }
-    let stmt: Stmt;
-    try {
-      stmt = parseStatement(lineNo, text, toks, verbs);
-    } catch (e) {
-      if (e instanceof ScenarioError) {
-        error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message);
-        // Keep block structure intact after a bad block header so later lines are still checked.
-        const last = toks[toks.length - 2] as Token;
-        if (last.kind === 'op' && last.text === '{') {
-          open.push({ head: badHead(lineNo, text), body: [] });
-        }
-        continue;
-      }
-      // A bug in kstep on one line must not hide the rest of the file's diagnostics, nor reach the caller.
-      diags.push({ file, range: { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, message: `internal error: ${errorText(e)}`, severity: 'error', internal: true });
-      continue;
-    }
-    if (stmt.verb === 'call') calls.push(stmt);
-    const spec = verbs.get(stmt.verb) as VerbSpec;
-    if (spec.block) {
-      // Once per excursion past the limit, not once per line beyond it.
-      if (open.length === MAX_BLOCK_DEPTH) error(stmt.range, `blocks nest too deeply (more than ${MAX_BLOCK_DEPTH} levels of repeat)`);
-      open.push({ head: stmt, body: [] });
-    }
-    else (open.length ? (open[open.length - 1] as OpenBlock).body : top).push(stmt);
-  }
-  for (const blk of open) error(blk.head.range, `'${blk.head.verb}' block is not closed with '}'`);
-  for (const c of calls) {
-    const name = c.args[0]?.word ?? '';
-    if (!procs.has(name)) error(c.args[0]?.range ?? c.range, `no proc named '${name}'`);
-  }
-  diags.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
-  if (diags.length > MAX_DIAGNOSTICS) {
-    const rest = diags.length - MAX_DIAGNOSTICS;
-    const next = diags[MAX_DIAGNOSTICS] as Diagnostic;
-    diags.length = MAX_DIAGNOSTICS;
-    diags.push({ file, range: next.range, message: `… and ${rest} more error${rest > 1 ? 's' : ''}`, severity: 'error', omitted: rest });
-  }
-  return { program: { file, lines, stmts: top, procs }, diagnostics: diags };
-}
-
-function badHead(line: number, text: string): Omit<Stmt, 'body'> {
+export function badHead(line: number, text: string): Stmt {
   return {
     verb: 'invalid', range: { line, col: 1, endLine: line, endCol: text.length + 1 }, line,
     args: NONE, keys: NO_KEYS, flags: NO_FLAGS, exprs: NONE, text: text.trim(),
   };
 }
 
-function rangeOf(line: number, t: Token): SourceRange {
+export function rangeOf(line: number, t: Token): SourceRange {
   return { line, col: t.col, endLine: line, endCol: Math.max(t.endCol, t.col + 1) };
 }
 
@@ -160,11 +50,12 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
     end--;
   }
   const p = new ExprParser(toks, lineNo, pos);
-  const stmtRange: SourceRange = { line: lineNo, col: first.col, endLine: lineNo, endCol: text.trimEnd().length + 1 };
+  const stmtRange: SourceRange = { line: lineNo, col: first.col, endLine: lineNo, endCol: trimmedLength(text) + 1 };
   const exprs: Expr[] = [];
   const args: Arg[] = [];
-  const keys = new Map<string, Arg & { keyRange: SourceRange }>();
-  const flags = new Set<string>();
+  // Most statements have no keys or flags: the shared empty ones stand in until one is written.
+  let keys: Map<string, Arg & { keyRange: SourceRange }> | undefined;
+  let flags: Set<string> | undefined;
   let assign: Stmt['assign'];
 
   if (spec.rest) {
@@ -184,6 +75,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
         const value = parseArg(p, end, lineNo);
         const keySpec = spec.keys?.[t.text];
         if (keySpec) {
+          keys ??= new Map();
           if (keys.has(t.text)) err(t, `'${t.text}' is given twice`);
           checkKind(keySpec, value, t.text);
           keys.set(t.text, { ...value, keyRange: rangeOf(lineNo, t) });
@@ -197,6 +89,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
         continue;
       }
       if (t.kind === 'ident' && spec.flags?.includes(t.text) && (next.spaceBefore || p.pos + 1 >= end)) {
+        flags ??= new Set();
         if (flags.has(t.text)) err(t, `'${t.text}' is given twice`);
         flags.add(t.text);
         p.pos++;
@@ -216,13 +109,13 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
     }
     if (spec.assign && !assign && args.length === 0) err(toks[end] as Token, `'${verb}' needs a register`);
     for (const k of spec.required ?? []) {
-      if (!keys.has(k)) err(toks[end] as Token, `'${verb}' needs ${k}=<value>`);
+      if (!keys?.has(k)) err(toks[end] as Token, `'${verb}' needs ${k}=<value>`);
     }
   }
   return {
     verb, range: stmtRange, line: lineNo,
     // Most statements have no keys, flags or rest expressions: one shared empty collection each, not three per statement.
-    args: args.length ? args : NONE, keys: keys.size ? keys : NO_KEYS, flags: flags.size ? flags : NO_FLAGS,
+    args: args.length ? args : NONE, keys: keys ?? NO_KEYS, flags: flags ?? NO_FLAGS,
     ...(assign ? { assign } : {}), exprs: exprs.length ? exprs : NONE, text: text.trim(),
   };
 }
