@@ -1,6 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, FrameValue, NumberFormat, StateNode, Value } from '../sim';
-import { fixedRecord, formatValue, nodeValue, valueNode } from '../sim';
+import { formatValue, NodeRef, nodeValue } from '../sim';
 import { memoryRef } from './memory';
 
 interface Handle {
@@ -39,6 +39,7 @@ export class VariableStore {
   /** One DAP variable for a node. */
   variable(name: string, node: StateNode, path: string, hex: boolean | undefined): DebugProtocol.Variable {
     const fmt = formatFor(node, hex);
+    path = node.path ?? path;
     const v: DebugProtocol.Variable = { name, value: summary(node, fmt), variablesReference: 0, evaluateName: path };
     if (node.kind === 'list') {
       v.variablesReference = this.add(node, path);
@@ -136,15 +137,7 @@ export function plainValue(r: { readonly node: StateNode } | { readonly value: V
 }
 
 export function frameValue(v: FrameValue): Value {
-  return typeof v === 'number' ? BigInt(v) : v;
-}
-
-/** A kernel frame's arguments and locals as one record: the Locals scope and the `frame` root. */
-export function frameNode(fr: Frame): StateNode {
-  const out: Record<string, StateNode> = {};
-  for (const [k, v] of Object.entries(fr.args)) out[k] = valueNode(frameValue(v));
-  for (const [k, v] of Object.entries(fr.locals)) out[k] = valueNode(frameValue(v));
-  return fixedRecord(out);
+  return typeof v === 'number' ? BigInt(v) : v instanceof NodeRef ? v.label : v;
 }
 
 /**

@@ -8,6 +8,8 @@ import { completionsAt, hoverText } from './language_info';
 import type { EditorDiagnostic } from './language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
 import { pictureHtml } from './picture/page';
+import type { ListingFrame } from './listing_values';
+import { isListingOf, listingInlineValues } from './listing_values';
 import { startSocketAdapter } from './socket_adapter';
 import type { SocketAdapter } from './socket_adapter';
 
@@ -48,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     }),
     vscode.languages.registerInlineValuesProvider({ language: LANG }, new InlineValues()),
+    vscode.languages.registerInlineValuesProvider({ scheme: 'debug' }, new ListingInlineValues()),
     vscode.languages.registerEvaluatableExpressionProvider({ language: LANG }, new EvaluatableExpressions()),
     vscode.languages.registerHoverProvider({ language: LANG }, new Hovers()),
     vscode.languages.registerCompletionItemProvider({ language: LANG }, new Completions(), ' ', '=', '.'),
@@ -108,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kstep.showStatePicture', () => picture.show()),
     vscode.commands.registerCommand('kstep.showHex', () => setHex(true)),
     vscode.commands.registerCommand('kstep.showDecimal', () => setHex(false)),
+    vscode.commands.registerCommand('kstep.stepBackInto', () => stepBackInto()),
   );
   void vscode.commands.executeCommand('setContext', 'kstep.hex', false);
 }
@@ -223,6 +227,33 @@ class InlineValues implements vscode.InlineValuesProvider {
     return (r.results ?? [])
       .filter((x) => x.line - 1 >= viewport.start.line && x.line - 1 <= viewport.end.line && x.line - 1 < doc.lineCount)
       .map((x) => new vscode.InlineValueText(doc.lineAt(x.line - 1).range, x.text));
+  }
+}
+
+/** Inline values in a kernel listing (a `debug:` document): the selected kernel frame's locals. */
+class ListingInlineValues implements vscode.InlineValuesProvider {
+  async provideInlineValues(doc: vscode.TextDocument, viewport: vscode.Range, context: vscode.InlineValueContext): Promise<vscode.InlineValue[]> {
+    const s = vscode.debug.activeDebugSession;
+    if (s?.type !== DEBUG_TYPE) return [];
+    const frame = (await s.customRequest('kstep/frameLocals', { frameId: context.frameId })) as Partial<ListingFrame>;
+    if (frame.path === undefined || frame.locals === undefined || frame.line === undefined || frame.fnLine === undefined) return [];
+    if (!isListingOf(doc.uri.path, frame as ListingFrame)) return [];
+    const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+    return listingInlineValues(lines, frame as ListingFrame, viewport.start.line + 1, viewport.end.line + 1).map((x) => new vscode.InlineValueText(doc.lineAt(x.line - 1).range, x.text));
+  }
+}
+
+/** Step Back Into: back to the last step point of the call that just returned (VS Code has no reverse step-in button). */
+async function stepBackInto(): Promise<void> {
+  const s = vscode.debug.activeDebugSession;
+  if (s?.type !== DEBUG_TYPE) {
+    void vscode.window.showInformationMessage('kstep: Step Back Into needs a kstep debug session that is stopped.');
+    return;
+  }
+  try {
+    await s.customRequest('kstep/stepBackInto');
+  } catch (e) {
+    void vscode.window.showWarningMessage(`kstep: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
