@@ -146,6 +146,9 @@ export function frameValue(v: FrameValue): Value {
  * statement wrote it, not as a quoted string.
  */
 export function callLabel(f: Frame): string {
-  const args = Object.entries(f.args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : formatValue(frameValue(v))}`);
+  const args = Object.entries(f.args).map(([k, v]) => {
+    const x = frameValue(v);
+    return `${k}=${typeof x === 'string' ? x : formatValue(x)}`;
+  });
   return `${f.fn.name}(${args.join(', ')})`;
 }
