@@ -95,10 +95,8 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
     out.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: ctx.vars.add(node, 'frame'), expensive: false });
   }
   // The statement just run called the kernel: what that call returned, as the C/C++ debugger shows it after Step Out.
-  if (ref?.kind === 'scenario' && ref.index === m.control.scenarioFrames().length - 1 && !m.frames.length && m.returned) {
-    const node = fixedRecord({ [returnedName(m.returned.fn.name)]: returnNode(m.returned.value, (p) => tryNode(ctx, p)) });
-    out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: ctx.vars.add(node, ''), expensive: false });
-  }
+  const returned = ref?.kind === 'scenario' && ref.index === m.control.scenarioFrames().length - 1 ? statementReturned(ctx) : undefined;
+  if (returned) out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: ctx.vars.add(returned, 'frame'), expensive: false });
   if (ref?.kind === 'thread') {
     for (const sc of ref.view.scopes) {
       const node = tryNode(ctx, sc.path);
@@ -183,14 +181,21 @@ function setExpression(ctx: SessionContext, args: DebugProtocol.SetExpressionArg
 
 // ---- evaluate, completions -------------------------------------------------
 
-/** The evaluation environment: the state tree, plus `frame` for the selected kernel frame's arguments and locals. */
+/** After a statement that called the kernel, at the next one: what the call returned, as the scenario frame's `frame`. */
+function statementReturned(ctx: SessionContext): StateNode | undefined {
+  const m = ctx.machine;
+  if (m.frames.length || !m.returned) return undefined;
+  return fixedRecord({ [returnedName(m.returned.fn.name)]: returnNode(m.returned.value, (p) => tryNode(ctx, p)) });
+}
+
+/** The evaluation environment: the state tree, plus `frame` for the selected kernel frame's arguments and locals (for the scenario frame, what its last kernel call returned). */
 function env(ctx: SessionContext, frameId: number | undefined): EvalEnv {
   const m = ctx.machine;
   const ref = frameId !== undefined ? ctx.frameRefs.get(frameId) : undefined;
   // `frame` is the selected kernel frame; a scenario frame has none.
   const fr = ref ? (ref.kind === 'kernel' ? ref.frame : undefined) : m.frames[m.frames.length - 1];
   return {
-    root: (name) => (name === 'frame' ? (fr ? frameNode(fr, (p) => tryNode(ctx, p)) : undefined) : m.root(name)),
+    root: (name) => (name === 'frame' ? (fr ? frameNode(fr, (p) => tryNode(ctx, p)) : statementReturned(ctx)) : m.root(name)),
   };
 }
 

@@ -61,7 +61,10 @@ describe('return values', () => {
     expect(top.line).toBe(R.expect5);
     const scopes = await h.scopes(top.id);
     expect(scopes[0]?.name).toBe('Locals');
-    expect((await h.vars(scopes[0]?.variablesReference ?? 0)).map((v) => `${v.name}=${v.value}`)).toEqual(['region_add returned=3']);
+    const [r] = await h.vars(scopes[0]?.variablesReference ?? 0);
+    expect(`${r?.name}=${r?.value}`).toBe('region_add returned=3');
+    expect(r?.evaluateName).toBe('frame["region_add returned"]');
+    expect(await h.ev(r?.evaluateName as string, 'watch', { frameId: top.id })).toBe('3');
     // It belongs to that statement: the next one's start has none.
     await h.go('next');
     expect((await h.scopes()).map((s) => s.name)).not.toContain('Locals');
