@@ -10,7 +10,9 @@ import { MECHANISM_THREAD_BASE, THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
 import { scenarioSource } from './sources';
-import { callLabel, childPath, frameNode, plainValue, showOptions } from './variables';
+import { callLabel, childPath, plainValue, showOptions } from './variables';
+import { frameNode, returnedName, returnNode } from './frame_view';
+import { frameLocals, tryNode } from './frame_locals';
 
 /** The setter of a value the debugger may change: a writable leaf, or a record that is also a value (a register). */
 function writable(n: StateNode): ((v: Value) => void) | undefined {
@@ -27,18 +29,6 @@ function memberPath(ctx: SessionContext, ref: number, name: string): string | un
   const h = ctx.vars.get(ref);
   if (!h) return undefined;
   return h.node.kind === 'list' ? `${h.path}${name}` : childPath(h.path, name);
-}
-
-/** The state node at a path, or undefined when it does not resolve here. */
-function tryNode(ctx: SessionContext, path: string): StateNode | undefined {
-  const e = parseExpression(path);
-  if ('error' in e || !ctx.sim) return undefined;
-  try {
-    const r = evalRef(ctx.sim.machine, e);
-    return 'node' in r ? r.node : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function resolves(ctx: SessionContext, path: string): boolean {
@@ -104,9 +94,12 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
   const out: DebugProtocol.Scope[] = [];
   const ref = ctx.frameRefs.get(args.frameId);
   if (ref?.kind === 'kernel') {
-    const node = frameNode(ref.frame);
+    const node = frameNode(ref.frame, (p) => tryNode(ctx, p));
     out.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: ctx.vars.add(node, 'frame'), expensive: false });
   }
+  // The statement just run called the kernel: what that call returned, as the C/C++ debugger shows it after Step Out.
+  const returned = ref?.kind === 'scenario' && ref.index === m.control.scenarioFrames().length - 1 ? statementReturned(ctx) : undefined;
+  if (returned) out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: ctx.vars.add(returned, 'frame'), expensive: false });
   if (ref?.kind === 'thread') {
     for (const sc of ref.view.scopes) {
       const node = tryNode(ctx, sc.path);
@@ -198,14 +191,21 @@ function plainOf(n: StateNode): Value {
 
 // ---- evaluate, completions -------------------------------------------------
 
-/** The evaluation environment: the state tree, plus `frame` for the selected kernel frame's arguments and locals. */
+/** After a statement that called the kernel, at the next one: what the call returned, as the scenario frame's `frame`. */
+function statementReturned(ctx: SessionContext): StateNode | undefined {
+  const m = ctx.machine;
+  if (m.frames.length || !m.returned) return undefined;
+  return fixedRecord({ [returnedName(m.returned.fn.name)]: returnNode(m.returned.value, (p) => tryNode(ctx, p)) });
+}
+
+/** The evaluation environment: the state tree, plus `frame` for the selected kernel frame's arguments and locals (for the scenario frame, what its last kernel call returned). */
 function env(ctx: SessionContext, frameId: number | undefined): EvalEnv {
   const m = ctx.machine;
   const ref = frameId !== undefined ? ctx.frameRefs.get(frameId) : undefined;
   // `frame` is the selected kernel frame; a scenario frame has none.
   const fr = ref ? (ref.kind === 'kernel' ? ref.frame : undefined) : m.frames[m.frames.length - 1];
   return {
-    root: (name) => (name === 'frame' ? (fr ? frameNode(fr) : undefined) : m.root(name)),
+    root: (name) => (name === 'frame' ? (fr ? frameNode(fr, (p) => tryNode(ctx, p)) : statementReturned(ctx)) : m.root(name)),
   };
 }
 
@@ -340,6 +340,7 @@ export const INSPECTION_ROUTES: Routes = {
   'kstep/picture': whenStopped((ctx) => statePicture(ctx.simulation)),
   'kstep/recentResults': whenStopped(recent),
   'kstep/setFormat': always(setFormat),
+  'kstep/frameLocals': whenStopped(frameLocals),
 };
 
 /** The latest `last` results by line, for the editor's inline values. */

@@ -196,8 +196,13 @@ function runToEntry(ctx: SessionContext, fn: KernelFn): void {
   );
 }
 
-function stepBack(ctx: SessionContext): Reply {
-  const stop = ctx.machine.stepBack();
+/**
+ * Step back over a call, or into it: `granularity: 'instruction'` (and
+ * kstep/stepBackInto, the extension's Step Back Into) goes to the previous
+ * step point at any depth, the last one of the call that just returned.
+ */
+function stepBack(ctx: SessionContext, args: DebugProtocol.StepBackArguments | undefined, into = args?.granularity === 'instruction'): Reply {
+  const stop = ctx.machine.stepBack(into);
   ctx.atEnd = false;
   return stopAfter(ctx, stop);
 }
@@ -288,4 +293,5 @@ export const RUN_CONTROL_ROUTES: Routes = {
   gotoTargets: whenStopped(gotoTargets),
   restartFrame: whenStopped(restartFrame),
   stepInTargets: whenStopped(stepInTargets),
+  'kstep/stepBackInto': whenStopped((ctx) => stepBack(ctx, undefined, true)),
 };

@@ -219,6 +219,7 @@ export class KstepSession extends DebugSession {
       supportsExceptionFilterOptions: true,
       supportsExceptionInfoRequest: true,
       supportsStepBack: true,
+      supportsSteppingGranularity: true,
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsRestartFrame: true,

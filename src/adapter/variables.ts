@@ -1,6 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, FrameValue, ShowOptions, StateNode, Value, ValueKind } from '../sim';
-import { fixedRecord, kindAt, kindOfName, lastName, showNode, showValue, valueNode } from '../sim';
+import { kindAt, kindOfName, lastName, NodeRef, showNode, showValue } from '../sim';
 import { memoryRef } from './memory';
 import { bytesRows, isByteRows } from './byte_rows';
 
@@ -45,6 +45,7 @@ export class VariableStore {
    * (counts and sizes stay decimal).
    */
   variable(name: string, node: StateNode, path: string, show: ShowOptions, inherited?: ValueKind): DebugProtocol.Variable {
+    path = node.path ?? path;
     const kind = kindAt(node, IDENT.test(name) ? name : lastName(path), inherited);
     const v: DebugProtocol.Variable = { name, value: showNode(node, kind, show), variablesReference: 0, evaluateName: path };
     if (node.kind === 'list') {
@@ -127,15 +128,7 @@ export function plainValue(r: { readonly node: StateNode } | { readonly value: V
 }
 
 export function frameValue(v: FrameValue): Value {
-  return typeof v === 'number' ? BigInt(v) : v;
-}
-
-/** A kernel frame's arguments and locals as one record: the Locals scope and the `frame` root. */
-export function frameNode(fr: Frame): StateNode {
-  const out: Record<string, StateNode> = {};
-  for (const [k, v] of Object.entries(fr.args)) out[k] = valueNode(frameValue(v));
-  for (const [k, v] of Object.entries(fr.locals)) out[k] = valueNode(frameValue(v));
-  return fixedRecord(out);
+  return typeof v === 'number' ? BigInt(v) : v instanceof NodeRef ? v.label : v;
 }
 
 /**
@@ -144,6 +137,9 @@ export function frameNode(fr: Frame): StateNode {
  * statement wrote it, not as a quoted string.
  */
 export function callLabel(f: Frame, hex = true): string {
-  const args = Object.entries(f.args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : showValue(frameValue(v), kindOfName(k), { hex })}`);
+  const args = Object.entries(f.args).map(([k, v]) => {
+    const x = frameValue(v);
+    return `${k}=${typeof x === 'string' ? x : showValue(x, kindOfName(k), { hex })}`;
+  });
   return `${f.fn.name}(${args.join(', ')})`;
 }

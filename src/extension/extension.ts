@@ -9,6 +9,8 @@ import { completionsAt, hoverText } from './language_info';
 import type { EditorDiagnostic } from './language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
 import { pictureHtml } from './picture/page';
+import type { ListingFrame } from './listing_values';
+import { isListingOf, listingInlineValues } from './listing_values';
 import { startSocketAdapter } from './socket_adapter';
 import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
@@ -51,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     }),
     vscode.languages.registerInlineValuesProvider({ language: LANG }, new InlineValues()),
+    vscode.languages.registerInlineValuesProvider({ scheme: 'debug' }, new ListingInlineValues()),
     vscode.languages.registerEvaluatableExpressionProvider({ language: LANG }, new EvaluatableExpressions()),
     vscode.languages.registerHoverProvider({ language: LANG }, new Hovers()),
     vscode.languages.registerCompletionItemProvider({ language: LANG }, new Completions(), ' ', '=', '.'),
@@ -109,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(u), scenarioConfig(u.fsPath, false) as vscode.DebugConfiguration);
     }),
     vscode.commands.registerCommand('kstep.showStatePicture', () => picture.show()),
+    vscode.commands.registerCommand('kstep.stepBackInto', () => stepBackInto()),
   );
   registerHistoryCommands(context);
   registerHexSetting(context);
@@ -219,6 +223,33 @@ class InlineValues implements vscode.InlineValuesProvider {
     return (r.results ?? [])
       .filter((x) => x.line - 1 >= viewport.start.line && x.line - 1 <= viewport.end.line && x.line - 1 < doc.lineCount)
       .map((x) => new vscode.InlineValueText(doc.lineAt(x.line - 1).range, x.text));
+  }
+}
+
+/** Inline values in a kernel listing (a `debug:` document): the selected kernel frame's locals. */
+class ListingInlineValues implements vscode.InlineValuesProvider {
+  async provideInlineValues(doc: vscode.TextDocument, viewport: vscode.Range, context: vscode.InlineValueContext): Promise<vscode.InlineValue[]> {
+    const s = vscode.debug.activeDebugSession;
+    if (s?.type !== DEBUG_TYPE) return [];
+    const frame = (await s.customRequest('kstep/frameLocals', { frameId: context.frameId })) as Partial<ListingFrame>;
+    if (frame.path === undefined || frame.locals === undefined || frame.line === undefined || frame.fnLine === undefined) return [];
+    if (!isListingOf(doc.uri.path, frame as ListingFrame)) return [];
+    const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+    return listingInlineValues(lines, frame as ListingFrame, viewport.start.line + 1, viewport.end.line + 1).map((x) => new vscode.InlineValueText(doc.lineAt(x.line - 1).range, x.text));
+  }
+}
+
+/** Step Back Into: back to the last step point of the call that just returned (VS Code has no reverse step-in button). */
+async function stepBackInto(): Promise<void> {
+  const s = vscode.debug.activeDebugSession;
+  if (s?.type !== DEBUG_TYPE) {
+    void vscode.window.showInformationMessage('kstep: Step Back Into needs a kstep debug session that is stopped.');
+    return;
+  }
+  try {
+    await s.customRequest('kstep/stepBackInto');
+  } catch (e) {
+    void vscode.window.showWarningMessage(`kstep: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

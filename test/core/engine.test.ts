@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expr, observe, show, sim } from '../support/kit';
 import { evaluate } from '../../src/sim/scenario/eval';
+import { NodeRef } from '../../src/sim/core/frames';
 import { Hugetlb } from '../../src/sim/hugetlb/subsystem';
 import type { Machine } from '../../src/sim/core/machine';
 
@@ -48,7 +49,9 @@ describe('stepping', () => {
     m.resume('in');
     expect(frameNames(m)).toEqual(['region_chg']);
     const fr = m.frames[0];
-    expect(fr?.args).toEqual({ resv: 'f', f: 0, t: 1 });
+    // resv is the map itself, a link to its state node.
+    expect(fr?.args).toEqual({ resv: new NodeRef('resv', ['f'], 'f'), f: 0, t: 1 });
+    expect((fr?.args.resv as NodeRef).path).toBe('resv.f');
     expect(fr?.fn.source.path).toBe('mm/hugetlb.c');
     expect(fr?.fn.source.lines[(fr?.line ?? 1) - 1]).toContain('add_reservation_in_range');
     m.resume('in');

@@ -135,7 +135,15 @@ export function coreSuite(transport: Transport): void {
       expect(names.slice(0, 2)).toEqual(['Locals: region_chg', 'hugetlb']);
       expect(names.slice(-2)).toEqual(['last', 'time']);
       const locals = await h.vars(scopes[0]?.variablesReference ?? 0);
-      expect(Object.fromEntries(locals.map((v) => [v.name, v.value]))).toEqual({ resv: '"f"', f: '0', t: '5', chg: '3', out_regions_needed: '2' });
+      // What the counting walk returned, then resv (the map itself, as in the hugetlb scope), the arguments and locals.
+      expect(Object.fromEntries(locals.map((v) => [v.name, v.value]))).toEqual({
+        'add_reservation_in_range returned': '{add: 3, needed: 2}',
+        resv: '{regions: [[0, 1], [2, 3], [5, 6]], adds_in_progress: 2, region_cache_count: 0}',
+        f: '0',
+        t: '5',
+        chg: '3',
+        out_regions_needed: '2',
+      });
       const f = await h.child((scopes[1] as { variablesReference: number }).variablesReference, 'resv', 'f');
       expect(f.evaluateName).toBe('resv.f');
       const fields = await h.vars(f.variablesReference);

@@ -45,8 +45,15 @@ describe('scopes and variables', () => {
     const locals = await h.scope('Locals: region_add', top.id);
     expect(locals.presentationHint).toBe('locals');
     const vars = await h.vars(locals.variablesReference);
-    expect(vars.map((v) => `${v.name}=${v.value}`)).toEqual(['resv="f"', 'f=0', 't=5', 'in_regions_needed=2', 'actual_regions_needed=2']);
-    expect(vars.map((v) => v.evaluateName)).toEqual(['frame.resv', 'frame.f', 'frame.t', 'frame.in_regions_needed', 'frame.actual_regions_needed']);
+    expect(vars.map((v) => `${v.name}=${v.value}`)).toEqual([
+      'add_reservation_in_range returned={add: 3, needed: 2}',
+      'resv={regions: [[0, 1], [2, 3], [5, 6]], adds_in_progress: 2, region_cache_count: 2}',
+      'f=0',
+      't=5',
+      'in_regions_needed=2',
+      'actual_regions_needed=2',
+    ]);
+    expect(vars.map((v) => v.evaluateName)).toEqual(['frame["add_reservation_in_range returned"]', 'resv.f', 'frame.f', 'frame.t', 'frame.in_regions_needed', 'frame.actual_regions_needed']);
     expect(await h.ev('frame.actual_regions_needed', 'watch', { frameId: top.id })).toBe('2');
     // A caller frame's Locals are its own.
     await h.go('stepIn');

@@ -230,8 +230,19 @@ export class Scenarios {
 /** Everything observable at a step point: position, frames with locals, and the whole state tree. */
 export function observe(on: On): string {
   const m = machineOf(on);
-  const frames = m.frames.map((f) => `${f.fn.name}@${f.line}${JSON.stringify(f.locals, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
-  return JSON.stringify({ step: m.step, at: m.at, line: m.statement?.line, depth: m.depth(), frames, state: stateJson(m) });
+  const frames = m.frames.map((f) => `${f.fn.name}@${f.line}${JSON.stringify(f.locals, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}${f.retFn ? ` ${f.retFn.name} returned ${returnText(f.retValue)}` : ''}`);
+  const returned = m.returned ? `${m.returned.fn.name} returned ${returnText(m.returned.value)}` : undefined;
+  return JSON.stringify({ step: m.step, at: m.at, line: m.statement?.line, depth: m.depth(), frames, returned, state: stateJson(m) });
+}
+
+/** A kernel function's return value as text, bounded: it may be a model object that reaches the whole state. */
+export function returnText(v: unknown, depth = 2): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v === null || typeof v !== 'object') return String(v);
+  if (depth === 0) return '…';
+  if (Array.isArray(v)) return `[${v.length}: ${v.slice(0, 8).map((x: unknown) => returnText(x, depth - 1)).join(', ')}]`;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return `<${(v as { constructor?: { name?: string } }).constructor?.name ?? 'object'}>`;
+  return `{${Object.entries(v).map(([k, x]) => `${k}: ${returnText(x, depth - 1)}`).join(', ')}}`;
 }
 
 /** Where two observations first differ, with some context on both sides. */

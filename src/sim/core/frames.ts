@@ -75,10 +75,38 @@ export const STEP: Step = Object.freeze({ step: true });
 export type KGen<T = void> = Generator<Step | KGen<unknown>, T, unknown>;
 
 /**
+ * An argument or local that is a state-tree node (a resv map, a page, a
+ * task's vma): it reads as that node and the debugger expands it, lazily, to
+ * the node's fields, so no state is copied into the frame. The node is
+ * `root` then `keys` (a string: a field; a number: a list position; a
+ * bigint: a keyed list's key, as `page[0x1200]`); `label` is what it reads
+ * as where the path no longer resolves. Only the path's parts are kept: the
+ * text is made when a debugger looks.
+ */
+export class NodeRef {
+  constructor(
+    readonly root: string,
+    readonly keys: readonly (string | number | bigint)[],
+    readonly label: Value,
+  ) {}
+
+  /** The state path, as an expression (`resv.f`, `task.a.vma[0]`, `page[0x1200]`). */
+  get path(): string {
+    let p = this.root;
+    for (const k of this.keys) {
+      if (typeof k === 'bigint') p += `[0x${k.toString(16)}]`;
+      else if (typeof k === 'number') p += `[${k}]`;
+      else p += /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+    }
+    return p;
+  }
+}
+
+/**
  * Arguments and locals: plain JS numbers are allowed beside values because
  * the hot paths keep page offsets as numbers; views turn them into integers.
  */
-export type FrameValue = Value | number;
+export type FrameValue = Value | number | NodeRef;
 
 const NO_ALIASES: readonly string[] = Object.freeze([]);
 
@@ -92,6 +120,9 @@ export class Frame {
   /** The line of the frame's previous step point, kept only by a coverage run (branch outcomes); 0 before the first. */
   covLine = 0;
   readonly locals: Record<string, FrameValue> = {};
+  /** The callee that returned last into this frame, and what it returned (shown as `callee returned`). */
+  retFn: KernelFn | undefined = undefined;
+  retValue: unknown = undefined;
   constructor(
     readonly fn: KernelFn,
     readonly args: Readonly<Record<string, FrameValue>>,

@@ -1,5 +1,6 @@
 import type { ControlStack, CStmt } from './control';
 import type { SimEvent } from './events';
+import type { Returned } from './returns';
 import type { Value } from './values';
 
 /** What kind of step point a history entry is; stepBack skips exception and end points. */
@@ -23,6 +24,8 @@ export interface Snapshot {
   readonly now: bigint;
   readonly events: { heap: SimEvent[]; seq: number };
   readonly last: Value;
+  /** Machine.returned: what the last statement's outermost kernel call returned. */
+  readonly returned: Returned | undefined;
   readonly recent: ReadonlyArray<{ readonly line: number; readonly last: Value }>;
   readonly dead: boolean;
   readonly subsystems: readonly unknown[];

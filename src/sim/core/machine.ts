@@ -4,7 +4,8 @@ import type { RunMode, SimException, Stop } from './stop';
 import { KernelBug } from './stop';
 import { checkStop, stepStop } from './stop_check';
 import { budgetError, thrownException } from './internal';
-import { reverseScan } from './reverse';
+import { reverseScan, stepBackTo } from './reverse';
+import { noteReturn, type Returned } from './returns';
 import { Raised } from './raised';
 import { StateRoots } from './roots';
 import type { ExceptionFilter, ExceptionKind } from './breakpoints';
@@ -190,9 +191,7 @@ export class Machine {
   /** Runs `body` as a kernel function frame: `yield* m.call(fn, args, function* (fr) { ... })`. */
   *call<T>(fn: KernelFn, args: Readonly<Record<string, FrameValue>>, body: (fr: Frame) => KGen<T>, aliases?: readonly string[]): KGen<T> {
     const fr = this.enter(fn, args, aliases);
-    const r = yield* body(fr);
-    this.leave(fr);
-    return r;
+    return this.leave(fr, yield* body(fr));
   }
 
   /**
@@ -206,10 +205,18 @@ export class Machine {
     return fr;
   }
 
-  leave(fr: Frame): void {
-    if (this.frames[this.frames.length - 1] !== fr) throw new Error(`leave(${fr.fn.name}) out of order`);
-    this.frames.pop();
+  /** Pops the frame; `return m.leave(fr, ret)` also shows `ret` in the caller as `fn returned` (the scenario's frame when none). */
+  leave(fr: Frame): void;
+  leave<T>(fr: Frame, ret: T): T;
+  leave<T>(fr: Frame, ret?: T): T | undefined {
+    const fs = this.frames;
+    if (fs[fs.length - 1] !== fr) throw new Error(`leave(${fr.fn.name}) out of order`);
+    fs.pop();
+    if (ret !== undefined) noteReturn(this, fs[fs.length - 1], fr, ret);
+    return ret;
   }
+  /** What the last kernel call a statement made returned into it; cleared when the next statement starts. */
+  returned: Returned | undefined;
 
   /**
    * Reports an exception at the next step point (or at the statement, if it
@@ -255,6 +262,7 @@ export class Machine {
         const s = this.pending;
         this.pending = undefined;
         this.lastAtStart = this.last;
+        this.returned = undefined;
         const g = s.exec(this);
         if (typeof g === 'object') this.gen = new KStack(g);
       }
@@ -371,6 +379,7 @@ export class Machine {
       now: this.now,
       events: this.events.snapshot(),
       last: this.last,
+      returned: this.returned,
       recent: this.recent,
       dead: this.dead,
       subsystems,
@@ -386,6 +395,7 @@ export class Machine {
     this.now = s.now;
     this.events.restore(s.events);
     this.last = s.last;
+    this.returned = s.returned;
     this.lastAtStart = s.last;
     this.recent = s.recent;
     this.dead = s.dead;
@@ -419,19 +429,9 @@ export class Machine {
     for (const f of this.frames) f.fresh = false;
   }
 
-  /** The reverse of `over`: the previous step point at the same or a shallower depth (not an exception or end point). */
-  stepBack(): Stop {
-    const h = this.requireHistory();
-    const d = this.depth();
-    for (let k = this.step - 1; k >= 0; k--) {
-      const kind = h.kindAt(k);
-      if (kind !== PointKind.Exception && h.depthAt(k) <= d) {
-        this.goto(k);
-        return { reason: 'step' };
-      }
-    }
-    this.goto(0);
-    return { reason: 'entry' };
+  /** The reverse of `over` (the previous step point at the same or a shallower depth); `into`: of `in`, into the last call (`reverse.ts`). */
+  stepBack(into = false): Stop {
+    return stepBackTo(this, this.requireHistory(), into);
   }
 
   /** Runs backwards to the latest earlier step point where a breakpoint, exception filter or data watch would stop. */

@@ -1,4 +1,5 @@
 import type { History } from './history';
+import { PointKind } from './history';
 import type { Machine } from './machine';
 import type { Stop } from './stop';
 import { checkStop } from './stop_check';
@@ -105,4 +106,24 @@ function checkStopNoData(m: Machine): Stop | undefined {
   } finally {
     m.breakpoints.data = saved;
   }
+}
+
+/**
+ * Step back. Over (`into` false): to the previous step point at the same or a
+ * shallower depth, so a call that just ran is stepped back over whole. Into:
+ * to the previous step point at any depth, as gdb's reverse-step does: after
+ * a statement or call that ran kernel code, that is the last step point of
+ * the innermost function it called last. Exception points are skipped (they
+ * repeat the point before them); with nothing earlier, step 0.
+ */
+export function stepBackTo(m: Machine, h: History, into: boolean): Stop {
+  const d = into ? Number.POSITIVE_INFINITY : m.depth();
+  for (let k = m.step - 1; k >= 0; k--) {
+    if (h.kindAt(k) !== PointKind.Exception && h.depthAt(k) <= d) {
+      m.goto(k);
+      return { reason: 'step' };
+    }
+  }
+  m.goto(0);
+  return { reason: 'entry' };
 }

@@ -19,6 +19,8 @@ interface NodeInfo {
   readonly hint?: 'registers';
   /** A byte-backed node: an address space name and base address for readMemory. */
   readonly memory?: { readonly space: string; readonly base: bigint; readonly size: number };
+  /** The state path that reads this node, when it is reached another way (a kernel frame's local that is a state node). */
+  readonly path?: string;
 }
 
 export interface LeafNode extends NodeInfo {

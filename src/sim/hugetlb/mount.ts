@@ -27,8 +27,7 @@ function* hugepage_new_subpool(m: Machine, p: Pool, name: string, maxHpages: num
   }
   spool.rsvHpages = minHpages;
   yield fr.at('done');
-  m.leave(fr);
-  return spool;
+  return m.leave(fr, spool);
 }
 
 /**
@@ -42,8 +41,7 @@ export function* hugetlbfs_fill_super(m: Machine, p: Pool, name: string, maxHpag
   const fail = function* (ret: number, label: string): KGen<number> {
     fr.locals.ret = ret;
     yield fr.at(label);
-    m.leave(fr);
-    return ret;
+    return m.leave(fr, ret);
   };
   if (maxHpages !== -1 && minHpages > maxHpages) return yield* fail(-EINVAL, 'validate');
   let spool: Subpool | undefined = { name, maxHpages, usedHpages: 0, minHpages, rsvHpages: 0 };
@@ -54,6 +52,5 @@ export function* hugetlbfs_fill_super(m: Machine, p: Pool, name: string, maxHpag
   }
   fr.locals.ret = 0;
   yield fr.at('done');
-  m.leave(fr);
-  return spool;
+  return m.leave(fr, spool);
 }

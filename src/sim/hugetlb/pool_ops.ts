@@ -95,14 +95,12 @@ export function* alloc_surplus_huge_page(m: Machine, p: Pool): KGen<boolean> {
   if (p.surp >= p.overcommit) {
     fr.locals.page = 'NULL';
     yield fr.at('out_unlock');
-    m.leave(fr);
-    return false;
+    return m.leave(fr, false);
   }
   p.total++;
   p.surp++;
   yield fr.at('surplus');
-  m.leave(fr);
-  return true;
+  return m.leave(fr, true);
 }
 
 function* gather_surplus_pages(m: Machine, p: Pool, delta: number): KGen<number> {
@@ -113,8 +111,7 @@ function* gather_surplus_pages(m: Machine, p: Pool, delta: number): KGen<number>
   if (needed <= 0) {
     p.rsvd += delta;
     yield fr.at('reserved');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   }
   // Nothing else changes the pool between the allocations and the recount: one pass.
   let allocated = 0;
@@ -132,14 +129,12 @@ function* gather_surplus_pages(m: Machine, p: Pool, delta: number): KGen<number>
     poolSub(m, p, 'total', allocated);
     poolSub(m, p, 'surp', allocated);
     yield fr.at('free');
-    m.leave(fr);
-    return -ENOMEM;
+    return m.leave(fr, -ENOMEM);
   }
   p.rsvd += delta;
   p.free += allocated;
   yield fr.at('enqueue');
-  m.leave(fr);
-  return 0;
+  return m.leave(fr, 0);
 }
 
 /** return_unused_surplus_pages: uncommit the reservation, then free up to that many surplus pages from the free list. */
@@ -167,8 +162,7 @@ export function* hugetlb_acct_memory(m: Machine, p: Pool, delta: number): KGen<n
     if ((yield* gather_surplus_pages(m, p, delta)) < 0) {
       fr.locals.ret = ret;
       yield fr.at('return');
-      m.leave(fr);
-      return ret;
+      return m.leave(fr, ret);
     }
   }
   ret = 0;
@@ -178,8 +172,7 @@ export function* hugetlb_acct_memory(m: Machine, p: Pool, delta: number): KGen<n
   }
   fr.locals.ret = ret;
   yield fr.at('return');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 /** What a mapping adds to a reservation: its mount's subpool, and MAP_NORESERVE. */
@@ -207,8 +200,7 @@ export function* hugetlb_reserve_pages(
   const finish = function* (ret: number, label: string): KGen<number> {
     fr.locals.ret = ret;
     yield fr.at(label);
-    m.leave(fr);
-    return ret;
+    return m.leave(fr, ret);
   };
   if (from > to) {
     yield fr.at('einval');

@@ -23,8 +23,7 @@ export interface Subpool {
 function* leaveWith(m: Machine, fr: Frame, ret: number, label: string): KGen<number> {
   fr.locals.ret = ret;
   yield fr.at(label);
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 const GET_PAGES = fnOf(HUGETLB_SUBPOOL_C, 'hugepage_subpool_get_pages');

@@ -3,7 +3,7 @@
  * HVC, the register accessors built on it, and the slow call's input page.
  */
 import type { KGen } from '../core/frames';
-import { fnOf } from '../core/frames';
+import { fnOf, NodeRef } from '../core/frames';
 import type { Machine } from '../core/machine';
 import type { Value } from '../core/values';
 import { Sym } from '../core/values';
@@ -53,8 +53,7 @@ export function* hv_do_hvc(m: Machine, hv: HyperV, vp: Vp, control: bigint, regs
   const r = yield* hvcHandler(m, hv.state, vp, slow ? { control, inGpa: slow.in, outGpa: slow.out } : { control, regs: fromQwords(regs) });
   fr.locals.res_a0 = r.x0;
   yield fr.at('ret');
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 /**
@@ -69,8 +68,7 @@ export function* hv_do_hvc_regs(m: Machine, hv: HyperV, vp: Vp, control: bigint,
   const r = yield* hvcHandler(m, hv.state, vp, fast ? { control, regs: fromQwords(x) } : { control, inGpa: x[0] as bigint, outGpa: x[1] as bigint });
   fr.locals.res_a0 = r.x0;
   yield fr.at('ret');
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 /** hv_do_hypercall: a slow call, its input written to the VP's input page first. */
@@ -82,8 +80,7 @@ export function* hv_do_hypercall(m: Machine, hv: HyperV, vp: Vp, control: bigint
   yield fr.at('phys');
   yield fr.at('call');
   const r = yield* hv_do_hvc(m, hv, vp, control, [inp, out], { in: inp, out });
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 /** hv_set_vpreg(msr, value): fast HVCALL_SET_VP_REGISTERS, rep count 1, partition and VP SELF. */
@@ -125,7 +122,7 @@ export function* vmbus_signal_eom(m: Machine, hv: HyperV, vp: Vp, sint: number):
   const st = hv.state;
   const slot = st.slotAddr(vp, sint);
   const old = st.gpa.readU32(slot);
-  const fr = m.enter(VMBUS_SIGNAL_EOM, { msg: slot, old_msg_type: old });
+  const fr = m.enter(VMBUS_SIGNAL_EOM, { msg: new NodeRef('vp', [vp.index, 'synic', 'msg', sint], slot), old_msg_type: old });
   st.gpa.writeU32(slot, HVMSG_NONE);
   yield fr.at('clear');
   const pending = (st.gpa.readU8(slot + 5n) & 1) === 1;

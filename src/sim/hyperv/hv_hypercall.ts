@@ -187,7 +187,6 @@ function* runCall(m: Machine, ctx: Ctx): KGen<number> {
   const h = HANDLERS[ctx.def.name] as CallHandler;
   const fr = m.enter(h.fn, { code: new Sym(ctx.def.name, BigInt(ctx.def.code)), rep_cnt: BigInt(ctx.repCount), rep_idx: BigInt(ctx.repStart) }, callAliases(ctx.def));
   const status = yield* h.run(m, ctx, fr);
-  m.leave(fr);
-  return status;
+  return m.leave(fr, status);
 }
 

@@ -112,8 +112,7 @@ export function* synicEom(m: Machine, hv: HyperVState, v: Vp): KGen<number> {
     fr.locals.result = hv.deliver(v, s);
     yield fr.at('rescan');
   }
-  m.leave(fr);
-  return S.SUCCESS;
+  return m.leave(fr, S.SUCCESS);
 }
 
 const SYNIC_SEND_EOI = fnOf(HV_HYPERCALL_C, 'hv_synic_send_eoi');

@@ -26,8 +26,7 @@ export function* stimerWrite(m: Machine, hv: HyperVState, v: Vp, kind: 'stimer_c
   Object.assign(fr.locals, { 'config.enable': (t.config & 1n) === 1n, exp_time: t.expTime, msg_pending: t.msgPending, expired_now: t.fired !== fired || t.msgPending });
   yield fr.at(isConfig ? 'config' : 'count');
   if (t.config & 1n || t.fired !== fired) yield fr.at('start');
-  m.leave(fr);
-  return st;
+  return m.leave(fr, st);
 }
 
 /** STIMER_EVENT: the timer expires (the message or the direct interrupt) and a periodic one re-arms. */

@@ -44,8 +44,7 @@ export function* dax_iomap_pte_fault(m: Machine, t: Task, vma: Vma, dev: Device,
   const fr = m.enter(DAX_IOMAP_PTE_FAULT, { address: hex(vpn), pgoff: index, write, dev: dev.name });
   if (index >= dev.npages) {
     yield fr.at('sigbus');
-    m.leave(fr);
-    return false;
+    return m.leave(fr, false);
   }
   yield fr.at('entry');
   const pfn = dev.base + index;
@@ -53,6 +52,5 @@ export function* dax_iomap_pte_fault(m: Machine, t: Task, vma: Vma, dev: Device,
   yield fr.at('pfn');
   yield fr.at(write ? 'insert_mkwrite' : 'insert');
   yield* insert_pfn(m, t, vma, vpn, pfn, write);
-  m.leave(fr);
-  return true;
+  return m.leave(fr, true);
 }

@@ -40,8 +40,7 @@ export function* filemap_fault(m: Machine, mm: MmModel, f: PcFile, index: number
   fr.locals.page = pfn;
   fr.locals.refcount = mm.refcount.get(pfn);
   yield fr.at('out');
-  m.leave(fr);
-  return pfn;
+  return m.leave(fr, pfn);
 }
 
 /** write(2) of one u64 at `offset`: the page cache page (created if missing) takes the value; i_size grows past the end. */

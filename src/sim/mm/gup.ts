@@ -34,8 +34,7 @@ export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flag
   const pte = t.pt.get(vpn);
   if (!vma || pteKind(pte) !== PTE_PRESENT) {
     yield fr.at('no_page');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   }
   if (pte_devmap(mm, pte)) return yield* followDevmap(m, mm, t, vma, vpn, flags, fr);
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
@@ -45,8 +44,7 @@ export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flag
   if (!page && ptePfn(pte) === ZERO_PFN && !(flags & FOLL_DUMP)) page = ZERO_PFN;
   fr.locals.page = page || 'NULL';
   yield fr.at('out');
-  m.leave(fr);
-  return page;
+  return m.leave(fr, page);
 }
 
 // ---- populate ------------------------------------------------------------------------
@@ -79,8 +77,7 @@ function* __get_user_pages(m: Machine, mm: MmModel, t: Task, vma: Vma, start: nu
   const fr = m.enter(__GET_USER_PAGES, { start: hex(start), nr_pages: end - start, gup_flags: `0x${flags.toString(16)}` });
   if (!(vma.prot & PROT_READ) && !(flags & FOLL_FORCE)) {
     yield fr.at('efault');
-    m.leave(fr);
-    return -EFAULT;
+    return m.leave(fr, -EFAULT);
   }
   const write = (flags & FOLL_WRITE) !== 0n;
   const faults: FaultKind[] = [];
@@ -112,8 +109,7 @@ function* __get_user_pages(m: Machine, mm: MmModel, t: Task, vma: Vma, start: nu
   const done = vpn - start;
   fr.locals.i = done;
   yield fr.at('done');
-  m.leave(fr);
-  return done || ret;
+  return m.leave(fr, done || ret);
 }
 
 export function* populate_vma_page_range(m: Machine, mm: MmModel, t: Task, vma: Vma, start: number, end: number, acc: Mlocked): KGen<number> {
@@ -126,8 +122,7 @@ export function* populate_vma_page_range(m: Machine, mm: MmModel, t: Task, vma: 
   yield fr.at('flags');
   yield fr.at('gup');
   const r = (yield __get_user_pages(m, mm, t, vma, start, end, flags, acc)) as number;
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 /** find_vma: the first VMA ending above vpn. */
@@ -159,6 +154,5 @@ export function* __mm_populate(m: Machine, mm: MmModel, t: Task, start: number, 
     nstart += r;
   }
   yield fr.at('done');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }

@@ -25,6 +25,5 @@ export function* followDevmap(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: n
   }
   fr.locals.page = page || 'NULL';
   yield fr.at('out');
-  m.leave(fr);
-  return page;
+  return m.leave(fr, page);
 }

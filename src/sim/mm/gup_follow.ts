@@ -52,8 +52,7 @@ export function* follow_page_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn
   const done = function* (out: Followed, label: string): KGen<Followed> {
     fr.locals.page = out === null ? 'NULL' : 'err' in out ? `ERR_PTR(${out.err})` : out.page;
     yield fr.at(label);
-    m.leave(fr);
-    return out;
+    return m.leave(fr, out);
   };
   if ((flags & (FOLL_PIN | FOLL_GET)) === (FOLL_PIN | FOLL_GET)) return yield* done({ err: -EINVAL }, 'einval');
   const pte = t.pt.get(vpn);

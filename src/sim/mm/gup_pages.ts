@@ -133,8 +133,7 @@ function* __get_user_pages(m: Machine, mm: MmModel, t: Task, start: number, end:
   }
   fr.locals.i = pages.length;
   yield fr.at('done');
-  m.leave(fr);
-  return { ret: pages.length || ret, pages };
+  return m.leave(fr, { ret: pages.length || ret, pages });
 }
 
 /** put_page of a gup reference: the last one frees the page (a huge page through its destructor, free_huge_page). */
@@ -171,8 +170,7 @@ function* check_and_migrate_movable_pages(m: Machine, mm: MmModel, t: Task, star
   }
   if (!coherent && !ret) {
     yield fr.at('pinnable');
-    m.leave(fr);
-    return pages.length;
+    return m.leave(fr, pages.length);
   }
   for (const p of left) {
     if (!p) continue;
@@ -182,8 +180,7 @@ function* check_and_migrate_movable_pages(m: Machine, mm: MmModel, t: Task, star
   }
   fr.locals.ret = ret;
   yield fr.at('retry');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 function* __gup_longterm_locked(m: Machine, mm: MmModel, t: Task, start: number, end: number, flags: bigint): KGen<Gup> {
@@ -211,8 +208,7 @@ function* __gup_longterm_locked(m: Machine, mm: MmModel, t: Task, start: number,
   }
   fr.locals.rc = out.ret;
   yield fr.at('done');
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }
 
 /** `gup`: pin_user_pages when flags hold FOLL_PIN, get_user_pages otherwise. */
@@ -228,8 +224,7 @@ export function* gup(m: Machine, mm: MmModel, t: Task, start: number, end: numbe
     yield fr.at('gup');
     out = (yield __gup_longterm_locked(m, mm, t, start, end, flags | FOLL_TOUCH | (pin ? 0n : FOLL_GET))) as Gup;
   }
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }
 
 /** get_user_pages_remote: the pages of another mm (a driver's), never FOLL_LONGTERM. */
@@ -237,6 +232,5 @@ export function* get_user_pages_remote(m: Machine, mm: MmModel, t: Task, start: 
   const fr = m.enter(GET_USER_PAGES_REMOTE, { mm: t.name, start: hex(start), nr_pages: end - start, gup_flags: flagsText(flags) });
   yield fr.at('gup');
   const out = (yield __get_user_pages(m, mm, t, start, end, flags | FOLL_TOUCH | FOLL_REMOTE)) as Gup;
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }

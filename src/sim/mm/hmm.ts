@@ -42,8 +42,7 @@ function* hmm_vma_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number,
       yield fr.at('efault');
     } else yield fr.at('ebusy');
   }
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 /**
@@ -75,8 +74,7 @@ export function* hmm_vma_handle_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, 
     const ret = (yield hmm_vma_fault(m, mm, t, vma, vpn, write, fault.ctx)) as number;
     out = { ret, valid: false, pfn: 0, write: false };
   }
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }
 
 /** The test_walk and pte_hole callbacks: a VMA without VM_READ, or none at all, is -EFAULT for a faulting walk. */
@@ -84,8 +82,7 @@ function* hmm_vma_walk_test(m: Machine, vma: Vma): KGen<boolean> {
   const fr = m.enter(HMM_VMA_WALK_TEST, { start: hex(vma.start), end: hex(vma.end) });
   const ok = (vma.prot & PROT_READ) !== 0;
   yield fr.at(ok ? 'ok' : 'efault');
-  m.leave(fr);
-  return ok;
+  return m.leave(fr, ok);
 }
 
 function* hmm_vma_walk_hole(m: Machine, vpn: number): KGen {
@@ -113,6 +110,5 @@ export function* hmm_range_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
   fr.locals.ret = out.ret;
   if (out.ret === 0) fr.locals.pfn = out.pfn;
   yield fr.at('done');
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }

@@ -41,14 +41,12 @@ function* entryOf(m: Machine, mm: MmModel, t: Task, vpn: number, dev: Device): K
   if (!vma) {
     const fr = m.enter(HMM_VMA_WALK_HOLE, { addr: hex(vpn) });
     yield fr.at('error');
-    m.leave(fr);
-    return ERROR;
+    return m.leave(fr, ERROR);
   }
   if (!(vma.prot & PROT_READ)) {
     const fr = m.enter(HMM_VMA_WALK_TEST, { start: hex(vma.start), end: hex(vma.end) });
     yield fr.at('error');
-    m.leave(fr);
-    return ERROR;
+    return m.leave(fr, ERROR);
   }
   const pte = t.pt.get(vpn);
   const kind = pteKind(pte);
@@ -57,8 +55,7 @@ function* entryOf(m: Machine, mm: MmModel, t: Task, vpn: number, dev: Device): K
     // pte_to_hmm_pfn_flags: 0 for a huge pte not present; the map order is there either way
     const e: SnapPfn = kind === PTE_PRESENT ? { error: false, valid: true, write: pteWrite(pte), pfn: ptePfn(pte), pmd: true } : { ...NONE, pmd: true };
     yield fr.at('pfns');
-    m.leave(fr);
-    return e;
+    return m.leave(fr, e);
   }
   const e = (yield* hmm_vma_handle_pte(m, mm, t, vma, vpn, dev)) as HmmPfn;
   return { error: false, valid: e.valid, write: e.write, pfn: e.pfn, pmd: false };
@@ -72,6 +69,5 @@ export function* hmm_range_snapshot(m: Machine, mm: MmModel, t: Task, start: num
   for (let vpn = start; vpn < end; vpn++) out.push((yield* entryOf(m, mm, t, vpn, dev)) as SnapPfn);
   fr.locals.ret = 0;
   yield fr.at('done');
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }

@@ -19,6 +19,7 @@ import { HPAGE_NR, PG_ANON, PG_PRIVATE, vpnHex as hex } from './page';
 import { ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_WRITE } from './task';
+import { pageRef } from './frame_refs';
 
 const HUGETLB_FAULT = fnOf(HUGETLB_FAULT_C, 'hugetlb_fault');
 const HUGETLB_NO_PAGE = fnOf(HUGETLB_FAULT_C, 'hugetlb_no_page');
@@ -67,8 +68,7 @@ function* vma_reservation(m: Machine, mm: MmModel, vma: Vma, haddr: number, mode
     yield fr.at(label);
     m.leave(fr);
     outer.locals.ret = ret;
-    m.leave(outer);
-    return { ret, needed };
+    return m.leave(outer, { ret, needed });
   };
   const resv = vmaResvMap(mm, vma);
   if (!resv) return yield* done(1, 0, 'no_map');
@@ -114,8 +114,7 @@ function* dequeue_huge_page_vma(m: Machine, mm: MmModel, vma: Vma, haddr: number
   const fail = function* (label: string): KGen<number> {
     yield fr.at(label);
     if (label !== 'err') yield fr.at('err');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   };
   if (!has && p.free - p.rsvd === 0) return yield* fail('no_reserve');
   if (avoid && p.free - p.rsvd === 0) return yield* fail('avoid_reserve');
@@ -129,8 +128,7 @@ function* dequeue_huge_page_vma(m: Machine, mm: MmModel, vma: Vma, haddr: number
     yield fr.at('use_reserve');
   }
   yield fr.at('page');
-  m.leave(fr);
-  return page;
+  return m.leave(fr, page);
 }
 
 /** alloc_huge_page: the head pfn of a page, or -ENOMEM / -ENOSPC. */
@@ -146,8 +144,7 @@ function* alloc_huge_page(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoi
   const finish = function* (ret: number, label: string): KGen<number> {
     fr.locals.ret = ret;
     yield fr.at(label);
-    m.leave(fr);
-    return ret;
+    return m.leave(fr, ret);
   };
   if (mapChg < 0) return yield* finish(-ENOMEM, 'enomem');
   let gblChg = mapChg;
@@ -194,7 +191,7 @@ function* alloc_huge_page(m: Machine, mm: MmModel, vma: Vma, haddr: number, avoi
 }
 
 function* restore_reserve_on_error(m: Machine, mm: MmModel, vma: Vma, haddr: number, page: number): KGen {
-  const fr = m.enter(RESTORE_RESERVE_ON_ERROR, { address: hex(haddr), page });
+  const fr = m.enter(RESTORE_RESERVE_ON_ERROR, { address: hex(haddr), page: pageRef(page) });
   if (mm.flags.get(page) & PG_PRIVATE) {
     yield fr.at('needs');
     const n = yield* vma_reservation(m, mm, vma, haddr, 'needs', -1);
@@ -224,8 +221,7 @@ export function* hugetlb_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: 
   const out = function* (r: HugeFault): KGen<HugeFault> {
     fr.locals.ret = r === 'ok' ? 0 : r === 'OOM' ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
     yield fr.at('out');
-    m.leave(fr);
-    return r;
+    return m.leave(fr, r);
   };
   if (entry === 0) {
     yield fr.at('no_page');
@@ -256,14 +252,12 @@ function* hugetlb_no_page(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: num
   const out = function* (r: HugeFault): KGen<HugeFault> {
     fr.locals.ret = r === 'ok' ? 0 : r === 'OOM' ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
     yield fr.at('out');
-    m.leave(fr);
-    return r;
+    return m.leave(fr, r);
   };
   if (h.unmapped) {
     m.output(`hugetlb: task ${t.name} killed due to inadequate hugepage pool (its parent took ${hex(haddr)} back on COW)`, 'console');
     yield fr.at('unmapped');
-    m.leave(fr);
-    return 'SIGBUS';
+    return m.leave(fr, 'SIGBUS');
   }
   const inode = mm.hugetlb.inode(h.file);
   yield fr.at('find_page');
@@ -335,8 +329,7 @@ function* hugetlb_cow(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number,
     if (mm.mapcount.get(old) === 1 && mm.flags.get(old) & PG_ANON) {
       setHugePte(t, haddr, old, true);
       yield fr.at('reuse');
-      m.leave(fr);
-      return 'ok';
+      return m.leave(fr, 'ok');
     }
     const outside = hugeOf(vma).resv !== undefined && old !== pagecache;
     fr.locals.outside_reserve = outside ? 1 : 0;
@@ -354,8 +347,7 @@ function* hugetlb_cow(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number,
       yield* put_huge_page(m, mm, old);
       fr.locals.ret = np === -ENOMEM ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';
       yield fr.at('alloc_failed');
-      m.leave(fr);
-      return np === -ENOMEM ? 'OOM' : 'SIGBUS';
+      return m.leave(fr, np === -ENOMEM ? 'OOM' : 'SIGBUS');
     }
     fr.locals.new_page = np;
     for (let i = 0; i < HPAGE_NR; i++) mm.copyVals(old + i, np + i);
@@ -369,14 +361,13 @@ function* hugetlb_cow(m: Machine, mm: MmModel, t: Task, vma: Vma, haddr: number,
     yield* put_huge_page(m, mm, old);
     yield* put_huge_page(m, mm, old);
     yield fr.at('out');
-    m.leave(fr);
-    return 'ok';
+    return m.leave(fr, 'ok');
   }
 }
 
 function* unmap_ref_private(m: Machine, mm: MmModel, t: Task, vma: Vma, page: number, haddr: number): KGen {
   const idx = hugeIndex(vma, haddr);
-  const fr = m.enter(UNMAP_REF_PRIVATE, { page, address: hex(haddr) });
+  const fr = m.enter(UNMAP_REF_PRIVATE, { page: pageRef(page), address: hex(haddr) });
   for (const u of mm.tasks.values()) {
     for (const w of u.vmas.slice()) {
       if ((u === t && w === vma) || !w.huge || w.huge.file !== hugeOf(vma).file) continue;

@@ -14,6 +14,7 @@ import type { MmModel } from './model';
 import { HPAGE_NR, PG_PRIVATE } from './page';
 import { mkpte, PTE_PRESENT } from './pte';
 import type { HugeVma, Task, Vma } from './task';
+import { pageRef } from './frame_refs';
 
 export const hugeOf = (vma: Vma): HugeVma => vma.huge as HugeVma;
 /** vma_hugecache_offset: the file index of the huge page holding vpn. */
@@ -47,7 +48,7 @@ function* free_huge_page(m: Machine, mm: MmModel, head: number): KGen {
   const spoolName = h.pageSpool.get(head);
   const spool = spoolName === undefined ? undefined : h.mounts.get(spoolName);
   h.pageSpool.delete(head);
-  const fr = m.enter(FREE_HUGE_PAGE, { page: head, spool: spoolName ?? 'NULL' });
+  const fr = m.enter(FREE_HUGE_PAGE, { page: pageRef(head), spool: spoolName ?? 'NULL' });
   let restore = (mm.flags.get(head) & PG_PRIVATE) !== 0;
   fr.locals.restore_reserve = restore;
   yield fr.at('entry');

@@ -95,8 +95,7 @@ function* hugetlb_unreserve_pages(m: Machine, mm: MmModel, file: string, start: 
     fr.locals.chg = chg;
     if (chg < 0) {
       yield fr.at('region_del');
-      m.leave(fr);
-      return chg;
+      return m.leave(fr, chg);
     }
   }
   // Reservations of the range minus the pages that consumed theirs; a subpool under its minimum keeps some.
@@ -106,8 +105,7 @@ function* hugetlb_unreserve_pages(m: Machine, mm: MmModel, file: string, start: 
   yield fr.at('acct');
   yield* hugetlb_acct_memory(m, mm.hugetlb.pool, -gblReserve);
   yield fr.at('done');
-  m.leave(fr);
-  return 0;
+  return m.leave(fr, 0);
 }
 
 /** region_del of a punched page failed: its region stays, so take its reservation back (subpool, then global). */

@@ -32,8 +32,7 @@ export function* hugetlbfs_file_mmap(m: Machine, mm: MmModel, t: Task, vma: Vma 
   const out = function* (ret: number): KGen<{ ret: number }> {
     fr.locals.ret = ret;
     yield fr.at('out');
-    m.leave(fr);
-    return { ret };
+    return m.leave(fr, { ret });
   };
   if (pgoff % HPAGE_NR) {
     yield fr.at('pgoff');

@@ -21,8 +21,7 @@ export function* hugetlbfs_fallocate(m: Machine, mm: MmModel, file: string, offs
   const fr = m.enter(HUGETLBFS_FALLOCATE, { inode: file, mode: 'FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE', offset: hex(offset), len: hex(len) });
   yield fr.at('punch');
   const ret = yield* hugetlbfs_punch_hole(m, mm, file, offset, len);
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 function* hugetlbfs_punch_hole(m: Machine, mm: MmModel, file: string, offset: bigint, len: bigint): KGen<number> {
@@ -42,6 +41,5 @@ function* hugetlbfs_punch_hole(m: Machine, mm: MmModel, file: string, offset: bi
   }
   fr.locals.ret = 0;
   yield fr.at('done');
-  m.leave(fr);
-  return 0;
+  return m.leave(fr, 0);
 }

@@ -25,8 +25,7 @@ export function* khugepaged_scan_pmd(m: Machine, mm: MmModel, t: Task, vpn: numb
   const out = function* (r: string): KGen<string> {
     fr.locals.result = r;
     yield fr.at('out');
-    m.leave(fr);
-    return r;
+    return m.leave(fr, r);
   };
   // hugepage_vma_check: no THP for a regular file (READ_ONLY_THP_FOR_FS off) or fsdax
   if (!vma || vma.shared || vma.huge || !vmaIsAnonymous(vma) || h + HPAGE_PMD_NR > vma.end) {

@@ -17,8 +17,7 @@ export function* get_mergeable_page(m: Machine, mm: MmModel, t: Task, vpn: numbe
   const vma = t.findVma(vpn);
   if (!vma) {
     yield fr.at('out');
-    m.leave(fr);
-    return { page: 0, skipped: 0 };
+    return m.leave(fr, { page: 0, skipped: 0 });
   }
   const page = (yield follow_page(m, mm, t, vpn, FOLL_LRU | FOLL_GET)) as number;
   yield fr.at('follow');
@@ -26,6 +25,5 @@ export function* get_mergeable_page(m: Machine, mm: MmModel, t: Task, vpn: numbe
   const ok = page !== 0 && (mm.flags.get(page) & PG_ANON) !== 0;
   fr.locals.page = ok ? page : 'NULL';
   yield fr.at('out');
-  m.leave(fr);
-  return { page: ok ? page : 0, skipped: present && page === 0 ? 1 : 0 };
+  return m.leave(fr, { page: ok ? page : 0, skipped: present && page === 0 ? 1 : 0 });
 }

@@ -42,8 +42,7 @@ export function* madvise_dontneed(m: Machine, mm: MmModel, t: Task, start: numbe
     if (v.locked || v.huge) {
       fr.locals.ret = -EINVAL;
       yield fr.at('einval');
-      m.leave(fr);
-      return -EINVAL;
+      return m.leave(fr, -EINVAL);
     }
     yield fr.at('zap');
     yield* zap_pte_range(m, mm, t, s, e, undefined, 'MMU_NOTIFY_CLEAR');

@@ -17,6 +17,7 @@ import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE, vmaIsAnonymous } from './task';
 import { mmu_notifier_invalidate } from './test_hmm_atomic';
+import { pageRef, vmaRef } from './frame_refs';
 
 /** `device_exclusive`: do_swap_page on a device-exclusive entry (remove_device_exclusive_entry). */
 export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb' | 'file' | 'device_exclusive';
@@ -37,13 +38,6 @@ const DO_ANONYMOUS_PAGE = fnOf(MEMORY_C, 'do_anonymous_page');
 const DO_WP_PAGE = fnOf(MEMORY_C, 'do_wp_page');
 const DO_SWAP_PAGE = fnOf(MEMORY_C, 'do_swap_page');
 
-/** A VMA's range as the frame shows it; VMAs are immutable, so the text is kept for the last one, not built per fault. */
-let lastRange: { readonly vma: Vma; readonly text: string } | undefined;
-function vmaRange(v: Vma): string {
-  if (lastRange?.vma !== v) lastRange = { vma: v, text: `[${hex(v.start)}, ${hex(v.end)})` };
-  return lastRange.text;
-}
-
 // Messages raised on every fault, built only when read (raiseWith): made here
 // rather than as arrows inside the generators, which would move the
 // generators' own variables into a context object allocated on every call.
@@ -56,17 +50,15 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
   m.raiseWith('fault', faultText, vpn, write, t.name);
   yield fr.at('find_vma');
   const vma = t.findVma(vpn);
-  fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
+  fr.locals.vma = vma ? vmaRef(t, vma) : 'NULL';
   if (!vma) {
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: no VMA at ${hex(vpn)} in task ${t.name}`);
-    m.leave(fr);
-    return 'SIGSEGV';
+    return m.leave(fr, 'SIGSEGV');
   }
   if (!(vma.prot & PROT_READ) || (write && !(vma.prot & PROT_WRITE))) {
     yield fr.at('access');
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: ${write ? 'write' : 'read'} at ${hex(vpn)} against prot of its VMA`);
-    m.leave(fr);
-    return 'SIGSEGV';
+    return m.leave(fr, 'SIGSEGV');
   }
   yield fr.at('handle');
   if (vma.huge) {
@@ -77,8 +69,7 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
     if (r === 'SIGBUS' && !ctx.remote) m.raise('sigbus', `SIGBUS: hugetlb fault at ${hex(vpn)} in task ${t.name}: ${hugetlbSigbusWhy(mm, vma, vpn)}`);
     if (r === 'OOM') m.output(`hugetlb fault at ${hex(vpn)}: VM_FAULT_OOM, pagefault_out_of_memory(); the access is retried`, 'console');
     if (r !== 'ok') yield fr.at('sigbus');
-    m.leave(fr);
-    return r;
+    return m.leave(fr, r);
   }
   const r = (yield handle_pte_fault(m, mm, t, vma, vpn, write, ctx)) as FaultResult;
   fr.locals.ret = r;
@@ -86,8 +77,7 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
     if (!ctx.remote) m.raise('sigbus', `SIGBUS: the device could not migrate ${hex(vpn)} back`);
     yield fr.at('sigbus');
   }
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
@@ -119,8 +109,7 @@ function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: numb
     yield fr.at('wp');
     yield do_wp_page(m, mm, t, vma, vpn);
   } else yield fr.at('done');
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 function* do_anonymous_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean): KGen {
@@ -146,7 +135,7 @@ function* do_anonymous_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: num
 function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen {
   const pte = t.pt.get(vpn);
   const old = ptePfn(pte);
-  const fr = m.enter(DO_WP_PAGE, { address: hex(vpn), page: old });
+  const fr = m.enter(DO_WP_PAGE, { address: hex(vpn), page: pageRef(old) });
   fr.locals.mapcount = mm.mapcount.get(old);
   yield fr.at('entry');
   const anon = (mm.flags.get(old) & PG_ANON) !== 0;
@@ -202,8 +191,7 @@ function* do_swap_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number):
   }
   fr.locals.ret = r === 'SIGBUS' ? 'VM_FAULT_SIGBUS' : 0;
   if (r !== 'ok') yield fr.at('out');
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 const REMOVE_DEVICE_EXCLUSIVE_ENTRY = fnOf(MEMORY_C, 'remove_device_exclusive_entry');
@@ -218,8 +206,7 @@ function* remove_device_exclusive_entry(m: Machine, mm: MmModel, t: Task, vma: V
   yield fr.at('restore');
   yield restore_exclusive_pte(m, mm, t, vma, vpn);
   yield fr.at('done');
-  m.leave(fr);
-  return 'ok';
+  return m.leave(fr, 'ok');
 }
 
 /** No reference is taken (the entry kept the one the pte had); the rmap comes back. */
@@ -413,12 +400,10 @@ export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boole
     const any = (yield vm_normal_page(m, mm, pte, false)) as number;
     if (any && mm.deviceOf(any)) {
       yield fr.at('zone_device');
-      m.leave(fr);
-      return 0;
+      return m.leave(fr, 0);
     }
     yield fr.at('out');
-    m.leave(fr);
-    return any;
+    return m.leave(fr, any);
   }
   const fr = m.enter(VM_NORMAL_ANY_PAGE, { pte });
   if (pte_devmap(mm, pte)) {
@@ -426,8 +411,7 @@ export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boole
     // The kernel logs "BUG: Bad page map" and taints (TAINT_BAD_PAGE) but goes on: not a BUG_ON, so not kstep's `bug`.
     m.output(`print_bad_pte: bad page map in process ${mm.current}  pte:${(pte >>> 0).toString(16).padStart(8, '0')} (a devmap PTE, no longer excused by vm_normal_any_page since reference 003; TAINT_BAD_PAGE)`, 'console');
     yield fr.at('bad_pte');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   }
   yield fr.at('out');
   m.leave(fr);

@@ -17,6 +17,7 @@ import { PG_ANON, PG_LRU, PG_USED, policyNodeFlag, vpnHex as hex } from './page'
 import { mkpte, PTE_PRESENT } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_WRITE } from './task';
+import { pageRef } from './frame_refs';
 
 const DO_FAULT = fnOf(MEMORY_C, 'do_fault');
 const __DO_FAULT = fnOf(MEMORY_C, '__do_fault');
@@ -42,13 +43,12 @@ function* __do_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, wr
   }
   fr.locals.ret = out === 'SIGBUS' ? 'VM_FAULT_SIGBUS' : out === 'NOPAGE' ? 'VM_FAULT_NOPAGE' : 'VM_FAULT_LOCKED';
   yield fr.at(typeof out === 'object' ? 'out' : 'nopage');
-  m.leave(fr);
-  return out;
+  return m.leave(fr, out);
 }
 
 /** do_set_pte for `page`: a COWed anonymous page or the file page itself. */
 function* finish_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean, page: number): KGen {
-  const fr = m.enter(FINISH_FAULT, { address: hex(vpn), page });
+  const fr = m.enter(FINISH_FAULT, { address: hex(vpn), page: pageRef(page) });
   yield fr.at('page');
   const cow = write && !vma.shared;
   if (cow) {
@@ -68,14 +68,12 @@ function* do_read_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number)
   const f = (yield* __do_fault(m, mm, t, vma, vpn, false)) as Fault;
   if (typeof f !== 'object') {
     yield fr.at('nopage');
-    m.leave(fr);
-    return f === 'SIGBUS' ? 'SIGBUS' : 'ok';
+    return m.leave(fr, f === 'SIGBUS' ? 'SIGBUS' : 'ok');
   }
   yield fr.at('finish');
   yield* finish_fault(m, mm, t, vma, vpn, false, f.page);
   yield fr.at('out');
-  m.leave(fr);
-  return 'ok';
+  return m.leave(fr, 'ok');
 }
 
 function* do_cow_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
@@ -88,8 +86,7 @@ function* do_cow_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number):
   if (typeof f !== 'object') {
     // uncharge_out: the COW page goes back
     yield* put_page(m, mm, cow);
-    m.leave(fr);
-    return f === 'SIGBUS' ? 'SIGBUS' : 'ok';
+    return m.leave(fr, f === 'SIGBUS' ? 'SIGBUS' : 'ok');
   }
   mm.copyVals(f.page, cow);
   yield fr.at('copy');
@@ -97,8 +94,7 @@ function* do_cow_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number):
   yield* finish_fault(m, mm, t, vma, vpn, true, cow);
   yield fr.at('put');
   yield* put_page(m, mm, f.page);
-  m.leave(fr);
-  return 'ok';
+  return m.leave(fr, 'ok');
 }
 
 function* do_shared_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
@@ -107,15 +103,13 @@ function* do_shared_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: numbe
   const f = (yield* __do_fault(m, mm, t, vma, vpn, true)) as Fault;
   if (typeof f !== 'object') {
     yield fr.at('nopage');
-    m.leave(fr);
-    return f === 'SIGBUS' ? 'SIGBUS' : 'ok';
+    return m.leave(fr, f === 'SIGBUS' ? 'SIGBUS' : 'ok');
   }
   yield fr.at('mkwrite');
   yield fr.at('finish');
   yield* finish_fault(m, mm, t, vma, vpn, true, f.page);
   yield fr.at('dirty');
-  m.leave(fr);
-  return 'ok';
+  return m.leave(fr, 'ok');
 }
 
 /** A fault on a none PTE of a VMA with vm_ops: read, COW (private write) or shared write. */
@@ -133,6 +127,5 @@ export function* do_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: numbe
     r = yield* do_shared_fault(m, mm, t, vma, vpn);
   }
   fr.locals.ret = r === 'ok' ? 0 : `VM_FAULT_${r}`;
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }

@@ -55,8 +55,7 @@ function* queue_pages_pte_range(m: Machine, mm: MmModel, t: Task, start: number,
     yield fr.at('queued');
   }
   yield fr.at('done');
-  m.leave(fr);
-  return queued;
+  return m.leave(fr, queued);
 }
 
 export function* do_mbind(m: Machine, mm: MmModel, t: Task, start: number, end: number, node: number): KGen<MbindResult> {
@@ -66,8 +65,7 @@ export function* do_mbind(m: Machine, mm: MmModel, t: Task, start: number, end: 
     acc.ret = ret;
     fr.locals.err = ret;
     yield fr.at(label);
-    m.leave(fr);
-    return acc;
+    return m.leave(fr, acc);
   };
   // mpol_new: a nodemask with no node that has memory is -EINVAL
   yield fr.at('new');
@@ -107,8 +105,7 @@ export function* change_prot_numa(m: Machine, mm: MmModel, t: Task, vma: Vma, vp
   const done = function* (label: string, marked: boolean, skipped = false): KGen<{ marked: boolean; skipped: boolean }> {
     yield fr.at(label);
     if (label !== 'out') yield fr.at('out');
-    m.leave(fr);
-    return { marked, skipped };
+    return m.leave(fr, { marked, skipped });
   };
   yield fr.at('lru');
   const page = (yield vm_normal_page(m, mm, pte, true)) as number;

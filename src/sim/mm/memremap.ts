@@ -20,8 +20,7 @@ export function* device_private_entry_fault(m: Machine, mm: MmModel, t: Task, vm
   m.bugOn(!dev || dev.type !== 'private', '!is_device_private_page(page)');
   yield fr.at('callback');
   const r = (yield dmirror_devmem_fault(m, mm, t, vma, vpn, dev as Device)) as FaultResult;
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
 
 /** A new device's pagemap: `npages` ZONE_DEVICE pfns from mm.devNext, every page free with refcount 1. */

@@ -18,6 +18,7 @@ import { PG_ANON, PG_HUGETLB, PG_LRU, PG_NODE1, PG_USED, vpnHex as hex } from '.
 import { mkpte, PTE_MIGRATION, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_EXEC } from './task';
+import { pageRef } from './frame_refs';
 
 const DO_PAGES_MOVE = fnOf(MIGRATE_C, 'do_pages_move');
 const ADD_PAGE_FOR_MIGRATION = fnOf(MIGRATE_C, 'add_page_for_migration');
@@ -55,7 +56,7 @@ function mappingsOf(mm: MmModel, pfn: number): { t: Task; vpn: number; write: bo
  */
 export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, node: number): KGen<number> {
   const old = ptePfn(t.pt.get(vpn));
-  const fr = m.enter(MIGRATE_PAGES, { page: old, node });
+  const fr = m.enter(MIGRATE_PAGES, { page: pageRef(old), node });
   const np = mm.allocSys();
   mm.flags.set(np, PG_USED | (mm.flags.get(old) & (PG_LRU | PG_ANON)) | (node === 1 ? PG_NODE1 : 0));
   fr.locals.newpage = np;
@@ -73,8 +74,7 @@ export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, no
     yield fr.at('busy');
     fr.locals.nr_failed = 1;
     yield fr.at('out');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   }
   mm.copyVals(old, np);
   const f = owner ? mm.cache.files.get(owner.file) : undefined;
@@ -96,8 +96,7 @@ export function* migrate_pages(m: Machine, mm: MmModel, t: Task, vpn: number, no
   yield fr.at('free');
   fr.locals.nr_failed = 0;
   yield fr.at('out');
-  m.leave(fr);
-  return np;
+  return m.leave(fr, np);
 }
 
 /** 1 (queued: isolated from its LRU), 0 (already on node) or a negative errno for status[]. */
@@ -107,8 +106,7 @@ function* add_page_for_migration(m: Machine, mm: MmModel, t: Task, vpn: number, 
     fr.locals.err = err;
     yield fr.at(label);
     if (label !== 'out') yield fr.at('out');
-    m.leave(fr);
-    return err;
+    return m.leave(fr, err);
   };
   yield fr.at('vma');
   const vma = t.findVma(vpn);
@@ -165,14 +163,13 @@ export function* do_pages_move(m: Machine, mm: MmModel, t: Task, vpn: number, no
   }
   fr.locals.err = ret;
   yield fr.at('out');
-  m.leave(fr);
-  return status === undefined ? { ret } : { ret, status };
+  return m.leave(fr, status === undefined ? { ret } : { ret, status });
 }
 
 /** Whether the page mapped at vpn moved to `node`. */
 export function* migrate_misplaced_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, node: number): KGen<boolean> {
   const page = ptePfn(t.pt.get(vpn));
-  const fr = m.enter(MIGRATE_MISPLACED_PAGE, { page, node });
+  const fr = m.enter(MIGRATE_MISPLACED_PAGE, { page: pageRef(page), node });
   let ok = false;
   if (mm.mapcount.get(page) !== 1 && !(mm.flags.get(page) & PG_ANON) && vma.prot & PROT_EXEC) yield fr.at('shared_exec');
   else {
@@ -182,6 +179,5 @@ export function* migrate_misplaced_page(m: Machine, mm: MmModel, t: Task, vma: V
   }
   fr.locals.isolated = ok ? 1 : 0;
   if (!ok) yield fr.at('out');
-  m.leave(fr);
-  return ok;
+  return m.leave(fr, ok);
 }

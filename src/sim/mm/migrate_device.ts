@@ -77,8 +77,7 @@ export function* migrate_vma_setup(m: Machine, mm: MmModel, t: Task, vma: Vma, s
     yield fr.at('unmap');
     unmap(t, mig);
   }
-  m.leave(fr);
-  return mig;
+  return m.leave(fr, mig);
 }
 
 export function* migrate_vma_pages(m: Machine, mig: Mig): KGen {
@@ -98,8 +97,7 @@ export function* migrate_vma_finalize(m: Machine, mm: MmModel, t: Task, mig: Mig
   for (let k = putUntilDevice(mm, frees, 0); k < frees.length; k = putUntilDevice(mm, frees, k + 1)) {
     yield put_page(m, mm, frees[k] as number);
   }
-  m.leave(fr);
-  return moved;
+  return m.leave(fr, moved);
 }
 
 // ---- the per-page walks -----------------------------------------------------------------

@@ -26,8 +26,7 @@ export function* migrate_device_coherent_page(m: Machine, mm: MmModel, t: Task, 
   if (!(f & MIGRATE)) {
     fr.locals.ret = -EBUSY;
     yield fr.at('ebusy');
-    m.leave(fr);
-    return -EBUSY;
+    return m.leave(fr, -EBUSY);
   }
   const dpage = mm.allocSys();
   mm.copyVals(pfn, dpage);
@@ -39,6 +38,5 @@ export function* migrate_device_coherent_page(m: Machine, mm: MmModel, t: Task, 
   yield fr.at('pages');
   yield migrate_vma_finalize(m, mm, t, mig);
   yield fr.at('finalize');
-  m.leave(fr);
-  return 0;
+  return m.leave(fr, 0);
 }

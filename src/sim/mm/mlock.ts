@@ -43,8 +43,7 @@ export function* do_mlock(m: Machine, mm: MmModel, t: Task, start: number, end: 
   if (error) {
     acc.ret = fr.locals.error = error;
     yield fr.at('enomem');
-    m.leave(fr);
-    return acc;
+    return m.leave(fr, acc);
   }
   yield fr.at('populate');
   const r = (yield __mm_populate(m, mm, t, start, end, acc)) as number;
@@ -56,6 +55,5 @@ export function* do_mlock(m: Machine, mm: MmModel, t: Task, start: number, end: 
   fr.locals.skipped = acc.skipped;
   fr.locals.pages = acc.pages;
   yield fr.at('done');
-  m.leave(fr);
-  return acc;
+  return m.leave(fr, acc);
 }

@@ -45,8 +45,7 @@ export function* change_pte_range(m: Machine, t: Task, start: number, end: numbe
   }
   fr.locals.pages = pages;
   yield fr.at('done');
-  m.leave(fr);
-  return pages;
+  return m.leave(fr, pages);
 }
 
 /** split_vma of a hugetlb VMA off a 2M boundary: hugetlb_vm_op_split refuses it. */
@@ -60,14 +59,12 @@ function* mprotect_fixup(m: Machine, mm: MmModel, t: Task, vma: Vma, start: numb
   if (vma.prot === prot) {
     // newflags == oldflags: no split, no merge, no change_protection, so no PTE changes either.
     yield fr.at('same');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   }
   if (hugetlbSplitRefused(vma, start, end)) {
     fr.locals.error = -EINVAL;
     yield fr.at('fail');
-    m.leave(fr);
-    return -EINVAL;
+    return m.leave(fr, -EINVAL);
   }
   t.splitVmas(start, end, (v) => ({ ...v, prot }));
   yield fr.at('merge');
@@ -80,8 +77,7 @@ function* mprotect_fixup(m: Machine, mm: MmModel, t: Task, vma: Vma, start: numb
     yield* populate_vma_page_range(m, mm, t, now, start, end, { skipped: 0, pages: 0 });
   }
   yield fr.at('done');
-  m.leave(fr);
-  return 0;
+  return m.leave(fr, 0);
 }
 
 /**
@@ -93,8 +89,7 @@ export function* do_mprotect_pkey(m: Machine, mm: MmModel, t: Task, start: numbe
   const fr = m.enter(DO_MPROTECT_PKEY, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096, prot: protText });
   if (start === end) {
     yield fr.at('zero');
-    m.leave(fr);
-    return 0;
+    return m.leave(fr, 0);
   }
   yield fr.at('vma');
   // The VMAs as they were: each fixup splits and merges the list.

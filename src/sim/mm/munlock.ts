@@ -68,6 +68,5 @@ export function* sys_munlock(m: Machine, mm: MmModel, t: Task, start: number, en
   if (!covered(t, start, end)) acc.ret = -ENOMEM;
   fr.locals.ret = acc.ret;
   yield fr.at('done');
-  m.leave(fr);
-  return acc;
+  return m.leave(fr, acc);
 }

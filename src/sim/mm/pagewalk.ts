@@ -43,6 +43,5 @@ export function* lruWalkFrame(m: Machine, mm: MmModel, t: Task, fn: KernelFn, st
   fr.locals.skipped = r.skipped;
   fr.locals.pages = r.pages;
   yield fr.at('done');
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }

@@ -16,6 +16,7 @@ import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_PRESENT, pteKind, ptePfn, pteWrite } f
 import { RMAP_C } from './rmap_c';
 import type { Task } from './task';
 import { mmu_notifier_invalidate } from './test_hmm_atomic';
+import { pageRef } from './frame_refs';
 
 const MAKE_DEVICE_EXCLUSIVE_RANGE = fnOf(RMAP_C, 'make_device_exclusive_range');
 const PAGE_MAKE_DEVICE_EXCLUSIVE = fnOf(RMAP_C, 'page_make_device_exclusive');
@@ -30,14 +31,13 @@ interface ExclusiveArgs {
 
 /** One mapping of the page (task o at vpn): its present pte becomes a device-exclusive entry of the same write permission. */
 function* page_make_device_exclusive_one(m: Machine, mm: MmModel, o: Task, vpn: number, pfn: number, args: ExclusiveArgs): KGen<boolean> {
-  const fr = m.enter(PAGE_MAKE_DEVICE_EXCLUSIVE_ONE, { page: pfn, vma_mm: o.name, address: hex(vpn) });
+  const fr = m.enter(PAGE_MAKE_DEVICE_EXCLUSIVE_ONE, { page: pageRef(pfn), vma_mm: o.name, address: hex(vpn) });
   yield fr.at('notify');
   yield* mmu_notifier_invalidate(m, mm, o, vpn, vpn + 1, 'MMU_NOTIFY_EXCLUSIVE');
   const pte = o.pt.get(vpn);
   if (pteKind(pte) !== PTE_PRESENT || ptePfn(pte) !== pfn) {
     yield fr.at('not_present');
-    m.leave(fr);
-    return false;
+    return m.leave(fr, false);
   }
   o.pt.set(vpn, 0);
   fr.locals.pteval = pte;
@@ -49,8 +49,7 @@ function* page_make_device_exclusive_one(m: Machine, mm: MmModel, o: Task, vpn: 
   mm.mapcount.add(pfn, -1);
   yield fr.at('rmap');
   yield fr.at('done');
-  m.leave(fr);
-  return true;
+  return m.leave(fr, true);
 }
 
 /** The anon rmap walk: every task mapping the page (a forked child maps it at the same address). */
@@ -64,13 +63,12 @@ function mappingsOf(mm: MmModel, pfn: number, vpn: number): Task[] {
 }
 
 function* page_make_device_exclusive(m: Machine, mm: MmModel, t: Task, pfn: number, vpn: number): KGen<boolean> {
-  const fr = m.enter(PAGE_MAKE_DEVICE_EXCLUSIVE, { page: pfn, mm: t.name, address: hex(vpn) });
+  const fr = m.enter(PAGE_MAKE_DEVICE_EXCLUSIVE, { page: pageRef(pfn), mm: t.name, address: hex(vpn) });
   const flags = mm.flags.get(compoundHead(pfn));
   // kstep also refuses a hugetlb head page: FOLL_SPLIT_PMD does not split it, and hugetlb ptes are not walked here.
   if (!(flags & PG_ANON) || compoundHead(pfn) !== pfn || flags & PG_HUGETLB) {
     yield fr.at('not_anon');
-    m.leave(fr);
-    return false;
+    return m.leave(fr, false);
   }
   const args: ExclusiveArgs = { mm: t, address: vpn, valid: false };
   yield fr.at('walk');
@@ -81,8 +79,7 @@ function* page_make_device_exclusive(m: Machine, mm: MmModel, t: Task, pfn: numb
   fr.locals.valid = args.valid;
   fr.locals.mapcount = mm.mapcount.get(pfn);
   yield fr.at('done');
-  m.leave(fr);
-  return ok;
+  return m.leave(fr, ok);
 }
 
 /**
@@ -96,8 +93,7 @@ export function* make_device_exclusive_range(m: Machine, mm: MmModel, t: Task, s
   fr.locals.npages = g.ret;
   if (g.ret < 0) {
     yield fr.at('error');
-    m.leave(fr);
-    return g;
+    return m.leave(fr, g);
   }
   const pages = g.pages.slice();
   for (let i = 0; i < pages.length; i++) {
@@ -111,6 +107,5 @@ export function* make_device_exclusive_range(m: Machine, mm: MmModel, t: Task, s
     }
   }
   yield fr.at('done');
-  m.leave(fr);
-  return { ret: g.ret, pages };
+  return m.leave(fr, { ret: g.ret, pages });
 }

@@ -87,8 +87,7 @@ export function* pte_to_pagemap_entry(m: Machine, mm: MmModel, t: Task, vpn: num
   const entry = (frame & PM_PFN_MASK) | flags;
   fr.locals.pme = `0x${entry.toString(16)}`;
   yield fr.at('out');
-  m.leave(fr);
-  return { present: (flags & PM_PRESENT) !== 0n, swap: (flags & PM_SWAP) !== 0n, pfn: frame, swapType, swapOffset, file, exclusive, entry };
+  return m.leave(fr, { present: (flags & PM_PRESENT) !== 0n, swap: (flags & PM_SWAP) !== 0n, pfn: frame, swapType, swapOffset, file, exclusive, entry });
 }
 
 /** struct mem_size_stats, in bytes. */

@@ -38,15 +38,13 @@ export function* dmirror_devmem_fault(m: Machine, mm: MmModel, t: Task, vma: Vma
     // The entry stays: finalize puts the device-private entry back.
     yield migrate_vma_finalize(m, mm, t, mig);
     yield fr.at('sigbus');
-    m.leave(fr);
-    return 'SIGBUS';
+    return m.leave(fr, 'SIGBUS');
   }
   yield migrate_vma_pages(m, mig);
   yield fr.at('pages');
   yield migrate_vma_finalize(m, mm, t, mig);
   yield fr.at('finalize');
-  m.leave(fr);
-  return 'ok';
+  return m.leave(fr, 'ok');
 }
 
 function* dmirror_migrate_alloc_and_copy(m: Machine, mm: MmModel, mig: Mig, dev: Device): KGen {
@@ -65,12 +63,10 @@ function* dmirror_devmem_fault_alloc_and_copy(m: Machine, mm: MmModel, mig: Mig)
   if (failed) {
     fr.locals.failed = failed.name;
     yield fr.at('failed');
-    m.leave(fr);
-    return false;
+    return m.leave(fr, false);
   }
   yield fr.at('copy');
-  m.leave(fr);
-  return true;
+  return m.leave(fr, true);
 }
 
 /** `migrate <addr> <len> to=<device>|system`: dmirror_migrate_to_device or dmirror_migrate_to_system. */
@@ -116,8 +112,7 @@ export function* migrate(m: Machine, mm: MmModel, t: Task, start: number, end: n
     fr.locals.ret = ret;
     yield fr.at('out');
   }
-  m.leave(fr);
-  return { migrated, ret };
+  return m.leave(fr, { migrated, ret });
 }
 
 /**
@@ -136,8 +131,7 @@ export function* dmirror_do_read(m: Machine, mm: MmModel, t: Task, start: number
     fr.locals.pfn = hex(missing);
     yield fr.at('enoent');
   } else yield fr.at('done');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 // ---- the per-page loops -------------------------------------------------------------

@@ -43,8 +43,7 @@ function* dmirror_atomic_map(m: Machine, t: Task, start: number, pages: readonly
   fr.locals.mapped = keys.length;
   yield fr.at('store');
   yield fr.at('done');
-  m.leave(fr);
-  return keys.length;
+  return m.leave(fr, keys.length);
 }
 
 /** `device_exclusive`: 0, -EBUSY when a page of a chunk could not be made exclusive, or dmirror_do_read's -ENOENT. */
@@ -68,8 +67,7 @@ export function* dmirror_exclusive(m: Machine, mm: MmModel, t: Task, start: numb
     if (addr + mapped < next) {
       fr.locals.ret = -EBUSY;
       yield fr.at('ebusy');
-      m.leave(fr);
-      return { ret: -EBUSY, cpages: 0 };
+      return m.leave(fr, { ret: -EBUSY, cpages: 0 });
     }
     addr = next;
   }
@@ -77,8 +75,7 @@ export function* dmirror_exclusive(m: Machine, mm: MmModel, t: Task, start: numb
   const ret = (yield dmirror_do_read(m, mm, t, start, end, dev)) as number;
   fr.locals.ret = ret;
   yield fr.at('ret');
-  m.leave(fr);
-  return { ret, cpages: ret ? 0 : end - start };
+  return m.leave(fr, { ret, cpages: ret ? 0 : end - start });
 }
 
 /** `device_check_exclusive`: -EPERM while any page of the range still has its atomic mirror entry, 0 once all were revoked. */
@@ -94,8 +91,7 @@ export function* dmirror_check_atomic(m: Machine, t: Task, start: number, end: n
     break;
   }
   if (!ret) yield fr.at('done');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 /** One page's HMM_DMIRROR_PROT_* byte. */
@@ -120,8 +116,7 @@ function* dmirror_mkentry(m: Machine, mm: MmModel, e: SnapPfn, dev: Device): KGe
     yield fr.at('perm');
   }
   fr.locals.perm = perm;
-  m.leave(fr);
-  return perm;
+  return m.leave(fr, perm);
 }
 
 /** `device_snapshot`: one HMM_DMIRROR_PROT_* byte per page; nothing is faulted in. */
@@ -140,6 +135,5 @@ export function* dmirror_snapshot(m: Machine, mm: MmModel, t: Task, start: numbe
   }
   fr.locals.ret = 0;
   yield fr.at('done');
-  m.leave(fr);
-  return { ret: 0, cpages: perm.length, perm };
+  return m.leave(fr, { ret: 0, cpages: perm.length, perm });
 }

@@ -39,6 +39,5 @@ export function* dmirror_fault(m: Machine, mm: MmModel, t: Task, vpn: number, wr
     yield fr.at('store');
   }
   fr.locals.ret = ret;
-  m.leave(fr);
-  return { ret, pfn: ret ? 0 : r.pfn };
+  return m.leave(fr, { ret, pfn: ret ? 0 : r.pfn });
 }

@@ -15,6 +15,7 @@ import type { MmModel } from './model';
 import { put_page } from './mm';
 import type { PcFile } from './pagecache';
 import { TRUNCATE_C } from './truncate_c';
+import { vmaRef } from './frame_refs';
 
 const TRUNCATE_PAGECACHE = fnOf(TRUNCATE_C, 'truncate_pagecache');
 const TRUNCATE_INODE_PAGES_RANGE = fnOf(TRUNCATE_C, 'truncate_inode_pages_range');
@@ -31,7 +32,7 @@ export function* unmap_mapping_range(m: Machine, mm: MmModel, f: PcFile, from: n
       if (v.file?.name !== f.name) continue;
       const start = Math.max(v.start, v.file.base + from);
       if (start >= v.end) continue;
-      fr.locals.vma = `${t.name} [0x${(BigInt(v.start) << 12n).toString(16)}, 0x${(BigInt(v.end) << 12n).toString(16)})`;
+      fr.locals.vma = vmaRef(t, v);
       yield fr.at('vma');
       yield* zap_pte_range(m, mm, t, start, v.end, details);
     }

@@ -40,8 +40,7 @@ export function* xfer_get_init(m: Machine, ml: Memlat, msgId: number, txSize: bi
   if (rxSize > max || txSize > max) {
     fr.locals.ret = BigInt(-ERANGE);
     yield fr.at('erange');
-    m.leave(fr);
-    return { ret: -ERANGE };
+    return m.leave(fr, { ret: -ERANGE });
   }
   const token = ml.st.token;
   ml.st.token = (token + 1) & 0x3ff;
@@ -49,8 +48,7 @@ export function* xfer_get_init(m: Machine, ml: Memlat, msgId: number, txSize: bi
   fr.locals.seq = BigInt(token);
   fr.locals.ret = 0n;
   yield fr.at('ret');
-  m.leave(fr);
-  return { ret: 0, xfer };
+  return m.leave(fr, { ret: 0, xfer });
 }
 
 export interface XferResult {
@@ -99,6 +97,5 @@ export function* do_xfer(
   const ret = scmiToLinuxErrno(reply.status);
   fr.locals.ret = BigInt(ret);
   yield fr.at('ret');
-  m.leave(fr);
-  return { ret, status: reply.status, rx };
+  return m.leave(fr, { ret, status: reply.status, rx });
 }

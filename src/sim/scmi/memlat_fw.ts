@@ -63,8 +63,7 @@ export function* memlat_handle_msg(m: Machine, ml: Memlat, msgId: number, tx: Ui
     });
   }
   yield fr.at('status');
-  m.leave(fr);
-  return { status: r.status, rx: r.rx };
+  return m.leave(fr, { status: r.status, rx: r.rx });
 }
 
 interface Decision extends FwReply {
@@ -309,6 +308,5 @@ function* memlat_mon_vote(m: Machine, ml: Memlat, mon: FwMonitor): KGen<number> 
   mon.voteKhz = r.vote;
   fr.locals.vote_khz = BigInt(r.vote);
   yield fr.at('vote');
-  m.leave(fr);
-  return r.vote;
+  return m.leave(fr, r.vote);
 }

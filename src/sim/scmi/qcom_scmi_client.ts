@@ -93,8 +93,7 @@ function* get_mask(m: Machine, cpus: readonly number[]): KGen<{ ret: number; mas
     }
   }
   yield fr.at('ret');
-  m.leave(fr);
-  return { ret, mask };
+  return m.leave(fr, { ret, mask });
 }
 
 /** init_cpufreq_memfreq_map(): [cpufreq_mhz, memfreq_khz] rows, or null for an empty or odd-length table. */
@@ -106,8 +105,7 @@ function* init_cpufreq_memfreq_map(m: Machine, cells: readonly number[]): KGen<A
   if (len % 2 || len === 0) {
     fr.locals.ret = NULL;
     yield fr.at('odd');
-    m.leave(fr);
-    return null;
+    return m.leave(fr, null);
   }
   const nf = len / 2;
   fr.locals.nf = BigInt(nf);
@@ -121,8 +119,7 @@ function* init_cpufreq_memfreq_map(m: Machine, cells: readonly number[]): KGen<A
   }
   fr.locals.cnt = BigInt(nf);
   yield fr.at('ret');
-  m.leave(fr);
-  return tbl;
+  return m.leave(fr, tbl);
 }
 
 /** The frames of a kernel function, with `leave` on every return path. */
@@ -143,8 +140,7 @@ function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo):
   const err = function* (): KGen<number> {
     fr.locals.ret = BigInt(ret);
     yield fr.at('err');
-    m.leave(fr);
-    return ret;
+    return m.leave(fr, ret);
   };
   for (const node of ml.st.dt) {
     fr.locals.i = BigInt(i);
@@ -225,8 +221,7 @@ function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo):
     }
   }
   yield fr.at('done');
-  m.leave(fr);
-  return 0;
+  return m.leave(fr, 0);
 }
 
 function* configure_cpucp_common_events(m: Machine, ml: Memlat): KGen<number> {
@@ -242,8 +237,7 @@ function* configure_cpucp_common_events(m: Machine, ml: Memlat): KGen<number> {
   const r = yield* vendorOp(m, ml, 'set_param', msg, MEMLAT_ALGO_STR, P.SET_COMMON_EV_MAP as number);
   fr.locals.ret = BigInt(r.ret);
   yield fr.at('ret');
-  m.leave(fr);
-  return r.ret;
+  return m.leave(fr, r.ret);
 }
 
 function nullDeref(m: Machine, ml: Memlat, what: string, where: string): void {
@@ -265,8 +259,7 @@ function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: n
   if (r.ret < 0) {
     prErr(m, `Failed to configure mem type ${mem.hwType}`);
     yield fr.at('mem_group_err');
-    m.leave(fr);
-    return r.ret;
+    return m.leave(fr, r.ret);
   }
   // cid[3] (cid has NUM_COMMON_EVS entries) is never written.
   const cid: number[] = [];
@@ -280,12 +273,10 @@ function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: n
   if (r.ret < 0) {
     prErr(m, `Failed to configure event map for mem type ${mem.hwType}`);
     yield fr.at('ev_map_err');
-    m.leave(fr);
-    return r.ret;
+    return m.leave(fr, r.ret);
   }
   yield fr.at('ret');
-  m.leave(fr);
-  return r.ret;
+  return m.leave(fr, r.ret);
 }
 
 function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: number, mj: number): KGen<number> {
@@ -305,8 +296,7 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
   const fail = function* (text: string, at: string, ret: number): KGen<number> {
     prErr(m, text);
     yield fr.at(at);
-    m.leave(fr);
-    return ret;
+    return m.leave(fr, ret);
   };
 
   const msg = nodeMsg({ cpumask: mon.mask, hw_type: memory.hwType, mon_type: mon.monType, mon_idx: mon.monIdx, name: mon.name });
@@ -342,8 +332,7 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
     yield fr.at('max_freq_err');
   }
   yield fr.at('ret');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }
 
 /** cpucp_memlat_init(): what `scmi probe` runs (scmi_client_probe ignores its result). */
@@ -405,6 +394,5 @@ export function* cpucp_memlat_init(m: Machine, ml: Memlat): KGen<number> {
     yield fr.at('start_err');
   }
   yield fr.at('ret');
-  m.leave(fr);
-  return ret;
+  return m.leave(fr, ret);
 }

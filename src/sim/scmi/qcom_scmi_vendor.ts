@@ -74,8 +74,7 @@ export function* vendorOp(m: Machine, ml: Memlat, op: VendorOp, buf: ClientBuf, 
   fr.locals.ret = BigInt(init.ret);
   if (!init.xfer) {
     yield fr.at('init_err');
-    m.leave(fr);
-    return { ret: init.ret, status: null, rx: NONE };
+    return m.leave(fr, { ret: init.ret, status: null, rx: NONE });
   }
   const out = copyOut(buf, Number(size));
   const tx = vendorBody(algo, paramId, out.bytes);
@@ -89,12 +88,10 @@ export function* vendorOp(m: Machine, ml: Memlat, op: VendorOp, buf: ClientBuf, 
       m.output(`SCMI received buffer size ${r.rx.length} is more than expected size ${size}`, 'console');
       fr.locals.ret = BigInt(-EMSGSIZE);
       yield fr.at('emsgsize');
-      m.leave(fr);
-      return { ret: -EMSGSIZE, status: r.status, rx: r.rx };
+      return m.leave(fr, { ret: -EMSGSIZE, status: r.status, rx: r.rx });
     }
     yield fr.at('rx');
   }
   yield fr.at('ret');
-  m.leave(fr);
-  return r;
+  return m.leave(fr, r);
 }
