@@ -54,7 +54,7 @@ export class History {
   /**
    * Snapshots kept at most: past this, every other one is dropped and the
    * spacing doubles, so a run that never ends holds a bounded number of
-   * them (each step point still costs its 6 bytes of marks, which the step
+   * them (each step point still costs its byte of marks, which the step
    * budget bounds). Every step point stays reachable; going back to one
    * replays from further away.
    */
