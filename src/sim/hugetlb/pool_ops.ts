@@ -210,10 +210,7 @@ export function* hugetlb_reserve_pages(
     m.leave(fr);
     return ret;
   };
-  if (from > to) {
-    yield fr.at('einval');
-    return yield* finish(-EINVAL, 'einval');
-  }
+  if (from > to) return yield* finish(-EINVAL, 'einval');
   if (noreserve) return yield* finish(0, 'noreserve');
   let chg: number;
   let regionsNeeded = 0;
@@ -239,11 +236,17 @@ export function* hugetlb_reserve_pages(
     }
     return yield* finish(ret, 'err');
   };
-  if (chg < 0) return yield* outErr(chg);
+  if (chg < 0) {
+    yield fr.at('chg_err');
+    return yield* outErr(chg);
+  }
   yield fr.at('subpool');
   const gblReserve = yield* hugepage_subpool_get_pages(m, spool, chg);
   fr.locals.gbl_reserve = gblReserve;
-  if (gblReserve < 0) return yield* outErr(-ENOSPC);
+  if (gblReserve < 0) {
+    yield fr.at('enospc');
+    return yield* outErr(-ENOSPC);
+  }
   yield fr.at('acct');
   const acct = yield* hugetlb_acct_memory(m, p, gblReserve);
   if (acct >= 0) {
@@ -252,6 +255,7 @@ export function* hugetlb_reserve_pages(
     add = yield* region_add(m, alloc, resv, from, to, regionsNeeded);
     fr.locals.add = add;
     if (add < 0) {
+      yield fr.at('add_err');
       yield* hugetlb_acct_memory(m, p, -gblReserve);
     } else {
       if (chg > add) {
@@ -262,6 +266,7 @@ export function* hugetlb_reserve_pages(
       return yield* finish(0, 'done');
     }
   }
+  if (acct < 0) yield fr.at('acct_err');
   // out_put_pages: give the subpool back what it counted; its return value is ignored.
   yield fr.at('put_pages');
   yield* hugepage_subpool_put_pages(m, spool, chg);

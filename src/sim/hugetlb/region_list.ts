@@ -84,6 +84,8 @@ export class RegionList {
   private count = 0;
   /** Global index of each chunk's first region; rebuilt lazily after a mutation changed chunk sizes. */
   private starts: number[] | null = null;
+  /** A kernel walk editing the list (RegionWalk): its edits so far are written back before anything reads the list. */
+  private walking: RegionWalk | null = null;
 
   /** Build from regions already in kernel order (sorted, non-overlapping, non-empty). */
   static from(regions: Iterable<readonly [number, number]>): RegionList {
@@ -106,15 +108,18 @@ export class RegionList {
   }
 
   get length(): number {
+    this.settle();
     return this.count;
   }
 
   /** Number of internal chunks (for tests and diagnostics). */
   get chunkCount(): number {
+    this.settle();
     return this.chunks.length;
   }
 
   at(i: number): [number, number] {
+    this.settle();
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {
       throw new RangeError(`region index ${i} out of range [0, ${this.count})`);
     }
@@ -125,6 +130,7 @@ export class RegionList {
 
   /** Up to `count` regions starting at index `start` (fewer at the end of the list). */
   slice(start: number, count: number): Array<[number, number]> {
+    this.settle();
     if (!Number.isInteger(start) || start < 0 || start > this.count) {
       throw new RangeError(`slice start ${start} out of range [0, ${this.count}]`);
     }
@@ -141,6 +147,7 @@ export class RegionList {
   }
 
   toArray(): Array<[number, number]> {
+    this.settle();
     const out: Array<[number, number]> = [];
     for (const { froms, tos } of this.chunks) {
       for (let i = 0; i < froms.length; i++) out.push([froms[i], tos[i]]);
@@ -149,6 +156,7 @@ export class RegionList {
   }
 
   clone(): RegionList {
+    this.settle();
     const copy = new RegionList();
     copy.chunks = this.chunks.clone();
     copy.count = this.count;
@@ -162,6 +170,7 @@ export class RegionList {
    * and the number of regions it would insert (region_chg's regions_needed).
    */
   countGaps(f: number, t: number): { add: number; gaps: number } {
+    this.settle();
     checkOffset('f', f);
     checkOffset('t', t);
     let add = 0;
@@ -182,6 +191,7 @@ export class RegionList {
    * `onInsert` must not read or modify this list: insertion is batched.
    */
   fillGaps(f: number, t: number, onInsert: (from: number, to: number) => void): number {
+    this.endWalk();
     checkOffset('f', f);
     checkOffset('t', t);
     const gapFroms: number[] = [];
@@ -207,6 +217,7 @@ export class RegionList {
 
   /** region_count: pages of [f, t) covered by regions (negative, like the kernel, if f > t lies inside one region). */
   countOverlap(f: number, t: number): number {
+    this.settle();
     checkOffset('f', f);
     checkOffset('t', t);
     let chg = 0;
@@ -229,6 +240,7 @@ export class RegionList {
    * its end, which is > f.
    */
   findSplit(f: number, t: number): number {
+    this.settle();
     checkOffset('f', f);
     checkOffset('t', t);
     checkOrdered('findSplit', f, t);
@@ -241,6 +253,7 @@ export class RegionList {
 
   /** region_del's split: region `index` becomes [from, f) followed by [t, to). Returns the pages deleted, t - f. */
   splitAt(index: number, f: number, t: number): number {
+    this.endWalk();
     checkOffset('f', f);
     checkOffset('t', t);
     checkOrdered('splitAt', f, t);
@@ -258,6 +271,7 @@ export class RegionList {
    * those crossing an edge. Returns the kernel's `del`.
    */
   deleteRange(f: number, t: number): number {
+    this.endWalk();
     checkOffset('f', f);
     checkOffset('t', t);
     checkOrdered('deleteRange', f, t);
@@ -295,8 +309,59 @@ export class RegionList {
     return del;
   }
 
+  /**
+   * A kernel loop over the regions, one region at a time: from the first
+   * region with `from >= x` (key 'from': add_reservation_in_range skips the
+   * regions before its range) or with `to > x` (key 'to': region_del's).
+   * Any walk still open ends first.
+   */
+  walk(key: 'from' | 'to', x: number): RegionWalk {
+    checkOffset('x', x);
+    this.endWalk();
+    const start = key === 'from' ? this.seek('froms', x, false) : this.seek('tos', x, true);
+    const before = this.prev(start);
+    const w = new RegionWalk(this, start, before === null ? undefined : this.chunks.at(before.c).tos[before.i]);
+    this.walking = w;
+    return w;
+  }
+
+  /** @internal RegionWalk's access to the chunks. */
+  chunkAt(c: number): Chunk | undefined {
+    return c < this.chunks.length ? this.chunks.at(c) : undefined;
+  }
+
+  /** @internal RegionWalk's write-back: the regions of [s, e) become the given ones; the position of the region that was at `e` after it. */
+  splice(s: Pos, e: Pos, froms: number[], tos: number[], atFrom: number | undefined): Pos {
+    this.replace(s, e, froms, tos);
+    return atFrom === undefined ? { c: this.chunks.length, i: 0 } : this.seek('froms', atFrom, false);
+  }
+
+  /** @internal A walk that is over. */
+  unregister(w: RegionWalk): void {
+    if (this.walking === w) this.walking = null;
+  }
+
+  /** @internal Whether `w` may still edit the list. */
+  isWalking(w: RegionWalk): boolean {
+    return this.walking === w;
+  }
+
+  /** Writes back what the open walk has changed so far, so a reader sees the list as the kernel has it now. */
+  private settle(): void {
+    if (this.walking !== null) this.walking.flush();
+  }
+
+  /** A whole-range operation: the open walk (if any) is written back and closed. */
+  private endWalk(): void {
+    if (this.walking !== null) {
+      this.walking.flush();
+      this.walking = null;
+    }
+  }
+
   /** Throw if the internal structure is inconsistent (tests call this after every operation). */
   assertInvariants(): void {
+    this.settle();
     let total = 0;
     let prevTo = -Infinity;
     for (const [c, ch] of [...this.chunks].entries()) {
@@ -478,5 +543,108 @@ export class RegionList {
     }
     chunks.splice(c0, c1 - c0 + 1, buildChunks(froms, tos));
     this.count += insFroms.length - removed;
+  }
+}
+
+/**
+ * One pass of a kernel loop that may change the list as it goes (list_add
+ * before the cursor, list_del or trimming of the region at it). The visited
+ * span and what replaces it are written back in one splice when the walk
+ * ends, or earlier when something reads the list (a stop in the debugger),
+ * so every step point shows the list as the kernel has it, and a walk that
+ * no one watches costs one splice.
+ */
+export class RegionWalk {
+  /** The region at the cursor (when not `atEnd`). */
+  from = 0;
+  to = 0;
+  atEnd = false;
+  /** Start of the span not written back yet, and the cursor. */
+  private start: Pos;
+  private cur: Pos;
+  private chunk: Chunk | undefined;
+  /** What replaces [start, cur): empty while nothing has changed (start then moves with the cursor). */
+  private readonly outFroms: number[] = [];
+  private readonly outTos: number[] = [];
+  private dirty = false;
+
+  constructor(
+    private readonly list: RegionList,
+    start: Pos,
+    /** `to` of the region just before the first one visited: the largest `to` of those the loop skips. */
+    readonly toBefore: number | undefined,
+  ) {
+    this.start = start;
+    this.cur = start;
+    this.load();
+  }
+
+  /** Moves past the region at the cursor, which stays as [from, to) (trimmed if they differ). */
+  keep(from: number, to: number): void {
+    this.check();
+    if (!this.dirty && from === this.from && to === this.to) {
+      this.advance();
+      this.start = this.cur;
+      return;
+    }
+    this.dirty = true;
+    this.outFroms.push(from);
+    this.outTos.push(to);
+    this.advance();
+  }
+
+  /** list_del of the region at the cursor, moving past it. */
+  drop(): void {
+    this.check();
+    this.dirty = true;
+    this.advance();
+  }
+
+  /** list_add of a new region before the cursor (after the regions kept so far). */
+  insert(from: number, to: number): void {
+    if (!this.list.isWalking(this)) throw new Error('RegionWalk used after another change to the list');
+    checkOffset('from', from);
+    checkOffset('to', to);
+    this.dirty = true;
+    this.outFroms.push(from);
+    this.outTos.push(to);
+  }
+
+  /** The loop is over: its changes are written back. */
+  end(): void {
+    if (!this.list.isWalking(this)) return;
+    this.flush();
+    this.list.unregister(this);
+  }
+
+  /** @internal Writes back the changes so far; the walk goes on from the same region. */
+  flush(): void {
+    if (!this.dirty) return;
+    this.cur = this.list.splice(this.start, this.cur, this.outFroms.splice(0), this.outTos.splice(0), this.atEnd ? undefined : this.from);
+    this.start = this.cur;
+    this.dirty = false;
+    this.load();
+  }
+
+  private check(): void {
+    if (this.atEnd || !this.list.isWalking(this)) throw new Error('RegionWalk used past its end or after another change to the list');
+  }
+
+  private advance(): void {
+    const p = this.cur;
+    if (this.chunk !== undefined && p.i + 1 < this.chunk.froms.length) this.cur = { c: p.c, i: p.i + 1 };
+    else this.cur = { c: p.c + 1, i: 0 };
+    this.load();
+  }
+
+  private load(): void {
+    this.chunk = this.list.chunkAt(this.cur.c);
+    if (this.chunk === undefined) {
+      this.atEnd = true;
+      return;
+    }
+    this.atEnd = false;
+    this.from = this.chunk.froms[this.cur.i] as number;
+    this.to = this.chunk.tos[this.cur.i] as number;
   }
 }

@@ -4,6 +4,7 @@ import type { Machine } from '../core/machine';
 import { ENOMEM } from '../core/errno';
 import { HUGETLB_C } from './hugetlb_c';
 import type { ResvMap } from './resv_map';
+import type { RecordValue } from '../core/values';
 
 /** The allocator behind every `kmalloc(sizeof(struct file_region))`: `inject enomem` makes it fail. */
 export interface RegionAllocator {
@@ -17,28 +18,83 @@ const REGION_ABORT = fnOf(HUGETLB_C, 'region_abort');
 const REGION_DEL = fnOf(HUGETLB_C, 'region_del');
 const REGION_COUNT = fnOf(HUGETLB_C, 'region_count');
 
-/** Count-only walk: pages missing from [f, t) and the file_regions needed to fill them. */
-function* add_reservation_in_range_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<{ add: number; needed: number }> {
-  const fr = m.enter(ADD_RESERVATION_IN_RANGE, { resv: resv.name, f, t, count_only: true });
+/** The file_region at a walk's cursor, as a local. */
+const rgLocal = (from: number, to: number): RecordValue => ({ from: BigInt(from), to: BigInt(to) });
+
+/**
+ * add_reservation_in_range: the walk over resv->regions, a step point per
+ * region from the first that starts at or after f to the one that ends the
+ * walk, and at each gap it counts (count_only) or fills with a descriptor
+ * from resv->region_cache.
+ */
+function* add_reservation_in_range(m: Machine, resv: ResvMap, f: number, t: number, countOnly: boolean): KGen<{ add: number; needed: number }> {
+  const fr = m.enter(ADD_RESERVATION_IN_RANGE, { resv: resv.name, f, t, count_only: countOnly });
+  let add = 0;
+  let needed = 0;
+  let lao = f;
+  fr.locals.add = 0;
+  if (countOnly) fr.locals.regions_needed = 0;
+  fr.locals.last_accounted_offset = lao;
   yield fr.at('walk');
-  const { add, gaps } = resv.regions.countGaps(f, t);
-  fr.locals.add = add;
-  fr.locals.regions_needed = gaps;
+  if (!countOnly) resv.touch();
+  const w = resv.regions.walk('from', f);
+  if (w.toBefore !== undefined) {
+    if (w.toBefore > lao) lao = w.toBefore;
+    fr.locals.last_accounted_offset = lao;
+    yield fr.at('skip');
+  }
+  while (!w.atEnd) {
+    const from = w.from;
+    const to = w.to;
+    fr.locals.rg = rgLocal(from, to);
+    yield fr.at('rg');
+    if (from > t) {
+      yield fr.at('break');
+      break;
+    }
+    if (from > lao) {
+      add += from - lao;
+      fr.locals.add = add;
+      if (!countOnly) {
+        get_file_region_entry_from_cache(m, resv);
+        w.insert(lao, from);
+        yield fr.at('fill');
+      } else {
+        fr.locals.regions_needed = ++needed;
+        yield fr.at('count_gap');
+      }
+    }
+    lao = to;
+    fr.locals.last_accounted_offset = lao;
+    w.keep(from, to);
+  }
+  if (lao < t) {
+    add += t - lao;
+    fr.locals.add = add;
+    if (!countOnly) {
+      get_file_region_entry_from_cache(m, resv);
+      w.insert(lao, t);
+      yield fr.at('fill_tail');
+    } else {
+      fr.locals.regions_needed = ++needed;
+      yield fr.at('count_tail');
+    }
+    fr.locals.last_accounted_offset = t;
+  }
+  w.end();
   yield fr.at('done');
   m.leave(fr);
-  return { add, needed: gaps };
+  return { add, needed };
+}
+
+/** Count-only walk: pages missing from [f, t) and the file_regions needed to fill them. */
+function add_reservation_in_range_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<{ add: number; needed: number }> {
+  return add_reservation_in_range(m, resv, f, t, true);
 }
 
 /** Filling walk: one region per gap, each descriptor taken from resv->region_cache. */
 function* add_reservation_in_range_fill(m: Machine, resv: ResvMap, f: number, t: number): KGen<number> {
-  const fr = m.enter(ADD_RESERVATION_IN_RANGE, { resv: resv.name, f, t, count_only: false });
-  yield fr.at('walk');
-  resv.touch();
-  const add = resv.regions.fillGaps(f, t, () => get_file_region_entry_from_cache(m, resv));
-  fr.locals.add = add;
-  yield fr.at('done');
-  m.leave(fr);
-  return add;
+  return (yield* add_reservation_in_range(m, resv, f, t, false)).add;
 }
 
 function get_file_region_entry_from_cache(m: Machine, resv: ResvMap): void {
@@ -85,6 +141,7 @@ export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
   const regionsNeeded = needed < 1 ? 1 : needed;
   fr.locals.chg = chg;
   fr.locals.out_regions_needed = regionsNeeded;
+  if (needed < 1) yield fr.at('min_one');
   yield fr.at('adds_in_progress');
   resv.addsInProgress += regionsNeeded;
   yield fr.at('check_cache');
@@ -116,41 +173,71 @@ export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
   const fr = m.enter(REGION_DEL, { resv: resv.name, f, t });
   // nrg: a descriptor held across `goto retry` (taken from the cache or kmalloc'ed).
   let nrg = false;
-  for (;;) {
+  retry: for (;;) {
+    let del = 0;
+    fr.locals.del = 0;
     yield fr.at('retry');
     yield fr.at('walk');
-    const split = resv.regions.findSplit(f, t);
-    if (split < 0) {
-      resv.touch();
-      const del = resv.regions.deleteRange(f, t);
-      fr.locals.del = del;
-      yield fr.at('return');
-      m.leave(fr);
-      return del;
-    }
-    yield fr.at('split');
-    if (!nrg && resv.regionCacheCount > resv.addsInProgress) {
-      // Only reachable after callers broke the accounting (adds_in_progress < 0):
-      // the kernel would take the list head of an empty cache as a descriptor.
-      m.bugOn(resv.regionCacheCount <= 0, 'list_first_entry() of an empty resv->region_cache');
-      resv.regionCacheCount--;
-      nrg = true;
-      yield fr.at('take_cache');
-    }
-    if (!nrg) {
-      yield fr.at('kmalloc');
-      if (!alloc.kmallocFileRegion()) {
-        yield fr.at('enomem');
-        m.leave(fr);
-        return -ENOMEM;
-      }
-      nrg = true;
-      continue;
-    }
     resv.touch();
-    const del = resv.regions.splitAt(split, f, t);
-    fr.locals.del = del;
-    yield fr.at('split_done');
+    const w = resv.regions.walk('to', f);
+    while (!w.atEnd) {
+      const from = w.from;
+      const to = w.to;
+      fr.locals.rg = rgLocal(from, to);
+      yield fr.at('rg');
+      if (from >= t) {
+        yield fr.at('break');
+        break;
+      }
+      if (f > from && t < to) {
+        yield fr.at('split');
+        if (!nrg && resv.regionCacheCount > resv.addsInProgress) {
+          // Only reachable after callers broke the accounting (adds_in_progress < 0):
+          // the kernel would take the list head of an empty cache as a descriptor.
+          m.bugOn(resv.regionCacheCount <= 0, 'list_first_entry() of an empty resv->region_cache');
+          resv.regionCacheCount--;
+          nrg = true;
+          yield fr.at('take_cache');
+        }
+        if (!nrg) {
+          w.end();
+          yield fr.at('kmalloc');
+          if (!alloc.kmallocFileRegion()) {
+            yield fr.at('enomem');
+            m.leave(fr);
+            return -ENOMEM;
+          }
+          nrg = true;
+          continue retry;
+        }
+        del += t - f;
+        w.keep(from, f);
+        w.insert(t, to);
+        nrg = false;
+        fr.locals.del = del;
+        yield fr.at('split_done');
+        break;
+      }
+      if (f <= from && t >= to) {
+        del += to - from;
+        w.drop();
+        fr.locals.del = del;
+        yield fr.at('remove');
+        continue;
+      }
+      if (f <= from) {
+        del += t - from;
+        w.keep(t, to);
+        fr.locals.del = del;
+        yield fr.at('trim_from');
+      } else {
+        del += to - f;
+        w.keep(from, f);
+        fr.locals.del = del;
+        yield fr.at('trim_to');
+      }
+    }
+    w.end();
     yield fr.at('return');
     m.leave(fr);
     return del;
@@ -159,9 +246,25 @@ export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 
 export function* region_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<number> {
   const fr = m.enter(REGION_COUNT, { resv: resv.name, f, t });
+  let chg = 0;
+  fr.locals.chg = 0;
   yield fr.at('walk');
-  const chg = resv.regions.countOverlap(f, t);
-  fr.locals.chg = chg;
+  const w = resv.regions.walk('to', f);
+  while (!w.atEnd) {
+    const from = w.from;
+    const to = w.to;
+    fr.locals.rg = rgLocal(from, to);
+    yield fr.at('rg');
+    if (from >= t) {
+      yield fr.at('break');
+      break;
+    }
+    chg += Math.min(to, t) - Math.max(from, f);
+    fr.locals.chg = chg;
+    yield fr.at('overlap');
+    w.keep(from, to);
+  }
+  w.end();
   yield fr.at('return');
   m.leave(fr);
   return chg;
