@@ -265,7 +265,7 @@ static long region_count(struct resv_map *resv, long f, long t)    //@@ region_c
 		seg_from = max(rg->from, f);
 		seg_to = min(rg->to, t);
 
-		chg += seg_to - seg_from;                                //@overlap
+		chg += seg_to - seg_from;
 	}
 	spin_unlock(&resv->lock);
 

@@ -216,7 +216,7 @@ export function* hugetlb_reserve_pages(
   let regionsNeeded = 0;
   if (!isPrivate) {
     yield fr.at('region_chg');
-    const r = yield* region_chg(m, alloc, resv, from, to);
+    const r = (yield region_chg(m, alloc, resv, from, to)) as { ret: number; regionsNeeded: number };
     chg = r.ret;
     regionsNeeded = r.regionsNeeded;
     resv.lastRegionsNeeded = regionsNeeded;
@@ -252,7 +252,7 @@ export function* hugetlb_reserve_pages(
   if (acct >= 0) {
     if (isPrivate) return yield* finish(0, 'done');
     yield fr.at('region_add');
-    add = yield* region_add(m, alloc, resv, from, to, regionsNeeded);
+    add = (yield region_add(m, alloc, resv, from, to, regionsNeeded)) as number;
     fr.locals.add = add;
     if (add < 0) {
       yield fr.at('add_err');

@@ -559,11 +559,12 @@ export class RegionWalk {
   from = 0;
   to = 0;
   atEnd = false;
-  /** Start of the span not written back yet, and the cursor. */
-  private start: Pos;
+  /** The cursor; moved in place, so the loop allocates nothing per region. */
   private cur: Pos;
+  /** Start of the span not written back yet; meaningful only while `dirty`. */
+  private start: Pos = { c: 0, i: 0 };
   private chunk: Chunk | undefined;
-  /** What replaces [start, cur): empty while nothing has changed (start then moves with the cursor). */
+  /** What replaces [start, cur) once something changed. */
   private readonly outFroms: number[] = [];
   private readonly outTos: number[] = [];
   private dirty = false;
@@ -574,29 +575,25 @@ export class RegionWalk {
     /** `to` of the region just before the first one visited: the largest `to` of those the loop skips. */
     readonly toBefore: number | undefined,
   ) {
-    this.start = start;
-    this.cur = start;
+    this.cur = { c: start.c, i: start.i };
     this.load();
   }
 
   /** Moves past the region at the cursor, which stays as [from, to) (trimmed if they differ). */
   keep(from: number, to: number): void {
     this.check();
-    if (!this.dirty && from === this.from && to === this.to) {
-      this.advance();
-      this.start = this.cur;
-      return;
+    if (this.dirty || from !== this.from || to !== this.to) {
+      this.edit();
+      this.outFroms.push(from);
+      this.outTos.push(to);
     }
-    this.dirty = true;
-    this.outFroms.push(from);
-    this.outTos.push(to);
     this.advance();
   }
 
   /** list_del of the region at the cursor, moving past it. */
   drop(): void {
     this.check();
-    this.dirty = true;
+    this.edit();
     this.advance();
   }
 
@@ -605,7 +602,7 @@ export class RegionWalk {
     if (!this.list.isWalking(this)) throw new Error('RegionWalk used after another change to the list');
     checkOffset('from', from);
     checkOffset('to', to);
-    this.dirty = true;
+    this.edit();
     this.outFroms.push(from);
     this.outTos.push(to);
   }
@@ -621,9 +618,15 @@ export class RegionWalk {
   flush(): void {
     if (!this.dirty) return;
     this.cur = this.list.splice(this.start, this.cur, this.outFroms.splice(0), this.outTos.splice(0), this.atEnd ? undefined : this.from);
-    this.start = this.cur;
     this.dirty = false;
     this.load();
+  }
+
+  /** The first change since the last write-back: the span to replace begins at the cursor. */
+  private edit(): void {
+    if (this.dirty) return;
+    this.dirty = true;
+    this.start = { c: this.cur.c, i: this.cur.i };
   }
 
   private check(): void {
@@ -632,8 +635,11 @@ export class RegionWalk {
 
   private advance(): void {
     const p = this.cur;
-    if (this.chunk !== undefined && p.i + 1 < this.chunk.froms.length) this.cur = { c: p.c, i: p.i + 1 };
-    else this.cur = { c: p.c + 1, i: 0 };
+    if (this.chunk !== undefined && p.i + 1 < this.chunk.froms.length) p.i++;
+    else {
+      p.c++;
+      p.i = 0;
+    }
     this.load();
   }
 

@@ -4,6 +4,7 @@ import type { Machine } from '../core/machine';
 import { ENOMEM } from '../core/errno';
 import { HUGETLB_C } from './hugetlb_c';
 import type { ResvMap } from './resv_map';
+import type { RegionWalk } from './region_list';
 import type { RecordValue } from '../core/values';
 
 /** The allocator behind every `kmalloc(sizeof(struct file_region))`: `inject enomem` makes it fail. */
@@ -18,8 +19,20 @@ const REGION_ABORT = fnOf(HUGETLB_C, 'region_abort');
 const REGION_DEL = fnOf(HUGETLB_C, 'region_del');
 const REGION_COUNT = fnOf(HUGETLB_C, 'region_count');
 
-/** The file_region at a walk's cursor, as a local. */
-const rgLocal = (from: number, to: number): RecordValue => ({ from: BigInt(from), to: BigInt(to) });
+/**
+ * `rg`, the file_region at a walk's cursor, as a local: its fields are read
+ * when the debugger shows them, so the loop builds no value per region.
+ */
+function rgOf(w: RegionWalk): RecordValue {
+  return {
+    get from(): bigint {
+      return BigInt(w.from);
+    },
+    get to(): bigint {
+      return BigInt(w.to);
+    },
+  };
+}
 
 /**
  * add_reservation_in_range: the walk over resv->regions, a step point per
@@ -27,7 +40,12 @@ const rgLocal = (from: number, to: number): RecordValue => ({ from: BigInt(from)
  * walk, and at each gap it counts (count_only) or fills with a descriptor
  * from resv->region_cache.
  */
-function* add_reservation_in_range(m: Machine, resv: ResvMap, f: number, t: number, countOnly: boolean): KGen<{ add: number; needed: number }> {
+interface Gaps {
+  readonly add: number;
+  readonly needed: number;
+}
+
+function* add_reservation_in_range(m: Machine, resv: ResvMap, f: number, t: number, countOnly: boolean): KGen<Gaps> {
   const fr = m.enter(ADD_RESERVATION_IN_RANGE, { resv: resv.name, f, t, count_only: countOnly });
   let add = 0;
   let needed = 0;
@@ -38,6 +56,7 @@ function* add_reservation_in_range(m: Machine, resv: ResvMap, f: number, t: numb
   yield fr.at('walk');
   if (!countOnly) resv.touch();
   const w = resv.regions.walk('from', f);
+  fr.locals.rg = rgOf(w);
   if (w.toBefore !== undefined) {
     if (w.toBefore > lao) lao = w.toBefore;
     fr.locals.last_accounted_offset = lao;
@@ -46,7 +65,6 @@ function* add_reservation_in_range(m: Machine, resv: ResvMap, f: number, t: numb
   while (!w.atEnd) {
     const from = w.from;
     const to = w.to;
-    fr.locals.rg = rgLocal(from, to);
     yield fr.at('rg');
     if (from > t) {
       yield fr.at('break');
@@ -87,16 +105,6 @@ function* add_reservation_in_range(m: Machine, resv: ResvMap, f: number, t: numb
   return { add, needed };
 }
 
-/** Count-only walk: pages missing from [f, t) and the file_regions needed to fill them. */
-function add_reservation_in_range_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<{ add: number; needed: number }> {
-  return add_reservation_in_range(m, resv, f, t, true);
-}
-
-/** Filling walk: one region per gap, each descriptor taken from resv->region_cache. */
-function* add_reservation_in_range_fill(m: Machine, resv: ResvMap, f: number, t: number): KGen<number> {
-  return (yield* add_reservation_in_range(m, resv, f, t, false)).add;
-}
-
 function get_file_region_entry_from_cache(m: Machine, resv: ResvMap): void {
   m.bugOn(resv.regionCacheCount <= 0, 'resv->region_cache_count <= 0');
   resv.regionCacheCount--;
@@ -106,7 +114,8 @@ export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
   const fr = m.enter(REGION_ADD, { resv: resv.name, f, t, in_regions_needed: inRegionsNeeded });
   for (;;) {
     yield fr.at('retry');
-    const { needed } = yield* add_reservation_in_range_count(m, resv, f, t);
+    // `yield callee`: the walk's step point per region resumes only the walk (core/kstack.ts).
+    const { needed } = (yield add_reservation_in_range(m, resv, f, t, true)) as Gaps;
     fr.locals.actual_regions_needed = needed;
     yield fr.at('check_cache');
     if (resv.regionCacheCount >= needed) break;
@@ -124,7 +133,7 @@ export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
     }
   }
   yield fr.at('add');
-  const add = yield* add_reservation_in_range_fill(m, resv, f, t);
+  const { add } = (yield add_reservation_in_range(m, resv, f, t, false)) as Gaps;
   fr.locals.add = add;
   yield fr.at('adds_in_progress');
   resv.addsInProgress -= inRegionsNeeded;
@@ -137,7 +146,7 @@ export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; regionsNeeded: number }> {
   const fr = m.enter(REGION_CHG, { resv: resv.name, f, t });
   yield fr.at('count');
-  const { add: chg, needed } = yield* add_reservation_in_range_count(m, resv, f, t);
+  const { add: chg, needed } = (yield add_reservation_in_range(m, resv, f, t, true)) as Gaps;
   const regionsNeeded = needed < 1 ? 1 : needed;
   fr.locals.chg = chg;
   fr.locals.out_regions_needed = regionsNeeded;
@@ -180,11 +189,11 @@ export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
     yield fr.at('walk');
     resv.touch();
     const w = resv.regions.walk('to', f);
+    fr.locals.rg = rgOf(w);
     while (!w.atEnd) {
       const from = w.from;
       const to = w.to;
-      fr.locals.rg = rgLocal(from, to);
-      yield fr.at('rg');
+        yield fr.at('rg');
       if (from >= t) {
         yield fr.at('break');
         break;
@@ -250,10 +259,10 @@ export function* region_count(m: Machine, resv: ResvMap, f: number, t: number): 
   fr.locals.chg = 0;
   yield fr.at('walk');
   const w = resv.regions.walk('to', f);
+  fr.locals.rg = rgOf(w);
   while (!w.atEnd) {
     const from = w.from;
     const to = w.to;
-    fr.locals.rg = rgLocal(from, to);
     yield fr.at('rg');
     if (from >= t) {
       yield fr.at('break');
@@ -261,7 +270,6 @@ export function* region_count(m: Machine, resv: ResvMap, f: number, t: number): 
     }
     chg += Math.min(to, t) - Math.max(from, f);
     fr.locals.chg = chg;
-    yield fr.at('overlap');
     w.keep(from, to);
   }
   w.end();
