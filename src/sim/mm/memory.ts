@@ -59,12 +59,14 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
   fr.locals.vma = vma ? vmaRange(vma) : 'NULL';
   if (!vma) {
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: no VMA at ${hex(vpn)} in task ${t.name}`);
+    yield fr.at('no_vma');
     m.leave(fr);
     return 'SIGSEGV';
   }
   if (!(vma.prot & PROT_READ) || (write && !(vma.prot & PROT_WRITE))) {
     yield fr.at('access');
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: ${write ? 'write' : 'read'} at ${hex(vpn)} against prot of its VMA`);
+    yield fr.at('bad_access');
     m.leave(fr);
     return 'SIGSEGV';
   }
