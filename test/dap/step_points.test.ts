@@ -78,6 +78,53 @@ describe('add_reservation_in_range steps through the regions', () => {
   });
 });
 
+describe('the list at a stop inside a walk is the kernel\'s list at that point', () => {
+  const FILL = files.write(
+    'fill.kstep',
+    `hugetlb file f
+region_chg f 0 1
+region_add f 0 1
+region_chg f 2 3
+region_add f 2 3
+region_chg f 5 6
+region_add f 5 6
+region_chg f 0 5
+region_add f 0 5
+region_del f 0 6
+`,
+  );
+
+  async function listAt(line: number): Promise<string[]> {
+    await h.dc.setBreakpointsRequest({ source: await hugetlbSource(), breakpoints: [{ line }] });
+    const seen: string[] = [];
+    for (;;) {
+      const s = await h.go('continue');
+      if (s.reason === 'end') return seen;
+      seen.push(await h.ev('resv.f.regions'));
+    }
+  }
+
+  it('region_add shows each gap in the list as it fills it', async () => {
+    await h.launch(FILL, { lines: [9] });
+    await h.stopped('breakpoint');
+    const seen = await listAt(hugetlb('add_reservation_in_range', 'fill'));
+    expect(seen.map((v) => v.replace(/\s/g, ''))).toEqual(['[[0,1],[1,2],[2,3],[5,6]]', '[[0,1],[1,2],[2,3],[3,5],[5,6]]']);
+  });
+
+  it('region_del shows each region gone as it removes it', async () => {
+    await h.launch(FILL, { lines: [10] });
+    await h.stopped('breakpoint');
+    const seen = await listAt(hugetlb('region_del', 'remove'));
+    expect(seen.map((v) => v.replace(/\s/g, ''))).toEqual([
+      '[[1,2],[2,3],[3,5],[5,6]]',
+      '[[2,3],[3,5],[5,6]]',
+      '[[3,5],[5,6]]',
+      '[[5,6]]',
+      '[]',
+    ]);
+  });
+});
+
 describe('F10 inside a kernel function', () => {
   it('goes to the same function\'s next step point and leaves it only when it returns', async () => {
     await h.launch(WALK, { lines: [CHG_0_5] });
