@@ -4,7 +4,7 @@ import type { Machine } from '../core/machine';
 import { ENOMEM } from '../core/errno';
 import { HUGETLB_C } from './hugetlb_c';
 import type { ResvMap } from './resv_map';
-import type { RegionWalk } from './region_list';
+import type { RegionWalk } from './region_walk';
 import type { RecordValue } from '../core/values';
 
 /** The allocator behind every `kmalloc(sizeof(struct file_region))`: `inject enomem` makes it fail. */
