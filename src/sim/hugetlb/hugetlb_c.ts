@@ -252,15 +252,15 @@ static long region_count(struct resv_map *resv, long f, long t)    //@@ region_c
 
 	spin_lock(&resv->lock);
 	/* Locate each segment we overlap with, and count that overlap.
-	 * (The regions that end at or before f are passed over at once.) */
+	 * (A read-only count: the simulator takes the whole loop in one step.) */
 	list_for_each_entry(rg, head, link) {                        //@walk
 		long seg_from;
 		long seg_to;
 
-		if (rg->to <= f)                                         //@rg
+		if (rg->to <= f)
 			continue;
 		if (rg->from >= t)
-			break;                                               //@break
+			break;
 
 		seg_from = max(rg->from, f);
 		seg_to = min(rg->to, t);

@@ -253,26 +253,17 @@ export function* region_del(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
   }
 }
 
+/**
+ * region_count: a read-only count, taken in one step between `walk` and
+ * `return`. Unlike the walks that change the map it does not stop per
+ * region: a count over the whole map (`region_count f 0 N`, the VMA close
+ * path) would make every F10 over it cost a step point per region.
+ */
 export function* region_count(m: Machine, resv: ResvMap, f: number, t: number): KGen<number> {
   const fr = m.enter(REGION_COUNT, { resv: resv.name, f, t });
-  let chg = 0;
-  fr.locals.chg = 0;
   yield fr.at('walk');
-  const w = resv.regions.walk('to', f);
-  fr.locals.rg = rgOf(w);
-  while (!w.atEnd) {
-    const from = w.from;
-    const to = w.to;
-    yield fr.at('rg');
-    if (from >= t) {
-      yield fr.at('break');
-      break;
-    }
-    chg += Math.min(to, t) - Math.max(from, f);
-    fr.locals.chg = chg;
-    w.keep(from, to);
-  }
-  w.end();
+  const chg = resv.regions.countOverlap(f, t);
+  fr.locals.chg = chg;
   yield fr.at('return');
   m.leave(fr);
   return chg;
