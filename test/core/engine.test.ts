@@ -250,6 +250,7 @@ describe('history', () => {
     m.resume('over');
     m.resume('in'); // region_chg:count
     m.resume('in'); // add_reservation_in_range:walk
+    m.resume('in'); // add_reservation_in_range:count_tail (the map is empty: one gap, [0, 1))
     m.resume('in'); // add_reservation_in_range:done
     m.resume('in'); // region_chg:adds_in_progress
     expect(frameNames(m)).toEqual(['region_chg']);
@@ -365,6 +366,11 @@ repeat 3000 {
     expect(m.reverseContinue()).toEqual({ reason: 'data breakpoint', breakpointIds: [3] });
     expect(show(m, 'len(resv.f.regions)')).toBe('5');
     expect(frameNames(m)).toEqual(['region_add', 'add_reservation_in_range']);
+    // region_add f 0 5 fills two gaps, each a change of its own: the second here, the first one further back.
+    m.stepBack();
+    expect(show(m, 'len(resv.f.regions)')).toBe('4');
+    expect(m.reverseContinue()).toEqual({ reason: 'data breakpoint', breakpointIds: [3] });
+    expect(show(m, 'len(resv.f.regions)')).toBe('4');
     m.stepBack();
     expect(show(m, 'len(resv.f.regions)')).toBe('3');
   });

@@ -23,7 +23,7 @@ const label = (fn: string, name: string): number => {
   if (line === undefined) throw new Error(`no label ${fn}:${name}`);
   return line;
 };
-/** add_reservation_in_range's walk over the regions: one step point per region it visits. */
+/** add_reservation_in_range's loop head: one stop as the walk begins (each region it visits stops at `rg`). */
 const WALK = label('add_reservation_in_range', 'walk');
 const ADD_RETURN = label('region_add', 'return');
 

@@ -211,7 +211,7 @@ migrate 0x7f0000000000 4K to=gpu
     // Compared as text: the extension and any other DAP client get exactly these bytes.
     expect(JSON.stringify(p)).toBe(
       JSON.stringify({
-        step: 330,
+        step: 394,
         timeNs: '8000000',
         line: 23,
         hugetlbPool: [{ total: 2, free: 2, rsvd: 1, surp: 0, overcommit: 0, mounts: [] }],

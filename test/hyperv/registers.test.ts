@@ -147,7 +147,7 @@ expect last.value == time.ticks
     const t = sim(`${OSID}vpreg SINT2 = 0x10\nvpreg SINT2\n`);
     const m = t.machine;
     const seen: string[][] = [];
-    for (let i = 0; i < 40 && !m.ended; i++) {
+    for (let i = 0; i < 80 && !m.ended; i++) {
       m.resume('in');
       if (m.at === 'kernel') seen.push(m.frames.map((f) => f.fn.name));
     }

@@ -253,6 +253,9 @@ describe('the vote model', () => {
     t.machine.breakpoints.setFunctions([{ id: 1, name: 'memlat_timer_fn', hits: 0 }]);
     expect(t.machine.resume('continue').reason).toBe('function breakpoint');
     expect(t.machine.now).toBe(8_000_000n);
+    // The first group's iteration, then its first monitor's vote.
+    expect(t.machine.resume('in').reason).toBe('step');
+    expect(t.machine.frames.map((f) => f.fn.name)).toEqual(['memlat_timer_fn']);
     expect(t.machine.resume('in').reason).toBe('step');
     expect(t.machine.frames.map((f) => f.fn.name)).toEqual(['memlat_timer_fn', 'memlat_mon_vote']);
     expect(t.machine.resume('continue').reason).toBe('function breakpoint');

@@ -102,21 +102,21 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
   const neededOf = (m: Machine, s: Stmt, resv: ResvMap): number => keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
 
   regionOp('region_chg', 'add', function* (m, resv, f, t) {
-    const r = yield* region_chg(m, h(), resv, f, t);
+    const r = (yield region_chg(m, h(), resv, f, t)) as { ret: number; regionsNeeded: number };
     resv.lastRegionsNeeded = r.regionsNeeded;
     m.last = { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
   });
   regionOp('region_add', 'add', function* (m, resv, f, t, s) {
-    m.last = { ret: BigInt(yield* region_add(m, h(), resv, f, t, neededOf(m, s, resv))) };
+    m.last = { ret: BigInt((yield region_add(m, h(), resv, f, t, neededOf(m, s, resv))) as number) };
   });
   regionOp('region_abort', 'add', function* (m, resv, f, t, s) {
     yield* region_abort(m, resv, f, t, neededOf(m, s, resv));
   });
   regionOp('region_del', 'del', function* (m, resv, f, t) {
-    m.last = { ret: BigInt(yield* region_del(m, h(), resv, f, t)) };
+    m.last = { ret: BigInt((yield region_del(m, h(), resv, f, t)) as number) };
   });
   regionOp('region_count', 'count', function* (m, resv, f, t) {
-    m.last = { ret: BigInt(yield* region_count(m, resv, f, t)) };
+    m.last = { ret: BigInt((yield region_count(m, resv, f, t)) as number) };
   });
 
   c.set('hugetlb pool', (s) => {

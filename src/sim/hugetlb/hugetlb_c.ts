@@ -50,27 +50,29 @@ static long add_reservation_in_range(struct resv_map *resv, long f, long t,
 
 	/* In this loop, we essentially handle an entry for the range
 	 * last_accounted_offset -> rg->from, at every iteration, with some
-	 * bounds checking.
+	 * bounds checking. (The regions before our range only raise
+	 * last_accounted_offset: the simulator finds the last of them at once
+	 * and stops at its continue; every later region is a stop of its own.)
 	 */
 	list_for_each_entry_safe(rg, trg, head, link) {              //@walk
 		/* Skip irrelevant regions that start before our range. */
-		if (rg->from < f) {
+		if (rg->from < f) {                                      //@rg
 			if (rg->to > last_accounted_offset)
 				last_accounted_offset = rg->to;
-			continue;
+			continue;                                            //@skip
 		}
 		/* A region that starts beyond our range ends the walk. */
 		if (rg->from > t)
-			break;
+			break;                                               //@break
 		/* Gap last_accounted_offset -> rg->from: fill it (or count it). */
 		if (rg->from > last_accounted_offset) {
 			add += rg->from - last_accounted_offset;
 			if (!count_only) {
 				nrg = get_file_region_entry_from_cache(
 					resv, last_accounted_offset, rg->from);
-				list_add(&nrg->link, rg->link.prev);
+				list_add(&nrg->link, rg->link.prev);             //@fill
 			} else if (regions_needed)
-				*regions_needed += 1;
+				*regions_needed += 1;                            //@count_gap
 		}
 		last_accounted_offset = rg->to;
 	}
@@ -81,9 +83,9 @@ static long add_reservation_in_range(struct resv_map *resv, long f, long t,
 		if (!count_only) {
 			nrg = get_file_region_entry_from_cache(
 				resv, last_accounted_offset, t);
-			list_add(&nrg->link, rg->link.prev);
+			list_add(&nrg->link, rg->link.prev);                 //@fill_tail
 		} else if (regions_needed)
-			*regions_needed += 1;
+			*regions_needed += 1;                                //@count_tail
 		last_accounted_offset = t;
 	}
 
@@ -142,7 +144,7 @@ static long region_chg(struct resv_map *resv, long f, long t,
 	chg = add_reservation_in_range(resv, f, t, out_regions_needed, true);  //@count
 
 	if (*out_regions_needed < 1)
-		*out_regions_needed = 1;
+		*out_regions_needed = 1;                                 //@min_one
 
 	resv->adds_in_progress += *out_regions_needed;               //@adds_in_progress
 
@@ -181,11 +183,12 @@ static long region_del(struct resv_map *resv, long f, long t)      //@@ region_d
 
 retry:                                                               //@retry
 	spin_lock(&resv->lock);
+	/* (The regions that end at or before f are passed over at once.) */
 	list_for_each_entry_safe(rg, trg, head, link) {              //@walk
-		if (rg->to <= f && (rg->to != rg->from || rg->to != f))
+		if (rg->to <= f && (rg->to != rg->from || rg->to != f))  //@rg
 			continue;
 		if (rg->from >= t)
-			break;
+			break;                                               //@break
 
 		if (f > rg->from && t < rg->to) { /* Must split region */  //@split
 			/* A cache entry may be used only if no add needs it. */
@@ -223,16 +226,16 @@ retry:                                                               //@retry
 		if (f <= rg->from && t >= rg->to) { /* Remove entire region */
 			del += rg->to - rg->from;
 			list_del(&rg->link);
-			kfree(rg);
+			kfree(rg);                                           //@remove
 			continue;
 		}
 
 		if (f <= rg->from) {	/* Trim beginning of region */
 			del += t - rg->from;
-			rg->from = t;
+			rg->from = t;                                        //@trim_from
 		} else {		/* Trim end of region */
 			del += rg->to - f;
-			rg->to = f;
+			rg->to = f;                                          //@trim_to
 		}
 	}
 
@@ -248,7 +251,8 @@ static long region_count(struct resv_map *resv, long f, long t)    //@@ region_c
 	long chg = 0;
 
 	spin_lock(&resv->lock);
-	/* Locate each segment we overlap with, and count that overlap. */
+	/* Locate each segment we overlap with, and count that overlap.
+	 * (A read-only count: the simulator takes the whole loop in one step.) */
 	list_for_each_entry(rg, head, link) {                        //@walk
 		long seg_from;
 		long seg_to;

@@ -240,7 +240,7 @@ int hugetlb_reserve_pages(struct inode *inode, long from, long to,
 	}
 	if (chg < 0) {
 		ret = chg;
-		goto out_err;
+		goto out_err;                                                  //@chg_err
 	}
 
 	/*
@@ -250,7 +250,7 @@ int hugetlb_reserve_pages(struct inode *inode, long from, long to,
 	 */
 	gbl_reserve = hugepage_subpool_get_pages(spool, chg);              //@subpool
 	if (gbl_reserve < 0) {
-		ret = -ENOSPC;
+		ret = -ENOSPC;                                                 //@enospc
 		goto out_err;
 	}
 
@@ -260,12 +260,12 @@ int hugetlb_reserve_pages(struct inode *inode, long from, long to,
 	 */
 	ret = hugetlb_acct_memory(h, gbl_reserve);                         //@acct
 	if (ret < 0)
-		goto out_put_pages;
+		goto out_put_pages;                                            //@acct_err
 
 	if (!vma || vma->vm_flags & VM_MAYSHARE) {
 		add = region_add(resv_map, from, to, regions_needed);         //@region_add
 		if (unlikely(add < 0)) {
-			hugetlb_acct_memory(h, -gbl_reserve);
+			hugetlb_acct_memory(h, -gbl_reserve);                      //@add_err
 			goto out_put_pages;
 		} else if (unlikely(chg > add)) {
 			/* Pages added to the map since region_chg: give back their reserve. */

@@ -202,16 +202,13 @@ export function* hugetlb_reserve_pages(
     yield fr.at(label);
     return m.leave(fr, ret);
   };
-  if (from > to) {
-    yield fr.at('einval');
-    return yield* finish(-EINVAL, 'einval');
-  }
+  if (from > to) return yield* finish(-EINVAL, 'einval');
   if (noreserve) return yield* finish(0, 'noreserve');
   let chg: number;
   let regionsNeeded = 0;
   if (!isPrivate) {
     yield fr.at('region_chg');
-    const r = yield* region_chg(m, alloc, resv, from, to);
+    const r = (yield region_chg(m, alloc, resv, from, to)) as { ret: number; regionsNeeded: number };
     chg = r.ret;
     regionsNeeded = r.regionsNeeded;
     resv.lastRegionsNeeded = regionsNeeded;
@@ -231,19 +228,26 @@ export function* hugetlb_reserve_pages(
     }
     return yield* finish(ret, 'err');
   };
-  if (chg < 0) return yield* outErr(chg);
+  if (chg < 0) {
+    yield fr.at('chg_err');
+    return yield* outErr(chg);
+  }
   yield fr.at('subpool');
   const gblReserve = yield* hugepage_subpool_get_pages(m, spool, chg);
   fr.locals.gbl_reserve = gblReserve;
-  if (gblReserve < 0) return yield* outErr(-ENOSPC);
+  if (gblReserve < 0) {
+    yield fr.at('enospc');
+    return yield* outErr(-ENOSPC);
+  }
   yield fr.at('acct');
   const acct = yield* hugetlb_acct_memory(m, p, gblReserve);
   if (acct >= 0) {
     if (isPrivate) return yield* finish(0, 'done');
     yield fr.at('region_add');
-    add = yield* region_add(m, alloc, resv, from, to, regionsNeeded);
+    add = (yield region_add(m, alloc, resv, from, to, regionsNeeded)) as number;
     fr.locals.add = add;
     if (add < 0) {
+      yield fr.at('add_err');
       yield* hugetlb_acct_memory(m, p, -gblReserve);
     } else {
       if (chg > add) {
@@ -254,6 +258,7 @@ export function* hugetlb_reserve_pages(
       return yield* finish(0, 'done');
     }
   }
+  if (acct < 0) yield fr.at('acct_err');
   // out_put_pages: give the subpool back what it counted; its return value is ignored.
   yield fr.at('put_pages');
   yield* hugepage_subpool_put_pages(m, spool, chg);

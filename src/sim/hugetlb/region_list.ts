@@ -19,6 +19,7 @@
  */
 
 import { ChunkSeq } from './chunk_seq';
+import { RegionWalk } from './region_walk';
 
 const MAX_CHUNK = 128;
 /** Chunks smaller than this are merged into a neighbour, so lookups stay O(log n) and chunks don't fragment. */
@@ -29,13 +30,13 @@ const MIN_CHUNK = MAX_CHUNK / 4;
  * swaps them in. So a clone shares all of them, and a history snapshot of a
  * million-region map costs the ChunkSeq's array of groups.
  */
-interface Chunk {
+export interface Chunk {
   readonly froms: readonly number[];
   readonly tos: readonly number[];
 }
 
 /** A position in the list: chunk index and offset inside it. `{ c: chunks.length, i: 0 }` is the end. */
-interface Pos {
+export interface Pos {
   c: number;
   i: number;
 }
@@ -84,6 +85,8 @@ export class RegionList {
   private count = 0;
   /** Global index of each chunk's first region; rebuilt lazily after a mutation changed chunk sizes. */
   private starts: number[] | null = null;
+  /** A kernel walk editing the list (RegionWalk): its edits so far are written back before anything reads the list. */
+  private walking: RegionWalk | null = null;
 
   /** Build from regions already in kernel order (sorted, non-overlapping, non-empty). */
   static from(regions: Iterable<readonly [number, number]>): RegionList {
@@ -106,15 +109,18 @@ export class RegionList {
   }
 
   get length(): number {
+    this.settle();
     return this.count;
   }
 
   /** Number of internal chunks (for tests and diagnostics). */
   get chunkCount(): number {
+    this.settle();
     return this.chunks.length;
   }
 
   at(i: number): [number, number] {
+    this.settle();
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {
       throw new RangeError(`region index ${i} out of range [0, ${this.count})`);
     }
@@ -125,6 +131,7 @@ export class RegionList {
 
   /** Up to `count` regions starting at index `start` (fewer at the end of the list). */
   slice(start: number, count: number): Array<[number, number]> {
+    this.settle();
     if (!Number.isInteger(start) || start < 0 || start > this.count) {
       throw new RangeError(`slice start ${start} out of range [0, ${this.count}]`);
     }
@@ -141,6 +148,7 @@ export class RegionList {
   }
 
   toArray(): Array<[number, number]> {
+    this.settle();
     const out: Array<[number, number]> = [];
     for (const { froms, tos } of this.chunks) {
       for (let i = 0; i < froms.length; i++) out.push([froms[i], tos[i]]);
@@ -149,6 +157,7 @@ export class RegionList {
   }
 
   clone(): RegionList {
+    this.settle();
     const copy = new RegionList();
     copy.chunks = this.chunks.clone();
     copy.count = this.count;
@@ -162,6 +171,7 @@ export class RegionList {
    * and the number of regions it would insert (region_chg's regions_needed).
    */
   countGaps(f: number, t: number): { add: number; gaps: number } {
+    this.settle();
     checkOffset('f', f);
     checkOffset('t', t);
     let add = 0;
@@ -182,6 +192,7 @@ export class RegionList {
    * `onInsert` must not read or modify this list: insertion is batched.
    */
   fillGaps(f: number, t: number, onInsert: (from: number, to: number) => void): number {
+    this.endWalk();
     checkOffset('f', f);
     checkOffset('t', t);
     const gapFroms: number[] = [];
@@ -207,6 +218,7 @@ export class RegionList {
 
   /** region_count: pages of [f, t) covered by regions (negative, like the kernel, if f > t lies inside one region). */
   countOverlap(f: number, t: number): number {
+    this.settle();
     checkOffset('f', f);
     checkOffset('t', t);
     let chg = 0;
@@ -229,6 +241,7 @@ export class RegionList {
    * its end, which is > f.
    */
   findSplit(f: number, t: number): number {
+    this.settle();
     checkOffset('f', f);
     checkOffset('t', t);
     checkOrdered('findSplit', f, t);
@@ -241,6 +254,7 @@ export class RegionList {
 
   /** region_del's split: region `index` becomes [from, f) followed by [t, to). Returns the pages deleted, t - f. */
   splitAt(index: number, f: number, t: number): number {
+    this.endWalk();
     checkOffset('f', f);
     checkOffset('t', t);
     checkOrdered('splitAt', f, t);
@@ -258,6 +272,7 @@ export class RegionList {
    * those crossing an edge. Returns the kernel's `del`.
    */
   deleteRange(f: number, t: number): number {
+    this.endWalk();
     checkOffset('f', f);
     checkOffset('t', t);
     checkOrdered('deleteRange', f, t);
@@ -295,8 +310,59 @@ export class RegionList {
     return del;
   }
 
+  /**
+   * A kernel loop over the regions, one region at a time: from the first
+   * region with `from >= x` (key 'from': add_reservation_in_range skips the
+   * regions before its range) or with `to > x` (key 'to': region_del's).
+   * Any walk still open ends first.
+   */
+  walk(key: 'from' | 'to', x: number): RegionWalk {
+    checkOffset('x', x);
+    this.endWalk();
+    const start = key === 'from' ? this.seek('froms', x, false) : this.seek('tos', x, true);
+    const before = this.prev(start);
+    const w = new RegionWalk(this, start, before === null ? undefined : this.chunks.at(before.c).tos[before.i]);
+    this.walking = w;
+    return w;
+  }
+
+  /** @internal RegionWalk's access to the chunks. */
+  chunkAt(c: number): Chunk | undefined {
+    return c < this.chunks.length ? this.chunks.at(c) : undefined;
+  }
+
+  /** @internal RegionWalk's write-back: the regions of [s, e) become the given ones; the position of the region that was at `e` after it. */
+  splice(s: Pos, e: Pos, froms: number[], tos: number[], atFrom: number | undefined): Pos {
+    this.replace(s, e, froms, tos);
+    return atFrom === undefined ? { c: this.chunks.length, i: 0 } : this.seek('froms', atFrom, false);
+  }
+
+  /** @internal A walk that is over. */
+  unregister(w: RegionWalk): void {
+    if (this.walking === w) this.walking = null;
+  }
+
+  /** @internal Whether `w` may still edit the list. */
+  isWalking(w: RegionWalk): boolean {
+    return this.walking === w;
+  }
+
+  /** Writes back what the open walk has changed so far, so a reader sees the list as the kernel has it now. */
+  private settle(): void {
+    if (this.walking !== null) this.walking.flush();
+  }
+
+  /** A whole-range operation: the open walk (if any) is written back and closed. */
+  private endWalk(): void {
+    if (this.walking !== null) {
+      this.walking.flush();
+      this.walking = null;
+    }
+  }
+
   /** Throw if the internal structure is inconsistent (tests call this after every operation). */
   assertInvariants(): void {
+    this.settle();
     let total = 0;
     let prevTo = -Infinity;
     for (const [c, ch] of [...this.chunks].entries()) {

@@ -144,16 +144,22 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
     }
     return { code: ctl.code, status, reps, output, x0 };
   };
+  // A step point at each check, then at the return of the one that fails.
+  yield fr.at('check_reserved');
   if (ctl.reserved) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'reserved');
   const def = CALL_BY_CODE.get(ctl.code);
+  yield fr.at('check_lookup');
   if (!def) return yield* finish(S.INVALID_HYPERCALL_CODE, 0, [], 'lookup');
   fr.locals.guest_os_id = hv.part().guestOsid;
+  yield fr.at('check_osid');
   // ARM64: until the guest identifies itself only the register calls run, and those only on the early lists (hv_calls.ts).
   if (!hv.part().guestOsid && !EARLY_CALLS.has(def.name)) return yield* finish(S.ACCESS_DENIED, 0, [], 'osid');
+  yield fr.at('check_rep');
   if (def.rep ? ctl.repCount === 0 || ctl.repStart >= ctl.repCount : ctl.repCount !== 0 || ctl.repStart !== 0) {
     return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'rep');
   }
   fr.locals.var_cnt = BigInt(ctl.varHead);
+  yield fr.at('check_varhead');
   // TLFS: a variable header on a call not documented to take one is invalid input.
   if (ctl.varHead && !def.varHeader) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'varhead');
   const inBytes = inputSize(def, ctl.repCount, ctl.varHead);
@@ -163,6 +169,7 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
   if (ctl.fast) {
     const regs = a.regs ?? new Uint8Array(0);
     inp = bytesInput(regs);
+    yield fr.at('check_fast');
     if (inBytes > FAST_INPUT_BYTES) return yield* finish(S.INVALID_HYPERCALL_INPUT, 0, [], 'fast');
     writeOut = () => undefined;
   } else {
@@ -171,6 +178,7 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
     inp = gpaInput(hv, ingpa);
     // The hypervisor ignores the GPA of parameters a call does not have: only a call with output checks outgpa.
     const misaligned = (inBytes > 0 && ingpa & 7n) || (outBytes > 0 && outgpa & 7n);
+    yield fr.at('check_align');
     if (misaligned || crossesPage(ingpa, inBytes) || crossesPage(outgpa, outBytes)) return yield* finish(S.INVALID_ALIGNMENT, 0, [], 'align');
     writeOut = (off, b) => hv.gpa.write(outgpa + BigInt(off), b);
   }

@@ -25,10 +25,10 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 	};                                                          //@decode
 	u16 ret;
 
-	if (control & HV_HYPERCALL_RSVD_MASK)
+	if (control & HV_HYPERCALL_RSVD_MASK)                      //@check_reserved
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
 
-	hc.def = hv_hypercall_lookup(hc.code);
+	hc.def = hv_hypercall_lookup(hc.code);                      //@check_lookup
 	if (!hc.def)
 		return HV_STATUS_INVALID_HYPERCALL_CODE;            //@lookup
 
@@ -38,25 +38,25 @@ static u64 hv_hvc_handler(struct hv_vp *vp, u64 control, u64 *x /* x2..x17 */) /
 	 * their early register lists. The TLFS names no status for the
 	 * refusal; this hypervisor answers HV_STATUS_ACCESS_DENIED.
 	 */
-	if (!partition->guest_os_id && hc.code != HVCALL_GET_VP_REGISTERS &&
+	if (!partition->guest_os_id && hc.code != HVCALL_GET_VP_REGISTERS &&   //@check_osid
 	    hc.code != HVCALL_SET_VP_REGISTERS)
 		return HV_STATUS_ACCESS_DENIED;                     //@osid
 
-	if (hc.def->rep ? (!hc.rep_cnt || hc.rep_idx >= hc.rep_cnt)
+	if (hc.def->rep ? (!hc.rep_cnt || hc.rep_idx >= hc.rep_cnt)  //@check_rep
 			: (hc.rep_cnt || hc.rep_idx))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@rep
 
 	/* only calls documented to take a variable header may have one */
-	if (hc.var_cnt && !hc.def->var_header)
+	if (hc.var_cnt && !hc.def->var_header)                      //@check_varhead
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@varhead
 
 	/* input: fixed header + 8 * var_cnt + the rep elements */
 	if (hc.fast) {
-		if (hv_input_size(&hc) > 16 * sizeof(u64))
+		if (hv_input_size(&hc) > 16 * sizeof(u64))          //@check_fast
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;   //@fast
 	} else {
 		/* a call without output ignores outgpa */
-		if ((hc.ingpa & 7) ||
+		if ((hc.ingpa & 7) ||                               //@check_align
 		    (hv_output_size(&hc) && (hc.outgpa & 7)) ||
 		    crosses_page(hc.ingpa, hv_input_size(&hc)) ||
 		    crosses_page(hc.outgpa, hv_output_size(&hc)))
@@ -133,22 +133,22 @@ static u16 hvcall_post_message(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 	struct hv_input_post_message *in = hc->input;
 	struct hv_port *port;
 
-	if (in->reserved)
+	if (in->reserved)                                           //@check_reserved
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
 	/* HvCallPostMessage: any type but zero whose top bit is clear */
-	if (in->payload_size > HV_MESSAGE_PAYLOAD_BYTE_COUNT ||
+	if (in->payload_size > HV_MESSAGE_PAYLOAD_BYTE_COUNT ||     //@check_params
 	    in->message_type == HVMSG_NONE ||
 	    (in->message_type & 0x80000000))
 		return HV_STATUS_INVALID_PARAMETER;                 //@params
-	port = hv_connection(in->connectionid);
+	port = hv_connection(in->connectionid);                     //@check_connection
 	if (!port)
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
-	if (port->type != HV_PORT_TYPE_MESSAGE)
+	if (port->type != HV_PORT_TYPE_MESSAGE)                     //@check_port
 		return HV_STATUS_INVALID_PORT_ID;                   //@port
-	if (!port->vp->synic.scontrol.enable ||
+	if (!port->vp->synic.scontrol.enable ||                     //@check_synic
 	    !port->vp->synic.simp.enable)
 		return HV_STATUS_INVALID_SYNIC_STATE;  /* nothing queued */ //@synic
-	if (port->queue_len[port->sint] >= 16)
+	if (port->queue_len[port->sint] >= 16)                      //@check_full
 		return HV_STATUS_INSUFFICIENT_BUFFERS;              //@full
 
 	hv_queue_message(port->vp, port->sint, in);                 //@queue
@@ -161,20 +161,20 @@ static u16 hvcall_signal_event(struct hv_vp *vp, struct hv_hypercall *hc) //@@ h
 	struct hv_input_signal_event *in = hc->input;
 	struct hv_port *port;
 
-	if (in->rsvdz || (in->connectionid & ~0xffffff))
+	if (in->rsvdz || (in->connectionid & ~0xffffff))            //@check_reserved
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;           //@reserved
-	port = hv_connection(in->connectionid);
+	port = hv_connection(in->connectionid);                     //@check_connection
 	if (!port)
 		return HV_STATUS_INVALID_CONNECTION_ID;             //@connection
-	if (port->type != HV_PORT_TYPE_EVENT)
+	if (port->type != HV_PORT_TYPE_EVENT)                       //@check_port
 		return HV_STATUS_INVALID_PORT_ID;                   //@port
 	/* the port owns flag_count flags from its base flag */
 	flag = port->base_flag + in->flag_number;
-	if (in->flag_number >= port->flag_count || flag >= HV_EVENT_FLAGS_COUNT)
+	if (in->flag_number >= port->flag_count || flag >= HV_EVENT_FLAGS_COUNT) //@check_flag
 		return HV_STATUS_INVALID_PARAMETER;                 //@flag
 	/* TLFS: a target whose SynIC or SIEF page is off, or whose SINTx is
 	 * masked; the polling bit unmasks the source without an interrupt */
-	if (!port->vp->synic.scontrol.enable || !port->vp->synic.siefp.enable ||
+	if (!port->vp->synic.scontrol.enable || !port->vp->synic.siefp.enable ||  //@check_synic
 	    (port->vp->synic.sint[port->sint].masked &&
 	     !port->vp->synic.sint[port->sint].polling))
 		return HV_STATUS_INVALID_SYNIC_STATE;               //@synic

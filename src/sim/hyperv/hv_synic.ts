@@ -17,20 +17,24 @@ const HANDLERS: Record<string, CallHandler['run']> = {
     const type = ctx.in.u32(8);
     const size = ctx.in.u32(12);
     Object.assign(fr.locals, { connectionid: conn, message_type: type, payload_size: size });
+    yield fr.at('check_reserved');
     if (ctx.in.u32(4) !== 0n) {
       yield fr.at('reserved');
       return S.INVALID_HYPERCALL_INPUT;
     }
+    yield fr.at('check_params');
     if (size > BigInt(PAYLOAD_BYTES) || type === HVMSG_NONE || type & 0x8000_0000n) {
       yield fr.at('params');
       return S.INVALID_PARAMETER;
     }
     const port = ctx.hv.port(Number(conn));
+    yield fr.at('check_connection');
     if (!port) {
       yield fr.at('connection');
       return S.INVALID_CONNECTION_ID;
     }
     fr.locals.port_type = port.kind;
+    yield fr.at('check_port');
     if (port.kind !== 'message') {
       yield fr.at('port');
       return S.INVALID_PORT_ID;
@@ -38,10 +42,12 @@ const HANDLERS: Record<string, CallHandler['run']> = {
     const target = ctx.hv.vp(port.vp);
     fr.locals.target_vp = BigInt(target.index);
     // Refused rather than queued: a SynIC the guest turned off must not collect messages it never asked for.
+    yield fr.at('check_synic');
     if (!ctx.hv.postable(target)) {
       yield fr.at('synic');
       return S.INVALID_SYNIC_STATE;
     }
+    yield fr.at('check_full');
     if ((target.queues[port.sint] as unknown[]).length >= 16) {
       yield fr.at('full');
       return S.INSUFFICIENT_BUFFERS;
@@ -60,28 +66,33 @@ const HANDLERS: Record<string, CallHandler['run']> = {
     const conn = ctx.in.u32(0);
     const flag = ctx.in.u16(4);
     Object.assign(fr.locals, { connectionid: conn, flag_number: flag });
+    yield fr.at('check_reserved');
     if (ctx.in.u16(6) !== 0n || conn & ~0xff_ffffn) {
       yield fr.at('reserved');
       return S.INVALID_HYPERCALL_INPUT;
     }
     const port = ctx.hv.port(Number(conn));
+    yield fr.at('check_connection');
     if (!port) {
       yield fr.at('connection');
       return S.INVALID_CONNECTION_ID;
     }
     fr.locals.port_type = port.kind;
+    yield fr.at('check_port');
     if (port.kind !== 'event') {
       yield fr.at('port');
       return S.INVALID_PORT_ID;
     }
     const f = port.flag + Number(flag);
     fr.locals.flag_count = BigInt(port.flagCount);
+    yield fr.at('check_flag');
     if (flag >= BigInt(port.flagCount) || f >= EVENT_FLAGS_COUNT) {
       yield fr.at('flag');
       return S.INVALID_PARAMETER;
     }
     const target = ctx.hv.vp(port.vp);
     fr.locals.target_vp = BigInt(target.index);
+    yield fr.at('check_synic');
     if (!ctx.hv.signalable(target, port.sint)) {
       yield fr.at('synic');
       return S.INVALID_SYNIC_STATE;

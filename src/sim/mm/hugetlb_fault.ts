@@ -95,7 +95,7 @@ function* vma_reservation(m: Machine, mm: MmModel, vma: Vma, haddr: number, mode
     yield fr.at('end');
   } else {
     yield* region_abort(m, resv, idx, idx + 1, inNeeded);
-    ret = yield* region_del(m, mm.hugetlb, resv, idx, idx + 1);
+    ret = (yield region_del(m, mm.hugetlb, resv, idx, idx + 1)) as number;
     yield fr.at('add');
   }
   if (vma.shared) return yield* done(ret, needed, 'shared');

@@ -91,7 +91,7 @@ function* hugetlb_unreserve_pages(m: Machine, mm: MmModel, file: string, start: 
   const resv = mm.hugetlb.files.get(file);
   let chg = 0;
   if (resv) {
-    chg = yield* region_del(m, mm.hugetlb, resv, start, end);
+    chg = (yield region_del(m, mm.hugetlb, resv, start, end)) as number;
     fr.locals.chg = chg;
     if (chg < 0) {
       yield fr.at('region_del');

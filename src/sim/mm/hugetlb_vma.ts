@@ -100,7 +100,7 @@ function* hugetlb_vm_op_close(m: Machine, mm: MmModel, vma: Vma): KGen {
   const start = hugeIndex(vma, vma.start);
   const end = hugeIndex(vma, vma.end);
   yield fr.at('count');
-  const reserve = end - start - (yield* region_count(m, resv, start, end));
+  const reserve = end - start - ((yield region_count(m, resv, start, end)) as number);
   fr.locals.reserve = reserve;
   if (reserve) {
     yield fr.at('unreserve');

@@ -53,11 +53,13 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
   fr.locals.vma = vma ? vmaRef(t, vma) : 'NULL';
   if (!vma) {
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: no VMA at ${hex(vpn)} in task ${t.name}`);
+    yield fr.at('no_vma');
     return m.leave(fr, 'SIGSEGV');
   }
   if (!(vma.prot & PROT_READ) || (write && !(vma.prot & PROT_WRITE))) {
     yield fr.at('access');
     if (!ctx.remote) m.raise('sigsegv', `SIGSEGV: ${write ? 'write' : 'read'} at ${hex(vpn)} against prot of its VMA`);
+    yield fr.at('bad_access');
     return m.leave(fr, 'SIGSEGV');
   }
   yield fr.at('handle');

@@ -15,9 +15,9 @@ vm_fault_t handle_mm_fault(struct mm_struct *mm, unsigned long address,
 	/* do_user_addr_fault(): find the VMA, check the access against it */
 	vma = find_vma(mm, address);                                 //@find_vma
 	if (!vma || vma->vm_start > address)
-		return bad_area(regs, error_code, address);          /* SIGSEGV */
+		return bad_area(regs, error_code, address);          /* SIGSEGV */  //@no_vma
 	if (access_error(error_code, vma))                          //@access
-		return bad_area_access_error(regs, error_code, address, vma);
+		return bad_area_access_error(regs, error_code, address, vma);  //@bad_access
 
 	count_vm_event(PGFAULT);
 	ret = __handle_mm_fault(vma, address, flags);               //@handle

@@ -52,6 +52,7 @@ export function* memlat_handle_msg(m: Machine, ml: Memlat, msgId: number, tx: Ui
     fr.locals.algo = algo;
   }
   const r = decide(m, ml, msgId, algo, paramId ?? 0, tx);
+  yield fr.at(branchOf(msgId, algo, tx));
   yield fr.at('dispatch');
   fr.locals.status = statusSym(r.status);
   if (r.rx.length) fr.locals.rx = Array.from(r.rx, (b) => BigInt(b));
@@ -64,6 +65,26 @@ export function* memlat_handle_msg(m: Machine, ml: Memlat, msgId: number, tx: Ui
   }
   yield fr.at('status');
   return m.leave(fr, { status: r.status, rx: r.rx });
+}
+
+const BRANCH: ReadonlyMap<number, string> = new Map([
+  [PROTOCOL_VERSION, 'version'],
+  [PROTOCOL_ATTRIBUTES, 'attributes'],
+  [PROTOCOL_MESSAGE_ATTRIBUTES, 'message_attributes'],
+  [QCOM_SCMI_SET_PARAM, 'set_param'],
+  [QCOM_SCMI_GET_PARAM, 'get_param'],
+  [QCOM_SCMI_START_ACTIVITY, 'start'],
+  [QCOM_SCMI_STOP_ACTIVITY, 'stop'],
+]);
+
+/** The listing line of the branch memlat_handle_msg takes: a generic message's case, the check that refuses it, or the vendor message's case. */
+function branchOf(msgId: number, algo: bigint, tx: Uint8Array): string {
+  const b = BRANCH.get(msgId);
+  if (b === undefined) return 'no_message';
+  if (msgId === PROTOCOL_VERSION || msgId === PROTOCOL_ATTRIBUTES || msgId === PROTOCOL_MESSAGE_ATTRIBUTES) return b;
+  if (tx.length < PROTOCOL_PAYLOAD_SIZE) return 'short';
+  if (algo !== MEMLAT_ALGO_STR) return 'algo';
+  return b;
 }
 
 interface Decision extends FwReply {
@@ -262,6 +283,7 @@ export function* memlat_timer_fn(m: Machine, ml: Memlat, e: SimEvent): KGen {
   yield fr.at('groups');
   for (const g of ml.st.groups) {
     fr.locals.hw_type = BigInt(g.hwType);
+    yield fr.at('group');
     let max = 0;
     for (const mon of g.monitors) max = Math.max(max, yield* memlat_mon_vote(m, ml, mon));
     fr.locals.max_vote = BigInt(max);

@@ -18,21 +18,21 @@ static int memlat_handle_msg(struct scmi_msg *msg)               //@@ memlat_han
 	struct vendor_hdr *h = msg->payload;  /* ext_id, algo, param_id */  //@decode
 
 	switch (msg->message_id) {       /* what every SCMI protocol answers */
-	case PROTOCOL_VERSION:            return reply(0x10000);      /* 1.0 */
-	case PROTOCOL_ATTRIBUTES:         return reply(0);
-	case PROTOCOL_MESSAGE_ATTRIBUTES: return implemented(msg->payload[0]) ? reply(0) : SCMI_ERR_ENTRY;
+	case PROTOCOL_VERSION:            return reply(0x10000);      /* 1.0 */  //@version
+	case PROTOCOL_ATTRIBUTES:         return reply(0);                       //@attributes
+	case PROTOCOL_MESSAGE_ATTRIBUTES: return implemented(msg->payload[0]) ? reply(0) : SCMI_ERR_ENTRY;  //@message_attributes
 	case SET_PARAM ... STOP_ACTIVITY: break;
-	default:                          return SCMI_ERR_SUPPORT;
+	default:                          return SCMI_ERR_SUPPORT;               //@no_message
 	}
 	if (msg->len < sizeof(*h))
-		return SCMI_ERR_PARAMS;
+		return SCMI_ERR_PARAMS;                                        //@short
 	if (h->algo != MEMLAT_ALGO_STR)
-		return SCMI_ERR_SUPPORT;
+		return SCMI_ERR_SUPPORT;                                       //@algo
 	switch (msg->message_id) {
-	case SET_PARAM:      status = memlat_set_param(h->param_id, h->buf); break;
-	case GET_PARAM:      status = memlat_get_param(h->param_id, h->buf, &rx); break;
-	case START_ACTIVITY: status = running ? SCMI_ERR_SUPPORT : start_timer(); break;
-	case STOP_ACTIVITY:  status = running ? stop_timer() : SCMI_ERR_SUPPORT; break;
+	case SET_PARAM:      status = memlat_set_param(h->param_id, h->buf); break;  //@set_param
+	case GET_PARAM:      status = memlat_get_param(h->param_id, h->buf, &rx); break;  //@get_param
+	case START_ACTIVITY: status = running ? SCMI_ERR_SUPPORT : start_timer(); break;  //@start
+	case STOP_ACTIVITY:  status = running ? stop_timer() : SCMI_ERR_SUPPORT; break;  //@stop
 	default:             status = SCMI_ERR_SUPPORT;
 	}                                                              //@dispatch
 	/*
@@ -49,7 +49,7 @@ static int memlat_handle_msg(struct scmi_msg *msg)               //@@ memlat_han
 static void memlat_timer_fn(void)                                //@@ memlat_timer_fn
 {
 	for_each_memory_group(grp) {                                   //@groups
-		max_vote = 0;
+		max_vote = 0;                                              //@group
 		for_each_monitor(grp, mon)
 			max_vote = max(max_vote, memlat_mon_vote(mon));
 		grp->cur_khz = clamp(max_vote, grp->min_khz, grp->max_khz);  //@set_freq
