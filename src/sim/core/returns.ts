@@ -17,5 +17,24 @@ export function noteReturn(m: Machine, caller: Frame | undefined, callee: Frame,
   if (caller) {
     caller.retFn = callee.fn;
     caller.retValue = value;
-  } else m.returned = { fn: callee.fn, value };
+  } else m.returned = { fn: callee.fn, value: detached(value) };
+}
+
+/**
+ * The statement-level return value outlives the statement in history
+ * snapshots, while a model object it points at (a subpool, a result list)
+ * is replaced on restore and goes on changing in the timeline it came from:
+ * keep what it held when it was returned (once per statement, so the copy is
+ * cheap), as a struct returned by value reads.
+ */
+function detached(value: unknown, depth = 0): unknown {
+  // Bounded: a model object may point back at its owner.
+  if (depth > 3) return value;
+  if (Array.isArray(value)) return value.length <= 4096 ? value.map((v: unknown) => detached(v, depth + 1)) : value;
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = detached(v, depth + 1);
+    return out;
+  }
+  return value;
 }

@@ -14,7 +14,7 @@ export const SCMI_CALLS: CallDecls = {
     cpucp_memlat_init: { sample_ms: ['set_param'], start: ['start_activity'] },
     do_xfer: { wait: ['memlat_handle_msg'] },
     get_param: { init: ['xfer_get_init'], do_xfer: ['do_xfer'] },
-    memlat_timer_fn: { groups: ['memlat_mon_vote'] },
+    memlat_timer_fn: { groups: ['memlat_mon_vote'], group: ['memlat_mon_vote'] },
     process_scmi_memlat_of_node: { freq_map: ['init_cpufreq_memfreq_map'] },
     set_param: { init: ['xfer_get_init'], do_xfer: ['do_xfer'] },
     start_activity: { init: ['xfer_get_init'], do_xfer: ['do_xfer'] },
