@@ -97,9 +97,6 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
     const node = frameNode(ref.frame, (p) => tryNode(ctx, p));
     out.push({ name: `Locals: ${ref.frame.fn.name}`, presentationHint: 'locals', variablesReference: ctx.vars.add(node, 'frame'), expensive: false });
   }
-  // The statement just run called the kernel: what that call returned, as the C/C++ debugger shows it after Step Out.
-  const returned = ref?.kind === 'scenario' && ref.index === m.control.scenarioFrames().length - 1 ? statementReturned(ctx) : undefined;
-  if (returned) out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: ctx.vars.add(returned, 'frame'), expensive: false });
   if (ref?.kind === 'thread') {
     for (const sc of ref.view.scopes) {
       const node = tryNode(ctx, sc.path);
@@ -136,6 +133,11 @@ function scopes(ctx: SessionContext, args: DebugProtocol.ScopesArguments): Debug
       ...(node.kind === 'record' ? { namedVariables: node.keys().length } : {}),
     });
   }
+  // The statement just run called the kernel: what that call returned, as the C/C++ debugger shows it after
+  // Step Out. Last, since it comes and goes from one statement to the next: VS Code keeps a scope open by its
+  // place in the list, so a scope inserted before the others would close the ones the user opened.
+  const returned = ref?.kind === 'scenario' && ref.index === m.control.scenarioFrames().length - 1 ? statementReturned(ctx) : undefined;
+  if (returned) out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: ctx.vars.add(returned, 'frame'), expensive: false });
   return { scopes: out };
 }
 
