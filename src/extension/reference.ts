@@ -30,6 +30,19 @@ export function headingSlug(heading: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** The 0-based line of the heading whose anchor is `slug`, outside code blocks; undefined when there is none. */
+export function headingLine(markdown: string, slug: string): number | undefined {
+  let fenced = false;
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (l.startsWith('```')) fenced = !fenced;
+    const h = fenced ? null : /^#{1,6} (.+)$/.exec(l);
+    if (h && headingSlug(h[1] as string) === slug) return i;
+  }
+  return undefined;
+}
+
 /** A `command:` link that opens the statement reference at a verb's section (trusted only for OPEN_REFERENCE). */
 export function referenceLink(verb: string): string {
   const arg: ReferenceTarget = { page: 'statements', section: headingSlug(verb) };

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hoverText } from '../../src/extension/language_info';
-import { headingSlug, OPEN_REFERENCE, REFERENCE_PAGES, statementsMarkdown, usage } from '../../src/extension/reference';
+import { headingLine, headingSlug, OPEN_REFERENCE, REFERENCE_PAGES, statementsMarkdown, usage } from '../../src/extension/reference';
 import type { ReferenceTarget } from '../../src/extension/reference';
 import { REGISTRY } from '../../src/sim';
 
@@ -66,5 +66,15 @@ describe('hover links into the reference', () => {
   it('constants and state roots carry no command link', () => {
     expect(hoverText('HVCALL_POST_MESSAGE', false)).not.toContain('command:');
     expect(hoverText('resv', false)).not.toContain('command:');
+  });
+});
+
+describe('headingLine: where the command scrolls to', () => {
+  it('finds a statement heading by its anchor, not a line inside a code block', () => {
+    const md = readFileSync(STATEMENTS, 'utf8');
+    const line = headingLine(md, headingSlug('region_chg'));
+    expect(md.split('\n')[line ?? -1]).toBe('### region_chg');
+    expect(headingLine('```\n# not a heading\n```\n# a heading\n', 'not-a-heading')).toBeUndefined();
+    expect(headingLine('```\n# not a heading\n```\n# a heading\n', 'a-heading')).toBe(3);
   });
 });
