@@ -4,8 +4,7 @@
  * statement the parser does not take, and the hover links into it. Pure:
  * the extension registers the command that opens it.
  */
-import type { Registry } from '../sim';
-import type { KeySpec, PosSpec, VerbSpec } from '../sim/scenario/verbs';
+import type { KeySpec, PosSpec, Registry, VerbSpec } from '../sim';
 
 /** The command hovers link to: opens the reference in Markdown preview, at a section when given. */
 export const OPEN_REFERENCE = 'kstep.openLanguageReference';
