@@ -14,6 +14,8 @@ import { isListingOf, listingInlineValues } from './listing_values';
 import { startSocketAdapter } from './socket_adapter';
 import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
+import { referenceMarkdown, registerReferenceCommand } from './reference_command';
+import { registerWalkthrough } from './walkthrough';
 import type { SocketAdapter } from './socket_adapter';
 
 const LANG = 'kstep';
@@ -117,6 +119,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerHistoryCommands(context);
   registerHexSetting(context);
   registerMemoryView(context);
+  registerReferenceCommand(context);
+  registerWalkthrough(context);
 }
 
 export function deactivate(): void {
@@ -280,7 +284,7 @@ class Hovers implements vscode.HoverProvider {
     const word = doc.getText(range);
     const before = doc.lineAt(pos.line).text.slice(0, range.start.character);
     const text = hoverText(word, /^\s*([A-Za-z_]\w*\s+)?$/.test(before));
-    return text ? new vscode.Hover(new vscode.MarkdownString(text), range) : undefined;
+    return text ? new vscode.Hover(referenceMarkdown(text), range) : undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, Registry } from '../sim';
 import { CONSTANTS, REGISTRY } from '../sim';
+import { referenceLink } from './reference';
 
 /** A diagnostic in the editor's 0-based coordinates. */
 export interface EditorDiagnostic {
@@ -47,9 +48,10 @@ export function hoverText(word: string, isStatementWord: boolean, registry: Regi
   }
   if (isStatementWord) {
     const spec = verbs.get(word);
-    if (spec) return `**${word}**: ${spec.summary}${spec.sets?.length ? `\n\nSets \`last.${spec.sets.join('`, `last.')}\`` : ''}`;
+    // Each statement's hover ends with a link to its section of the reference (a command link: see extension.ts).
+    if (spec) return `**${word}**: ${spec.summary}${spec.sets?.length ? `\n\nSets \`last.${spec.sets.join('`, `last.')}\`` : ''}\n\n${referenceLink(word)}`;
     const subs = verbs.subverbs.get(word);
-    if (subs) return `**${word}** ${subs.map((s) => `\`${s}\``).join(' | ')}`;
+    if (subs) return `**${word}** ${subs.map((s) => `\`${s}\``).join(' | ')}\n\n${referenceLink(`${word} ${subs[0] as string}`)}`;
   }
   const root = registry.roots.find((r) => r.name === word);
   if (root) return `**${word}**: state root: ${root.summary} (use \`${word}.\` to see what it holds while debugging)`;

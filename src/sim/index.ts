@@ -29,7 +29,7 @@ export type { EvalEnv } from './scenario/eval';
 export { evalRef, evaluate, refValue } from './scenario/eval';
 export { CONSTANTS } from './scenario/constants';
 export { lexLine } from './scenario/lexer';
-export type { VerbSpec, VerbTable } from './scenario/verbs';
+export type { KeySpec, PosSpec, VerbSpec, VerbTable } from './scenario/verbs';
 export type { StatementRef, SourceRange } from './core/source';
 export type { Condition, DataWatch, ExceptionFilter, ExceptionKind, FunctionBreakpoint, LineBreakpoint } from './core/breakpoints';
 export type { Frame, FrameValue, KernelFn, KernelSource } from './core/frames';

@@ -15,6 +15,13 @@ export interface PictureData extends HugetlbSections, HypervSections, MemlatSect
   readonly step: number;
   readonly timeNs: string;
   readonly line: number | undefined;
+  /**
+   * The subsystems holding state (their `active()`), so the page never says
+   * there is nothing to draw when a mechanism is in use but none of its
+   * sections has an entry yet (a memlat memory declared but not probed, a
+   * task with no VMA left).
+   */
+  readonly inUse: readonly string[];
 }
 
 /**
@@ -23,10 +30,11 @@ export interface PictureData extends HugetlbSections, HypervSections, MemlatSect
  * order whatever order the mechanisms are listed in, and a registry without
  * one of them still sends its (empty) section.
  */
-const NO_SECTIONS = { hugetlbPool: [], hugetlb: [], hyperv: [], memlat: [], mm: [] } as const satisfies Omit<PictureData, 'step' | 'timeNs' | 'line'>;
+const NO_SECTIONS = { hugetlbPool: [], hugetlb: [], hyperv: [], memlat: [], mm: [] } as const satisfies Omit<PictureData, 'step' | 'timeNs' | 'line' | 'inUse'>;
 
 /** The state picture at the simulation's current step point. */
 export function statePicture(sim: Simulation): PictureData {
   const m = sim.machine;
-  return { step: m.step, timeNs: m.now.toString(), line: m.statement?.line, ...NO_SECTIONS, ...sim.picture() } as PictureData;
+  const inUse = m.subsystems.filter((s) => s.active?.() === true).map((s) => s.name);
+  return { step: m.step, timeNs: m.now.toString(), line: m.statement?.line, ...NO_SECTIONS, ...sim.picture(), inUse } as PictureData;
 }

@@ -94,7 +94,8 @@ describe('a mechanism added to the descriptor list', () => {
     expect(completionsAt('toy ', WITH_TOY).map((c) => c.label)).toEqual(['poke']);
     expect(completionsAt('to', REGISTRY).map((c) => c.label)).not.toContain('toy');
     expect(hoverText('toy', false, WITH_TOY)).toContain('the toy counter');
-    expect(hoverText('toy', true, WITH_TOY)).toBe('**toy** `poke`');
+    expect(hoverText('toy', true, WITH_TOY)?.split('\n')[0]).toBe('**toy** `poke`');
+    expect(hoverText('toy', true, WITH_TOY)).toContain('[Language reference: toy poke](command:kstep.openLanguageReference?');
   });
 });
 

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pictureHtml } from '../../src/extension/picture/page';
+import { OPEN_REFERENCE, REFERENCE_PAGES } from '../../src/extension/reference';
+import { EXAMPLES, exampleContextKey, exampleStepId } from '../../src/extension/walkthrough_steps';
 
 const ROOT = join(__dirname, '..', '..');
 interface Manifest {
@@ -17,6 +19,7 @@ interface Manifest {
     debuggers: Array<{ type: string; languages: string[]; configurationAttributes: { launch: { required: string[]; properties: Record<string, unknown> } }; initialConfigurations: unknown[]; configurationSnippets: unknown[] }>;
     commands: Array<{ command: string }>;
     menus: Record<string, Array<{ command: string }>>;
+    walkthroughs?: Array<{ id: string; title: string; steps: Array<{ id: string; title: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }>;
   };
   devDependencies: Record<string, string>;
 }
@@ -81,5 +84,47 @@ describe('Loaded Scripts', () => {
     const label = (f?.formatting.label ?? '').replace('${path}', path.slice(scheme.length + 1));
     expect(label.split('/')[0]).toBe('kernel');
     expect(f?.formatting.separator).toBe('/');
+  });
+});
+
+describe('the language reference and the walkthrough', () => {
+  const declared = new Set(pkg.contributes.commands.map((c) => c.command));
+
+  it('declares kstep.openLanguageReference and registers it', () => {
+    expect(declared).toContain(OPEN_REFERENCE);
+    expect(readFileSync(join(ROOT, 'src/extension/reference_command.ts'), 'utf8')).toContain('registerCommand(OPEN_REFERENCE');
+    expect(readFileSync(join(ROOT, 'src/extension/extension.ts'), 'utf8')).toContain('registerReferenceCommand(context)');
+  });
+
+  it('has a walkthrough step opening each example, the tour first, each with a page and its own completion event', () => {
+    const w = pkg.contributes.walkthroughs?.[0];
+    expect(w?.steps.length).toBeGreaterThan(0);
+    const shipped = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.kstep')).sort();
+    expect(EXAMPLES.map((e) => e.file).sort()).toEqual(shipped);
+    expect(w?.steps[0]?.id).toBe(exampleStepId('tour.kstep'));
+    for (const e of EXAMPLES) {
+      const step = w?.steps.find((s) => s.id === exampleStepId(e.file));
+      expect(step?.title).toBe(e.title);
+      const link = /\(command:kstep\.openExample\?([^)]+)\)/.exec(step?.description ?? '');
+      expect(JSON.parse(decodeURIComponent(link?.[1] ?? '""'))).toEqual([e.file]);
+      expect(step?.completionEvents).toEqual([`onContext:${exampleContextKey(e.file)}`]);
+    }
+    for (const s of w?.steps ?? []) {
+      expect(existsSync(join(ROOT, s.media.markdown ?? 'missing'))).toBe(true);
+      expect(s.media.markdown).toMatch(/^media\/walkthrough\/[\w-]+\.md$/);
+      expect(s.completionEvents?.length).toBeGreaterThan(0);
+      for (const ev of s.completionEvents ?? []) if (ev.startsWith('onCommand:')) expect(declared).toContain(ev.slice('onCommand:'.length));
+      for (const m of s.description.matchAll(/command:([\w.]+)/g)) expect(declared).toContain(m[1]);
+    }
+    expect(readFileSync(join(ROOT, 'src/extension/extension.ts'), 'utf8')).toContain('registerWalkthrough(context)');
+  });
+
+  it('packs the docs, the examples and the walkthrough pages into the .vsix, and no sources', async () => {
+    const vsce = (await import('@vscode/vsce')) as unknown as { listFiles(o: { cwd: string; dependencies: boolean; packageManager: unknown }): Promise<string[]>; PackageManager: { None: unknown } };
+    const files = new Set(await vsce.listFiles({ cwd: ROOT, dependencies: false, packageManager: vsce.PackageManager.None }));
+    for (const p of Object.values(REFERENCE_PAGES)) expect(files).toContain(p);
+    for (const e of EXAMPLES) expect(files).toContain(`examples/${e.file}`);
+    for (const s of pkg.contributes.walkthroughs?.[0]?.steps ?? []) expect(files).toContain(s.media.markdown);
+    expect([...files].filter((f) => /^(src|test|bench|node_modules)\//.test(f))).toEqual([]);
   });
 });

@@ -6,6 +6,9 @@ import { MAX_VMAS } from '../../src/sim/mm/picture';
 import type { PictureData } from '../../src/sim';
 import { statePicture as pictureOf } from '../../src/sim';
 import { pictureHtml } from '../../src/extension/picture/page';
+import { MAX_REGIONS } from '../../src/sim/hugetlb/picture';
+import { MAX_BARS, regionBins } from '../../src/sim/hugetlb/picture_bins';
+import { RegionList } from '../../src/sim/hugetlb/region_list';
 
 /** Runs a scenario to its end (every expect must hold) and returns the picture there. */
 function pictureAfter(source: string): PictureData {
@@ -215,7 +218,7 @@ migrate 0x7f0000000000 4K to=gpu
         timeNs: '8000000',
         line: 23,
         hugetlbPool: [{ total: 2, free: 2, rsvd: 1, surp: 0, overcommit: 0, mounts: [] }],
-        hugetlb: [{ file: 'f', regions: [[0, 1]], total: 1, addsInProgress: 1, regionCacheCount: 1 }],
+        hugetlb: [{ file: 'f', regions: [[0, 1]], total: 1, addsInProgress: 1, regionCacheCount: 1, bins: [] }],
         hyperv: [
           {
             vp: 0,
@@ -232,7 +235,7 @@ migrate 0x7f0000000000 4K to=gpu
             maxKhz: 2000000,
             curKhz: 1000000,
             running: true,
-            monitors: [{ name: 'monitor-0', type: 'memlat', cpus: [0, 1, 2, 3], voteKhz: 1000000, map: [[1000, 400], [1800, 1000]] }],
+            monitors: [{ name: 'monitor-0', type: 'memlat', cpus: [0, 1, 2, 3], voteKhz: 1000000, voteCpuMhz: 1500, map: [[1000, 400], [1800, 1000]] }],
             history: [[8, 1000000]],
           },
         ],
@@ -240,12 +243,13 @@ migrate 0x7f0000000000 4K to=gpu
           { kind: 'task', task: 'init', rss: 2, vmas: [{ start: '0x7f0000000000', end: '0x7f0000003000', prot: 'rw', pages: 3, cells: 'd.p' }], vmaCount: 1, pages: 3, shown: 3 },
           { kind: 'device', device: 'gpu', type: 'private', pages: 2, free: 1, used: 1, failed: false },
         ],
+        inUse: ['hugetlb', 'mm', 'scmi', 'hyperv'],
       }),
     );
   });
 
   it('sends every section, empty, before the scenario has used anything', () => {
-    expect(JSON.stringify(pictureAfter('print 1\n'))).toBe('{"step":1,"timeNs":"0","line":1,"hugetlbPool":[],"hugetlb":[],"hyperv":[],"memlat":[],"mm":[]}');
+    expect(JSON.stringify(pictureAfter('print 1\n'))).toBe('{"step":1,"timeNs":"0","line":1,"hugetlbPool":[],"hugetlb":[],"hyperv":[],"memlat":[],"mm":[],"inUse":[]}');
   });
 
   it('lists VMAs past the drawn pages only up to MAX_VMAS, and counts the rest', () => {
@@ -338,6 +342,35 @@ describe('the picture page', () => {
     expect(root.textContent).toContain('memlat memory group 0');
   });
 
+  it('draws each memlat vote at the CPU frequency that produced it', () => {
+    const data = pictureAfter(MEMLAT);
+    expect(data.memlat[0]?.monitors.map((m) => [m.voteKhz, m.voteCpuMhz])).toEqual([
+      [1000000, 1500],
+      [0, 0],
+    ]);
+    const root = runPage(data);
+    const svg = root.all().find((n) => n.tag === 'svg' && n.attrs['aria-label'] === 'freq map of monitor-0') as FakeNode;
+    // The map axis: x(mhz) = L + mhz / xMax * (W - L - 10), the page's constants.
+    const [W, L, xMax] = [360, 50, 2400 * 1.15];
+    const dot = svg.all().find((n) => n.tag === 'circle') as FakeNode;
+    expect(Number(dot.attrs['cx'])).toBeCloseTo(L + (1500 / xMax) * (W - L - 10), 6);
+    expect(dot.textContent).toBe('vote 1000000 kHz, read off the map at cpu 1500 MHz');
+    expect(svg.all().filter((n) => n.attrs['class'] === 'cpufreq')).toHaveLength(1);
+    expect(root.textContent).toContain('vote 1000000 kHz at cpu 1500 MHz');
+  });
+
+  it('never says there is nothing to draw while a mechanism holds state', () => {
+    const notProbed = pictureAfter('memlat memory 0 min=300000 max=2000000\nmemlat monitor 0 cpus=[0..3] map=[[1000000, 400000]]\n');
+    expect(notProbed.memlat).toEqual([]);
+    expect(notProbed.inUse).toEqual(['scmi']);
+    const text = runPage(notProbed).textContent;
+    expect(text).not.toContain('Nothing to draw yet');
+    expect(text).toContain('No drawing yet for the state of scmi');
+    const unmapped = pictureAfter('mmap 0x7f0000000000 8K\nwrite 0x7f0000000000 1\nmunmap 0x7f0000000000 8K\n');
+    expect(runPage(unmapped).textContent).not.toContain('Nothing to draw yet');
+    expect(runPage(pictureAfter('print 1\n')).textContent).toContain('Nothing to draw yet');
+  });
+
   it('draws the hugetlb pool as in use / free reserved / free, and says when rsvd is above free', () => {
     const data = pictureAfter(`hugetlb pool pages=4
 mmap 0x40000000 6M hugetlb=f shared
@@ -375,5 +408,70 @@ mmap 0x40000000 4M hugetlb=f shared
     expect(rects.filter((r) => r.attrs['class'] === 'cell pg-none')).toHaveLength(1);
     expect(root.textContent).toContain('task init');
     expect(root.textContent).toContain('gpu');
+  });
+});
+
+describe('the picture page: a resv_map of thousands of regions', () => {
+  /** A file whose map holds `n` regions of one page every `gap` pages, as the picture sends it. */
+  function bigMap(n: number, gap: number): PictureData {
+    const regions = RegionList.from(Array.from({ length: n }, (_, i) => [i * gap, i * gap + 1] as const));
+    const file = { file: 'f', regions: regions.slice(0, MAX_REGIONS), total: n, addsInProgress: 0, regionCacheCount: 0, bins: regionBins(regions) };
+    return { step: 1, timeNs: '0', line: 1, hugetlbPool: [], hugetlb: [file], hyperv: [], memlat: [], mm: [], inUse: ['hugetlb'] };
+  }
+
+  /** The axis labels of the map's SVG, left to right, with where they sit. */
+  function ticks(root: FakeNode): Array<{ x: number; text: string }> {
+    return root
+      .all()
+      .filter((n) => n.tag === 'text' && n.attrs['class'] === 'tick')
+      .map((n) => ({ x: Number(n.attrs['x']), text: n.textContent }));
+  }
+
+  it('bins the regions: at most MAX_BARS bins covering the whole range, every region and page counted once', () => {
+    const data = bigMap(100_000, 3);
+    const bins = data.hugetlb[0]?.bins ?? [];
+    expect(bins.length).toBeLessThanOrEqual(MAX_BARS);
+    expect(bins[0]?.[0]).toBe(0);
+    expect(bins[bins.length - 1]?.[1]).toBe(99_999 * 3 + 1);
+    expect(bins.reduce((s, b) => s + b[2], 0)).toBe(100_000);
+    expect(bins.reduce((s, b) => s + b[3], 0)).toBe(100_000);
+    // A map small enough to draw region by region has no bins.
+    expect(regionBins(RegionList.from([[0, 1], [3, 5]]))).toEqual([]);
+  });
+
+  it('a region spanning many bins counts its pages in each', () => {
+    const list = RegionList.from([...Array.from({ length: MAX_BARS }, (_, i) => [i * 2, i * 2 + 1] as const), [1000, 100_000] as const]);
+    const bins = regionBins(list);
+    expect(bins.reduce((s, b) => s + b[3], 0)).toBe(MAX_BARS + 99_000);
+    expect(bins.reduce((s, b) => s + b[2], 0)).toBe(MAX_BARS + 1);
+  });
+
+  for (const n of [1_000, 100_000]) {
+    it(`draws ${n} regions in a bounded SVG with distinct, non-overlapping axis labels`, () => {
+      const root = runPage(bigMap(n, 2));
+      const nodes = root.all();
+      expect(nodes.length).toBeLessThan(2 * MAX_BARS + 100);
+      const bars = nodes.filter((b) => b.tag === 'rect' && b.attrs['class'] === 'region bin');
+      expect(bars.length).toBeGreaterThan(MAX_BARS / 2);
+      expect(bars.length).toBeLessThanOrEqual(MAX_BARS);
+      const t = ticks(root);
+      expect(t.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(t.map((l) => l.text)).size).toBe(t.length);
+      for (let i = 1; i < t.length; i++) {
+        const [a, b] = [t[i - 1], t[i]] as [{ x: number; text: string }, { x: number; text: string }];
+        // Centred labels of about 7 px a character must not touch.
+        expect(b.x - a.x).toBeGreaterThan(((a.text.length + b.text.length) / 2) * 7);
+        expect(Number(b.text)).toBeGreaterThan(Number(a.text));
+      }
+      expect(t[t.length - 1]?.text).toMatch(/^\d+$/);
+      expect(Number(t[t.length - 1]?.text)).toBeGreaterThan((n * 2) / 2);
+      expect(root.textContent).toContain(`${n} regions drawn as ${bars.length} bars`);
+    });
+  }
+
+  it('labels a small map with round ticks from 0 and draws each region', () => {
+    const root = runPage(pictureAfter('hugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nregion_chg f 3 5\nregion_add f 3 5\n'));
+    expect(root.all().filter((b) => b.tag === 'rect' && /^region region\d$/.test(b.attrs['class'] ?? ''))).toHaveLength(2);
+    expect(ticks(root).map((l) => l.text)).toEqual(['0', '1', '2', '3', '4', '5']);
   });
 });

@@ -1,3 +1,4 @@
+import { AXIS_SETUP } from './axis';
 import type { SectionDrawer } from './page';
 
 /** The hstate pool: its counters and one bar of the pages in use, reserved and free. */
@@ -45,7 +46,9 @@ export const resvMapDrawer: SectionDrawer = {
   .region0 { fill: var(--vscode-charts-blue); }
   .region1 { fill: var(--vscode-charts-purple); }
   .region { stroke: var(--vscode-editor-background); stroke-width: 1; }
+  .bin { fill: var(--vscode-charts-blue); stroke-width: 0; }
 `,
+  setup: AXIS_SETUP,
   body: `
       if (!section.length) return;
       for (const f of section) {
@@ -54,26 +57,25 @@ export const resvMapDrawer: SectionDrawer = {
         c.innerHTML = '<span>regions <b>' + f.total + '</b></span><span>adds_in_progress <b>' + f.addsInProgress + '</b></span><span>region_cache_count <b>' + f.regionCacheCount + '</b></span>';
         root.appendChild(c);
         if (!f.regions.length) { root.appendChild(el('div', { class: 'empty' }, 'no regions')); continue; }
-        const lo = Math.min(0, f.regions[0][0]);
-        const hi = Math.max(...f.regions.map((r) => r[1]));
+        // Past MAX_BARS regions the data has bins: one bar per bin, as tall as the share of its pages regions cover.
+        const binned = f.bins && f.bins.length > 0;
+        const bars = binned ? f.bins : f.regions.map((r) => [r[0], r[1], 1, r[1] - r[0]]);
+        const lo = Math.min(0, bars[0][0]);
+        const hi = Math.max(bars[bars.length - 1][1], f.regions[f.regions.length - 1][1]);
         const width = Math.max(320, document.body.clientWidth - 40);
         const x = (p) => 10 + ((p - lo) / Math.max(1, hi - lo)) * (width - 20);
         const svg = el('svg', { width, height: 64, role: 'img', 'aria-label': 'regions of ' + f.file });
         svg.appendChild(el('line', { class: 'axis', x1: x(lo), x2: x(hi), y1: 40, y2: 40 }));
-        f.regions.forEach((r, i) => {
-          const rect = el('rect', { class: 'region region' + (i % 2), x: x(r[0]), y: 14, width: Math.max(1, x(r[1]) - x(r[0])), height: 22 });
-          rect.appendChild(el('title', {}, '[' + r[0] + ', ' + r[1] + ')'));
+        bars.forEach((b, i) => {
+          const h = binned ? Math.max(2, 22 * (b[3] / Math.max(1, b[1] - b[0]))) : 22;
+          const rect = el('rect', { class: binned ? 'region bin' : 'region region' + (i % 2), x: x(b[0]), y: 36 - h, width: Math.max(1, x(b[1]) - x(b[0])), height: h });
+          rect.appendChild(el('title', {}, binned ? '[' + b[0] + ', ' + b[1] + '): ' + b[2] + ' regions start here, ' + b[3] + ' of ' + (b[1] - b[0]) + ' pages reserved' : '[' + b[0] + ', ' + b[1] + ')'));
           svg.appendChild(rect);
         });
-        const ticks = new Set([lo, hi, ...f.regions.slice(0, 24).flat()]);
-        let lastX = -100;
-        for (const t of [...ticks].sort((a, b) => a - b)) {
-          if (x(t) - lastX < 18) continue;
-          lastX = x(t);
-          svg.appendChild(el('text', { x: x(t), y: 54, 'text-anchor': 'middle' }, String(t)));
-        }
+        for (const t of axisTicks(lo, hi, width - 20)) svg.appendChild(el('text', { class: 'tick', x: x(t), y: 54, 'text-anchor': 'middle' }, String(t)));
         root.appendChild(svg);
-        if (f.total > f.regions.length) root.appendChild(el('div', { class: 'meta' }, 'showing the first ' + f.regions.length + ' of ' + f.total + ' regions'));
+        if (binned) root.appendChild(el('div', { class: 'meta' }, f.total + ' regions drawn as ' + bars.length + ' bars of up to ' + (bars[0][1] - bars[0][0]) + ' pages each (hover a bar for its regions); the axis is the file offset in huge pages'));
+        else if (f.total > f.regions.length) root.appendChild(el('div', { class: 'meta' }, 'showing the first ' + f.regions.length + ' of ' + f.total + ' regions'));
       }
 `,
 };

@@ -7,6 +7,7 @@ export const memlatDrawer: SectionDrawer = {
   css: `
   .step { fill: none; stroke: var(--vscode-charts-blue); stroke-width: 2; }
   .vote { fill: var(--vscode-charts-orange); }
+  .cpufreq { stroke: var(--vscode-charts-orange); stroke-dasharray: 2 2; }
   .cur { stroke: var(--vscode-charts-green); stroke-dasharray: 4 3; }
 `,
   body: `
@@ -15,11 +16,11 @@ export const memlatDrawer: SectionDrawer = {
         root.appendChild(el('h2', {}, 'memlat memory group ' + gi + ' (hw_type ' + g.hwType + ')'));
         root.appendChild(counters([['cur_khz', g.curKhz], ['min_khz', g.minKhz], ['max_khz', g.maxKhz], ['firmware', g.running ? 'running' : 'stopped']]));
         for (const mon of g.monitors) {
-          root.appendChild(el('div', { class: 'counters' }, mon.name + ' (' + mon.type + ', cpus ' + mon.cpus.join(',') + ') vote ' + mon.voteKhz + ' kHz'));
+          root.appendChild(el('div', { class: 'counters' }, mon.name + ' (' + mon.type + ', cpus ' + mon.cpus.join(',') + ') vote ' + mon.voteKhz + ' kHz' + (mon.voteCpuMhz ? ' at cpu ' + mon.voteCpuMhz + ' MHz' : '')));
           const rows = mon.map;
           if (!rows.length) { root.appendChild(el('div', { class: 'empty' }, 'empty freq map')); continue; }
           const W = 360, H = 120, L = 50, B = 20;
-          const xMax = Math.max(...rows.map((r) => r[0])) * 1.15;
+          const xMax = Math.max(mon.voteCpuMhz || 0, ...rows.map((r) => r[0])) * 1.15;
           const yMax = Math.max(g.maxKhz / 1000, g.curKhz / 1000, mon.voteKhz / 1000, ...rows.map((r) => r[1])) * 1.1 || 1;
           const x = (mhz) => L + (mhz / xMax) * (W - L - 10);
           const y = (mhz) => H - B - (mhz / yMax) * (H - B - 10);
@@ -37,10 +38,11 @@ export const memlatDrawer: SectionDrawer = {
           for (const r of rows) svg.appendChild(el('text', { x: x(r[0]), y: H - 4, 'text-anchor': 'middle' }, String(r[0])));
           svg.appendChild(el('line', { class: 'cur', x1: L, x2: W - 10, y1: y(g.curKhz / 1000), y2: y(g.curKhz / 1000) }));
           svg.appendChild(el('text', { x: L - 4, y: y(g.curKhz / 1000) + 4, 'text-anchor': 'end' }, 'cur'));
-          const vi = rows.findIndex((r) => r[1] * 1000 === mon.voteKhz);
-          const vx = vi >= 0 ? (x(vi ? rows[vi - 1][0] : 0) + x(rows[vi][0])) / 2 : L;
-          const dot = el('circle', { class: 'vote', cx: vx, cy: y(mon.voteKhz / 1000), r: 5 });
-          dot.appendChild(el('title', {}, 'vote ' + mon.voteKhz + ' kHz'));
+          // The vote sits where it was read off the map: at the fastest counted CPU's frequency, on the step above it.
+          const cpuMhz = mon.voteCpuMhz || 0;
+          const dot = el('circle', { class: 'vote', cx: x(cpuMhz), cy: y(mon.voteKhz / 1000), r: 5 });
+          dot.appendChild(el('title', {}, 'vote ' + mon.voteKhz + ' kHz, read off the map at cpu ' + cpuMhz + ' MHz'));
+          if (cpuMhz) svg.appendChild(el('line', { class: 'cpufreq', x1: x(cpuMhz), x2: x(cpuMhz), y1: y(0), y2: y(mon.voteKhz / 1000) }));
           svg.appendChild(dot);
           svg.appendChild(el('text', { x: L - 4, y: 14, 'text-anchor': 'end' }, 'mem'));
           root.appendChild(svg);
@@ -63,7 +65,7 @@ export const memlatDrawer: SectionDrawer = {
           svg.appendChild(el('text', { x: W - 10, y: H - 4, 'text-anchor': 'end' }, t1 + ' ms'));
           root.appendChild(svg);
         }
-        root.appendChild(el('div', { class: 'meta' }, 'steps: cpu MHz -> mem MHz map; dot: the vote of each monitor; dashed: cur_khz; last plot: cur_khz (kHz) at each of the last samples'));
+        root.appendChild(el('div', { class: 'meta' }, 'steps: cpu MHz -> mem MHz map; dot: the vote of each monitor, at the CPU frequency it was read off the map at (dotted); dashed: cur_khz; last plot: cur_khz (kHz) at each of the last samples'));
       });
 `,
 };

@@ -17,7 +17,7 @@ import { mmDrawer } from './mm';
  * into), with the page's `el(tag, attrs, text)` and `counters(pairs)` in scope.
  */
 export interface SectionDrawer {
-  readonly section: Exclude<keyof PictureData, 'step' | 'timeNs' | 'line'>;
+  readonly section: Exclude<keyof PictureData, 'step' | 'timeNs' | 'line' | 'inUse'>;
   /** What a scenario creates to get this section, for the page's message while nothing is drawn. */
   readonly hint?: string;
   /** Its style rules. */
@@ -93,7 +93,9 @@ ${DRAWERS.map((d) => `    ${d.section}(section, root) {\n${block(d.body)}\n    }
     for (const [name, draw] of Object.entries(drawers)) {
       if (d[name] && d[name].length) { draw(d[name], root); drew = true; }
     }
-    if (!drew) root.appendChild(el('div', { class: 'empty' }, ${JSON.stringify(nothingYet())}));
+    // "Nothing to draw" only when no mechanism holds state; otherwise say whose state has no drawing yet.
+    if (!drew && d.inUse && d.inUse.length) root.appendChild(el('div', { class: 'empty' }, 'No drawing yet for the state of ' + d.inUse.join(', ') + ' at this step (for instance a memlat memory declared but not probed, or a task with no VMA): the Variables view shows all of it.'));
+    else if (!drew) root.appendChild(el('div', { class: 'empty' }, ${JSON.stringify(nothingYet())}));
   });
   const vscode = acquireVsCodeApi();
   vscode.postMessage({ type: 'ready' });

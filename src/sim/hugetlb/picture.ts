@@ -1,4 +1,5 @@
 import type { Hugetlb } from './subsystem';
+import { regionBins, type RegionBin } from './picture_bins';
 
 /** Regions sent to the state picture per file; the picture says when a map holds more. */
 export const MAX_REGIONS = 4096;
@@ -22,13 +23,15 @@ export interface HugetlbPoolPicture {
   readonly mounts: readonly SubpoolPicture[];
 }
 
-/** One hugetlbfs file's resv_map: its first MAX_REGIONS regions and how many there are. */
+/** One hugetlbfs file's resv_map: its first MAX_REGIONS regions, how many there are, and bins past MAX_BARS regions. */
 export interface ResvMapPicture {
   readonly file: string;
   readonly regions: ReadonlyArray<readonly [number, number]>;
   readonly total: number;
   readonly addsInProgress: number;
   readonly regionCacheCount: number;
+  /** Empty up to MAX_BARS regions; past it, the file's page range in at most MAX_BARS bins (./picture_bins). */
+  readonly bins: readonly RegionBin[];
 }
 
 /** Its sections of the state picture, by name (a type, not an interface: the picture hook returns a Record). */
@@ -49,6 +52,7 @@ export function hugetlbPicture(h: Hugetlb): HugetlbSections {
       total: r.regions.length,
       addsInProgress: r.addsInProgress,
       regionCacheCount: r.regionCacheCount,
+      bins: regionBins(r.regions),
     })),
   };
 }

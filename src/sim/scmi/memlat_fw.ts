@@ -188,7 +188,7 @@ function setParam(ml: Memlat, paramId: number, buf: Uint8Array): Decision {
       if (monIdx >= MAX_MONITOR_CNT) return fail(SCMI_ERR_PARAMS, `mon_idx ${monIdx} >= MAX_MONITOR_CNT`);
       let name = '';
       for (let i = 16; i < 16 + MAX_NAME_LEN && i < buf.length && buf[i] !== 0; i++) name += String.fromCharCode(buf[i] as number);
-      const mon: FwMonitor = { monIdx, cpumask, monType, name, ipmCeil: 0, map: [], voteKhz: 0, params: {} };
+      const mon: FwMonitor = { monIdx, cpumask, monType, name, ipmCeil: 0, map: [], voteKhz: 0, voteCpuMhz: 0, params: {} };
       g.monitors = [...g.monitors.filter((x) => x.monIdx !== monIdx), mon].sort((a, b) => a.monIdx - b.monIdx);
       return ok();
     }
@@ -328,6 +328,7 @@ function* memlat_mon_vote(m: Machine, ml: Memlat, mon: FwMonitor): KGen<number> 
   fr.locals.max_mhz = r.maxMhz;
   yield fr.at('cpus');
   mon.voteKhz = r.vote;
+  mon.voteCpuMhz = Number(r.maxMhz);
   fr.locals.vote_khz = BigInt(r.vote);
   yield fr.at('vote');
   return m.leave(fr, r.vote);

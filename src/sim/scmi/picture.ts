@@ -7,6 +7,8 @@ export interface MonitorPicture {
   readonly type: string;
   readonly cpus: readonly number[];
   readonly voteKhz: number;
+  /** The CPU frequency the vote was read off the map at (the fastest counted CPU), so the picture draws the vote there. */
+  readonly voteCpuMhz: number;
   /** The freq map as steps: [cpu MHz, mem MHz] rows. */
   readonly map: ReadonlyArray<readonly [number, number]>;
 }
@@ -34,6 +36,7 @@ function monitorOf(mon: FwMonitor): MonitorPicture {
     type: mon.monType === 1 ? 'compute' : 'memlat',
     cpus: maskCpus(mon.cpumask),
     voteKhz: mon.voteKhz,
+    voteCpuMhz: mon.voteCpuMhz,
     map: mon.map.map(([cpu, mem]) => [cpu, mem] as const),
   };
 }

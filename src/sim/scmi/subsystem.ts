@@ -44,6 +44,8 @@ export interface FwMonitor {
   /** [cpufreq_mhz, memfreq_mhz] rows, wire units. */
   map: Array<[number, number]>;
   voteKhz: number;
+  /** The CPU frequency (MHz) the last vote was read off the map at: the fastest counted CPU, 0 when none counted. */
+  voteCpuMhz: number;
   /** Tunables the model stores but does not use (FE_STALL_FLOOR, WB_PCT, ...). */
   params: Record<string, number>;
 }
