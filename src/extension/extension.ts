@@ -147,7 +147,7 @@ async function runHeadless(workerJs: string, doc: vscode.TextDocument, output: v
     return;
   }
   if (o.kind !== 'ran') {
-    output.appendLine(o.kind === 'timeout' ? `✗ stopped after ${o.ms / 1000} s: debug the scenario to see where it spends its time` : `✗ ${o.message}`);
+    output.appendLine(o.kind === 'timeout' ? `✗ stopped after ${o.ms / 1000} s: debug the scenario to see where it spends its time` : `✗ ${'message' in o ? o.message : o.kind}`);
     return;
   }
   for (const line of o.output) output.appendLine(line);
