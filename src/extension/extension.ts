@@ -14,6 +14,7 @@ import { isListingOf, listingInlineValues } from './listing_values';
 import { startSocketAdapter } from './socket_adapter';
 import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
+import { registerTestExplorer } from './test_explorer';
 import type { SocketAdapter } from './socket_adapter';
 
 const LANG = 'kstep';
@@ -117,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerHistoryCommands(context);
   registerHexSetting(context);
   registerMemoryView(context);
+  registerTestExplorer(context, workerJs);
 }
 
 export function deactivate(): void {
