@@ -63,6 +63,14 @@ describe('kstep scenarios in the Test Explorer', () => {
       return t.some((x) => x.includes('hugetlb.c')) ? t : undefined;
     });
     expect(cov.join('\n')).toContain('hugetlb.c');
+    // Opening the listing from the Test Coverage view paints its step points in the gutter.
+    await wb.page.locator('.pane-body .monaco-list-row', { hasText: 'hugetlb.c' }).first().click();
+    await wb.waitForEditorText(/region_chg|region_add|hugetlb/);
+    const painted = await wb.waitFor('coverage in the listing’s gutter', 30_000, async () => {
+      const n = await wb.page.locator('.part.editor [class*="coverage-deco"]').count();
+      return n > 0 ? n : undefined;
+    });
+    expect(painted).toBeGreaterThan(0);
     await wb.screenshot(join(ARTIFACTS_DIR, 'test-coverage.png'));
   });
 });
