@@ -16,6 +16,7 @@ import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
 import { referenceMarkdown, registerReferenceCommand } from './reference_command';
 import { registerWalkthrough } from './walkthrough';
+import { registerTestExplorer } from './test_explorer';
 import type { SocketAdapter } from './socket_adapter';
 
 const LANG = 'kstep';
@@ -121,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerMemoryView(context);
   registerReferenceCommand(context);
   registerWalkthrough(context);
+  registerTestExplorer(context, workerJs);
 }
 
 export function deactivate(): void {
@@ -151,7 +153,7 @@ async function runHeadless(workerJs: string, doc: vscode.TextDocument, output: v
     return;
   }
   if (o.kind !== 'ran') {
-    output.appendLine(o.kind === 'timeout' ? `✗ stopped after ${o.ms / 1000} s: debug the scenario to see where it spends its time` : `✗ ${o.message}`);
+    output.appendLine(o.kind === 'timeout' ? `✗ stopped after ${o.ms / 1000} s: debug the scenario to see where it spends its time` : `✗ ${'message' in o ? o.message : o.kind}`);
     return;
   }
   for (const line of o.output) output.appendLine(line);

@@ -4,10 +4,14 @@
 import { parentPort } from 'node:worker_threads';
 import { createSimulation, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
 import { toEditorDiagnostics } from './language_info';
+import { runScenarioTests } from './scenario_tests';
+import { scenarioItems } from './test_items';
 import type { WorkerRequest, WorkerReply } from './worker_protocol';
 
 function handle(req: WorkerRequest): WorkerReply {
+  if (req.kind === 'test') return { kind: 'tested', result: runScenarioTests(req.file, req.text, { maxSteps: req.maxSteps, coverage: req.coverage === true }) };
   const { program, diagnostics } = loadScenario(req.file, req.text);
+  if (req.kind === 'items') return { kind: 'items', items: scenarioItems(program) };
   if (req.kind === 'diagnostics' || diagnostics.length) {
     return { kind: 'parsed', diagnostics: toEditorDiagnostics(diagnostics), formatted: diagnostics.map(formatDiagnostic) };
   }

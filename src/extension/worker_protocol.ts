@@ -1,15 +1,21 @@
 import type { EditorDiagnostic } from './language_info';
+import type { ScenarioTestResult } from './scenario_tests';
+import type { ScenarioItem } from './test_items';
 
-/** What the extension asks its worker: the diagnostics of a file, or a headless run of it. */
+/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, or a test run. */
 export interface WorkerRequest {
-  readonly kind: 'diagnostics' | 'run';
+  readonly kind: 'diagnostics' | 'run' | 'items' | 'test';
   readonly file: string;
   readonly text: string;
   readonly maxSteps: number;
+  /** A test run that counts kernel coverage. */
+  readonly coverage?: boolean;
 }
 
 export type WorkerReply =
   | { readonly kind: 'parsed'; readonly diagnostics: EditorDiagnostic[]; readonly formatted: string[] }
   | { readonly kind: 'ran'; readonly output: string[]; readonly code: number; readonly steps: number; readonly line?: number; readonly message?: string }
+  | { readonly kind: 'items'; readonly items: ScenarioItem[] }
+  | { readonly kind: 'tested'; readonly result: ScenarioTestResult }
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'timeout'; readonly ms: number };
