@@ -9,6 +9,7 @@ import { THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
 import { entered, PROC_TARGET, stepInTargetList, targetFn } from './step_in_targets';
+import { endDescription } from './end_reason';
 import { dropQueued, runStarts, runStopped } from './step_queue';
 
 /** How long a slice of a run may take before the adapter looks at its inbox again (pause, cancel). */
@@ -121,6 +122,7 @@ export function stopRun(ctx: SessionContext): void {
 /** Reports a stop; the frame and variable ids of the previous one are void from here on. */
 export function stopped(ctx: SessionContext, stop: Stop & { readonly description?: string }): void {
   ctx.running = false;
+  const previous = ctx.lastStop;
   ctx.lastStop = stop;
   ctx.vars.reset();
   ctx.frameRefs.clear();
@@ -133,7 +135,9 @@ export function stopped(ctx: SessionContext, stop: Stop & { readonly description
     ctx.atEnd = true;
     const ev = new StoppedEvent('end', THREAD_ID) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
-    ev.body.description = 'End of the scenario: step back to look again, or continue to finish';
+    const told = endDescription(ctx, previous);
+    ev.body.description = told.description;
+    if (told.text !== undefined) ev.body.text = told.text;
     ctx.send(ev);
     runStopped(ctx);
     return;
