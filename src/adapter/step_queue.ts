@@ -7,12 +7,20 @@ import { UserError } from './routes';
  * step through a long statement may still be going) wait for that step's stop
  * and then run, in order, instead of being refused. A request that arrives
  * during a continue, a reverse continue or a search is still refused: it
- * would start only when the user's long run ends, which they did not ask for.
+ * would start only when the user's long run ends, which they did not ask for;
+ * so is a step that has waited MAX_WAIT_MS for a step that is still going.
  */
 export const QUEUED_STEPS: ReadonlySet<string> = new Set(['next', 'stepIn', 'stepOut', 'stepBack', 'kstep/stepBackInto']);
 
 /** More than this many steps held back is a client gone wrong, not a held key. */
 const MAX_QUEUED = 32;
+/**
+ * A step still running after this long is a long step (over a statement of
+ * millions of step points), not a short one under a held key: the request
+ * behind it is refused as during a continue, rather than left unanswered.
+ */
+const MAX_WAIT_MS = 3_000;
+const RUNNING = 'the scenario is running: pause it first';
 
 interface Queue {
   /** The run going now is a step (next, step in, step out, step into a target). */
@@ -44,8 +52,25 @@ export function mayQueue(ctx: SessionContext, command: string): boolean {
 /** Resolves once the running step has stopped and this request's turn has come; rejects if the run is given up. */
 export function afterStep(ctx: SessionContext): Promise<void> {
   const q = queueOf(ctx);
-  if (q.waiting.length >= MAX_QUEUED) return Promise.reject(new UserError(`the scenario is running: ${MAX_QUEUED} steps are already waiting for it`));
-  return new Promise((resolve, reject) => q.waiting.push({ go: resolve, drop: (why) => reject(new UserError(why)) }));
+  if (q.waiting.length >= MAX_QUEUED) return Promise.reject(new UserError(`${RUNNING} (${MAX_QUEUED} steps are already waiting for it)`));
+  return new Promise((resolve, reject) => {
+    const w = {
+      go: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      drop: (why: string) => {
+        clearTimeout(timer);
+        reject(new UserError(why));
+      },
+    };
+    const timer = setTimeout(() => {
+      const i = q.waiting.indexOf(w);
+      if (i >= 0) q.waiting.splice(i, 1);
+      reject(new UserError(RUNNING));
+    }, MAX_WAIT_MS);
+    q.waiting.push(w);
+  });
 }
 
 /** The run stopped and its stop is out: the first step waiting goes next (the rest wait for its stop). */
