@@ -13,6 +13,7 @@ import { scenarioSource } from './sources';
 import { callLabel, childPath, plainValue, showOptions } from './variables';
 import { frameNode, returnedName, returnNode } from './frame_view';
 import { frameLocals, tryNode } from './frame_locals';
+import { refuseUnderLock } from './held_locks';
 
 /** The setter of a value the debugger may change: a writable leaf, or a record that is also a value (a register). */
 function writable(n: StateNode): ((v: Value) => void) | undefined {
@@ -214,7 +215,11 @@ function env(ctx: SessionContext, frameId: number | undefined): EvalEnv {
 function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] | Reply | Promise<DebugProtocol.EvaluateResponse['body'] | undefined> {
   const text = args.expression.trim();
   if (parseQueryText(text)) return evaluateQuery(ctx, text, args.context);
-  if (args.context === 'repl' && isStatementLine(text, ctx.registry)) return runStatement(ctx, text);
+  if (args.context === 'repl' && isStatementLine(text, ctx.registry)) {
+    // Not inside a critical section of the listing: the statement would run in the middle of it.
+    refuseUnderLock(ctx.machine.frames);
+    return runStatement(ctx, text);
+  }
   const e = parseExpression(text);
   if ('error' in e) throw new UserError(e.error);
   const r = evalRef(env(ctx, args.frameId), e);

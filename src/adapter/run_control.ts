@@ -9,6 +9,8 @@ import { THREAD_ID } from './context';
 import type { Reply, Routes } from './routes';
 import { always, andThen, UserError, whenStopped } from './routes';
 import { entered, PROC_TARGET, stepInTargetList, targetFn } from './step_in_targets';
+import { endDescription } from './end_reason';
+import { dropQueued, runStarts, runStopped } from './step_queue';
 
 /** How long a slice of a run may take before the adapter looks at its inbox again (pause, cancel). */
 const SLICE_MS = 10;
@@ -106,6 +108,7 @@ export function run(ctx: SessionContext, mode: RunMode): void {
   }
   const m = sim.machine;
   m.startRun(mode);
+  runStarts(ctx, mode !== 'continue');
   sliced(ctx, () => m.slice(CHUNK), false);
 }
 
@@ -113,24 +116,30 @@ export function run(ctx: SessionContext, mode: RunMode): void {
 export function stopRun(ctx: SessionContext): void {
   if (ctx.sim && ctx.running) ctx.sim.machine.pauseRequested = true;
   ctx.running = false;
+  dropQueued(ctx, 'the run was given up before this step could start');
 }
 
 /** Reports a stop; the frame and variable ids of the previous one are void from here on. */
 export function stopped(ctx: SessionContext, stop: Stop & { readonly description?: string }): void {
   ctx.running = false;
+  const previous = ctx.lastStop;
   ctx.lastStop = stop;
   ctx.vars.reset();
   ctx.frameRefs.clear();
   if (stop.reason === 'end') {
     if (ctx.noDebug || ctx.atEnd) {
       ctx.send(new TerminatedEvent());
+      dropQueued(ctx, 'the scenario has ended');
       return;
     }
     ctx.atEnd = true;
     const ev = new StoppedEvent('end', THREAD_ID) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
-    ev.body.description = 'End of the scenario: step back to look again, or continue to finish';
+    const told = endDescription(ctx, previous);
+    ev.body.description = told.description;
+    if (told.text !== undefined) ev.body.text = told.text;
     ctx.send(ev);
+    runStopped(ctx);
     return;
   }
   ctx.atEnd = ctx.machine.ended;
@@ -148,6 +157,8 @@ export function stopped(ctx: SessionContext, stop: Stop & { readonly description
   if (stop.breakpointIds) ev.body.hitBreakpointIds = [...stop.breakpointIds];
   if (stop.description) ev.body.description = stop.description;
   ctx.send(ev);
+  // A step waiting behind this run (a held F11) goes now, after the stop it waited for.
+  runStopped(ctx);
 }
 
 /** A run that starts once the response is out. */
@@ -177,6 +188,7 @@ function runToEntry(ctx: SessionContext, fn: KernelFn): void {
   // Targets are what can be entered before the current frame returns, or the statement ends.
   const from = m.frames[m.frames.length - 1];
   m.startRun(from ? 'out' : 'over');
+  runStarts(ctx, true);
   sliced(
     ctx,
     () => {
@@ -211,6 +223,7 @@ function reverseContinue(ctx: SessionContext): Reply {
   // Replaying a long history backwards takes a while: it runs in time slices, like a forward run.
   const scan = ctx.machine.reverseRun();
   ctx.atEnd = false;
+  runStarts(ctx, false);
   return andThen(undefined, () =>
     sliced(
       ctx,
@@ -226,6 +239,8 @@ function reverseContinue(ctx: SessionContext): Reply {
 function pause(ctx: SessionContext): undefined {
   // Only a run is long enough to pause or cancel; it stops at the next slice boundary.
   if (ctx.sim && ctx.running) ctx.sim.machine.pauseRequested = true;
+  // Pause means stop here: the steps held behind the run do not follow it.
+  dropQueued(ctx, 'paused before this step could start');
   return undefined;
 }
 

@@ -13,6 +13,7 @@ import type { Outcome, Route, Routes } from './routes';
 import { always, andThen, Reply, UserError } from './routes';
 import { run, RUN_CONTROL_ROUTES, stopped, stopRun } from './run_control';
 import { scrubErrorResponse } from './scrub';
+import { afterStep, mayQueue } from './step_queue';
 import { SOURCE_ROUTES } from './sources';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -105,6 +106,13 @@ export class KstepSession extends DebugSession {
         return;
       }
       this.answer(new Response(request), () => {
+        // A step behind a running step waits for its stop (a held F11), instead of "pause it first".
+        if (route.needsStop && mayQueue(this.ctx, request.command)) {
+          return afterStep(this.ctx).then(() => {
+            this.ctx.requireStopped();
+            return route.handle(this.ctx, request.arguments);
+          });
+        }
         if (route.needsStop) this.ctx.requireStopped();
         return route.handle(this.ctx, request.arguments);
       });

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { KstepSession } from '../adapter/session';
 import { DEFAULT_MAX_STEPS } from '../sim';
-import { DEBUG_TYPE, resolveLaunchConfig, scenarioConfig } from './config';
+import { DEBUG_TYPE, generatedConfig, resolveLaunchConfig, scenarioConfig } from './config';
+import { registerSessionWatch } from './session_watch';
 import { registerHistoryCommands } from './history_commands';
 import type { KstepLaunchConfig } from './config';
 import { completionsAt, hoverText } from './language_info';
@@ -42,8 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(parseDiagnostics, runDiagnostics, output, picture);
 
   context.subscriptions.push(
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider()),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, adapters),
     vscode.debug.onDidTerminateDebugSession((s) => adapters.release(s)),
     adapters,
@@ -118,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kstep.stepBackInto', () => stepBackInto()),
   );
   registerHistoryCommands(context);
+  registerSessionWatch(context);
   registerHexSetting(context);
   registerMemoryView(context);
   registerReferenceCommand(context);
@@ -171,22 +173,36 @@ async function runHeadless(workerJs: string, doc: vscode.TextDocument, output: v
   output.appendLine(`✗ ${vscode.workspace.asRelativePath(doc.uri)}:${o.line}: ${o.message}`);
 }
 
+/** The workspaceState key of the scenario debugged last: F5 from a kernel listing debugs it again. */
+const LAST_SCENARIO = 'kstep.lastScenario';
+
 class ConfigProvider implements vscode.DebugConfigurationProvider {
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
     const editor = vscode.window.activeTextEditor;
-    const path = editor?.document.languageId === LANG ? editor.document.uri.fsPath : '${file}';
-    return [scenarioConfig(path, false) as vscode.DebugConfiguration];
+    const path = editor?.document.languageId === LANG ? editor.document.uri.fsPath : undefined;
+    const root = folder ?? (editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : undefined);
+    return [generatedConfig(path, root?.uri.fsPath) as vscode.DebugConfiguration];
   }
 
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     if (!trusted(config.noDebug ? 'running a scenario' : 'debugging a scenario')) return undefined;
     const doc = vscode.window.activeTextEditor?.document;
-    const r = resolveLaunchConfig(config as KstepLaunchConfig, doc ? { languageId: doc.languageId, path: doc.uri.fsPath } : undefined);
+    const last = this.context.workspaceState.get<string>(LAST_SCENARIO);
+    const r = resolveLaunchConfig(config as KstepLaunchConfig, doc ? { languageId: doc.languageId, path: doc.uri.fsPath } : undefined, last);
     if ('error' in r) {
       void vscode.window.showInformationMessage(r.error);
       return undefined;
     }
     return withHex(r.config) as vscode.DebugConfiguration;
+  }
+
+  /** Variables are substituted here: the scenario remembered is a real path, whatever launch.json wrote. */
+  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+    const program: unknown = config.program;
+    if (typeof program === 'string' && program.endsWith('.kstep')) void this.context.workspaceState.update(LAST_SCENARIO, program);
+    return config;
   }
 }
 

@@ -18,7 +18,7 @@ interface Manifest {
     breakpoints: Array<{ language: string }>;
     debuggers: Array<{ type: string; languages: string[]; configurationAttributes: { launch: { required: string[]; properties: Record<string, unknown> } }; initialConfigurations: unknown[]; configurationSnippets: unknown[] }>;
     commands: Array<{ command: string }>;
-    menus: Record<string, Array<{ command: string }>>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
     walkthroughs?: Array<{ id: string; title: string; steps: Array<{ id: string; title: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }>;
   };
   devDependencies: Record<string, string>;
@@ -52,6 +52,11 @@ describe('extension manifest', () => {
     expect(pkg.capabilities.untrustedWorkspaces.supported).toBe('limited');
     expect(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations).toEqual(['kstep.adapter']);
     expect(pkg.capabilities.virtualWorkspaces.supported).toBe('limited');
+  });
+
+  it('the editor-title Run/Debug button debugs a .kstep (stopping on entry, like F5 without launch.json)', () => {
+    const run = pkg.contributes.menus['editor/title/run'] ?? [];
+    expect(run[0]).toMatchObject({ command: 'kstep.debugScenario', when: 'resourceLangId == kstep' });
   });
 
   it('targets a VS Code the e2e code-server runs (1.100) with types no newer than the floor', () => {
