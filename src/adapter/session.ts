@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { CapabilitiesEvent, DebugSession, InitializedEvent, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
-import { DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, readScenarioFile, REGISTRY } from '../sim';
+import { checkStop, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, readScenarioFile, REGISTRY } from '../sim';
 import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
@@ -241,7 +241,9 @@ export class KstepSession extends DebugSession {
       supportsValueFormattingOptions: true,
       supportsDataBreakpoints: true,
       supportsCancelRequest: true,
-      supportsDelayedStackTraceLoading: true,
+      // Off: VS Code then asks for 20 frames at once and knows a shorter stack is complete, where with delayed
+      // loading it asks for one, then shows "Load More Stack Frames" until a second request it may never send.
+      supportsDelayedStackTraceLoading: false,
       supportsLoadedSourcesRequest: true,
       supportsSingleThreadExecutionRequests: false,
     };
@@ -324,6 +326,12 @@ export class KstepSession extends DebugSession {
       bps.data = [];
       run(ctx, 'continue');
     } else if (this.launchArgs.stopOnEntry) stopped(ctx, { reason: 'entry' });
-    else run(ctx, 'continue');
+    else {
+      // A continue leaves its starting point before it looks for breakpoints: one on the first statement is
+      // looked for here.
+      const here = checkStop(ctx.machine, true);
+      if (here) stopped(ctx, here);
+      else run(ctx, 'continue');
+    }
   }
 }

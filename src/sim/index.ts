@@ -48,6 +48,7 @@ export { INLINE_LIST, kindAt, showNode } from './core/show_node';
 export { outcomeOf } from './outcome';
 export { DEFAULT_MAX_STEPS, errorText, escapeControls, thrownException } from './core/internal';
 export { DEFAULT_MAX_WORK } from './core/work';
+export { checkStop } from './core/stop_check';
 export type { HugetlbPoolPicture, HugetlbSections, ResvMapPicture } from './hugetlb/picture';
 export type { HypervSections, SlotPicture, TimerPicture, VpPicture } from './hyperv/picture';
 export type { MemlatSections, MemoryGroupPicture, MonitorPicture } from './scmi/picture';

@@ -49,6 +49,17 @@ describe('line breakpoints', () => {
     expect(await h.go('continue')).toMatchObject({ reason: 'end' });
   });
 
+  it('a breakpoint on the first statement is hit by a launch that does not stop on entry', async () => {
+    const { lines } = await h.launch(P.resv, { stopOnEntry: false, lines: [R.file, R.add01] });
+    const s = await h.stopped();
+    expect(s.reason).toBe('breakpoint');
+    expect(s.hitBreakpointIds).toEqual([lines?.[0]?.id]);
+    expect((await h.top()).line).toBe(R.file);
+    // Continuing goes on to the next one, not back to the first.
+    expect((await h.go('continue')).reason).toBe('breakpoint');
+    expect((await h.top()).line).toBe(R.add01);
+  });
+
   it('setBreakpoints replaces the earlier set; an empty set clears them', async () => {
     await h.launch(P.resv, { stopOnEntry: true, lines: [R.chg01] });
     await h.stopped('entry');
