@@ -746,3 +746,47 @@ export async function startE2E(opts: E2EOptions): Promise<E2E> {
     throw e;
   }
 }
+
+// ------------------------------------------------------------------------------------------------ listings
+
+/** The title of the active editor tab (e.g. 'hugetlb.c' once F11 opened a kernel listing). */
+export async function activeTabTitle(wb: Workbench): Promise<string> {
+  const tab = wb.page.locator('.part.editor .editor-group-container.active .tab.active').first();
+  return (await tab.count()) ? tidy(await tab.innerText()) : '';
+}
+
+/** Waits until the active editor tab is `name`. */
+export async function waitForActiveTab(wb: Workbench, name: string, timeoutMs = 30_000): Promise<void> {
+  let last = '';
+  await wb
+    .waitFor(`the active tab to be ${name}`, timeoutMs, async () => {
+      last = await activeTabTitle(wb);
+      return last.startsWith(name) ? true : undefined;
+    })
+    .catch((e: unknown) => {
+      throw new Error(`${firstLine(e)}; the active tab is "${last}"`);
+    });
+}
+
+/** Puts the cursor on `line` of the active editor and presses F9 (works in read-only listings too), then
+ *  waits for the breakpoint glyph to appear there. */
+export async function toggleBreakpointWithF9(wb: Workbench, line: number): Promise<void> {
+  const had = (await wb.breakpointLines()).includes(line);
+  await retry(`F9 on line ${line}`, 3, async () => {
+    await wb.goToLine(line);
+    await wb.press('F9');
+    await wb.waitFor(`the breakpoint on line ${line} to be ${had ? 'removed' : 'set'}`, 10_000, async () =>
+      (await wb.breakpointLines()).includes(line) !== had ? true : undefined,
+    );
+  });
+}
+
+/** Lines of the active editor whose breakpoint glyph says it did not bind (greyed, hollow). */
+export function unverifiedBreakpointLines(wb: Workbench): Promise<number[]> {
+  return wb.glyphLines('unverified');
+}
+
+/** The Call Stack's frame rows (those that read `name(args)`), top first. */
+export async function stackFrames(wb: Workbench): Promise<string[]> {
+  return (await wb.viewRows('Call Stack')).filter((r) => /^[\w.]+\(/.test(r));
+}
