@@ -513,7 +513,13 @@ export class Workbench {
       3,
       async () => {
         await this.closeQuickInput();
-        await this.activeEditor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+        // Focus the editor's input area: a click at the top of .view-lines lands off screen once the editor
+        // has scrolled (the element is as tall as the file).
+        await this.activeEditor
+          .locator('textarea')
+          .first()
+          .focus({ timeout: 5_000 })
+          .catch(() => this.activeEditor.click({ position: { x: 200, y: 20 } }));
         await this.press('Control+G');
         const input = this.quickInput.locator('input').first();
         await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -772,13 +778,12 @@ export async function waitForActiveTab(wb: Workbench, name: string, timeoutMs = 
  *  waits for the breakpoint glyph to appear there. */
 export async function toggleBreakpointWithF9(wb: Workbench, line: number): Promise<void> {
   const had = (await wb.breakpointLines()).includes(line);
-  await retry(`F9 on line ${line}`, 3, async () => {
-    await wb.goToLine(line);
-    await wb.press('F9');
-    await wb.waitFor(`the breakpoint on line ${line} to be ${had ? 'removed' : 'set'}`, 10_000, async () =>
-      (await wb.breakpointLines()).includes(line) !== had ? true : undefined,
-    );
-  });
+  // No retry around F9 itself: a second press would toggle the breakpoint back.
+  await wb.goToLine(line);
+  await wb.press('F9');
+  await wb.waitFor(`the breakpoint on line ${line} to be ${had ? 'removed' : 'set'}`, 10_000, async () =>
+    (await wb.breakpointLines()).includes(line) !== had ? true : undefined,
+  );
 }
 
 /** Lines of the active editor whose breakpoint glyph says it did not bind (greyed, hollow). */
