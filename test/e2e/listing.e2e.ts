@@ -76,6 +76,8 @@ describe('debugging inside the kernel listings in VS Code', () => {
     expect(RESV.split('\n')[FIRST - 1]).toBe('hugetlb file f');
     await wb.openFile('resv_map.kstep');
     await wb.waitForEditorText('hugetlb file f');
+    // No breakpoint: the stop comes from the generated configuration stopping on entry (issue 16 §3); with
+    // stopOnEntry false F5 runs to the scenario's end (and a breakpoint on this first line is not hit either).
     expect(await wb.breakpointLines()).toEqual([]);
     await wb.press('F5');
     await wb.waitForDebugToolbar();
