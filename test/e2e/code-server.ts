@@ -513,7 +513,13 @@ export class Workbench {
       3,
       async () => {
         await this.closeQuickInput();
-        await this.activeEditor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+        // Focus the editor's input area: a click at the top of .view-lines lands off screen once the editor
+        // has scrolled (the element is as tall as the file).
+        await this.activeEditor
+          .locator('textarea')
+          .first()
+          .focus({ timeout: 5_000 })
+          .catch(() => this.activeEditor.click({ position: { x: 200, y: 20 } }));
         await this.press('Control+G');
         const input = this.quickInput.locator('input').first();
         await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -745,4 +751,47 @@ export async function startE2E(opts: E2EOptions): Promise<E2E> {
     await dispose();
     throw e;
   }
+}
+
+// ------------------------------------------------------------------------------------------------ listings
+
+/** The title of the active editor tab (e.g. 'hugetlb.c' once F11 opened a kernel listing). */
+export async function activeTabTitle(wb: Workbench): Promise<string> {
+  const tab = wb.page.locator('.part.editor .editor-group-container.active .tab.active').first();
+  return (await tab.count()) ? tidy(await tab.innerText()) : '';
+}
+
+/** Waits until the active editor tab is `name`. */
+export async function waitForActiveTab(wb: Workbench, name: string, timeoutMs = 30_000): Promise<void> {
+  let last = '';
+  await wb
+    .waitFor(`the active tab to be ${name}`, timeoutMs, async () => {
+      last = await activeTabTitle(wb);
+      return last.startsWith(name) ? true : undefined;
+    })
+    .catch((e: unknown) => {
+      throw new Error(`${firstLine(e)}; the active tab is "${last}"`);
+    });
+}
+
+/** Puts the cursor on `line` of the active editor and presses F9 (works in read-only listings too), then
+ *  waits for the breakpoint glyph to appear there. */
+export async function toggleBreakpointWithF9(wb: Workbench, line: number): Promise<void> {
+  const had = (await wb.breakpointLines()).includes(line);
+  // No retry around F9 itself: a second press would toggle the breakpoint back.
+  await wb.goToLine(line);
+  await wb.press('F9');
+  await wb.waitFor(`the breakpoint on line ${line} to be ${had ? 'removed' : 'set'}`, 10_000, async () =>
+    (await wb.breakpointLines()).includes(line) !== had ? true : undefined,
+  );
+}
+
+/** Lines of the active editor whose breakpoint glyph says it did not bind (greyed, hollow). */
+export function unverifiedBreakpointLines(wb: Workbench): Promise<number[]> {
+  return wb.glyphLines('unverified');
+}
+
+/** The Call Stack's frame rows (those that read `name(args)`), top first. */
+export async function stackFrames(wb: Workbench): Promise<string[]> {
+  return (await wb.viewRows('Call Stack')).filter((r) => /^[\w.]+\(/.test(r));
 }
