@@ -35,22 +35,23 @@ function flatten(v: unknown, path: string, out: Map<string, string>): void {
 
 /**
  * Paths that differ, in the order they appear in `a` then those only in `b`;
- * `only` keeps paths under these prefixes. Without `only`, `last` is left
- * out: it is what the latest statement returned, not kernel state, and its
- * shape differs between kernels (the kernel before 004 has no regions_needed).
+ * `only` keeps paths under these prefixes. Without `only`, a field of `last`
+ * that one side lacks is left out: what a statement returns has a different
+ * shape on another kernel (the kernel before 004 has no regions_needed),
+ * while a value both return (`last.ret`, `last.result`) is compared.
  */
 export function stateDiff(a: unknown, b: unknown, only: readonly string[] = []): StateChange[] {
   const fa = new Map<string, string>();
   const fb = new Map<string, string>();
   flatten(a, '', fa);
   flatten(b, '', fb);
-  const keep = (p: string): boolean => (only.length === 0 ? !under(p, 'last') : only.some((o) => under(p, o)));
+  const keep = (p: string, both: boolean): boolean => (only.length === 0 ? both || !under(p, 'last') : only.some((o) => under(p, o)));
   const out: StateChange[] = [];
   for (const [p, va] of fa) {
     const vb = fb.get(p);
-    if (vb !== va && keep(p)) out.push({ path: p, a: va, b: vb ?? '(none)' });
+    if (vb !== va && keep(p, vb !== undefined)) out.push({ path: p, a: va, b: vb ?? '(none)' });
   }
-  for (const [p, vb] of fb) if (!fa.has(p) && keep(p)) out.push({ path: p, a: '(none)', b: vb });
+  for (const [p, vb] of fb) if (!fa.has(p) && keep(p, false)) out.push({ path: p, a: '(none)', b: vb });
   return out;
 }
 

@@ -35,8 +35,14 @@ describe('kstep diff --kernel before=004', () => {
     expect(r.out).toEqual(['worked_004.kstep: the kernels diverge after line 12: region_add f 0 5', '  before=004 → after (patched)', '  resv.f.regions: [[0,6]] → [[0,1],[1,2],[2,3],[3,5],[5,6]]']);
   });
 
-  it('over the whole state the first difference is region_chg f 0 5: one descriptor reserved per call against one per gap', () => {
+  it("over the whole state the first difference is region_chg f 2 3: past the list's end the before code reads rg->from from the head", () => {
     const r = diff(WORKED, '--kernel=before=004');
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual(['worked_004.kstep: the kernels diverge after line 7: region_chg f 2 3', '  before=004 → after (patched)', '  last.ret: 2 → 1']);
+  });
+
+  it('the resv map itself first differs at region_chg f 0 5: one descriptor reserved per call against one per gap', () => {
+    const r = diff(WORKED, '--kernel', 'before=004', '--only=resv');
     expect(r.code).toBe(1);
     expect(r.out).toEqual(['worked_004.kstep: the kernels diverge after line 11: region_chg f 0 5', '  before=004 → after (patched)', '  resv.f.adds_in_progress: 1 → 2', '  resv.f.region_cache_count: 1 → 2']);
   });
@@ -77,14 +83,18 @@ describe('kstep run --kernel before=004', () => {
 });
 
 describe('stateDiff', () => {
-  it('names each differing path with both values, a missing one as (none), and leaves out last unless asked', () => {
+  it('names each differing path with both values, a missing one as (none); a field of last on one side only is left out unless asked', () => {
     const a = { resv: { f: { adds_in_progress: 1, regions: [[0, 6]] } }, last: { ret: 3 } };
-    const b = { resv: { f: { adds_in_progress: 2, regions: [[0, 1]], extra: true } }, last: { ret: 4 } };
+    const b = { resv: { f: { adds_in_progress: 2, regions: [[0, 1]], extra: true } }, last: { ret: 4, regions_needed: 2 } };
     expect(stateDiff(a, b)).toEqual([
       { path: 'resv.f.adds_in_progress', a: '1', b: '2' },
       { path: 'resv.f.regions', a: '[[0,6]]', b: '[[0,1]]' },
+      { path: 'last.ret', a: '3', b: '4' },
       { path: 'resv.f.extra', a: '(none)', b: 'true' },
     ]);
-    expect(stateDiff(a, b, ['last'])).toEqual([{ path: 'last.ret', a: '3', b: '4' }]);
+    expect(stateDiff(a, b, ['last'])).toEqual([
+      { path: 'last.ret', a: '3', b: '4' },
+      { path: 'last.regions_needed', a: '(none)', b: '2' },
+    ]);
   });
 });
