@@ -67,6 +67,11 @@ describe('kernel before=004: region_add coalescing', () => {
     expect(diagnostics.map((d) => [d.range.line, d.range.col, d.message.startsWith("'kernel' must come before")])).toEqual([[2, 1, true]]);
   });
 
+  it("'kernel' may follow a proc definition, not a statement inside a block", () => {
+    expect(() => load(scenario('proc p {\nregion_chg f 0 1\n}\nkernel before=004\nhugetlb file f\ncall p'))).not.toThrow();
+    expect(() => load(scenario('repeat 1 {\nkernel before=004\n}'))).toThrow(/t.kstep:2:1: error: 'kernel' must come before/);
+  });
+
   it('an unknown patch is an error', () => {
     expect(() => load(scenario('kernel before=999\nhugetlb file f'))).toThrow(/before/);
   });

@@ -30,7 +30,7 @@ interface OpenBlock {
 /** Distinct clean lines remembered while a file is read: a bound on that set, not on the file. */
 export const MAX_CLEAN_LINES = 1 << 16;
 
-const kernelNotFirst = "'kernel' must come before every other statement (it selects the kernel the whole scenario runs on)";
+const kernelNotFirst = "'kernel' must come before every other statement, at the top level (it selects the kernel the whole scenario runs on)";
 
 /** Checks each statement once it has parsed: the compile step's own errors, reported with the parser's. */
 export type StatementCheck = (s: Stmt) => void;
@@ -129,8 +129,9 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     }
     const kind = kindOfVerb(stmt.verb);
     const i = index.add(lineNo, at, kind);
-    if (stmt.verb === 'kernel' && seenStatement) error(stmt.range, kernelNotFirst);
-    seenStatement = true;
+    if (stmt.verb === 'kernel' && (seenStatement || open.length)) error(stmt.range, kernelNotFirst);
+    // A proc definition runs nothing: `kernel` may follow it.
+    if (stmt.verb !== 'proc' && !open.some((b) => b.verb === 'proc')) seenStatement = true;
     if (kind === StmtKind.Simple && clean.size < MAX_CLEAN_LINES && stmt.verb !== 'kernel') clean.add(text);
     if (stmt.verb === 'call') calls.push({ word: stmt.args[0]?.word ?? '', range: stmt.args[0]?.range ?? stmt.range });
     const spec = verbs.get(stmt.verb) as VerbSpec;
