@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { CapabilitiesEvent, DebugSession, InitializedEvent, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
-import { checkStop, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, readScenarioFile, REGISTRY } from '../sim';
+import { checkStop, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, parseKernel, readScenarioFile, REGISTRY } from '../sim';
 import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
@@ -28,6 +28,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   maxWork?: number;
   /** Addresses, PFNs, masks and registers in hex (the default) or every value in decimal: the `kstep.hexDefault` setting. */
   hex?: boolean;
+  /** `before=004`: the kernel before that reference patch (the `-` side of its diff); the default is the patched kernel. */
+  kernel?: string;
 }
 
 function messageOf(e: unknown): string {
@@ -301,7 +303,10 @@ export class KstepSession extends DebugSession {
     if (maxWork !== undefined && !(typeof maxWork === 'number' && Number.isSafeInteger(maxWork) && maxWork > 0)) {
       return { error: `maxWork must be a positive whole number, not ${JSON.stringify(maxWork)}` };
     }
+    const kernel = this.launchArgs.kernel === undefined ? {} : parseKernel(String(this.launchArgs.kernel));
+    if (typeof kernel === 'string') return { error: `kernel: ${kernel}` };
     ctx.sim = ctx.registry.createSimulation(parsed, {
+      ...(this.launchArgs.kernel === undefined ? {} : { kernel }),
       history: true,
       maxSteps: max ?? DEFAULT_MAX_STEPS,
       ...(maxWork !== undefined ? { maxWork } : {}),

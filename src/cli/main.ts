@@ -4,6 +4,7 @@ import { coverageCommand, hasLcov, runWithLcov } from './coverage';
 import { takeExportArgs } from './exports';
 import { runFile } from './run';
 import { whyCommand } from './why';
+import { diffCommand, takeKernelArg } from './diff';
 
 const USAGE = `usage:
   kstep run [--json] [--trace] [--max-steps=N] [--max-work=N] [--bail] [--debug] <scenario.kstep>   run a scenario headless
@@ -25,6 +26,10 @@ const USAGE = `usage:
                                                   (run genhtml there)
   kstep why <scenario.kstep> <line> <expr>       where <expr>'s value (as line <line> is about to run) was last written,
                                                   and the write before: step, kernel frame, C line, scenario statement
+  kstep run --kernel before=004 ...               run on the kernel before that reference patch (003, 004): the \`-\` side of its diff
+  kstep diff <scenario.kstep> --kernel before=004 [--only <path>,...]
+                                                  run on both kernels in lockstep; report the first statement after which
+                                                  the state differs (paths, before → after); exit 1 when they differ, 0 if never
   kstep dap [--server=PORT | --socket=PATH]       speak the Debug Adapter Protocol on stdio, on 127.0.0.1:PORT
                                                   (any local user can connect), or on a Unix socket only you can use
   kstep --version`;
@@ -49,6 +54,13 @@ export function main(argv: readonly string[]): number {
     }
     return runWithLcov(rest, io);
   }
+  if (cmd === 'diff') return diffCommand(rest, io);
+  const kernelArg = cmd === 'run' ? takeKernelArg(rest) : { rest };
+  if (typeof kernelArg === 'string') {
+    io.err(`kstep run: ${kernelArg}`);
+    return 2;
+  }
+  if (cmd === 'run' && kernelArg.kernel) rest.splice(0, rest.length, ...kernelArg.rest);
   if (cmd === 'run') {
     const flags = new Set(rest.filter((a) => a.startsWith('--') && !a.startsWith('--max-steps=') && !a.startsWith('--max-work=')));
     const files = rest.filter((a) => !a.startsWith('--'));
@@ -72,7 +84,7 @@ export function main(argv: readonly string[]): number {
       io.err(USAGE);
       return 2;
     }
-    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), bail: flags.has('--bail'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}), ...exportArgs };
+    const opts = { json: flags.has('--json'), trace: flags.has('--trace'), debug: flags.has('--debug'), bail: flags.has('--bail'), ...(maxSteps ? { maxSteps } : {}), ...(maxWork ? { maxWork } : {}), ...exportArgs, ...('kernel' in kernelArg && kernelArg.kernel ? { kernel: kernelArg.kernel } : {}) };
     return runFile(files[0] as string, opts, io);
   }
   if (cmd === 'dap') return runDap(rest, io.err) ?? 0;

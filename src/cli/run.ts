@@ -1,5 +1,6 @@
 import type { Coverage, Machine, Stop, Value } from '../sim';
 import { writeExports } from './exports';
+import type { KernelChoice } from '../sim';
 import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, loadScenario, nodeValue, outcomeOf, readScenarioFile, showValue, toJson } from '../sim';
 
 export interface RunOptions {
@@ -19,6 +20,8 @@ export interface RunOptions {
   readonly perfetto?: string;
   /** Print the run's tracepoints in ftrace's `trace` text format. */
   readonly ftrace?: boolean;
+  /** `--kernel before=004`: the kernel before a reference patch. */
+  readonly kernel?: KernelChoice;
 }
 
 export interface Io {
@@ -63,6 +66,7 @@ function runChecked(file: string, source: string, opts: RunOptions, io: Io): num
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
     ...(opts.maxWork ? { maxWork: opts.maxWork } : {}),
     ...(opts.coverage ? { coverage: opts.coverage } : {}),
+    ...(opts.kernel ? { kernel: opts.kernel } : {}),
     output: (text, category) => {
       if (category !== 'stdout') io.err(text);
       else if (held) held.push(text);

@@ -16,11 +16,14 @@ import { compileSimple } from './scenario/compile';
 import type { MachineOptions } from './core/machine';
 import type { WorkOptions } from './core/work';
 import { MECHANISMS } from './mechanisms';
-import type { Simulation } from './registry';
+import type { KernelOptions, Simulation } from './registry';
 import { Registry } from './registry';
 
 export type { Simulation, ScopeRoots } from './registry';
 export { Registry } from './registry';
+export type { KernelOptions } from './registry';
+export type { KernelChoice } from './core/kernel_select';
+export { kernelName, parseKernel } from './core/kernel_select';
 export type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
 export type { Expr, Program, Stmt } from './scenario/ast';
 export type { Diagnostic } from './scenario/diagnostics';
@@ -71,7 +74,7 @@ export { functionRows, functionTable } from './coverage/table';
 export const REGISTRY = new Registry(MECHANISMS);
 
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-export function createSimulation(program: Program, opts: MachineOptions & WorkOptions = {}, registry: Registry = REGISTRY): Simulation {
+export function createSimulation(program: Program, opts: MachineOptions & WorkOptions & KernelOptions = {}, registry: Registry = REGISTRY): Simulation {
   return registry.createSimulation(program, opts);
 }
 

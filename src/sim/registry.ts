@@ -12,6 +12,13 @@ import type { StatementCompiler } from './scenario/compile';
 import { compileProgram, compileSimple } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
 import { CoverageLayout } from './coverage/layout';
+import type { KernelChoice } from './core/kernel_select';
+import { selectKernel } from './core/kernel_select';
+
+/** The kernel the CLI or launch.json fixed (`--kernel before=004`): it wins over the scenario's `kernel` statement. */
+export interface KernelOptions {
+  readonly kernel?: KernelChoice;
+}
 
 /** The roots the engine itself provides: `last` (the latest result) and `time`. */
 const CORE_ROOTS: readonly RootSpec[] = [
@@ -124,10 +131,11 @@ export class Registry {
   }
 
   /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
-  createSimulation(program: Program, opts: MachineOptions & WorkOptions = {}): Simulation {
+  createSimulation(program: Program, opts: MachineOptions & WorkOptions & KernelOptions = {}): Simulation {
     const { instances, compilers } = this.instantiate();
-    const { maxWork, ...machineOpts } = opts;
+    const { maxWork, kernel, ...machineOpts } = opts;
     const machine = new Machine(compileProgram(program, compilers), { exceptionFilters: this.exceptionFilters, ...machineOpts });
+    if (kernel !== undefined) selectKernel(machine, kernel, true);
     if (maxWork !== undefined) setWorkLimit(machine, maxWork);
     for (const inst of instances) inst.attach?.(machine);
     machine.start(instances.map((i) => i.subsystem));

@@ -40,7 +40,7 @@ describe('extension manifest', () => {
     expect(d?.type).toBe('kstep');
     expect(d?.languages).toEqual(['kstep']);
     expect(d?.configurationAttributes.launch.required).toEqual(['program']);
-    expect(Object.keys(d?.configurationAttributes.launch.properties ?? {})).toEqual(['program', 'stopOnEntry', 'trace', 'maxSteps', 'maxWork', 'hex']);
+    expect(Object.keys(d?.configurationAttributes.launch.properties ?? {})).toEqual(['program', 'stopOnEntry', 'trace', 'maxSteps', 'maxWork', 'hex', 'kernel']);
     expect(d?.initialConfigurations.length).toBeGreaterThan(0);
     expect(d?.configurationSnippets.length).toBeGreaterThan(0);
   });

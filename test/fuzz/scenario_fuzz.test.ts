@@ -66,7 +66,7 @@ const BINOPS = ['==', '!=', '<', '<=', '>', '>=', '&&', '||', '+', '-', '*', '/'
 const STRING_PIECES = ['a', 'hello', ' ', '\\n', '\\t', '\\"', '\\\\', '\\x41', '\\x7e', 'é', '☃', '#', '{', '}'];
 
 /** The statement table's verbs: the general ones (blocks and `call` are generated apart), and each mechanism's. */
-const GENERAL = VERBS.filter((v) => v.section === 'general' && !v.block && v.verb !== 'call');
+const GENERAL = VERBS.filter((v) => v.section === 'general' && !v.block && v.verb !== 'call' && v.verb !== 'kernel');
 const MECHANISMS: ReadonlyArray<readonly VerbSpec[]> = [...new Set(VERBS.map((v) => v.section))]
   .filter((section) => section !== 'general')
   .map((section) => VERBS.filter((v) => v.section === section));

@@ -51,6 +51,7 @@ const FORMS: ReadonlyArray<readonly [string, string]> = [
   ['print "a", 1, resv', 'print'],
   ['advance 10us', 'advance'],
   ['call p', 'call'],
+  ['kernel before=004', 'kernel'],
   // §4
   ['partition vps=2', 'partition'],
   ['vpreg vp=1 SINT2 = 0x22', 'vpreg'],

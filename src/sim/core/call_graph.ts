@@ -26,7 +26,8 @@ export class CallGraph {
   private readonly roots = new Map<string, KernelFn[]>();
 
   constructor(sources: readonly KernelSource[], decls: readonly CallDecls[] = []) {
-    for (const s of sources) for (const f of s.functions.values()) this.byName.set(f.name, f);
+    // A name listed twice (a kernel before its patch, listed after the patched one) means the patched function.
+    for (const s of sources) for (const f of s.functions.values()) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
     this.fns = [...this.byName.values()];
     this.fns.forEach((f, i) => this.ids.set(f, i));
     const names = [...this.byName.keys()].sort((a, b) => b.length - a.length).map(escape);

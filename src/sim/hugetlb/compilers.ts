@@ -10,6 +10,7 @@ import type { KGen } from '../core/frames';
 import { region_abort, region_add, region_chg, region_count, region_del } from './region_ops';
 import { ResvMap, resv_map_alloc } from './resv_map';
 import type { Hugetlb } from './subsystem';
+import { beforePatch } from '../core/kernel_select';
 
 interface RangeArgs {
   readonly file: string;
@@ -104,7 +105,8 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
   regionOp('region_chg', 'add', function* (m, resv, f, t) {
     const r = (yield region_chg(m, h(), resv, f, t)) as { ret: number; regionsNeeded: number };
     resv.lastRegionsNeeded = r.regionsNeeded;
-    m.last = { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
+    // The kernel before reference 004 has no regions_needed: its region_chg reserves one descriptor per call.
+    m.last = beforePatch(m, '004') ? { ret: BigInt(r.ret) } : { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
   });
   regionOp('region_add', 'add', function* (m, resv, f, t, s) {
     m.last = { ret: BigInt((yield region_add(m, h(), resv, f, t, neededOf(m, s, resv))) as number) };

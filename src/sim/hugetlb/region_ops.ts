@@ -6,6 +6,8 @@ import { HUGETLB_C } from './hugetlb_c';
 import type { ResvMap } from './resv_map';
 import type { RegionWalk } from './region_walk';
 import type { RecordValue } from '../core/values';
+import { beforePatch } from '../core/kernel_select';
+import { region_abort_before_004, region_add_before_004, region_chg_before_004 } from './region_ops_before';
 
 /** The allocator behind every `kmalloc(sizeof(struct file_region))`: `inject enomem` makes it fail. */
 export interface RegionAllocator {
@@ -117,6 +119,7 @@ function get_file_region_entry_from_cache(m: Machine, resv: ResvMap): void {
 }
 
 export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number, inRegionsNeeded: number): KGen<number> {
+  if (beforePatch(m, '004')) return yield* region_add_before_004(m, resv, f, t);
   const fr = m.enter(REGION_ADD, { resv: resvRef(resv), f, t, in_regions_needed: inRegionsNeeded });
   for (;;) {
     yield fr.at('retry');
@@ -148,6 +151,7 @@ export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 }
 
 export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; regionsNeeded: number }> {
+  if (beforePatch(m, '004')) return yield* region_chg_before_004(m, alloc, resv, f, t);
   const fr = m.enter(REGION_CHG, { resv: resvRef(resv), f, t });
   yield fr.at('count');
   const { add: chg, needed } = (yield add_reservation_in_range(m, resv, f, t, true)) as Gaps;
@@ -172,6 +176,7 @@ export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
 }
 
 export function* region_abort(m: Machine, resv: ResvMap, f: number, t: number, regionsNeeded: number): KGen {
+  if (beforePatch(m, '004')) return yield* region_abort_before_004(m, resv, f, t);
   const fr = m.enter(REGION_ABORT, { resv: resvRef(resv), f, t, regions_needed: regionsNeeded });
   yield fr.at('bug_check');
   m.bugOn(resv.regionCacheCount === 0, '!resv->region_cache_count');

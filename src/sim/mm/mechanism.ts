@@ -1,3 +1,4 @@
+import { MEMORY_BEFORE_003_C } from './memory_before_003_c';
 import type { KernelSource } from '../core/frames';
 import type { MechanismDescriptor } from '../mechanism';
 import { mmPicture } from './picture';
@@ -35,6 +36,7 @@ export const MM_SOURCES: readonly KernelSource[] = [
   MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
   GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
   FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C, TRUNCATE_C, HUGETLBFS_INODE_C, RMAP_C,
+  MEMORY_BEFORE_003_C,
 ];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */

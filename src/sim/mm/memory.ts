@@ -18,6 +18,8 @@ import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE, vmaIsAnonymous } from './task';
 import { mmu_notifier_invalidate } from './test_hmm_atomic';
 import { pageRef, vmaRef } from './frame_refs';
+import { beforePatch } from '../core/kernel_select';
+import { vm_normal_page_before_003 } from './memory_before_003';
 
 /** `device_exclusive`: do_swap_page on a device-exclusive entry (remove_device_exclusive_entry). */
 export type FaultKind = 'anon' | 'wp' | 'device_private' | 'hugetlb' | 'file' | 'device_exclusive';
@@ -395,6 +397,8 @@ const VM_NORMAL_LRU_PAGE = fnOf(MEMORY_C, 'vm_normal_lru_page');
 
 /** vm_normal_any_page / vm_normal_lru_page as frames; returns the pfn or 0. */
 export function* vm_normal_page(m: Machine, mm: MmModel, pte: number, lru: boolean): KGen<number> {
+  // Before reference 003 there is one vm_normal_page, for LRU callers and the rest alike.
+  if (beforePatch(m, '003')) return yield* vm_normal_page_before_003(m, mm, pte);
   const pfn = ptePfn(pte);
   if (lru) {
     const fr = m.enter(VM_NORMAL_LRU_PAGE, { pte });

@@ -1,5 +1,6 @@
 import type { Expr, Program, Stmt } from './ast';
 import { ScenarioError } from './diagnostics';
+import { kernelExec } from './kernel_stmt';
 import { argBig } from './args';
 import { evalRef, evaluate, refValue } from './eval';
 import type { Code, CStmt } from '../core/control';
@@ -109,6 +110,8 @@ export function compileSimple(s: Stmt, compilers: ReadonlyMap<string, StatementC
       };
     case 'advance':
       return advanceExec(s);
+    case 'kernel':
+      return kernelExec(s);
     case 'repeat':
     case 'call':
     case 'proc':

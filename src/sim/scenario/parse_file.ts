@@ -30,6 +30,8 @@ interface OpenBlock {
 /** Distinct clean lines remembered while a file is read: a bound on that set, not on the file. */
 export const MAX_CLEAN_LINES = 1 << 16;
 
+const kernelNotFirst = "'kernel' must come before every other statement, at the top level (it selects the kernel the whole scenario runs on)";
+
 /** Checks each statement once it has parsed: the compile step's own errors, reported with the parser's. */
 export type StatementCheck = (s: Stmt) => void;
 
@@ -67,6 +69,8 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     open.push({ at: index.add(lineNo, at, StmtKind.Invalid), verb: head.verb, range: head.range });
   };
 
+  // `kernel before=NNN` selects the kernel the whole run simulates: nothing may run before it.
+  let seenStatement = false;
   const lexDiags: Diagnostic[] = [];
   // A line's text alone decides whether it parses and compiles: a generated file repeats many lines, read once each.
   const clean = new Set<string>();
@@ -125,7 +129,10 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     }
     const kind = kindOfVerb(stmt.verb);
     const i = index.add(lineNo, at, kind);
-    if (kind === StmtKind.Simple && clean.size < MAX_CLEAN_LINES) clean.add(text);
+    if (stmt.verb === 'kernel' && (seenStatement || open.length)) error(stmt.range, kernelNotFirst);
+    // A proc definition runs nothing: `kernel` may follow it.
+    if (stmt.verb !== 'proc' && !open.some((b) => b.verb === 'proc')) seenStatement = true;
+    if (kind === StmtKind.Simple && clean.size < MAX_CLEAN_LINES && stmt.verb !== 'kernel') clean.add(text);
     if (stmt.verb === 'call') calls.push({ word: stmt.args[0]?.word ?? '', range: stmt.args[0]?.range ?? stmt.range });
     const spec = verbs.get(stmt.verb) as VerbSpec;
     if (spec.block) {

@@ -61,6 +61,7 @@ export const GENERAL_VERBS: readonly VerbDecl[] = [
   { verb: 'repeat', args: [pe('count')], block: true, control: true, summary: 'run the block n times' },
   { verb: 'proc', args: [pn('name')], block: true, control: true, summary: 'define a named block' },
   { verb: 'call', args: [pn('name')], control: true, summary: 'run a named block as a stack frame' },
+  { verb: 'kernel', args: [], keys: { before: E }, required: ['before'], summary: 'run the kernel before a reference patch (the `-` side of its diff); the first statement of a scenario' },
 ];
 
 /** Every statement a scenario may use: what the parser accepts and the editor completes. */

@@ -1,0 +1,118 @@
+import type { KernelChoice, Machine, Stop } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, escapeControls, formatDiagnostic, kernelName, loadScenario, parseKernel, readScenarioFile } from '../sim';
+import type { Io } from './run';
+import { stateJson } from './run';
+import { stateDiff } from './state_diff';
+
+/** Statement starts compared before giving up: a scenario that loops forever must not hang the diff. */
+const MAX_STATEMENTS = 1_000_000;
+
+/** `--kernel before=004` / `--kernel=before=004`: the value and the arguments left; a message on a bad one. */
+export function takeKernelArg(args: readonly string[]): { kernel?: KernelChoice; rest: string[] } | string {
+  const rest: string[] = [];
+  let kernel: KernelChoice | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    let spec: string | undefined;
+    if (a === '--kernel') {
+      spec = args[++i];
+      if (spec === undefined) return '--kernel needs a kernel: --kernel before=004';
+    } else if (a.startsWith('--kernel=')) spec = a.slice('--kernel='.length);
+    else {
+      rest.push(a);
+      continue;
+    }
+    const c = parseKernel(spec);
+    if (typeof c === 'string') return c;
+    kernel = c;
+  }
+  return kernel ? { kernel, rest } : { rest };
+}
+
+interface Side {
+  readonly m: Machine;
+  stop: Stop | undefined;
+}
+
+const over = (s: Side): boolean => s.m.dead || s.m.ended;
+
+/**
+ * `kstep diff <scenario> --kernel before=NNN [--only <path>,...]`: runs the
+ * scenario on the patched kernel and on the kernel before patch NNN, a
+ * statement at a time in lockstep, and compares the state trees at every
+ * statement start. 0: they never differ; 1: the first statement after which
+ * they differ is reported with the paths that differ (before → after);
+ * 2: a usage or scenario error.
+ */
+export function diffCommand(args: readonly string[], io: Io): number {
+  const usage = 'kstep diff: usage: kstep diff <scenario.kstep> --kernel before=004 [--only <path>[,<path>...]]';
+  const k = takeKernelArg(args);
+  if (typeof k === 'string') {
+    io.err(`kstep diff: ${k}`);
+    return 2;
+  }
+  const only: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < k.rest.length; i++) {
+    const a = k.rest[i] as string;
+    if (a === '--only') only.push(...(k.rest[++i] ?? '').split(',').filter(Boolean));
+    else if (a.startsWith('--only=')) only.push(...a.slice('--only='.length).split(',').filter(Boolean));
+    else if (a.startsWith('--')) {
+      io.err(`kstep diff: unknown option ${a}`);
+      io.err(usage);
+      return 2;
+    } else files.push(a);
+  }
+  if (files.length !== 1 || k.kernel?.before === undefined) {
+    io.err(files.length !== 1 ? 'kstep diff: give exactly one scenario file' : 'kstep diff: name the other kernel: --kernel before=004');
+    io.err(usage);
+    return 2;
+  }
+  const file = files[0] as string;
+  const read = readScenarioFile(file);
+  if ('error' in read) {
+    io.err(`kstep: ${read.error}`);
+    return 2;
+  }
+  const { program, diagnostics } = loadScenario(file, read.source);
+  if (diagnostics.length) {
+    for (const d of diagnostics) io.err(formatDiagnostic(d));
+    return 2;
+  }
+  const build = (kernel: KernelChoice): Side => ({
+    m: createSimulation(program, { kernel, maxSteps: DEFAULT_MAX_STEPS, output: () => undefined }).machine,
+    stop: undefined,
+  });
+  const before = build(k.kernel);
+  const after = build({});
+  const name = file.split('/').pop() ?? file;
+  const beforeName = kernelName(k.kernel);
+  let ran: { line: number; text: string } | undefined;
+  for (let n = 0; n < MAX_STATEMENTS; n++) {
+    const changes = stateDiff(stateJson(before.m), stateJson(after.m), only);
+    const flow = before.m.statement?.line !== after.m.statement?.line || over(before) !== over(after);
+    if (changes.length || flow) {
+      const where = ran ? `after line ${ran.line}: ${escapeControls(ran.text)}` : 'before the first statement';
+      io.out(`${name}: the kernels diverge ${where}`);
+      io.out(`  ${beforeName} → after (patched)`);
+      for (const c of changes) io.out(`  ${c.path}: ${escapeControls(c.a)} → ${escapeControls(c.b)}`);
+      if (flow) io.out(`  next: ${nextText(before)} → ${nextText(after)}`);
+      return 1;
+    }
+    if (over(before) && over(after)) {
+      io.out(`${name}: the same state at every statement on ${beforeName} and after (patched)${only.length ? ` (compared: ${only.join(', ')})` : ''}`);
+      return 0;
+    }
+    const st = before.m.statement;
+    ran = st ? { line: st.line, text: st.text } : undefined;
+    for (const s of [before, after]) s.stop = s.m.resume('over');
+  }
+  io.err(`kstep diff: gave up after ${MAX_STATEMENTS} statements`);
+  return 2;
+}
+
+function nextText(s: Side): string {
+  if (s.m.dead) return `stopped (${s.stop?.exception?.kind ?? 'error'}: ${escapeControls(s.stop?.exception?.message ?? '')})`;
+  if (s.m.ended) return 'end of scenario';
+  return `line ${s.m.statement?.line ?? '?'}`;
+}
