@@ -9,6 +9,8 @@ const VSIX = process.env.KSTEP_VSIX ?? join(REPO_ROOT, 'kstep.vsix');
 const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
 /** The worked example's region_add f 0 5: before it runs, region_chg has raised adds_in_progress to 2. */
 const LINE = SCENARIO.split('\n').findIndex((l) => l.startsWith('region_add f 0 5')) + 1;
+/** The first statement: where F5 with no launch.json stops on entry. */
+const FIRST = SCENARIO.split('\n').findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
 
 describe('debugging a scenario in VS Code', () => {
   let e2e: E2E | undefined;
@@ -31,8 +33,11 @@ describe('debugging a scenario in VS Code', () => {
     await wb.clickGlyphMargin(LINE);
     expect(await wb.breakpointLines()).toEqual([LINE]);
 
+    // F5 with no launch.json stops on the first statement; F5 again runs to the breakpoint.
     await wb.press('F5');
     await wb.waitForDebugToolbar();
+    await wb.waitForStoppedAt(FIRST);
+    await wb.press('F5');
     await wb.waitForStoppedAt(LINE);
 
     // The hugetlb scope opens by default; expand resv, then the file's map.
