@@ -61,9 +61,9 @@ describe('return values', () => {
     expect(top.line).toBe(R.expect5);
     const scopes = await h.scopes(top.id);
     // Last in the list: it comes and goes from one statement to the next, and the scopes before it stay put.
-    const locals = scopes[scopes.length - 1];
-    expect(locals?.name).toBe('Locals');
-    const [r] = await h.vars(locals?.variablesReference ?? 0);
+    const last = scopes[scopes.length - 1];
+    expect(last?.name).toBe('Locals');
+    const [r] = await h.vars(last?.variablesReference ?? 0);
     expect(`${r?.name}=${r?.value}`).toBe('region_add returned=3');
     expect(r?.evaluateName).toBe('frame["region_add returned"]');
     expect(await h.ev(r?.evaluateName as string, 'watch', { frameId: top.id })).toBe('3');
