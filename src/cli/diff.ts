@@ -1,5 +1,6 @@
 import type { KernelChoice, Machine, Stop } from '../sim';
-import { createSimulation, DEFAULT_MAX_STEPS, escapeControls, formatDiagnostic, kernelName, loadScenario, parseKernel, readScenarioFile } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, escapeControls, kernelName, parseKernel } from '../sim';
+import { readProgram } from './load';
 import type { Io } from './run';
 import { stateJson } from './run';
 import { stateDiff } from './state_diff';
@@ -69,16 +70,9 @@ export function diffCommand(args: readonly string[], io: Io): number {
     return 2;
   }
   const file = files[0] as string;
-  const read = readScenarioFile(file);
-  if ('error' in read) {
-    io.err(`kstep: ${read.error}`);
-    return 2;
-  }
-  const { program, diagnostics } = loadScenario(file, read.source);
-  if (diagnostics.length) {
-    for (const d of diagnostics) io.err(formatDiagnostic(d));
-    return 2;
-  }
+  const loaded = readProgram(file, io);
+  if ('code' in loaded) return loaded.code;
+  const { program } = loaded;
   const build = (kernel: KernelChoice): Side => ({
     m: createSimulation(program, { kernel, maxSteps: DEFAULT_MAX_STEPS, output: () => undefined }).machine,
     stop: undefined,

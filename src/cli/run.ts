@@ -1,7 +1,8 @@
 import type { Coverage, Machine, Stop, Value } from '../sim';
 import { writeExports } from './exports';
 import type { KernelChoice } from '../sim';
-import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, formatDiagnostic, loadScenario, nodeValue, outcomeOf, readScenarioFile, showValue, toJson } from '../sim';
+import { checkProgram } from './load';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, nodeValue, outcomeOf, readScenarioFile, showValue, toJson } from '../sim';
 
 export interface RunOptions {
   readonly json: boolean;
@@ -51,13 +52,9 @@ export function runSource(file: string, source: string, opts: RunOptions, io: Io
 }
 
 function runChecked(file: string, source: string, opts: RunOptions, io: Io): number {
-  const { program, diagnostics } = loadScenario(file, source);
-  if (diagnostics.length) {
-    for (const d of diagnostics) io.err(formatDiagnostic(d));
-    const total = diagnostics.reduce((n, d) => n + (d.omitted ?? 1), 0);
-    io.err(`${total} error${total > 1 ? 's' : ''}; nothing was run`);
-    return diagnostics.some((d) => d.internal) ? 3 : 2;
-  }
+  const loaded = checkProgram(file, source, io);
+  if ('code' in loaded) return loaded.code;
+  const { program } = loaded;
   // With --json, stdout carries only the JSON document.
   const print = opts.json ? io.err : io.out;
   // While tracing, a statement's own output follows its trace line.

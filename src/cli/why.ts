@@ -1,5 +1,6 @@
 import type { Change, PointInfo } from '../sim';
-import { cappedText, changeText, createSimulation, DEFAULT_MAX_STEPS, escapeControls, formatDiagnostic, formatValue, loadScenario, parseExpression, pointText, readScenarioFile, REGISTRY, runQuery, whyOf } from '../sim';
+import { cappedText, changeText, createSimulation, DEFAULT_MAX_STEPS, escapeControls, formatValue, parseExpression, pointText, REGISTRY, runQuery, whyOf } from '../sim';
+import { readProgram } from './load';
 import type { Io } from './run';
 
 /** How far back `kstep why` follows the writes: the last one, and the one before it. */
@@ -40,16 +41,9 @@ export function whyCommand(args: readonly string[], io: Io): number {
     io.err(`kstep why: ${escapeControls(e.error)}`);
     return 2;
   }
-  const read = readScenarioFile(file);
-  if ('error' in read) {
-    io.err(`kstep: ${read.error}`);
-    return 2;
-  }
-  const { program, diagnostics } = loadScenario(file, read.source);
-  if (diagnostics.length) {
-    for (const d of diagnostics) io.err(formatDiagnostic(d));
-    return 2;
-  }
+  const loaded = readProgram(file, io);
+  if ('code' in loaded) return loaded.code;
+  const { program } = loaded;
   const m = createSimulation(program, { history: true, maxSteps: DEFAULT_MAX_STEPS }).machine;
   if (!m.seekForward((mm) => mm.at === 'stmt' && mm.statement?.line === line) && !(m.step === 0 && m.statement?.line === line)) {
     io.err(`kstep why: line ${line} of ${file} never starts a statement in this run`);
