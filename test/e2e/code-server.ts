@@ -642,6 +642,28 @@ export class Workbench {
     });
   }
 
+  /** Expands the first row of view `title` whose text matches `name`, until `opened(rows)` holds. A click can be
+   *  lost while the tree re-renders (its children arriving, VS Code auto-expanding a scope), and a second click
+   *  on a row that did open would close it again: so each attempt reads the row's aria-expanded first, clicks only
+   *  a closed row, and gives the children a few seconds to arrive before it tries again. */
+  async expandViewRow(title: string, name: RegExp, opened: (rows: string[]) => boolean, attempts = 4): Promise<string[]> {
+    const pane = this.page
+      .locator('.pane')
+      .filter({ has: this.page.locator('.pane-header .title', { hasText: new RegExp(`^\\s*${escapeRe(title)}\\s*$`, 'i') }) })
+      .first();
+    const row = pane.locator('.pane-body .monaco-list-row').filter({ hasText: name }).first();
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const done = await this.waitForViewRows(title, opened, attempt === 0 ? 1_500 : 5_000).then(
+        (r) => r,
+        () => undefined,
+      );
+      if (done) return done;
+      const expanded = await row.getAttribute('aria-expanded', { timeout: 10_000 }).catch(() => null);
+      if (expanded !== 'true') await row.click({ timeout: 10_000 }).catch(() => undefined);
+    }
+    return this.waitForViewRows(title, opened);
+  }
+
   /** The texts of the notification toasts on screen (errors from the extension show up here). */
   async notifications(): Promise<string[]> {
     return (await this.page.locator('.notification-toast').allInnerTexts()).map(tidy);

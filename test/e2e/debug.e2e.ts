@@ -40,24 +40,13 @@ describe('debugging a scenario in VS Code', () => {
     await wb.press('F5');
     await wb.waitForStoppedAt(LINE);
 
-    // The hugetlb scope opens by default; expand resv, then the file's map.
-    const page = wb.page;
-    const variables = page.locator('.pane').filter({ has: page.locator('.pane-header .title', { hasText: /^\s*Variables\s*$/i }) }).first();
-    const row = (name: RegExp) => variables.locator('.monaco-list-row').filter({ hasText: name }).first();
+    // The hugetlb scope opens by default (VS Code opens the first scope by itself, a moment after it lists the
+    // scopes); expand resv, then the file's map. expandViewRow clicks only rows that are still closed.
     const hasResv = (r: string[]): boolean => r.some((t) => /^resv\b/.test(t));
     await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || hasResv(r));
-    // VS Code opens the first scope by itself, a moment after it lists the scopes: give it that moment
-    // before clicking, since a click while it opens would close it again.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const opened = await wb.waitForViewRows('Variables', hasResv, 4_000).then(() => true, () => false);
-      if (opened) break;
-      await row(/^hugetlb$/).click();
-    }
-    await wb.waitForViewRows('Variables', hasResv);
-    await row(/^resv\b/).click();
-    await wb.waitForViewRows('Variables', (r) => r.some((t) => /^f\b/.test(t)));
-    await row(/^f\b/).click();
-    const rows = await wb.waitForViewRows('Variables', (r) => r.some((t) => t.startsWith('adds_in_progress')));
+    await wb.expandViewRow('Variables', /^hugetlb$/, hasResv);
+    await wb.expandViewRow('Variables', /^resv\b/, (r) => r.some((t) => /^f\b/.test(t)));
+    const rows = await wb.expandViewRow('Variables', /^f\b/, (r) => r.some((t) => t.startsWith('adds_in_progress')));
     const text = rows.join('\n');
     expect(text).toMatch(/regions\s*[:=]?\s*\[\[0, 1\], \[2, 3\], \[5, 6\]\]/);
     expect(text).toMatch(/adds_in_progress\s*[:=]?\s*2\b/);
