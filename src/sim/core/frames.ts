@@ -132,6 +132,19 @@ export class Frame {
     this.line = fn.line;
   }
 
+  /** A copy as it stands, for a history view inside a statement: later steps change this frame, not the copy. */
+  clone(): Frame {
+    const c = new Frame(this.fn, this.args, this.aliases);
+    c.line = this.line;
+    c.fresh = this.fresh;
+    c.enteredAt = this.enteredAt;
+    c.covLine = this.covLine;
+    Object.assign(c.locals, this.locals);
+    c.retFn = this.retFn;
+    c.retValue = this.retValue;
+    return c;
+  }
+
   /** Moves to a step point and yields it: `yield fr.at('retry')`. */
   at(label: string): Step {
     const l = this.fn.lineOf[label];

@@ -2,6 +2,8 @@ import type { ControlStack, CStmt } from './control';
 import type { SimEvent } from './events';
 import type { Returned } from './returns';
 import type { Value } from './values';
+import type { Frame } from './frames';
+import type { SimException } from './stop';
 
 /** What kind of step point a history entry is; stepBack skips exception and end points. */
 export const enum PointKind {
@@ -34,6 +36,20 @@ export interface Snapshot {
 }
 
 /**
+ * A step point inside a long statement as it stood: a snapshot plus the
+ * kernel frames and the exception there. A generator cannot be copied, so a
+ * view cannot be run on from; it lets going back to that step point cost a
+ * restore instead of a replay of the statement from its start, and the
+ * machine rebuilds the statement's generators only if it moves on from it.
+ */
+export interface View {
+  readonly snap: Snapshot;
+  readonly frames: readonly Frame[];
+  readonly exception: SimException | undefined;
+  readonly lastAtStart: Value;
+}
+
+/**
  * The timeline: one entry per step point (depth and kind, 2 bytes), sparse
  * snapshots at statement starts, and the inputs that replay must re-apply.
  * Going back to step k is: restore the last snapshot at or before k, replay.
@@ -47,6 +63,8 @@ export class History {
    *  points (most of a long run's) carry no line. */
   private readonly starts = new StartList();
   readonly snaps: Snapshot[] = [];
+  /** Views inside long statements, ascending by step (see View). */
+  readonly views: View[] = [];
   readonly inputs = new Map<number, Input>();
   /** The furthest step point ever reached on the current timeline. */
   maxStep = 0;
@@ -129,6 +147,32 @@ export class History {
     if (this.snaps.length > History.MAX_SNAPSHOTS) this.thin();
   }
 
+  /** Views kept at most: past this the older half is dropped (going back there replays the statement again). */
+  static readonly MAX_VIEWS = 4096;
+
+  /** Adds a view at a step point reached for the first time (replay re-reaches steps that already have theirs). */
+  addView(v: View): void {
+    const last = this.views[this.views.length - 1];
+    if (last && last.snap.step >= v.snap.step) return;
+    this.views.push(v);
+    if (this.views.length > History.MAX_VIEWS) this.views.splice(0, this.views.length >> 1);
+  }
+
+  /** The view at exactly `step`, if one was kept. */
+  viewAt(step: number): View | undefined {
+    const vs = this.views;
+    let lo = 0;
+    let hi = vs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = (vs[mid] as View).snap.step;
+      if (s === step) return vs[mid];
+      if (s < step) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
   /** Keeps the first snapshot (step 0) and every other one after it; the next ones come twice as far apart. */
   private thin(): void {
     let w = 1;
@@ -152,6 +196,7 @@ export class History {
   /** Forget the future after `step`: an input there makes a new timeline. */
   truncate(step: number): void {
     while (this.snaps.length > 1 && (this.snaps[this.snaps.length - 1] as Snapshot).step > step) this.snaps.pop();
+    while (this.views.length && (this.views[this.views.length - 1] as View).snap.step > step) this.views.pop();
     for (const k of [...this.inputs.keys()]) if (k >= step) this.inputs.delete(k);
     for (const list of this.raised.values()) list.dropAfter(step);
     this.starts.dropAfter(step);

@@ -16,13 +16,14 @@ import { EventQueue } from './events';
 import type { SimEvent } from './events';
 import type { FrameValue, KernelFn, KGen } from './frames';
 import { Frame } from './frames';
-import type { Input, Snapshot } from './history';
+import type { Input, Snapshot, View } from './history';
 import { History, PointKind } from './history';
 import { KStack, runToEnd } from './kstack';
 import type { StateNode } from './state';
 import { fixedRecord, leaf, valueNode } from './state';
 import type { Value } from './values';
 import type { CoverageSink } from './coverage';
+import { workUsed } from './work';
 
 export type { MemorySpace, Subsystem } from './subsystem';
 export type { RunMode, SimException, Stop, StopReason } from './stop';
@@ -50,6 +51,15 @@ export interface MachineOptions {
 }
 
 const RECENT = 32;
+
+/**
+ * A statement that charges this much work (pages or bytes it walks) keeps
+ * views of its kernel step points (history.ts View): replaying it from its
+ * start to go back inside it would cost milliseconds per step back.
+ */
+export const VIEW_WORK = 16384;
+/** A long statement's views come at every kernel step point for this many, then twice as far apart, and so on. */
+const VIEWS_PER_SPACING = 256;
 
 const KIND_OF: Record<PointAt, PointKind> = {
   stmt: PointKind.Stmt,
@@ -104,6 +114,18 @@ export class Machine {
   private pending: CStmt | undefined;
   private gen: KStack<void> | undefined;
   private run: { mode: RunMode; depth: number } | undefined;
+  /**
+   * At a view inside a statement (goto restored it): the state and frames are
+   * the step point's, but no generator runs them; the next transition
+   * rebuilds it by replaying the statement from its snapshot.
+   */
+  private detached = false;
+  /** The current statement's views so far, or -1 when it is not long enough to keep any (or it is a replay). */
+  private stmtViews = -1;
+  /** The work charged before the current statement started; -1 after a restore (a replay keeps no views). */
+  private stmtWork = -1;
+  private stmtStart = 0;
+  private viewEvery = 1;
   /**
    * Above zero while replaying history or looking ahead (goto, stepBack,
    * reverseContinue, seekForward): statements re-run to rebuild a state, not
@@ -241,6 +263,7 @@ export class Machine {
 
   /** Engine-internal (the reverse scan replays through it): moves to the next step point; false when already at the end. */
   transition(): boolean {
+    if (this.detached) this.materialize();
     this.exception = undefined;
     const input = this.history?.inputs.size ? this.history.inputs.get(this.step) : undefined;
     if (input) {
@@ -263,6 +286,7 @@ export class Machine {
         this.pending = undefined;
         this.lastAtStart = this.last;
         this.returned = undefined;
+        if (this.history) this.noteStart();
         const g = s.exec(this);
         if (typeof g === 'object') this.gen = new KStack(g);
       }
@@ -316,9 +340,24 @@ export class Machine {
     this.recent = [...this.recent.filter((r) => r.line !== line).slice(-(RECENT - 1)), { line, last: this.last }];
   }
 
+  /** A statement starts: it keeps views once it has charged VIEW_WORK (only a first run charges work). */
+  private noteStart(): void {
+    this.stmtWork = workUsed(this);
+    this.stmtViews = -1;
+    this.stmtStart = this.step;
+    this.viewEvery = 1;
+  }
+
   private record(): void {
     const h = this.history;
     if (!h) return;
+    if (this.at === 'kernel' && this.stmtWork >= 0) {
+      if (this.stmtViews < 0 && workUsed(this) - this.stmtWork >= VIEW_WORK) this.stmtViews = 0;
+      if (this.stmtViews >= 0 && (this.step - this.stmtStart) % this.viewEvery === 0) {
+        h.addView(this.view());
+        if (++this.stmtViews % VIEWS_PER_SPACING === 0) this.viewEvery *= 2;
+      }
+    }
     h.mark(this.step, this.depth(), KIND_OF[this.at], this.statement?.line ?? 0, this.raised.kind);
     if ((this.at === 'stmt' || this.step === 0) && h.wantSnapshot(this.step)) h.add(this.snapshot());
   }
@@ -387,8 +426,45 @@ export class Machine {
     };
   }
 
+  private view(): View {
+    return {
+      snap: this.snapshot(),
+      frames: this.frames.map((f) => f.clone()),
+      exception: this.raised.kind !== undefined ? this.exception : undefined,
+      lastAtStart: this.lastAtStart,
+    };
+  }
+
+  /** Puts the machine at a view: detached until it moves on (`materialize`). */
+  private restoreView(v: View): void {
+    this.restoreSnapshot(v.snap);
+    this.frames = v.frames.map((f) => f.clone());
+    this.at = 'kernel';
+    this.exception = v.exception;
+    this.lastAtStart = v.lastAtStart;
+    this.detached = true;
+  }
+
+  /** Rebuilds the generators of the statement a view is inside: a silent replay from the statement's snapshot to here. */
+  private materialize(): void {
+    const target = this.step;
+    const seen = this.frames;
+    this.restoreSnapshot(this.requireHistory().snapAtOrBefore(target));
+    this.silent++;
+    try {
+      while (this.step < target && this.transition()) {
+        // Replay: silent, deterministic.
+      }
+    } finally {
+      this.silent--;
+    }
+    this.frames.forEach((f, i) => (f.fresh = seen[i]?.fresh ?? false));
+  }
+
   /** Engine-internal (the reverse scan starts each segment here): puts the machine back at a snapshot. */
   restoreSnapshot(s: Snapshot): void {
+    this.detached = false;
+    this.stmtWork = -1;
     this.step = s.step;
     this.control = s.control.clone();
     this.pending = s.pending;
@@ -411,7 +487,9 @@ export class Machine {
   goto(target: number): void {
     const h = this.requireHistory();
     if (target < 0) target = 0;
-    if (target < this.step) this.restoreSnapshot(h.snapAtOrBefore(target));
+    const view = target < this.step || this.detached ? h.viewAt(target) : undefined;
+    if (view) this.restoreView(view);
+    else if (target < this.step) this.restoreSnapshot(h.snapAtOrBefore(target));
     this.silent++;
     try {
       while (this.step < target && this.transition()) {
