@@ -10,6 +10,7 @@ import { benchMm, benchMmHistory } from './mm';
 import { benchStepInTargets } from './step_in_targets';
 import { benchCoverage } from './coverage';
 import { benchLaunch } from './launch';
+import { benchStepBackInStatement } from './step_back_statement';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -20,6 +21,7 @@ function all(): void {
   // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
   benchMm();
   benchMmHistory();
+  benchStepBackInStatement();
   benchStatements();
   benchResvMap();
   benchResvMapHistory();
@@ -34,4 +36,5 @@ function all(): void {
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
 else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
+else if (process.argv[2] === '--only=step_back') benchStepBackInStatement();
 else all();
