@@ -11,6 +11,7 @@ import { benchStepInTargets } from './step_in_targets';
 import { benchCoverage } from './coverage';
 import { benchLaunch } from './launch';
 import { benchStepBackInStatement } from './step_back_statement';
+import { benchDapStepPairs } from './dap_step_pairs';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -31,10 +32,11 @@ function all(): void {
   benchHypercalls();
   benchTimers();
   benchCoverage();
-  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).catch(fail);
+  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(() => benchDapStepPairs()).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
 else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
 else if (process.argv[2] === '--only=step_back') benchStepBackInStatement();
+else if (process.argv[2] === '--only=dap_step') benchDapStepPairs(process.argv[3]).catch(fail);
 else all();

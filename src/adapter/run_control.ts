@@ -28,7 +28,7 @@ const GOTO_FORWARD_LIMIT = 10_000_000;
  * slice, unless `finish`: a reverse scan must run to its end, which puts the
  * machine back where the scan started; its stop is then not reported.
  */
-function sliced(ctx: SessionContext, advance: () => (Stop & { readonly description?: string }) | undefined, finish: boolean): void {
+function sliced(ctx: SessionContext, advance: () => (Stop & { readonly description?: string }) | undefined, finish: boolean, now = false): void {
   const sim = ctx.sim;
   ctx.running = true;
   const tick = (): void => {
@@ -49,7 +49,10 @@ function sliced(ctx: SessionContext, advance: () => (Stop & { readonly descripti
     if (!stop) setImmediate(tick);
     else if (ctx.running) stopped(ctx, stop);
   };
-  setImmediate(tick);
+  // A step's first slice runs at once, after its response: most steps stop within it, and the stopped event
+  // then leaves in the same write as the response (server.ts) instead of an event-loop turn later.
+  if (now) tick();
+  else setImmediate(tick);
 }
 
 /**
@@ -109,7 +112,7 @@ export function run(ctx: SessionContext, mode: RunMode): void {
   const m = sim.machine;
   m.startRun(mode);
   runStarts(ctx, mode !== 'continue');
-  sliced(ctx, () => m.slice(CHUNK), false);
+  sliced(ctx, () => m.slice(CHUNK), false, true);
 }
 
 /** Ends a run in progress: it stops at its next step point and nobody hears of it. */

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import type { Duplex, Readable, Writable } from 'node:stream';
+import { BatchedOutput } from './batched_output';
 import { FrameGuard } from './framing';
 import { KstepSession } from './session';
 import { runSocketServer } from './unix_socket';
@@ -16,7 +17,7 @@ function serve(input: Readable, output: Writable, report: (line: string) => void
     report(`kstep dap: the client's input failed: ${e.code ?? e.message}`);
     guard.end();
   });
-  session.start(guard, output);
+  session.start(guard, new BatchedOutput(output));
   return session;
 }
 

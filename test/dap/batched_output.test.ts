@@ -1,0 +1,31 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { BatchedOutput } from '../../src/adapter/batched_output';
+
+/** A stream that records each write it gets. */
+function recorder(): { out: Writable; writes: string[] } {
+  const writes: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer | string, _enc, done): void {
+      writes.push(chunk.toString());
+      done();
+    },
+  });
+  return { out, writes };
+}
+
+describe('the adapter output, one write per turn', () => {
+  it('messages written in one turn reach the stream in one write, in order; the next turn writes again', async () => {
+    const { out, writes } = recorder();
+    const b = new BatchedOutput(out);
+    b.write('Content-Length: 2\r\n\r\n{}');
+    b.write('Content-Length: 3\r\n\r\n[1]');
+    b.write(Buffer.from('Content-Length: 1\r\n\r\n7'));
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['Content-Length: 2\r\n\r\n{}Content-Length: 3\r\n\r\n[1]Content-Length: 1\r\n\r\n7']);
+    b.write('x');
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual([writes[0], 'x']);
+  });
+});
