@@ -9,7 +9,7 @@ import { createSimulation, loadScenario } from '../src/sim';
 import { launch, stdio } from './dap_client';
 import { nowMs, reportPairSamples } from './report';
 
-const PAIRS = 3;
+const PAIRS = 5;
 export const HEADLESS_CHILD = '--headless-child';
 
 /** 1,000,000 pages written one statement each, then migrated to a device-private pagemap in one. */

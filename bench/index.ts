@@ -12,6 +12,7 @@ import { benchCoverage } from './coverage';
 import { benchLaunch } from './launch';
 import { benchStepBackInStatement } from './step_back_statement';
 import { benchDapStepPairs } from './dap_step_pairs';
+import { benchHistoryGrowth } from './history_growth';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -23,6 +24,7 @@ function all(): void {
   benchMm();
   benchMmHistory();
   benchStepBackInStatement();
+  benchHistoryGrowth();
   benchStatements();
   benchResvMap();
   benchResvMapHistory();
@@ -38,5 +40,6 @@ function all(): void {
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
 else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
 else if (process.argv[2] === '--only=step_back') benchStepBackInStatement();
+else if (process.argv[2] === '--only=growth') benchHistoryGrowth();
 else if (process.argv[2] === '--only=dap_step') benchDapStepPairs(process.argv[3]).catch(fail);
 else all();
