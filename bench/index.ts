@@ -13,6 +13,7 @@ import { benchLaunch } from './launch';
 import { benchStepBackInStatement } from './step_back_statement';
 import { benchDapStepPairs } from './dap_step_pairs';
 import { benchHistoryGrowth } from './history_growth';
+import { benchDapStepExpanded } from './dap_step_expanded';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -34,12 +35,13 @@ function all(): void {
   benchHypercalls();
   benchTimers();
   benchCoverage();
-  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(() => benchDapStepPairs()).catch(fail);
+  benchDap().then(benchDapPtes).then(benchDapStepExpanded).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(() => benchDapStepPairs()).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
 else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
 else if (process.argv[2] === '--only=step_back') benchStepBackInStatement();
 else if (process.argv[2] === '--only=growth') benchHistoryGrowth();
+else if (process.argv[2] === '--only=expanded') benchDapStepExpanded().catch(fail);
 else if (process.argv[2] === '--only=dap_step') benchDapStepPairs(process.argv[3]).catch(fail);
 else all();
