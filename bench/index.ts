@@ -6,7 +6,7 @@ import { benchDebuggerOverhead, HEADLESS_CHILD, headlessChild } from './debugger
 import { benchHistory, benchHistoryBigMap, benchReverseContinue, benchStatements } from './engine';
 import { benchResvMap, benchResvMapHistory } from './resv_map';
 import { benchHypercalls, benchTimers } from './hyperv';
-import { benchMm, benchMmHistory } from './mm';
+import { benchMm } from './mm';
 import { benchStepInTargets } from './step_in_targets';
 import { benchCoverage } from './coverage';
 import { benchLaunch } from './launch';
@@ -23,7 +23,6 @@ const fail = (e: unknown): void => {
 function all(): void {
   // The 1M-page run first: a heap the history benches have grown makes it slower and noisier.
   benchMm();
-  benchMmHistory();
   benchStepBackInStatement();
   benchHistoryGrowth();
   benchStatements();
