@@ -10,6 +10,7 @@ import type { EditorDiagnostic } from './language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
 import { StatePicture } from './picture/panel';
 import { registerPlotCommand } from './picture/plot_command';
+import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
 import { startSocketAdapter } from './socket_adapter';
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerHistoryCommands(context);
   registerPlotCommand(context, picture);
+  registerKernelCompare(context, workerJs);
   registerSessionWatch(context);
   registerHexSetting(context);
   registerMemoryView(context);

@@ -26,7 +26,7 @@ export type { Simulation, ScopeRoots } from './registry';
 export { Registry } from './registry';
 export type { KernelOptions } from './registry';
 export type { KernelChoice } from './core/kernel_select';
-export { kernelName, parseKernel } from './core/kernel_select';
+export { BEFORE_PATCHES, kernelName, parseKernel } from './core/kernel_select';
 export type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
 export type { Expr, Program, Stmt } from './scenario/ast';
 export type { Diagnostic } from './scenario/diagnostics';

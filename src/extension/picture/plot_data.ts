@@ -95,7 +95,7 @@ export const PLOT_HEIGHT = 120;
 const PAD = { left: 48, right: 10, top: 8, bottom: 18 };
 
 /** Where the run holding at `step` begins. */
-function runAt(runs: readonly Run[], step: number): Run | undefined {
+export function runAt(runs: readonly Run[], step: number): Run | undefined {
   let r: Run | undefined;
   for (const x of runs) if (x.from <= step) r = x;
   return r;
