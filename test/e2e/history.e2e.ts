@@ -84,6 +84,8 @@ describe('time travel that answers questions, in VS Code', () => {
       return f[0]?.startsWith('region_chg(') ? f : undefined;
     });
     expect(frames[0]).toMatch(/^region_chg\(resv=f\b/);
+    // Back at the write, before it: the value it raised is still 0.
+    await wb.waitForViewRows('Variables', (rows) => rows.some((r) => /^adds_in_progress\s*[:=]?\s*0$/.test(r)));
     await wb.screenshot(join(ARTIFACTS_DIR, 'why.png'));
     await wb.press('Shift+F5');
     await wb.page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 30_000 });
@@ -92,7 +94,9 @@ describe('time travel that answers questions, in VS Code', () => {
   it('the compare with the kernel before 004 opens the two states at region_add f 0 5 and debugs the other kernel there', async ({ onTestFailed }) => {
     const { wb } = e2e!;
     onTestFailed(() => wb.saveDiagnostics('kernel-diff-failure'));
-    await wb.openFile('worked.kstep');
+    // The scenario's tab is still open from the first test: bring it to the front.
+    await wb.page.locator('.part.editor .tab', { hasText: 'worked.kstep' }).first().click();
+    await waitForActiveTab(wb, 'worked.kstep');
     await startCommand(wb, 'kstep: Compare with the Kernel Before Patch…');
     await answer(wb, 'Compare with the kernel before which patch?', 'before=004');
     await answer(wb, 'Which state?', 'resv.f.regions');
