@@ -1,4 +1,5 @@
-// Issue 18 in a real VS Code with the packaged extension: "Why Is It This Value?" on adds_in_progress after
+// Issue 18 in a real VS Code with the packaged extension: Ctrl+click on adds_in_progress in Variables (its
+// valueLocationReference, answered by `locations`) and "Why Is It This Value?" on it after
 // region_chg f 0 5 travels back to region_chg's `resv->adds_in_progress += *out_regions_needed` in mm/hugetlb.c;
 // "Compare with the Kernel Before Patch…" opens a diff editor over the two kernels' states at the first
 // divergence (region_add f 0 5: one coalesced region against five), and "Debug on before=004" starts a session
@@ -51,7 +52,7 @@ describe('time travel that answers questions, in VS Code', () => {
     await e2e?.dispose();
   });
 
-  it('why on adds_in_progress jumps to the region_chg line that raised it', async ({ onTestFailed }) => {
+  it('a Ctrl+click on adds_in_progress and why on it both go to the region_chg line that raised it', async ({ onTestFailed }) => {
     const { wb } = e2e!;
     onTestFailed(() => wb.saveDiagnostics('why-failure'));
     expect(RAISE).toBeGreaterThan(0);
@@ -66,6 +67,13 @@ describe('time travel that answers questions, in VS Code', () => {
     await wb.expandViewRow('Variables', /^resv\b/, (rows) => rows.some((r) => /^f\b/.test(r)));
     await wb.expandViewRow('Variables', /^f\b/, (rows) => rows.some((r) => /^adds_in_progress\b/.test(r)));
     expect((await wb.viewRows('Variables')).find((r) => /^adds_in_progress\b/.test(r))).toMatch(/^adds_in_progress\s*[:=]?\s*2$/);
+
+    // The value is a link (DAP valueLocationReference): Ctrl+click asks `locations` and opens the write's line.
+    const value = wb.page.locator('.debug-pane .monaco-list-row', { hasText: /^\s*adds_in_progress/ }).locator('.value').first();
+    await value.click({ modifiers: ['Control'] });
+    await waitForActiveTab(wb, 'hugetlb.c');
+    await wb.waitForEditorText(RAISE_TEXT);
+    await expect.poll(async () => (await wb.page.locator('.statusbar-item', { hasText: /^Ln \d+/ }).first().innerText()).trim(), { timeout: 20_000 }).toMatch(new RegExp(`^Ln ${RAISE},`));
 
     await startCommand(wb, 'kstep: Why Is It This Value?');
     await answer(wb, 'Why does this value hold', 'resv.f.adds_in_progress');
