@@ -130,4 +130,26 @@ describe('time travel that answers questions, in VS Code', () => {
     await waitForActiveTab(wb, 'hugetlb.c (before 004)');
     await wb.waitFor('region_add of the kernel before 004', 30_000, async () => ((await stackFrames(wb))[0]?.startsWith('region_add(') ? true : undefined));
   });
+
+  it('plots adds_in_progress over time under the state picture; a click on a point goes to its step', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('plot-failure'));
+    // The session "Debug on before=004" started is stopped at region_add f 0 5.
+    await startCommand(wb, 'kstep: Plot Expression Over Time');
+    await answer(wb, 'Plot which numeric expression over time?', 'resv.f.adds_in_progress');
+    const frame = wb.page.frameLocator('iframe.webview').frameLocator('iframe');
+    const svg = frame.locator('svg[aria-label="plot of resv.f.adds_in_progress"]');
+    await svg.waitFor({ state: 'visible', timeout: 30_000 });
+    const points = svg.locator('circle.plot-point');
+    await expect.poll(() => points.count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    const marker = svg.locator('line.plot-now');
+    const before = await marker.getAttribute('x1');
+    // Go to the second change: the marker follows the stop there.
+    const target = points.nth(2);
+    const cx = await target.getAttribute('cx');
+    expect(cx).not.toBe(before);
+    await target.click();
+    await expect.poll(() => marker.getAttribute('x1'), { timeout: 30_000 }).toBe(cx);
+    await wb.screenshot(join(ARTIFACTS_DIR, 'plot.png'));
+  });
 });
