@@ -71,7 +71,7 @@ const SLICED: Mode = { atOnce: false, limits: QUERY_LIMITS };
 const AT_ONCE: Mode = { atOnce: true, limits: { maxPoints: 200_000, maxResults: QUERY_LIMITS.maxResults } };
 
 /** Runs a query generator in time slices; an interrupted one leaves the machine where it was. */
-async function sliced<T>(ctx: SessionContext, what: string, g: Generator<void, T, void>, mode: Mode): Promise<T> {
+export async function sliced<T>(ctx: SessionContext, what: string, g: Generator<void, T, void>, mode: Mode = SLICED): Promise<T> {
   if (mode.atOnce) return runQuery(g);
   const sim = ctx.simulation;
   const m = sim.machine;

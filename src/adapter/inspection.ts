@@ -239,6 +239,7 @@ function evaluate(ctx: SessionContext, args: DebugProtocol.EvaluateArguments): D
     ...(v.namedVariables !== undefined ? { namedVariables: v.namedVariables } : {}),
     ...(v.type ? { type: v.type } : {}),
     ...(v.memoryReference ? { memoryReference: v.memoryReference } : {}),
+    ...(v.valueLocationReference ? { valueLocationReference: v.valueLocationReference } : {}),
     ...('node' in r && writable(r.node) ? {} : { presentationHint: { attributes: ['readOnly'] } }),
   };
 }

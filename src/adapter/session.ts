@@ -7,6 +7,7 @@ import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
 import { HISTORY_ROUTES } from './history_requests';
+import { locatable, LOCATION_ROUTES } from './value_locations';
 import { MEMORY_ROUTES } from './memory';
 import type { FramingProblem } from './framing';
 import type { Outcome, Route, Routes } from './routes';
@@ -66,6 +67,7 @@ export class KstepSession extends DebugSession {
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.ctx = new SessionContext(registry, (e) => this.sendEvent(e));
+    this.ctx.vars.locatable = (path) => locatable(this.ctx, path);
     const lifecycle: Routes = {
       launch: always((_ctx, args: LaunchArguments) => this.launch(typeof args === 'object' && args !== null ? args : {})),
       configurationDone: always(() => {
@@ -82,7 +84,7 @@ export class KstepSession extends DebugSession {
         return undefined;
       }),
     };
-    this.routes = new Map(Object.entries({ ...lifecycle, ...RUN_CONTROL_ROUTES, ...INSPECTION_ROUTES, ...BREAKPOINT_ROUTES, ...SOURCE_ROUTES, ...MEMORY_ROUTES, ...HISTORY_ROUTES }));
+    this.routes = new Map(Object.entries({ ...lifecycle, ...RUN_CONTROL_ROUTES, ...INSPECTION_ROUTES, ...BREAKPOINT_ROUTES, ...SOURCE_ROUTES, ...MEMORY_ROUTES, ...HISTORY_ROUTES, ...LOCATION_ROUTES }));
   }
   /** Ends the session's run and drops its machine: on disconnect, and when the client's connection goes away without one. */
   end(): void {

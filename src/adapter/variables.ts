@@ -22,11 +22,24 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export class VariableStore {
   private handles = new Map<number, Handle>();
+  /** valueLocationReference → the state path whose last write the `locations` request finds. */
+  private locations = new Map<number, string>();
   private next = 1;
+  /**
+   * Whether a path names state at the current step point (set by the session): only such a value
+   * gets a valueLocationReference, which VS Code shows as a link and resolves with `locations`.
+   */
+  locatable: ((path: string) => boolean) | undefined;
 
   reset(): void {
     this.handles.clear();
+    this.locations.clear();
     this.next = 1;
+  }
+
+  /** The state path behind a valueLocationReference of this stop. */
+  locationPath(ref: number): string | undefined {
+    return this.locations.get(ref);
   }
 
   add(node: StateNode, path: string, kind?: ValueKind, offset?: number): number {
@@ -61,6 +74,13 @@ export class VariableStore {
       else v.presentationHint = { attributes: ['readOnly'] };
     }
     if (node.memory) v.memoryReference = memoryRef(node.memory.space, node.memory.base);
+    // A value (a leaf, or a register that is a number) whose path reads state: its last write has a line.
+    const scalar = node.kind === 'leaf' || (node.kind === 'record' && node.get !== undefined);
+    if (scalar && path && this.locatable?.(path)) {
+      const ref = this.next++;
+      this.locations.set(ref, path);
+      v.valueLocationReference = ref;
+    }
     return v;
   }
 

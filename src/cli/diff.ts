@@ -1,12 +1,7 @@
-import type { KernelChoice, Machine, Stop } from '../sim';
-import { createSimulation, DEFAULT_MAX_STEPS, escapeControls, kernelName, parseKernel } from '../sim';
+import type { KernelChoice } from '../sim';
+import { diffKernels, escapeControls, kernelName, parseKernel } from '../sim';
 import { readProgram } from './load';
 import type { Io } from './run';
-import { stateJson } from './run';
-import { stateDiff } from './state_diff';
-
-/** Statement starts compared before giving up: a scenario that loops forever must not hang the diff. */
-const MAX_STATEMENTS = 1_000_000;
 
 /** `--kernel before=004` / `--kernel=before=004`: the value and the arguments left; a message on a bad one. */
 export function takeKernelArg(args: readonly string[]): { kernel?: KernelChoice; rest: string[] } | string {
@@ -29,13 +24,6 @@ export function takeKernelArg(args: readonly string[]): { kernel?: KernelChoice;
   }
   return kernel ? { kernel, rest } : { rest };
 }
-
-interface Side {
-  readonly m: Machine;
-  stop: Stop | undefined;
-}
-
-const over = (s: Side): boolean => s.m.dead || s.m.ended;
 
 /**
  * `kstep diff <scenario> --kernel before=NNN [--only <path>,...]`: runs the
@@ -73,40 +61,22 @@ export function diffCommand(args: readonly string[], io: Io): number {
   const loaded = readProgram(file, io);
   if ('code' in loaded) return loaded.code;
   const { program } = loaded;
-  const build = (kernel: KernelChoice): Side => ({
-    m: createSimulation(program, { kernel, maxSteps: DEFAULT_MAX_STEPS, output: () => undefined }).machine,
-    stop: undefined,
-  });
-  const before = build(k.kernel);
-  const after = build({});
   const name = file.split('/').pop() ?? file;
   const beforeName = kernelName(k.kernel);
-  let ran: { line: number; text: string } | undefined;
-  for (let n = 0; n < MAX_STATEMENTS; n++) {
-    const changes = stateDiff(stateJson(before.m), stateJson(after.m), only);
-    const flow = before.m.statement?.line !== after.m.statement?.line || over(before) !== over(after);
-    if (changes.length || flow) {
-      const where = ran ? `after line ${ran.line}: ${escapeControls(ran.text)}` : 'before the first statement';
-      io.out(`${name}: the kernels diverge ${where}`);
-      io.out(`  ${beforeName} → after (patched)`);
-      for (const c of changes) io.out(`  ${c.path}: ${escapeControls(c.a)} → ${escapeControls(c.b)}`);
-      if (flow) io.out(`  next: ${nextText(before)} → ${nextText(after)}`);
-      return 1;
-    }
-    if (over(before) && over(after)) {
-      io.out(`${name}: the same state at every statement on ${beforeName} and after (patched)${only.length ? ` (compared: ${only.join(', ')})` : ''}`);
-      return 0;
-    }
-    const st = before.m.statement;
-    ran = st ? { line: st.line, text: st.text } : undefined;
-    for (const s of [before, after]) s.stop = s.m.resume('over');
+  const r = diffKernels(program, k.kernel, only);
+  if (r.kind === 'same') {
+    io.out(`${name}: the same state at every statement on ${beforeName} and after (patched)${only.length ? ` (compared: ${only.join(', ')})` : ''}`);
+    return 0;
   }
-  io.err(`kstep diff: gave up after ${MAX_STATEMENTS} statements`);
-  return 2;
-}
-
-function nextText(s: Side): string {
-  if (s.m.dead) return `stopped (${s.stop?.exception?.kind ?? 'error'}: ${escapeControls(s.stop?.exception?.message ?? '')})`;
-  if (s.m.ended) return 'end of scenario';
-  return `line ${s.m.statement?.line ?? '?'}`;
+  if (r.kind === 'gave-up') {
+    io.err(`kstep diff: gave up after ${r.statements} statements`);
+    return 2;
+  }
+  const d = r.divergence;
+  const where = d.ran ? `after line ${d.ran.line}: ${escapeControls(d.ran.text)}` : 'before the first statement';
+  io.out(`${name}: the kernels diverge ${where}`);
+  io.out(`  ${beforeName} → after (patched)`);
+  for (const c of d.changes) io.out(`  ${c.path}: ${escapeControls(c.a)} → ${escapeControls(c.b)}`);
+  if (d.flow) io.out(`  next: ${d.before.next} → ${d.after.next}`);
+  return 1;
 }

@@ -2,7 +2,9 @@ import type { Coverage, Machine, Stop, Value } from '../sim';
 import { writeExports } from './exports';
 import type { KernelChoice } from '../sim';
 import { checkProgram } from './load';
-import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, nodeValue, outcomeOf, readScenarioFile, showValue, toJson } from '../sim';
+import { createSimulation, DEFAULT_MAX_STEPS, errorText, escapeControls, outcomeOf, readScenarioFile, showValue, stateJson } from '../sim';
+
+export { stateJson };
 
 export interface RunOptions {
   readonly json: boolean;
@@ -157,12 +159,3 @@ function runTraced(m: Machine, resumed: boolean, print: (s: string) => void): St
   }
 }
 
-/** The whole state tree as JSON (u64 values above 2^53 as "0x..." strings). */
-export function stateJson(m: Machine): unknown {
-  const out: Record<string, unknown> = {};
-  for (const name of m.rootNames()) {
-    const n = m.root(name);
-    if (n) out[name] = toJson(nodeValue(n));
-  }
-  return out;
-}

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { KstepSession } from '../adapter/session';
 import { DEFAULT_MAX_STEPS } from '../sim';
 import { DEBUG_TYPE, generatedConfig, resolveLaunchConfig, scenarioConfig } from './config';
@@ -9,7 +8,9 @@ import type { KstepLaunchConfig } from './config';
 import { completionsAt, hoverText } from './language_info';
 import type { EditorDiagnostic } from './language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
-import { pictureHtml } from './picture/page';
+import { StatePicture } from './picture/panel';
+import { registerPlotCommand } from './picture/plot_command';
+import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
 import { startSocketAdapter } from './socket_adapter';
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (m: { type?: string; event?: string }) => {
-          if (m.type === 'event' && (m.event === 'stopped' || m.event === 'invalidated')) void picture.refresh(session);
+          if (m.type === 'event' && (m.event === 'stopped' || m.event === 'invalidated')) void picture.refresh(session, m.event);
           if (m.type === 'event' && m.event === 'terminated') picture.clear('The scenario has finished.');
         },
       }),
@@ -119,6 +120,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kstep.stepBackInto', () => stepBackInto()),
   );
   registerHistoryCommands(context);
+  registerPlotCommand(context, picture);
+  registerKernelCompare(context, workerJs);
   registerSessionWatch(context);
   registerHexSetting(context);
   registerMemoryView(context);
@@ -321,48 +324,5 @@ class Completions implements vscode.CompletionItemProvider {
       if (c.insert) item.insertText = c.insert;
       return item;
     });
-  }
-}
-
-/** The state picture panel: redrawn from the adapter's picture data at every stop. */
-class StatePicture implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private session: vscode.DebugSession | undefined;
-
-  constructor(private readonly context: vscode.ExtensionContext) {}
-
-  show(): void {
-    if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel('kstep.statePicture', 'kstep state', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [] });
-    panel.webview.html = pictureHtml(randomBytes(16).toString('base64'), panel.webview.cspSource);
-    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
-      if (m.type === 'ready') void this.refresh(this.session ?? vscode.debug.activeDebugSession);
-    });
-    panel.onDidDispose(() => (this.panel = undefined));
-    this.panel = panel;
-    this.context.subscriptions.push(panel);
-  }
-
-  async refresh(session: vscode.DebugSession | undefined): Promise<void> {
-    if (!session || session.type !== DEBUG_TYPE) return;
-    this.session = session;
-    if (!this.panel) return;
-    try {
-      const data: unknown = await session.customRequest('kstep/picture');
-      void this.panel.webview.postMessage({ type: 'state', data });
-    } catch {
-      // The session moved on (running again, or ended) before the picture could be read.
-    }
-  }
-
-  clear(text: string): void {
-    void this.panel?.webview.postMessage({ type: 'clear', text });
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
   }
 }

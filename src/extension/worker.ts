@@ -2,7 +2,8 @@
 // host's main thread, so a hostile file cannot freeze the editor. The host
 // terminates it when it runs past its time budget.
 import { parentPort } from 'node:worker_threads';
-import { createSimulation, formatDiagnostic, loadScenario, outcomeOf } from '../sim';
+import { createSimulation, diffKernels, formatDiagnostic, kernelName, loadScenario, outcomeOf, parseKernel } from '../sim';
+import { compareView } from './kernel_compare_view';
 import { toEditorDiagnostics } from './language_info';
 import { runScenarioTests } from './scenario_tests';
 import { scenarioItems } from './test_items';
@@ -14,6 +15,11 @@ function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === 'items') return { kind: 'items', items: scenarioItems(program) };
   if (req.kind === 'diagnostics' || diagnostics.length) {
     return { kind: 'parsed', diagnostics: toEditorDiagnostics(diagnostics), formatted: diagnostics.map(formatDiagnostic) };
+  }
+  if (req.kind === 'kernelDiff') {
+    const k = parseKernel(req.kernel ?? '');
+    if (typeof k === 'string' || k.before === undefined) return { kind: 'failed', message: typeof k === 'string' ? k : 'name the other kernel: before=004' };
+    return { kind: 'compared', result: compareView(diffKernels(program, k, req.only ?? []), req.file.split(/[\\/]/).pop() ?? req.file, kernelName(k)) };
   }
   const output: string[] = [];
   const { machine } = createSimulation(program, { maxSteps: req.maxSteps, output: (text) => output.push(text) });

@@ -1,15 +1,20 @@
 import type { EditorDiagnostic } from './language_info';
+import type { CompareResult } from './kernel_compare_view';
 import type { ScenarioTestResult } from './scenario_tests';
 import type { ScenarioItem } from './test_items';
 
-/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, or a test run. */
+/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, a test run, or a kernel compare. */
 export interface WorkerRequest {
-  readonly kind: 'diagnostics' | 'run' | 'items' | 'test';
+  readonly kind: 'diagnostics' | 'run' | 'items' | 'test' | 'kernelDiff';
   readonly file: string;
   readonly text: string;
   readonly maxSteps: number;
   /** A test run that counts kernel coverage. */
   readonly coverage?: boolean;
+  /** kernelDiff: the other kernel (`before=004`). */
+  readonly kernel?: string;
+  /** kernelDiff: the state paths compared (by prefix); none: all of it. */
+  readonly only?: readonly string[];
 }
 
 export type WorkerReply =
@@ -17,5 +22,6 @@ export type WorkerReply =
   | { readonly kind: 'ran'; readonly output: string[]; readonly code: number; readonly steps: number; readonly line?: number; readonly message?: string }
   | { readonly kind: 'items'; readonly items: ScenarioItem[] }
   | { readonly kind: 'tested'; readonly result: ScenarioTestResult }
+  | { readonly kind: 'compared'; readonly result: CompareResult }
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'timeout'; readonly ms: number };

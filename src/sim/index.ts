@@ -4,6 +4,9 @@
  * mechanism wired in, read its state. Nothing here knows about DAP or VS Code.
  */
 import type { Expr, Program, Stmt } from './scenario/ast';
+import { diffKernelsWith } from './kernel_diff/lockstep';
+import type { KernelDiff } from './kernel_diff/lockstep';
+import type { KernelChoice } from './core/kernel_select';
 import { ExprParser } from './scenario/expr_parser';
 import type { Diagnostic } from './scenario/diagnostics';
 import { ScenarioError } from './scenario/diagnostics';
@@ -23,7 +26,7 @@ export type { Simulation, ScopeRoots } from './registry';
 export { Registry } from './registry';
 export type { KernelOptions } from './registry';
 export type { KernelChoice } from './core/kernel_select';
-export { kernelName, parseKernel } from './core/kernel_select';
+export { BEFORE_PATCHES, kernelName, parseKernel } from './core/kernel_select';
 export type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
 export type { Expr, Program, Stmt } from './scenario/ast';
 export type { Diagnostic } from './scenario/diagnostics';
@@ -59,6 +62,12 @@ export type { MmPicture, MmSections, VmaPicture } from './mm/picture';
 export { MAX_PAGES, PAGE_CELL } from './mm/picture';
 export type { PictureData } from './picture';
 export { statePicture } from './picture';
+export type { DiffSide, Divergence, KernelDiff } from './kernel_diff/lockstep';
+export { MAX_DIFF_STATEMENTS } from './kernel_diff/lockstep';
+export type { StateChange } from './kernel_diff/state_diff';
+export { flattenState, stateDiff } from './kernel_diff/state_diff';
+export { stateJson } from './kernel_diff/state_json';
+export { renderState } from './kernel_diff/render';
 export { MAX_SCENARIO_BYTES, readScenarioFile } from './scenario_file';
 export { Coverage } from './coverage/counters';
 export type { CoverageLayout, StepPoint } from './coverage/layout';
@@ -76,6 +85,11 @@ export const REGISTRY = new Registry(MECHANISMS);
 /** Builds a machine for a parsed, error-free program, positioned at its first statement. */
 export function createSimulation(program: Program, opts: MachineOptions & WorkOptions & KernelOptions = {}, registry: Registry = REGISTRY): Simulation {
   return registry.createSimulation(program, opts);
+}
+
+/** The patched kernel against `other`, statement by statement, to the first divergence (`kstep diff`, the editor's compare). */
+export function diffKernels(program: Program, other: KernelChoice, only: readonly string[] = [], registry: Registry = REGISTRY): KernelDiff {
+  return diffKernelsWith(registry, program, other, only);
 }
 
 /** Parses a whole scenario; every error in the file is reported, and a program with any must not run. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff';
 import { runSource } from '../../src/cli/run';
-import { stateDiff } from '../../src/cli/state_diff';
+import { stateDiff } from '../../src/sim';
 import { ROOT, scenario } from '../support/kit';
 
 const WORKED = join(ROOT, 'test', 'kernels', 'worked_004.kstep');

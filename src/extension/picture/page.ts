@@ -10,6 +10,7 @@ import { hugetlbPoolDrawer, resvMapDrawer } from './hugetlb';
 import { hypervDrawer } from './hyperv';
 import { memlatDrawer } from './memlat';
 import { mmDrawer } from './mm';
+import { PLOT_CSS, PLOT_SCRIPT } from './plot_page';
 
 /**
  * What draws one section: webview JavaScript run with `section` (that
@@ -56,12 +57,15 @@ export function pictureHtml(nonce: string, cspSource: string): string {
   .axis { stroke: var(--vscode-descriptionForeground); }
   .empty { color: var(--vscode-descriptionForeground); font-style: italic; }
   .cell { stroke: var(--vscode-editor-background); stroke-width: 1; }
-${DRAWERS.map((d) => `${block(d.css)}\n`).join('')}</style></head>
+${DRAWERS.map((d) => `${block(d.css)}\n`).join('')}${block(PLOT_CSS)}
+</style></head>
 <body>
 <div id="meta" class="meta">Start debugging a .kstep scenario: the picture follows every stop.</div>
 <div id="root"></div>
+<div id="plots"></div>
 <script nonce="${nonce}">
 (function () {
+  const vscode = acquireVsCodeApi();
   const SVG = 'http://www.w3.org/2000/svg';
   const el = (tag, attrs, text) => {
     const e = tag === 'svg' || ['rect', 'line', 'text', 'g', 'title', 'path', 'circle', 'polyline'].includes(tag) ? document.createElementNS(SVG, tag) : document.createElement(tag);
@@ -80,8 +84,10 @@ ${DRAWERS.map((d) => `${block(d.css)}\n`).join('')}</style></head>
   };
 ${DRAWERS.map((d) => (d.setup ? `${block(d.setup)}\n` : '')).join('')}  const drawers = {
 ${DRAWERS.map((d) => `    ${d.section}(section, root) {\n${block(d.body)}\n    },\n`).join('')}  };
+${block(PLOT_SCRIPT)}
   window.addEventListener('message', (ev) => {
     const msg = ev.data;
+    if (msg.type === 'plots') { drawPlots(msg.plots); return; }
     const root = document.getElementById('root');
     const meta = document.getElementById('meta');
     if (msg.type === 'clear') { root.textContent = ''; meta.textContent = msg.text; return; }
@@ -97,7 +103,6 @@ ${DRAWERS.map((d) => `    ${d.section}(section, root) {\n${block(d.body)}\n    }
     if (!drew && d.inUse && d.inUse.length) root.appendChild(el('div', { class: 'empty' }, 'No drawing yet for the state of ' + d.inUse.join(', ') + ' at this step (for instance a memlat memory declared but not probed, or a task with no VMA): the Variables view shows all of it.'));
     else if (!drew) root.appendChild(el('div', { class: 'empty' }, ${JSON.stringify(nothingYet())}));
   });
-  const vscode = acquireVsCodeApi();
   vscode.postMessage({ type: 'ready' });
 })();
 </script>

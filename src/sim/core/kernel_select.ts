@@ -1,3 +1,4 @@
+import { beforeVariants } from './before_listing';
 import type { Machine } from './machine';
 
 /**
@@ -32,6 +33,7 @@ export function parseKernel(spec: string): KernelChoice | string {
 export function selectKernel(m: Machine, choice: KernelChoice, fixed: boolean): void {
   if (choices.get(m)?.fixed && !fixed) return;
   choices.set(m, { ...choice, fixed });
+  m.kernelVariants = beforeVariants(choice.before);
 }
 
 export function kernelOf(m: Machine): KernelChoice {

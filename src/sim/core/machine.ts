@@ -85,6 +85,8 @@ export class Machine {
   now = 0n;
   last: Value = {};
   frames: Frame[] = [];
+  /** On a kernel before a patch: the listings' functions its frames show instead (kernel_select). */
+  kernelVariants: ReadonlyMap<KernelFn, KernelFn> | undefined;
   control: ControlStack;
   step = 0;
   at: PointAt = 'stmt';
@@ -221,7 +223,8 @@ export class Machine {
    * A throw (a BUG) leaves the frames in place so the stop shows where it fired.
    */
   enter(fn: KernelFn, args: Readonly<Record<string, FrameValue>>, aliases?: readonly string[]): Frame {
-    const fr = new Frame(fn, args, aliases);
+    const v = this.kernelVariants;
+    const fr = new Frame(v ? (v.get(fn) ?? fn) : fn, args, aliases);
     fr.enteredAt = this.step + 1;
     this.frames.push(fr);
     return fr;

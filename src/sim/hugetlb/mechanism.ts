@@ -9,9 +9,10 @@ import { Hugetlb } from './subsystem';
 import { HUGETLB_VERBS } from './verbs';
 import { HUGETLB_CALLS } from './call_decls';
 import { HUGETLB_BEFORE_004_C } from './hugetlb_before_004_c';
+import { HUGETLB_POOL_BEFORE_004_C } from './before_004_listings';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
-export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, HUGETLB_POOL_C, HUGETLB_SUBPOOL_C, HUGETLB_BEFORE_004_C];
+export const HUGETLB_SOURCES: readonly KernelSource[] = [HUGETLB_C, HUGETLB_POOL_C, HUGETLB_SUBPOOL_C, HUGETLB_BEFORE_004_C, HUGETLB_POOL_BEFORE_004_C];
 
 /** The hugetlb reservation map and the hstate pool (SCENARIO.md §6, reference 004). */
 export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {

@@ -30,13 +30,15 @@ import { MEMPOLICY_C } from './mempolicy_c';
 import { MIGRATE_C } from './migrate_c';
 import { TRUNCATE_C } from './truncate_c';
 import { MM_CALLS } from './call_decls';
+import { BEFORE_003_CALLERS } from './before_003_listings';
+import { HUGETLB_FAULT_BEFORE_004_C } from './before_004_listings';
 
 /** Its kernel listings: known without building the mechanism (the debugger's sources, function breakpoints). */
 export const MM_SOURCES: readonly KernelSource[] = [
   MEMORY_C, MEMREMAP_C, MM_H, TEST_HMM_C, MIGRATE_DEVICE_C, HMM_C, FORK_C, MPROTECT_C, MMAP_C,
   GUP_C, KHUGEPAGED_C, KSM_C, MADVISE_C, MLOCK_C, TASK_MMU_C, HUGETLB_FAULT_C,
   FILEMAP_C, DAX_C, MIGRATE_C, MEMPOLICY_C, TRUNCATE_C, HUGETLBFS_INODE_C, RMAP_C,
-  MEMORY_BEFORE_003_C,
+  MEMORY_BEFORE_003_C, ...BEFORE_003_CALLERS, HUGETLB_FAULT_BEFORE_004_C,
 ];
 
 /** Memory, page tables, ZONE_DEVICE and HMM (SCENARIO.md §5, references 002 and 003). */

@@ -33,6 +33,13 @@ function flatten(v: unknown, path: string, out: Map<string, string>): void {
   out.set(path, JSON.stringify(v) ?? 'undefined');
 }
 
+/** Every leaf path of a state tree with its JSON text, in the tree's order. */
+export function flattenState(v: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  flatten(v, '', out);
+  return out;
+}
+
 /**
  * Paths that differ, in the order they appear in `a` then those only in `b`;
  * `only` keeps paths under these prefixes. Without `only`, a field of `last`

@@ -1,0 +1,87 @@
+import type { KernelChoice } from '../core/kernel_select';
+import type { Machine } from '../core/machine';
+import type { Stop } from '../core/stop';
+import { DEFAULT_MAX_STEPS, escapeControls } from '../core/internal';
+import type { Registry } from '../registry';
+import type { Program } from '../scenario/ast';
+import type { StateChange } from './state_diff';
+import { stateDiff } from './state_diff';
+import { stateJson } from './state_json';
+
+/** Statement starts compared before giving up: a scenario that loops forever must not hang the diff. */
+export const MAX_DIFF_STATEMENTS = 1_000_000;
+
+/** One kernel's side at the divergence. */
+export interface DiffSide {
+  /** The step point where the statement after which the kernels differ starts (0: before the first). */
+  readonly statementStep: number;
+  /** The whole state tree there, after the statement. */
+  readonly state: unknown;
+  /** What runs next: `line N`, `end of scenario` or how it stopped. */
+  readonly next: string;
+}
+
+export interface Divergence {
+  /** The statement after which the states differ; undefined when they differ before the first. */
+  readonly ran?: { readonly line: number; readonly text: string };
+  /** The differing paths, the other kernel's value first (a) and the patched one's second (b). */
+  readonly changes: readonly StateChange[];
+  /** The two runs went on at different statements, or one ended or stopped. */
+  readonly flow: boolean;
+  readonly before: DiffSide;
+  readonly after: DiffSide;
+}
+
+export type KernelDiff =
+  | { readonly kind: 'same'; readonly statements: number }
+  | { readonly kind: 'diverged'; readonly divergence: Divergence }
+  | { readonly kind: 'gave-up'; readonly statements: number };
+
+interface Side {
+  readonly m: Machine;
+  stop: Stop | undefined;
+  statementStep: number;
+}
+
+const over = (s: Side): boolean => s.m.dead || s.m.ended;
+
+function nextText(s: Side): string {
+  if (s.m.dead) return `stopped (${s.stop?.exception?.kind ?? 'error'}: ${escapeControls(s.stop?.exception?.message ?? '')})`;
+  if (s.m.ended) return 'end of scenario';
+  return `line ${s.m.statement?.line ?? '?'}`;
+}
+
+/**
+ * Runs a program on the patched kernel and on `other` a statement at a time
+ * in lockstep, comparing the state trees at every statement start (`only`:
+ * the paths compared, by prefix), and reports the first statement after
+ * which they differ. Used by `kstep diff` and the editor's compare command.
+ */
+export function diffKernelsWith(registry: Registry, program: Program, other: KernelChoice, only: readonly string[] = [], maxStatements = MAX_DIFF_STATEMENTS): KernelDiff {
+  const build = (kernel: KernelChoice): Side => ({
+    m: registry.createSimulation(program, { kernel, maxSteps: DEFAULT_MAX_STEPS, output: () => undefined }).machine,
+    stop: undefined,
+    statementStep: 0,
+  });
+  const before = build(other);
+  const after = build({});
+  let ran: { line: number; text: string } | undefined;
+  for (let n = 0; n < maxStatements; n++) {
+    const a = stateJson(before.m);
+    const b = stateJson(after.m);
+    const changes = stateDiff(a, b, only);
+    const flow = before.m.statement?.line !== after.m.statement?.line || over(before) !== over(after);
+    if (changes.length || flow) {
+      const side = (s: Side, state: unknown): DiffSide => ({ statementStep: s.statementStep, state, next: nextText(s) });
+      return { kind: 'diverged', divergence: { ...(ran ? { ran } : {}), changes, flow, before: side(before, a), after: side(after, b) } };
+    }
+    if (over(before) && over(after)) return { kind: 'same', statements: n };
+    const st = before.m.statement;
+    ran = st ? { line: st.line, text: st.text } : undefined;
+    for (const s of [before, after]) {
+      s.statementStep = s.m.step;
+      s.stop = s.m.resume('over');
+    }
+  }
+  return { kind: 'gave-up', statements: maxStatements };
+}
