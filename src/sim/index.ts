@@ -26,7 +26,8 @@ export type { KernelChoice } from './core/kernel_select';
 export { kernelName, parseKernel } from './core/kernel_select';
 export type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
 export type { Expr, Program, Stmt } from './scenario/ast';
-export type { Diagnostic } from './scenario/diagnostics';
+export type { Diagnostic, WordFix } from './scenario/diagnostics';
+export { didYouMean, MAX_SUGGESTIONS, suggestions } from './scenario/did_you_mean';
 export { formatDiagnostic } from './scenario/diagnostics';
 export type { EvalEnv } from './scenario/eval';
 export { evalRef, evaluate, refValue } from './scenario/eval';
@@ -80,7 +81,7 @@ export function createSimulation(program: Program, opts: MachineOptions & WorkOp
 
 /** Parses a whole scenario; every error in the file is reported, and a program with any must not run. */
 export function parseScenario(file: string, source: string, registry: Registry = REGISTRY): ParseResult {
-  return parseWith(file, source, registry.verbs, registry.checkStatement);
+  return parseWith(file, source, registry.verbs, registry.checkStatement, registry);
 }
 
 export interface Loaded {

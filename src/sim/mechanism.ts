@@ -14,6 +14,20 @@ export interface RootSpec {
   readonly summary: string;
 }
 
+/** Names an argument may take (`ref(...)` in a verb spec): the suggestions, and what else is accepted. */
+export interface NameSet {
+  /** What one of them is called in messages: `register`, `hypercall`. */
+  readonly what: string;
+  /** The names completion offers and "did you mean" picks from. */
+  readonly names: readonly string[];
+  /** Other spellings that are accepted (`POST_MESSAGE` for `HVCALL_POST_MESSAGE`). */
+  readonly accepts?: (word: string) => boolean;
+  /** The scenario declares more of them (`device gpu`): `names` are those that exist before any statement. */
+  readonly declared?: boolean;
+  /** How to declare one, for the message when a scenario declares none. */
+  readonly hint?: string;
+}
+
 /** A Variables-view scope; the roots that name it are its children. */
 export interface ScopeSpec {
   readonly name: string;
@@ -63,6 +77,8 @@ export interface MechanismDescriptor<S extends Subsystem = Subsystem> {
   readonly sources: readonly KernelSource[];
   /** Other names its frames answer to as function breakpoints (a hypercall's name and code). */
   readonly breakpointAliases: readonly string[];
+  /** The fixed name sets its verbs' arguments name (`register`, `hypercall`), by the key their specs use. */
+  readonly nameSets?: Readonly<Record<string, NameSet>>;
   /** Ids of mechanisms whose state this one reads; they come earlier in the list. */
   readonly needs?: readonly string[];
   /** Calls its listings do not spell and the functions its verbs enter first (the debugger's step-in targets). */

@@ -23,6 +23,10 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
     { name: 'resv', scope: 'hugetlb', summary: "each hugetlbfs file's resv_map: regions, adds_in_progress, the file_region cache" },
     { name: 'hugetlb', scope: 'hugetlb', summary: 'the hstate pool counters (total, free, rsvd, surp, overcommit), the hugetlbfs inodes and mounts (their subpools)' },
   ],
+  nameSets: {
+    'hugetlbfs file': { what: 'hugetlbfs file', names: [], declared: true, hint: 'hugetlb file <name>' },
+    mount: { what: 'hugetlbfs mount', names: [], declared: true, hint: 'hugetlb mount <name> size=<pages>' },
+  },
   exceptionFilters: [],
   calls: HUGETLB_CALLS,
   sources: HUGETLB_SOURCES,

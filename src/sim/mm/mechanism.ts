@@ -51,6 +51,11 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
     { name: 'dev', scope: 'Memory', summary: 'ZONE_DEVICE dev_pagemaps by name: type, pages, free list' },
     { name: 'pagecache', scope: 'Memory', summary: 'page-cache files by name: size, cached pages (page[index] is the pfn)' },
   ],
+  nameSets: {
+    task: { what: 'task', names: ['init'], declared: true, hint: 'task <name>' },
+    device: { what: 'device', names: [], declared: true, hint: 'device <name> type=private pages=<n>' },
+    file: { what: 'file', names: [], declared: true, hint: 'file <name> size=<len>' },
+  },
   exceptionFilters: [
     { kind: 'fault', label: 'fault', default: false, description: 'page fault: any page fault' },
     { kind: 'device_private', label: 'device_private', default: false, description: 'device-private fault: a CPU fault on a device-private entry' },

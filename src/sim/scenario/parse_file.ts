@@ -7,6 +7,9 @@ import { lexLine } from './lexer';
 import { badHead, parseStatement, rangeOf } from './parser';
 import { IndexBuilder, kindOfVerb, ScenarioProgram, StatementIndex, StmtKind } from './program';
 import type { VerbSpec, VerbTable } from './verbs';
+import type { NameTables } from './names';
+import { NameCheck } from './names';
+import { unknownNameError } from './did_you_mean';
 
 export interface ParseResult {
   readonly program: ScenarioProgram;
@@ -41,7 +44,7 @@ export type StatementCheck = (s: Stmt) => void;
  * and its tree dropped: the program keeps the source and a statement index,
  * and parses a line again when it is needed.
  */
-export function parseScenario(file: string, source: string, verbs: VerbTable, check?: StatementCheck): ParseResult {
+export function parseScenario(file: string, source: string, verbs: VerbTable, check?: StatementCheck, names?: NameTables): ParseResult {
   const diags: Diagnostic[] = [];
   // A byte order mark some editors write is not part of the first statement.
   const text0 = source.replace(/^\uFEFF/, '');
@@ -53,8 +56,9 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
   const procs = new Map<string, number>();
   const calls: Array<{ readonly word: string; readonly range: SourceRange }> = [];
 
-  const error = (range: SourceRange, message: string): void => {
-    diags.push({ file, range, message, severity: 'error' });
+  const nameCheck = names ? new NameCheck(names) : undefined;
+  const error = (range: SourceRange, message: string, fix?: Diagnostic['fix']): void => {
+    diags.push({ file, range, message, severity: 'error', ...(fix ? { fix } : {}) });
   };
   const closeBlock = (blk: OpenBlock): void => {
     index.close(blk.at);
@@ -114,10 +118,11 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     let stmt: Stmt;
     try {
       stmt = parseStatement(lineNo, text, toks, verbs);
+      nameCheck?.statement(stmt, verbs.get(stmt.verb) as VerbSpec);
       if (check && !(verbs.get(stmt.verb) as VerbSpec).control) check(stmt);
     } catch (e) {
       if (e instanceof ScenarioError) {
-        error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message);
+        error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message, e.fix);
         // Keep block structure intact after a bad block header so later lines are still checked.
         const last = toks[toks.length - 2] as Token;
         if (last.kind === 'op' && last.text === '{') badBlock(lineNo, at, text);
@@ -144,8 +149,11 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
   }
   for (const blk of open) error(blk.range, `'${blk.verb}' block is not closed with '}'`);
   for (const c of calls) {
-    if (!procs.has(c.word)) error(c.range, `no proc named '${c.word}'`);
+    if (procs.has(c.word)) continue;
+    const e = unknownNameError(`no proc named '${c.word}'`, c.word, c.range, procs.keys());
+    error(c.range, e.message, e.fix);
   }
+  if (nameCheck) diags.push(...nameCheck.finish(file));
   diags.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
   if (diags.length > MAX_DIAGNOSTICS) {
     const rest = diags.length - MAX_DIAGNOSTICS;

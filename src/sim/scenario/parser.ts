@@ -145,7 +145,8 @@ function checkKind(spec: KeySpec | PosSpec, a: Arg, what: string): void {
 function checkPositionals(spec: VerbSpec, args: readonly Arg[], eol: Token, lineNo: number): void {
   const specs = spec.args;
   if (args.length > specs.length) {
-    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${describe(specs)})`, args[specs.length]?.range);
+    const how = spec.assign ? `${describe(specs)}, or <${specs[0]?.name ?? 'name'}> = <value>` : describe(specs);
+    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${how})`, args[specs.length]?.range);
   }
   for (let i = 0; i < specs.length; i++) {
     const s = specs[i] as PosSpec;

@@ -1,3 +1,5 @@
+import type { SourceRange } from '../core/source';
+import { ScenarioError } from '../core/source';
 /**
  * "Did you mean …": the few known names nearest to a misspelt one, for
  * messages that would otherwise list hundreds of kernel functions.
@@ -27,8 +29,11 @@ export function suggestions(name: string, known: Iterable<string>): string[] {
     const d = n.length >= 3 && kl.includes(n) ? Math.abs(kl.length - n.length) / 100 : distance(n, kl);
     if (d <= limit) scored.push({ k, d });
   }
+  scored.sort((x, y) => x.d - y.d || x.k.localeCompare(y.k));
+  // Names much further than the nearest one are noise beside it: HV_REGISTER_VPINDEX, not HV_REGISTER_SINT0 too.
+  const best = scored[0]?.d ?? 0;
   return scored
-    .sort((x, y) => x.d - y.d || x.k.localeCompare(y.k))
+    .filter((s) => s.d <= best + 1)
     .slice(0, MAX_SUGGESTIONS)
     .map((s) => s.k);
 }
@@ -39,4 +44,13 @@ export function didYouMean(name: string, known: Iterable<string>): string {
   if (!s.length) return '';
   const last = s.pop() as string;
   return `: did you mean ${s.length ? `${s.join(', ')} or ${last}` : last}?`;
+}
+
+/**
+ * The error for a name that is none of the known ones: the message says the
+ * nearest names, and the fix carries them for the editor's quick fix.
+ */
+export function unknownNameError(message: string, name: string, range: SourceRange, known: Iterable<string>): ScenarioError {
+  const near = suggestions(name, known);
+  return new ScenarioError(`${message}${didYouMean(name, near)}`, range, near.length ? { range, replacements: near } : undefined);
 }

@@ -1,0 +1,94 @@
+/**
+ * The names a scenario writes where a verb expects one of a set: registers,
+ * hypercalls and SCMI params (fixed sets a mechanism declares), files,
+ * devices, tasks and mounts (names the scenario declares itself). A name
+ * that is none of them is an error with the nearest names as its fix.
+ */
+import type { Arg, Stmt } from './ast';
+import { constantValue } from './constants';
+import type { Diagnostic, SourceRange } from './diagnostics';
+import { ScenarioError } from './diagnostics';
+import { unknownNameError } from './did_you_mean';
+import type { NameRef, VerbSpec } from './verbs';
+import type { NameSet } from '../mechanism';
+
+/** What the checker needs of a registry. */
+export interface NameTables {
+  readonly nameSets: ReadonlyMap<string, NameSet>;
+  readonly rootNames: ReadonlySet<string>;
+}
+
+/** Each argument of a statement with the spec that says what it names. */
+export function namedArgs(s: Stmt, spec: VerbSpec): Array<{ readonly arg: Arg | undefined; readonly ref: NameRef }> {
+  const out: Array<{ arg: Arg | undefined; ref: NameRef }> = [];
+  spec.args.forEach((p, i) => {
+    if (!p.names) return;
+    // `vpreg SINT2 = 5`: the assigned register is the register argument.
+    out.push({ arg: i === 0 && s.assign ? s.assign.target : s.args[i], ref: p });
+  });
+  for (const [k, a] of s.keys) {
+    const r = spec.keys?.[k];
+    if (r?.names) out.push({ arg: a, ref: r });
+  }
+  return out;
+}
+
+export class NameCheck {
+  /** Declared names by kind. */
+  private readonly declared = new Map<string, Set<string>>();
+  /** Kinds a statement declared without a name (`fork`: the kernel picks one): their uses cannot be checked. */
+  private readonly open = new Set<string>();
+  /** The first use of each (kind, name) not yet declared: bounded by the distinct names, not the lines. */
+  private readonly uses = new Map<string, { readonly kind: string; readonly word: string; readonly range: SourceRange }>();
+  private readonly lookup = new Map<string, ReadonlySet<string>>();
+
+  constructor(private readonly tables: NameTables) {}
+
+  /** Records what a statement declares and uses; throws for a name outside a fixed set. */
+  statement(s: Stmt, spec: VerbSpec): void {
+    for (const { arg, ref } of namedArgs(s, spec)) {
+      const kind = ref.names as string;
+      const set = this.tables.nameSets.get(kind);
+      if (!set) continue;
+      if (!arg) {
+        if (ref.declares) this.open.add(kind);
+        continue;
+      }
+      const word = arg.word;
+      if (word === undefined || ref.also?.includes(word)) continue;
+      if (!set.declared) {
+        if (!this.known(kind, set).has(word) && !set.accepts?.(word) && !this.tables.rootNames.has(word) && constantValue(word) === undefined) {
+          throw unknownNameError(`unknown ${set.what} '${word}'`, word, arg.range, set.names);
+        }
+        continue;
+      }
+      if (ref.declares) {
+        let d = this.declared.get(kind);
+        if (!d) this.declared.set(kind, (d = new Set()));
+        d.add(word);
+      } else if (!this.uses.has(`${kind}\0${word}`)) {
+        this.uses.set(`${kind}\0${word}`, { kind, word, range: arg.range });
+      }
+    }
+  }
+
+  /** The uses of names the whole file never declares. */
+  finish(file: string): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const u of this.uses.values()) {
+      const set = this.tables.nameSets.get(u.kind) as NameSet;
+      const declared = this.declared.get(u.kind) ?? new Set<string>();
+      if (this.open.has(u.kind) || declared.has(u.word) || set.names.includes(u.word)) continue;
+      const known = [...set.names, ...declared];
+      const e: ScenarioError = unknownNameError(`no ${set.what} '${u.word}' is declared in this scenario${known.length ? '' : ` (${set.hint ?? `declare one first`})`}`, u.word, u.range, known);
+      out.push({ file, range: u.range, message: e.message, severity: 'error', ...(e.fix ? { fix: e.fix } : {}) });
+    }
+    return out;
+  }
+
+  private known(kind: string, set: NameSet): ReadonlySet<string> {
+    let k = this.lookup.get(kind);
+    if (!k) this.lookup.set(kind, (k = new Set(set.names)));
+    return k;
+  }
+}
