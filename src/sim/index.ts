@@ -87,6 +87,8 @@ export function parseScenario(file: string, source: string, registry: Registry =
 export interface Loaded {
   readonly program: Program;
   readonly diagnostics: readonly Diagnostic[];
+  /** Undeclared names: said, but the program runs (see ParseResult). */
+  readonly warnings?: readonly Diagnostic[];
 }
 
 export function loadScenario(file: string, source: string, registry: Registry = REGISTRY): Loaded {

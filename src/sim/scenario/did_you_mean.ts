@@ -6,13 +6,18 @@ import { ScenarioError } from '../core/source';
  */
 export const MAX_SUGGESTIONS = 3;
 
+/** Edit distance with a swap of two neighbouring letters as one edit (`setpu` is one from `setup`). */
 function distance(a: string, b: string): number {
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] as number) + 1);
+      cur[j] = d;
     }
+    prev2 = prev;
     prev = cur;
   }
   return prev[b.length] as number;
@@ -22,7 +27,8 @@ function distance(a: string, b: string): number {
 export function suggestions(name: string, known: Iterable<string>): string[] {
   const n = name.toLowerCase();
   if (!n) return [];
-  const limit = Math.max(2, Math.floor(n.length / 3));
+  // A short word is like too many others: `frob` is not a misspelt `proc`.
+  const limit = Math.max(1, Math.floor(n.length / 3));
   const scored: Array<{ k: string; d: number }> = [];
   for (const k of known) {
     const kl = k.toLowerCase();

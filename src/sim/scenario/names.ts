@@ -72,7 +72,7 @@ export class NameCheck {
     }
   }
 
-  /** The uses of names the whole file never declares. */
+  /** The uses of names the whole file never declares: warnings, since the run stops at the first one reached. */
   finish(file: string): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const u of this.uses.values()) {
@@ -81,7 +81,7 @@ export class NameCheck {
       if (this.open.has(u.kind) || declared.has(u.word) || set.names.includes(u.word)) continue;
       const known = [...set.names, ...declared];
       const e: ScenarioError = unknownNameError(`no ${set.what} '${u.word}' is declared in this scenario${known.length ? '' : ` (${set.hint ?? `declare one first`})`}`, u.word, u.range, known);
-      out.push({ file, range: u.range, message: e.message, severity: 'error', ...(e.fix ? { fix: e.fix } : {}) });
+      out.push({ file, range: u.range, message: e.message, severity: 'warning', ...(e.fix ? { fix: e.fix } : {}) });
     }
     return out;
   }

@@ -14,6 +14,12 @@ import { unknownNameError } from './did_you_mean';
 export interface ParseResult {
   readonly program: ScenarioProgram;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Names used and never declared in the file (`region_add g` with no
+   * `hugetlb file g`): the run would stop there, so they are worth saying
+   * as you type, but a program with warnings still runs up to that line.
+   */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /** `repeat` and `proc` blocks inside one another: compiling recurses once per level. */
@@ -153,7 +159,6 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     const e = unknownNameError(`no proc named '${c.word}'`, c.word, c.range, procs.keys());
     error(c.range, e.message, e.fix);
   }
-  if (nameCheck) diags.push(...nameCheck.finish(file));
   diags.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
   if (diags.length > MAX_DIAGNOSTICS) {
     const rest = diags.length - MAX_DIAGNOSTICS;
@@ -161,6 +166,7 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     diags.length = MAX_DIAGNOSTICS;
     diags.push({ file, range: next.range, message: `… and ${rest} more error${rest > 1 ? 's' : ''}`, severity: 'error', omitted: rest });
   }
-  return { program: new ScenarioProgram(file, text0, new StatementIndex(index), procs, verbs), diagnostics: diags };
+  const warnings = nameCheck?.finish(file).slice(0, MAX_DIAGNOSTICS) ?? [];
+  return { program: new ScenarioProgram(file, text0, new StatementIndex(index), procs, verbs), diagnostics: diags, warnings };
 }
 

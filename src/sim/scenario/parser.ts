@@ -2,6 +2,7 @@ import type { Arg, Expr, Stmt } from './ast';
 import type { SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
 import { ExprParser } from './expr_parser';
+import { unknownNameError } from './did_you_mean';
 import type { Token } from './lexer';
 import { trimmedLength } from './lexer';
 import type { KeySpec, PosSpec, VerbSpec, VerbTable } from './verbs';
@@ -41,7 +42,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
     }
   }
   const spec = verbs.get(verb);
-  if (!spec) return err(first, `unknown statement '${first.text}'`);
+  if (!spec) throw unknownNameError(`unknown statement '${first.text}'`, first.text, rangeOf(lineNo, first), verbs.words);
 
   let end = toks.length - 1; // index of eol
   if (spec.block) {
@@ -84,6 +85,8 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
           assign = { target, value };
         } else {
           const known = Object.keys(spec.keys ?? {});
+          const near = unknownNameError(`unknown key '${t.text}' for '${verb}'`, t.text, rangeOf(lineNo, t), known);
+          if (near.fix) throw near;
           err(t, `unknown key '${t.text}' for '${verb}'${known.length ? ` (keys: ${known.join(', ')})` : ''}`);
         }
         continue;
