@@ -131,6 +131,11 @@ export function parseExpression(text: string): Expr | { error: string } {
 }
 export type { PatchCoverage, PatchLine } from './coverage/patches';
 export { patchCoverage, patchReport } from './coverage/patches';
+export type { ShapeNode } from './state_shape';
+export { shapeAt, stateShape } from './state_shape';
+export type { DeclaredNames } from './scenario/declared';
+export { declaredNames, lineWords } from './scenario/declared';
+export type { NameSet } from './mechanism';
 export type { PatchTable } from './coverage/patch_map';
 export type { ListingCoverage } from './coverage/files';
 export { listingCoverage } from './coverage/files';

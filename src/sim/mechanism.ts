@@ -79,6 +79,11 @@ export interface MechanismDescriptor<S extends Subsystem = Subsystem> {
   readonly breakpointAliases: readonly string[];
   /** The fixed name sets its verbs' arguments name (`register`, `hypercall`), by the key their specs use. */
   readonly nameSets?: Readonly<Record<string, NameSet>>;
+  /**
+   * Lines that make one of each thing it keeps (`partition vps=1`, `hugetlb file f`):
+   * the editor learns the shape of its state paths from the tree they leave.
+   */
+  readonly sample?: readonly string[];
   /** Ids of mechanisms whose state this one reads; they come earlier in the list. */
   readonly needs?: readonly string[];
   /** Calls its listings do not spell and the functions its verbs enter first (the debugger's step-in targets). */

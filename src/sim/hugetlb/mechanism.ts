@@ -27,6 +27,7 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
     'hugetlbfs file': { what: 'hugetlbfs file', names: [], declared: true, hint: 'hugetlb file <name>' },
     mount: { what: 'hugetlbfs mount', names: [], declared: true, hint: 'hugetlb mount <name> size=<pages>' },
   },
+  sample: ['hugetlb pool pages=4', 'hugetlb mount m size=2', 'hugetlb file f mount=m', 'region_chg f 0 1', 'region_add f 0 1'],
   exceptionFilters: [],
   calls: HUGETLB_CALLS,
   sources: HUGETLB_SOURCES,

@@ -29,6 +29,7 @@ export const hypervMechanism: MechanismDescriptor<HyperV> = {
     register: { what: 'register', names: [...REG_BY_NAME.keys()] },
     hypercall: { what: 'hypercall', names: [...CALL_BY_NAME.keys()], accepts: (w) => CALL_BY_NAME.has(`HVCALL_${w}`) },
   },
+  sample: ['partition vps=1'],
   calls: HYPERV_CALLS,
   sources: HYPERV_SOURCES,
   // A hypercall handler's frame answers to the call's name and code, the HVC handler to `hvc`.
