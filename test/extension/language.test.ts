@@ -36,7 +36,9 @@ describe('completion that knows the kernel', () => {
     expect(l).toContain('HV_REGISTER_VPINDEX');
     expect(l).toContain('SINT2');
     expect(l).not.toContain('resv');
-    expect(labels('vpreg vp=1 HV_REGISTER_VP')).toEqual(['HV_REGISTER_VPINDEX', 'HV_REGISTER_VP_RUNTIME'].filter((r) => labels('vpreg HV_REGISTER_VP').includes(r)));
+    const vp = labels('vpreg vp=1 HV_REGISTER_VP');
+    expect(vp).toContain('HV_REGISTER_VPINDEX');
+    expect(vp.every((r) => r.startsWith('HV_REGISTER_VP'))).toBe(true);
   });
 
   it('hypercalls after hvc, SCMI params after scmi set_param', () => {
