@@ -12,6 +12,8 @@ import type { StatementCompiler } from './scenario/compile';
 import { compileProgram, compileSimple } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
 import { CoverageLayout } from './coverage/layout';
+import type { ShapeNode } from './state_shape';
+import { stateShape } from './state_shape';
 import type { KernelChoice } from './core/kernel_select';
 import { selectKernel } from './core/kernel_select';
 
@@ -104,6 +106,13 @@ export class Registry {
   get callGraph(): CallGraph {
     this.graph ??= new CallGraph(this.sources, this.mechanisms.flatMap((d) => (d.calls ? [d.calls] : [])));
     return this.graph;
+  }
+
+  private shapes: ReadonlyMap<string, ShapeNode> | undefined;
+  /** What each state root holds, learnt from the mechanisms' sample lines on first use (completion, path checks). */
+  get stateShapes(): ReadonlyMap<string, ShapeNode> {
+    this.shapes ??= stateShape(this);
+    return this.shapes;
   }
 
   private layout: CoverageLayout | undefined;

@@ -41,10 +41,10 @@ describe('names the checker knows: did you mean, with a fix', () => {
   it('files, devices, tasks and mounts used and never declared are warnings (the run stops there); declared anywhere in the file is enough', () => {
     const r = load([
       'device gpu type=private pages=4',
-      'task a',
+      'task alpha',
       'migrate 0x1000 4K to=gpx',
       'migrate 0x1000 4K to=system',
-      'exit b',
+      'exit alpah',
       'exit init',
       'region_chg g 0 1',
       'hugetlb file g',
@@ -55,7 +55,7 @@ describe('names the checker knows: did you mean, with a fix', () => {
     expect(r.diagnostics).toEqual([]);
     expect(r.warnings?.map((d) => [d.range.line, d.severity, d.message])).toEqual([
       [3, 'warning', "no device 'gpx' is declared in this scenario: did you mean gpu?"],
-      [5, 'warning', "no task 'b' is declared in this scenario: did you mean a?"],
+      [5, 'warning', "no task 'alpah' is declared in this scenario: did you mean alpha?"],
       [9, 'warning', "no file 'pc' is declared in this scenario (file <name> size=<len>)"],
     ]);
     expect(r.warnings?.[0]?.fix?.replacements).toEqual(['gpu']);
@@ -73,5 +73,18 @@ describe('names the checker knows: did you mean, with a fix', () => {
       const r = load(readFileSync(f, 'utf8'));
       expect([f, ...r.diagnostics.map((d) => d.message), ...(r.warnings ?? []).map((d) => d.message)]).toEqual([f]);
     }
+  });
+});
+
+describe('state paths in expect and print: did you mean, as warnings', () => {
+  it('a member the state does not have, with the nearest as its fix; a name of a declared kind must be declared', () => {
+    const r = load(['hugetlb file f', 'partition vps=1', 'expect resv.f.regons == []', 'print vp[0].synic.active, vp[0].synci', 'expect resv.g.regions == []', 'expect last.rett == 0', 'expect task.init.rss == 0', 'print hugetlb.free'].join('\n'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.warnings?.map((d) => [d.range.line, d.range.col, d.message, d.fix?.replacements])).toEqual([
+      [3, 15, "resv.f has no 'regons': did you mean regions?", ['regions']],
+      [4, 33, "vp[…] has no 'synci': did you mean synic?", ['synic']],
+      [6, 13, "last has no 'rett': did you mean ret?", ['ret']],
+      [5, 13, "no hugetlbfs file 'g' is declared in this scenario", undefined],
+    ]);
   });
 });

@@ -4,8 +4,8 @@
  * `vpreg`, hypercalls after `hvc`, the files, devices, tasks and procs the
  * document declared); state paths after `resv.`, `vp[0].`, `task.`.
  */
-import type { DeclaredNames, Registry, ShapeNode, VerbSpec } from '../../sim';
-import { CONSTANTS, REGISTRY, shapeAt, stateShape } from '../../sim';
+import type { DeclaredNames, Registry, VerbSpec } from '../../sim';
+import { CONSTANTS, REGISTRY, shapeAt } from '../../sim';
 
 export interface CompletionEntry {
   readonly label: string;
@@ -13,15 +13,6 @@ export interface CompletionEntry {
   readonly detail?: string;
   /** Text to insert when it differs from the label (`regions_needed=`). */
   readonly insert?: string;
-}
-
-const shapes = new WeakMap<Registry, ReadonlyMap<string, ShapeNode>>();
-
-/** The registry's state shapes, learnt once (a small sample run) and kept. */
-export function shapesOf(registry: Registry): ReadonlyMap<string, ShapeNode> {
-  let s = shapes.get(registry);
-  if (!s) shapes.set(registry, (s = stateShape(registry)));
-  return s;
 }
 
 /** A state path being typed at the end of the text: `resv.f.re` → path ['resv', 'f'], prefix 're'. */
@@ -34,7 +25,7 @@ export function pathBeforeCursor(text: string, roots: ReadonlySet<string>): { pa
 }
 
 function pathCompletions(registry: Registry, path: string[], prefix: string, declared: DeclaredNames): CompletionEntry[] {
-  const node = shapeAt(shapesOf(registry), path);
+  const node = shapeAt(registry.stateShapes, path);
   if (!node) return [];
   const out: CompletionEntry[] = [];
   for (const k of node.members.keys()) if (k.startsWith(prefix)) out.push({ label: k, kind: 'property', detail: `${path.join('.').replace(/\.\[\]/g, '[]')} member` });

@@ -27,7 +27,8 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
     'hugetlbfs file': { what: 'hugetlbfs file', names: [], declared: true, hint: 'hugetlb file <name>' },
     mount: { what: 'hugetlbfs mount', names: [], declared: true, hint: 'hugetlb mount <name> size=<pages>' },
   },
-  sample: ['hugetlb pool pages=4', 'hugetlb mount m size=2', 'hugetlb file f mount=m', 'region_chg f 0 1', 'region_add f 0 1'],
+  // Names no state field has: a member named like one would pass for a declared name.
+  sample: ['hugetlb pool pages=4', 'hugetlb mount sample_mount size=2', 'hugetlb file sample_file mount=sample_mount', 'region_chg sample_file 0 1', 'region_add sample_file 0 1'],
   exceptionFilters: [],
   calls: HUGETLB_CALLS,
   sources: HUGETLB_SOURCES,

@@ -56,7 +56,7 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
     device: { what: 'device', names: [], declared: true, hint: 'device <name> type=private pages=<n>' },
     file: { what: 'file', names: [], declared: true, hint: 'file <name> size=<len>' },
   },
-  sample: ['device d type=private pages=1', 'file c size=4K', 'task t', 'mmap 0x200000 4K prot=rw', 'write 0x200000 1'],
+  sample: ['device sample_dev type=private pages=1', 'file sample_cache size=4K', 'task sample_task', 'mmap 0x200000 4K prot=rw', 'write 0x200000 1'],
   exceptionFilters: [
     { kind: 'fault', label: 'fault', default: false, description: 'page fault: any page fault' },
     { kind: 'device_private', label: 'device_private', default: false, description: 'device-private fault: a CPU fault on a device-private entry' },

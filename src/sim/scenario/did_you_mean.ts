@@ -27,8 +27,8 @@ function distance(a: string, b: string): number {
 export function suggestions(name: string, known: Iterable<string>): string[] {
   const n = name.toLowerCase();
   if (!n) return [];
-  // A short word is like too many others: `frob` is not a misspelt `proc`.
-  const limit = Math.max(1, Math.floor(n.length / 3));
+  // A short word is like too many others: `frob` is not a misspelt `proc`, nor `g` a misspelt `f`.
+  const limit = n.length <= 2 ? 0 : Math.max(1, Math.floor(n.length / 3));
   const scored: Array<{ k: string; d: number }> = [];
   for (const k of known) {
     const kl = k.toLowerCase();

@@ -11,11 +11,15 @@ import { ScenarioError } from './diagnostics';
 import { unknownNameError } from './did_you_mean';
 import type { NameRef, VerbSpec } from './verbs';
 import type { NameSet } from '../mechanism';
+import type { ShapeNode } from '../state_shape';
+import { checkPaths } from './path_check';
 
 /** What the checker needs of a registry. */
 export interface NameTables {
   readonly nameSets: ReadonlyMap<string, NameSet>;
   readonly rootNames: ReadonlySet<string>;
+  /** The state's shape, for the paths of `expect` and `print` (learnt on first use). */
+  readonly stateShapes?: ReadonlyMap<string, ShapeNode>;
 }
 
 /** Each argument of a statement with the spec that says what it names. */
@@ -33,6 +37,9 @@ export function namedArgs(s: Stmt, spec: VerbSpec): Array<{ readonly arg: Arg | 
   return out;
 }
 
+/** Path warnings kept per file. */
+const MAX_PATH_WARNINGS = 100;
+
 export class NameCheck {
   /** Declared names by kind. */
   private readonly declared = new Map<string, Set<string>>();
@@ -41,11 +48,14 @@ export class NameCheck {
   /** The first use of each (kind, name) not yet declared: bounded by the distinct names, not the lines. */
   private readonly uses = new Map<string, { readonly kind: string; readonly word: string; readonly range: SourceRange }>();
   private readonly lookup = new Map<string, ReadonlySet<string>>();
+  /** Paths that name no member of the state (warnings). */
+  private readonly pathWarnings: Diagnostic[] = [];
 
   constructor(private readonly tables: NameTables) {}
 
   /** Records what a statement declares and uses; throws for a name outside a fixed set. */
-  statement(s: Stmt, spec: VerbSpec): void {
+  statement(s: Stmt, spec: VerbSpec, file = ''): void {
+    if (s.exprs.length && this.pathWarnings.length < MAX_PATH_WARNINGS) this.paths(s, file);
     for (const { arg, ref } of namedArgs(s, spec)) {
       const kind = ref.names as string;
       const set = this.tables.nameSets.get(kind);
@@ -72,9 +82,24 @@ export class NameCheck {
     }
   }
 
-  /** The uses of names the whole file never declares: warnings, since the run stops at the first one reached. */
+  private paths(s: Stmt, file: string): void {
+    // Only a path from a root needs the shapes: a file of plain numbers never learns them.
+    if (!s.exprs.some((e) => /[A-Za-z_]\w*\s*[.[]/.test(s.text.slice(e.range.col - s.range.col)))) return;
+    const shapes = this.tables.stateShapes;
+    if (!shapes) return;
+    for (const e of s.exprs) {
+      const found = checkPaths(e, shapes, (u) => {
+        if (!this.uses.has(`${u.kind}\0${u.word}`)) this.uses.set(`${u.kind}\0${u.word}`, u);
+      });
+      for (const f of found) {
+        this.pathWarnings.push({ file, range: f.range, message: f.message, severity: 'warning', ...(f.replacements.length ? { fix: { range: f.range, replacements: f.replacements } } : {}) });
+      }
+    }
+  }
+
+  /** The uses of names the whole file never declares, and paths the state does not have: warnings, since the run stops at the first one reached. */
   finish(file: string): Diagnostic[] {
-    const out: Diagnostic[] = [];
+    const out: Diagnostic[] = [...this.pathWarnings];
     for (const u of this.uses.values()) {
       const set = this.tables.nameSets.get(u.kind) as NameSet;
       const declared = this.declared.get(u.kind) ?? new Set<string>();

@@ -124,7 +124,7 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     let stmt: Stmt;
     try {
       stmt = parseStatement(lineNo, text, toks, verbs);
-      nameCheck?.statement(stmt, verbs.get(stmt.verb) as VerbSpec);
+      nameCheck?.statement(stmt, verbs.get(stmt.verb) as VerbSpec, file);
       if (check && !(verbs.get(stmt.verb) as VerbSpec).control) check(stmt);
     } catch (e) {
       if (e instanceof ScenarioError) {
