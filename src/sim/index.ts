@@ -34,6 +34,8 @@ export { evalRef, evaluate, refValue } from './scenario/eval';
 export { CONSTANTS } from './scenario/constants';
 export { lexLine } from './scenario/lexer';
 export type { KeySpec, PosSpec, VerbSpec, VerbTable } from './scenario/verbs';
+import type { VerbSpec } from './scenario/verbs';
+import { NameCheck } from './scenario/names';
 export type { StatementRef, SourceRange } from './core/source';
 export type { Condition, DataWatch, ExceptionFilter, ExceptionKind, FunctionBreakpoint, LineBreakpoint } from './core/breakpoints';
 export type { Frame, FrameValue, KernelFn, KernelSource } from './core/frames';
@@ -105,6 +107,8 @@ export function compileLine(sim: Simulation, text: string): { exec: Exec; stmt: 
   if (diags.length) return { error: (diags[0] as Diagnostic).message };
   try {
     const stmt = parseStatement(0, text, toks, sim.registry.verbs);
+    // A misspelt register or hypercall says "did you mean" at the console as in the file.
+    new NameCheck(sim.registry).statement(stmt, sim.registry.verbs.get(stmt.verb) as VerbSpec);
     return { stmt, exec: compileSimple(stmt, sim.compilers) };
   } catch (e) {
     if (e instanceof ScenarioError) return { error: e.message };

@@ -88,3 +88,12 @@ describe('state paths in expect and print: did you mean, as warnings', () => {
     ]);
   });
 });
+
+describe('what stays for the run to judge', () => {
+  it('a parenthesised expression is not a name, and the console says did you mean too', async () => {
+    expect(load('partition vps=1\nhvc (SELF)\nvpreg (present)\n').diagnostics).toEqual([]);
+    const { compileLine, createSimulation, REGISTRY } = await import('../../src/sim');
+    const sim = createSimulation(load('partition vps=1\n').program, {}, REGISTRY);
+    expect(compileLine(sim, 'hvc HVCALL_POST_MESAGE')).toEqual({ error: "unknown hypercall 'HVCALL_POST_MESAGE': did you mean HVCALL_POST_MESSAGE?" });
+  });
+});

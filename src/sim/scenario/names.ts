@@ -65,7 +65,8 @@ export class NameCheck {
         continue;
       }
       const word = arg.word;
-      if (word === undefined || ref.also?.includes(word)) continue;
+      // A name is a bare word: `(SELF)` is an expression, and `true` a value, for the run to judge.
+      if (word === undefined || ref.also?.includes(word) || word === 'true' || word === 'false' || s.text[arg.range.col - s.range.col] === '(') continue;
       if (!set.declared) {
         if (!this.known(kind, set).has(word) && !set.accepts?.(word) && !this.tables.rootNames.has(word) && constantValue(word) === undefined) {
           throw unknownNameError(`unknown ${set.what} '${word}'`, word, arg.range, set.names);
