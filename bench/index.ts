@@ -1,5 +1,6 @@
 // `npm run bench`: one JSON line per figure, each with its baseline from the same run.
 // `node --expose-gc dist/bench.js --only=overhead` runs only the debugger-against-headless figures.
+// `--only=language` the editor's checker, Outline and completion figures.
 import { benchDap } from './dap';
 import { benchDapPtes } from './dap_pte';
 import { benchDebuggerOverhead, HEADLESS_CHILD, headlessChild } from './debugger_overhead';
@@ -10,6 +11,7 @@ import { benchMm, benchMmHistory } from './mm';
 import { benchStepInTargets } from './step_in_targets';
 import { benchCoverage } from './coverage';
 import { benchLaunch } from './launch';
+import { benchLanguage } from './language';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -29,9 +31,11 @@ function all(): void {
   benchHypercalls();
   benchTimers();
   benchCoverage();
+  benchLanguage();
   benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
 else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
+else if (process.argv[2] === '--only=language') benchLanguage();
 else all();

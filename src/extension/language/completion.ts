@@ -7,6 +7,9 @@
 import type { DeclaredNames, Registry, VerbSpec } from '../../sim';
 import { CONSTANTS, REGISTRY, shapeAt } from '../../sim';
 
+/** Lines above the cursor read for declared names: completion stays on the main thread, bounded. */
+export const DECLARED_SCAN_LINES = 20_000;
+
 export interface CompletionEntry {
   readonly label: string;
   readonly kind: 'keyword' | 'constant' | 'variable' | 'property';

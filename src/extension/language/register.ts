@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { declaredNames, DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
 import type { EditorDiagnostic } from '../language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread } from '../off_thread';
-import { completionsAt } from './completion';
+import { completionsAt, DECLARED_SCAN_LINES } from './completion';
 import { calledProc, constantDefinition, wordAt } from './definition';
 import type { OutlineSymbol } from './outline';
 import { procLine } from './outline';
@@ -18,8 +18,6 @@ import { signatureAt } from './signature';
 
 const LANG = { language: 'kstep' };
 export const REFERENCE_SCHEME = 'kstep-reference';
-/** Lines above the cursor read for declared names: completion stays on the main thread, bounded. */
-export const DECLARED_SCAN_LINES = 20_000;
 
 /** The latest diagnostics of each document, as the worker gave them: the quick fixes read their `fix`. */
 export interface LanguageFeatures {
