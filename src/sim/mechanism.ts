@@ -3,7 +3,9 @@ import type { CallDecls } from './core/call_graph';
 import type { KernelSource } from './core/frames';
 import type { Machine, Subsystem } from './core/machine';
 import type { StatementCompiler } from './scenario/compile';
-import type { VerbDecl } from './scenario/verbs';
+import type { NameSet, VerbDecl } from './scenario/verbs';
+
+export type { NameSet } from './scenario/verbs';
 
 /** A state-tree root a mechanism provides, and the Variables scope that shows it. */
 export interface RootSpec {
@@ -12,20 +14,6 @@ export interface RootSpec {
   readonly scope: string;
   /** What it holds, for hovers and completion. */
   readonly summary: string;
-}
-
-/** Names an argument may take (`ref(...)` in a verb spec): the suggestions, and what else is accepted. */
-export interface NameSet {
-  /** What one of them is called in messages: `register`, `hypercall`. */
-  readonly what: string;
-  /** The names completion offers and "did you mean" picks from. */
-  readonly names: readonly string[];
-  /** Other spellings that are accepted (`POST_MESSAGE` for `HVCALL_POST_MESSAGE`). */
-  readonly accepts?: (word: string) => boolean;
-  /** The scenario declares more of them (`device gpu`): `names` are those that exist before any statement. */
-  readonly declared?: boolean;
-  /** How to declare one, for the message when a scenario declares none. */
-  readonly hint?: string;
 }
 
 /** A Variables-view scope; the roots that name it are its children. */

@@ -9,19 +9,14 @@ import type { Registry } from './registry';
 import type { StateNode } from './core/state';
 import { declaredNames } from './scenario/declared';
 import { parseScenario } from './scenario/parse_file';
+import type { ShapeNode } from './scenario/shape';
+import { EMPTY_SHAPE as EMPTY } from './scenario/shape';
 
-export interface ShapeNode {
-  /** Fixed members, in the tree's order. */
-  readonly members: ReadonlyMap<string, ShapeNode>;
-  /** Members named by the scenario (`resv.<file>`): their kind and shape. */
-  readonly byName?: { readonly kind: string; readonly node: ShapeNode };
-  /** A list's elements (`vp[0]`). */
-  readonly item?: ShapeNode;
-}
+export type { ShapeNode } from './scenario/shape';
+export { shapeAt } from './scenario/shape';
 
 const MAX_DEPTH = 6;
 const MAX_MEMBERS = 256;
-const EMPTY: ShapeNode = { members: new Map() };
 
 /** The shape of every root, from the registry's mechanisms' sample lines. */
 export function stateShape(registry: Registry): ReadonlyMap<string, ShapeNode> {
@@ -60,13 +55,3 @@ function shapeOf(n: StateNode, kindOf: ReadonlyMap<string, string>, depth: numbe
   return byName ? { members, byName } : { members };
 }
 
-/** The shape at a path (`['resv', 'f']`, `['vp', '[]']`), or undefined where the shape does not go. */
-export function shapeAt(shapes: ReadonlyMap<string, ShapeNode>, path: readonly string[]): ShapeNode | undefined {
-  let cur = shapes.get(path[0] ?? '');
-  for (const p of path.slice(1)) {
-    if (!cur) return undefined;
-    if (p === '[]') cur = cur.item ?? cur.byName?.node;
-    else cur = cur.members.get(p) ?? cur.byName?.node;
-  }
-  return cur;
-}

@@ -10,8 +10,8 @@ import type { Diagnostic, SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
 import { unknownNameError } from './did_you_mean';
 import type { NameRef, VerbSpec } from './verbs';
-import type { NameSet } from '../mechanism';
-import type { ShapeNode } from '../state_shape';
+import type { NameSet } from './verbs';
+import type { ShapeNode } from './shape';
 import { checkPaths } from './path_check';
 
 /** What the checker needs of a registry. */

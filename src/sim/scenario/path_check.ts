@@ -7,7 +7,7 @@
 import type { Expr } from './ast';
 import type { SourceRange } from './diagnostics';
 import { suggestions } from './did_you_mean';
-import type { ShapeNode } from '../state_shape';
+import type { ShapeNode } from './shape';
 
 export interface PathFinding {
   readonly range: SourceRange;

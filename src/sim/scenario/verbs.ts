@@ -22,6 +22,20 @@ export interface NameRef {
   readonly also?: readonly string[];
 }
 
+/** Names an argument may take (`ref(...)` in a verb spec): the suggestions, and what else is accepted. */
+export interface NameSet {
+  /** What one of them is called in messages: `register`, `hypercall`. */
+  readonly what: string;
+  /** The names completion offers and "did you mean" picks from. */
+  readonly names: readonly string[];
+  /** Other spellings that are accepted (`POST_MESSAGE` for `HVCALL_POST_MESSAGE`). */
+  readonly accepts?: (word: string) => boolean;
+  /** The scenario declares more of them (`device gpu`): `names` are those that exist before any statement. */
+  readonly declared?: boolean;
+  /** How to declare one, for the message when a scenario declares none. */
+  readonly hint?: string;
+}
+
 export interface PosSpec extends NameRef {
   readonly name: string;
   /** `name`: a bare identifier taken literally; `expr`: a value; `word`: one of `words`. */
