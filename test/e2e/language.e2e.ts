@@ -1,5 +1,6 @@
 // The editor knows the kernel, in a real VS Code: a misspelt register gets a "did you mean" diagnostic whose
-// quick fix (Ctrl+. then Enter) corrects the word, and completion after `vpreg ` lists the registers.
+// quick fix (Ctrl+. then Enter) corrects the word, completion after `vpreg ` lists the registers, and F12 on a
+// constant opens the reference patch that defines it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,5 +80,24 @@ describe('an editor that knows the kernel', () => {
     expect(rows.join('\n')).not.toMatch(/\bresv\b/);
     await wb.screenshot(join(ARTIFACTS_DIR, 'language-completion.png'));
     await wb.press('Escape');
+  });
+
+  it('Go to Definition on a constant opens its line in the shipped reference patch', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('language-definition-failure'));
+    await wb.press('Control+A');
+    await wb.page.keyboard.type('partition vps=1\nhvc HVCALL_POST_MESSAGE\n');
+    await wb.goToLine(2);
+    await wb.press('End');
+    await wb.press('ArrowLeft');
+    const text = await wb.waitFor('the reference patch at #define HVCALL_POST_MESSAGE', 30_000, async () => {
+      await wb.press('F12');
+      const tab = await wb.page.locator('.part.editor .tab.active').innerText().catch(() => '');
+      if (!tab.includes('000_46acee50507540c3.txt')) return undefined;
+      const t = await wb.editorText();
+      return t.includes('#define HVCALL_POST_MESSAGE') ? t : undefined;
+    });
+    expect(text).toContain('0x005c');
+    await wb.screenshot(join(ARTIFACTS_DIR, 'language-definition.png'));
   });
 });
