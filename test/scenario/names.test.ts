@@ -97,3 +97,11 @@ describe('what stays for the run to judge', () => {
     expect(compileLine(sim, 'hvc HVCALL_POST_MESAGE')).toEqual({ error: "unknown hypercall 'HVCALL_POST_MESAGE': did you mean HVCALL_POST_MESSAGE?" });
   });
 });
+
+describe('vpreg written as set/get', () => {
+  it('says the assignment the author meant', () => {
+    expect(load('vpreg set HV_REGISTER_VP_INDX 1\n').diagnostics.map((d) => d.message)).toEqual([
+      "unexpected argument for 'vpreg' (it takes [register], or <register> = <value>): write vpreg HV_REGISTER_VP_INDX = 1",
+    ]);
+  });
+});

@@ -106,7 +106,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
       }
       args.push(a);
     }
-    checkPositionals(spec, args, toks[end] as Token, lineNo);
+    checkPositionals(spec, args, toks[end] as Token, lineNo, text);
     if (assign && args.length) {
       throw new ScenarioError(`'${verb}' takes either a register or 'REG = value', not both`, args[0]?.range);
     }
@@ -145,11 +145,14 @@ function checkKind(spec: KeySpec | PosSpec, a: Arg, what: string): void {
   }
 }
 
-function checkPositionals(spec: VerbSpec, args: readonly Arg[], eol: Token, lineNo: number): void {
+function checkPositionals(spec: VerbSpec, args: readonly Arg[], eol: Token, lineNo: number, lineText: string): void {
   const specs = spec.args;
   if (args.length > specs.length) {
     const how = spec.assign ? `${describe(specs)}, or <${specs[0]?.name ?? 'name'}> = <value>` : describe(specs);
-    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${how})`, args[specs.length]?.range);
+    // `vpreg set REG 1`: the last two words read as the assignment the author meant.
+    const [target, value] = args.slice(-2).map((a) => lineText.slice(a.range.col - 1, a.range.endCol - 1));
+    const meant = spec.assign && args.length >= 2 ? `: write ${spec.verb} ${target} = ${value}` : '';
+    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${how})${meant}`, args[specs.length]?.range);
   }
   for (let i = 0; i < specs.length; i++) {
     const s = specs[i] as PosSpec;
