@@ -43,6 +43,8 @@ describe('completion that knows the kernel', () => {
 
   it('hypercalls after hvc, SCMI params after scmi set_param', () => {
     expect(labels('hvc HVCALL_SEND')).toEqual(['HVCALL_SEND_IPI', 'HVCALL_SEND_IPI_EX']);
+    // `hvc raw` stays on offer beside the calls.
+    expect(labels('hvc ').slice(0, 2)).toEqual(['raw', 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE']);
     expect(labels('scmi set_param MEMLAT_SAMPLE')).toEqual(['MEMLAT_SAMPLE_MS']);
   });
 

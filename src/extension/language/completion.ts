@@ -77,7 +77,7 @@ export function completionsAt(linePrefix: string, registry: Registry = REGISTRY,
     const kv = /^([A-Za-z_]\w*)=(\w*)$/.exec(current);
     const names = kv ? nameCompletions(registry, spec, { key: kv[1] as string }, kv[2] as string, declared) : nameCompletions(registry, spec, { index: before.length }, current, declared);
     // A register or hypercall is all that fits there: offer nothing else.
-    if (names.length) return names;
+    if (names.length) return [...out, ...names];
   }
   if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
     for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });
