@@ -82,6 +82,18 @@ describe('an editor that knows the kernel', () => {
     await wb.press('Escape');
   });
 
+  it('the Outline lists sections and procs (from the worker)', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('language-outline-failure'));
+    await wb.openFile('lang.kstep');
+    await wb.press('Control+A');
+    await wb.page.keyboard.type('## Setup\nproc setup {\nhugetlb file f\n}\n## Checks\ncall setup\n');
+    await wb.runCommand('Explorer: Focus on Outline View');
+    const rows = await wb.waitForViewRows('Outline', (r) => r.some((x) => x.includes('Setup')) && r.some((x) => x.includes('Checks')));
+    expect(rows.join('\n')).toContain('Setup');
+    await wb.screenshot(join(ARTIFACTS_DIR, 'language-outline.png'));
+  });
+
   it('Go to Definition on a constant opens its line in the shipped reference patch', async ({ onTestFailed }) => {
     const { wb } = e2e!;
     onTestFailed(() => wb.saveDiagnostics('language-definition-failure'));
