@@ -1,5 +1,6 @@
 // `npm run bench`: one JSON line per figure, each with its baseline from the same run.
 // `node --expose-gc dist/bench.js --only=overhead` runs only the debugger-against-headless figures.
+// `--only=language` the editor's checker, Outline and completion figures.
 import { benchDap } from './dap';
 import { benchDapPtes } from './dap_pte';
 import { benchDebuggerOverhead, HEADLESS_CHILD, headlessChild } from './debugger_overhead';
@@ -14,6 +15,7 @@ import { benchStepBackInStatement } from './step_back_statement';
 import { benchDapStepPairs } from './dap_step_pairs';
 import { benchHistoryGrowth } from './history_growth';
 import { benchDapStepExpanded } from './dap_step_expanded';
+import { benchLanguage } from './language';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -34,6 +36,7 @@ function all(): void {
   benchHypercalls();
   benchTimers();
   benchCoverage();
+  benchLanguage();
   benchDap().then(benchDapPtes).then(benchDapStepExpanded).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(() => benchDapStepPairs()).catch(fail);
 }
 
@@ -43,4 +46,5 @@ else if (process.argv[2] === '--only=step_back') benchStepBackInStatement();
 else if (process.argv[2] === '--only=growth') benchHistoryGrowth();
 else if (process.argv[2] === '--only=expanded') benchDapStepExpanded().catch(fail);
 else if (process.argv[2] === '--only=dap_step') benchDapStepPairs(process.argv[3]).catch(fail);
+else if (process.argv[2] === '--only=language') benchLanguage();
 else all();

@@ -1,10 +1,9 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DataWatch, ExceptionKind, FunctionBreakpoint, KernelSource, LineBreakpoint, Machine, Program, Registry } from '../sim';
-import { evalRef, formatValue, parseExpression } from '../sim';
+import { didYouMean, evalRef, formatValue, parseExpression } from '../sim';
 import { bindLine, compileCondition, compileHitCondition, compileLogMessage, unverified } from './breakpoints';
 import { bindKernelLine } from './sources';
 import { plainValue } from './variables';
-import { didYouMean } from './did_you_mean';
 
 type Compiled<T> = T | { error: string } | undefined;
 

@@ -289,7 +289,8 @@ export class KstepSession extends DebugSession {
     const read = readScenarioFile(path, program);
     if ('error' in read) return read;
     const source = read.source;
-    const { program: parsed, diagnostics } = loadScenario(path, source, ctx.registry);
+    const { program: parsed, diagnostics, warnings } = loadScenario(path, source, ctx.registry);
+    for (const d of warnings ?? []) ctx.send(new OutputEvent(`${formatDiagnostic(d)}\n`, 'console'));
     if (diagnostics.length) {
       for (const d of diagnostics) ctx.send(new OutputEvent(`${formatDiagnostic(d)}\n`, 'stderr'));
       const first = diagnostics[0] ? formatDiagnostic(diagnostics[0]) : '';

@@ -7,7 +7,8 @@ export type Loaded = { readonly program: Program } | { readonly code: number };
 
 /** Parses a scenario the commands run; every diagnostic goes to stderr, then a count, as `kstep run` reports them. */
 export function checkProgram(file: string, source: string, io: Io): Loaded {
-  const { program, diagnostics } = loadScenario(file, source);
+  const { program, diagnostics, warnings } = loadScenario(file, source);
+  for (const d of warnings ?? []) io.err(formatDiagnostic(d));
   if (!diagnostics.length) return { program };
   for (const d of diagnostics) io.err(formatDiagnostic(d));
   const total = diagnostics.reduce((n, d) => n + (d.omitted ?? 1), 0);

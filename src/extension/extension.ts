@@ -5,7 +5,8 @@ import { DEBUG_TYPE, generatedConfig, resolveLaunchConfig, scenarioConfig } from
 import { registerSessionWatch } from './session_watch';
 import { registerHistoryCommands } from './history_commands';
 import type { KstepLaunchConfig } from './config';
-import { completionsAt, hoverText } from './language_info';
+import { hoverText } from './language_info';
+import { registerLanguageFeatures } from './language/register';
 import type { EditorDiagnostic } from './language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread, RUN_BUDGET_MS, tooLongDiagnostic } from './off_thread';
 import { StatePicture } from './picture/panel';
@@ -61,8 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerInlineValuesProvider({ scheme: 'debug' }, new ListingInlineValues()),
     vscode.languages.registerEvaluatableExpressionProvider({ language: LANG }, new EvaluatableExpressions()),
     vscode.languages.registerHoverProvider({ language: LANG }, new Hovers()),
-    vscode.languages.registerCompletionItemProvider({ language: LANG }, new Completions(), ' ', '=', '.'),
   );
+
+  const language = registerLanguageFeatures(context, workerJs);
 
   // Parser diagnostics while typing, debounced.
   const timers = new Map<string, NodeJS.Timeout>();
@@ -77,7 +79,10 @@ export function activate(context: vscode.ExtensionContext): void {
       // Off the extension host's thread, within a time budget: a hostile file cannot freeze the editor.
       void offThread(workerJs, { kind: 'diagnostics', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS).then((r) => {
         if (doc.isClosed || doc.version !== version) return;
-        if (r.kind === 'parsed') parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
+        if (r.kind === 'parsed') {
+          language.diagnosticsComputed(doc.uri, r.diagnostics);
+          parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
+        }
         else if (r.kind === 'timeout') parseDiagnostics.set(doc.uri, [toVsDiagnostic(tooLongDiagnostic(r.ms))]);
       });
     }, delay));
@@ -306,23 +311,5 @@ class Hovers implements vscode.HoverProvider {
     const before = doc.lineAt(pos.line).text.slice(0, range.start.character);
     const text = hoverText(word, /^\s*([A-Za-z_]\w*\s+)?$/.test(before));
     return text ? new vscode.Hover(referenceMarkdown(text), range) : undefined;
-  }
-}
-
-class Completions implements vscode.CompletionItemProvider {
-  provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
-    const prefix = doc.lineAt(pos.line).text.slice(0, pos.character);
-    const kinds = {
-      keyword: vscode.CompletionItemKind.Keyword,
-      constant: vscode.CompletionItemKind.Constant,
-      variable: vscode.CompletionItemKind.Variable,
-      property: vscode.CompletionItemKind.Property,
-    };
-    return completionsAt(prefix).map((c) => {
-      const item = new vscode.CompletionItem(c.label, kinds[c.kind]);
-      if (c.detail) item.detail = c.detail;
-      if (c.insert) item.insertText = c.insert;
-      return item;
-    });
   }
 }

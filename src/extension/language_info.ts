@@ -15,6 +15,16 @@ export interface EditorDiagnostic {
   readonly endCol: number;
   readonly message: string;
   readonly severity: 'error' | 'warning';
+  /** The misspelt word and what could replace it: the quick fix. */
+  readonly fix?: EditorFix;
+}
+
+export interface EditorFix {
+  readonly startLine: number;
+  readonly startCol: number;
+  readonly endLine: number;
+  readonly endCol: number;
+  readonly replacements: readonly string[];
 }
 
 export function toEditorDiagnostics(diags: readonly Diagnostic[]): EditorDiagnostic[] {
@@ -25,6 +35,7 @@ export function toEditorDiagnostics(diags: readonly Diagnostic[]): EditorDiagnos
     endCol: Math.max(d.range.endCol - 1, d.range.col),
     message: d.message,
     severity: d.severity,
+    ...(d.fix ? { fix: { startLine: d.fix.range.line - 1, startCol: d.fix.range.col - 1, endLine: d.fix.range.endLine - 1, endCol: d.fix.range.endCol - 1, replacements: d.fix.replacements } } : {}),
   }));
 }
 
@@ -58,46 +69,5 @@ export function hoverText(word: string, isStatementWord: boolean, registry: Regi
   return undefined;
 }
 
-export interface CompletionEntry {
-  readonly label: string;
-  readonly kind: 'keyword' | 'constant' | 'variable' | 'property';
-  readonly detail?: string;
-  /** Text to insert when it differs from the label (`regions_needed=`). */
-  readonly insert?: string;
-}
-
-/**
- * Completions for a line typed so far: statement words at the start, the
- * sub-verbs after `hugetlb` and friends, a verb's keys, state roots and
- * constant names elsewhere.
- */
-export function completionsAt(linePrefix: string, registry: Registry = REGISTRY): CompletionEntry[] {
-  const verbs = registry.verbs;
-  const code = linePrefix.replace(/#.*$/, '');
-  if (code.length !== linePrefix.length) return [];
-  const words = code.trimStart().split(/\s+/);
-  const current = words[words.length - 1] ?? '';
-  if (words.length === 1) {
-    return verbs.words.filter((w) => w.startsWith(current)).map((w) => ({ label: w, kind: 'keyword', detail: verbs.get(w)?.summary ?? `${w} ${(verbs.subverbs.get(w) ?? []).join('|')}` }));
-  }
-  const head = words[0] as string;
-  const subs = verbs.subverbs.get(head);
-  const out: CompletionEntry[] = [];
-  if (subs && words.length === 2) {
-    for (const s of subs) if (s.startsWith(current)) out.push({ label: s, kind: 'keyword', detail: verbs.get(`${head} ${s}`)?.summary ?? '' });
-    // `hvc` is a statement of its own too (`hvc HVCALL_POST_MESSAGE`): go on to its arguments.
-    if (!verbs.has(head)) return out;
-  }
-  const verb = subs && verbs.has(`${head} ${words[1]}`) ? `${head} ${words[1]}` : head;
-  const spec = verbs.get(verb);
-  if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
-    for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });
-    for (const f of spec?.flags ?? []) if (f.startsWith(current)) out.push({ label: f, kind: 'keyword', detail: `${verb} flag` });
-    for (const r of registry.roots) if (r.name.startsWith(current)) out.push({ label: r.name, kind: 'variable', detail: r.summary });
-  }
-  const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current)?.[1];
-  if (constPrefix !== undefined && constPrefix.length >= 1) {
-    for (const [name, c] of CONSTANTS) if (name.startsWith(constPrefix)) out.push({ label: name, kind: 'constant', detail: `= 0x${c.value.toString(16)}` });
-  }
-  return out;
-}
+export type { CompletionEntry } from './language/completion';
+export { completionsAt } from './language/completion';

@@ -7,13 +7,19 @@ import { compareView } from './kernel_compare_view';
 import { toEditorDiagnostics } from './language_info';
 import { runScenarioTests } from './scenario_tests';
 import { scenarioItems } from './test_items';
+import { outline } from './language/outline';
 import type { WorkerRequest, WorkerReply } from './worker_protocol';
 
 function handle(req: WorkerRequest): WorkerReply {
+  if (req.kind === 'outline') return { kind: 'outline', symbols: outline(req.text) };
   if (req.kind === 'test') return { kind: 'tested', result: runScenarioTests(req.file, req.text, { maxSteps: req.maxSteps, coverage: req.coverage === true }) };
-  const { program, diagnostics } = loadScenario(req.file, req.text);
+  const { program, diagnostics, warnings = [] } = loadScenario(req.file, req.text);
   if (req.kind === 'items') return { kind: 'items', items: scenarioItems(program) };
-  if (req.kind === 'diagnostics' || diagnostics.length) {
+  if (req.kind === 'diagnostics') {
+    const all = [...diagnostics, ...warnings];
+    return { kind: 'parsed', diagnostics: toEditorDiagnostics(all), formatted: all.map(formatDiagnostic) };
+  }
+  if (diagnostics.length) {
     return { kind: 'parsed', diagnostics: toEditorDiagnostics(diagnostics), formatted: diagnostics.map(formatDiagnostic) };
   }
   if (req.kind === 'kernelDiff') {

@@ -2,10 +2,11 @@ import type { EditorDiagnostic } from './language_info';
 import type { CompareResult } from './kernel_compare_view';
 import type { ScenarioTestResult } from './scenario_tests';
 import type { ScenarioItem } from './test_items';
+import type { OutlineSymbol } from './language/outline';
 
-/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, a test run, or a kernel compare. */
+/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, a test run, a kernel compare, or its Outline. */
 export interface WorkerRequest {
-  readonly kind: 'diagnostics' | 'run' | 'items' | 'test' | 'kernelDiff';
+  readonly kind: 'diagnostics' | 'run' | 'items' | 'test' | 'kernelDiff' | 'outline';
   readonly file: string;
   readonly text: string;
   readonly maxSteps: number;
@@ -21,6 +22,7 @@ export type WorkerReply =
   | { readonly kind: 'parsed'; readonly diagnostics: EditorDiagnostic[]; readonly formatted: string[] }
   | { readonly kind: 'ran'; readonly output: string[]; readonly code: number; readonly steps: number; readonly line?: number; readonly message?: string }
   | { readonly kind: 'items'; readonly items: ScenarioItem[] }
+  | { readonly kind: 'outline'; readonly symbols: OutlineSymbol[] }
   | { readonly kind: 'tested'; readonly result: ScenarioTestResult }
   | { readonly kind: 'compared'; readonly result: CompareResult }
   | { readonly kind: 'failed'; readonly message: string }

@@ -29,13 +29,16 @@ export type { KernelChoice } from './core/kernel_select';
 export { BEFORE_PATCHES, kernelName, parseKernel } from './core/kernel_select';
 export type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
 export type { Expr, Program, Stmt } from './scenario/ast';
-export type { Diagnostic } from './scenario/diagnostics';
+export type { Diagnostic, WordFix } from './scenario/diagnostics';
+export { didYouMean, MAX_SUGGESTIONS, suggestions } from './scenario/did_you_mean';
 export { formatDiagnostic } from './scenario/diagnostics';
 export type { EvalEnv } from './scenario/eval';
 export { evalRef, evaluate, refValue } from './scenario/eval';
 export { CONSTANTS } from './scenario/constants';
 export { lexLine } from './scenario/lexer';
 export type { KeySpec, PosSpec, VerbSpec, VerbTable } from './scenario/verbs';
+import type { VerbSpec } from './scenario/verbs';
+import { NameCheck } from './scenario/names';
 export type { StatementRef, SourceRange } from './core/source';
 export type { Condition, DataWatch, ExceptionFilter, ExceptionKind, FunctionBreakpoint, LineBreakpoint } from './core/breakpoints';
 export type { Frame, FrameValue, KernelFn, KernelSource } from './core/frames';
@@ -94,12 +97,14 @@ export function diffKernels(program: Program, other: KernelChoice, only: readonl
 
 /** Parses a whole scenario; every error in the file is reported, and a program with any must not run. */
 export function parseScenario(file: string, source: string, registry: Registry = REGISTRY): ParseResult {
-  return parseWith(file, source, registry.verbs, registry.checkStatement);
+  return parseWith(file, source, registry.verbs, registry.checkStatement, registry);
 }
 
 export interface Loaded {
   readonly program: Program;
   readonly diagnostics: readonly Diagnostic[];
+  /** Undeclared names: said, but the program runs (see ParseResult). */
+  readonly warnings?: readonly Diagnostic[];
 }
 
 export function loadScenario(file: string, source: string, registry: Registry = REGISTRY): Loaded {
@@ -116,6 +121,8 @@ export function compileLine(sim: Simulation, text: string): { exec: Exec; stmt: 
   if (diags.length) return { error: (diags[0] as Diagnostic).message };
   try {
     const stmt = parseStatement(0, text, toks, sim.registry.verbs);
+    // A misspelt register or hypercall says "did you mean" at the console as in the file.
+    new NameCheck(sim.registry).statement(stmt, sim.registry.verbs.get(stmt.verb) as VerbSpec);
     return { stmt, exec: compileSimple(stmt, sim.compilers) };
   } catch (e) {
     if (e instanceof ScenarioError) return { error: e.message };
@@ -142,6 +149,11 @@ export function parseExpression(text: string): Expr | { error: string } {
 }
 export type { PatchCoverage, PatchLine } from './coverage/patches';
 export { patchCoverage, patchReport } from './coverage/patches';
+export type { ShapeNode } from './state_shape';
+export { shapeAt, stateShape } from './state_shape';
+export type { DeclaredNames } from './scenario/declared';
+export { declaredNames, lineWords } from './scenario/declared';
+export type { NameSet } from './mechanism';
 export type { PatchTable } from './coverage/patch_map';
 export type { ListingCoverage } from './coverage/files';
 export { listingCoverage } from './coverage/files';

@@ -3,7 +3,9 @@ import type { CallDecls } from './core/call_graph';
 import type { KernelSource } from './core/frames';
 import type { Machine, Subsystem } from './core/machine';
 import type { StatementCompiler } from './scenario/compile';
-import type { VerbDecl } from './scenario/verbs';
+import type { NameSet, VerbDecl } from './scenario/verbs';
+
+export type { NameSet } from './scenario/verbs';
 
 /** A state-tree root a mechanism provides, and the Variables scope that shows it. */
 export interface RootSpec {
@@ -63,6 +65,13 @@ export interface MechanismDescriptor<S extends Subsystem = Subsystem> {
   readonly sources: readonly KernelSource[];
   /** Other names its frames answer to as function breakpoints (a hypercall's name and code). */
   readonly breakpointAliases: readonly string[];
+  /** The fixed name sets its verbs' arguments name (`register`, `hypercall`), by the key their specs use. */
+  readonly nameSets?: Readonly<Record<string, NameSet>>;
+  /**
+   * Lines that make one of each thing it keeps (`partition vps=1`, `hugetlb file f`):
+   * the editor learns the shape of its state paths from the tree they leave.
+   */
+  readonly sample?: readonly string[];
   /** Ids of mechanisms whose state this one reads; they come earlier in the list. */
   readonly needs?: readonly string[];
   /** Calls its listings do not spell and the functions its verbs enter first (the debugger's step-in targets). */

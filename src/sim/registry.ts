@@ -6,12 +6,14 @@ import { setWorkLimit } from './core/work';
 import type { KernelSource } from './core/frames';
 import type { MachineOptions, Subsystem } from './core/machine';
 import { Machine } from './core/machine';
-import type { MechanismDescriptor, MechanismInstance, RootSpec, ScopeSpec, ThreadView } from './mechanism';
+import type { MechanismDescriptor, MechanismInstance, NameSet, RootSpec, ScopeSpec, ThreadView } from './mechanism';
 import type { Program, Stmt } from './scenario/ast';
 import type { StatementCompiler } from './scenario/compile';
 import { compileProgram, compileSimple } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
 import { CoverageLayout } from './coverage/layout';
+import type { ShapeNode } from './state_shape';
+import { stateShape } from './state_shape';
 import type { KernelChoice } from './core/kernel_select';
 import { selectKernel } from './core/kernel_select';
 
@@ -61,6 +63,8 @@ export class Registry {
   readonly sources: readonly KernelSource[];
   /** Kernel function names and the aliases frames answer to: what a function breakpoint may name. */
   readonly functionNames: ReadonlySet<string>;
+  /** The mechanisms' fixed name sets (registers, hypercalls, SCMI params), by the key verb specs name them with. */
+  readonly nameSets: ReadonlyMap<string, NameSet>;
   private graph: CallGraph | undefined;
 
   constructor(readonly mechanisms: readonly MechanismDescriptor[]) {
@@ -87,6 +91,14 @@ export class Registry {
     unique(['error', 'internal', ...this.exceptionFilters.map((f) => f.kind)], 'exception filter');
     this.sources = mechanisms.flatMap((d) => d.sources);
     unique(this.sources.map((s) => s.path), 'kernel source');
+    const sets = new Map<string, NameSet>();
+    for (const d of mechanisms) {
+      for (const [k, v] of Object.entries(d.nameSets ?? {})) {
+        if (sets.has(k)) throw new Error(`name set '${k}' is declared twice`);
+        sets.set(k, v);
+      }
+    }
+    this.nameSets = sets;
     this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);
   }
 
@@ -94,6 +106,13 @@ export class Registry {
   get callGraph(): CallGraph {
     this.graph ??= new CallGraph(this.sources, this.mechanisms.flatMap((d) => (d.calls ? [d.calls] : [])));
     return this.graph;
+  }
+
+  private shapes: ReadonlyMap<string, ShapeNode> | undefined;
+  /** What each state root holds, learnt from the mechanisms' sample lines on first use (completion, path checks). */
+  get stateShapes(): ReadonlyMap<string, ShapeNode> {
+    this.shapes ??= stateShape(this);
+    return this.shapes;
   }
 
   private layout: CoverageLayout | undefined;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_SUGGESTIONS, suggestions } from '../../src/adapter/did_you_mean';
+import { MAX_SUGGESTIONS, suggestions } from '../../src/sim';
 import { REGISTRY } from '../../src/sim';
 import { Harness, Scenarios, openPerTest } from '../support/dap';
 

@@ -32,3 +32,15 @@ describe('the extension worker for the Test Explorer', () => {
     expect(r.result.coverage?.map((c) => c.path)).toContain('mm/hugetlb.c');
   });
 });
+
+describe('the extension worker for the Outline and diagnostics', () => {
+  it('gives a file’s sections and procs', async () => {
+    const r = await offThread(WORKER, { kind: 'outline', file: 't.kstep', text: `## Setup\n${SRC}`, maxSteps: 1000 }, 10_000);
+    expect(r.kind === 'outline' ? r.symbols.map((s) => [s.kind, s.name, s.children.map((c) => c.name)]) : r).toEqual([['section', 'Setup', ['p']]]);
+  });
+
+  it('gives the did-you-mean fix with a diagnostic, and warnings of undeclared names', async () => {
+    const r = await offThread(WORKER, { kind: 'diagnostics', file: 't.kstep', text: 'partition vps=1\nhvc HVCALL_POST_MESAGE\nregion_chg nofile 0 1\n', maxSteps: 1000 }, 10_000);
+    expect(r.kind === 'parsed' ? r.diagnostics.map((d) => [d.severity, d.fix?.replacements]) : r).toEqual([['error', ['HVCALL_POST_MESSAGE']], ['warning', undefined]]);
+  });
+});

@@ -506,10 +506,10 @@ describe('scenario errors (exit 2)', () => {
       region_chg g 0 1
     `), { file: FILE });
     expect(r.code).toBe(2);
-    expect(r.err).toEqual([`${FILE}:2:12: error: no hugetlb file 'g' (files: f)`]);
+    expect(r.err).toEqual([`${FILE}:2:12: warning: no hugetlbfs file 'g' is declared in this scenario`, `${FILE}:2:12: error: no hugetlb file 'g' (files: f)`]);
     r = cli('region_count f 0 1\n', { file: FILE });
     expect(r.code).toBe(2);
-    expect(r.err).toEqual([`${FILE}:1:14: error: no hugetlb file 'f' (create one with: hugetlb file <name>)`]);
+    expect(r.err).toEqual([`${FILE}:1:14: warning: no hugetlbfs file 'f' is declared in this scenario (hugetlb file <name>)`, `${FILE}:1:14: error: no hugetlb file 'f' (create one with: hugetlb file <name>)`]);
   });
 
   it('f > t for region_del (and only for region_del)', () => {

@@ -457,7 +457,7 @@ describe('§3 statements through kstep run', () => {
     expect(r.code).toBe(2);
     expect(r.out).toEqual(['a']);
     // a hugetlbfs file is not a page-cache file
-    expect(r.err).toEqual(["s.kstep:3:25: error: no file 'f' (create one with: file f size=<len>)"]);
+    expect(r.err).toEqual(["s.kstep:3:25: warning: no file 'f' is declared in this scenario (file <name> size=<len>)", "s.kstep:3:25: error: no file 'f' (create one with: file f size=<len>)"]);
   });
 
   it('a bare word that names no state root is a symbol', () => {

@@ -368,7 +368,7 @@ describe('parse errors', () => {
     ['unknown verb', 'frobnicate 1', "t.kstep:1:1: error: unknown statement 'frobnicate'"],
     ['unknown verb with leading space', '   frob', "t.kstep:1:4: error: unknown statement 'frob'"],
     ['a line starting with a value', '42', "t.kstep:1:1: error: expected a statement but found '42'"],
-    ['unknown key', 'region_add f 0 1 regions=1', "t.kstep:1:18: error: unknown key 'regions' for 'region_add' (keys: regions_needed)"],
+    ['unknown key', 'region_add f 0 1 regions=1', "t.kstep:1:18: error: unknown key 'regions' for 'region_add': did you mean regions_needed?"],
     ['key on a verb without keys', 'advance 1s x=1', "t.kstep:1:12: error: unknown key 'x' for 'advance'"],
     ['missing argument', 'region_chg f 0', "t.kstep:1:15: error: 'region_chg' needs <t>"],
     ['missing all arguments', 'region_del', "t.kstep:1:11: error: 'region_del' needs <file>"],
@@ -422,7 +422,7 @@ describe('parse errors', () => {
     ].join('\n');
     expect(errors(source)).toEqual([
       "t.kstep:2:1: error: unknown statement 'frobnicate'",
-      "t.kstep:3:18: error: unknown key 'regions' for 'region_add' (keys: regions_needed)",
+      "t.kstep:3:18: error: unknown key 'regions' for 'region_add': did you mean regions_needed?",
       "t.kstep:4:15: error: 'region_chg' needs <t>",
       "t.kstep:5:18: error: unexpected argument for 'region_chg' (it takes <file> <f> <t>)",
       "t.kstep:6:7: error: bad number '0x1__2'",

@@ -21,11 +21,18 @@ export interface StatementRef {
   readonly text: string;
 }
 
+/** A misspelt word and the known names that could replace it: the editor's quick fix. */
+export interface WordFix {
+  readonly range: SourceRange;
+  readonly replacements: readonly string[];
+}
+
 /** Raised when evaluation or execution of a statement fails for a reason the scenario author can fix. */
 export class ScenarioError extends Error {
   constructor(
     message: string,
     readonly range?: SourceRange,
+    readonly fix?: WordFix,
   ) {
     super(message);
     this.name = 'ScenarioError';

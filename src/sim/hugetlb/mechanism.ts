@@ -24,6 +24,12 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
     { name: 'resv', scope: 'hugetlb', summary: "each hugetlbfs file's resv_map: regions, adds_in_progress, the file_region cache" },
     { name: 'hugetlb', scope: 'hugetlb', summary: 'the hstate pool counters (total, free, rsvd, surp, overcommit), the hugetlbfs inodes and mounts (their subpools)' },
   ],
+  nameSets: {
+    'hugetlbfs file': { what: 'hugetlbfs file', names: [], declared: true, hint: 'hugetlb file <name>' },
+    mount: { what: 'hugetlbfs mount', names: [], declared: true, hint: 'hugetlb mount <name> size=<pages>' },
+  },
+  // Names no state field has: a member named like one would pass for a declared name.
+  sample: ['hugetlb pool pages=4', 'hugetlb mount sample_mount size=2', 'hugetlb file sample_file mount=sample_mount', 'region_chg sample_file 0 1', 'region_add sample_file 0 1'],
   exceptionFilters: [],
   calls: HUGETLB_CALLS,
   sources: HUGETLB_SOURCES,

@@ -7,7 +7,7 @@ import { STIMER_EVENT } from './partition';
 import { hypervPicture } from './picture';
 import { stimer_expiration } from './stimer';
 import { HyperV } from './subsystem';
-import { HYPERCALL_BREAKPOINT_NAMES } from './tlfs';
+import { CALL_BY_NAME, HYPERCALL_BREAKPOINT_NAMES, REG_BY_NAME } from './tlfs';
 import { HYPERV_VERBS } from './verbs';
 import { HYPERV_CALLS } from './call_decls';
 
@@ -25,6 +25,11 @@ export const hypervMechanism: MechanismDescriptor<HyperV> = {
     { name: 'vp', scope: 'Hyper-V', summary: 'VPs by index: registers, SynIC message/event pages, synthetic timers' },
   ],
   exceptionFilters: [{ kind: 'hv_error', label: 'hv_error', default: false, description: 'hypercall error: a hypercall status other than HV_STATUS_SUCCESS' }],
+  nameSets: {
+    register: { what: 'register', names: [...REG_BY_NAME.keys()] },
+    hypercall: { what: 'hypercall', names: [...CALL_BY_NAME.keys()], accepts: (w) => CALL_BY_NAME.has(`HVCALL_${w}`) },
+  },
+  sample: ['partition vps=1'],
   calls: HYPERV_CALLS,
   sources: HYPERV_SOURCES,
   // A hypercall handler's frame answers to the call's name and code, the HVC handler to `hvc`.

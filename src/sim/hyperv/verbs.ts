@@ -1,14 +1,14 @@
 import type { VerbDecl } from '../scenario/verbs';
-import { E, pe, w } from '../scenario/verbs';
+import { E, pe, ref, w } from '../scenario/verbs';
 
 const VP = { vp: E };
 
 /** The statements of Hyper-V on ARM64 (SCENARIO.md §4). */
 export const HYPERV_VERBS: readonly VerbDecl[] = [
   { verb: 'partition', args: [], keys: { vps: E }, required: ['vps'], summary: 'create the partition' },
-  { verb: 'vpreg', args: [pe('register', true)], keys: VP, assign: true, sets: ['hvc', 'value'], summary: 'hv_set_vpreg / hv_get_vpreg' },
+  { verb: 'vpreg', args: [ref(pe('register', true), 'register')], keys: VP, assign: true, sets: ['hvc', 'value'], summary: 'hv_set_vpreg / hv_get_vpreg' },
   {
-    verb: 'hvc', args: [pe('call')],
+    verb: 'hvc', args: [ref(pe('call'), 'hypercall')],
     keys: {
       vp: E, rep: E, rep_start: E, names: E, values: E, partition: E, target_vp: E, connection: E, type: E,
       payload: E, flag: E, vector: E, targets: E, address_space: E, flags: E, varhead: E,

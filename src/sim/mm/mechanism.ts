@@ -53,6 +53,12 @@ export const mmMechanism: MechanismDescriptor<Mm> = {
     { name: 'dev', scope: 'Memory', summary: 'ZONE_DEVICE dev_pagemaps by name: type, pages, free list' },
     { name: 'pagecache', scope: 'Memory', summary: 'page-cache files by name: size, cached pages (page[index] is the pfn)' },
   ],
+  nameSets: {
+    task: { what: 'task', names: ['init'], declared: true, hint: 'task <name>' },
+    device: { what: 'device', names: [], declared: true, hint: 'device <name> type=private pages=<n>' },
+    file: { what: 'file', names: [], declared: true, hint: 'file <name> size=<len>' },
+  },
+  sample: ['device sample_dev type=private pages=1', 'file sample_cache size=4K', 'task sample_task', 'mmap 0x200000 4K prot=rw', 'write 0x200000 1'],
   exceptionFilters: [
     { kind: 'fault', label: 'fault', default: false, description: 'page fault: any page fault' },
     { kind: 'device_private', label: 'device_private', default: false, description: 'device-private fault: a CPU fault on a device-private entry' },

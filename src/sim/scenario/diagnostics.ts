@@ -1,7 +1,7 @@
 import { escapeControls } from '../core/internal';
-import type { SourceRange } from '../core/source';
+import type { SourceRange, WordFix } from '../core/source';
 
-export type { SourceRange } from '../core/source';
+export type { SourceRange, WordFix } from '../core/source';
 export { ScenarioError } from '../core/source';
 
 export interface Diagnostic {
@@ -13,6 +13,8 @@ export interface Diagnostic {
   readonly internal?: boolean;
   /** Stands for this many diagnostics left out (the file had too many to list). */
   readonly omitted?: number;
+  /** A misspelt name and the names that could replace it ("did you mean"), for a quick fix. */
+  readonly fix?: WordFix;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

@@ -1,6 +1,7 @@
 import type { Expr, ListItem } from './ast';
 import { ScenarioError } from './diagnostics';
 import { constantValue } from './constants';
+import { didYouMean } from './did_you_mean';
 import type { StateNode } from '../core/state';
 import { nodeValue } from '../core/state';
 import type { Value } from '../core/values';
@@ -51,7 +52,7 @@ export function evalRef(env: EvalEnv, e: Expr): Ref {
         const n = base.node;
         if (n.kind === 'record') {
           const c = n.child(e.name);
-          if (!c) fail(e, `${pathText(e.obj)} has no '${e.name}'${hint(n.keys())}`);
+          if (!c) fail(e, `${pathText(e.obj)} has no '${e.name}'${didYouMean(e.name, n.keys()) || hint(n.keys())}`);
           return { node: c };
         }
         if (n.kind === 'list' && /^\d+$/.test(e.name)) return { node: indexList(e, n, BigInt(e.name)) };

@@ -7,10 +7,19 @@ import { lexLine } from './lexer';
 import { badHead, parseStatement, rangeOf } from './parser';
 import { IndexBuilder, kindOfVerb, ScenarioProgram, StatementIndex, StmtKind } from './program';
 import type { VerbSpec, VerbTable } from './verbs';
+import type { NameTables } from './names';
+import { NameCheck } from './names';
+import { unknownNameError } from './did_you_mean';
 
 export interface ParseResult {
   readonly program: ScenarioProgram;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Names used and never declared in the file (`region_add g` with no
+   * `hugetlb file g`): the run would stop there, so they are worth saying
+   * as you type, but a program with warnings still runs up to that line.
+   */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /** `repeat` and `proc` blocks inside one another: compiling recurses once per level. */
@@ -41,7 +50,7 @@ export type StatementCheck = (s: Stmt) => void;
  * and its tree dropped: the program keeps the source and a statement index,
  * and parses a line again when it is needed.
  */
-export function parseScenario(file: string, source: string, verbs: VerbTable, check?: StatementCheck): ParseResult {
+export function parseScenario(file: string, source: string, verbs: VerbTable, check?: StatementCheck, names?: NameTables): ParseResult {
   const diags: Diagnostic[] = [];
   // A byte order mark some editors write is not part of the first statement.
   const text0 = source.replace(/^\uFEFF/, '');
@@ -53,8 +62,9 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
   const procs = new Map<string, number>();
   const calls: Array<{ readonly word: string; readonly range: SourceRange }> = [];
 
-  const error = (range: SourceRange, message: string): void => {
-    diags.push({ file, range, message, severity: 'error' });
+  const nameCheck = names ? new NameCheck(names) : undefined;
+  const error = (range: SourceRange, message: string, fix?: Diagnostic['fix']): void => {
+    diags.push({ file, range, message, severity: 'error', ...(fix ? { fix } : {}) });
   };
   const closeBlock = (blk: OpenBlock): void => {
     index.close(blk.at);
@@ -114,10 +124,11 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     let stmt: Stmt;
     try {
       stmt = parseStatement(lineNo, text, toks, verbs);
+      nameCheck?.statement(stmt, verbs.get(stmt.verb) as VerbSpec, file);
       if (check && !(verbs.get(stmt.verb) as VerbSpec).control) check(stmt);
     } catch (e) {
       if (e instanceof ScenarioError) {
-        error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message);
+        error(e.range ?? { line: lineNo, col: 1, endLine: lineNo, endCol: text.length + 1 }, e.message, e.fix);
         // Keep block structure intact after a bad block header so later lines are still checked.
         const last = toks[toks.length - 2] as Token;
         if (last.kind === 'op' && last.text === '{') badBlock(lineNo, at, text);
@@ -144,7 +155,9 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
   }
   for (const blk of open) error(blk.range, `'${blk.verb}' block is not closed with '}'`);
   for (const c of calls) {
-    if (!procs.has(c.word)) error(c.range, `no proc named '${c.word}'`);
+    if (procs.has(c.word)) continue;
+    const e = unknownNameError(`no proc named '${c.word}'`, c.word, c.range, procs.keys());
+    error(c.range, e.message, e.fix);
   }
   diags.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
   if (diags.length > MAX_DIAGNOSTICS) {
@@ -153,6 +166,7 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     diags.length = MAX_DIAGNOSTICS;
     diags.push({ file, range: next.range, message: `… and ${rest} more error${rest > 1 ? 's' : ''}`, severity: 'error', omitted: rest });
   }
-  return { program: new ScenarioProgram(file, text0, new StatementIndex(index), procs, verbs), diagnostics: diags };
+  const warnings = nameCheck?.finish(file).slice(0, MAX_DIAGNOSTICS) ?? [];
+  return { program: new ScenarioProgram(file, text0, new StatementIndex(index), procs, verbs), diagnostics: diags, warnings };
 }
 

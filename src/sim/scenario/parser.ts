@@ -2,6 +2,7 @@ import type { Arg, Expr, Stmt } from './ast';
 import type { SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
 import { ExprParser } from './expr_parser';
+import { unknownNameError } from './did_you_mean';
 import type { Token } from './lexer';
 import { trimmedLength } from './lexer';
 import type { KeySpec, PosSpec, VerbSpec, VerbTable } from './verbs';
@@ -41,7 +42,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
     }
   }
   const spec = verbs.get(verb);
-  if (!spec) return err(first, `unknown statement '${first.text}'`);
+  if (!spec) throw unknownNameError(`unknown statement '${first.text}'`, first.text, rangeOf(lineNo, first), verbs.words);
 
   let end = toks.length - 1; // index of eol
   if (spec.block) {
@@ -84,6 +85,8 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
           assign = { target, value };
         } else {
           const known = Object.keys(spec.keys ?? {});
+          const near = unknownNameError(`unknown key '${t.text}' for '${verb}'`, t.text, rangeOf(lineNo, t), known);
+          if (near.fix) throw near;
           err(t, `unknown key '${t.text}' for '${verb}'${known.length ? ` (keys: ${known.join(', ')})` : ''}`);
         }
         continue;
@@ -103,7 +106,7 @@ export function parseStatement(lineNo: number, text: string, toks: readonly Toke
       }
       args.push(a);
     }
-    checkPositionals(spec, args, toks[end] as Token, lineNo);
+    checkPositionals(spec, args, toks[end] as Token, lineNo, text);
     if (assign && args.length) {
       throw new ScenarioError(`'${verb}' takes either a register or 'REG = value', not both`, args[0]?.range);
     }
@@ -142,10 +145,14 @@ function checkKind(spec: KeySpec | PosSpec, a: Arg, what: string): void {
   }
 }
 
-function checkPositionals(spec: VerbSpec, args: readonly Arg[], eol: Token, lineNo: number): void {
+function checkPositionals(spec: VerbSpec, args: readonly Arg[], eol: Token, lineNo: number, lineText: string): void {
   const specs = spec.args;
   if (args.length > specs.length) {
-    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${describe(specs)})`, args[specs.length]?.range);
+    const how = spec.assign ? `${describe(specs)}, or <${specs[0]?.name ?? 'name'}> = <value>` : describe(specs);
+    // `vpreg set REG 1`: the last two words read as the assignment the author meant.
+    const [target, value] = args.slice(-2).map((a) => lineText.slice(a.range.col - 1, a.range.endCol - 1));
+    const meant = spec.assign && args.length >= 2 ? `: write ${spec.verb} ${target} = ${value}` : '';
+    throw new ScenarioError(`unexpected argument for '${spec.verb}' (it takes ${how})${meant}`, args[specs.length]?.range);
   }
   for (let i = 0; i < specs.length; i++) {
     const s = specs[i] as PosSpec;

@@ -8,7 +8,35 @@
 /** `general`, or the id of the mechanism that declares the verb. */
 export type Section = string;
 
-export interface PosSpec {
+/**
+ * What a name written in an argument stands for: one of a mechanism's fixed
+ * name sets (`register`, `hypercall`), or a name the scenario declares itself
+ * (`file`, `device`, `task`). The checker, completion and "did you mean" read it.
+ */
+export interface NameRef {
+  /** The name set: a key of the registry's nameSets, or a kind of declared name. */
+  readonly names?: string;
+  /** This argument declares a name of that kind (`device gpu`) rather than using one. */
+  readonly declares?: boolean;
+  /** Words this argument takes besides the set's names (`to=system`). */
+  readonly also?: readonly string[];
+}
+
+/** Names an argument may take (`ref(...)` in a verb spec): the suggestions, and what else is accepted. */
+export interface NameSet {
+  /** What one of them is called in messages: `register`, `hypercall`. */
+  readonly what: string;
+  /** The names completion offers and "did you mean" picks from. */
+  readonly names: readonly string[];
+  /** Other spellings that are accepted (`POST_MESSAGE` for `HVCALL_POST_MESSAGE`). */
+  readonly accepts?: (word: string) => boolean;
+  /** The scenario declares more of them (`device gpu`): `names` are those that exist before any statement. */
+  readonly declared?: boolean;
+  /** How to declare one, for the message when a scenario declares none. */
+  readonly hint?: string;
+}
+
+export interface PosSpec extends NameRef {
   readonly name: string;
   /** `name`: a bare identifier taken literally; `expr`: a value; `word`: one of `words`. */
   readonly kind: 'name' | 'expr' | 'word';
@@ -16,7 +44,7 @@ export interface PosSpec {
   readonly optional?: boolean;
 }
 
-export interface KeySpec {
+export interface KeySpec extends NameRef {
   readonly kind: 'name' | 'expr' | 'word';
   readonly words?: readonly string[];
 }
@@ -48,6 +76,8 @@ export const N: KeySpec = { kind: 'name' };
 export const w = (...words: string[]): KeySpec => ({ kind: 'word', words });
 export const pe = (name: string, optional = false): PosSpec => ({ name, kind: 'expr', optional });
 export const pn = (name: string, optional = false): PosSpec => ({ name, kind: 'name', optional });
+/** A spec that names something of the set `names`: `ref(pn('file'), 'hugetlbfs file')`. */
+export const ref = <S extends PosSpec | KeySpec>(spec: S, names: string, more: Omit<NameRef, 'names'> = {}): S => ({ ...spec, names, ...more });
 export const pw = (name: string, words: string[], optional = false): PosSpec => ({ name, kind: 'word', words, optional });
 
 /** A verb as a mechanism declares it; the registry stamps the section. */
@@ -59,8 +89,8 @@ export const GENERAL_VERBS: readonly VerbDecl[] = [
   { verb: 'print', args: [], rest: 'exprs', summary: 'print values' },
   { verb: 'advance', args: [pe('duration')], summary: 'move simulated time forward, firing due events in order' },
   { verb: 'repeat', args: [pe('count')], block: true, control: true, summary: 'run the block n times' },
-  { verb: 'proc', args: [pn('name')], block: true, control: true, summary: 'define a named block' },
-  { verb: 'call', args: [pn('name')], control: true, summary: 'run a named block as a stack frame' },
+  { verb: 'proc', args: [ref(pn('name'), 'proc', { declares: true })], block: true, control: true, summary: 'define a named block' },
+  { verb: 'call', args: [ref(pn('name'), 'proc')], control: true, summary: 'run a named block as a stack frame' },
   { verb: 'kernel', args: [], keys: { before: E }, required: ['before'], summary: 'run the kernel before a reference patch (the `-` side of its diff); the first statement of a scenario' },
 ];
 

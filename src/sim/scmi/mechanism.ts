@@ -5,7 +5,7 @@ import { DRIVER_C } from './driver_c';
 import { memlat_timer_fn, SAMPLE_EVENT } from './memlat_fw';
 import { MEMLAT_FW_C } from './memlat_fw_c';
 import { memlatPicture } from './picture';
-import { SCMI_BREAKPOINT_NAMES } from './protocol';
+import { PARAM_NAMES, SCMI_BREAKPOINT_NAMES } from './protocol';
 import { QCOM_SCMI_CLIENT_C } from './qcom_scmi_client_c';
 import { QCOM_SCMI_VENDOR_C } from './qcom_scmi_vendor_c';
 import { Memlat } from './subsystem';
@@ -26,6 +26,7 @@ export const scmiMechanism: MechanismDescriptor<Memlat> = {
     { name: 'scmi', scope: 'SCMI memlat', summary: 'the SCMI channel: message log and the shared-memory mailbox' },
   ],
   exceptionFilters: [{ kind: 'scmi_error', label: 'scmi_error', default: false, description: 'SCMI error: an SCMI status other than SCMI_SUCCESS' }],
+  nameSets: { 'SCMI param': { what: 'SCMI param', names: PARAM_NAMES } },
   calls: SCMI_CALLS,
   sources: SCMI_SOURCES,
   // The firmware's message handler answers to the message and parameter names.

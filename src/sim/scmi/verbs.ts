@@ -1,5 +1,5 @@
 import type { VerbDecl } from '../scenario/verbs';
-import { E, pe } from '../scenario/verbs';
+import { E, pe, ref } from '../scenario/verbs';
 
 /** The statements of SCMI memlat (SCENARIO.md §7). */
 export const SCMI_VERBS: readonly VerbDecl[] = [
@@ -12,8 +12,8 @@ export const SCMI_VERBS: readonly VerbDecl[] = [
     summary: 'a monitor node of the last memory node with that reg (of the last memory node without one)',
   },
   { verb: 'scmi probe', args: [], sets: ['ret'], summary: 'cpucp_memlat_init' },
-  { verb: 'scmi set_param', args: [pe('param')], keys: { hw: E, mon: E, val: E, algo: E, size: E }, sets: ['scmi'], summary: 'one SET_PARAM message' },
-  { verb: 'scmi get_param', args: [pe('param')], keys: { hw: E, mon: E, val: E }, sets: ['scmi'], summary: 'one GET_PARAM message' },
+  { verb: 'scmi set_param', args: [ref(pe('param'), 'SCMI param')], keys: { hw: E, mon: E, val: E, algo: E, size: E }, sets: ['scmi'], summary: 'one SET_PARAM message' },
+  { verb: 'scmi get_param', args: [ref(pe('param'), 'SCMI param')], keys: { hw: E, mon: E, val: E }, sets: ['scmi'], summary: 'one GET_PARAM message' },
   { verb: 'scmi message', args: [pe('msg_id')], keys: { payload: E }, sets: ['scmi'], summary: 'any message of protocol 0x80: xfer_get_init, do_xfer' },
   { verb: 'scmi start', args: [], sets: ['scmi'], summary: 'START_ACTIVITY' },
   { verb: 'scmi stop', args: [], sets: ['scmi'], summary: 'STOP_ACTIVITY' },

@@ -1,0 +1,38 @@
+// The editor's language features on a million-line scenario: the checker
+// with its name and state-path checks against the parser alone (the same
+// file, the same run), the Outline against splitting the text into lines,
+// and a completion that scans 20,000 lines above the cursor for declared
+// names against one that reads the current line only.
+import { declaredNames, REGISTRY } from '../src/sim';
+import { parseScenario } from '../src/sim/scenario/parse_file';
+import { completionsAt, DECLARED_SCAN_LINES } from '../src/extension/language/completion';
+import { outline } from '../src/extension/language/outline';
+import { bigScenario } from './launch_scenario';
+import { reportPairs, time } from './report';
+
+const LINES = 1_000_000;
+
+export function benchLanguage(): void {
+  const text = bigScenario(LINES);
+  // The shapes are learnt once per registry: not part of any one check.
+  void REGISTRY.stateShapes;
+  reportPairs(
+    { name: 'language.check_1m_lines', unit: 'ms', baseline: 'parse_without_name_checks', goal: 'ratio ≤ 1.2: did-you-mean costs little beside parsing' },
+    3,
+    () => time(() => parseScenario('big.kstep', text, REGISTRY.verbs, REGISTRY.checkStatement, REGISTRY)),
+    () => time(() => parseScenario('big.kstep', text, REGISTRY.verbs, REGISTRY.checkStatement)),
+  );
+  reportPairs(
+    { name: 'language.outline_1m_lines', unit: 'ms', baseline: 'split_lines', goal: 'well under the worker’s 2 s budget' },
+    5,
+    () => time(() => outline(text)),
+    () => time(() => text.split('\n')),
+  );
+  const lines = text.split('\n').slice(0, DECLARED_SCAN_LINES);
+  reportPairs(
+    { name: 'language.completion_declared_scan', unit: 'ms', baseline: 'current_line_only', note: `${DECLARED_SCAN_LINES} lines above the cursor` },
+    20,
+    () => time(() => completionsAt('region_add ', REGISTRY, declaredNames(lines, REGISTRY.verbs))),
+    () => time(() => completionsAt('region_add ', REGISTRY)),
+  );
+}

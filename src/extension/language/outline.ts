@@ -1,0 +1,80 @@
+/**
+ * The Outline of a scenario: its sections and its procs. A section is a
+ * comment line that starts with `##` (`## Setup`); it holds what follows up
+ * to the next section. Runs in the worker: it reads the whole file.
+ */
+
+export interface OutlineSymbol {
+  readonly name: string;
+  readonly kind: 'section' | 'proc';
+  /** 0-based lines, end inclusive. */
+  readonly line: number;
+  readonly endLine: number;
+  /** Where the name is written on its line: the selection range. */
+  readonly nameCol: number;
+  readonly children: OutlineSymbol[];
+}
+
+/** Symbols kept for one file: a generated file with a proc on every line is not listed whole. */
+export const MAX_SYMBOLS = 5_000;
+
+const SECTION = /^(\s*##\s*)(\S.*?)\s*$/;
+const PROC = /^(\s*proc\s+)([A-Za-z_]\w*)\s*\{\s*(#.*)?$/;
+
+interface Open {
+  sym: { -readonly [K in keyof OutlineSymbol]: OutlineSymbol[K] };
+  depth: number;
+}
+
+export function outline(text: string): OutlineSymbol[] {
+  const top: OutlineSymbol[] = [];
+  let section: Open['sym'] | undefined;
+  let proc: Open | undefined;
+  let depth = 0;
+  let count = 0;
+  let line = 0;
+  for (let at = 0; at <= text.length; line++) {
+    const nl = text.indexOf('\n', at);
+    const l = text.slice(at, nl < 0 ? text.length : nl);
+    at = nl < 0 ? text.length + 1 : nl + 1;
+    const code = l.replace(/#.*$/, '').trim();
+    const s = count < MAX_SYMBOLS && depth === 0 ? SECTION.exec(l) : null;
+    if (s && !/^\s*###/.test(l)) {
+      if (section) section.endLine = line - 1;
+      section = { name: (s[2] as string).replace(/^-+\s*|\s*-+$/g, '') || (s[2] as string), kind: 'section', line, endLine: line, nameCol: (s[1] as string).length, children: [] };
+      top.push(section);
+      count++;
+      continue;
+    }
+    const p = count < MAX_SYMBOLS && depth === 0 ? PROC.exec(l) : null;
+    if (p) {
+      const sym: Open['sym'] = { name: p[2] as string, kind: 'proc', line, endLine: line, nameCol: (p[1] as string).length, children: [] };
+      (section ? section.children : top).push(sym);
+      proc = { sym, depth: 1 };
+      count++;
+      depth = 1;
+      continue;
+    }
+    if (code.endsWith('{')) depth++;
+    else if (code.startsWith('}')) {
+      depth = Math.max(0, depth - 1);
+      if (proc && depth === 0) {
+        proc.sym.endLine = line;
+        proc = undefined;
+      }
+    }
+    if (section) section.endLine = line;
+  }
+  if (proc) proc.sym.endLine = line - 1;
+  return top;
+}
+
+/** The line of `proc name`, in a file's outline. */
+export function procLine(symbols: readonly OutlineSymbol[], name: string): OutlineSymbol | undefined {
+  for (const s of symbols) {
+    if (s.kind === 'proc' && s.name === name) return s;
+    const c = procLine(s.children, name);
+    if (c) return c;
+  }
+  return undefined;
+}

@@ -1,0 +1,114 @@
+/**
+ * The VS Code glue of the editor features that know the kernel: quick fixes
+ * for "did you mean", completion, signature help, the Outline, Go to
+ * Definition and the read-only reference patches. The logic is in the pure
+ * modules beside this one; what reads a whole file runs in the worker.
+ */
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { declaredNames, DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
+import type { EditorDiagnostic } from '../language_info';
+import { DIAGNOSTICS_BUDGET_MS, offThread } from '../off_thread';
+import { completionsAt, DECLARED_SCAN_LINES } from './completion';
+import { calledProc, constantDefinition, wordAt } from './definition';
+import type { OutlineSymbol } from './outline';
+import { procLine } from './outline';
+import { quickFixes } from './quick_fix';
+import { signatureAt } from './signature';
+
+const LANG = { language: 'kstep' };
+export const REFERENCE_SCHEME = 'kstep-reference';
+
+/** The latest diagnostics of each document, as the worker gave them: the quick fixes read their `fix`. */
+export interface LanguageFeatures {
+  diagnosticsComputed(uri: vscode.Uri, diags: readonly EditorDiagnostic[]): void;
+}
+
+export function registerLanguageFeatures(context: vscode.ExtensionContext, workerJs: string): LanguageFeatures {
+  const latest = new Map<string, readonly EditorDiagnostic[]>();
+  const outlineOf = async (doc: vscode.TextDocument): Promise<OutlineSymbol[]> => {
+    const r = await offThread(workerJs, { kind: 'outline', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS);
+    return r.kind === 'outline' ? r.symbols : [];
+  };
+  const kinds = { keyword: vscode.CompletionItemKind.Keyword, constant: vscode.CompletionItemKind.Constant, variable: vscode.CompletionItemKind.Variable, property: vscode.CompletionItemKind.Property };
+
+  context.subscriptions.push(
+    vscode.workspace.onDidCloseTextDocument((d) => latest.delete(d.uri.toString())),
+    vscode.languages.registerCodeActionsProvider(LANG, {
+      provideCodeActions(doc, range) {
+        return quickFixes(latest.get(doc.uri.toString()) ?? [], range.start.line, range.start.character, range.end.character).map((f) => {
+          const a = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
+          a.edit = new vscode.WorkspaceEdit();
+          a.edit.replace(doc.uri, new vscode.Range(f.fix.startLine, f.fix.startCol, f.fix.endLine, f.fix.endCol), f.replacement);
+          a.isPreferred = f.preferred;
+          const d = f.diagnostic;
+          a.diagnostics = [new vscode.Diagnostic(new vscode.Range(d.startLine, d.startCol, d.endLine, d.endCol), d.message)];
+          return a;
+        });
+      },
+    }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCompletionItemProvider(LANG, {
+      provideCompletionItems(doc, pos) {
+        const first = Math.max(0, pos.line - DECLARED_SCAN_LINES);
+        const above = function* (): Generator<string> {
+          for (let i = first; i < pos.line; i++) yield doc.lineAt(i).text;
+        };
+        const declared = declaredNames(above(), REGISTRY.verbs);
+        return completionsAt(doc.lineAt(pos.line).text.slice(0, pos.character), REGISTRY, declared).map((c) => {
+          const item = new vscode.CompletionItem(c.label, kinds[c.kind]);
+          if (c.detail) item.detail = c.detail;
+          if (c.insert) item.insertText = c.insert;
+          return item;
+        });
+      },
+    }, ' ', '=', '.'),
+    vscode.languages.registerSignatureHelpProvider(LANG, {
+      provideSignatureHelp(doc, pos) {
+        const s = signatureAt(doc.lineAt(pos.line).text.slice(0, pos.character));
+        if (!s) return undefined;
+        const info = new vscode.SignatureInformation(s.label, s.documentation);
+        info.parameters = s.parameters.map((p) => new vscode.ParameterInformation([p.range[0], p.range[1]], p.documentation));
+        const help = new vscode.SignatureHelp();
+        help.signatures = [info];
+        help.activeSignature = 0;
+        help.activeParameter = s.activeParameter;
+        return help;
+      },
+    }, ' ', '='),
+    vscode.languages.registerDocumentSymbolProvider(LANG, {
+      async provideDocumentSymbols(doc) {
+        const toSymbol = (s: OutlineSymbol): vscode.DocumentSymbol => {
+          const end = Math.min(s.endLine, doc.lineCount - 1);
+          const sel = new vscode.Range(s.line, s.nameCol, s.line, s.nameCol + s.name.length);
+          const sym = new vscode.DocumentSymbol(s.name, s.kind === 'proc' ? 'proc' : 'section', s.kind === 'proc' ? vscode.SymbolKind.Function : vscode.SymbolKind.Namespace, new vscode.Range(s.line, 0, end, doc.lineAt(end).text.length), sel);
+          sym.children = s.children.map(toSymbol);
+          return sym;
+        };
+        return (await outlineOf(doc)).map(toSymbol);
+      },
+    }),
+    vscode.languages.registerDefinitionProvider(LANG, {
+      async provideDefinition(doc, pos) {
+        const text = doc.lineAt(pos.line).text;
+        const proc = calledProc(text, pos.character);
+        if (proc) {
+          const s = procLine(await outlineOf(doc), proc);
+          return s ? new vscode.Location(doc.uri, new vscode.Position(s.line, s.nameCol)) : undefined;
+        }
+        const w = wordAt(text, pos.character);
+        const c = w && constantDefinition(w.word);
+        if (!c) return undefined;
+        return new vscode.Location(vscode.Uri.from({ scheme: REFERENCE_SCHEME, path: `/${c.file}` }), new vscode.Position(c.line - 1, 0));
+      },
+    }),
+    // The reference patches ship in the extension; this scheme shows them read-only.
+    vscode.workspace.registerTextDocumentContentProvider(REFERENCE_SCHEME, {
+      async provideTextDocumentContent(uri) {
+        const name = uri.path.replace(/^\//, '');
+        if (!/^\d{3}_[0-9a-f]+\.txt$/.test(name)) return `kstep: no reference patch named '${name}'`;
+        return readFile(vscode.Uri.joinPath(context.extensionUri, 'reference', name).fsPath, 'utf8');
+      },
+    }),
+  );
+  return { diagnosticsComputed: (uri, diags) => latest.set(uri.toString(), diags) };
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CONSTANTS, declaredNames, loadScenario, REGISTRY } from '../../src/sim';
+import { completionsAt } from '../../src/extension/language/completion';
+import { calledProc, constantDefinition, wordAt } from '../../src/extension/language/definition';
+import { MAX_SYMBOLS, outline, procLine } from '../../src/extension/language/outline';
+import { quickFixes } from '../../src/extension/language/quick_fix';
+import { signatureAt } from '../../src/extension/language/signature';
+import { toEditorDiagnostics } from '../../src/extension/language_info';
+
+const labels = (prefix: string, above: string[] = []): string[] => completionsAt(prefix, REGISTRY, declaredNames(above, REGISTRY.verbs)).map((c) => c.label);
+
+describe('quick fixes from the checker’s did-you-mean', () => {
+  it('a misspelt register gets a fix that replaces exactly the word, the nearest one preferred', () => {
+    const text = 'partition vps=1\nvpreg HV_REGISTER_VP_INDX = 1\n';
+    const diags = toEditorDiagnostics(loadScenario('t.kstep', text).diagnostics);
+    const fixes = quickFixes(diags, 1, 10, 10);
+    expect(fixes.map((f) => [f.title, f.preferred])).toEqual([["Change to 'HV_REGISTER_VPINDEX'", true]]);
+    const f = fixes[0]?.fix;
+    const line = text.split('\n')[1] as string;
+    expect(line.slice(0, f?.startCol) + (fixes[0]?.replacement ?? '') + line.slice(f?.endCol)).toBe('vpreg HV_REGISTER_VPINDEX = 1');
+    expect(quickFixes(diags, 0, 0, 5)).toEqual([]);
+  });
+
+  it('undeclared names are warnings with their fix', () => {
+    const r = loadScenario('t.kstep', 'device gpu type=private pages=2\nmigrate 0 4K to=gpv\n');
+    const diags = toEditorDiagnostics([...r.diagnostics, ...(r.warnings ?? [])]);
+    expect(diags[0]?.severity).toBe('warning');
+    expect(quickFixes(diags, 1, 18, 18).map((f) => f.replacement)).toEqual(['gpu']);
+  });
+});
+
+describe('completion that knows the kernel', () => {
+  it('registers after vpreg, and nothing but registers', () => {
+    const l = labels('vpreg ');
+    expect(l).toContain('HV_REGISTER_VPINDEX');
+    expect(l).toContain('SINT2');
+    expect(l).not.toContain('resv');
+    const vp = labels('vpreg vp=1 HV_REGISTER_VP');
+    expect(vp).toContain('HV_REGISTER_VPINDEX');
+    expect(vp.every((r) => r.startsWith('HV_REGISTER_VP'))).toBe(true);
+  });
+
+  it('hypercalls after hvc, SCMI params after scmi set_param', () => {
+    expect(labels('hvc HVCALL_SEND')).toEqual(['HVCALL_SEND_IPI', 'HVCALL_SEND_IPI_EX']);
+    // `hvc raw` stays on offer beside the calls.
+    expect(labels('hvc ').slice(0, 2)).toEqual(['raw', 'HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE']);
+    expect(labels('scmi set_param MEMLAT_SAMPLE')).toEqual(['MEMLAT_SAMPLE_MS']);
+  });
+
+  it('the files, devices, tasks and procs declared above', () => {
+    const above = ['hugetlb file f', 'hugetlb file g', 'device gpu type=private pages=4', 'task child', 'file pc size=8K', 'proc setup {', '}'];
+    expect(labels('region_add ', above)).toEqual(['f', 'g']);
+    expect(labels('migrate 0 4K to=', above)).toEqual(['system', 'gpu']);
+    expect(labels('exit ', above)).toEqual(['init', 'child']);
+    expect(labels('file write ', above)).toEqual(['pc']);
+    expect(labels('call s', above)).toEqual(['setup']);
+  });
+
+  it('state paths after a root, from the mechanisms’ shapes', () => {
+    const above = ['hugetlb file f', 'task child'];
+    expect(labels('expect resv.', above)).toEqual(['f']);
+    expect(labels('expect resv.f.', above)).toEqual(['regions', 'adds_in_progress', 'region_cache_count']);
+    expect(labels('print vp[0].s', above)).toEqual(['started', 'synic', 'stimer']);
+    expect(labels('expect task.', above)).toEqual(['init', 'child']);
+    expect(labels('expect task.child.r', above)).toEqual(['rss']);
+    expect(labels('expect hugetlb.f', above)).toEqual(['free', 'files']);
+    expect(labels('expect last.re')).toEqual(['regions_needed', 'result', 'ret']);
+    expect(labels('expect nosuchroot.')).toEqual([]);
+  });
+});
+
+describe('signature help', () => {
+  it('every statement has one, from its spec, with the parameter the cursor is in', () => {
+    for (const v of REGISTRY.verbs.specs) expect(signatureAt(`${v.verb} `)?.label.startsWith(v.verb)).toBe(true);
+    const s = signatureAt('region_add f 0 ');
+    expect(s?.label).toBe('region_add <file> <f> <t> [regions_needed=<value>]');
+    const p = s?.parameters[s.activeParameter]?.range ?? [0, 0];
+    expect(s?.label.slice(p[0], p[1])).toBe('<t>');
+    const k = signatureAt('region_add f 0 1 regions_needed=');
+    const kp = k?.parameters[k.activeParameter]?.range ?? [0, 0];
+    expect(k?.label.slice(kp[0], kp[1])).toBe('[regions_needed=<value>]');
+    const e = signatureAt('expect last.');
+    expect(e?.label).toBe('expect <expr>');
+    expect(signatureAt('# vpreg ')).toBeUndefined();
+    expect(signatureAt('bogus ')).toBeUndefined();
+  });
+});
+
+describe('outline', () => {
+  it('sections (## title) hold the procs after them; procs span to their closing brace', () => {
+    const text = ['## Setup', 'proc setup {', '  repeat 2 {', '    print 1', '  }', '}', '## ---- Checks ----', 'call setup', 'proc check {', '}'].join('\n');
+    const o = outline(text);
+    expect(o.map((s) => [s.kind, s.name, s.line, s.endLine])).toEqual([['section', 'Setup', 0, 5], ['section', 'Checks', 6, 9]]);
+    expect(o[0]?.children.map((s) => [s.kind, s.name, s.line, s.endLine, s.nameCol])).toEqual([['proc', 'setup', 1, 5, 5]]);
+    expect(procLine(o, 'check')?.line).toBe(8);
+    expect(procLine(o, 'nope')).toBeUndefined();
+  });
+
+  it('a file of a million procs lists a bounded number of them', () => {
+    const o = outline('proc p {\n}\n'.repeat(1_000_000));
+    expect(o.length).toBe(MAX_SYMBOLS);
+  });
+});
+
+describe('go to definition', () => {
+  it('a constant goes to the line of the reference patch that defines it, and that line says so', () => {
+    const d = constantDefinition('HVCALL_POST_MESSAGE');
+    expect(d).toEqual({ file: '000_46acee50507540c3.txt', line: 204 });
+    for (const [name, c] of CONSTANTS) {
+      const def = constantDefinition(name);
+      if (!def) continue;
+      const line = readFileSync(`reference/${def.file}`, 'utf8').split('\n')[def.line - 1] ?? '';
+      expect([name, line.includes(name) || line.includes(c.text)]).toEqual([name, true]);
+    }
+    expect(constantDefinition('ENOMEM')).toBeUndefined();
+  });
+
+  it('the word under the cursor, and the proc of a call', () => {
+    expect(wordAt('hvc HVCALL_POST_MESSAGE fast', 8)?.word).toBe('HVCALL_POST_MESSAGE');
+    expect(calledProc('  call setup', 9)).toBe('setup');
+    expect(calledProc('  call setup', 2)).toBeUndefined();
+  });
+});
