@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { CapabilitiesEvent, DebugSession, InitializedEvent, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
@@ -15,6 +15,7 @@ import { run, RUN_CONTROL_ROUTES, stopped, stopRun } from './run_control';
 import { scrubErrorResponse } from './scrub';
 import { afterStep, mayQueue } from './step_queue';
 import { SOURCE_ROUTES } from './sources';
+import { programPath } from './program_path';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** The scenario to run. */
@@ -297,7 +298,7 @@ export class KstepSession extends DebugSession {
   private load(program: string | undefined): { ok: true } | { error: string } {
     const ctx = this.ctx;
     if (typeof program !== 'string' || program === '') return { error: "launch needs 'program': the path of a .kstep scenario" };
-    const path = resolve(program);
+    const path = programPath(program);
     const read = this.launchArgs.source === undefined ? readScenarioFile(path, program) : givenSource(this.launchArgs.source, program);
     if ('error' in read) return read;
     const source = read.source;

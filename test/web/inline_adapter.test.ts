@@ -77,7 +77,8 @@ function client(): { request: <T extends DebugProtocol.Response>(command: string
 }
 
 describe('the inline adapter in a web extension host', () => {
-  it('launch with the text, a breakpoint, stackTrace and variables: the resv_map at region_add', async () => {
+  // A file of a remote or virtual workspace is named by its URI, as VS Code sends its breakpoints from a web host.
+  it.each([PROGRAM, 'vscode-remote://localhost:8080/nowhere/web/resv_map%20copy.kstep'])('launch with the text of %s, a breakpoint, stackTrace and variables: the resv_map at region_add', async (PROGRAM) => {
     const c = client();
     try {
       const init = await c.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'kstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });

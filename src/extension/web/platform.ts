@@ -44,7 +44,10 @@ export async function withScenarioText(config: KstepLaunchConfig): Promise<Kstep
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) throw new Error('it is a directory, not a .kstep file');
     if (stat.size > MAX_SCENARIO_BYTES) throw new Error(`it is ${stat.size} bytes: a scenario may be at most ${MAX_SCENARIO_BYTES} bytes`);
-    return { ...config, source: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) };
+    const source = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // A file outside the browser's own file system goes to the adapter as its URI: VS Code names its breakpoints
+    // so, and opens a stack frame's source by it (a bare path would mean file:, which the browser cannot read).
+    return { ...config, program: uri.scheme === 'file' ? uri.fsPath : uri.toString(), source };
   } catch (e) {
     void vscode.window.showErrorMessage(`kstep: cannot read scenario '${program}': ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

@@ -1,0 +1,73 @@
+// kstep in a web extension host: a .vsix whose manifest has only the `browser` entry, so code-server runs it in
+// the browser's web worker extension host (as vscode.dev and github.dev do). The F5-to-breakpoint steps of
+// debug.e2e.ts with the web build, and proof of where it runs: "kstep: About" reports the host it sees.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, REPO_ROOT, startE2E, type E2E } from './code-server';
+import { buildWebVsix } from './web_vsix';
+
+const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
+const LINE = SCENARIO.split('\n').findIndex((l) => l.startsWith('region_add f 0 5')) + 1;
+const FIRST = SCENARIO.split('\n').findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
+
+describe('kstep in the web worker extension host', () => {
+  let e2e: E2E | undefined;
+
+  beforeAll(async () => {
+    e2e = await startE2E({ files: { 'resv_map.kstep': SCENARIO, 'broken.kstep': '# one unknown statement\nfrobnicate 3\n' }, vsix: buildWebVsix() });
+  });
+
+  afterAll(async () => {
+    await e2e?.dispose();
+  });
+
+  it('runs in the web worker extension host, with no Node.js', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('web-host-failure'));
+    // Opening a scenario activates the extension (onLanguage:kstep).
+    await wb.openFile('resv_map.kstep');
+    await wb.waitForEditorText('region_add f 0 5');
+    await wb.runCommand('kstep: About');
+    const note = await wb.waitFor('the About notification', 30_000, async () => (await wb.notifications()).find((n) => n.includes('kstep 0.')));
+    expect(note).toContain('runs in the web worker extension host (no Node.js; workers: Web Workers)');
+  });
+
+  it('checks a scenario as it is opened: diagnostics from the Web Worker', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('web-diagnostics-failure'));
+    await wb.openFile('broken.kstep');
+    await wb.waitForEditorText('frobnicate 3');
+    // The squiggle under the unknown statement: the worker parsed the file and the host drew its diagnostic.
+    await wb.waitFor('a diagnostic squiggle', 30_000, async () => ((await wb.page.locator('.view-overlays .squiggly-error').count()) > 0 ? true : undefined));
+  });
+
+  it('stops at a gutter breakpoint after F5 and shows the resv_map in the Variables view', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('web-debug-failure'));
+    await wb.openFile('resv_map.kstep');
+    await wb.waitForEditorText('region_add f 0 5');
+    await wb.clickGlyphMargin(LINE);
+    expect(await wb.breakpointLines()).toEqual([LINE]);
+
+    await wb.press('F5');
+    await wb.waitForDebugToolbar();
+    await wb.waitForStoppedAt(FIRST);
+    await wb.press('F5');
+    await wb.waitForStoppedAt(LINE);
+
+    const hasResv = (r: string[]): boolean => r.some((t) => /^resv\b/.test(t));
+    await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || hasResv(r));
+    await wb.expandViewRow('Variables', /^hugetlb$/, hasResv);
+    await wb.expandViewRow('Variables', /^resv\b/, (r) => r.some((t) => /^f\b/.test(t)));
+    const rows = await wb.expandViewRow('Variables', /^f\b/, (r) => r.some((t) => t.startsWith('adds_in_progress')));
+    const text = rows.join('\n');
+    expect(text).toMatch(/regions\s*[:=]?\s*\[\[0, 1\], \[2, 3\], \[5, 6\]\]/);
+    expect(text).toMatch(/adds_in_progress\s*[:=]?\s*2\b/);
+    expect(text).toMatch(/region_cache_count\s*[:=]?\s*2\b/);
+    expect((await wb.viewRows('Call Stack')).join('\n')).toContain('resv_map.kstep');
+
+    const shot = await wb.screenshot(join(ARTIFACTS_DIR, '..', 'web-debugging.png'));
+    expect(existsSync(shot)).toBe(true);
+  });
+});
