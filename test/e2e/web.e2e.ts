@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS_DIR, REPO_ROOT, startE2E, type E2E } from './code-server';
+import { ARTIFACTS_DIR, REPO_ROOT, startE2E, waitForActiveTab, type E2E } from './code-server';
 import { buildWebVsix } from './web_vsix';
 
 const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
@@ -40,12 +40,15 @@ describe('kstep in the web worker extension host', () => {
     await wb.waitForEditorText('frobnicate 3');
     // The squiggle under the unknown statement: the worker parsed the file and the host drew its diagnostic.
     await wb.waitFor('a diagnostic squiggle', 30_000, async () => ((await wb.page.locator('.view-overlays .squiggly-error').count()) > 0 ? true : undefined));
+    // Back to the scenario the next test debugs (Quick Open does not bring back an editor opened before).
+    await wb.press('Control+W');
+    await waitForActiveTab(wb, 'resv_map.kstep');
   });
 
   it('stops at a gutter breakpoint after F5 and shows the resv_map in the Variables view', async ({ onTestFailed }) => {
     const { wb } = e2e!;
     onTestFailed(() => wb.saveDiagnostics('web-debug-failure'));
-    await wb.openFile('resv_map.kstep');
+    await waitForActiveTab(wb, 'resv_map.kstep');
     await wb.waitForEditorText('region_add f 0 5');
     await wb.clickGlyphMargin(LINE);
     expect(await wb.breakpointLines()).toEqual([LINE]);
