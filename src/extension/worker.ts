@@ -8,7 +8,7 @@ import { runScenarioTests } from './scenario_tests';
 import { scenarioItems } from './test_items';
 import type { WorkerRequest, WorkerReply } from './worker_protocol';
 
-function handle(req: WorkerRequest): WorkerReply {
+export function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === 'test') return { kind: 'tested', result: runScenarioTests(req.file, req.text, { maxSteps: req.maxSteps, coverage: req.coverage === true }) };
   const { program, diagnostics } = loadScenario(req.file, req.text);
   if (req.kind === 'items') return { kind: 'items', items: scenarioItems(program) };

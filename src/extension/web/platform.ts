@@ -23,7 +23,7 @@ export function hostDescription(): string {
   const g = globalThis as { importScripts?: unknown; process?: unknown; window?: unknown };
   const where = typeof g.importScripts === 'function' ? 'the web worker extension host' : g.window !== undefined ? 'a web page' : 'a web extension host';
   const node = g.process === undefined ? 'no Node.js' : 'Node.js globals present';
-  return `${where} (${node}; workers: ${canStartWorkers() ? 'Web Workers' : 'none'})`;
+  return `${where} (${node}; workers: ${canStartWorkers() ? 'Web Workers' : 'none, checks run in this thread within the step and work budgets'})`;
 }
 
 export function processAdapter(): Promise<ProcessAdapter | undefined> {

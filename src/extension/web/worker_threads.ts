@@ -1,9 +1,11 @@
 // `worker_threads` inside the web extension bundle: off_thread.ts starts `new Worker(script)` and listens for
 // message/error/exit as it does with Node's worker threads; here the script is a Web Worker. The script's URI
 // (the extension's dist/web/worker.js) is read through vscode.workspace.fs, because in a remote workspace it is
-// a vscode-remote: URI that the host refuses to start a worker from, and started from a blob: URL.
+// a vscode-remote: URI that the host refuses to start a worker from, and started from a blob: URL. A host with
+// no Worker at all answers in its own thread instead (in_thread.ts), bounded by the simulator's budgets.
 import * as vscode from 'vscode';
 import { EventEmitter } from '../../web/shims/events';
+import { startInThread } from './in_thread';
 
 interface WebWorker {
   onmessage: ((e: { data: unknown }) => void) | null;
@@ -33,7 +35,7 @@ export function canStartWorkers(): boolean {
 }
 
 export class Worker extends EventEmitter {
-  private worker: WebWorker | undefined;
+  private worker: Pick<WebWorker, 'postMessage'> | undefined;
   private ended = false;
   private readonly queued: unknown[] = [];
 
@@ -41,7 +43,9 @@ export class Worker extends EventEmitter {
     super();
     const Web = (globalThis as { Worker?: WebWorkerClass }).Worker;
     if (!Web) {
-      queueMicrotask(() => this.fail(new Error('this web extension host cannot start workers')));
+      this.worker = startInThread((reply) => {
+        if (!this.ended) this.emit('message', reply);
+      });
       return;
     }
     blobUrlOf(script).then(
@@ -67,7 +71,7 @@ export class Worker extends EventEmitter {
 
   terminate(): Promise<number> {
     this.ended = true;
-    this.worker?.terminate();
+    if (this.worker && 'terminate' in this.worker) (this.worker as WebWorker).terminate();
     return Promise.resolve(1);
   }
 
@@ -78,4 +82,7 @@ export class Worker extends EventEmitter {
   }
 }
 
-export default { Worker };
+export default { Worker, parentPort: undefined };
+
+/** The extension host is no worker: worker.ts, bundled here for in_thread.ts, finds no parent to listen to. */
+export const parentPort = undefined;
