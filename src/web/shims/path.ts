@@ -37,9 +37,10 @@ export function basename(p: string, ext?: string): string {
 
 export function dirname(p: string): string {
   const trimmed = p.replace(/\/+$/, '');
+  if (trimmed === '') return p.startsWith('/') ? '/' : '.';
   const i = trimmed.lastIndexOf('/');
   if (i < 0) return '.';
-  return i === 0 ? '/' : trimmed.slice(0, i);
+  return trimmed.slice(0, i).replace(/\/+$/, '') || '/';
 }
 
 export function extname(p: string): string {
