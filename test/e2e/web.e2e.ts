@@ -73,4 +73,37 @@ describe('kstep in the web worker extension host', () => {
     const shot = await wb.screenshot(join(ARTIFACTS_DIR, '..', 'web-debugging.png'));
     expect(existsSync(shot)).toBe(true);
   });
+
+  it('draws the resv_map in the state picture at the stop', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('web-picture-failure'));
+    await wb.runCommand('kstep: Show State Picture');
+    const frame = wb.page.frameLocator('iframe.webview').frameLocator('iframe');
+    await frame.locator('h2', { hasText: 'resv_map of hugetlb file f' }).waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await frame.locator('svg rect.region').count()).toBe(3);
+    await wb.press('F10');
+    await expect.poll(() => frame.locator('svg rect.region').count(), { timeout: 30_000 }).toBe(5);
+  });
+
+  it('the Test Explorer lists and runs the scenarios in the Web Worker', async ({ onTestFailed }) => {
+    const { wb } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('web-testing-failure'));
+    const rowLabels = async (): Promise<string[]> => {
+      const rows = wb.page.locator('.test-explorer .monaco-list-row');
+      const out: string[] = [];
+      for (let i = 0; i < (await rows.count()); i++) out.push((await rows.nth(i).getAttribute('aria-label')) ?? (await rows.nth(i).innerText()));
+      return out;
+    };
+    await wb.runCommand('Testing: Focus on Test Explorer View');
+    await wb.waitFor('the scenarios in the Test Explorer', 60_000, async () => {
+      const rows = await rowLabels();
+      return rows.some((r) => r.includes('resv_map.kstep')) && rows.some((r) => r.includes('broken.kstep')) ? rows : undefined;
+    });
+    await wb.runCommand('Test: Run All Tests');
+    const rows = await wb.waitFor('the run to pass resv_map.kstep and fail broken.kstep', 60_000, async () => {
+      const r = await rowLabels();
+      return r.some((l) => /resv_map\.kstep.*pass/i.test(l)) && r.some((l) => /broken\.kstep.*(fail|error)/i.test(l)) ? r : undefined;
+    });
+    expect(rows.join('\n')).toMatch(/resv_map\.kstep/);
+  });
 });
