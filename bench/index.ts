@@ -10,6 +10,7 @@ import { benchMm, benchMmHistory } from './mm';
 import { benchStepInTargets } from './step_in_targets';
 import { benchCoverage } from './coverage';
 import { benchLaunch } from './launch';
+import { benchWebAdapter } from './web_adapter';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -29,9 +30,10 @@ function all(): void {
   benchHypercalls();
   benchTimers();
   benchCoverage();
-  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).catch(fail);
+  benchDap().then(benchDapPtes).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(benchWebAdapter).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
 else if (process.argv[2] === '--only=overhead') benchDebuggerOverhead().catch(fail);
+else if (process.argv[2] === '--only=web') benchWebAdapter().catch(fail);
 else all();

@@ -288,6 +288,8 @@ export class KstepSession extends DebugSession {
     // `arguments` (and the whole arguments object) is optional in DAP: without it, restart with the last launch configuration.
     const launch = (args?.arguments ?? this.launchArgs) as LaunchArguments;
     this.launchArgs = { ...this.launchArgs, ...launch };
+    // The text belongs to the configuration that carried it: new arguments without it name a file to read.
+    if (args?.arguments && !('source' in args.arguments)) delete this.launchArgs.source;
     stopRun(this.ctx);
     const loaded = this.load(this.launchArgs.program);
     if ('error' in loaded) throw new UserError(loaded.error, { id: 1002 });

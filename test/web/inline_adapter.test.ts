@@ -119,6 +119,28 @@ describe('the inline adapter in a web extension host', () => {
     expect(required).toEqual([]);
   });
 
+  it('a restart with new arguments takes the text from them, never the last launch\'s', async () => {
+    const c = client();
+    try {
+      await c.request('initialize', { adapterID: 'kstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+      const launched = c.request('launch', { program: PROGRAM, source: SCENARIO, stopOnEntry: true });
+      await c.event((e) => e.event === 'initialized');
+      await c.request('configurationDone');
+      expect((await launched).success).toBe(true);
+      const edited = SCENARIO.replace('hugetlb file f', 'hugetlb file f\nprint "edited"');
+      const again = await c.request('restart', { arguments: { program: PROGRAM, source: edited, stopOnEntry: true } });
+      expect(again.success).toBe(true);
+      const src = await c.request<DebugProtocol.SourceResponse>('source', { source: { path: PROGRAM }, sourceReference: 0 });
+      expect(src.body.content).toBe(edited);
+      // Arguments without the text name a file to read, which this host cannot.
+      const other = await c.request('restart', { arguments: { program: '/nowhere/web/other.kstep', stopOnEntry: true } });
+      expect(other.success).toBe(false);
+      expect(other.message).toMatch(/cannot read scenario '\/nowhere\/web\/other\.kstep': ENOSYS/);
+    } finally {
+      c.end();
+    }
+  });
+
   it('a launch with no source says the web host has no file system, and nothing was read', async () => {
     const c = client();
     try {
