@@ -21,14 +21,23 @@ export const process = {
 interface Port {
   onmessage: (() => void) | null;
   postMessage(data: unknown): void;
+  /** Node's ports only (the bench and tests run the web build under Node): a listening port keeps Node alive. */
+  ref?(): void;
+  unref?(): void;
 }
 const queue: Array<() => void> = [];
 let channel: { port1: Port; port2: Port } | undefined;
 export function setImmediate(fn: () => void): void {
   if (!channel) {
     channel = new MessageChannel() as unknown as { port1: Port; port2: Port };
-    channel.port1.onmessage = () => queue.shift()?.();
+    const port = channel.port1;
+    port.onmessage = () => {
+      const next = queue.shift();
+      if (!queue.length) port.unref?.();
+      next?.();
+    };
   }
   queue.push(fn);
+  channel.port1.ref?.();
   channel.port2.postMessage(0);
 }
