@@ -1,10 +1,10 @@
 // kstep in a web extension host: a .vsix whose manifest has only the `browser` entry, so code-server runs it in
 // the browser's web worker extension host (as vscode.dev and github.dev do). The F5-to-breakpoint steps of
 // debug.e2e.ts with the web build, and proof of where it runs: "kstep: About" reports the host it sees.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS_DIR, REPO_ROOT, startE2E, waitForActiveTab, type E2E } from './code-server';
+import { ARTIFACTS_DIR, QUIET_SETTINGS, REPO_ROOT, startE2E, waitForActiveTab, type E2E } from './code-server';
 import { buildWebVsix } from './web_vsix';
 
 const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
@@ -105,5 +105,31 @@ describe('kstep in the web worker extension host', () => {
       return r.some((l) => /resv_map\.kstep.*pass/i.test(l)) && r.some((l) => /broken\.kstep.*(fail|error)/i.test(l)) ? r : undefined;
     });
     expect(rows.join('\n')).toMatch(/resv_map\.kstep/);
+  });
+
+  it('"kstep.adapter": "process" says it needs desktop VS Code and debugs with the inline adapter', async ({ onTestFailed }) => {
+    const { wb, server } = e2e!;
+    onTestFailed(() => wb.saveDiagnostics('web-process-adapter-failure'));
+    const toolbar = wb.page.locator('.debug-toolbar').first();
+    await wb.press('Shift+F5');
+    await toolbar.waitFor({ state: 'hidden', timeout: 30_000 });
+    writeFileSync(join(server.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, 'kstep.adapter': 'process' }, null, 2));
+    await waitForActiveTab(wb, 'resv_map.kstep');
+    // The setting reaches the extension host when the settings file changes; F5 until a session starts with it.
+    const note = await wb.waitFor('the needs-desktop warning', 60_000, async () => {
+      const hit = (await wb.notifications()).find((n) => n.includes('needs desktop VS Code'));
+      if (hit) return hit;
+      if (await toolbar.isVisible()) {
+        // A session started before the setting arrived: end it and try again.
+        await wb.press('Shift+F5');
+        await toolbar.waitFor({ state: 'hidden', timeout: 30_000 });
+        return undefined;
+      }
+      await wb.press('F5');
+      return undefined;
+    });
+    expect(note).toContain('"kstep.adapter": "process"');
+    await wb.waitForDebugToolbar();
+    await wb.waitForStoppedAt(FIRST);
   });
 });
