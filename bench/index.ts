@@ -16,6 +16,7 @@ import { benchDapStepPairs } from './dap_step_pairs';
 import { benchHistoryGrowth } from './history_growth';
 import { benchDapStepExpanded } from './dap_step_expanded';
 import { benchLanguage } from './language';
+import { benchWebAdapter } from './web_adapter';
 
 const fail = (e: unknown): void => {
   process.exitCode = 1;
@@ -37,7 +38,7 @@ function all(): void {
   benchTimers();
   benchCoverage();
   benchLanguage();
-  benchDap().then(benchDapPtes).then(benchDapStepExpanded).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(() => benchDapStepPairs()).catch(fail);
+  benchDap().then(benchDapPtes).then(benchDapStepExpanded).then(benchStepInTargets).then(benchDebuggerOverhead).then(benchLaunch).then(benchWebAdapter).then(() => benchDapStepPairs()).catch(fail);
 }
 
 if (process.argv[2] === HEADLESS_CHILD) headlessChild(process.argv[3] as string);
@@ -47,4 +48,5 @@ else if (process.argv[2] === '--only=growth') benchHistoryGrowth();
 else if (process.argv[2] === '--only=expanded') benchDapStepExpanded().catch(fail);
 else if (process.argv[2] === '--only=dap_step') benchDapStepPairs(process.argv[3]).catch(fail);
 else if (process.argv[2] === '--only=language') benchLanguage();
+else if (process.argv[2] === '--only=web') benchWebAdapter().catch(fail);
 else all();

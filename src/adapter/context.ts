@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, Machine, Program, Registry, Simulation, StatementRef, Stop, ThreadView } from '../sim';
 import { BreakpointBook } from './breakpoint_book';
+import { sameProgram } from './program_path';
 import { UserError } from './routes';
 import { KernelSources } from './sources';
 import { VariableStore } from './variables';
@@ -61,6 +61,6 @@ export class SessionContext {
   }
 
   samePath(p: string | undefined): boolean {
-    return p !== undefined && resolve(p) === this.programPath;
+    return p !== undefined && sameProgram(p, this.programPath);
   }
 }

@@ -1,8 +1,8 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { CapabilitiesEvent, DebugSession, InitializedEvent, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Registry } from '../sim';
-import { checkStop, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, parseKernel, readScenarioFile, REGISTRY } from '../sim';
+import { checkStop, DEFAULT_MAX_STEPS, formatDiagnostic, loadScenario, MAX_SCENARIO_BYTES, parseKernel, readScenarioFile, REGISTRY } from '../sim';
 import { BREAKPOINT_ROUTES } from './breakpoint_requests';
 import { SessionContext } from './context';
 import { INSPECTION_ROUTES } from './inspection';
@@ -16,10 +16,17 @@ import { run, RUN_CONTROL_ROUTES, stopped, stopRun } from './run_control';
 import { scrubErrorResponse } from './scrub';
 import { afterStep, mayQueue } from './step_queue';
 import { SOURCE_ROUTES } from './sources';
+import { programPath } from './program_path';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** The scenario to run. */
   program?: string;
+  /**
+   * The scenario's text, read by the client: the web extension host has no
+   * file system for the adapter, so the extension reads the file and sends
+   * it here. `program` still names it (stack frames, breakpoints).
+   */
+  source?: string;
   stopOnEntry?: boolean;
   /** Log the DAP traffic to the Debug Console. */
   trace?: boolean;
@@ -31,6 +38,14 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   hex?: boolean;
   /** `before=004`: the kernel before that reference patch (the `-` side of its diff); the default is the patched kernel. */
   kernel?: string;
+}
+
+/** A scenario's text from the launch configuration, held to the limits of a file read from disk. */
+function givenSource(source: unknown, shown: string): { source: string } | { error: string } {
+  if (typeof source !== 'string') return { error: `'source' must be the text of scenario '${shown}', not ${typeof source}` };
+  const bytes = new TextEncoder().encode(source).length;
+  if (bytes > MAX_SCENARIO_BYTES) return { error: `scenario '${shown}' is ${bytes} bytes: a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` };
+  return { source };
 }
 
 function messageOf(e: unknown): string {
@@ -275,6 +290,8 @@ export class KstepSession extends DebugSession {
     // `arguments` (and the whole arguments object) is optional in DAP: without it, restart with the last launch configuration.
     const launch = (args?.arguments ?? this.launchArgs) as LaunchArguments;
     this.launchArgs = { ...this.launchArgs, ...launch };
+    // The text belongs to the configuration that carried it: new arguments without it name a file to read.
+    if (args?.arguments && !('source' in args.arguments)) delete this.launchArgs.source;
     stopRun(this.ctx);
     const loaded = this.load(this.launchArgs.program);
     if ('error' in loaded) throw new UserError(loaded.error, { id: 1002 });
@@ -285,8 +302,8 @@ export class KstepSession extends DebugSession {
   private load(program: string | undefined): { ok: true } | { error: string } {
     const ctx = this.ctx;
     if (typeof program !== 'string' || program === '') return { error: "launch needs 'program': the path of a .kstep scenario" };
-    const path = resolve(program);
-    const read = readScenarioFile(path, program);
+    const path = programPath(program);
+    const read = this.launchArgs.source === undefined ? readScenarioFile(path, program) : givenSource(this.launchArgs.source, program);
     if ('error' in read) return read;
     const source = read.source;
     const { program: parsed, diagnostics, warnings } = loadScenario(path, source, ctx.registry);

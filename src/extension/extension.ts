@@ -14,13 +14,13 @@ import { registerPlotCommand } from './picture/plot_command';
 import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
-import { startSocketAdapter } from './socket_adapter';
+import { hostDescription, processAdapter, withScenarioText, workerScript } from './platform';
 import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
 import { referenceMarkdown, registerReferenceCommand } from './reference_command';
 import { registerWalkthrough } from './walkthrough';
 import { registerTestExplorer } from './test_explorer';
-import type { SocketAdapter } from './socket_adapter';
+import type { ProcessAdapter } from './platform';
 
 const LANG = 'kstep';
 
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const parseDiagnostics = vscode.languages.createDiagnosticCollection('kstep');
   const runDiagnostics = vscode.languages.createDiagnosticCollection('kstep-run');
   const output = vscode.window.createOutputChannel('kstep');
-  const workerJs = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const workerJs = workerScript(context.extensionUri);
   const picture = new StatePicture(context);
   const adapters = new AdapterFactory(context);
   context.subscriptions.push(parseDiagnostics, runDiagnostics, output, picture);
@@ -123,6 +123,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('kstep.showStatePicture', () => picture.show()),
     vscode.commands.registerCommand('kstep.stepBackInto', () => stepBackInto()),
+    vscode.commands.registerCommand('kstep.about', () => {
+      const version = vscode.extensions.getExtension('kstep.kstep')?.packageJSON as { version?: string } | undefined;
+      void vscode.window.showInformationMessage(`kstep ${version?.version ?? ''} runs in ${hostDescription()}.`);
+    }),
   );
   registerHistoryCommands(context);
   registerPlotCommand(context, picture);
@@ -206,30 +210,30 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
     return withHex(r.config) as vscode.DebugConfiguration;
   }
 
-  /** Variables are substituted here: the scenario remembered is a real path, whatever launch.json wrote. */
-  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+  /**
+   * Variables are substituted here: the scenario remembered is a real path, whatever launch.json wrote. On the
+   * web the scenario's text joins the configuration (the inline adapter has no file system there).
+   */
+  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
     const program: unknown = config.program;
     if (typeof program === 'string' && program.endsWith('.kstep')) void this.context.workspaceState.update(LAST_SCENARIO, program);
-    return config;
+    return withScenarioText(config as KstepLaunchConfig) as vscode.ProviderResult<vscode.DebugConfiguration>;
   }
 }
 
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
   /** Separate-process adapters by debug session id. */
-  private readonly processes = new Map<string, SocketAdapter>();
+  private readonly processes = new Map<string, ProcessAdapter>();
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
   async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
     const where = vscode.workspace.getConfiguration('kstep').get<string>('adapter', 'inline');
-    if (where === 'process') {
-      const adapterJs = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'adapter.js').fsPath;
-      // Windows has no Unix socket with owner-only permissions here: stdio is private to the editor as well.
-      if (process.platform === 'win32') return new vscode.DebugAdapterExecutable(process.execPath, [adapterJs]);
-      // A Unix socket in a 0700 directory: the adapter is reachable by this user alone, unlike a port on 127.0.0.1.
-      const a = await startSocketAdapter(process.execPath, adapterJs);
+    // On the web there is no process to start: processAdapter says so and the adapter runs inline.
+    const a = where === 'process' ? await processAdapter(this.context.extensionUri) : undefined;
+    if (a) {
       this.processes.set(session.id, a);
-      return new vscode.DebugAdapterNamedPipeServer(a.path);
+      return a.descriptor;
     }
     return new vscode.DebugAdapterInlineImplementation(new KstepSession() as unknown as vscode.DebugAdapter);
   }

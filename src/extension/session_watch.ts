@@ -26,7 +26,7 @@ export function registerSessionWatch(context: vscode.ExtensionContext): void {
       if (e.contentChanges.length === 0) return;
       const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
       const s = vscode.debug.activeDebugSession;
-      if (s?.type !== DEBUG_TYPE || warned.has(s.id) || !isProgram(s.configuration.program, e.document.uri.fsPath, cwd)) return;
+      if (s?.type !== DEBUG_TYPE || warned.has(s.id) || !(s.configuration.program === e.document.uri.toString() || isProgram(s.configuration.program, e.document.uri.fsPath, cwd))) return;
       warned.add(s.id);
       void offerRestart(s, e.document);
     }),

@@ -10,7 +10,7 @@ import { scenarioItems } from './test_items';
 import { outline } from './language/outline';
 import type { WorkerRequest, WorkerReply } from './worker_protocol';
 
-function handle(req: WorkerRequest): WorkerReply {
+export function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === 'outline') return { kind: 'outline', symbols: outline(req.text) };
   if (req.kind === 'test') return { kind: 'tested', result: runScenarioTests(req.file, req.text, { maxSteps: req.maxSteps, coverage: req.coverage === true }) };
   const { program, diagnostics, warnings = [] } = loadScenario(req.file, req.text);

@@ -8,6 +8,7 @@ import { EXAMPLES, exampleContextKey, exampleStepId } from '../../src/extension/
 const ROOT = join(__dirname, '..', '..');
 interface Manifest {
   main: string;
+  browser: string;
   engines: { vscode: string };
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] }; virtualWorkspaces: { supported: boolean | string } };
@@ -130,6 +131,10 @@ describe('the language reference and the walkthrough', () => {
     for (const p of Object.values(REFERENCE_PAGES)) expect(files).toContain(p);
     for (const e of EXAMPLES) expect(files).toContain(`examples/${e.file}`);
     for (const s of pkg.contributes.walkthroughs?.[0]?.steps ?? []) expect(files).toContain(s.media.markdown);
+    // The web extension host's entry and the worker it starts (vscode.dev, github.dev).
+    expect(pkg.browser).toBe('./dist/web/extension.js');
+    expect(files).toContain('dist/web/extension.js');
+    expect(files).toContain('dist/web/worker.js');
     expect([...files].filter((f) => /^(src|test|bench|node_modules)\//.test(f))).toEqual([]);
   });
 });
