@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './code-server';
 
 /** What the web extension needs at run time: its bundles, the language files and the pages it opens. */
-const FILES = ['dist/web/extension.js', 'dist/web/worker.js', 'syntaxes', 'snippets', 'language-configuration.json', 'examples', 'README.md', 'LICENSE', 'docs', 'media'];
+const FILES = ['dist/web/extension.js', 'dist/web/worker.js', 'syntaxes', 'snippets', 'language-configuration.json', 'examples', 'README.md', 'LICENSE', 'docs', 'media', 'reference'];
 
 /** The manifest of a web-only kstep: no `main`, and none of the development fields vsce would act on. */
 export function webManifest(pkg: Record<string, unknown>): Record<string, unknown> {

@@ -5,7 +5,6 @@
  * modules beside this one; what reads a whole file runs in the worker.
  */
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
 import { declaredNames, DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
 import type { EditorDiagnostic } from '../language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread } from '../off_thread';
@@ -106,7 +105,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
       async provideTextDocumentContent(uri) {
         const name = uri.path.replace(/^\//, '');
         if (!/^\d{3}_[0-9a-f]+\.txt$/.test(name)) return `kstep: no reference patch named '${name}'`;
-        return readFile(vscode.Uri.joinPath(context.extensionUri, 'reference', name).fsPath, 'utf8');
+        // workspace.fs, not Node's fs: the same code serves the web extension host.
+        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'reference', name));
+        return new TextDecoder().decode(bytes);
       },
     }),
   );
