@@ -21,11 +21,15 @@ const REGION_ABORT = fnOf(HUGETLB_C, 'region_abort');
 const REGION_DEL = fnOf(HUGETLB_C, 'region_del');
 const REGION_COUNT = fnOf(HUGETLB_C, 'region_count');
 
-/** The last resv map linked: a frame's `resv` expands to `resv.<file>` in the state tree; one object per map, not per call. */
-let lastRef: { readonly resv: ResvMap; readonly ref: NodeRef } | undefined;
+/**
+ * Each resv map's node: a frame's `resv` expands to `resv.<file>` in the state tree; one object per map, not
+ * per call. Weak, so a finished session's million-region map is not kept alive by this cache.
+ */
+const resvRefs = new WeakMap<ResvMap, NodeRef>();
 function resvRef(resv: ResvMap): NodeRef {
-  if (lastRef?.resv !== resv) lastRef = { resv, ref: new NodeRef('resv', [resv.name], resv.name) };
-  return lastRef.ref;
+  let ref = resvRefs.get(resv);
+  if (!ref) resvRefs.set(resv, (ref = new NodeRef('resv', [resv.name], resv.name)));
+  return ref;
 }
 
 /**

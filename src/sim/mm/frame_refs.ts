@@ -9,16 +9,20 @@ import type { Task, Vma } from './task';
 
 const hex = (n: number): string => `0x${(n * 4096).toString(16)}`;
 
-/** The last vma linked, kept: handle_mm_fault links one per fault, and a run faults a million times in one vma. */
-let last: { readonly task: Task; readonly index: number; readonly ref: NodeRef } | undefined;
+/**
+ * Each task's last vma linked, kept: handle_mm_fault links one per fault, and a run faults a million times in
+ * one vma. Weak, so a finished session's task (and its page tables) is not kept alive by this cache.
+ */
+const lastVma = new WeakMap<Task, { readonly index: number; readonly ref: NodeRef }>();
 
 /** `vma` as the task's vma node; its label is its range, as the frame used to show it. */
 export function vmaRef(t: Task, v: Vma): NodeRef {
   // Vmas are immutable objects, but the list is re-sorted and split in place: the position is checked each time.
-  if (last?.task === t && t.vmas[last.index] === v) return last.ref;
+  const last = lastVma.get(t);
+  if (last && t.vmas[last.index] === v) return last.ref;
   const index = t.vmas.indexOf(v);
   const ref = new NodeRef('task', [t.name, 'vma', index], `[${hex(v.start)}, ${hex(v.end)})`);
-  if (index >= 0) last = { task: t, index, ref };
+  if (index >= 0) lastVma.set(t, { index, ref });
   return ref;
 }
 
