@@ -7,19 +7,14 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { createSimulation, loadScenario } from '../src/sim';
 import type { Connection, Dap } from './dap_client';
-import { findVariable, INIT, launch, runToEndScope, stdio, tcp, threadsRoundTrip } from './dap_client';
-import { median, nowMs, report } from './report';
+import { findVariable, INIT, launch, runToEndScope, stdio, stepRoundTrips, tcp, threadsRoundTrip } from './dap_client';
+import { median, nowMs, percentile, report } from './report';
 
 const STEP_WARMUP = 200;
 const STEPS = 1_500;
 const LAUNCH_RUNS = 5;
 const PAGE_RUNS = 30;
 const STEP_BACKS = 20;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
-}
 
 // ---- scenarios -------------------------------------------------------------
 
@@ -43,25 +38,10 @@ const MILLION_STEPS = 'hugetlb file f\nrepeat 333334 {\n  region_count f 0 1\n}\
 
 // ---- figures -----------------------------------------------------------------
 
-async function stepRoundTrips(conn: Connection, program: string, transport: string): Promise<void> {
+async function stepFigures(conn: Connection, program: string, transport: string): Promise<void> {
   const { dap } = conn;
   await launch(dap, program, true);
-  const steps: number[] = [];
-  const floor: number[] = [];
-  for (let i = 0; i < STEP_WARMUP + STEPS; i++) {
-    const t0 = nowMs();
-    const stopped = dap.once('stopped');
-    void dap.request('next', { threadId: 1 });
-    const ev = (await stopped) as DebugProtocol.StoppedEvent;
-    await dap.body('stackTrace', { threadId: 1, startFrame: 0, levels: 20 });
-    const ms = nowMs() - t0;
-    if (ev.body.reason !== 'step') throw new Error(`step ${i} stopped for '${ev.body.reason}', not 'step'`);
-    const f = await threadsRoundTrip(dap);
-    if (i >= STEP_WARMUP) {
-      steps.push(ms);
-      floor.push(f);
-    }
-  }
+  const { steps, floor } = await stepRoundTrips(dap, STEP_WARMUP, STEPS);
   const note = `${STEPS} steps after ${STEP_WARMUP} warm-up over a 2,001-line scenario; next -> stopped event -> stackTrace response; floor: a threads round trip after each step`;
   for (const p of [50, 99]) {
     report({
@@ -205,7 +185,7 @@ export async function benchDap(): Promise<void> {
     for (const [transport, open] of [['stdio', async () => stdio()], ['tcp', tcp]] as const) {
       const conn = await open();
       try {
-        await stepRoundTrips(conn, steps, transport);
+        await stepFigures(conn, steps, transport);
       } finally {
         await conn.close();
       }

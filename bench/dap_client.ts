@@ -147,6 +147,29 @@ export async function threadsRoundTrip(dap: Dap): Promise<number> {
   return nowMs() - t0;
 }
 
+/**
+ * `steps` DAP steps after `warmup` unmeasured ones, each `next` -> stopped event -> stackTrace response, and a
+ * threads round trip (the transport floor) after each: both series in ms.
+ */
+export async function stepRoundTrips(dap: Dap, warmup: number, steps: number): Promise<{ steps: number[]; floor: number[] }> {
+  const out = { steps: [] as number[], floor: [] as number[] };
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = nowMs();
+    const stopped = dap.once('stopped');
+    void dap.request('next', { threadId: 1 });
+    const ev = (await stopped) as DebugProtocol.StoppedEvent;
+    await dap.body('stackTrace', { threadId: 1, startFrame: 0, levels: 20 });
+    const ms = nowMs() - t0;
+    if (ev.body.reason !== 'step') throw new Error(`step ${i} stopped for '${ev.body.reason}', not 'step'`);
+    const f = await threadsRoundTrip(dap);
+    if (i >= warmup) {
+      out.steps.push(ms);
+      out.floor.push(f);
+    }
+  }
+  return out;
+}
+
 /** Runs a scenario to its end over `dap`; returns how long that took and the named scope of the last frame. */
 export async function runToEndScope(dap: Dap, program: string, scopeName: string): Promise<{ runMs: number; scope: DebugProtocol.Scope }> {
   const t0 = nowMs();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Dap } from './dap_client';
 import { findVariable, launch, stdio } from './dap_client';
-import { nowMs, reportPairSamples } from './report';
+import { nowMs, percentile, reportPairSamples } from './report';
 
 const PAGES = 1_000_000;
 const BLOCKS = 5;
@@ -25,11 +25,6 @@ const SCENARIO = [
   '}',
   '',
 ].join('\n');
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
-}
 
 /** One step and the requests the editor makes after it; `expanded`: task and task.init are open. */
 async function step(dap: Dap, expanded: boolean): Promise<number> {

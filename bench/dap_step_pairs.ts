@@ -3,40 +3,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, stdio, threadsRoundTrip } from './dap_client';
+import { launch, stdio, stepRoundTrips } from './dap_client';
 import type { Connection } from './dap_client';
-import { nowMs, reportPairSamples } from './report';
+import { percentile, reportPairSamples } from './report';
 
 const PAIRS = 7;
 const STEPS = 400;
 const WARMUP = 100;
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
-}
-
 /** `next` -> stopped -> stackTrace response, and a threads round trip after each: p50 and p99 of both over STEPS steps. */
 async function block(conn: Connection, program: string): Promise<{ p50: number; p99: number; f50: number; f99: number }> {
   const { dap } = conn;
   await launch(dap, program, true);
-  const steps: number[] = [];
-  const floor: number[] = [];
-  for (let i = 0; i < WARMUP + STEPS; i++) {
-    const t0 = nowMs();
-    const stopped = dap.once('stopped');
-    void dap.request('next', { threadId: 1 });
-    const ev = (await stopped) as DebugProtocol.StoppedEvent;
-    await dap.body('stackTrace', { threadId: 1, startFrame: 0, levels: 20 });
-    const ms = nowMs() - t0;
-    if (ev.body.reason !== 'step') throw new Error(`step ${i} stopped for '${ev.body.reason}'`);
-    const f = await threadsRoundTrip(dap);
-    if (i >= WARMUP) {
-      steps.push(ms);
-      floor.push(f);
-    }
-  }
+  const { steps, floor } = await stepRoundTrips(dap, WARMUP, STEPS);
   return { p50: percentile(steps, 50), p99: percentile(steps, 99), f50: percentile(floor, 50), f99: percentile(floor, 99) };
 }
 
