@@ -1,17 +1,13 @@
 // The packaged extension in a real VS Code: open examples/resv_map.kstep, set a breakpoint by clicking the
 // gutter, press F5 with no launch.json, wait for the stop, and read the resv_map in the Variables view.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, REPO_ROOT, startE2E, type E2E } from './code-server';
+import { debugToRegionAdd, SCENARIO } from './resv_map_session';
+
 
 const VSIX = process.env.KSTEP_VSIX ?? join(REPO_ROOT, 'kstep.vsix');
-const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
-/** The worked example's region_add f 0 5: before it runs, region_chg has raised adds_in_progress to 2. */
-const LINE = SCENARIO.split('\n').findIndex((l) => l.startsWith('region_add f 0 5')) + 1;
-/** The first statement: where F5 with no launch.json stops on entry. */
-const FIRST = SCENARIO.split('\n').findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
-
 describe('debugging a scenario in VS Code', () => {
   let e2e: E2E | undefined;
 
@@ -27,33 +23,8 @@ describe('debugging a scenario in VS Code', () => {
   it('stops at a gutter breakpoint after F5 and shows the resv_map in the Variables view', async ({ onTestFailed }) => {
     const { wb } = e2e!;
     onTestFailed(() => wb.saveDiagnostics('debug-failure'));
-    expect(LINE).toBeGreaterThan(0);
     await wb.openFile('resv_map.kstep');
-    await wb.waitForEditorText('region_add f 0 5');
-    await wb.clickGlyphMargin(LINE);
-    expect(await wb.breakpointLines()).toEqual([LINE]);
-
-    // F5 with no launch.json stops on the first statement; F5 again runs to the breakpoint.
-    await wb.press('F5');
-    await wb.waitForDebugToolbar();
-    await wb.waitForStoppedAt(FIRST);
-    await wb.press('F5');
-    await wb.waitForStoppedAt(LINE);
-
-    // The hugetlb scope opens by default (VS Code opens the first scope by itself, a moment after it lists the
-    // scopes); expand resv, then the file's map. expandViewRow clicks only rows that are still closed.
-    const hasResv = (r: string[]): boolean => r.some((t) => /^resv\b/.test(t));
-    await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || hasResv(r));
-    await wb.expandViewRow('Variables', /^hugetlb$/, hasResv);
-    await wb.expandViewRow('Variables', /^resv\b/, (r) => r.some((t) => /^f\b/.test(t)));
-    const rows = await wb.expandViewRow('Variables', /^f\b/, (r) => r.some((t) => t.startsWith('adds_in_progress')));
-    const text = rows.join('\n');
-    expect(text).toMatch(/regions\s*[:=]?\s*\[\[0, 1\], \[2, 3\], \[5, 6\]\]/);
-    expect(text).toMatch(/adds_in_progress\s*[:=]?\s*2\b/);
-    expect(text).toMatch(/region_cache_count\s*[:=]?\s*2\b/);
-
-    const stack = await wb.viewRows('Call Stack');
-    expect(stack.join('\n')).toContain('resv_map.kstep');
+    await debugToRegionAdd(wb);
 
     const shot = await wb.screenshot(join(ARTIFACTS_DIR, 'debugging.png'));
     expect(existsSync(shot)).toBe(true);

@@ -1,15 +1,13 @@
 // kstep in a web extension host: a .vsix whose manifest has only the `browser` entry, so code-server runs it in
 // the browser's web worker extension host (as vscode.dev and github.dev do). The F5-to-breakpoint steps of
 // debug.e2e.ts with the web build, and proof of where it runs: "kstep: About" reports the host it sees.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS_DIR, QUIET_SETTINGS, REPO_ROOT, startE2E, waitForActiveTab, type E2E } from './code-server';
+import { ARTIFACTS_DIR, QUIET_SETTINGS, startE2E, waitForActiveTab, type E2E } from './code-server';
 import { buildWebVsix } from './web_vsix';
+import { debugToRegionAdd, FIRST, SCENARIO } from './resv_map_session';
 
-const SCENARIO = readFileSync(join(REPO_ROOT, 'examples', 'resv_map.kstep'), 'utf8');
-const LINE = SCENARIO.split('\n').findIndex((l) => l.startsWith('region_add f 0 5')) + 1;
-const FIRST = SCENARIO.split('\n').findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
 
 describe('kstep in the web worker extension host', () => {
   let e2e: E2E | undefined;
@@ -49,26 +47,7 @@ describe('kstep in the web worker extension host', () => {
     const { wb } = e2e!;
     onTestFailed(() => wb.saveDiagnostics('web-debug-failure'));
     await waitForActiveTab(wb, 'resv_map.kstep');
-    await wb.waitForEditorText('region_add f 0 5');
-    await wb.clickGlyphMargin(LINE);
-    expect(await wb.breakpointLines()).toEqual([LINE]);
-
-    await wb.press('F5');
-    await wb.waitForDebugToolbar();
-    await wb.waitForStoppedAt(FIRST);
-    await wb.press('F5');
-    await wb.waitForStoppedAt(LINE);
-
-    const hasResv = (r: string[]): boolean => r.some((t) => /^resv\b/.test(t));
-    await wb.waitForViewRows('Variables', (r) => r.includes('hugetlb') || hasResv(r));
-    await wb.expandViewRow('Variables', /^hugetlb$/, hasResv);
-    await wb.expandViewRow('Variables', /^resv\b/, (r) => r.some((t) => /^f\b/.test(t)));
-    const rows = await wb.expandViewRow('Variables', /^f\b/, (r) => r.some((t) => t.startsWith('adds_in_progress')));
-    const text = rows.join('\n');
-    expect(text).toMatch(/regions\s*[:=]?\s*\[\[0, 1\], \[2, 3\], \[5, 6\]\]/);
-    expect(text).toMatch(/adds_in_progress\s*[:=]?\s*2\b/);
-    expect(text).toMatch(/region_cache_count\s*[:=]?\s*2\b/);
-    expect((await wb.viewRows('Call Stack')).join('\n')).toContain('resv_map.kstep');
+    await debugToRegionAdd(wb);
 
     const shot = await wb.screenshot(join(ARTIFACTS_DIR, '..', 'web-debugging.png'));
     expect(existsSync(shot)).toBe(true);
