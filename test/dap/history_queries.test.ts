@@ -3,15 +3,10 @@
  * Debug Console and in watches, the kstep/why request on reference 004's
  * worked example, and kstep/gotoStep travelling to what they found.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Harness, ROOT, Scenarios, lineOf, openPerTest } from '../support/dap';
+import { describe, expect, it } from 'vitest';
+import { Harness, lineOf, openPerTest, suiteScenario, WORKED_EXAMPLE as WORKED } from '../support/dap';
 
-const WORKED = readFileSync(join(ROOT, 'test', 'scenarios', 'resv_map_worked_example.kstep'), 'utf8');
-const files = new Scenarios();
-const P = files.write('worked.kstep', WORKED);
-afterAll(() => files.dispose());
+const P = suiteScenario('worked.kstep', WORKED);
 
 let h: Harness;
 openPerTest((x) => (h = x));
@@ -92,7 +87,7 @@ describe('history queries over DAP', () => {
 });
 
 describe('a long query', () => {
-  const LONG = files.write('long.kstep', ['hugetlb file f', 'repeat 100000000 {', '  region_count f 0 1', '}', ''].join('\n'));
+  const LONG = suiteScenario('long.kstep', ['hugetlb file f', 'repeat 100000000 {', '  region_count f 0 1', '}', ''].join('\n'));
 
   it('is cut off by pause, leaves the debugger where it was, and other requests are answered meanwhile', async () => {
     await h.launch(LONG, { stopOnEntry: true });
@@ -109,7 +104,7 @@ describe('a long query', () => {
 });
 
 describe('why on a PTE over DAP', () => {
-  const PTE = files.write('pte.kstep', ['device gpu type=private pages=4', 'mmap 0x10000 16K', 'write 0x10000 7', 'migrate 0x10000 4K to=gpu', 'read 0x10000', 'expect last.value == 7', ''].join('\n'));
+  const PTE = suiteScenario('pte.kstep', ['device gpu type=private pages=4', 'mmap 0x10000 16K', 'write 0x10000 7', 'migrate 0x10000 4K to=gpu', 'read 0x10000', 'expect last.value == 7', ''].join('\n'));
 
   it('after a migrate and a fault, walks back through the fault path and then the migration', async () => {
     await h.launch(PTE, { lines: [6] });

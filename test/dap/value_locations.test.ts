@@ -5,16 +5,11 @@
  * when no kernel function wrote it; frame locals and query results get no
  * reference, and an unknown reference is an error.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Harness, ROOT, Scenarios, lineOf, openPerTest } from '../support/dap';
+import { Harness, lineOf, openPerTest, suiteScenario, WORKED_EXAMPLE as WORKED } from '../support/dap';
 
-const WORKED = readFileSync(join(ROOT, 'test', 'scenarios', 'resv_map_worked_example.kstep'), 'utf8');
-const files = new Scenarios();
-const P = files.write('worked.kstep', WORKED);
-afterAll(() => files.dispose());
+const P = suiteScenario('worked.kstep', WORKED);
 
 let h: Harness;
 openPerTest((x) => (h = x));

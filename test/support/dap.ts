@@ -4,17 +4,28 @@
  * an event log, scenario files in a temporary directory, and a fresh client
  * per test. The simulator half is ./kit.ts.
  */
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, Scenarios, lineOf } from './kit';
 
 export { ROOT, Scenarios, lineOf };
 export const ADAPTER = join(ROOT, 'dist', 'adapter.js');
 export const EXAMPLES = join(ROOT, 'examples');
+
+/** Reference 004's worked example (test/scenarios), the scenario most DAP tests of history start from. */
+export const WORKED_EXAMPLE = readFileSync(join(ROOT, 'test', 'scenarios', 'resv_map_worked_example.kstep'), 'utf8');
+
+/** Writes `text` as scenario `name` in a temporary directory removed after the suite; returns its path. */
+export function suiteScenario(name: string, text: string): string {
+  const files = new Scenarios();
+  afterAll(() => files.dispose());
+  return files.write(name, text);
+}
 
 /** A DebugClient over a real `node dist/adapter.js` process on stdio. */
 export async function stdioClient(): Promise<DebugClient> {
