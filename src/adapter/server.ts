@@ -10,13 +10,17 @@ import { runSocketServer } from './unix_socket';
 function serve(input: Readable, output: Writable, report: (line: string) => void, asServer: boolean): KstepSession {
   const session = new KstepSession();
   session.setRunAsServer(asServer);
-  const guard = new FrameGuard((p) => session.protocolProblem(p, report));
+  const guard = new FrameGuard(
+    (p) => session.protocolProblem(p, report),
+    (msg) => session.handleMessage(msg),
+  );
   input.pipe(guard);
   // pipe() does not forward errors: a reset connection or a broken stdin ends the input, not the process.
   input.on('error', (e: NodeJS.ErrnoException) => {
     report(`kstep dap: the client's input failed: ${e.code ?? e.message}`);
     guard.end();
   });
+  // The library reads no data from the guard (it delivers parsed messages), only its end: the session closes then.
   session.start(guard, new BatchedOutput(output));
   return session;
 }
