@@ -94,4 +94,23 @@ describe('history views inside long statements', () => {
     expect(m.ended).toBe(true);
     expect(m.now).toBe(5n);
   });
+
+  it('a run in slices that starts at a view goes on to its stop (the debugger runs in slices of 256)', () => {
+    const long = SCENARIO + 'read 0x100000000\n'.repeat(300);
+    const s = sim(long);
+    const m = s.machine;
+    m.resume('continue');
+    const end = m.step;
+    const atEnd = observe(s);
+    const v = m.history?.views[1];
+    if (!v) throw new Error('no view');
+    expect(end - v.snap.step).toBeGreaterThan(256);
+    m.goto(v.snap.step);
+    m.startRun('continue');
+    let stop = m.slice(256);
+    while (!stop) stop = m.slice(256);
+    expect(stop.reason).toBe('end');
+    expect(m.step).toBe(end);
+    expect(observe(s)).toBe(atEnd);
+  });
 });

@@ -46,7 +46,6 @@ export interface View {
   readonly snap: Snapshot;
   readonly frames: readonly Frame[];
   readonly exception: SimException | undefined;
-  readonly lastAtStart: Value;
 }
 
 /**

@@ -434,7 +434,6 @@ export class Machine {
       snap: this.snapshot(),
       frames: this.frames.map((f) => f.clone()),
       exception: this.raised.kind !== undefined ? this.exception : undefined,
-      lastAtStart: this.lastAtStart,
     };
   }
 
@@ -444,7 +443,6 @@ export class Machine {
     this.frames = v.frames.map((f) => f.clone());
     this.at = 'kernel';
     this.exception = v.exception;
-    this.lastAtStart = v.lastAtStart;
     this.detached = true;
   }
 
@@ -452,7 +450,10 @@ export class Machine {
   private materialize(): void {
     const target = this.step;
     const seen = this.frames;
+    // The run that moved on from the view goes on after the replay: restoring the snapshot must not end it.
+    const run = this.run;
     this.restoreSnapshot(this.requireHistory().snapAtOrBefore(target));
+    this.run = run;
     this.silent++;
     try {
       while (this.step < target && this.transition()) {
