@@ -1,4 +1,5 @@
 import type { Value } from './values';
+import { detached } from './returns';
 
 /**
  * A simulated kernel source file: a read-only listing that follows the kernel
@@ -141,7 +142,8 @@ export class Frame {
     c.covLine = this.covLine;
     Object.assign(c.locals, this.locals);
     c.retFn = this.retFn;
-    c.retValue = this.retValue;
+    // A returned model object goes on changing in the live run: the copy keeps what it held (returns.ts).
+    c.retValue = detached(this.retValue);
     return c;
   }
 

@@ -27,7 +27,7 @@ export function noteReturn(m: Machine, caller: Frame | undefined, callee: Frame,
  * keep what it held when it was returned (once per statement, so the copy is
  * cheap), as a struct returned by value reads.
  */
-function detached(value: unknown, depth = 0): unknown {
+export function detached(value: unknown, depth = 0): unknown {
   // Bounded: a model object may point back at its owner.
   if (depth > 3) return value;
   if (Array.isArray(value)) return value.length <= 4096 ? value.map((v: unknown) => detached(v, depth + 1)) : value;
