@@ -13,6 +13,15 @@ export class BatchedOutput extends Writable {
 
   constructor(private readonly out: NodeJS.WritableStream) {
     super({ decodeStrings: false });
+    // The library listens for errors on the stream it writes to, which is this one: a client that closed its
+    // end (EPIPE) must reach that listener, not end the process with an unhandled 'error' event.
+    out.on('error', (e: Error) => this.destroy(e));
+  }
+
+  override _final(done: (e?: Error | null) => void): void {
+    this.flush();
+    this.out.end();
+    done();
   }
 
   override _write(chunk: string | Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -28,6 +37,7 @@ export class BatchedOutput extends Writable {
     this.scheduled = false;
     const parts = this.parts;
     this.parts = [];
+    if (this.destroyed || parts.length === 0) return;
     if (parts.length === 1) this.out.write(parts[0] as string | Buffer);
     else if (parts.every((p) => typeof p === 'string')) this.out.write(parts.join(''), 'utf8');
     else this.out.write(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))));

@@ -28,4 +28,29 @@ describe('the adapter output, one write per turn', () => {
     await new Promise((r) => setImmediate(r));
     expect(writes).toEqual([writes[0], 'x']);
   });
+
+  it('an error of the real stream (a client that closed its end) is an error of this one, not an uncaught throw', async () => {
+    const out = new Writable({
+      write(_chunk, _enc, done): void {
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const b = new BatchedOutput(out);
+    const seen = new Promise<Error>((resolve) => b.on('error', resolve));
+    b.write('Content-Length: 2\r\n\r\n{}');
+    expect((await seen).message).toBe('write EPIPE');
+    // Destroyed: what is written after is dropped, never thrown at the caller.
+    b.write('x');
+    await new Promise((r) => setImmediate(r));
+  });
+
+  it('end() writes what is pending and ends the real stream (the library ends a session this way)', async () => {
+    const { out, writes } = recorder();
+    const finished = new Promise<void>((resolve) => out.on('finish', resolve));
+    const b = new BatchedOutput(out);
+    b.write('last');
+    b.end();
+    await finished;
+    expect(writes).toEqual(['last']);
+  });
 });
