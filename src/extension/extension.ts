@@ -14,7 +14,7 @@ import { registerPlotCommand } from './picture/plot_command';
 import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
-import { hostDescription, processAdapter, withScenarioText, workerScript } from './platform';
+import { hostDescription, inlineAdapter, processAdapter, withScenarioText, workerScript } from './platform';
 import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
 import { referenceMarkdown, registerReferenceCommand } from './reference_command';
@@ -235,7 +235,7 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Dis
       this.processes.set(session.id, a);
       return a.descriptor;
     }
-    return new vscode.DebugAdapterInlineImplementation(new KstepSession() as unknown as vscode.DebugAdapter);
+    return new vscode.DebugAdapterInlineImplementation(inlineAdapter(new KstepSession() as unknown as vscode.DebugAdapter));
   }
 
   release(session: vscode.DebugSession): void {

@@ -37,3 +37,8 @@ export async function processAdapter(extensionUri: vscode.Uri): Promise<ProcessA
 export function withScenarioText(config: KstepLaunchConfig): KstepLaunchConfig | Promise<KstepLaunchConfig | undefined> {
   return config;
 }
+
+/** The inline adapter as this host runs it: on the desktop it reads the scenario file itself, on restart as well. */
+export function inlineAdapter(session: vscode.DebugAdapter): vscode.DebugAdapter {
+  return session;
+}

@@ -10,6 +10,8 @@ import type { KstepLaunchConfig } from '../config';
 import type { ProcessAdapter } from '../platform';
 import { canStartWorkers } from './worker_threads';
 import { scenarioUri } from './scenario_uri';
+import { rereadOnRestart } from './restart_reread';
+import type { MessageAdapter, ReadScenario } from './restart_reread';
 
 export type { ProcessAdapter } from '../platform';
 
@@ -36,9 +38,9 @@ export function processAdapter(): Promise<ProcessAdapter | undefined> {
  * adapter has no file system here. Read from the file (as the desktop
  * adapter reads it), not from an editor's unsaved text.
  */
-export async function withScenarioText(config: KstepLaunchConfig): Promise<KstepLaunchConfig | undefined> {
+export async function readScenarioText(config: KstepLaunchConfig): Promise<{ config: KstepLaunchConfig } | { error: string }> {
   const program = config.program;
-  if (typeof program !== 'string' || program === '') return config;
+  if (typeof program !== 'string' || program === '') return { config };
   try {
     const uri = scenarioUri(program, vscode.workspace.textDocuments.map((d) => d.uri), vscode.workspace.workspaceFolders?.map((f) => f.uri) ?? [], (u) => vscode.Uri.parse(u));
     const stat = await vscode.workspace.fs.stat(uri);
@@ -47,9 +49,25 @@ export async function withScenarioText(config: KstepLaunchConfig): Promise<Kstep
     const source = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     // A file outside the browser's own file system goes to the adapter as its URI: VS Code names its breakpoints
     // so, and opens a stack frame's source by it (a bare path would mean file:, which the browser cannot read).
-    return { ...config, program: uri.scheme === 'file' ? uri.fsPath : uri.toString(), source };
+    return { config: { ...config, program: uri.scheme === 'file' ? uri.fsPath : uri.toString(), source } };
   } catch (e) {
-    void vscode.window.showErrorMessage(`kstep: cannot read scenario '${program}': ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
+    return { error: `cannot read scenario '${program}': ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/** The configuration a launch starts with: a read that fails is shown and the launch does not start. */
+export async function withScenarioText(config: KstepLaunchConfig): Promise<KstepLaunchConfig | undefined> {
+  const r = await readScenarioText(config);
+  if ('config' in r) return r.config;
+  void vscode.window.showErrorMessage(`kstep: ${r.error}`);
+  return undefined;
+}
+
+/**
+ * The inline adapter as this host runs it: VS Code restarts a session with the configuration of its first
+ * launch, whose `source` is the text of then, so a restart reads the scenario again first.
+ */
+export function inlineAdapter(session: vscode.DebugAdapter): vscode.DebugAdapter {
+  const read = (config: Record<string, unknown>): ReturnType<ReadScenario> => readScenarioText(config as KstepLaunchConfig) as ReturnType<ReadScenario>;
+  return rereadOnRestart(session as unknown as MessageAdapter, read) as unknown as vscode.DebugAdapter;
 }
