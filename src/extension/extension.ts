@@ -14,7 +14,8 @@ import { registerPlotCommand } from './picture/plot_command';
 import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
-import { hostDescription, inlineAdapter, processAdapter, withScenarioText, workerScript } from './platform';
+import { hostDescription, inlineAdapter, processAdapter, showWorkerTrouble, withScenarioText, workerScript } from './platform';
+import { CheckFailures } from './check_failures';
 import { registerHexSetting, withHex } from './hex_setting';
 import { registerMemoryView } from './memory_view';
 import { referenceMarkdown, registerReferenceCommand } from './reference_command';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const picture = new StatePicture(context);
   const adapters = new AdapterFactory(context);
   context.subscriptions.push(parseDiagnostics, runDiagnostics, output, picture);
+  showWorkerTrouble(output);
 
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context)),
@@ -68,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Parser diagnostics while typing, debounced.
   const timers = new Map<string, NodeJS.Timeout>();
+  const failures = new CheckFailures();
   const check = (doc: vscode.TextDocument): void => {
     if (doc.languageId !== LANG) return;
     const key = doc.uri.toString();
@@ -79,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): void {
       // Off the extension host's thread, within a time budget: a hostile file cannot freeze the editor.
       void offThread(workerJs, { kind: 'diagnostics', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS).then((r) => {
         if (doc.isClosed || doc.version !== version) return;
+        const failed = failures.note(key, vscode.workspace.asRelativePath(doc.uri), r);
+        if (failed) output.appendLine(failed);
         if (r.kind === 'parsed') {
           language.diagnosticsComputed(doc.uri, r.diagnostics);
           parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
@@ -95,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): void {
       check(e.document);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
+      failures.forget(d.uri.toString());
       parseDiagnostics.delete(d.uri);
       runDiagnostics.delete(d.uri);
     }),

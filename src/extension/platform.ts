@@ -18,6 +18,11 @@ export function hostDescription(): string {
   return `the desktop extension host (Node.js ${process.versions.node})`;
 }
 
+/** Node's worker threads start wherever the desktop host runs: there is no trouble to report. */
+export function showWorkerTrouble(_output: vscode.OutputChannel): void {
+  // Nothing to wire: a failing worker reports itself through offThread's reply.
+}
+
 /** A separate-process adapter (`kstep.adapter: process`) and what ends it. */
 export interface ProcessAdapter {
   readonly descriptor: vscode.DebugAdapterDescriptor;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { MAX_SCENARIO_BYTES } from '../../sim';
 import type { KstepLaunchConfig } from '../config';
 import type { ProcessAdapter } from '../platform';
-import { canStartWorkers } from './worker_threads';
+import { canStartWorkers, setWorkerNotice } from './worker_threads';
 import { scenarioUri } from './scenario_uri';
 import { rereadOnRestart } from './restart_reread';
 import type { MessageAdapter, ReadScenario } from './restart_reread';
@@ -26,6 +26,11 @@ export function hostDescription(): string {
   const where = typeof g.importScripts === 'function' ? 'the web worker extension host' : g.window !== undefined ? 'a web page' : 'a web extension host';
   const node = g.process === undefined ? 'no Node.js' : 'Node.js globals present';
   return `${where} (${node}; workers: ${canStartWorkers() ? 'Web Workers' : 'none, checks run in this thread within the step and work budgets'})`;
+}
+
+/** Where a host that cannot start workers says so, once: the kstep output channel. */
+export function showWorkerTrouble(output: vscode.OutputChannel): void {
+  setWorkerNotice((line) => output.appendLine(line));
 }
 
 export function processAdapter(): Promise<ProcessAdapter | undefined> {
