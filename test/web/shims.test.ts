@@ -87,6 +87,7 @@ class TestUri implements UriLike<TestUri> {
     readonly scheme: string,
     readonly authority: string,
     readonly path: string,
+    readonly query = '',
   ) {}
   get fsPath(): string {
     return this.path;
@@ -95,7 +96,7 @@ class TestUri implements UriLike<TestUri> {
     return new TestUri(this.scheme, this.authority, change.path);
   }
   toString(): string {
-    return `${this.scheme}://${this.authority}${this.path}`;
+    return `${this.scheme}://${this.authority}${this.path}${this.query ? `?${this.query}` : ''}`;
   }
 }
 const parse = (s: string): TestUri => {
@@ -112,6 +113,19 @@ describe('the URI a web launch configuration names', () => {
     expect(scenarioUri('/ws/a.kstep', [open], [folder, other], parse)).toBe(open);
     expect(scenarioUri('/me/repo/b.kstep', [], [folder, other], parse).toString()).toBe('vscode-vfs://github/me/repo/b.kstep');
     expect(scenarioUri('c.kstep', [], [folder, other], parse).toString()).toBe('vscode-remote://host:8080/ws/c.kstep');
+  });
+
+  it('an open document of another scheme, authority or with a query is not the workspace file; the active editor wins', () => {
+    const gitOld = new TestUri('git', '', '/ws/a.kstep', '{"path":"/ws/a.kstep","ref":"HEAD"}');
+    const output = new TestUri('output', '', '/ws/a.kstep');
+    const otherHost = new TestUri('vscode-remote', 'elsewhere:1', '/ws/a.kstep');
+    expect(scenarioUri('/ws/a.kstep', [gitOld, output, otherHost], [folder, other], parse).toString()).toBe('vscode-remote://host:8080/ws/a.kstep');
+    const inFolder = new TestUri('vscode-remote', 'host:8080', '/ws/a.kstep');
+    const inOther = new TestUri('vscode-vfs', 'github', '/ws/a.kstep');
+    expect(scenarioUri('/ws/a.kstep', [gitOld, inFolder, inOther], [folder, other], parse)).toBe(inFolder);
+    expect(scenarioUri('/ws/a.kstep', [gitOld, inFolder, inOther], [folder, other], parse, inOther)).toBe(inOther);
+    // An active diff's old side is no workspace file either.
+    expect(scenarioUri('/ws/a.kstep', [inFolder], [folder, other], parse, gitOld)).toBe(inFolder);
   });
 
   it('a URI is taken as it is; with no folder a path has nowhere to be looked for', () => {

@@ -47,7 +47,7 @@ export async function readScenarioText(config: KstepLaunchConfig): Promise<{ con
   const program = config.program;
   if (typeof program !== 'string' || program === '') return { config };
   try {
-    const uri = scenarioUri(program, vscode.workspace.textDocuments.map((d) => d.uri), vscode.workspace.workspaceFolders?.map((f) => f.uri) ?? [], (u) => vscode.Uri.parse(u));
+    const uri = scenarioUri(program, vscode.workspace.textDocuments.map((d) => d.uri), vscode.workspace.workspaceFolders?.map((f) => f.uri) ?? [], (u) => vscode.Uri.parse(u), vscode.window.activeTextEditor?.document.uri);
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) throw new Error('it is a directory, not a .kstep file');
     if (stat.size > MAX_SCENARIO_BYTES) throw new Error(`it is ${stat.size} bytes: a scenario may be at most ${MAX_SCENARIO_BYTES} bytes`);
