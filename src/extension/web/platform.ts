@@ -9,6 +9,7 @@ import { MAX_SCENARIO_BYTES } from '../../sim';
 import type { KstepLaunchConfig } from '../config';
 import type { ProcessAdapter } from '../platform';
 import { canStartWorkers, setWorkerNotice } from './worker_threads';
+import { IN_THREAD_MAX_STEPS } from './in_thread';
 import { scenarioUri } from './scenario_uri';
 import { rereadOnRestart } from './restart_reread';
 import type { MessageAdapter, ReadScenario } from './restart_reread';
@@ -25,7 +26,7 @@ export function hostDescription(): string {
   const g = globalThis as { importScripts?: unknown; process?: unknown; window?: unknown };
   const where = typeof g.importScripts === 'function' ? 'the web worker extension host' : g.window !== undefined ? 'a web page' : 'a web extension host';
   const node = g.process === undefined ? 'no Node.js' : 'Node.js globals present';
-  return `${where} (${node}; workers: ${canStartWorkers() ? 'Web Workers' : 'none, checks run in this thread within the step and work budgets'})`;
+  return `${where} (${node}; workers: ${canStartWorkers() ? 'Web Workers' : `none, checks run in this thread within a step budget cut to ${IN_THREAD_MAX_STEPS} and the work budget`})`;
 }
 
 /** Where a host that cannot start workers says so, once: the kstep output channel. */

@@ -45,7 +45,7 @@ export function setWorkerNotice(show: (line: string) => void): void {
 function workersBroken(why: string): void {
   if (broken || answered) return;
   broken = true;
-  const line = `kstep: this host cannot start Web Workers (${why}); checks and runs now happen in the extension host's thread, within smaller step budgets.`;
+  const line = `kstep: this host cannot start Web Workers (${why}); checks and runs now happen in the extension host's thread, within a smaller step budget.`;
   if (notice) notice(line);
   else console.warn(line);
 }
