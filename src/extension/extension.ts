@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { KstepSession } from '../adapter/session';
 import { DEFAULT_MAX_STEPS } from '../sim';
-import { DEBUG_TYPE, generatedConfig, resolveLaunchConfig, scenarioConfig } from './config';
+import { DEBUG_TYPE, scenarioConfig } from './config';
 import { registerSessionWatch } from './session_watch';
+import { registerConfigProviders } from './config_provider';
+import { trusted } from './trust';
 import { registerHistoryCommands } from './history_commands';
-import type { KstepLaunchConfig } from './config';
 import { hoverText } from './language_info';
 import { registerLanguageFeatures } from './language/register';
 import type { EditorDiagnostic } from './language_info';
@@ -14,9 +15,9 @@ import { registerPlotCommand } from './picture/plot_command';
 import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
-import { hostDescription, inlineAdapter, processAdapter, showWorkerTrouble, withScenarioText, workerScript } from './platform';
+import { hostDescription, inlineAdapter, processAdapter, showWorkerTrouble, workerScript } from './platform';
 import { CheckFailures } from './check_failures';
-import { registerHexSetting, withHex } from './hex_setting';
+import { registerHexSetting } from './hex_setting';
 import { registerMemoryView } from './memory_view';
 import { referenceMarkdown, registerReferenceCommand } from './reference_command';
 import { registerWalkthrough } from './walkthrough';
@@ -24,17 +25,6 @@ import { registerTestExplorer } from './test_explorer';
 import type { ProcessAdapter } from './platform';
 
 const LANG = 'kstep';
-
-/**
- * Running and debugging a scenario ask for workspace trust: a scenario runs
- * no code of its own, but it can make kstep work for as long as its budgets
- * allow. Highlighting and diagnostics work in any workspace.
- */
-function trusted(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`kstep: ${what} needs a trusted workspace (Workspaces: Manage Workspace Trust).`);
-  return false;
-}
 
 export function activate(context: vscode.ExtensionContext): void {
   const parseDiagnostics = vscode.languages.createDiagnosticCollection('kstep');
@@ -47,8 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   showWorkerTrouble(output);
 
   context.subscriptions.push(
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context)),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    ...registerConfigProviders(context),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, adapters),
     vscode.debug.onDidTerminateDebugSession((s) => adapters.release(s)),
     adapters,
@@ -189,42 +178,6 @@ async function runHeadless(workerJs: string, doc: vscode.TextDocument, output: v
   d.source = 'kstep run';
   diags.set(doc.uri, [d]);
   output.appendLine(`✗ ${vscode.workspace.asRelativePath(doc.uri)}:${o.line}: ${o.message}`);
-}
-
-/** The workspaceState key of the scenario debugged last: F5 from a kernel listing debugs it again. */
-const LAST_SCENARIO = 'kstep.lastScenario';
-
-class ConfigProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly context: vscode.ExtensionContext) {}
-
-  provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
-    const editor = vscode.window.activeTextEditor;
-    const path = editor?.document.languageId === LANG ? editor.document.uri.fsPath : undefined;
-    const root = folder ?? (editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : undefined);
-    return [generatedConfig(path, root?.uri.fsPath) as vscode.DebugConfiguration];
-  }
-
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
-    if (!trusted(config.noDebug ? 'running a scenario' : 'debugging a scenario')) return undefined;
-    const doc = vscode.window.activeTextEditor?.document;
-    const last = this.context.workspaceState.get<string>(LAST_SCENARIO);
-    const r = resolveLaunchConfig(config as KstepLaunchConfig, doc ? { languageId: doc.languageId, path: doc.uri.fsPath } : undefined, last);
-    if ('error' in r) {
-      void vscode.window.showInformationMessage(r.error);
-      return undefined;
-    }
-    return withHex(r.config) as vscode.DebugConfiguration;
-  }
-
-  /**
-   * Variables are substituted here: the scenario remembered is a real path, whatever launch.json wrote. On the
-   * web the scenario's text joins the configuration (the inline adapter has no file system there).
-   */
-  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
-    const program: unknown = config.program;
-    if (typeof program === 'string' && program.endsWith('.kstep')) void this.context.workspaceState.update(LAST_SCENARIO, program);
-    return withScenarioText(config as KstepLaunchConfig) as vscode.ProviderResult<vscode.DebugConfiguration>;
-  }
 }
 
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
