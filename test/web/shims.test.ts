@@ -41,6 +41,23 @@ describe('the Buffer shim', () => {
     expect(WebBuffer.from([0xab, 1]).toString('hex')).toBe('ab01');
     expect(WebBuffer.byteLength('é')).toBe(2);
   });
+
+  it('decodes base64 as Node does: padding ends the data, URL-safe characters count, others are skipped', () => {
+    expect([...WebBuffer.from('AA==AA==', 'base64')]).toEqual([...Buffer.from('AA==AA==', 'base64')]);
+    expect([...WebBuffer.from('AA==AA==', 'base64')]).toEqual([0]);
+    expect([...WebBuffer.from('-_8', 'base64')]).toEqual([251, 255]);
+    // Strings of the characters that matter, from a fixed seed: the same cases every run.
+    const chars = 'AQz09+/-_= *\n.';
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const s = Array.from({ length: next(13) }, () => chars[next(chars.length)]).join('');
+      expect([...WebBuffer.from(s, 'base64')], JSON.stringify(s)).toEqual([...Buffer.from(s, 'base64')]);
+    }
+  });
 });
 
 describe('the events shim', () => {
