@@ -12,7 +12,6 @@ function shims(root, role) {
     path: shim('path'),
     fs: shim('fs'),
     url: shim('url'),
-    net: shim('net'),
     crypto: shim('crypto'),
     buffer: shim('buffer'),
     worker_threads: role === 'worker' ? shim('worker_port') : join(root, 'src/extension/web/worker_threads.ts'),

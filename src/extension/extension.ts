@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { KstepSession } from '../adapter/session';
 import { DEFAULT_MAX_STEPS } from '../sim';
-import { DEBUG_TYPE, generatedConfig, resolveLaunchConfig, scenarioConfig } from './config';
+import { DEBUG_TYPE, scenarioConfig } from './config';
 import { registerSessionWatch } from './session_watch';
+import { registerConfigProviders } from './config_provider';
+import { trusted } from './trust';
 import { registerHistoryCommands } from './history_commands';
-import type { KstepLaunchConfig } from './config';
 import { hoverText } from './language_info';
 import { registerLanguageFeatures } from './language/register';
 import type { EditorDiagnostic } from './language_info';
@@ -14,8 +15,9 @@ import { registerPlotCommand } from './picture/plot_command';
 import { registerKernelCompare } from './kernel_compare';
 import type { ListingFrame } from './listing_values';
 import { isListingOf, listingInlineValues } from './listing_values';
-import { hostDescription, processAdapter, withScenarioText, workerScript } from './platform';
-import { registerHexSetting, withHex } from './hex_setting';
+import { hostDescription, inlineAdapter, processAdapter, showWorkerTrouble, workerScript } from './platform';
+import { CheckFailures } from './check_failures';
+import { registerHexSetting } from './hex_setting';
 import { registerMemoryView } from './memory_view';
 import { referenceMarkdown, registerReferenceCommand } from './reference_command';
 import { registerWalkthrough } from './walkthrough';
@@ -23,17 +25,6 @@ import { registerTestExplorer } from './test_explorer';
 import type { ProcessAdapter } from './platform';
 
 const LANG = 'kstep';
-
-/**
- * Running and debugging a scenario ask for workspace trust: a scenario runs
- * no code of its own, but it can make kstep work for as long as its budgets
- * allow. Highlighting and diagnostics work in any workspace.
- */
-function trusted(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`kstep: ${what} needs a trusted workspace (Workspaces: Manage Workspace Trust).`);
-  return false;
-}
 
 export function activate(context: vscode.ExtensionContext): void {
   const parseDiagnostics = vscode.languages.createDiagnosticCollection('kstep');
@@ -43,10 +34,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const picture = new StatePicture(context);
   const adapters = new AdapterFactory(context);
   context.subscriptions.push(parseDiagnostics, runDiagnostics, output, picture);
+  showWorkerTrouble(output);
 
   context.subscriptions.push(
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context)),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigProvider(context), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    ...registerConfigProviders(context),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, adapters),
     vscode.debug.onDidTerminateDebugSession((s) => adapters.release(s)),
     adapters,
@@ -68,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Parser diagnostics while typing, debounced.
   const timers = new Map<string, NodeJS.Timeout>();
+  const failures = new CheckFailures();
   const check = (doc: vscode.TextDocument): void => {
     if (doc.languageId !== LANG) return;
     const key = doc.uri.toString();
@@ -79,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): void {
       // Off the extension host's thread, within a time budget: a hostile file cannot freeze the editor.
       void offThread(workerJs, { kind: 'diagnostics', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS).then((r) => {
         if (doc.isClosed || doc.version !== version) return;
+        const failed = failures.note(key, vscode.workspace.asRelativePath(doc.uri), r);
+        if (failed) output.appendLine(failed);
         if (r.kind === 'parsed') {
           language.diagnosticsComputed(doc.uri, r.diagnostics);
           parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
@@ -95,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
       check(e.document);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
+      failures.forget(d.uri.toString());
       parseDiagnostics.delete(d.uri);
       runDiagnostics.delete(d.uri);
     }),
@@ -185,42 +180,6 @@ async function runHeadless(workerJs: string, doc: vscode.TextDocument, output: v
   output.appendLine(`✗ ${vscode.workspace.asRelativePath(doc.uri)}:${o.line}: ${o.message}`);
 }
 
-/** The workspaceState key of the scenario debugged last: F5 from a kernel listing debugs it again. */
-const LAST_SCENARIO = 'kstep.lastScenario';
-
-class ConfigProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly context: vscode.ExtensionContext) {}
-
-  provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
-    const editor = vscode.window.activeTextEditor;
-    const path = editor?.document.languageId === LANG ? editor.document.uri.fsPath : undefined;
-    const root = folder ?? (editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : undefined);
-    return [generatedConfig(path, root?.uri.fsPath) as vscode.DebugConfiguration];
-  }
-
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
-    if (!trusted(config.noDebug ? 'running a scenario' : 'debugging a scenario')) return undefined;
-    const doc = vscode.window.activeTextEditor?.document;
-    const last = this.context.workspaceState.get<string>(LAST_SCENARIO);
-    const r = resolveLaunchConfig(config as KstepLaunchConfig, doc ? { languageId: doc.languageId, path: doc.uri.fsPath } : undefined, last);
-    if ('error' in r) {
-      void vscode.window.showInformationMessage(r.error);
-      return undefined;
-    }
-    return withHex(r.config) as vscode.DebugConfiguration;
-  }
-
-  /**
-   * Variables are substituted here: the scenario remembered is a real path, whatever launch.json wrote. On the
-   * web the scenario's text joins the configuration (the inline adapter has no file system there).
-   */
-  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
-    const program: unknown = config.program;
-    if (typeof program === 'string' && program.endsWith('.kstep')) void this.context.workspaceState.update(LAST_SCENARIO, program);
-    return withScenarioText(config as KstepLaunchConfig) as vscode.ProviderResult<vscode.DebugConfiguration>;
-  }
-}
-
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
   /** Separate-process adapters by debug session id. */
   private readonly processes = new Map<string, ProcessAdapter>();
@@ -235,7 +194,7 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Dis
       this.processes.set(session.id, a);
       return a.descriptor;
     }
-    return new vscode.DebugAdapterInlineImplementation(new KstepSession() as unknown as vscode.DebugAdapter);
+    return new vscode.DebugAdapterInlineImplementation(inlineAdapter(new KstepSession() as unknown as vscode.DebugAdapter));
   }
 
   release(session: vscode.DebugSession): void {

@@ -18,6 +18,11 @@ export function hostDescription(): string {
   return `the desktop extension host (Node.js ${process.versions.node})`;
 }
 
+/** Node's worker threads start wherever the desktop host runs: there is no trouble to report. */
+export function showWorkerTrouble(_output: vscode.OutputChannel): void {
+  // Nothing to wire: a failing worker reports itself through offThread's reply.
+}
+
 /** A separate-process adapter (`kstep.adapter: process`) and what ends it. */
 export interface ProcessAdapter {
   readonly descriptor: vscode.DebugAdapterDescriptor;
@@ -36,4 +41,9 @@ export async function processAdapter(extensionUri: vscode.Uri): Promise<ProcessA
 /** The adapter reads the scenario from `program` itself on the desktop: the configuration goes out as it is. */
 export function withScenarioText(config: KstepLaunchConfig): KstepLaunchConfig | Promise<KstepLaunchConfig | undefined> {
   return config;
+}
+
+/** The inline adapter as this host runs it: on the desktop it reads the scenario file itself, on restart as well. */
+export function inlineAdapter(session: vscode.DebugAdapter): vscode.DebugAdapter {
+  return session;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, isProgram } from './config';
+import { traceText } from './trace_text';
 
 /**
  * What the extension watches over a kstep debug session:
@@ -9,7 +10,8 @@ import { DEBUG_TYPE, isProgram } from './config';
  *   without a word; the user is warned once and offered a restart;
  * - `"trace": true`: the DAP traffic also goes to the "kstep DAP trace"
  *   output channel (the adapter logs it to the Debug Console itself, inline
- *   or as a process), where it outlives the session.
+ *   or as a process), where it outlives the session; a scenario's text in a
+ *   web launch shows as its length.
  */
 export function registerSessionWatch(context: vscode.ExtensionContext): void {
   const warned = new Set<string>();
@@ -36,7 +38,7 @@ export function registerSessionWatch(context: vscode.ExtensionContext): void {
         const out = traceChannel();
         out.appendLine(`── ${session.name}`);
         return {
-          onWillReceiveMessage: (m: unknown) => out.appendLine(`From client: ${JSON.stringify(m)}`),
+          onWillReceiveMessage: (m: unknown) => out.appendLine(`From client: ${traceText(m)}`),
           onDidSendMessage: (m: unknown) => out.appendLine(`To client: ${JSON.stringify(m)}`),
           onError: (e: Error) => out.appendLine(`Error: ${e.message}`),
         };

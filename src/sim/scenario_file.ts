@@ -4,6 +4,17 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
 
 /**
+ * A failed read's code and what it means: "EACCES: permission denied", or on the web "ENOSYS: a web extension host
+ * has no local file system". Node's message ends with the call and the path, which the caller names already.
+ */
+function reasonOf(e: unknown): string {
+  const { code, message } = e as Partial<NodeJS.ErrnoException>;
+  if (typeof message !== 'string') return code ?? String(e);
+  const text = message.replace(/^[A-Z][A-Z0-9_]*: /, '').replace(/, [a-z]+ '.*'$/, '');
+  return code === undefined ? text : text === '' || text === code ? code : `${code}: ${text}`;
+}
+
+/**
  * Reads a scenario file, refusing what is not one: a missing path, a
  * directory, a device such as /dev/zero, a FIFO that would block the reader
  * forever, or a file past MAX_SCENARIO_BYTES. The checks are made on the
@@ -16,7 +27,7 @@ export function readScenarioFile(path: string, shown = path): { source: string }
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? `scenario '${shown}' does not exist` : `cannot read scenario '${shown}': ${code ?? String(e)}` };
+    return { error: code === 'ENOENT' ? `scenario '${shown}' does not exist` : `cannot read scenario '${shown}': ${reasonOf(e)}` };
   }
   try {
     const st = fstatSync(fd);
@@ -32,7 +43,7 @@ export function readScenarioFile(path: string, shown = path): { source: string }
     }
     return { source: buf.toString('utf8', 0, off) };
   } catch (e) {
-    return { error: `cannot read scenario '${shown}': ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+    return { error: `cannot read scenario '${shown}': ${reasonOf(e)}` };
   } finally {
     closeSync(fd);
   }

@@ -33,6 +33,8 @@ describe('readScenarioFile', () => {
     [DIR, `scenario '${DIR}' is a directory, not a .kstep file`],
     [BIG, `scenario '${BIG}' is ${MAX_SCENARIO_BYTES + 1} bytes: a scenario may be at most ${MAX_SCENARIO_BYTES} bytes`],
     [join(dir, 'absent.kstep'), `scenario '${join(dir, 'absent.kstep')}' does not exist`],
+    // Any other failure names its code and what it means, not the code alone.
+    [join(files.write('plain.kstep', ''), 'under.kstep'), `cannot read scenario '${join(dir, 'plain.kstep', 'under.kstep')}': ENOTDIR: not a directory`],
   ])('refuses %s', (path, message) => {
     expect(readScenarioFile(path)).toEqual({ error: message });
   });

@@ -41,6 +41,23 @@ describe('the Buffer shim', () => {
     expect(WebBuffer.from([0xab, 1]).toString('hex')).toBe('ab01');
     expect(WebBuffer.byteLength('é')).toBe(2);
   });
+
+  it('decodes base64 as Node does: padding ends the data, URL-safe characters count, others are skipped', () => {
+    expect([...WebBuffer.from('AA==AA==', 'base64')]).toEqual([...Buffer.from('AA==AA==', 'base64')]);
+    expect([...WebBuffer.from('AA==AA==', 'base64')]).toEqual([0]);
+    expect([...WebBuffer.from('-_8', 'base64')]).toEqual([251, 255]);
+    // Strings of the characters that matter, from a fixed seed: the same cases every run.
+    const chars = 'AQz09+/-_= *\n.';
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const s = Array.from({ length: next(13) }, () => chars[next(chars.length)]).join('');
+      expect([...WebBuffer.from(s, 'base64')], JSON.stringify(s)).toEqual([...Buffer.from(s, 'base64')]);
+    }
+  });
 });
 
 describe('the events shim', () => {
@@ -60,8 +77,10 @@ describe('the events shim', () => {
 });
 
 describe('the fs shim', () => {
-  it('fails every read with a reason, which readScenarioFile reports', () => {
+  // readScenarioFile reports the code and this message (the inline adapter test sees it in a launch's error).
+  it('fails every open with ENOSYS and the reason, and finds no file', () => {
     expect(() => fs.openSync()).toThrow(/no local file system/);
+    expect(() => fs.openSync()).toThrow(expect.objectContaining({ code: 'ENOSYS' }));
     expect(fs.existsSync()).toBe(false);
   });
 });
@@ -87,6 +106,7 @@ class TestUri implements UriLike<TestUri> {
     readonly scheme: string,
     readonly authority: string,
     readonly path: string,
+    readonly query = '',
   ) {}
   get fsPath(): string {
     return this.path;
@@ -95,7 +115,7 @@ class TestUri implements UriLike<TestUri> {
     return new TestUri(this.scheme, this.authority, change.path);
   }
   toString(): string {
-    return `${this.scheme}://${this.authority}${this.path}`;
+    return `${this.scheme}://${this.authority}${this.path}${this.query ? `?${this.query}` : ''}`;
   }
 }
 const parse = (s: string): TestUri => {
@@ -112,6 +132,19 @@ describe('the URI a web launch configuration names', () => {
     expect(scenarioUri('/ws/a.kstep', [open], [folder, other], parse)).toBe(open);
     expect(scenarioUri('/me/repo/b.kstep', [], [folder, other], parse).toString()).toBe('vscode-vfs://github/me/repo/b.kstep');
     expect(scenarioUri('c.kstep', [], [folder, other], parse).toString()).toBe('vscode-remote://host:8080/ws/c.kstep');
+  });
+
+  it('an open document of another scheme, authority or with a query is not the workspace file; the active editor wins', () => {
+    const gitOld = new TestUri('git', '', '/ws/a.kstep', '{"path":"/ws/a.kstep","ref":"HEAD"}');
+    const output = new TestUri('output', '', '/ws/a.kstep');
+    const otherHost = new TestUri('vscode-remote', 'elsewhere:1', '/ws/a.kstep');
+    expect(scenarioUri('/ws/a.kstep', [gitOld, output, otherHost], [folder, other], parse).toString()).toBe('vscode-remote://host:8080/ws/a.kstep');
+    const inFolder = new TestUri('vscode-remote', 'host:8080', '/ws/a.kstep');
+    const inOther = new TestUri('vscode-vfs', 'github', '/ws/a.kstep');
+    expect(scenarioUri('/ws/a.kstep', [gitOld, inFolder, inOther], [folder, other], parse)).toBe(inFolder);
+    expect(scenarioUri('/ws/a.kstep', [gitOld, inFolder, inOther], [folder, other], parse, inOther)).toBe(inOther);
+    // An active diff's old side is no workspace file either.
+    expect(scenarioUri('/ws/a.kstep', [inFolder], [folder, other], parse, gitOld)).toBe(inFolder);
   });
 
   it('a URI is taken as it is; with no folder a path has nowhere to be looked for', () => {

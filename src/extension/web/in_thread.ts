@@ -3,11 +3,31 @@
  * web extension host that cannot start workers: the same handler as
  * worker.ts, the same replies. Nothing can stop a run in this thread from
  * outside, so it is bounded by the simulator's budgets alone: the step
- * budget every request carries and the default work budget, which end a
- * hostile scenario with an error rather than a hung editor.
+ * budget and the default work budget, which end a hostile scenario with an
+ * error rather than a hung editor. The step budget callers pass
+ * (DEFAULT_MAX_STEPS, 50 million) would hold the editor for many seconds
+ * here, so it is cut to IN_THREAD_MAX_STEPS, and a run that ends there says
+ * its budget was cut.
  */
 import { handle } from '../worker';
 import type { WorkerReply, WorkerRequest } from '../worker_protocol';
+
+/** The step budget of a request answered in this thread: a fraction of a second of simulation, not the worker's many seconds. */
+export const IN_THREAD_MAX_STEPS = 1_000_000;
+
+function cutNote(asked: number): string {
+  return ` (this host cannot start workers, so kstep runs it in the editor's own thread with its step budget cut from ${asked} to ${IN_THREAD_MAX_STEPS} step points; debug the scenario for its full budget)`;
+}
+
+/** The reply of a run that stopped at the cut budget, saying so. */
+function withCutNoted(reply: WorkerReply, asked: number): WorkerReply {
+  if (reply.kind === 'ran' && reply.code !== 0 && reply.steps >= IN_THREAD_MAX_STEPS) return { ...reply, message: `${reply.message ?? 'the run stopped'}${cutNote(asked)}` };
+  if (reply.kind === 'tested' && reply.result.code !== 0 && reply.result.steps >= IN_THREAD_MAX_STEPS) {
+    const failures = reply.result.failures.map((f) => (f.kind === 'error' ? { ...f, message: `${f.message}${cutNote(asked)}` } : f));
+    return { ...reply, result: { ...reply.result, failures } };
+  }
+  return reply;
+}
 
 export interface InThreadPort {
   postMessage(data: unknown): void;
@@ -15,7 +35,8 @@ export interface InThreadPort {
 
 export function answerInThread(req: WorkerRequest): WorkerReply {
   try {
-    return handle(req);
+    if (req.maxSteps <= IN_THREAD_MAX_STEPS) return handle(req);
+    return withCutNoted(handle({ ...req, maxSteps: IN_THREAD_MAX_STEPS }), req.maxSteps);
   } catch (e) {
     return { kind: 'failed', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }

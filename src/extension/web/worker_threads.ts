@@ -2,7 +2,9 @@
 // message/error/exit as it does with Node's worker threads; here the script is a Web Worker. The script's URI
 // (the extension's dist/web/worker.js) is read through vscode.workspace.fs, because in a remote workspace it is
 // a vscode-remote: URI that the host refuses to start a worker from, and started from a blob: URL. A host with
-// no Worker at all answers in its own thread instead (in_thread.ts), bounded by the simulator's budgets.
+// no Worker at all answers in its own thread instead (in_thread.ts), bounded by the simulator's budgets, and so
+// does a host whose workers cannot start (a constructor that throws, a script the host will not load): after the
+// first such failure every later request goes to the in-thread path, and the user is told once.
 import * as vscode from 'vscode';
 import { EventEmitter } from '../../web/shims/events';
 import { startInThread } from './in_thread';
@@ -29,9 +31,28 @@ function blobUrlOf(script: string): Promise<string> {
   return url;
 }
 
+/** Set when a worker failed before any worker ever answered: this host cannot run them. */
+let broken = false;
+/** Set when any worker answered: a later failure is that request's, not the host's. */
+let answered = false;
+let notice: ((line: string) => void) | undefined;
+
+/** Where the one line saying workers are off goes (the kstep output channel); console.warn until it is set. */
+export function setWorkerNotice(show: (line: string) => void): void {
+  notice = show;
+}
+
+function workersBroken(why: string): void {
+  if (broken || answered) return;
+  broken = true;
+  const line = `kstep: this host cannot start Web Workers (${why}); checks and runs now happen in the extension host's thread, within a smaller step budget.`;
+  if (notice) notice(line);
+  else console.warn(line);
+}
+
 /** Whether this extension host can start workers (VS Code's web worker host can, nested in its own). */
 export function canStartWorkers(): boolean {
-  return typeof (globalThis as { Worker?: unknown }).Worker === 'function';
+  return !broken && typeof (globalThis as { Worker?: unknown }).Worker === 'function';
 }
 
 export class Worker extends EventEmitter {
@@ -42,7 +63,7 @@ export class Worker extends EventEmitter {
   constructor(script: string) {
     super();
     const Web = (globalThis as { Worker?: WebWorkerClass }).Worker;
-    if (!Web) {
+    if (!Web || broken) {
       this.worker = startInThread((reply) => {
         if (!this.ended) this.emit('message', reply);
       });
@@ -51,11 +72,27 @@ export class Worker extends EventEmitter {
     blobUrlOf(script).then(
       (url) => {
         if (this.ended) return;
-        const w = new Web(url, { name: 'kstep worker' });
-        w.onmessage = (e) => this.emit('message', e.data);
+        let w: WebWorker;
+        try {
+          w = new Web(url, { name: 'kstep worker' });
+        } catch (e) {
+          // A DOMException (SecurityError) is an Error in a browser; anything with a message is taken by it.
+          const message = (e as { message?: unknown } | null)?.message;
+          const err = e instanceof Error ? e : new Error(typeof message === 'string' ? message : String(e));
+          workersBroken(err.message);
+          this.fail(err);
+          return;
+        }
+        let heard = false;
+        w.onmessage = (e) => {
+          heard = answered = true;
+          this.emit('message', e.data);
+        };
         w.onerror = (e) => {
           e.preventDefault();
-          this.fail(new Error(e.message || 'the kstep worker failed'));
+          const err = new Error(e.message || 'the kstep worker failed');
+          if (!heard) workersBroken(err.message);
+          this.fail(err);
         };
         this.worker = w;
         for (const m of this.queued.splice(0)) w.postMessage(m);

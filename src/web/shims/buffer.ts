@@ -25,13 +25,19 @@ function copy(bytes: ArrayLike<number>): WebBuffer {
   return b;
 }
 
+/**
+ * Decodes as Node does: both alphabets (standard and URL-safe `-_`), characters of neither skipped, and the first
+ * `=` ends the data (Node reads "AA==AA==" as the single byte 0).
+ */
 function fromBase64(s: string): WebBuffer {
-  const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
   const out: number[] = [];
   let acc = 0;
   let bits = 0;
-  for (const ch of clean) {
-    acc = ((acc << 6) | B64.indexOf(ch)) & 0xffffff;
+  for (const ch of s) {
+    if (ch === '=') break;
+    const v = ch === '-' ? 62 : ch === '_' ? 63 : B64.indexOf(ch);
+    if (v < 0) continue;
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
