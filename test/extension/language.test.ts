@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONSTANTS, declaredNames, loadScenario, REGISTRY } from '../../src/sim';
-import { completionsAt } from '../../src/extension/language/completion';
+import { completionsAt, CONSTANT_WINDOW, PATH_WINDOW, pathBeforeCursor } from '../../src/extension/language/completion';
 import { calledProc, constantDefinition, wordAt } from '../../src/extension/language/definition';
 import { MAX_SYMBOLS, outline, procLine } from '../../src/extension/language/outline';
 import { quickFixes } from '../../src/extension/language/quick_fix';
@@ -120,5 +120,20 @@ describe('go to definition', () => {
     expect(wordAt('hvc HVCALL_POST_MESSAGE fast', 8)?.word).toBe('HVCALL_POST_MESSAGE');
     expect(calledProc('  call setup', 9)).toBe('setup');
     expect(calledProc('  call setup', 2)).toBeUndefined();
+  });
+});
+
+describe('completion stays bounded on long lines', () => {
+  it('a path is looked for in the last PATH_WINDOW characters only', () => {
+    expect(pathBeforeCursor(`resv${' '.repeat(10)}.`, REGISTRY.rootNames)?.path).toEqual(['resv']);
+    // The root is before the window: the same text read whole would be a path.
+    expect(pathBeforeCursor(`resv${' '.repeat(PATH_WINDOW)}.`, REGISTRY.rootNames)).toBeUndefined();
+  });
+
+  it('a 400 KB path line and a 400 KB word complete at once (read whole, each took minutes)', () => {
+    expect(labels(`expect ${'a.'.repeat(200_000)}`)).toEqual([]);
+    expect(labels(`expect ${'A'.repeat(400_000)}a`)).toEqual([]);
+    // The constant being typed at the end of a long word is still found.
+    expect(labels(`expect ${'x'.repeat(CONSTANT_WINDOW * 1000)}HV_REGISTER_VPIND`)).toContain('HV_REGISTER_VPINDEX');
   });
 });

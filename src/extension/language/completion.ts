@@ -18,9 +18,19 @@ export interface CompletionEntry {
   readonly insert?: string;
 }
 
+/**
+ * Characters before the cursor a state path is looked for in. The regex is
+ * anchored at the end but tried from every start, so a long line costs its
+ * square: on the extension host's main thread, where completion runs.
+ */
+export const PATH_WINDOW = 512;
+/** Characters of the current word a constant's prefix is looked for in: longer than any constant. */
+export const CONSTANT_WINDOW = 128;
+
 /** A state path being typed at the end of the text: `resv.f.re` → path ['resv', 'f'], prefix 're'. */
 export function pathBeforeCursor(text: string, roots: ReadonlySet<string>): { path: string[]; prefix: string } | undefined {
-  const m = /([A-Za-z_]\w*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[[^\]\n]*\]))*)\s*\.\s*([A-Za-z_]\w*)?$/.exec(text);
+  const tail = text.length > PATH_WINDOW ? text.slice(-PATH_WINDOW) : text;
+  const m = /([A-Za-z_]\w*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[[^\]\n]*\]))*)\s*\.\s*([A-Za-z_]\w*)?$/.exec(tail);
   if (!m) return undefined;
   const parts = [...(m[1] as string).matchAll(/[A-Za-z_]\w*|\[[^\]\n]*\]/g)].map((p) => (p[0].startsWith('[') ? '[]' : p[0]));
   if (!roots.has(parts[0] ?? '')) return undefined;
@@ -84,7 +94,7 @@ export function completionsAt(linePrefix: string, registry: Registry = REGISTRY,
     for (const f of spec?.flags ?? []) if (f.startsWith(current)) out.push({ label: f, kind: 'keyword', detail: `${verb} flag` });
     for (const r of registry.roots) if (r.name.startsWith(current)) out.push({ label: r.name, kind: 'variable', detail: r.summary });
   }
-  const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current)?.[1];
+  const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current.length > CONSTANT_WINDOW ? current.slice(-CONSTANT_WINDOW) : current)?.[1];
   if (constPrefix !== undefined && constPrefix.length >= 1) {
     for (const [name, c] of CONSTANTS) if (name.startsWith(constPrefix)) out.push({ label: name, kind: 'constant', detail: `= 0x${c.value.toString(16)}` });
   }
