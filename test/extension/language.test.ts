@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONSTANTS, declaredNames, loadScenario, REGISTRY } from '../../src/sim';
+import { DECLARED_LINE_CHARS, DECLARED_SCAN_CHARS, DECLARED_SCAN_LINES, DeclaredNamesCache } from '../../src/extension/language/declared_scan';
 import { completionsAt, CONSTANT_WINDOW, PATH_WINDOW, pathBeforeCursor } from '../../src/extension/language/completion';
 import { calledProc, constantDefinition, wordAt } from '../../src/extension/language/definition';
 import { MAX_SYMBOLS, outline, procLine } from '../../src/extension/language/outline';
@@ -135,5 +136,57 @@ describe('completion stays bounded on long lines', () => {
     expect(labels(`expect ${'A'.repeat(400_000)}a`)).toEqual([]);
     // The constant being typed at the end of a long word is still found.
     expect(labels(`expect ${'x'.repeat(CONSTANT_WINDOW * 1000)}HV_REGISTER_VPIND`)).toContain('HV_REGISTER_VPINDEX');
+  });
+});
+
+/** A document of lines, as the editor hands it to completion. */
+const docOf = (lines: readonly string[]): { lineCount: number; lineAt: (i: number) => { text: string } } => ({ lineCount: lines.length, lineAt: (i) => ({ text: lines[i] as string }) });
+
+describe('declared names for completion: the whole document, bounded, once per version', () => {
+  const complete = (lines: string[], line: number, cache = new DeclaredNamesCache(REGISTRY.verbs)): string[] =>
+    completionsAt(lines[line] as string, REGISTRY, cache.namesAt('u', 1, docOf(lines), line)).map((c) => c.label);
+
+  it('a proc defined below its call is offered; where a proc goes, never the state roots', () => {
+    expect(complete(['call ', '', 'proc late {', '}'], 0)).toEqual(['late']);
+    expect(complete(['call '], 0)).toEqual([]);
+    expect(complete(['call r'], 0)).toEqual([]);
+    // A new name goes there: neither roots nor existing names.
+    expect(complete(['device gpu type=private pages=1', 'device '], 1)).toEqual([]);
+  });
+
+  it('a declaring key (hugetlb=) offers the names of its kind already declared', () => {
+    expect(complete(['hugetlb file f', 'hugetlb file g', 'mmap 0 2M hugetlb='], 2)).toEqual(['f', 'g']);
+  });
+
+  it('lines longer than DECLARED_LINE_CHARS are skipped, and the scan stops after DECLARED_SCAN_CHARS', () => {
+    expect(complete(['call ', `proc long { #${'x'.repeat(DECLARED_LINE_CHARS)}`, '}'], 0)).toEqual([]);
+    const filler = `# ${'f'.repeat(998)}`;
+    const lines = ['call ', 'proc early {', '}', ...Array.from({ length: Math.ceil(DECLARED_SCAN_CHARS / filler.length) }, () => filler), 'proc past {', '}'];
+    expect(lines.length).toBeLessThan(DECLARED_SCAN_LINES);
+    expect(complete(lines, 0)).toEqual(['early']);
+  });
+
+  it('a longer document is read in a window of DECLARED_SCAN_LINES around the cursor', () => {
+    const lines = ['proc first {', '}', '', ...Array.from({ length: DECLARED_SCAN_LINES * 2 }, () => ''), 'proc last {', '}', 'call '];
+    expect(complete(lines, lines.length - 1)).toEqual(['last']);
+    lines[1] = 'call ';
+    expect(complete(lines, 1)).toEqual(['first']);
+  });
+
+  it('a second completion at the same version reads no line; a new version reads again', () => {
+    const cache = new DeclaredNamesCache(REGISTRY.verbs);
+    const doc = docOf(['task a', 'task b', 'exit ']);
+    cache.namesAt('u', 1, doc, 2);
+    expect(cache.linesRead).toBe(3);
+    expect(cache.namesAt('u', 1, doc, 2).get('task')).toEqual(['a', 'b']);
+    expect(cache.linesRead).toBe(3);
+    cache.namesAt('u', 2, doc, 2);
+    expect(cache.linesRead).toBe(6);
+  });
+
+  it('200,000 distinct declared names are collected at once (a list scan per name took minutes)', () => {
+    const names = declaredNames(Array.from({ length: 200_000 }, (_, i) => `device d${i}`), REGISTRY.verbs).get('device') ?? [];
+    expect(names.length).toBe(200_000);
+    expect(names[199_999]).toBe('d199999');
   });
 });

@@ -7,9 +7,6 @@
 import type { DeclaredNames, Registry, VerbSpec } from '../../sim';
 import { CONSTANTS, REGISTRY, shapeAt } from '../../sim';
 
-/** Lines above the cursor read for declared names: completion stays on the main thread, bounded. */
-export const DECLARED_SCAN_LINES = 20_000;
-
 export interface CompletionEntry {
   readonly label: string;
   readonly kind: 'keyword' | 'constant' | 'variable' | 'property';
@@ -51,14 +48,24 @@ function pathCompletions(registry: Registry, path: string[], prefix: string, dec
   return out;
 }
 
-/** The names an argument takes, for the word typed at position `index` (or key `key`) of `spec`. */
-function nameCompletions(registry: Registry, spec: VerbSpec, at: { index?: number; key?: string }, prefix: string, declared: DeclaredNames): CompletionEntry[] {
+/**
+ * The names an argument takes, for the word typed at position `index` (or key
+ * `key`) of `spec`; `only` when nothing but such a name fits there (a proc, a
+ * device: never a state root).
+ */
+function nameCompletions(registry: Registry, spec: VerbSpec, at: { index?: number; key?: string }, prefix: string, declared: DeclaredNames): { names: CompletionEntry[]; only: boolean } {
   const ref = at.key !== undefined ? spec.keys?.[at.key] : spec.args[at.index ?? -1];
-  if (!ref?.names || ref.declares) return [];
+  if (!ref?.names) return { names: [], only: false };
   const set = registry.nameSets.get(ref.names);
-  const names = [...(set?.names ?? []), ...(ref.also ?? []), ...(set?.declared || !set ? (declared.get(ref.names) ?? []) : [])];
+  const scenarioNames = set?.declared || !set;
+  // A positional that declares (`device gpu`) takes a new name; a declaring key (`hugetlb=f`) may name an existing one too.
+  if (ref.declares && at.key === undefined) return { names: [], only: true };
+  const names = [...(ref.declares ? [] : (set?.names ?? [])), ...(ref.also ?? []), ...(scenarioNames ? (declared.get(ref.names) ?? []) : [])];
   const what = set?.what ?? ref.names;
-  return [...new Set(names)].filter((n) => n.startsWith(prefix)).map((n) => ({ label: n, kind: set && !set.declared ? 'constant' : 'variable', detail: what }));
+  return {
+    names: [...new Set(names)].filter((n) => n.startsWith(prefix)).map((n) => ({ label: n, kind: set && !set.declared ? 'constant' : 'variable', detail: what })),
+    only: scenarioNames,
+  };
 }
 
 export function completionsAt(linePrefix: string, registry: Registry = REGISTRY, declared: DeclaredNames = new Map()): CompletionEntry[] {
@@ -85,9 +92,9 @@ export function completionsAt(linePrefix: string, registry: Registry = REGISTRY,
   if (spec) {
     const before = words.slice(verb.split(' ').length, -1).filter((w) => !/=/.test(w) && !spec.flags?.includes(w));
     const kv = /^([A-Za-z_]\w*)=(\w*)$/.exec(current);
-    const names = kv ? nameCompletions(registry, spec, { key: kv[1] as string }, kv[2] as string, declared) : nameCompletions(registry, spec, { index: before.length }, current, declared);
+    const { names, only } = kv ? nameCompletions(registry, spec, { key: kv[1] as string }, kv[2] as string, declared) : nameCompletions(registry, spec, { index: before.length }, current, declared);
     // A register or hypercall is all that fits there: offer nothing else.
-    if (names.length) return [...out, ...names];
+    if (names.length || only) return [...out, ...names];
   }
   if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
     for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });

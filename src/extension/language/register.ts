@@ -5,10 +5,11 @@
  * modules beside this one; what reads a whole file runs in the worker.
  */
 import * as vscode from 'vscode';
-import { declaredNames, DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
+import { DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
 import type { EditorDiagnostic } from '../language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread } from '../off_thread';
-import { completionsAt, DECLARED_SCAN_LINES } from './completion';
+import { completionsAt } from './completion';
+import { DeclaredNamesCache } from './declared_scan';
 import { calledProc, constantDefinition, wordAt } from './definition';
 import type { OutlineSymbol } from './outline';
 import { procLine } from './outline';
@@ -25,6 +26,7 @@ export interface LanguageFeatures {
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext, workerJs: string): LanguageFeatures {
   const latest = new Map<string, readonly EditorDiagnostic[]>();
+  const declaredCache = new DeclaredNamesCache(REGISTRY.verbs);
   const outlineOf = async (doc: vscode.TextDocument): Promise<OutlineSymbol[]> => {
     const r = await offThread(workerJs, { kind: 'outline', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS);
     return r.kind === 'outline' ? r.symbols : [];
@@ -32,7 +34,10 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
   const kinds = { keyword: vscode.CompletionItemKind.Keyword, constant: vscode.CompletionItemKind.Constant, variable: vscode.CompletionItemKind.Variable, property: vscode.CompletionItemKind.Property };
 
   context.subscriptions.push(
-    vscode.workspace.onDidCloseTextDocument((d) => latest.delete(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      latest.delete(d.uri.toString());
+      declaredCache.forget(d.uri.toString());
+    }),
     vscode.languages.registerCodeActionsProvider(LANG, {
       provideCodeActions(doc, range) {
         return quickFixes(latest.get(doc.uri.toString()) ?? [], range.start.line, range.start.character, range.end.character).map((f) => {
@@ -48,11 +53,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCompletionItemProvider(LANG, {
       provideCompletionItems(doc, pos) {
-        const first = Math.max(0, pos.line - DECLARED_SCAN_LINES);
-        const above = function* (): Generator<string> {
-          for (let i = first; i < pos.line; i++) yield doc.lineAt(i).text;
-        };
-        const declared = declaredNames(above(), REGISTRY.verbs);
+        const declared = declaredCache.namesAt(doc.uri.toString(), doc.version, doc, pos.line);
         return completionsAt(doc.lineAt(pos.line).text.slice(0, pos.character), REGISTRY, declared).map((c) => {
           const item = new vscode.CompletionItem(c.label, kinds[c.kind]);
           if (c.detail) item.detail = c.detail;
