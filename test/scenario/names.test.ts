@@ -89,6 +89,16 @@ describe('state paths in expect and print: did you mean, as warnings', () => {
   });
 });
 
+describe('the path check stays linear', () => {
+  it('a print of 400,000 numbers loads at once (the gate read the rest of the line per expression: minutes)', () => {
+    const r = load(`print ${Array.from({ length: 400_000 }, () => '1').join(', ')}\n`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    // The gate still lets a path through, wherever it stands.
+    expect(load(`hugetlb file f\nprint ${Array.from({ length: 1_000 }, () => '1').join(', ')}, resv.f.regionz\n`).warnings?.map((w) => w.message)).toEqual(["resv.f has no 'regionz': did you mean regions?"]);
+  });
+});
+
 describe('what stays for the run to judge', () => {
   it('a parenthesised expression is not a name, and the console says did you mean too', async () => {
     expect(load('partition vps=1\nhvc (SELF)\nvpreg (present)\n').diagnostics).toEqual([]);
