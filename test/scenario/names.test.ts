@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/sim';
+import { MAX_SUGGESTED_WORD, suggestions } from '../../src/sim/scenario/did_you_mean';
 
 const load = (text: string) => loadScenario('t.kstep', text);
 
@@ -96,6 +97,22 @@ describe('the path check stays linear', () => {
     expect(r.warnings).toEqual([]);
     // The gate still lets a path through, wherever it stands.
     expect(load(`hugetlb file f\nprint ${Array.from({ length: 1_000 }, () => '1').join(', ')}, resv.f.regionz\n`).warnings?.map((w) => w.message)).toEqual(["resv.f has no 'regionz': did you mean regions?"]);
+  });
+});
+
+describe('did you mean stays bounded', () => {
+  it('a word longer than MAX_SUGGESTED_WORD gets no suggestion, one within it does', () => {
+    const near = (len: number): string[] => suggestions(`${'q'.repeat(len - 1)}x`, [`${'q'.repeat(len - 1)}y`]);
+    expect(near(MAX_SUGGESTED_WORD)).toEqual([`${'q'.repeat(MAX_SUGGESTED_WORD - 1)}y`]);
+    expect(near(MAX_SUGGESTED_WORD + 1)).toEqual([]);
+    expect(load(`partition vps=1\n${Array.from({ length: 20 }, () => `vpreg ${'Q'.repeat(200_000)}`).join('\n')}\n`).diagnostics[0]?.message).toMatch(/^unknown register 'Q+'$/);
+  });
+
+  it('names whose length differs by more than the limit are not measured (2,000 names of 100 K characters: minutes)', () => {
+    const long = 'b'.repeat(100_000);
+    expect(suggestions('a'.repeat(60), Array.from({ length: 2_000 }, () => long))).toEqual([]);
+    // Containing the word still counts, at any length.
+    expect(suggestions('VPINDEX', ['HV_REGISTER_VPINDEX'])).toEqual(['HV_REGISTER_VPINDEX']);
   });
 });
 
