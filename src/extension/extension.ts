@@ -79,8 +79,8 @@ export function activate(context: vscode.ExtensionContext): void {
       // Off the extension host's thread, within a time budget: a hostile file cannot freeze the editor.
       void offThread(workerJs, { kind: 'diagnostics', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS).then((r) => {
         if (doc.isClosed || doc.version !== version) return;
+        language.diagnosticsComputed(doc.uri, version, r.kind === 'parsed' ? r.diagnostics : []);
         if (r.kind === 'parsed') {
-          language.diagnosticsComputed(doc.uri, r.diagnostics);
           parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
         }
         else if (r.kind === 'timeout') parseDiagnostics.set(doc.uri, [toVsDiagnostic(tooLongDiagnostic(r.ms))]);

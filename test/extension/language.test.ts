@@ -5,7 +5,7 @@ import { DECLARED_LINE_CHARS, DECLARED_SCAN_CHARS, DECLARED_SCAN_LINES, Declared
 import { completionsAt, CONSTANT_WINDOW, PATH_WINDOW, pathBeforeCursor } from '../../src/extension/language/completion';
 import { calledProc, constantDefinition, wordAt } from '../../src/extension/language/definition';
 import { MAX_SYMBOLS, outline, procLine } from '../../src/extension/language/outline';
-import { quickFixes } from '../../src/extension/language/quick_fix';
+import { FixableDiagnostics, quickFixes, shownDiagnostic } from '../../src/extension/language/quick_fix';
 import { signatureAt } from '../../src/extension/language/signature';
 import { toEditorDiagnostics } from '../../src/extension/language_info';
 
@@ -28,6 +28,36 @@ describe('quick fixes from the checker’s did-you-mean', () => {
     const diags = toEditorDiagnostics([...r.diagnostics, ...(r.warnings ?? [])]);
     expect(diags[0]?.severity).toBe('warning');
     expect(quickFixes(diags, 1, 18, 18).map((f) => f.replacement)).toEqual(['gpu']);
+  });
+});
+
+describe('quick fixes only from the diagnostics of the version shown', () => {
+  const text = 'device gpu type=private pages=2\nmigrate 0 4K to=gpv\n';
+  const r = loadScenario('t.kstep', text);
+  const diags = toEditorDiagnostics([...r.diagnostics, ...(r.warnings ?? [])]);
+
+  it('diagnostics of another version, or none after a timeout, give no fix', () => {
+    const store = new FixableDiagnostics();
+    store.set('u', 3, diags);
+    expect(quickFixes(store.at('u', 3), 1, 18, 18).map((f) => f.replacement)).toEqual(['gpu']);
+    // The document was edited since: the fix's range may cover other text now.
+    expect(store.at('u', 4)).toEqual([]);
+    store.set('u', 5, []);
+    expect(store.at('u', 3)).toEqual([]);
+    expect(store.at('u', 5)).toEqual([]);
+    store.set('u', 6, diags);
+    store.forget('u');
+    expect(store.at('u', 6)).toEqual([]);
+  });
+
+  it('the action carries the diagnostic the editor shows, a warning as a warning; one it does not show gets no action', () => {
+    const d = diags[0];
+    if (!d) throw new Error('no diagnostic');
+    const shown = (line: number, message: string) => ({ range: { start: { line, character: d.startCol }, end: { line, character: d.endCol } }, message, severity: 'warning' });
+    const warning = shown(d.startLine, d.message);
+    expect(shownDiagnostic([shown(0, 'other'), warning], d)).toBe(warning);
+    expect(shownDiagnostic([shown(d.startLine + 1, d.message)], d)).toBeUndefined();
+    expect(shownDiagnostic([], d)).toBeUndefined();
   });
 });
 

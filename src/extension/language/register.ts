@@ -13,7 +13,7 @@ import { DeclaredNamesCache } from './declared_scan';
 import { calledProc, constantDefinition, wordAt } from './definition';
 import type { OutlineSymbol } from './outline';
 import { procLine } from './outline';
-import { quickFixes } from './quick_fix';
+import { FixableDiagnostics, quickFixes, shownDiagnostic } from './quick_fix';
 import { signatureAt } from './signature';
 
 const LANG = { language: 'kstep' };
@@ -21,11 +21,12 @@ export const REFERENCE_SCHEME = 'kstep-reference';
 
 /** The latest diagnostics of each document, as the worker gave them: the quick fixes read their `fix`. */
 export interface LanguageFeatures {
-  diagnosticsComputed(uri: vscode.Uri, diags: readonly EditorDiagnostic[]): void;
+  /** The worker's diagnostics of the document at `version`: none when it timed out or failed. */
+  diagnosticsComputed(uri: vscode.Uri, version: number, diags: readonly EditorDiagnostic[]): void;
 }
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext, workerJs: string): LanguageFeatures {
-  const latest = new Map<string, readonly EditorDiagnostic[]>();
+  const latest = new FixableDiagnostics();
   const declaredCache = new DeclaredNamesCache(REGISTRY.verbs);
   const outlineOf = async (doc: vscode.TextDocument): Promise<OutlineSymbol[]> => {
     const r = await offThread(workerJs, { kind: 'outline', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS);
@@ -35,20 +36,23 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
 
   context.subscriptions.push(
     vscode.workspace.onDidCloseTextDocument((d) => {
-      latest.delete(d.uri.toString());
+      latest.forget(d.uri.toString());
       declaredCache.forget(d.uri.toString());
     }),
     vscode.languages.registerCodeActionsProvider(LANG, {
-      provideCodeActions(doc, range) {
-        return quickFixes(latest.get(doc.uri.toString()) ?? [], range.start.line, range.start.character, range.end.character).map((f) => {
+      provideCodeActions(doc, range, ctx) {
+        const out: vscode.CodeAction[] = [];
+        for (const f of quickFixes(latest.at(doc.uri.toString(), doc.version), range.start.line, range.start.character, range.end.character)) {
+          const shown = shownDiagnostic(ctx.diagnostics, f.diagnostic);
+          if (!shown) continue;
           const a = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
           a.edit = new vscode.WorkspaceEdit();
           a.edit.replace(doc.uri, new vscode.Range(f.fix.startLine, f.fix.startCol, f.fix.endLine, f.fix.endCol), f.replacement);
           a.isPreferred = f.preferred;
-          const d = f.diagnostic;
-          a.diagnostics = [new vscode.Diagnostic(new vscode.Range(d.startLine, d.startCol, d.endLine, d.endCol), d.message)];
-          return a;
-        });
+          a.diagnostics = [shown];
+          out.push(a);
+        }
+        return out;
       },
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCompletionItemProvider(LANG, {
@@ -112,5 +116,5 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
       },
     }),
   );
-  return { diagnosticsComputed: (uri, diags) => latest.set(uri.toString(), diags) };
+  return { diagnosticsComputed: (uri, version, diags) => latest.set(uri.toString(), version, diags) };
 }
