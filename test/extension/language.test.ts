@@ -4,10 +4,11 @@ import { CONSTANTS, declaredNames, loadScenario, REGISTRY } from '../../src/sim'
 import { DECLARED_LINE_CHARS, DECLARED_SCAN_CHARS, DECLARED_SCAN_LINES, DeclaredNamesCache } from '../../src/extension/language/declared_scan';
 import { completionsAt, CONSTANT_WINDOW, PATH_WINDOW, pathBeforeCursor } from '../../src/extension/language/completion';
 import { calledProc, constantDefinition, wordAt } from '../../src/extension/language/definition';
-import { MAX_SYMBOLS, outline, procLine } from '../../src/extension/language/outline';
+import { MAX_SYMBOLS, outline, procDefinition } from '../../src/extension/language/outline';
 import { FixableDiagnostics, quickFixes, shownDiagnostic } from '../../src/extension/language/quick_fix';
 import { signatureAt } from '../../src/extension/language/signature';
 import { toEditorDiagnostics } from '../../src/extension/language_info';
+import { handle } from '../../src/extension/worker';
 
 const labels = (prefix: string, above: string[] = []): string[] => completionsAt(prefix, REGISTRY, declaredNames(above, REGISTRY.verbs)).map((c) => c.label);
 
@@ -124,8 +125,14 @@ describe('outline', () => {
     const o = outline(text);
     expect(o.map((s) => [s.kind, s.name, s.line, s.endLine])).toEqual([['section', 'Setup', 0, 5], ['section', 'Checks', 6, 9]]);
     expect(o[0]?.children.map((s) => [s.kind, s.name, s.line, s.endLine, s.nameCol])).toEqual([['proc', 'setup', 1, 5, 5]]);
-    expect(procLine(o, 'check')?.line).toBe(8);
-    expect(procLine(o, 'nope')).toBeUndefined();
+    expect(procDefinition(text, 'check')).toEqual({ line: 8, nameCol: 5 });
+    expect(procDefinition(text, 'nope')).toBeUndefined();
+  });
+
+  it('a section’s selection is its name, not the dashes around it', () => {
+    const text = ['## ---- Checks ----', '##   Setup  ', '## ----'].join('\n');
+    const lines = text.split('\n');
+    expect(outline(text).map((s) => [s.name, lines[s.line]?.slice(s.nameCol, s.nameCol + s.name.length)])).toEqual([['Checks', 'Checks'], ['Setup', 'Setup'], ['----', '----']]);
   });
 
   it('a file of a million procs lists a bounded number of them', () => {
@@ -135,6 +142,13 @@ describe('outline', () => {
 });
 
 describe('go to definition', () => {
+  it('a proc after MAX_SYMBOLS sections is found, through the worker; a proc inside a block is not a definition', () => {
+    const text = [...Array.from({ length: MAX_SYMBOLS }, (_, i) => `## part ${i}`), 'repeat 2 {', '  proc inner {', '  }', '}', '  proc late {', '}', 'call late'].join('\n');
+    expect(JSON.stringify(outline(text)).includes('late')).toBe(false);
+    expect(handle({ kind: 'procDefinition', file: 't.kstep', text, maxSteps: 1, proc: 'late' })).toEqual({ kind: 'procDefinition', at: { line: MAX_SYMBOLS + 4, nameCol: 7 } });
+    expect(handle({ kind: 'procDefinition', file: 't.kstep', text, maxSteps: 1, proc: 'inner' })).toEqual({ kind: 'procDefinition' });
+  });
+
   it('a constant goes to the line of the reference patch that defines it, and that line says so', () => {
     const d = constantDefinition('HVCALL_POST_MESSAGE');
     expect(d).toEqual({ file: '000_46acee50507540c3.txt', line: 204 });

@@ -12,7 +12,6 @@ import { completionsAt } from './completion';
 import { DeclaredNamesCache } from './declared_scan';
 import { calledProc, constantDefinition, wordAt } from './definition';
 import type { OutlineSymbol } from './outline';
-import { procLine } from './outline';
 import { FixableDiagnostics, quickFixes, shownDiagnostic } from './quick_fix';
 import { signatureAt } from './signature';
 
@@ -96,8 +95,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
         const text = doc.lineAt(pos.line).text;
         const proc = calledProc(text, pos.character);
         if (proc) {
-          const s = procLine(await outlineOf(doc), proc);
-          return s ? new vscode.Location(doc.uri, new vscode.Position(s.line, s.nameCol)) : undefined;
+          // Its own request, not the Outline: that stops at MAX_SYMBOLS.
+          const r = await offThread(workerJs, { kind: 'procDefinition', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS, proc }, DIAGNOSTICS_BUDGET_MS);
+          return r.kind === 'procDefinition' && r.at ? new vscode.Location(doc.uri, new vscode.Position(r.at.line, r.at.nameCol)) : undefined;
         }
         const w = wordAt(text, pos.character);
         const c = w && constantDefinition(w.word);
