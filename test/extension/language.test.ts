@@ -100,6 +100,13 @@ describe('completion that knows the kernel', () => {
     expect(labels('expect last.re')).toEqual(['regions_needed', 'result', 'ret']);
     expect(labels('expect nosuchroot.')).toEqual([]);
   });
+
+  it('a task’s shape is learnt from every task of the sample, not from init alone (init maps nothing)', () => {
+    expect(labels('expect task.t.vma[0].', ['task t'])).toEqual(expect.arrayContaining(['start', 'end', 'prot']));
+    expect(labels('expect task.t.vma[0].st', ['task t'])).toEqual(['start']);
+    // Any VMA's members: a hugetlb one has its resv_map.
+    expect(labels('expect task.init.vma[1].re')).toEqual(['resv', 'resv_map']);
+  });
 });
 
 describe('signature help', () => {
