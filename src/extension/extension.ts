@@ -73,8 +73,8 @@ export function activate(context: vscode.ExtensionContext): void {
         if (doc.isClosed || doc.version !== version) return;
         const failed = failures.note(key, vscode.workspace.asRelativePath(doc.uri), r);
         if (failed) output.appendLine(failed);
+        language.diagnosticsComputed(doc.uri, version, r.kind === 'parsed' ? r.diagnostics : []);
         if (r.kind === 'parsed') {
-          language.diagnosticsComputed(doc.uri, r.diagnostics);
           parseDiagnostics.set(doc.uri, r.diagnostics.map(toVsDiagnostic));
         }
         else if (r.kind === 'timeout') parseDiagnostics.set(doc.uri, [toVsDiagnostic(tooLongDiagnostic(r.ms))]);

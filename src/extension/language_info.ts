@@ -1,6 +1,6 @@
 /**
  * Pure language services over the scenario language: diagnostics mapping,
- * hover texts and completion items. The VS Code glue turns these into
+ * hover texts (completion is in language/completion.ts). The VS Code glue turns these into
  * editor objects; keeping them pure lets vitest check them.
  */
 import type { Diagnostic, Registry } from '../sim';
@@ -68,6 +68,3 @@ export function hoverText(word: string, isStatementWord: boolean, registry: Regi
   if (root) return `**${word}**: state root: ${root.summary} (use \`${word}.\` to see what it holds while debugging)`;
   return undefined;
 }
-
-export type { CompletionEntry } from './language/completion';
-export { completionsAt } from './language/completion';

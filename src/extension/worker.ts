@@ -7,11 +7,15 @@ import { compareView } from './kernel_compare_view';
 import { toEditorDiagnostics } from './language_info';
 import { runScenarioTests } from './scenario_tests';
 import { scenarioItems } from './test_items';
-import { outline } from './language/outline';
+import { outline, procDefinition } from './language/outline';
 import type { WorkerRequest, WorkerReply } from './worker_protocol';
 
 export function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === 'outline') return { kind: 'outline', symbols: outline(req.text) };
+  if (req.kind === 'procDefinition') {
+    const at = procDefinition(req.text, req.proc ?? '');
+    return { kind: 'procDefinition', ...(at ? { at } : {}) };
+  }
   if (req.kind === 'test') return { kind: 'tested', result: runScenarioTests(req.file, req.text, { maxSteps: req.maxSteps, coverage: req.coverage === true }) };
   const { program, diagnostics, warnings = [] } = loadScenario(req.file, req.text);
   if (req.kind === 'items') return { kind: 'items', items: scenarioItems(program) };

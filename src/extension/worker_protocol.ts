@@ -4,9 +4,9 @@ import type { ScenarioTestResult } from './scenario_tests';
 import type { ScenarioItem } from './test_items';
 import type { OutlineSymbol } from './language/outline';
 
-/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, a test run, a kernel compare, or its Outline. */
+/** What the extension asks its worker: the diagnostics of a file, a headless run of it, its Test Explorer items, a test run, a kernel compare, its Outline, or where a proc is defined. */
 export interface WorkerRequest {
-  readonly kind: 'diagnostics' | 'run' | 'items' | 'test' | 'kernelDiff' | 'outline';
+  readonly kind: 'diagnostics' | 'run' | 'items' | 'test' | 'kernelDiff' | 'outline' | 'procDefinition';
   readonly file: string;
   readonly text: string;
   readonly maxSteps: number;
@@ -16,6 +16,8 @@ export interface WorkerRequest {
   readonly kernel?: string;
   /** kernelDiff: the state paths compared (by prefix); none: all of it. */
   readonly only?: readonly string[];
+  /** procDefinition: the proc looked for. */
+  readonly proc?: string;
 }
 
 export type WorkerReply =
@@ -23,6 +25,7 @@ export type WorkerReply =
   | { readonly kind: 'ran'; readonly output: string[]; readonly code: number; readonly steps: number; readonly line?: number; readonly message?: string }
   | { readonly kind: 'items'; readonly items: ScenarioItem[] }
   | { readonly kind: 'outline'; readonly symbols: OutlineSymbol[] }
+  | { readonly kind: 'procDefinition'; readonly at?: { readonly line: number; readonly nameCol: number } }
   | { readonly kind: 'tested'; readonly result: ScenarioTestResult }
   | { readonly kind: 'compared'; readonly result: CompareResult }
   | { readonly kind: 'failed'; readonly message: string }

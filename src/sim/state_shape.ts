@@ -42,16 +42,37 @@ export function stateShape(registry: Registry): ReadonlyMap<string, ShapeNode> {
 
 function shapeOf(n: StateNode, kindOf: ReadonlyMap<string, string>, depth: number): ShapeNode {
   if (depth >= MAX_DEPTH || n.kind === 'leaf') return EMPTY;
-  if (n.kind === 'list') return n.length() > 0 ? { members: new Map(), item: shapeOf(n.item(0), kindOf, depth + 1) } : EMPTY;
+  if (n.kind === 'list') {
+    // Elements differ by what they are (an anonymous VMA, a hugetlb one with its `resv`): the item is what any has.
+    let item: ShapeNode | undefined;
+    for (let i = 0; i < Math.min(n.length(), MAX_MEMBERS); i++) {
+      const s = shapeOf(n.item(i), kindOf, depth + 1);
+      item = item ? mergeShapes(item, s) : s;
+    }
+    return item ? { members: new Map(), item } : EMPTY;
+  }
   const members = new Map<string, ShapeNode>();
   let byName: ShapeNode['byName'];
   for (const k of n.keys().slice(0, MAX_MEMBERS)) {
     const c = n.child(k);
     if (!c) continue;
     const kind = kindOf.get(k);
-    if (kind !== undefined) byName ??= { kind, node: shapeOf(c, kindOf, depth + 1) };
-    else members.set(k, shapeOf(c, kindOf, depth + 1));
+    // Every name of the kind stands for all of them: `task.init` has no VMA, the sample's own task has.
+    if (kind !== undefined && (!byName || byName.kind === kind)) byName = { kind, node: byName ? mergeShapes(byName.node, shapeOf(c, kindOf, depth + 1)) : shapeOf(c, kindOf, depth + 1) };
+    else if (kind === undefined) members.set(k, shapeOf(c, kindOf, depth + 1));
   }
   return byName ? { members, byName } : { members };
+}
+
+/** What either shape has: members of both (a's order first), their items and named members merged. */
+function mergeShapes(a: ShapeNode, b: ShapeNode): ShapeNode {
+  const members = new Map(a.members);
+  for (const [k, v] of b.members) {
+    const m = members.get(k);
+    members.set(k, m ? mergeShapes(m, v) : v);
+  }
+  const item = a.item && b.item ? mergeShapes(a.item, b.item) : (a.item ?? b.item);
+  const byName = a.byName && b.byName && a.byName.kind === b.byName.kind ? { kind: a.byName.kind, node: mergeShapes(a.byName.node, b.byName.node) } : (a.byName ?? b.byName);
+  return { members, ...(item ? { item } : {}), ...(byName ? { byName } : {}) };
 }
 

@@ -20,7 +20,8 @@ import { evaluate, formatValue, parseExpression, parseScenario, Registry, REGIST
 import { MECHANISMS } from '../../src/sim/mechanisms';
 import { KstepSession } from '../../src/adapter/session';
 import { withRegistry } from '../../src/extension/grammar';
-import { completionsAt, hoverText } from '../../src/extension/language_info';
+import { completionsAt } from '../../src/extension/language/completion';
+import { hoverText } from '../../src/extension/language_info';
 import { Toy, toyMechanism } from '../support/toy/mechanism';
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONSTANTS, declaredNames, loadScenario, REGISTRY } from '../../src/sim';
-import { completionsAt } from '../../src/extension/language/completion';
+import { DECLARED_LINE_CHARS, DECLARED_SCAN_CHARS, DECLARED_SCAN_LINES, DeclaredNamesCache } from '../../src/extension/language/declared_scan';
+import { completionsAt, CONSTANT_WINDOW, PATH_WINDOW, pathBeforeCursor } from '../../src/extension/language/completion';
 import { calledProc, constantDefinition, wordAt } from '../../src/extension/language/definition';
-import { MAX_SYMBOLS, outline, procLine } from '../../src/extension/language/outline';
-import { quickFixes } from '../../src/extension/language/quick_fix';
+import { MAX_SYMBOLS, outline, procDefinition } from '../../src/extension/language/outline';
+import { FixableDiagnostics, quickFixes, shownDiagnostic } from '../../src/extension/language/quick_fix';
 import { signatureAt } from '../../src/extension/language/signature';
 import { toEditorDiagnostics } from '../../src/extension/language_info';
+import { handle } from '../../src/extension/worker';
 
 const labels = (prefix: string, above: string[] = []): string[] => completionsAt(prefix, REGISTRY, declaredNames(above, REGISTRY.verbs)).map((c) => c.label);
 
@@ -27,6 +29,36 @@ describe('quick fixes from the checker’s did-you-mean', () => {
     const diags = toEditorDiagnostics([...r.diagnostics, ...(r.warnings ?? [])]);
     expect(diags[0]?.severity).toBe('warning');
     expect(quickFixes(diags, 1, 18, 18).map((f) => f.replacement)).toEqual(['gpu']);
+  });
+});
+
+describe('quick fixes only from the diagnostics of the version shown', () => {
+  const text = 'device gpu type=private pages=2\nmigrate 0 4K to=gpv\n';
+  const r = loadScenario('t.kstep', text);
+  const diags = toEditorDiagnostics([...r.diagnostics, ...(r.warnings ?? [])]);
+
+  it('diagnostics of another version, or none after a timeout, give no fix', () => {
+    const store = new FixableDiagnostics();
+    store.set('u', 3, diags);
+    expect(quickFixes(store.at('u', 3), 1, 18, 18).map((f) => f.replacement)).toEqual(['gpu']);
+    // The document was edited since: the fix's range may cover other text now.
+    expect(store.at('u', 4)).toEqual([]);
+    store.set('u', 5, []);
+    expect(store.at('u', 3)).toEqual([]);
+    expect(store.at('u', 5)).toEqual([]);
+    store.set('u', 6, diags);
+    store.forget('u');
+    expect(store.at('u', 6)).toEqual([]);
+  });
+
+  it('the action carries the diagnostic the editor shows, a warning as a warning; one it does not show gets no action', () => {
+    const d = diags[0];
+    if (!d) throw new Error('no diagnostic');
+    const shown = (line: number, message: string) => ({ range: { start: { line, character: d.startCol }, end: { line, character: d.endCol } }, message, severity: 'warning' });
+    const warning = shown(d.startLine, d.message);
+    expect(shownDiagnostic([shown(0, 'other'), warning], d)).toBe(warning);
+    expect(shownDiagnostic([shown(d.startLine + 1, d.message)], d)).toBeUndefined();
+    expect(shownDiagnostic([], d)).toBeUndefined();
   });
 });
 
@@ -68,6 +100,13 @@ describe('completion that knows the kernel', () => {
     expect(labels('expect last.re')).toEqual(['regions_needed', 'result', 'ret']);
     expect(labels('expect nosuchroot.')).toEqual([]);
   });
+
+  it('a task’s shape is learnt from every task of the sample, not from init alone (init maps nothing)', () => {
+    expect(labels('expect task.t.vma[0].', ['task t'])).toEqual(expect.arrayContaining(['start', 'end', 'prot']));
+    expect(labels('expect task.t.vma[0].st', ['task t'])).toEqual(['start']);
+    // Any VMA's members: a hugetlb one has its resv_map.
+    expect(labels('expect task.init.vma[1].re')).toEqual(['resv', 'resv_map']);
+  });
 });
 
 describe('signature help', () => {
@@ -93,8 +132,14 @@ describe('outline', () => {
     const o = outline(text);
     expect(o.map((s) => [s.kind, s.name, s.line, s.endLine])).toEqual([['section', 'Setup', 0, 5], ['section', 'Checks', 6, 9]]);
     expect(o[0]?.children.map((s) => [s.kind, s.name, s.line, s.endLine, s.nameCol])).toEqual([['proc', 'setup', 1, 5, 5]]);
-    expect(procLine(o, 'check')?.line).toBe(8);
-    expect(procLine(o, 'nope')).toBeUndefined();
+    expect(procDefinition(text, 'check')).toEqual({ line: 8, nameCol: 5 });
+    expect(procDefinition(text, 'nope')).toBeUndefined();
+  });
+
+  it('a section’s selection is its name, not the dashes around it', () => {
+    const text = ['## ---- Checks ----', '##   Setup  ', '## ----'].join('\n');
+    const lines = text.split('\n');
+    expect(outline(text).map((s) => [s.name, lines[s.line]?.slice(s.nameCol, s.nameCol + s.name.length)])).toEqual([['Checks', 'Checks'], ['Setup', 'Setup'], ['----', '----']]);
   });
 
   it('a file of a million procs lists a bounded number of them', () => {
@@ -104,6 +149,13 @@ describe('outline', () => {
 });
 
 describe('go to definition', () => {
+  it('a proc after MAX_SYMBOLS sections is found, through the worker; a proc inside a block is not a definition', () => {
+    const text = [...Array.from({ length: MAX_SYMBOLS }, (_, i) => `## part ${i}`), 'repeat 2 {', '  proc inner {', '  }', '}', '  proc late {', '}', 'call late'].join('\n');
+    expect(JSON.stringify(outline(text)).includes('late')).toBe(false);
+    expect(handle({ kind: 'procDefinition', file: 't.kstep', text, maxSteps: 1, proc: 'late' })).toEqual({ kind: 'procDefinition', at: { line: MAX_SYMBOLS + 4, nameCol: 7 } });
+    expect(handle({ kind: 'procDefinition', file: 't.kstep', text, maxSteps: 1, proc: 'inner' })).toEqual({ kind: 'procDefinition' });
+  });
+
   it('a constant goes to the line of the reference patch that defines it, and that line says so', () => {
     const d = constantDefinition('HVCALL_POST_MESSAGE');
     expect(d).toEqual({ file: '000_46acee50507540c3.txt', line: 204 });
@@ -120,5 +172,72 @@ describe('go to definition', () => {
     expect(wordAt('hvc HVCALL_POST_MESSAGE fast', 8)?.word).toBe('HVCALL_POST_MESSAGE');
     expect(calledProc('  call setup', 9)).toBe('setup');
     expect(calledProc('  call setup', 2)).toBeUndefined();
+  });
+});
+
+describe('completion stays bounded on long lines', () => {
+  it('a path is looked for in the last PATH_WINDOW characters only', () => {
+    expect(pathBeforeCursor(`resv${' '.repeat(10)}.`, REGISTRY.rootNames)?.path).toEqual(['resv']);
+    // The root is before the window: the same text read whole would be a path.
+    expect(pathBeforeCursor(`resv${' '.repeat(PATH_WINDOW)}.`, REGISTRY.rootNames)).toBeUndefined();
+  });
+
+  it('a 400 KB path line and a 400 KB word complete at once (read whole, each took minutes)', () => {
+    expect(labels(`expect ${'a.'.repeat(200_000)}`)).toEqual([]);
+    expect(labels(`expect ${'A'.repeat(400_000)}a`)).toEqual([]);
+    // The constant being typed at the end of a long word is still found.
+    expect(labels(`expect ${'x'.repeat(CONSTANT_WINDOW * 1000)}HV_REGISTER_VPIND`)).toContain('HV_REGISTER_VPINDEX');
+  });
+});
+
+/** A document of lines, as the editor hands it to completion. */
+const docOf = (lines: readonly string[]): { lineCount: number; lineAt: (i: number) => { text: string } } => ({ lineCount: lines.length, lineAt: (i) => ({ text: lines[i] as string }) });
+
+describe('declared names for completion: the whole document, bounded, once per version', () => {
+  const complete = (lines: string[], line: number, cache = new DeclaredNamesCache(REGISTRY.verbs)): string[] =>
+    completionsAt(lines[line] as string, REGISTRY, cache.namesAt('u', 1, docOf(lines), line)).map((c) => c.label);
+
+  it('a proc defined below its call is offered; where a proc goes, never the state roots', () => {
+    expect(complete(['call ', '', 'proc late {', '}'], 0)).toEqual(['late']);
+    expect(complete(['call '], 0)).toEqual([]);
+    expect(complete(['call r'], 0)).toEqual([]);
+    // A new name goes there: neither roots nor existing names.
+    expect(complete(['device gpu type=private pages=1', 'device '], 1)).toEqual([]);
+  });
+
+  it('a declaring key (hugetlb=) offers the names of its kind already declared', () => {
+    expect(complete(['hugetlb file f', 'hugetlb file g', 'mmap 0 2M hugetlb='], 2)).toEqual(['f', 'g']);
+  });
+
+  it('lines longer than DECLARED_LINE_CHARS are skipped, and the scan stops after DECLARED_SCAN_CHARS', () => {
+    expect(complete(['call ', `proc long { #${'x'.repeat(DECLARED_LINE_CHARS)}`, '}'], 0)).toEqual([]);
+    const filler = `# ${'f'.repeat(998)}`;
+    const lines = ['call ', 'proc early {', '}', ...Array.from({ length: Math.ceil(DECLARED_SCAN_CHARS / filler.length) }, () => filler), 'proc past {', '}'];
+    expect(lines.length).toBeLessThan(DECLARED_SCAN_LINES);
+    expect(complete(lines, 0)).toEqual(['early']);
+  });
+
+  it('a longer document is read in a window of DECLARED_SCAN_LINES around the cursor', () => {
+    const lines = ['proc first {', '}', '', ...Array.from({ length: DECLARED_SCAN_LINES * 2 }, () => ''), 'proc last {', '}', 'call '];
+    expect(complete(lines, lines.length - 1)).toEqual(['last']);
+    lines[1] = 'call ';
+    expect(complete(lines, 1)).toEqual(['first']);
+  });
+
+  it('a second completion at the same version reads no line; a new version reads again', () => {
+    const cache = new DeclaredNamesCache(REGISTRY.verbs);
+    const doc = docOf(['task a', 'task b', 'exit ']);
+    cache.namesAt('u', 1, doc, 2);
+    expect(cache.linesRead).toBe(3);
+    expect(cache.namesAt('u', 1, doc, 2).get('task')).toEqual(['a', 'b']);
+    expect(cache.linesRead).toBe(3);
+    cache.namesAt('u', 2, doc, 2);
+    expect(cache.linesRead).toBe(6);
+  });
+
+  it('200,000 distinct declared names are collected at once (a list scan per name took minutes)', () => {
+    const names = declaredNames(Array.from({ length: 200_000 }, (_, i) => `device d${i}`), REGISTRY.verbs).get('device') ?? [];
+    expect(names.length).toBe(200_000);
+    expect(names[199_999]).toBe('d199999');
   });
 });

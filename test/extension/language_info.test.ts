@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completionsAt, hoverText, toEditorDiagnostics } from '../../src/extension/language_info';
+import { completionsAt } from '../../src/extension/language/completion';
+import { hoverText, toEditorDiagnostics } from '../../src/extension/language_info';
 import { loadScenario } from '../../src/sim';
 
 describe('diagnostics mapping', () => {

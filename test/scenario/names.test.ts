@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/sim';
+import { MAX_SUGGESTED_WORD, suggestions } from '../../src/sim/scenario/did_you_mean';
+import { MAX_DIAGNOSTICS } from '../../src/sim/scenario/parse_file';
 
 const load = (text: string) => loadScenario('t.kstep', text);
 
@@ -83,9 +85,49 @@ describe('state paths in expect and print: did you mean, as warnings', () => {
     expect(r.warnings?.map((d) => [d.range.line, d.range.col, d.message, d.fix?.replacements])).toEqual([
       [3, 15, "resv.f has no 'regons': did you mean regions?", ['regions']],
       [4, 33, "vp[…] has no 'synci': did you mean synic?", ['synic']],
-      [6, 13, "last has no 'rett': did you mean ret?", ['ret']],
       [5, 13, "no hugetlbfs file 'g' is declared in this scenario", undefined],
+      [6, 13, "last has no 'rett': did you mean ret?", ['ret']],
     ]);
+  });
+});
+
+describe('the path check stays linear', () => {
+  it('a print of 400,000 numbers loads at once (the gate read the rest of the line per expression: minutes)', () => {
+    const r = load(`print ${Array.from({ length: 400_000 }, () => '1').join(', ')}\n`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    // The gate still lets a path through, wherever it stands.
+    expect(load(`hugetlb file f\nprint ${Array.from({ length: 1_000 }, () => '1').join(', ')}, resv.f.regionz\n`).warnings?.map((w) => w.message)).toEqual(["resv.f has no 'regionz': did you mean regions?"]);
+  });
+});
+
+describe('warnings as the errors are', () => {
+  it('a path’s suggestions are listed as every other did-you-mean', () => {
+    expect(load('partition vps=1\nprint vp[0].reg.CRASH_Pz\n').warnings?.map((w) => w.message)).toEqual(["vp[…].reg has no 'CRASH_Pz': did you mean CRASH_P0, CRASH_P1 or CRASH_P2?"]);
+  });
+
+  it('sorted by line before they are cut to MAX_DIAGNOSTICS', () => {
+    const text = ['migrate 0 4K to=gpv', ...Array.from({ length: MAX_DIAGNOSTICS + 20 }, (_, i) => `print hugetlb.x${i}`), 'device gpu type=private pages=2'].join('\n');
+    const w = load(text).warnings ?? [];
+    expect(w.length).toBe(MAX_DIAGNOSTICS);
+    expect(w[0]?.message).toMatch(/^no device 'gpv'/);
+    expect(w.map((d) => d.range.line)).toEqual([...w.map((d) => d.range.line)].sort((a, b) => a - b));
+  });
+});
+
+describe('did you mean stays bounded', () => {
+  it('a word longer than MAX_SUGGESTED_WORD gets no suggestion, one within it does', () => {
+    const near = (len: number): string[] => suggestions(`${'q'.repeat(len - 1)}x`, [`${'q'.repeat(len - 1)}y`]);
+    expect(near(MAX_SUGGESTED_WORD)).toEqual([`${'q'.repeat(MAX_SUGGESTED_WORD - 1)}y`]);
+    expect(near(MAX_SUGGESTED_WORD + 1)).toEqual([]);
+    expect(load(`partition vps=1\n${Array.from({ length: 20 }, () => `vpreg ${'Q'.repeat(200_000)}`).join('\n')}\n`).diagnostics[0]?.message).toMatch(/^unknown register 'Q+'$/);
+  });
+
+  it('names whose length differs by more than the limit are not measured (2,000 names of 100 K characters: minutes)', () => {
+    const long = 'b'.repeat(100_000);
+    expect(suggestions('a'.repeat(60), Array.from({ length: 2_000 }, () => long))).toEqual([]);
+    // Containing the word still counts, at any length.
+    expect(suggestions('VPINDEX', ['HV_REGISTER_VPINDEX'])).toEqual(['HV_REGISTER_VPINDEX']);
   });
 });
 

@@ -7,9 +7,6 @@
 import type { DeclaredNames, Registry, VerbSpec } from '../../sim';
 import { CONSTANTS, REGISTRY, shapeAt } from '../../sim';
 
-/** Lines above the cursor read for declared names: completion stays on the main thread, bounded. */
-export const DECLARED_SCAN_LINES = 20_000;
-
 export interface CompletionEntry {
   readonly label: string;
   readonly kind: 'keyword' | 'constant' | 'variable' | 'property';
@@ -18,9 +15,19 @@ export interface CompletionEntry {
   readonly insert?: string;
 }
 
+/**
+ * Characters before the cursor a state path is looked for in. The regex is
+ * anchored at the end but tried from every start, so a long line costs its
+ * square: on the extension host's main thread, where completion runs.
+ */
+export const PATH_WINDOW = 512;
+/** Characters of the current word a constant's prefix is looked for in: longer than any constant. */
+export const CONSTANT_WINDOW = 128;
+
 /** A state path being typed at the end of the text: `resv.f.re` → path ['resv', 'f'], prefix 're'. */
 export function pathBeforeCursor(text: string, roots: ReadonlySet<string>): { path: string[]; prefix: string } | undefined {
-  const m = /([A-Za-z_]\w*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[[^\]\n]*\]))*)\s*\.\s*([A-Za-z_]\w*)?$/.exec(text);
+  const tail = text.length > PATH_WINDOW ? text.slice(-PATH_WINDOW) : text;
+  const m = /([A-Za-z_]\w*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[[^\]\n]*\]))*)\s*\.\s*([A-Za-z_]\w*)?$/.exec(tail);
   if (!m) return undefined;
   const parts = [...(m[1] as string).matchAll(/[A-Za-z_]\w*|\[[^\]\n]*\]/g)].map((p) => (p[0].startsWith('[') ? '[]' : p[0]));
   if (!roots.has(parts[0] ?? '')) return undefined;
@@ -41,14 +48,24 @@ function pathCompletions(registry: Registry, path: string[], prefix: string, dec
   return out;
 }
 
-/** The names an argument takes, for the word typed at position `index` (or key `key`) of `spec`. */
-function nameCompletions(registry: Registry, spec: VerbSpec, at: { index?: number; key?: string }, prefix: string, declared: DeclaredNames): CompletionEntry[] {
+/**
+ * The names an argument takes, for the word typed at position `index` (or key
+ * `key`) of `spec`; `only` when nothing but such a name fits there (a proc, a
+ * device: never a state root).
+ */
+function nameCompletions(registry: Registry, spec: VerbSpec, at: { index?: number; key?: string }, prefix: string, declared: DeclaredNames): { names: CompletionEntry[]; only: boolean } {
   const ref = at.key !== undefined ? spec.keys?.[at.key] : spec.args[at.index ?? -1];
-  if (!ref?.names || ref.declares) return [];
+  if (!ref?.names) return { names: [], only: false };
   const set = registry.nameSets.get(ref.names);
-  const names = [...(set?.names ?? []), ...(ref.also ?? []), ...(set?.declared || !set ? (declared.get(ref.names) ?? []) : [])];
+  const scenarioNames = set?.declared || !set;
+  // A positional that declares (`device gpu`) takes a new name; a declaring key (`hugetlb=f`) may name an existing one too.
+  if (ref.declares && at.key === undefined) return { names: [], only: true };
+  const names = [...(ref.declares ? [] : (set?.names ?? [])), ...(ref.also ?? []), ...(scenarioNames ? (declared.get(ref.names) ?? []) : [])];
   const what = set?.what ?? ref.names;
-  return [...new Set(names)].filter((n) => n.startsWith(prefix)).map((n) => ({ label: n, kind: set && !set.declared ? 'constant' : 'variable', detail: what }));
+  return {
+    names: [...new Set(names)].filter((n) => n.startsWith(prefix)).map((n) => ({ label: n, kind: set && !set.declared ? 'constant' : 'variable', detail: what })),
+    only: scenarioNames,
+  };
 }
 
 export function completionsAt(linePrefix: string, registry: Registry = REGISTRY, declared: DeclaredNames = new Map()): CompletionEntry[] {
@@ -75,16 +92,16 @@ export function completionsAt(linePrefix: string, registry: Registry = REGISTRY,
   if (spec) {
     const before = words.slice(verb.split(' ').length, -1).filter((w) => !/=/.test(w) && !spec.flags?.includes(w));
     const kv = /^([A-Za-z_]\w*)=(\w*)$/.exec(current);
-    const names = kv ? nameCompletions(registry, spec, { key: kv[1] as string }, kv[2] as string, declared) : nameCompletions(registry, spec, { index: before.length }, current, declared);
+    const { names, only } = kv ? nameCompletions(registry, spec, { key: kv[1] as string }, kv[2] as string, declared) : nameCompletions(registry, spec, { index: before.length }, current, declared);
     // A register or hypercall is all that fits there: offer nothing else.
-    if (names.length) return [...out, ...names];
+    if (names.length || only) return [...out, ...names];
   }
   if (/^[A-Za-z_]\w*$/.test(current) || current === '') {
     for (const k of Object.keys(spec?.keys ?? {})) if (k.startsWith(current)) out.push({ label: `${k}=`, kind: 'property', insert: `${k}=`, detail: `${verb} key` });
     for (const f of spec?.flags ?? []) if (f.startsWith(current)) out.push({ label: f, kind: 'keyword', detail: `${verb} flag` });
     for (const r of registry.roots) if (r.name.startsWith(current)) out.push({ label: r.name, kind: 'variable', detail: r.summary });
   }
-  const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current)?.[1];
+  const constPrefix = /([A-Z_][A-Z0-9_]*)$/.exec(current.length > CONSTANT_WINDOW ? current.slice(-CONSTANT_WINDOW) : current)?.[1];
   if (constPrefix !== undefined && constPrefix.length >= 1) {
     for (const [name, c] of CONSTANTS) if (name.startsWith(constPrefix)) out.push({ label: name, kind: 'constant', detail: `= 0x${c.value.toString(16)}` });
   }

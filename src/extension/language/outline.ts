@@ -41,7 +41,10 @@ export function outline(text: string): OutlineSymbol[] {
     const s = count < MAX_SYMBOLS && depth === 0 ? SECTION.exec(l) : null;
     if (s && !/^\s*###/.test(l)) {
       if (section) section.endLine = line - 1;
-      section = { name: (s[2] as string).replace(/^-+\s*|\s*-+$/g, '') || (s[2] as string), kind: 'section', line, endLine: line, nameCol: (s[1] as string).length, children: [] };
+      const title = s[2] as string;
+      const name = title.replace(/^-+\s*|\s*-+$/g, '') || title;
+      // The selection is the name itself: `Checks` in `## ---- Checks ----`, not the dashes before it.
+      section = { name, kind: 'section', line, endLine: line, nameCol: (s[1] as string).length + title.indexOf(name), children: [] };
       top.push(section);
       count++;
       continue;
@@ -69,12 +72,23 @@ export function outline(text: string): OutlineSymbol[] {
   return top;
 }
 
-/** The line of `proc name`, in a file's outline. */
-export function procLine(symbols: readonly OutlineSymbol[], name: string): OutlineSymbol | undefined {
-  for (const s of symbols) {
-    if (s.kind === 'proc' && s.name === name) return s;
-    const c = procLine(s.children, name);
-    if (c) return c;
+/**
+ * Where `proc name {` is defined at the top level of `text`: the same reading
+ * as the Outline's, without its cap on symbols (Go to Definition must find a
+ * proc after thousands of sections). Runs in the worker, within its budget.
+ */
+export function procDefinition(text: string, name: string): { line: number; nameCol: number } | undefined {
+  let depth = 0;
+  let line = 0;
+  for (let at = 0; at <= text.length; line++) {
+    const nl = text.indexOf('\n', at);
+    const l = text.slice(at, nl < 0 ? text.length : nl);
+    at = nl < 0 ? text.length + 1 : nl + 1;
+    const p = depth === 0 ? PROC.exec(l) : null;
+    if (p && p[2] === name) return { line, nameCol: (p[1] as string).length };
+    const code = l.replace(/#.*$/, '').trim();
+    if (code.endsWith('{')) depth++;
+    else if (code.startsWith('}')) depth = Math.max(0, depth - 1);
   }
   return undefined;
 }

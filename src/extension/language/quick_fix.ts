@@ -27,3 +27,37 @@ export function quickFixes(diags: readonly EditorDiagnostic[], line: number, sta
   }
   return out;
 }
+
+/**
+ * The worker's diagnostics of each document, for the version they were
+ * computed at: a quick fix from an older version would replace the wrong text.
+ */
+export class FixableDiagnostics {
+  private readonly byUri = new Map<string, { version: number; diags: readonly EditorDiagnostic[] }>();
+
+  /** What the worker found at `version`: none when it ran out of time or failed. */
+  set(uri: string, version: number, diags: readonly EditorDiagnostic[]): void {
+    this.byUri.set(uri, { version, diags });
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+
+  /** The diagnostics of the document at `version`: none when they were computed at another. */
+  at(uri: string, version: number): readonly EditorDiagnostic[] {
+    const e = this.byUri.get(uri);
+    return e && e.version === version ? e.diags : [];
+  }
+}
+
+/** A diagnostic as the editor shows it (vscode.Diagnostic's shape). */
+export interface ShownDiagnostic {
+  readonly range: { readonly start: { readonly line: number; readonly character: number }; readonly end: { readonly line: number; readonly character: number } };
+  readonly message: string;
+}
+
+/** The diagnostic the editor shows for `d`, with its own severity: a fix for one it does not show is offered for none. */
+export function shownDiagnostic<T extends ShownDiagnostic>(shown: readonly T[], d: EditorDiagnostic): T | undefined {
+  return shown.find((s) => s.message === d.message && s.range.start.line === d.startLine && s.range.start.character === d.startCol && s.range.end.line === d.endLine && s.range.end.character === d.endCol);
+}

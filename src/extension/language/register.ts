@@ -5,14 +5,14 @@
  * modules beside this one; what reads a whole file runs in the worker.
  */
 import * as vscode from 'vscode';
-import { declaredNames, DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
+import { DEFAULT_MAX_STEPS, REGISTRY } from '../../sim';
 import type { EditorDiagnostic } from '../language_info';
 import { DIAGNOSTICS_BUDGET_MS, offThread } from '../off_thread';
-import { completionsAt, DECLARED_SCAN_LINES } from './completion';
+import { completionsAt } from './completion';
+import { DeclaredNamesCache } from './declared_scan';
 import { calledProc, constantDefinition, wordAt } from './definition';
 import type { OutlineSymbol } from './outline';
-import { procLine } from './outline';
-import { quickFixes } from './quick_fix';
+import { FixableDiagnostics, quickFixes, shownDiagnostic } from './quick_fix';
 import { signatureAt } from './signature';
 
 const LANG = { language: 'kstep' };
@@ -20,11 +20,13 @@ export const REFERENCE_SCHEME = 'kstep-reference';
 
 /** The latest diagnostics of each document, as the worker gave them: the quick fixes read their `fix`. */
 export interface LanguageFeatures {
-  diagnosticsComputed(uri: vscode.Uri, diags: readonly EditorDiagnostic[]): void;
+  /** The worker's diagnostics of the document at `version`: none when it timed out or failed. */
+  diagnosticsComputed(uri: vscode.Uri, version: number, diags: readonly EditorDiagnostic[]): void;
 }
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext, workerJs: string): LanguageFeatures {
-  const latest = new Map<string, readonly EditorDiagnostic[]>();
+  const latest = new FixableDiagnostics();
+  const declaredCache = new DeclaredNamesCache(REGISTRY.verbs);
   const outlineOf = async (doc: vscode.TextDocument): Promise<OutlineSymbol[]> => {
     const r = await offThread(workerJs, { kind: 'outline', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS }, DIAGNOSTICS_BUDGET_MS);
     return r.kind === 'outline' ? r.symbols : [];
@@ -32,27 +34,29 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
   const kinds = { keyword: vscode.CompletionItemKind.Keyword, constant: vscode.CompletionItemKind.Constant, variable: vscode.CompletionItemKind.Variable, property: vscode.CompletionItemKind.Property };
 
   context.subscriptions.push(
-    vscode.workspace.onDidCloseTextDocument((d) => latest.delete(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      latest.forget(d.uri.toString());
+      declaredCache.forget(d.uri.toString());
+    }),
     vscode.languages.registerCodeActionsProvider(LANG, {
-      provideCodeActions(doc, range) {
-        return quickFixes(latest.get(doc.uri.toString()) ?? [], range.start.line, range.start.character, range.end.character).map((f) => {
+      provideCodeActions(doc, range, ctx) {
+        const out: vscode.CodeAction[] = [];
+        for (const f of quickFixes(latest.at(doc.uri.toString(), doc.version), range.start.line, range.start.character, range.end.character)) {
+          const shown = shownDiagnostic(ctx.diagnostics, f.diagnostic);
+          if (!shown) continue;
           const a = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
           a.edit = new vscode.WorkspaceEdit();
           a.edit.replace(doc.uri, new vscode.Range(f.fix.startLine, f.fix.startCol, f.fix.endLine, f.fix.endCol), f.replacement);
           a.isPreferred = f.preferred;
-          const d = f.diagnostic;
-          a.diagnostics = [new vscode.Diagnostic(new vscode.Range(d.startLine, d.startCol, d.endLine, d.endCol), d.message)];
-          return a;
-        });
+          a.diagnostics = [shown];
+          out.push(a);
+        }
+        return out;
       },
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCompletionItemProvider(LANG, {
       provideCompletionItems(doc, pos) {
-        const first = Math.max(0, pos.line - DECLARED_SCAN_LINES);
-        const above = function* (): Generator<string> {
-          for (let i = first; i < pos.line; i++) yield doc.lineAt(i).text;
-        };
-        const declared = declaredNames(above(), REGISTRY.verbs);
+        const declared = declaredCache.namesAt(doc.uri.toString(), doc.version, doc, pos.line);
         return completionsAt(doc.lineAt(pos.line).text.slice(0, pos.character), REGISTRY, declared).map((c) => {
           const item = new vscode.CompletionItem(c.label, kinds[c.kind]);
           if (c.detail) item.detail = c.detail;
@@ -91,8 +95,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
         const text = doc.lineAt(pos.line).text;
         const proc = calledProc(text, pos.character);
         if (proc) {
-          const s = procLine(await outlineOf(doc), proc);
-          return s ? new vscode.Location(doc.uri, new vscode.Position(s.line, s.nameCol)) : undefined;
+          // Its own request, not the Outline: that stops at MAX_SYMBOLS.
+          const r = await offThread(workerJs, { kind: 'procDefinition', file: doc.uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS, proc }, DIAGNOSTICS_BUDGET_MS);
+          return r.kind === 'procDefinition' && r.at ? new vscode.Location(doc.uri, new vscode.Position(r.at.line, r.at.nameCol)) : undefined;
         }
         const w = wordAt(text, pos.character);
         const c = w && constantDefinition(w.word);
@@ -111,5 +116,5 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, worke
       },
     }),
   );
-  return { diagnosticsComputed: (uri, diags) => latest.set(uri.toString(), diags) };
+  return { diagnosticsComputed: (uri, version, diags) => latest.set(uri.toString(), version, diags) };
 }

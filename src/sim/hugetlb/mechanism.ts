@@ -29,7 +29,7 @@ export const hugetlbMechanism: MechanismDescriptor<Hugetlb> = {
     mount: { what: 'hugetlbfs mount', names: [], declared: true, hint: 'hugetlb mount <name> size=<pages>' },
   },
   // Names no state field has: a member named like one would pass for a declared name.
-  sample: ['hugetlb pool pages=4', 'hugetlb mount sample_mount size=2', 'hugetlb file sample_file mount=sample_mount', 'region_chg sample_file 0 1', 'region_add sample_file 0 1'],
+  sample: ['hugetlb pool pages=4', 'hugetlb mount sample_mount size=2', 'hugetlb file sample_file mount=sample_mount', 'region_chg sample_file 0 1', 'region_add sample_file 0 1', 'mmap 0x40000000 2M hugetlb=sample_file'],
   exceptionFilters: [],
   calls: HUGETLB_CALLS,
   sources: HUGETLB_SOURCES,

@@ -33,12 +33,13 @@ export function lineWords(line: string, verbs: VerbTable): { verb: string; posit
 
 /** Names declared by `lines`, by kind, in order of first appearance. */
 export function declaredNames(lines: Iterable<string>, verbs: VerbTable): DeclaredNames {
-  const out = new Map<string, string[]>();
+  // Sets keep their insertion order: first appearance, at a lookup's cost rather than a list's scan.
+  const found = new Map<string, Set<string>>();
   const add = (kind: string | undefined, name: string | undefined): void => {
     if (!kind || !name || !/^[A-Za-z_]\w*$/.test(name)) return;
-    const l = out.get(kind) ?? [];
-    if (!l.includes(name)) l.push(name);
-    out.set(kind, l);
+    let l = found.get(kind);
+    if (!l) found.set(kind, (l = new Set()));
+    l.add(name);
   };
   for (const line of lines) {
     const w = lineWords(line, verbs);
@@ -51,5 +52,5 @@ export function declaredNames(lines: Iterable<string>, verbs: VerbTable): Declar
     });
     for (const [k, v] of w.keys) if (spec.keys?.[k]?.declares) add(spec.keys[k]?.names, v);
   }
-  return out;
+  return new Map([...found].map(([kind, names]) => [kind, [...names]]));
 }

@@ -5,6 +5,8 @@ import { ScenarioError } from '../core/source';
  * messages that would otherwise list hundreds of kernel functions.
  */
 export const MAX_SUGGESTIONS = 3;
+/** A longer word is no misspelling of a name: the edit distance would cost its length times each name's. */
+export const MAX_SUGGESTED_WORD = 64;
 
 /** Edit distance with a swap of two neighbouring letters as one edit (`setpu` is one from `setup`). */
 function distance(a: string, b: string): number {
@@ -25,14 +27,18 @@ function distance(a: string, b: string): number {
 
 /** At most MAX_SUGGESTIONS names close to `name` (by edit distance, or containing it), nearest first. */
 export function suggestions(name: string, known: Iterable<string>): string[] {
+  if (!name || name.length > MAX_SUGGESTED_WORD) return [];
   const n = name.toLowerCase();
-  if (!n) return [];
   // A short word is like too many others: `frob` is not a misspelt `proc`, nor `g` a misspelt `f`.
   const limit = n.length <= 2 ? 0 : Math.max(1, Math.floor(n.length / 3));
   const scored: Array<{ k: string; d: number }> = [];
   for (const k of known) {
     const kl = k.toLowerCase();
-    const d = n.length >= 3 && kl.includes(n) ? Math.abs(kl.length - n.length) / 100 : distance(n, kl);
+    let d: number;
+    if (n.length >= 3 && kl.includes(n)) d = Math.abs(kl.length - n.length) / 100;
+    // The distance is at least the difference in length: no need to work it out past the limit.
+    else if (Math.abs(kl.length - n.length) > limit) continue;
+    else d = distance(n, kl);
     if (d <= limit) scored.push({ k, d });
   }
   scored.sort((x, y) => x.d - y.d || x.k.localeCompare(y.k));

@@ -85,7 +85,8 @@ export class NameCheck {
 
   private paths(s: Stmt, file: string): void {
     // Only a path from a root needs the shapes: a file of plain numbers never learns them.
-    if (!s.exprs.some((e) => /[A-Za-z_]\w*\s*[.[]/.test(s.text.slice(e.range.col - s.range.col)))) return;
+    // Once per statement: a regex over the rest of the text from each expression would cost the square of their number.
+    if (!s.exprs.length || !/[A-Za-z_]\w*\s*[.[]/.test(s.text)) return;
     const shapes = this.tables.stateShapes;
     if (!shapes) return;
     for (const e of s.exprs) {

@@ -166,7 +166,8 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     diags.length = MAX_DIAGNOSTICS;
     diags.push({ file, range: next.range, message: `… and ${rest} more error${rest > 1 ? 's' : ''}`, severity: 'error', omitted: rest });
   }
-  const warnings = nameCheck?.finish(file).slice(0, MAX_DIAGNOSTICS) ?? [];
+  // By line before the cut, as the errors are: the path warnings come first out of finish(), the names after.
+  const warnings = (nameCheck?.finish(file) ?? []).sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col).slice(0, MAX_DIAGNOSTICS);
   return { program: new ScenarioProgram(file, text0, new StatementIndex(index), procs, verbs), diagnostics: diags, warnings };
 }
 

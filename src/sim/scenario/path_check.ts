@@ -6,7 +6,7 @@
  */
 import type { Expr } from './ast';
 import type { SourceRange } from './diagnostics';
-import { suggestions } from './did_you_mean';
+import { didYouMean, suggestions } from './did_you_mean';
 import type { ShapeNode } from './shape';
 
 export interface PathFinding {
@@ -95,7 +95,7 @@ export function checkPaths(e: Expr, shapes: ReadonlyMap<string, ShapeNode>, use:
         cur = cur.byName.node;
       } else if (cur.members.size && !cur.item) {
         const near = suggestions(s.name, cur.members.keys());
-        found.push({ range: s.range, word: s.name, replacements: near, message: `${text} has no '${s.name}'${near.length ? `: did you mean ${near.join(' or ')}?` : ` (it has: ${[...cur.members.keys()].slice(0, 12).join(', ')})`}` });
+        found.push({ range: s.range, word: s.name, replacements: near, message: `${text} has no '${s.name}'${near.length ? didYouMean(s.name, near) : ` (it has: ${[...cur.members.keys()].slice(0, 12).join(', ')})`}` });
         break;
       } else break;
       text += `.${s.name}`;
