@@ -78,6 +78,19 @@ describe('locations for a value', () => {
     expect(await h.fails('locations', {})).toMatch(/no location reference/);
   });
 
+  it('a console value\'s reference taken before a next names nothing after it, not another value', async () => {
+    await h.launch(P, { lines: [lineOf(WORKED, 'region_chg f 0 5')] });
+    await h.stopped('breakpoint');
+    const before = (await h.dc.evaluateRequest({ expression: 'resv.f.adds_in_progress', context: 'repl' })).body;
+    expect(before.valueLocationReference).toBeGreaterThan(0);
+    await h.go('next');
+    // The first value of the new stop: with numbers restarting at each stop it would get the old one.
+    const after = (await h.dc.evaluateRequest({ expression: 'hugetlb.free', context: 'repl' })).body;
+    expect(after.valueLocationReference).toBeGreaterThan(0);
+    expect(after.valueLocationReference).not.toBe(before.valueLocationReference);
+    expect(await h.fails('locations', { locationReference: before.valueLocationReference })).toMatch(/no location reference/);
+  });
+
   it('a value unchanged since the first step point says so', async () => {
     await h.launch(P, { lines: [lineOf(WORKED, 'region_chg f 0 5')] });
     await h.stopped('breakpoint');
