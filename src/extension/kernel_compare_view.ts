@@ -22,7 +22,7 @@ export interface CompareView {
 export type CompareResult = { readonly kind: 'view'; readonly view: CompareView } | { readonly kind: 'same' | 'gave-up'; readonly message: string };
 
 export function compareView(diff: KernelDiff, fileName: string, beforeName: string): CompareResult {
-  if (diff.kind === 'same') return { kind: 'same', message: `${fileName}: the same state at every statement on ${beforeName} and after (patched)` };
+  if (diff.kind === 'same') return { kind: 'same', message: `${fileName}: the same state at every statement on ${beforeName} and after (patched); both end: ${diff.end}` };
   if (diff.kind === 'gave-up') return { kind: 'gave-up', message: `${fileName}: gave up comparing after ${diff.statements} statements` };
   const d = diff.divergence;
   const where = d.ran ? `line ${d.ran.line}: ${d.ran.text}` : 'before the first statement';

@@ -69,6 +69,13 @@ describe('compareView', () => {
 
   it('a scenario the patch does not touch is the same on both kernels', () => {
     const r = view('test/scenarios/hyperv_synic.kstep', { before: '004' });
-    expect(r).toEqual({ kind: 'same', message: 'hyperv_synic.kstep: the same state at every statement on before=004 and after (patched)' });
+    expect(r).toEqual({ kind: 'same', message: 'hyperv_synic.kstep: the same state at every statement on before=004 and after (patched); both end: end of scenario' });
+  });
+
+  it('a scenario that BUGs on both kernels is the same, and says both stopped on the BUG', () => {
+    const { program, diagnostics } = loadScenario('bug.kstep', 'hugetlb pool pages=2\nhugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nmmap 0x40000000 2M hugetlb=f shared\nwrite 0x40000000 1\nprint 1\n');
+    expect(diagnostics).toEqual([]);
+    const r = compareView(diffKernels(program, { before: '004' }), 'bug.kstep', 'before=004');
+    expect(r).toEqual({ kind: 'same', message: 'bug.kstep: the same state at every statement on before=004 and after (patched); both end: stopped (bug: BUG: h->resv_huge_pages underflow: 0 - 1)' });
   });
 });

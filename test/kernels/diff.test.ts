@@ -50,7 +50,20 @@ describe('kstep diff --kernel before=004', () => {
   it('exits 0 when the state never differs', () => {
     const r = diff(file('hugetlb file f\nregion_chg f 0 4\nregion_add f 0 4\nregion_del f 1 2'), '--kernel', 'before=004');
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/the same state at every statement/);
+    expect(r.out[0]).toMatch(/the same state at every statement on before=004 and after \(patched\); both end: end of scenario$/);
+  });
+
+  it('a scenario that BUGs on both kernels: the same state, and both runs stopped on the same BUG', () => {
+    const r = diff(file('hugetlb pool pages=2\nhugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nmmap 0x40000000 2M hugetlb=f shared\nwrite 0x40000000 1\nprint 1'), '--kernel', 'before=004');
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual(['t.kstep: the same state at every statement on before=004 and after (patched); both end: stopped (bug: BUG: h->resv_huge_pages underflow: 0 - 1)']);
+  });
+
+  it('an expect that fails on one kernel only diverges there, though the state compared is the same', () => {
+    const r = diff(file('hugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nregion_chg f 2 3\nexpect last.ret == 1\nprint 1'), '--kernel', 'before=004', '--only', 'resv.f.regions');
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/the kernels diverge after line \d+: expect last\.ret == 1$/);
+    expect(r.out.at(-1)).toBe('  next: line 6, after (expect: expect failed: last.ret == 1 (left = 2, right = 1)) → line 6');
   });
 
   it('reports a run that stops on one kernel only', () => {
