@@ -43,3 +43,20 @@ export function compareView(diff: KernelDiff, fileName: string, beforeName: stri
     },
   };
 }
+
+/** The parts of a text document that tell whether its text is still what was compared. */
+export interface ComparedText {
+  readonly isDirty: boolean;
+  readonly version: number;
+}
+
+/**
+ * Why "Debug on …" must not start from a compare: the debug session runs the
+ * file on disk, the compare ran the text as it was then. Undefined: the file
+ * on disk is still that text (saved, and not edited since).
+ */
+export function staleCompare(doc: ComparedText, comparedVersion: number, fileName: string): string | undefined {
+  if (doc.version !== comparedVersion) return `${fileName} has changed since it was compared: compare again`;
+  if (doc.isDirty) return `${fileName} has unsaved changes: the debugger runs the file on disk; save it and compare again`;
+  return undefined;
+}
