@@ -8,6 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Harness, lineOf, openPerTest, suiteScenario, WORKED_EXAMPLE as WORKED } from '../support/dap';
+import { noWriteText } from '../../src/adapter/value_locations';
+import { formatValue, parseExpression, runQuery, whyOf } from '../../src/sim';
+import { valueAt } from '../../src/sim/query/point';
+import { sim } from '../support/kit';
 
 const P = suiteScenario('worked.kstep', WORKED);
 
@@ -97,5 +101,32 @@ describe('locations for a value', () => {
     const w = (await h.dc.evaluateRequest({ expression: 'hugetlb.free', context: 'watch' })).body;
     expect(w.valueLocationReference).toBeGreaterThan(0);
     expect(await h.fails('locations', { locationReference: w.valueLocationReference })).toMatch(/has not changed since the first step point/);
+  });
+
+  it('a capped search says how far back it found no write, not that the value never changed', () => {
+    const s = sim(WORKED);
+    const m = s.machine;
+    m.resume('continue');
+    const e = parseExpression('resv.f.regions');
+    if ('error' in e) throw new Error(e.error);
+    const origin = m.step;
+    const r = runQuery(whyOf(m, e, 1, { maxPoints: 3, maxResults: 1000 }));
+    expect(r.capped).toBe('points');
+    expect(r.writes).toEqual([]);
+    expect(r.searched).toBeGreaterThan(0);
+    expect(m.step).toBe(origin);
+    const text = noWriteText('resv.f.regions', r);
+    expect(text).toBe(`resv.f.regions: no write in the last ${r.searched} step points (the search stops after ${r.scanned})`);
+    // The claim holds: the value is the same at every one of those step points.
+    const now = formatValue(valueAt(m, e) ?? false);
+    for (let step = origin - r.searched; step < origin; step++) {
+      m.goto(step);
+      expect(formatValue(valueAt(m, e) ?? false), `step ${step}`).toBe(now);
+    }
+    // An uncapped search that finds nothing: the value has not changed since the first step point.
+    m.goto(origin);
+    const free = parseExpression('hugetlb.free');
+    if ('error' in free) throw new Error(free.error);
+    expect(noWriteText('hugetlb.free', runQuery(whyOf(m, free, 1)))).toBe('hugetlb.free has not changed since the first step point');
   });
 });
