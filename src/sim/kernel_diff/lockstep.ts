@@ -6,7 +6,7 @@ import type { Registry } from '../registry';
 import type { Program } from '../scenario/ast';
 import type { StateChange } from './state_diff';
 import { stateDiff } from './state_diff';
-import { stateJson } from './state_json';
+import { rootOf, stateJson } from './state_json';
 
 /** Statement starts compared before giving up: a scenario that loops forever must not hang the diff. */
 export const MAX_DIFF_STATEMENTS = 1_000_000;
@@ -74,6 +74,19 @@ function runStatement(s: Side, budget: number): void {
 }
 
 /**
+ * The differing paths at a statement start. Each root's JSON text is compared
+ * first: the trees are flattened path by path only when some root differs
+ * (which may still be no change: a field of `last` one kernel lacks).
+ */
+function changesAt(a: Machine, b: Machine, roots: readonly string[] | undefined, only: readonly string[]): StateChange[] {
+  const ja = stateJson(a, roots);
+  const jb = stateJson(b, roots);
+  const ka = Object.keys(ja);
+  const same = ka.length === Object.keys(jb).length && ka.every((k) => k in jb && JSON.stringify(ja[k]) === JSON.stringify(jb[k]));
+  return same ? [] : stateDiff(ja, jb, only);
+}
+
+/**
  * Runs a program on the patched kernel and on `other` a statement at a time
  * in lockstep, comparing the state trees at every statement start (`only`:
  * the paths compared, by prefix), and reports the first statement after
@@ -88,15 +101,15 @@ export function diffKernelsWith(registry: Registry, program: Program, other: Ker
   });
   const before = build(other);
   const after = build({});
+  // With `only`, just the roots it names are read at each statement; the whole trees only at the divergence.
+  const roots = only.length ? [...new Set(only.map(rootOf))] : undefined;
   let ran: { line: number; text: string } | undefined;
   for (let n = 0; n < maxStatements; n++) {
-    const a = stateJson(before.m);
-    const b = stateJson(after.m);
-    const changes = stateDiff(a, b, only);
+    const changes = changesAt(before.m, after.m, roots, only);
     const flow = before.m.statement?.line !== after.m.statement?.line || over(before) !== over(after) || nextText(before) !== nextText(after);
     if (changes.length || flow) {
-      const side = (s: Side, state: unknown): DiffSide => ({ statementStep: s.statementStep, state, next: nextText(s) });
-      return { kind: 'diverged', divergence: { ...(ran ? { ran } : {}), changes, flow, before: side(before, a), after: side(after, b) } };
+      const side = (s: Side): DiffSide => ({ statementStep: s.statementStep, state: stateJson(s.m), next: nextText(s) });
+      return { kind: 'diverged', divergence: { ...(ran ? { ran } : {}), changes, flow, before: side(before), after: side(after) } };
     }
     if (over(before) && over(after)) return { kind: 'same', statements: n, end: nextText(after) };
     const st = before.m.statement;
