@@ -32,6 +32,11 @@ export class SessionContext {
   lastStop: Stop | undefined;
   /** The views' hex/decimal choice (hex kinds in hex, or every value in decimal); undefined: hex. */
   hexDefault: boolean | undefined;
+  /**
+   * Bumped whenever the timeline itself changes (a new machine, a console statement, an edited value or
+   * memory): a client that read the whole history (a plot) reads it again only when this differs.
+   */
+  timeline = 0;
   readonly vars = new VariableStore();
   readonly frameRefs = new Map<number, FrameRef>();
   readonly book: BreakpointBook;

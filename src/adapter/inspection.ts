@@ -159,6 +159,7 @@ function assign(ctx: SessionContext, path: string, valueText: string): Value {
   const node = evalRef(m, target);
   if (!('node' in node) || !writable(node.node)) throw new UserError(`${path} cannot be changed from the debugger`);
   const v = plainValue(evalRef(m, valueExpr));
+  ctx.timeline++;
   m.inject({
     text: `${path} = ${valueText}`,
     apply: () => {
@@ -259,6 +260,7 @@ function runStatement(ctx: SessionContext, text: string): Reply {
   if ('error' in c) throw new UserError(c.error);
   const m = sim.machine;
   const lastBefore = m.last;
+  ctx.timeline++;
   try {
     m.inject({
       text,
@@ -345,7 +347,7 @@ export const INSPECTION_ROUTES: Routes = {
   completions: always(completions),
   exceptionInfo: always(exceptionInfo),
   dataBreakpointInfo: always(dataBreakpointInfo),
-  'kstep/picture': whenStopped((ctx) => statePicture(ctx.simulation)),
+  'kstep/picture': whenStopped((ctx) => ({ ...statePicture(ctx.simulation), timeline: ctx.timeline })),
   'kstep/recentResults': whenStopped(recent),
   'kstep/setFormat': always(setFormat),
   'kstep/frameLocals': whenStopped(frameLocals),

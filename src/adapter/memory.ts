@@ -44,6 +44,7 @@ function writeMemory(ctx: SessionContext, args: DebugProtocol.WriteMemoryArgumen
   if (!ref || !space) throw new UserError(`'${args.memoryReference}' is not a memory reference of this scenario`);
   const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
   // A step in history like any other change from the debugger: stepping back undoes it.
+  ctx.timeline++;
   m.inject({ text: `write ${bytes.length} bytes at ${ref.space}:0x${ref.address.toString(16)}`, apply: () => space.write(ref.address, bytes) });
   const body: DebugProtocol.WriteMemoryResponse['body'] = { bytesWritten: bytes.length };
   return andThen(body, () => {

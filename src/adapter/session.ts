@@ -325,6 +325,7 @@ export class KstepSession extends DebugSession {
     }
     const kernel = this.launchArgs.kernel === undefined ? {} : parseKernel(String(this.launchArgs.kernel));
     if (typeof kernel === 'string') return { error: `kernel: ${kernel}` };
+    ctx.timeline++;
     ctx.sim = ctx.registry.createSimulation(parsed, {
       ...(this.launchArgs.kernel === undefined ? {} : { kernel }),
       history: true,

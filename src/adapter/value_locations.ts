@@ -1,4 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { WhyResult } from '../sim';
 import { parseExpression, whyOf } from '../sim';
 import type { SessionContext } from './context';
 import { tryNode } from './frame_locals';
@@ -21,6 +22,12 @@ export function locatable(ctx: SessionContext, path: string): boolean {
   return tryNode(ctx, path) !== undefined;
 }
 
+/** Why `locations` finds no write: none since the first step point, or none as far back as the capped search went. */
+export function noWriteText(path: string, r: WhyResult): string {
+  if (r.capped) return `${path}: no write in the last ${r.searched} step points (the search stops after ${r.scanned})`;
+  return `${path} has not changed since the first step point`;
+}
+
 async function locations(ctx: SessionContext, args: DebugProtocol.LocationsArguments | undefined): Promise<DebugProtocol.LocationsResponse['body']> {
   const ref = args?.locationReference;
   const path = typeof ref === 'number' ? ctx.vars.locationPath(ref) : undefined;
@@ -29,7 +36,7 @@ async function locations(ctx: SessionContext, args: DebugProtocol.LocationsArgum
   if ('error' in e) throw new UserError(e.error);
   const r = await sliced(ctx, 'finding the write', whyOf(ctx.machine, e, 1));
   const w = r.writes[0];
-  if (!w) throw new UserError(`${path} has not changed since the first step point${r.capped ? ` (${r.capped})` : ''}`);
+  if (!w) throw new UserError(noWriteText(path, r));
   const k = w.at.kernel;
   const listing = k ? ctx.registry.sources.find((s) => s.path === k.path) : undefined;
   if (k && listing) return { source: ctx.sources.source(listing), line: k.line };

@@ -24,6 +24,10 @@ export class VariableStore {
   private handles = new Map<number, Handle>();
   /** valueLocationReference → the state path whose last write the `locations` request finds. */
   private locations = new Map<number, string>();
+  /**
+   * Never restarts: a reference handed out at an earlier stop (a console value's valueLocationReference
+   * stays in the REPL) must find nothing, not whatever path reuses its number now.
+   */
   private next = 1;
   /**
    * Whether a path names state at the current step point (set by the session): only such a value
@@ -34,7 +38,6 @@ export class VariableStore {
   reset(): void {
     this.handles.clear();
     this.locations.clear();
-    this.next = 1;
   }
 
   /** The state path behind a valueLocationReference of this stop. */

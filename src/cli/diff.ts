@@ -65,7 +65,7 @@ export function diffCommand(args: readonly string[], io: Io): number {
   const beforeName = kernelName(k.kernel);
   const r = diffKernels(program, k.kernel, only);
   if (r.kind === 'same') {
-    io.out(`${name}: the same state at every statement on ${beforeName} and after (patched)${only.length ? ` (compared: ${only.join(', ')})` : ''}`);
+    io.out(`${name}: the same state at every statement on ${beforeName} and after (patched)${only.length ? ` (compared: ${only.join(', ')})` : ''}; both end: ${r.end}`);
     return 0;
   }
   if (r.kind === 'gave-up') {

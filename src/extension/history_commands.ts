@@ -20,7 +20,8 @@ interface VariableArg {
   readonly evaluateName?: string;
 }
 
-function session(): vscode.DebugSession | undefined {
+/** The active kstep debug session; without one, an error message says to start one. */
+export function session(): vscode.DebugSession | undefined {
   const s = vscode.debug.activeDebugSession;
   if (s?.type === DEBUG_TYPE) return s;
   void vscode.window.showErrorMessage('kstep: start debugging a scenario first.');
@@ -28,7 +29,7 @@ function session(): vscode.DebugSession | undefined {
 }
 
 /** The expression of the variable a context menu was opened on, or one the user types. */
-async function expressionOf(arg: unknown, prompt: string): Promise<string | undefined> {
+export async function expressionOf(arg: unknown, prompt: string): Promise<string | undefined> {
   const a = (typeof arg === 'object' && arg !== null ? arg : {}) as VariableArg;
   const known = a.variable?.evaluateName ?? a.evaluateName;
   if (known) return known;

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { BEFORE_PATCHES, DEFAULT_MAX_STEPS } from '../sim';
 import { DEBUG_TYPE } from './config';
 import type { CompareView } from './kernel_compare_view';
+import { staleCompare } from './kernel_compare_view';
 import { offThread, RUN_BUDGET_MS } from './off_thread';
 
 /*
@@ -83,6 +84,13 @@ async function compare(docs: StateDocuments, workerJs: string, arg: unknown): Pr
   if (paths === undefined) return;
   const only = paths.split(',').map((p) => p.trim()).filter(Boolean);
   const doc = await vscode.workspace.openTextDocument(uri);
+  // "Debug on …" runs the file on disk: the compare must run that text too.
+  if (doc.isDirty) {
+    const save = 'Save and Compare';
+    const ok = await vscode.window.showWarningMessage(`kstep: ${basename(uri.fsPath)} has unsaved changes; the debugger runs the file on disk.`, { modal: true }, save);
+    if (ok !== save || !(await doc.save())) return;
+  }
+  const version = doc.version;
   const reply = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `kstep: running ${basename(uri.fsPath)} on ${kernel} and after (patched)…` }, () =>
     offThread(workerJs, { kind: 'kernelDiff', file: uri.fsPath, text: doc.getText(), maxSteps: DEFAULT_MAX_STEPS, kernel, only }, RUN_BUDGET_MS),
   );
@@ -91,10 +99,11 @@ async function compare(docs: StateDocuments, workerJs: string, arg: unknown): Pr
   if (reply.kind !== 'compared') return void vscode.window.showErrorMessage(`kstep compare: ${reply.kind === 'failed' ? reply.message : 'no answer'}`);
   const r = reply.result;
   if (r.kind !== 'view') return void vscode.window.showInformationMessage(`kstep: ${r.message}`);
-  await show(docs, uri, kernel, r.view);
+  await show(docs, doc, version, kernel, r.view);
 }
 
-async function show(docs: StateDocuments, uri: vscode.Uri, kernel: string, v: CompareView): Promise<void> {
+async function show(docs: StateDocuments, doc: vscode.TextDocument, version: number, kernel: string, v: CompareView): Promise<void> {
+  const uri = doc.uri;
   const stem = basename(uri.fsPath);
   const left = docs.put(`${kernel}/${stem}.state`, v.left);
   const right = docs.put(`after/${stem}.state`, v.right);
@@ -102,6 +111,8 @@ async function show(docs: StateDocuments, uri: vscode.Uri, kernel: string, v: Co
   const onBefore = `Debug on ${kernel}`;
   const onAfter = 'Debug on after (patched)';
   const choice = await vscode.window.showInformationMessage(`kstep: ${v.title}: ${v.summary}`, onBefore, onAfter);
+  const stale = choice ? staleCompare(doc, version, stem) : undefined;
+  if (stale) return void vscode.window.showErrorMessage(`kstep: ${stale}`);
   if (choice === onBefore) await debugOn(uri, kernel, v.beforeStep);
   else if (choice === onAfter) await debugOn(uri, undefined, v.afterStep);
 }

@@ -22,7 +22,7 @@ export interface CompareView {
 export type CompareResult = { readonly kind: 'view'; readonly view: CompareView } | { readonly kind: 'same' | 'gave-up'; readonly message: string };
 
 export function compareView(diff: KernelDiff, fileName: string, beforeName: string): CompareResult {
-  if (diff.kind === 'same') return { kind: 'same', message: `${fileName}: the same state at every statement on ${beforeName} and after (patched)` };
+  if (diff.kind === 'same') return { kind: 'same', message: `${fileName}: the same state at every statement on ${beforeName} and after (patched); both end: ${diff.end}` };
   if (diff.kind === 'gave-up') return { kind: 'gave-up', message: `${fileName}: gave up comparing after ${diff.statements} statements` };
   const d = diff.divergence;
   const where = d.ran ? `line ${d.ran.line}: ${d.ran.text}` : 'before the first statement';
@@ -42,4 +42,21 @@ export function compareView(diff: KernelDiff, fileName: string, beforeName: stri
       afterStep: d.after.statementStep,
     },
   };
+}
+
+/** The parts of a text document that tell whether its text is still what was compared. */
+export interface ComparedText {
+  readonly isDirty: boolean;
+  readonly version: number;
+}
+
+/**
+ * Why "Debug on …" must not start from a compare: the debug session runs the
+ * file on disk, the compare ran the text as it was then. Undefined: the file
+ * on disk is still that text (saved, and not edited since).
+ */
+export function staleCompare(doc: ComparedText, comparedVersion: number, fileName: string): string | undefined {
+  if (doc.version !== comparedVersion) return `${fileName} has changed since it was compared: compare again`;
+  if (doc.isDirty) return `${fileName} has unsaved changes: the debugger runs the file on disk; save it and compare again`;
+  return undefined;
 }

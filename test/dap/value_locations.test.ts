@@ -8,6 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Harness, lineOf, openPerTest, suiteScenario, WORKED_EXAMPLE as WORKED } from '../support/dap';
+import { noWriteText } from '../../src/adapter/value_locations';
+import { formatValue, parseExpression, runQuery, whyOf } from '../../src/sim';
+import { valueAt } from '../../src/sim/query/point';
+import { sim } from '../support/kit';
 
 const P = suiteScenario('worked.kstep', WORKED);
 
@@ -78,11 +82,51 @@ describe('locations for a value', () => {
     expect(await h.fails('locations', {})).toMatch(/no location reference/);
   });
 
+  it('a console value\'s reference taken before a next names nothing after it, not another value', async () => {
+    await h.launch(P, { lines: [lineOf(WORKED, 'region_chg f 0 5')] });
+    await h.stopped('breakpoint');
+    const before = (await h.dc.evaluateRequest({ expression: 'resv.f.adds_in_progress', context: 'repl' })).body;
+    expect(before.valueLocationReference).toBeGreaterThan(0);
+    await h.go('next');
+    // The first value of the new stop: with numbers restarting at each stop it would get the old one.
+    const after = (await h.dc.evaluateRequest({ expression: 'hugetlb.free', context: 'repl' })).body;
+    expect(after.valueLocationReference).toBeGreaterThan(0);
+    expect(after.valueLocationReference).not.toBe(before.valueLocationReference);
+    expect(await h.fails('locations', { locationReference: before.valueLocationReference })).toMatch(/no location reference/);
+  });
+
   it('a value unchanged since the first step point says so', async () => {
     await h.launch(P, { lines: [lineOf(WORKED, 'region_chg f 0 5')] });
     await h.stopped('breakpoint');
     const w = (await h.dc.evaluateRequest({ expression: 'hugetlb.free', context: 'watch' })).body;
     expect(w.valueLocationReference).toBeGreaterThan(0);
     expect(await h.fails('locations', { locationReference: w.valueLocationReference })).toMatch(/has not changed since the first step point/);
+  });
+
+  it('a capped search says how far back it found no write, not that the value never changed', () => {
+    const s = sim(WORKED);
+    const m = s.machine;
+    m.resume('continue');
+    const e = parseExpression('resv.f.regions');
+    if ('error' in e) throw new Error(e.error);
+    const origin = m.step;
+    const r = runQuery(whyOf(m, e, 1, { maxPoints: 3, maxResults: 1000 }));
+    expect(r.capped).toBe('points');
+    expect(r.writes).toEqual([]);
+    expect(r.searched).toBeGreaterThan(0);
+    expect(m.step).toBe(origin);
+    const text = noWriteText('resv.f.regions', r);
+    expect(text).toBe(`resv.f.regions: no write in the last ${r.searched} step points (the search stops after ${r.scanned})`);
+    // The claim holds: the value is the same at every one of those step points.
+    const now = formatValue(valueAt(m, e) ?? false);
+    for (let step = origin - r.searched; step < origin; step++) {
+      m.goto(step);
+      expect(formatValue(valueAt(m, e) ?? false), `step ${step}`).toBe(now);
+    }
+    // An uncapped search that finds nothing: the value has not changed since the first step point.
+    m.goto(origin);
+    const free = parseExpression('hugetlb.free');
+    if ('error' in free) throw new Error(free.error);
+    expect(noWriteText('hugetlb.free', runQuery(whyOf(m, free, 1)))).toBe('hugetlb.free has not changed since the first step point');
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, diffKernels, kernelName, loadScenario } from '../../src/sim';
 import type { KernelChoice } from '../../src/sim';
-import { compareView } from '../../src/extension/kernel_compare_view';
+import { compareView, staleCompare } from '../../src/extension/kernel_compare_view';
 import type { CompareView } from '../../src/extension/kernel_compare_view';
 import { ROOT } from '../support/kit';
 
@@ -69,6 +69,22 @@ describe('compareView', () => {
 
   it('a scenario the patch does not touch is the same on both kernels', () => {
     const r = view('test/scenarios/hyperv_synic.kstep', { before: '004' });
-    expect(r).toEqual({ kind: 'same', message: 'hyperv_synic.kstep: the same state at every statement on before=004 and after (patched)' });
+    expect(r).toEqual({ kind: 'same', message: 'hyperv_synic.kstep: the same state at every statement on before=004 and after (patched); both end: end of scenario' });
+  });
+
+  it('a scenario that BUGs on both kernels is the same, and says both stopped on the BUG', () => {
+    const { program, diagnostics } = loadScenario('bug.kstep', 'hugetlb pool pages=2\nhugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nmmap 0x40000000 2M hugetlb=f shared\nwrite 0x40000000 1\nprint 1\n');
+    expect(diagnostics).toEqual([]);
+    const r = compareView(diffKernels(program, { before: '004' }), 'bug.kstep', 'before=004');
+    expect(r).toEqual({ kind: 'same', message: 'bug.kstep: the same state at every statement on before=004 and after (patched); both end: stopped (bug: BUG: h->resv_huge_pages underflow: 0 - 1)' });
+  });
+});
+
+describe('staleCompare', () => {
+  it('"Debug on" runs the file on disk: refused when the text was edited since the compare or is unsaved', () => {
+    expect(staleCompare({ isDirty: false, version: 3 }, 3, 'w.kstep')).toBeUndefined();
+    expect(staleCompare({ isDirty: true, version: 4 }, 3, 'w.kstep')).toBe('w.kstep has changed since it was compared: compare again');
+    expect(staleCompare({ isDirty: false, version: 5 }, 3, 'w.kstep')).toMatch(/has changed since it was compared/);
+    expect(staleCompare({ isDirty: true, version: 3 }, 3, 'w.kstep')).toMatch(/unsaved changes: the debugger runs the file on disk/);
   });
 });

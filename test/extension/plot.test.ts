@@ -45,6 +45,16 @@ describe('numberOf', () => {
     expect(numberOf('[[0, 1]]')).toBeUndefined();
     expect(numberOf('"f"')).toBeUndefined();
   });
+
+  it('a named constant needs both its name and its parentheses; a hex prefix needs a digit', () => {
+    expect(numberOf('0x1_0000')).toBe(0x10000);
+    expect(numberOf('42)')).toBeUndefined();
+    expect(numberOf('FOO (42')).toBeUndefined();
+    expect(numberOf('(42)')).toBeUndefined();
+    expect(numberOf('0x_')).toBeUndefined();
+    expect(numberOf('0x')).toBeUndefined();
+    expect(numberOf('1__0')).toBeUndefined();
+  });
 });
 
 describe('seriesOf', () => {
@@ -103,6 +113,18 @@ describe('plotShape', () => {
 
   it('a step past the timeline has no marker', () => {
     expect(plotShape(series, 41).markerX).toBeUndefined();
+  });
+
+  it('a capped series says so and shows no value for a step past where it stops', () => {
+    const capped: Series = { ...series, capped: 'gave up after 2000000 step points' };
+    expect(plotShape(capped, 40).current).toEqual({ step: 40, text: '0' });
+    const p = plotShape(capped, 500);
+    expect(p.current).toBeUndefined();
+    expect(p.markerX).toBeUndefined();
+    expect(p.note).toBe('capped: the history stops at step 40 (gave up after 2000000 step points); step 500 is past it');
+    expect(plotShape(capped, 10).note).toBe('capped: the history stops at step 40 (gave up after 2000000 step points)');
+    // Not capped: the history covers the whole timeline, so the last value still holds.
+    expect(plotShape(series, 500).current).toEqual({ step: 500, text: '0' });
   });
 });
 

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff';
 import { runSource } from '../../src/cli/run';
-import { stateDiff } from '../../src/sim';
+import { diffKernels, loadScenario, parseKernel, stateDiff } from '../../src/sim';
+import type { KernelChoice } from '../../src/sim';
+import { rootOf, stateJson } from '../../src/sim/kernel_diff/state_json';
+import { sim } from '../support/kit';
+import { readFileSync } from 'node:fs';
 import { ROOT, scenario } from '../support/kit';
 
 const WORKED = join(ROOT, 'test', 'kernels', 'worked_004.kstep');
@@ -50,7 +54,20 @@ describe('kstep diff --kernel before=004', () => {
   it('exits 0 when the state never differs', () => {
     const r = diff(file('hugetlb file f\nregion_chg f 0 4\nregion_add f 0 4\nregion_del f 1 2'), '--kernel', 'before=004');
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/the same state at every statement/);
+    expect(r.out[0]).toMatch(/the same state at every statement on before=004 and after \(patched\); both end: end of scenario$/);
+  });
+
+  it('a scenario that BUGs on both kernels: the same state, and both runs stopped on the same BUG', () => {
+    const r = diff(file('hugetlb pool pages=2\nhugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nmmap 0x40000000 2M hugetlb=f shared\nwrite 0x40000000 1\nprint 1'), '--kernel', 'before=004');
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual(['t.kstep: the same state at every statement on before=004 and after (patched); both end: stopped (bug: BUG: h->resv_huge_pages underflow: 0 - 1)']);
+  });
+
+  it('an expect that fails on one kernel only diverges there, though the state compared is the same', () => {
+    const r = diff(file('hugetlb file f\nregion_chg f 0 1\nregion_add f 0 1\nregion_chg f 2 3\nexpect last.ret == 1\nprint 1'), '--kernel', 'before=004', '--only', 'resv.f.regions');
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/the kernels diverge after line \d+: expect last\.ret == 1$/);
+    expect(r.out.at(-1)).toBe('  next: line 6, after (expect: expect failed: last.ret == 1 (left = 2, right = 1)) → line 6');
   });
 
   it('reports a run that stops on one kernel only', () => {
@@ -98,3 +115,36 @@ describe('stateDiff', () => {
     ]);
   });
 });
+
+describe('diffKernels', () => {
+  const before = parseKernel('before=004') as KernelChoice;
+  const program = (text: string) => {
+    const { program: p, diagnostics } = loadScenario('t.kstep', scenario(text));
+    expect(diagnostics).toEqual([]);
+    return p;
+  };
+
+  it('gives up after maxStatements statements rather than running on', () => {
+    const p = program('hugetlb file f\nregion_chg f 0 4\nregion_add f 0 4\nregion_del f 1 2');
+    expect(diffKernels(p, before, [], undefined, 2)).toEqual({ kind: 'gave-up', statements: 2 });
+    expect(diffKernels(p, before).kind).toBe('same');
+  });
+
+  it('with only, the divergence is the same and its sides still hold the whole state', () => {
+    const { program: p } = loadScenario(WORKED, readFileSync(WORKED, 'utf8'));
+    const r = diffKernels(p, before, ['resv.f.regions']);
+    expect(r.kind).toBe('diverged');
+    const d = r.kind === 'diverged' ? r.divergence : undefined;
+    expect(d?.changes).toEqual([{ path: 'resv.f.regions', a: '[[0,6]]', b: '[[0,1],[1,2],[2,3],[3,5],[5,6]]' }]);
+    expect(Object.keys(d?.after.state as object)).toContain('hugetlb');
+  });
+
+  it('stateJson with roots reads just those roots; rootOf names a path\'s root', () => {
+    const s = sim('hugetlb file f\nregion_chg f 0 1');
+    s.machine.resume('continue');
+    expect(Object.keys(stateJson(s.machine, ['resv']))).toEqual(['resv']);
+    expect(stateJson(s.machine, ['resv']).resv).toEqual(stateJson(s.machine).resv);
+    expect(['resv.f.regions', 'page[0].zone', 'hugetlb'].map(rootOf)).toEqual(['resv', 'page', 'hugetlb']);
+  });
+});
+

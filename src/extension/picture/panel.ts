@@ -2,23 +2,28 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { DEBUG_TYPE } from '../config';
 import { pictureHtml } from './page';
-import type { HistoryReply, Series } from './plot_data';
-import { plotShape, seriesOf } from './plot_data';
+import { PlotStore } from './plot_store';
 
 /**
  * The state picture panel: redrawn from the adapter's picture data at every
- * stop, with the plots the user added below it. A plot's series is the
- * expression's history over the whole timeline, so it is read again only
- * when the timeline changes (an `invalidated` event: a Debug Console
- * statement, an edited value); a stop only moves its current-step marker.
+ * stop, with the plots the user added below it (those of the session shown;
+ * PlotStore keeps them per session and reads them again only when the
+ * timeline changed).
  */
 export class StatePicture implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private session: vscode.DebugSession | undefined;
-  private readonly plots = new Map<string, Series>();
+  private readonly plots = new PlotStore();
   private step = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly context: vscode.ExtensionContext) {
+    context.subscriptions.push(
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        this.plots.drop(s.id);
+        if (this.session?.id === s.id) this.session = undefined;
+      }),
+    );
+  }
 
   show(): void {
     if (this.panel) {
@@ -30,8 +35,8 @@ export class StatePicture implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((m: { type?: string; step?: unknown; expression?: unknown }) => {
       if (m.type === 'ready') void this.refresh(this.session ?? vscode.debug.activeDebugSession);
       if (m.type === 'gotoStep' && typeof m.step === 'number') void this.gotoStep(m.step);
-      if (m.type === 'unplot' && typeof m.expression === 'string') {
-        this.plots.delete(m.expression);
+      if (m.type === 'unplot' && typeof m.expression === 'string' && this.session) {
+        this.plots.remove(this.session.id, m.expression);
         this.postPlots();
       }
     });
@@ -40,17 +45,26 @@ export class StatePicture implements vscode.Disposable {
     this.context.subscriptions.push(panel);
   }
 
-  /** At a stop (or `invalidated`: the timeline changed, so the plots are read again). */
-  async refresh(session: vscode.DebugSession | undefined, event = 'stopped'): Promise<void> {
+  /** The picture data of a stop, posted to the page; its timeline generation. */
+  private async picture(session: vscode.DebugSession): Promise<number | undefined> {
+    const data = (await session.customRequest('kstep/picture')) as { step?: number; timeline?: number };
+    if (this.session?.id !== session.id) return data.timeline;
+    if (typeof data.step === 'number') this.step = data.step;
+    void this.panel?.webview.postMessage({ type: 'state', data });
+    return data.timeline;
+  }
+
+  /**
+   * At a stop or `invalidated` (which event does not matter: the timeline generation tells whether the
+   * plots must be read again, and a hex toggle's `invalidated` leaves it as it was).
+   */
+  async refresh(session: vscode.DebugSession | undefined, _event?: string): Promise<void> {
     if (!session || session.type !== DEBUG_TYPE) return;
-    if (this.session !== session) this.plots.clear();
     this.session = session;
     if (!this.panel) return;
     try {
-      const data = (await session.customRequest('kstep/picture')) as { step?: number };
-      if (typeof data.step === 'number') this.step = data.step;
-      void this.panel.webview.postMessage({ type: 'state', data });
-      if (event === 'invalidated') for (const e of [...this.plots.keys()]) await this.readPlot(session, e);
+      const timeline = await this.picture(session);
+      await this.plots.sync(session, timeline);
       this.postPlots();
     } catch {
       // The session moved on (running again, or ended) before the picture could be read.
@@ -60,23 +74,13 @@ export class StatePicture implements vscode.Disposable {
   /** Adds (or reads again) the plot of an expression; an error message names what went wrong. */
   async plot(session: vscode.DebugSession, expression: string): Promise<void> {
     this.show();
-    if (this.session !== session) this.plots.clear();
     this.session = session;
-    await this.readPlot(session, expression);
-    await this.refresh(session);
-  }
-
-  private async readPlot(session: vscode.DebugSession, expression: string): Promise<void> {
-    const reply = (await session.customRequest('kstep/history', { expression })) as HistoryReply;
-    let now: string | null = null;
-    if (!reply.changes.length) now = ((await session.customRequest('evaluate', { expression, context: 'watch' })) as { result: string }).result;
-    const s = seriesOf(expression, reply, now);
-    if ('error' in s) throw new Error(s.error);
-    this.plots.set(expression, s);
+    await this.plots.add(session, expression, await this.picture(session));
+    this.postPlots();
   }
 
   private postPlots(): void {
-    void this.panel?.webview.postMessage({ type: 'plots', plots: [...this.plots.values()].map((s) => plotShape(s, this.step)) });
+    if (this.session) void this.panel?.webview.postMessage({ type: 'plots', plots: this.plots.shapes(this.session.id, this.step) });
   }
 
   private async gotoStep(step: number): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEBUG_TYPE } from '../config';
+import { expressionOf, session } from '../history_commands';
 import type { StatePicture } from './panel';
 
 /**
@@ -10,13 +10,9 @@ import type { StatePicture } from './panel';
 export function registerPlotCommand(context: vscode.ExtensionContext, picture: StatePicture): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('kstep.plotExpression', async (arg?: unknown) => {
-      const s = vscode.debug.activeDebugSession;
-      if (s?.type !== DEBUG_TYPE) {
-        void vscode.window.showErrorMessage('kstep: start debugging a scenario first.');
-        return;
-      }
-      const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { variable?: { evaluateName?: string }; evaluateName?: string };
-      const expression = a.variable?.evaluateName ?? a.evaluateName ?? (await vscode.window.showInputBox({ prompt: 'Plot which numeric expression over time?', placeHolder: 'resv.f.adds_in_progress' }));
+      const s = session();
+      if (!s) return;
+      const expression = await expressionOf(arg, 'Plot which numeric expression over time?');
       if (!expression) return;
       try {
         await picture.plot(s, expression);

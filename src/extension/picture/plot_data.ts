@@ -27,6 +27,10 @@ export interface Series {
   readonly capped?: string;
 }
 
+/** An integer (`_` only between digits), or a named constant with its number in parentheses: both, or neither. */
+const INTEGER = '-?(?:0x[0-9a-fA-F](?:_?[0-9a-fA-F])*|\\d(?:_?\\d)*)';
+const NUMBER_TEXT = new RegExp(`^(?:[A-Za-z_][A-Za-z0-9_]* \\((${INTEGER})\\)|(${INTEGER}))$`);
+
 /**
  * A value's text as a number: decimal or hex integers, booleans as 0/1, a
  * named constant by its number (`HV_STATUS_SUCCESS (0)`), null for no value;
@@ -37,9 +41,9 @@ export function numberOf(text: string | null): number | null | undefined {
   const t = text.trim();
   if (t === 'true') return 1;
   if (t === 'false') return 0;
-  const m = /^(?:[A-Za-z_][A-Za-z0-9_]* \()?(-?(?:0x[0-9a-fA-F_]+|\d+))\)?$/.exec(t);
+  const m = NUMBER_TEXT.exec(t);
   if (!m) return undefined;
-  const s = (m[1] as string).replace(/_/g, '');
+  const s = (m[1] ?? m[2] ?? '').replace(/_/g, '');
   const neg = s.startsWith('-');
   const n = Number(BigInt(neg ? s.slice(1) : s));
   return neg ? -n : n;
@@ -122,7 +126,9 @@ export function plotShape(s: Series, currentStep: number): PlotShape {
     path += ` L${r1(x(Math.max(end, r.from)))},${yy}`;
     points.push({ x: r1(x(r.from)), y: yy, step: r.from, label: `step ${r.from}: ${r.text}` });
   });
-  const cur = runAt(s.runs, currentStep);
+  // A capped series ends where the search stopped: past it, the last run's value is a guess, not history.
+  const past = s.capped !== undefined && currentStep > s.lastStep;
+  const cur = past ? undefined : runAt(s.runs, currentStep);
   const on = currentStep >= 0 && currentStep <= s.lastStep;
   return {
     expression: s.expression,
@@ -135,6 +141,6 @@ export function plotShape(s: Series, currentStep: number): PlotShape {
     min,
     max,
     lastStep: s.lastStep,
-    ...(s.capped ? { note: `history stopped early: ${s.capped}` } : {}),
+    ...(s.capped ? { note: `capped: the history stops at step ${s.lastStep} (${s.capped})${past ? `; step ${currentStep} is past it` : ''}` } : {}),
   };
 }

@@ -66,6 +66,11 @@ export interface WhyResult extends Bounded {
   readonly value: Value | undefined;
   /** The latest changes before the current step point, latest first. */
   readonly writes: readonly Change[];
+  /**
+   * How many step points before the current one the search saw every change of (all of them, unless
+   * capped: a segment the cap cut short is not counted, its changes are not reported).
+   */
+  readonly searched: number;
 }
 
 /** Back to where the query started: from the nearest snapshot, not by replaying everything after where the query stopped. */
@@ -196,7 +201,7 @@ export function* whyOf(m: Machine, e: Expr, depth = 2, limits: QueryLimits = QUE
     valueAtEnd = startValue;
   }
   returnTo(m, h, origin);
-  return { value, writes, scanned, ...(capped ? { capped } : {}) };
+  return { value, writes, scanned, searched: origin - end, ...(capped ? { capped } : {}) };
 }
 
 /** Runs a query generator to its end in one go (the CLI and tests). */
