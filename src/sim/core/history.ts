@@ -161,6 +161,7 @@ export class History {
    * long the statement or large the state.
    */
   static readonly MAX_VIEW_SIZE = 1 << 14;
+  maxViewSize = History.MAX_VIEW_SIZE;
 
   /** Adds a view at a step point reached for the first time on this timeline (a replay makes none). */
   addView(v: View): void {
@@ -168,7 +169,7 @@ export class History {
     if (last && last.snap.step >= v.snap.step) return;
     this.views.push(v);
     this.viewSize += v.snap.size;
-    while (this.views.length > History.MAX_VIEWS || (this.viewSize > History.MAX_VIEW_SIZE && this.views.length > 1)) {
+    while (this.views.length > History.MAX_VIEWS || (this.viewSize > this.maxViewSize && this.views.length > 1)) {
       for (const d of this.views.splice(0, this.views.length >> 1)) this.viewSize -= d.snap.size;
     }
   }

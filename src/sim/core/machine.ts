@@ -375,7 +375,7 @@ export class Machine {
     if (this.at === 'kernel' && this.stmtWork >= 0) {
       if (this.step > h.maxStep) this.recordView(h);
       else if (this.windowTo >= 0 && this.step > this.windowTo - VIEW_WINDOW && this.step <= this.windowTo && h.keptViews(this.stmtStart)) {
-        this.keepInWindow(this.view());
+        this.keepInWindow(h, this.view());
       }
     }
     h.mark(this.step, this.depth(), KIND_OF[this.at], this.statement?.line ?? 0, this.raised.kind);
@@ -393,11 +393,11 @@ export class Machine {
   }
 
   /** A replay's view near its target: the latest ones are kept, within half the views' size budget. */
-  private keepInWindow(v: View): void {
+  private keepInWindow(h: History, v: View): void {
     const w = this.windowViews;
     w.push(v);
     this.windowSize += v.snap.size;
-    while (w.length > 1 && (w.length > VIEW_WINDOW || this.windowSize > History.MAX_VIEW_SIZE >> 1)) this.windowSize -= (w.shift() as View).snap.size;
+    while (w.length > 1 && (w.length > VIEW_WINDOW || this.windowSize > h.maxViewSize >> 1)) this.windowSize -= (w.shift() as View).snap.size;
   }
 
   /** Begins a run; `slice` then advances it in bounded chunks so a caller can stay responsive. */
