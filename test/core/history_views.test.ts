@@ -6,7 +6,8 @@
  * straight run.
  */
 import { describe, expect, it } from 'vitest';
-import { VIEW_WORK } from '../../src/sim/core/machine';
+import { VIEW_WINDOW, VIEW_WORK } from '../../src/sim/core/machine';
+import { History } from '../../src/sim/core/history';
 import { expectGotoExact, observe, sim } from '../support/kit';
 
 const PAGES = VIEW_WORK + 1000;
@@ -112,5 +113,92 @@ describe('history views inside long statements', () => {
     expect(stop.reason).toBe('end');
     expect(m.step).toBe(end);
     expect(observe(s)).toBe(atEnd);
+  });
+});
+
+describe('views of a statement long enough to space them out', () => {
+  // A gup charges a page of work per page, over several kernel step points each: views start after VIEW_WORK pages.
+  const pages = VIEW_WORK + 2048;
+  const LONG = `mmap 0x100000000 ${pages * 4}K\ngup 0x100000000 ${pages * 4}K\n`;
+
+  /** The straight run's observations of its last `n` step points (stepping in), and its step count. */
+  function tail(n: number): { end: number; seen: Map<number, string> } {
+    const s = sim(LONG);
+    const m = s.machine;
+    m.resume('continue');
+    const end = m.step;
+    const t = sim(LONG);
+    const seen = new Map<number, string>();
+    while (!t.machine.ended) {
+      t.machine.resume('in');
+      if (t.machine.step >= end - n) seen.set(t.machine.step, observe(t));
+    }
+    return { end, seen };
+  }
+
+  it('keeps fewer views than step points, further apart later in the statement, their size counted', () => {
+    const s = sim(LONG);
+    s.machine.resume('continue');
+    const h = s.machine.history;
+    if (!h) throw new Error('no history');
+    expect(h.views.length).toBeGreaterThan(VIEW_WINDOW);
+    const steps = h.views.map((v) => v.snap.step);
+    expect(h.views.length).toBeLessThanOrEqual(History.MAX_VIEWS);
+    expect(steps[steps.length - 1]! - steps[steps.length - 2]!).toBeGreaterThan(1);
+    expect(h.viewSize).toBe([...h.views, ...h.window].reduce((n, v) => n + v.snap.size, 0));
+    expect(h.viewSize).toBeLessThanOrEqual(h.maxViewSize);
+  });
+
+  it('a size budget bounds what views hold together, and going back through them stays exact', () => {
+    const s = sim(LONG);
+    const h = s.machine.history;
+    if (!h) throw new Error('no history');
+    h.maxViewSize = 400;
+    s.machine.resume('continue');
+    expect(h.views.length).toBeGreaterThan(0);
+    expect(h.viewSize).toBeLessThanOrEqual(400);
+    expect(h.viewSize).toBe([...h.views, ...h.window].reduce((n, v) => n + v.snap.size, 0));
+    const { seen } = tail(40);
+    for (let i = 0; i < 30; i++) {
+      s.machine.stepBack(true);
+      expect(observe(s)).toBe(seen.get(s.machine.step));
+    }
+    expect(h.viewSize).toBeLessThanOrEqual(400);
+  });
+
+  it('stepping back from the end of the statement lands on views at its kernel step points in the last VIEW_WINDOW, exactly', () => {
+    const { end, seen } = tail(VIEW_WINDOW + 20);
+    const s = sim(LONG);
+    const m = s.machine;
+    const h = m.history;
+    if (!h) throw new Error('no history');
+    m.resume('continue');
+    expect(m.step).toBe(end);
+    m.stepBack(true);
+    const from = m.step;
+    expect(observe(s)).toBe(seen.get(from));
+    const kernel = [];
+    for (let k = from; k > from - VIEW_WINDOW; k--) if (h.kindAt(k) === 1) kernel.push(k);
+    expect(kernel.length).toBeGreaterThan(VIEW_WINDOW / 2);
+    for (const k of kernel) expect(h.viewAt(k)).toBeDefined();
+    for (let i = 0; i < VIEW_WINDOW; i++) {
+      m.stepBack(true);
+      expect(observe(s)).toBe(seen.get(m.step));
+    }
+  });
+
+  it('after an input inside the statement, the rest of it gets views again', () => {
+    const s = sim(LONG);
+    const m = s.machine;
+    const h = m.history;
+    if (!h) throw new Error('no history');
+    m.resume('continue');
+    const v = h.views[Math.floor(h.views.length / 2)];
+    if (!v) throw new Error('no view');
+    m.goto(v.snap.step);
+    m.inject({ text: 'advance', apply: () => (m.now += 5n) });
+    expect(h.views.every((w) => w.snap.step <= v.snap.step)).toBe(true);
+    m.resume('continue');
+    expect(h.views.some((w) => w.snap.step > v.snap.step + 1 && w.start === v.start)).toBe(true);
   });
 });

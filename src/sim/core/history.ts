@@ -43,6 +43,8 @@ export interface Snapshot {
  * machine rebuilds the statement's generators only if it moves on from it.
  */
 export interface View {
+  /** The step point of the statement start the view is inside. */
+  readonly start: number;
   readonly snap: Snapshot;
   readonly frames: readonly Frame[];
   readonly exception: SimException | undefined;
@@ -62,8 +64,12 @@ export class History {
    *  points (most of a long run's) carry no line. */
   private readonly starts = new StartList();
   readonly snaps: Snapshot[] = [];
-  /** Views inside long statements, ascending by step (see View). */
+  /** Views inside long statements, ascending by step (see View), spaced as the run made them. */
   readonly views: View[] = [];
+  /** Views at consecutive kernel step points just before where a replay last went to, ascending (see `setWindow`). */
+  window: View[] = [];
+  /** The snapshot size of every view held (`views` and `window`). */
+  viewSize = 0;
   readonly inputs = new Map<number, Input>();
   /** The furthest step point ever reached on the current timeline. */
   maxStep = 0;
@@ -148,28 +154,60 @@ export class History {
 
   /** Views kept at most: past this the older half is dropped (going back there replays the statement again). */
   static readonly MAX_VIEWS = 4096;
+  /**
+   * The snapshot size all views may hold together, in Snapshot.size units.
+   * Views of a big state (a hugetlb page cache) each copy part of it: past
+   * this the older half is dropped, so what views hold stays bounded however
+   * long the statement or large the state.
+   */
+  static readonly MAX_VIEW_SIZE = 1 << 14;
+  maxViewSize = History.MAX_VIEW_SIZE;
 
-  /** Adds a view at a step point reached for the first time (replay re-reaches steps that already have theirs). */
+  /** Adds a view at a step point reached for the first time on this timeline (a replay makes none). */
   addView(v: View): void {
     const last = this.views[this.views.length - 1];
     if (last && last.snap.step >= v.snap.step) return;
     this.views.push(v);
-    if (this.views.length > History.MAX_VIEWS) this.views.splice(0, this.views.length >> 1);
+    this.viewSize += v.snap.size;
+    while (this.views.length > History.MAX_VIEWS || (this.viewSize > this.maxViewSize && this.views.length > 1)) {
+      for (const d of this.views.splice(0, this.views.length >> 1)) this.viewSize -= d.snap.size;
+    }
+  }
+
+  /** Whether the statement starting at `start` was long enough to keep views. */
+  keptViews(start: number): boolean {
+    const v = this.views[this.views.length - 1];
+    if (!v || v.snap.step < start) return false;
+    const i = this.indexAtOrAfter(this.views, start);
+    return (this.views[i] as View).start === start;
+  }
+
+  /** The views a replay made at the step points just before its target, replacing the previous ones. */
+  setWindow(views: View[]): void {
+    for (const v of this.window) this.viewSize -= v.snap.size;
+    this.window = views;
+    for (const v of views) this.viewSize += v.snap.size;
   }
 
   /** The view at exactly `step`, if one was kept. */
   viewAt(step: number): View | undefined {
-    const vs = this.views;
+    return this.find(this.window, step) ?? this.find(this.views, step);
+  }
+
+  private find(vs: readonly View[], step: number): View | undefined {
+    const v = vs[this.indexAtOrAfter(vs, step)];
+    return v && v.snap.step === step ? v : undefined;
+  }
+
+  private indexAtOrAfter(vs: readonly View[], step: number): number {
     let lo = 0;
-    let hi = vs.length - 1;
-    while (lo <= hi) {
+    let hi = vs.length;
+    while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const s = (vs[mid] as View).snap.step;
-      if (s === step) return vs[mid];
-      if (s < step) lo = mid + 1;
-      else hi = mid - 1;
+      if ((vs[mid] as View).snap.step < step) lo = mid + 1;
+      else hi = mid;
     }
-    return undefined;
+    return lo;
   }
 
   /** Keeps the first snapshot (step 0) and every other one after it; the next ones come twice as far apart. */
@@ -195,7 +233,8 @@ export class History {
   /** Forget the future after `step`: an input there makes a new timeline. */
   truncate(step: number): void {
     while (this.snaps.length > 1 && (this.snaps[this.snaps.length - 1] as Snapshot).step > step) this.snaps.pop();
-    while (this.views.length && (this.views[this.views.length - 1] as View).snap.step > step) this.views.pop();
+    while (this.views.length && (this.views[this.views.length - 1] as View).snap.step > step) this.viewSize -= (this.views.pop() as View).snap.size;
+    this.setWindow(this.window.filter((v) => v.snap.step <= step));
     for (const k of [...this.inputs.keys()]) if (k >= step) this.inputs.delete(k);
     for (const list of this.raised.values()) list.dropAfter(step);
     this.starts.dropAfter(step);

@@ -58,8 +58,15 @@ const RECENT = 32;
  * start to go back inside it would cost milliseconds per step back.
  */
 export const VIEW_WORK = 16384;
-/** A long statement's views come at every kernel step point for this many, then twice as far apart, and so on. */
+/** A long statement's views come at every kernel step point for this many, then twice as far apart, and so on
+ *  (and at least a view's size >> 3 apart, as snapshots are, so a big state is not copied every few steps). */
 const VIEWS_PER_SPACING = 256;
+/**
+ * Going back inside a long statement to a step point without a view replays
+ * the statement; that replay keeps views of this many kernel step points up
+ * to where it went, so the next steps back from there each cost a restore.
+ */
+export const VIEW_WINDOW = 256;
 
 const KIND_OF: Record<PointAt, PointKind> = {
   stmt: PointKind.Stmt,
@@ -128,6 +135,12 @@ export class Machine {
   private stmtWork = -1;
   private stmtStart = 0;
   private viewEvery = 1;
+  /** The step point from which the next view of the current statement is due. */
+  private nextView = 0;
+  /** While a replay goes to a step point (`replayTo`): it, and the views it keeps just before it. */
+  private windowTo = -1;
+  private windowViews: View[] = [];
+  private windowSize = 0;
   /**
    * Above zero while replaying history or looking ahead (goto, stepBack,
    * reverseContinue, seekForward): statements re-run to rebuild a state, not
@@ -289,7 +302,7 @@ export class Machine {
         this.pending = undefined;
         this.lastAtStart = this.last;
         this.returned = undefined;
-        if (this.history) this.noteStart();
+        if (this.history) this.noteStart(this.history);
         const g = s.exec(this);
         if (typeof g === 'object') this.gen = new KStack(g);
       }
@@ -343,26 +356,48 @@ export class Machine {
     this.recent = [...this.recent.filter((r) => r.line !== line).slice(-(RECENT - 1)), { line, last: this.last }];
   }
 
-  /** A statement starts: it keeps views once it has charged VIEW_WORK (only a first run charges work). */
-  private noteStart(): void {
+  /**
+   * A statement starts: it keeps views once it has charged VIEW_WORK (only a first run charges work), or at once
+   * if an earlier run of it on this timeline kept some (a replay that goes on past where that run got to, after
+   * going back inside it or after an input, makes its new step points' views).
+   */
+  private noteStart(h: History): void {
     this.stmtWork = workUsed(this);
-    this.stmtViews = -1;
+    this.stmtViews = h.keptViews(this.step) ? 0 : -1;
     this.stmtStart = this.step;
     this.viewEvery = 1;
+    this.nextView = 0;
   }
 
   private record(): void {
     const h = this.history;
     if (!h) return;
     if (this.at === 'kernel' && this.stmtWork >= 0) {
-      if (this.stmtViews < 0 && workUsed(this) - this.stmtWork >= VIEW_WORK) this.stmtViews = 0;
-      if (this.stmtViews >= 0 && (this.step - this.stmtStart) % this.viewEvery === 0) {
-        h.addView(this.view());
-        if (++this.stmtViews % VIEWS_PER_SPACING === 0) this.viewEvery *= 2;
+      if (this.step > h.maxStep) this.recordView(h);
+      else if (this.windowTo >= 0 && this.step > this.windowTo - VIEW_WINDOW && this.step <= this.windowTo && h.keptViews(this.stmtStart)) {
+        this.keepInWindow(h, this.view());
       }
     }
     h.mark(this.step, this.depth(), KIND_OF[this.at], this.statement?.line ?? 0, this.raised.kind);
     if ((this.at === 'stmt' || this.step === 0) && h.wantSnapshot(this.step)) h.add(this.snapshot());
+  }
+
+  /** A kernel step point reached for the first time: a view if the statement is long and one is due. */
+  private recordView(h: History): void {
+    if (this.stmtViews < 0 && workUsed(this) - this.stmtWork >= VIEW_WORK) this.stmtViews = 0;
+    if (this.stmtViews < 0 || this.step < this.nextView) return;
+    const v = this.view();
+    h.addView(v);
+    if (++this.stmtViews % VIEWS_PER_SPACING === 0) this.viewEvery *= 2;
+    this.nextView = this.step + Math.max(this.viewEvery, v.snap.size >> 3);
+  }
+
+  /** A replay's view near its target: the latest ones are kept, within half the views' size budget. */
+  private keepInWindow(h: History, v: View): void {
+    const w = this.windowViews;
+    w.push(v);
+    this.windowSize += v.snap.size;
+    while (w.length > 1 && (w.length > VIEW_WINDOW || this.windowSize > h.maxViewSize >> 1)) this.windowSize -= (w.shift() as View).snap.size;
   }
 
   /** Begins a run; `slice` then advances it in bounded chunks so a caller can stay responsive. */
@@ -431,6 +466,7 @@ export class Machine {
 
   private view(): View {
     return {
+      start: this.stmtStart,
       snap: this.snapshot(),
       frames: this.frames.map((f) => f.clone()),
       exception: this.raised.kind !== undefined ? this.exception : undefined,
@@ -454,6 +490,22 @@ export class Machine {
     const run = this.run;
     this.restoreSnapshot(this.requireHistory().snapAtOrBefore(target));
     this.run = run;
+    this.replayTo(target);
+    this.frames.forEach((f, i) => (f.fresh = seen[i]?.fresh ?? false));
+  }
+
+  /**
+   * Moves forward silently to `target` (or the end). Replaying is re-making step points history already has, so
+   * it makes no views, except inside a long statement just before the target: a window of VIEW_WINDOW views
+   * that replaces the previous one, so stepping back from the target restores instead of replaying again.
+   */
+  private replayTo(target: number): void {
+    const h = this.history;
+    if (h && this.step < target) {
+      this.windowTo = target;
+      this.windowViews = [];
+      this.windowSize = 0;
+    }
     this.silent++;
     try {
       while (this.step < target && this.transition()) {
@@ -461,8 +513,10 @@ export class Machine {
       }
     } finally {
       this.silent--;
+      if (h && this.windowTo >= 0 && this.windowViews.length) h.setWindow(this.windowViews);
+      this.windowTo = -1;
+      this.windowViews = [];
     }
-    this.frames.forEach((f, i) => (f.fresh = seen[i]?.fresh ?? false));
   }
 
   /** Engine-internal (the reverse scan starts each segment here): puts the machine back at a snapshot. */
@@ -494,14 +548,7 @@ export class Machine {
     const view = target < this.step || this.detached ? h.viewAt(target) : undefined;
     if (view) this.restoreView(view);
     else if (target < this.step) this.restoreSnapshot(h.snapAtOrBefore(target));
-    this.silent++;
-    try {
-      while (this.step < target && this.transition()) {
-        // Replay: silent, deterministic.
-      }
-    } finally {
-      this.silent--;
-    }
+    this.replayTo(target);
     this.markFramesSeen();
     this.rebaseWatches();
   }
