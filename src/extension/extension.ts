@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (m: { type?: string; event?: string }) => {
-          if (m.type === 'event' && (m.event === 'stopped' || m.event === 'invalidated')) void picture.refresh(session, m.event);
+          if (m.type === 'event' && (m.event === 'stopped' || m.event === 'invalidated')) void picture.refresh(session);
           if (m.type === 'event' && m.event === 'terminated') picture.clear('The scenario has finished.');
         },
       }),

@@ -26,17 +26,25 @@ interface Open {
   depth: number;
 }
 
+/** Each line of `text` with its 0-based number, read in place (a huge file is not split into an array first). */
+function* linesOf(text: string): Generator<[number, string]> {
+  let line = 0;
+  for (let at = 0; at <= text.length; line++) {
+    const nl = text.indexOf('\n', at);
+    yield [line, text.slice(at, nl < 0 ? text.length : nl)];
+    at = nl < 0 ? text.length + 1 : nl + 1;
+  }
+}
+
 export function outline(text: string): OutlineSymbol[] {
   const top: OutlineSymbol[] = [];
   let section: Open['sym'] | undefined;
   let proc: Open | undefined;
   let depth = 0;
   let count = 0;
-  let line = 0;
-  for (let at = 0; at <= text.length; line++) {
-    const nl = text.indexOf('\n', at);
-    const l = text.slice(at, nl < 0 ? text.length : nl);
-    at = nl < 0 ? text.length + 1 : nl + 1;
+  let lines = 0;
+  for (const [line, l] of linesOf(text)) {
+    lines = line + 1;
     const code = l.replace(/#.*$/, '').trim();
     const s = count < MAX_SYMBOLS && depth === 0 ? SECTION.exec(l) : null;
     if (s && !/^\s*###/.test(l)) {
@@ -68,7 +76,7 @@ export function outline(text: string): OutlineSymbol[] {
     }
     if (section) section.endLine = line;
   }
-  if (proc) proc.sym.endLine = line - 1;
+  if (proc) proc.sym.endLine = lines - 1;
   return top;
 }
 
@@ -79,11 +87,7 @@ export function outline(text: string): OutlineSymbol[] {
  */
 export function procDefinition(text: string, name: string): { line: number; nameCol: number } | undefined {
   let depth = 0;
-  let line = 0;
-  for (let at = 0; at <= text.length; line++) {
-    const nl = text.indexOf('\n', at);
-    const l = text.slice(at, nl < 0 ? text.length : nl);
-    at = nl < 0 ? text.length + 1 : nl + 1;
+  for (const [line, l] of linesOf(text)) {
     const p = depth === 0 ? PROC.exec(l) : null;
     if (p && p[2] === name) return { line, nameCol: (p[1] as string).length };
     const code = l.replace(/#.*$/, '').trim();

@@ -58,7 +58,7 @@ export class StatePicture implements vscode.Disposable {
    * At a stop or `invalidated` (which event does not matter: the timeline generation tells whether the
    * plots must be read again, and a hex toggle's `invalidated` leaves it as it was).
    */
-  async refresh(session: vscode.DebugSession | undefined, _event?: string): Promise<void> {
+  async refresh(session: vscode.DebugSession | undefined): Promise<void> {
     if (!session || session.type !== DEBUG_TYPE) return;
     this.session = session;
     if (!this.panel) return;
