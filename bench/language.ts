@@ -2,12 +2,14 @@
 // with its name and state-path checks against the parser alone (the same
 // file, the same run), the Outline against splitting the text into lines,
 // and a completion that scans 20,000 lines above the cursor for declared
-// names against one that reads the current line only.
+// names against one that reads the current line only; signature help on a
+// 10 MB line against splitting that line into its words.
 import { declaredNames, REGISTRY } from '../src/sim';
 import { parseScenario } from '../src/sim/scenario/parse_file';
 import { completionsAt } from '../src/extension/language/completion';
 import { DECLARED_SCAN_LINES } from '../src/extension/language/declared_scan';
 import { outline } from '../src/extension/language/outline';
+import { signatureAt } from '../src/extension/language/signature';
 import { bigScenario } from './launch_scenario';
 import { reportPairs, time } from './report';
 
@@ -35,5 +37,12 @@ export function benchLanguage(): void {
     20,
     () => time(() => completionsAt('region_add ', REGISTRY, declaredNames(lines, REGISTRY.verbs))),
     () => time(() => completionsAt('region_add ', REGISTRY)),
+  );
+  const long = `hugetlb reserve f ${'0x1 '.repeat(2_500_000)}`;
+  reportPairs(
+    { name: 'language.signature_help_10mb_line', unit: 'ms', baseline: 'split_line_into_words', note: `${long.length} characters, 2.5M words` },
+    5,
+    () => time(() => signatureAt(long)),
+    () => time(() => long.trimStart().split(/\s+/)),
   );
 }

@@ -124,6 +124,45 @@ describe('signature help', () => {
     expect(signatureAt('# vpreg ')).toBeUndefined();
     expect(signatureAt('bogus ')).toBeUndefined();
   });
+
+  const active = (line: string): string | undefined => {
+    const s = signatureAt(line);
+    if (!s) return undefined;
+    const p = s.parameters[s.activeParameter]?.range;
+    return p ? s.label.slice(p[0], p[1]) : `${s.label} (past every parameter)`;
+  };
+
+  it('flags are not positionals, a lone = selects the value, a two-word verb counts from its second word', () => {
+    expect(active('hugetlb reserve f private ')).toBe('<from>');
+    expect(active('hugetlb reserve f private 0 ')).toBe('<to>');
+    expect(active('vpreg HV_REGISTER_VPINDEX = ')).toBe('= <value>');
+    expect(active('region_add f 0 1 regions_needed=2')).toBe('[regions_needed=<value>]');
+  });
+
+  it('reads a line as words split at any white space, whatever the spacing', () => {
+    // Random lines of statement words, keys, flags, = and every kind of white space; each gives what the same
+    // words joined by single spaces give.
+    const words = ['region_add', 'hugetlb', 'reserve', 'vpreg', 'f', '0', '1', '=', 'private', 'regions_needed=', 'a=b', 'HV_REGISTER_VPINDEX', 'x', ''];
+    const spaces = [' ', '  ', '\t', '\u00a0', '\u3000', ' \t '];
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 2000; i++) {
+      let line = rnd(3) === 0 ? (spaces[rnd(spaces.length)] as string) : '';
+      const n = 1 + rnd(7);
+      for (let w = 0; w < n; w++) line += (words[rnd(words.length)] as string) + (w < n - 1 || rnd(2) === 0 ? (spaces[rnd(spaces.length)] as string) : '');
+      const canonical = line.trimStart().split(/\s+/).join(' ');
+      expect(signatureAt(line), JSON.stringify(line)).toEqual(signatureAt(canonical));
+    }
+  });
+
+  it('a line of megabytes is read word by word, not copied into an array of its words', () => {
+    const line = `hugetlb reserve f ${'private '.repeat(500_000)}0 `;
+    expect(active(line)).toBe('<to>');
+    expect(active(`vpreg ${'x'.repeat(4_000_000)}`)).toBe('[register]');
+  });
 });
 
 describe('outline', () => {

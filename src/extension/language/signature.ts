@@ -47,16 +47,48 @@ function parts(spec: VerbSpec): Part[] {
   return out;
 }
 
+/** \s as a regular expression reads it, for one UTF-16 code unit. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * The words of a line as `trimStart().split(/\s+/)` gives them (a trailing
+ * space ends in an empty word), as [start, end) spans handed to `fn` one by
+ * one: signature help runs on every keystroke, and a line of megabytes must
+ * not become an array of millions of strings each time.
+ */
+function forEachWord(s: string, fn: (start: number, end: number) => void): number {
+  let n = 0;
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  while (i < s.length) {
+    const start = i;
+    while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
+    fn(start, i);
+    n++;
+    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+    if (i === s.length && s.length > start && isSpace(s.charCodeAt(s.length - 1))) {
+      fn(s.length, s.length);
+      n++;
+    }
+  }
+  if (n === 0) fn(s.length, s.length);
+  return Math.max(n, 1);
+}
+
 /** The signature of the statement typed so far on a line, or undefined outside one. */
 export function signatureAt(linePrefix: string, registry: Registry = REGISTRY): Signature | undefined {
-  const code = linePrefix.replace(/#.*$/, '');
-  if (code.length !== linePrefix.length) return undefined;
-  const words = code.trimStart().split(/\s+/);
-  if (words.length < 2) return undefined;
+  if (linePrefix.includes('#')) return undefined;
+  const first: string[] = [];
+  const count = forEachWord(linePrefix, (a, b) => {
+    if (first.length < 2) first.push(linePrefix.slice(a, b));
+  });
+  if (count < 2) return undefined;
   const verbs = registry.verbs;
-  const head = words[0] as string;
-  const two = `${head} ${words[1]}`;
-  const verb = words.length > 2 && verbs.has(two) ? two : verbs.has(head) ? head : undefined;
+  const head = first[0] as string;
+  const two = `${head} ${first[1]}`;
+  const verb = count > 2 && verbs.has(two) ? two : verbs.has(head) ? head : undefined;
   if (!verb) return undefined;
   const spec = verbs.get(verb) as VerbSpec;
   const ps = parts(spec);
@@ -67,17 +99,36 @@ export function signatureAt(linePrefix: string, registry: Registry = REGISTRY): 
     params.push({ range: [label.length, label.length + p.text.length], ...(p.doc ? { documentation: p.doc } : {}) });
     label += p.text;
   }
-  const after = words.slice(verb.split(' ').length);
-  const current = after[after.length - 1] ?? '';
+  // The words after the verb: the last is the one being typed, the ones before it are counted, never copied
+  // unless short enough to be a flag.
+  const skip = verb.includes(' ') ? 2 : 1;
+  const flags = spec.flags ?? [];
+  const flagLen = flags.reduce((m, f) => Math.max(m, f.length), 0);
+  let index = -1;
+  let curA = 0;
+  let curB = 0;
+  let assigned = false;
+  let positionals = 0;
+  const middle = (a: number, b: number): void => {
+    if (b - a === 1 && linePrefix.charCodeAt(a) === 61) assigned = true;
+    let hasEq = false;
+    for (let i = a; i < b && !hasEq; i++) hasEq = linePrefix.charCodeAt(i) === 61;
+    if (!hasEq && !(b - a <= flagLen && flags.includes(linePrefix.slice(a, b)))) positionals++;
+  };
+  forEachWord(linePrefix, (a, b) => {
+    index++;
+    if (index < skip) return;
+    if (index > skip) middle(curA, curB);
+    curA = a;
+    curB = b;
+  });
+  const currentWord = linePrefix.slice(curA, Math.min(curB, curA + 256));
   let active = -1;
-  const kv = /^([A-Za-z_]\w*)=/.exec(current);
+  const kv = /^([A-Za-z_]\w*)=/.exec(currentWord);
   if (spec.rest) active = ps.findIndex((p) => p.rest);
   else if (kv) active = ps.findIndex((p) => p.key === kv[1]);
-  else if (spec.assign && after.slice(0, -1).includes('=')) active = ps.findIndex((p) => p.value);
-  else {
-    const index = after.slice(0, -1).filter((w) => !w.includes('=') && !spec.flags?.includes(w)).length;
-    active = ps.findIndex((p) => p.pos === index);
-  }
+  else if (spec.assign && assigned) active = ps.findIndex((p) => p.value);
+  else active = ps.findIndex((p) => p.pos === positionals);
   return { label, documentation: spec.summary, parameters: params, // Past every parameter (a flag): none is highlighted.
     activeParameter: active < 0 ? params.length : active };
 }
