@@ -29,7 +29,8 @@ export function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === 'kernelDiff') {
     const k = parseKernel(req.kernel ?? '');
     if (typeof k === 'string' || k.before === undefined) return { kind: 'failed', message: typeof k === 'string' ? k : 'name the other kernel: before=004' };
-    return { kind: 'compared', result: compareView(diffKernels(program, k, req.only ?? []), req.file.split(/[\\/]/).pop() ?? req.file, kernelName(k)) };
+    const diff = diffKernels(program, k, req.only ?? [], undefined, req.maxStatements, req.maxSteps);
+    return { kind: 'compared', result: compareView(diff, req.file.split(/[\\/]/).pop() ?? req.file, kernelName(k)), ...(diff.outOfSteps ? { outOfSteps: true as const } : {}) };
   }
   const output: string[] = [];
   const { machine } = createSimulation(program, { maxSteps: req.maxSteps, output: (text) => output.push(text) });

@@ -16,6 +16,8 @@ export interface WorkerRequest {
   readonly kernel?: string;
   /** kernelDiff: the state paths compared (by prefix); none: all of it. */
   readonly only?: readonly string[];
+  /** kernelDiff: statement starts compared before giving up (default MAX_DIFF_STATEMENTS). */
+  readonly maxStatements?: number;
   /** procDefinition: the proc looked for. */
   readonly proc?: string;
 }
@@ -27,6 +29,7 @@ export type WorkerReply =
   | { readonly kind: 'outline'; readonly symbols: OutlineSymbol[] }
   | { readonly kind: 'procDefinition'; readonly at?: { readonly line: number; readonly nameCol: number } }
   | { readonly kind: 'tested'; readonly result: ScenarioTestResult }
-  | { readonly kind: 'compared'; readonly result: CompareResult }
+  /** outOfSteps: a side ran out of the request's step budget (set only then). */
+  | { readonly kind: 'compared'; readonly result: CompareResult; readonly outOfSteps?: true }
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'timeout'; readonly ms: number };

@@ -91,8 +91,8 @@ export function createSimulation(program: Program, opts: MachineOptions & WorkOp
 }
 
 /** The patched kernel against `other`, statement by statement, to the first divergence (`kstep diff`, the editor's compare). */
-export function diffKernels(program: Program, other: KernelChoice, only: readonly string[] = [], registry: Registry = REGISTRY, maxStatements?: number): KernelDiff {
-  return diffKernelsWith(registry, program, other, only, maxStatements);
+export function diffKernels(program: Program, other: KernelChoice, only: readonly string[] = [], registry: Registry = REGISTRY, maxStatements?: number, maxSteps?: number): KernelDiff {
+  return diffKernelsWith(registry, program, other, only, maxStatements, maxSteps);
 }
 
 /** Parses a whole scenario; every error in the file is reported, and a program with any must not run. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_STEPS } from '../../src/sim';
-import { answerInThread, IN_THREAD_MAX_STEPS, startInThread } from '../../src/extension/web/in_thread';
+import { answerInThread, IN_THREAD_MAX_DIFF_STATEMENTS, IN_THREAD_MAX_STEPS, startInThread } from '../../src/extension/web/in_thread';
 import type { WorkerReply } from '../../src/extension/worker_protocol';
 import { FOREVER } from '../hostile/cases';
 
@@ -38,6 +38,33 @@ describe('worker requests in the extension host thread', () => {
     if (t.kind !== 'tested') return;
     expect(t.result.steps).toBeLessThanOrEqual(IN_THREAD_MAX_STEPS + 1);
     expect(t.result.failures.map((f) => f.message).join('\n')).toContain('step budget cut');
+  });
+
+  it('a kernel compare in this thread is cut in statements: a loop of short statements gives up and says why', () => {
+    // Both kernels loop forever the same way: uncut, the compare would read both states at 1M statement starts.
+    const r = answerInThread({ kind: 'kernelDiff', file: '/ws/forever.kstep', text: FOREVER, maxSteps: DEFAULT_MAX_STEPS, kernel: 'before=004' });
+    expect(r).toMatchObject({ kind: 'compared', result: { kind: 'gave-up' } });
+    if (r.kind !== 'compared' || r.result.kind === 'view') return;
+    expect(r.result.message).toContain(`gave up comparing after ${IN_THREAD_MAX_DIFF_STATEMENTS} statements`);
+    expect(r.result.message).toContain(`at most ${IN_THREAD_MAX_DIFF_STATEMENTS} statements; run \`kstep diff\``);
+  });
+
+  it('a kernel compare in this thread runs within the cut step budget, and says so', () => {
+    // One statement of 2M pages: more step points than the cut budget allows, on both kernels.
+    const text = 'mmap 0x100000000 8G\nmlock 0x100000000 8G\n';
+    const r = answerInThread({ kind: 'kernelDiff', file: '/ws/big.kstep', text, maxSteps: DEFAULT_MAX_STEPS, kernel: 'before=003' });
+    expect(r.kind).toBe('compared');
+    if (r.kind !== 'compared') return;
+    expect(r.outOfSteps).toBe(true);
+    const text2 = r.result.kind === 'view' ? r.result.view.summary : r.result.message;
+    expect(text2).toContain(`(${IN_THREAD_MAX_STEPS} step points)`);
+    expect(text2).toContain(`step budget cut from ${DEFAULT_MAX_STEPS} to ${IN_THREAD_MAX_STEPS} step points`);
+  }, 60_000);
+
+  it('a compare that ends within the cut budget is told nothing about it', () => {
+    const r = answerInThread({ kind: 'kernelDiff', file: '/ws/ok.kstep', text: 'hugetlb file f\nregion_chg f 0 1\n', maxSteps: DEFAULT_MAX_STEPS, kernel: 'before=004' });
+    expect(r).toMatchObject({ kind: 'compared', result: { kind: 'same' } });
+    expect(r.kind === 'compared' && r.outOfSteps).toBeFalsy();
   });
 
   it('a run that ends within the cut budget is told nothing about it', () => {

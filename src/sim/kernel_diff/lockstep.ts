@@ -32,11 +32,12 @@ export interface Divergence {
   readonly after: DiffSide;
 }
 
+/** `outOfSteps`: a side ran out of its step budget (set only then), so what was compared stops there. */
 export type KernelDiff =
   /** `end`: how both runs ended (`end of scenario`, or the exception both stopped on). */
-  | { readonly kind: 'same'; readonly statements: number; readonly end: string }
-  | { readonly kind: 'diverged'; readonly divergence: Divergence }
-  | { readonly kind: 'gave-up'; readonly statements: number };
+  | { readonly kind: 'same'; readonly statements: number; readonly end: string; readonly outOfSteps?: true }
+  | { readonly kind: 'diverged'; readonly divergence: Divergence; readonly outOfSteps?: true }
+  | { readonly kind: 'gave-up'; readonly statements: number; readonly outOfSteps?: true };
 
 interface Side {
   readonly m: Machine;
@@ -92,9 +93,9 @@ function changesAt(a: Machine, b: Machine, roots: readonly string[] | undefined,
  * the paths compared, by prefix), and reports the first statement after
  * which they differ. Used by `kstep diff` and the editor's compare command.
  */
-export function diffKernelsWith(registry: Registry, program: Program, other: KernelChoice, only: readonly string[] = [], maxStatements = MAX_DIFF_STATEMENTS): KernelDiff {
+export function diffKernelsWith(registry: Registry, program: Program, other: KernelChoice, only: readonly string[] = [], maxStatements = MAX_DIFF_STATEMENTS, maxSteps = DEFAULT_MAX_STEPS): KernelDiff {
   const build = (kernel: KernelChoice): Side => ({
-    m: registry.createSimulation(program, { kernel, maxSteps: DEFAULT_MAX_STEPS, output: () => undefined }).machine,
+    m: registry.createSimulation(program, { kernel, maxSteps, output: () => undefined }).machine,
     stop: undefined,
     statementStep: 0,
     raised: [],
@@ -104,17 +105,18 @@ export function diffKernelsWith(registry: Registry, program: Program, other: Ker
   // With `only`, just the roots it names are read at each statement; the whole trees only at the divergence.
   const roots = only.length ? [...new Set(only.map(rootOf))] : undefined;
   let ran: { line: number; text: string } | undefined;
+  const budget = (): { outOfSteps?: true } => ([before, after].some((s) => s.m.dead && s.m.step >= maxSteps) ? { outOfSteps: true } : {});
   for (let n = 0; n < maxStatements; n++) {
     const changes = changesAt(before.m, after.m, roots, only);
     const flow = before.m.statement?.line !== after.m.statement?.line || over(before) !== over(after) || nextText(before) !== nextText(after);
     if (changes.length || flow) {
       const side = (s: Side): DiffSide => ({ statementStep: s.statementStep, state: stateJson(s.m), next: nextText(s) });
-      return { kind: 'diverged', divergence: { ...(ran ? { ran } : {}), changes, flow, before: side(before), after: side(after) } };
+      return { kind: 'diverged', divergence: { ...(ran ? { ran } : {}), changes, flow, before: side(before), after: side(after) }, ...budget() };
     }
-    if (over(before) && over(after)) return { kind: 'same', statements: n, end: nextText(after) };
+    if (over(before) && over(after)) return { kind: 'same', statements: n, end: nextText(after), ...budget() };
     const st = before.m.statement;
     ran = st ? { line: st.line, text: st.text } : undefined;
     for (const s of [before, after]) runStatement(s, maxStatements);
   }
-  return { kind: 'gave-up', statements: maxStatements };
+  return { kind: 'gave-up', statements: maxStatements, ...budget() };
 }
