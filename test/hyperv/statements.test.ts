@@ -56,6 +56,12 @@ expect len(vp) == 1
     expect(scenarioError('print vp[0].index\npartition vps=2\n')).toMatch(/^t\.kstep:2:15: error: the partition already exists \(1 VP\)$/);
   });
 
+  it('a read of len(vp) or partition.<field> is a use too: it creates the 1-VP partition', () => {
+    run('expect len(vp) == 1\nexpect partition.vps == 1\n');
+    run('expect partition.vps == 1\nexpect vp[0].reg.VPINDEX == 0\n');
+    expect(scenarioError('print len(vp)\npartition vps=2\n')).toMatch(/^t\.kstep:2:15: error: the partition already exists \(1 VP\)$/);
+  });
+
   it('vp[1] of the default partition does not exist', () => {
     expect(scenarioError('print vp[1].index\n')).toMatch(/vp\[1\]: nothing at 0x1/);
   });

@@ -74,12 +74,23 @@ export class HyperV implements Subsystem {
   roots(): Readonly<Record<string, StateNode>> {
     const st = this.state;
     const partition = record(() => {
-      const p = st.p;
+      const p = this.inUse();
       if (!p) return { created: leaf(() => false) };
       return partitionNode(this, p);
     });
-    const vp = list(() => st.p?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
+    const vp = list(() => this.inUse()?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
     return { partition, vp };
+  }
+
+  /**
+   * The partition as a read sees it. SCENARIO.md §4 creates the default 1-VP
+   * partition on first use: a statement's read of `partition` or `vp`
+   * (`len(vp)`, `partition.vps`) is a use, as a read of `vp[0]` is. A
+   * debugger's read at a stop creates nothing (see vpAt).
+   */
+  private inUse(): PartitionState | undefined {
+    const st = this.state;
+    return st.p ?? (st.machine?.executing ? st.part() : undefined);
   }
 
   /**
