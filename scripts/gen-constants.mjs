@@ -21,6 +21,11 @@ const U64_MASK = (1n << 64n) - 1n;
 const EXTERNAL_NAMES = new Map([
   // include/vdso/time64.h: #define NSEC_PER_SEC 1000000000L
   ["NSEC_PER_SEC", { v: 1000000000n, bits: 64, signed: true }],
+  // include/linux/arm-smccc.h, for mshyperv.h's HV_FUNC_ID (reference 000):
+  // #define ARM_SMCCC_STD_CALL _AC(0,U), ARM_SMCCC_SMC_64 1, ARM_SMCCC_OWNER_VENDOR_HYP 6
+  ["ARM_SMCCC_STD_CALL", { v: 0n, bits: 32, signed: false }],
+  ["ARM_SMCCC_SMC_64", { v: 1n, bits: 32, signed: true }],
+  ["ARM_SMCCC_OWNER_VENDOR_HYP", { v: 6n, bits: 32, signed: true }],
 ]);
 
 // Enums whose opening lines lie above the diff hunk that shows them (the hunk
@@ -335,8 +340,12 @@ function evaluate(src, lookup) {
     ULL: (a) => norm(a[0].v, ULONG),
     _UL: (a) => norm(a[0].v, ULONG),
     _ULL: (a) => norm(a[0].v, ULONG),
+    // include/linux/arm-smccc.h: ((type) << 31) | ((calling_convention) << 30) | (((owner) & 0x3F) << 24) | ((func_num) & 0xFFFF)
+    ARM_SMCCC_CALL_VAL: ([type, conv, owner, fn]) =>
+      arith("|", arith("|", arith("|", arith("<<", type, { v: 31n, ...INT }), arith("<<", conv, { v: 30n, ...INT })),
+        arith("<<", arith("&", owner, { v: 0x3fn, ...INT }), { v: 24n, ...INT })), arith("&", fn, { v: 0xffffn, ...INT })),
   };
-  const ARITY = { GENMASK: 2, GENMASK_ULL: 2 };
+  const ARITY = { GENMASK: 2, GENMASK_ULL: 2, ARM_SMCCC_CALL_VAL: 4 };
 
   function primary() {
     const t = toks[i];

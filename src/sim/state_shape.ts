@@ -61,7 +61,8 @@ function shapeOf(n: StateNode, kindOf: ReadonlyMap<string, string>, depth: numbe
     if (kind !== undefined && (!byName || byName.kind === kind)) byName = { kind, node: byName ? mergeShapes(byName.node, shapeOf(c, kindOf, depth + 1)) : shapeOf(c, kindOf, depth + 1) };
     else if (kind === undefined) members.set(k, shapeOf(c, kindOf, depth + 1));
   }
-  return byName ? { members, byName } : { members };
+  const aliases = n.aliases ? new Map([...n.aliases].flatMap(([a, k]) => (members.has(k) ? [[a, members.get(k) as ShapeNode] as const] : []))) : undefined;
+  return { members, ...(byName ? { byName } : {}), ...(aliases?.size ? { aliases } : {}) };
 }
 
 /** What either shape has: members of both (a's order first), their items and named members merged. */
@@ -73,6 +74,7 @@ function mergeShapes(a: ShapeNode, b: ShapeNode): ShapeNode {
   }
   const item = a.item && b.item ? mergeShapes(a.item, b.item) : (a.item ?? b.item);
   const byName = a.byName && b.byName && a.byName.kind === b.byName.kind ? { kind: a.byName.kind, node: mergeShapes(a.byName.node, b.byName.node) } : (a.byName ?? b.byName);
-  return { members, ...(item ? { item } : {}), ...(byName ? { byName } : {}) };
+  const aliases = a.aliases && b.aliases ? new Map([...a.aliases, ...b.aliases]) : (a.aliases ?? b.aliases);
+  return { members, ...(item ? { item } : {}), ...(byName ? { byName } : {}), ...(aliases ? { aliases } : {}) };
 }
 

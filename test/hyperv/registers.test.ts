@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REGS } from '../../src/sim/hyperv/tlfs';
-import { REGISTRY } from '../../src/sim';
+import { REGISTRY, loadScenario } from '../../src/sim';
 import { ev, run, show, sim } from '../support/kit';
 
 /** Every Hyper-V hypercall but the early register accesses needs the guest's identity first (TLFS, ARM64). */
@@ -18,6 +18,22 @@ describe('VP registers', () => {
       expect(() => ev(s.machine, `vp[2].reg.${n}`)).not.toThrow();
     }
     expect(show(s.machine, 'vp[2].reg.VPINDEX')).toBe('2');
+  });
+
+  it("answers to the header's names too: vp[i].reg.SIPP is SIMP, SIFP is SIEFP, HV_REGISTER_SINT2 is SINT2 (not listed twice)", () => {
+    const s = run(`partition vps=1
+${OSID}vpreg SIMP = 0x20001
+vpreg SIEFP = 0x21001
+expect vp[0].reg.SIPP == 0x20001
+expect vp[0].reg.SIPP.enabled
+expect vp[0].reg.SIFP.base_gpa == 0x21000
+expect vp[0].reg.HV_REGISTER_SINT2.masked
+expect vp[0].reg.HV_ARM64_REGISTER_INTERFACE_VERSION == vp[0].reg.INTERFACE_VERSION
+`);
+    expect(show(s.machine, 'len(vp[0].reg)')).toBe(String(REGS.length));
+    // The checker takes them as paths: no "has no 'SIPP'" warning.
+    const checked = loadScenario('t.kstep', 'expect vp[0].reg.SIPP.enabled\nexpect vp[0].reg.SIFP == 0\nprint vp[0].reg.SIPX\n');
+    expect([checked.diagnostics, checked.warnings?.map((w) => w.range.line)]).toEqual([[], [3]]);
   });
 
   it('creates a 1-VP partition on first use', () => {

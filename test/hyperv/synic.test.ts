@@ -149,6 +149,18 @@ expect len(vp[0].synic.msg[2].payload) == 30
 `);
   });
 
+  it('a payload= over 240 bytes goes out as written and the hypervisor refuses it: HV_STATUS_INVALID_PARAMETER, nothing queued', () => {
+    run(`${SYNIC_ON}port 1 vp=0 sint=2
+hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[0..30]
+expect last.hvc.status == HV_STATUS_INVALID_PARAMETER
+expect vp[0].synic.msg[2].type == HVMSG_NONE
+expect vp[0].synic.queued[2] == 0
+hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[0..29]
+expect last.hvc.status == HV_STATUS_SUCCESS
+expect vp[0].synic.msg[2].payload == [0..29]
+`);
+  });
+
   it('lays message slots out as 16 x 256 bytes: gpa read agrees with the decoded view', () => {
     const s = run(`${SYNIC_ON}port 0x123 vp=0 sint=2
 hvc HVCALL_POST_MESSAGE connection=0x123 type=0x42 payload=[0x0807060504030201, 0xaabb]

@@ -226,6 +226,8 @@ describe('symbols and constants', () => {
     ['HVCALL_POST_MESSAGE == 0x5c', true],
     ['HV_REGISTER_SINT2 == 0xA0002', true],
     ['HVMSG_TIMER_EXPIRED == 0x80000010', true],
+    // mshyperv.h: ARM_SMCCC_CALL_VAL(ARM_SMCCC_STD_CALL, ARM_SMCCC_SMC_64, ARM_SMCCC_OWNER_VENDOR_HYP, 1), the TLFS's 0x46000001
+    ['HV_FUNC_ID == 0x46000001', true],
     ['MEMLAT_SAMPLE_MS == 31', true], // SCMI_VENDOR_MSG_MODULE_START (16) + 15 in reference 001's enum
     ['FOLL_LRU == 0x100000', true],
     ['FOLL_MLOCK == 0x1000', true],

@@ -40,6 +40,11 @@ export interface RecordNode extends NodeInfo {
    */
   readonly get?: () => Scalar;
   readonly set?: (v: Value) => void;
+  /**
+   * Other names `child` answers to (alias → key), not listed by `keys`: a
+   * register's other spellings (`vp[0].reg.SIPP` is `SIMP`).
+   */
+  readonly aliases?: ReadonlyMap<string, string>;
 }
 
 export interface ListNode extends NodeInfo {

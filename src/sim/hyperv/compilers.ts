@@ -16,7 +16,7 @@ import type { Vp } from './partition';
 import type { CallDef, RegDef } from './tlfs';
 import { work } from '../core/work';
 import {
-  CALL_BY_CODE, CALL_BY_NAME, EVENT_FLAGS_COUNT, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
+  CALL_BY_CODE, CALL_BY_NAME, EVENT_FLAGS_COUNT, HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, PAGE, PAYLOAD_BYTES, REG_BY_NAME, REG_BY_NUM, S, SINT_COUNT,
   VARHEAD_MAX, encodeControl, statusSym,
 } from './tlfs';
 
@@ -157,8 +157,10 @@ function buildInput(m: Machine, hv: HyperV, s: Stmt, def: CallDef, rep = 1): { b
     case 'HVCALL_POST_MESSAGE': {
       const pa = s.keys.get('payload');
       const payload = pa ? listOf(m, pa, 'payload=') : [];
-      if (payload.length > 30) throw new ScenarioError(`payload= has ${payload.length} qwords: a message holds at most 30 (240 bytes)`, pa?.range);
-      const b = new Uint8Array(16 + PAYLOAD_BYTES);
+      // More than 240 bytes is the hypervisor's to refuse (HV_STATUS_INVALID_PARAMETER): the call goes out with
+      // that PayloadSize and the words written on after the Message field, as far as the input page goes.
+      if (16 + 8 * payload.length > PAGE) throw new ScenarioError(`payload= has ${payload.length} qwords: the hypercall input page holds at most ${(PAGE - 16) / 8}`, pa?.range);
+      const b = new Uint8Array(16 + Math.max(PAYLOAD_BYTES, 8 * payload.length));
       b.set(leBytes(key(m, s, 'connection', 0n, 32), 4), 0);
       b.set(leBytes(key(m, s, 'type', 1n, 32), 4), 8);
       b.set(leBytes(BigInt(payload.length * 8), 4), 12);

@@ -1,5 +1,5 @@
 import type { MemorySpace, Subsystem } from '../core/machine';
-import type { StateNode } from '../core/state';
+import type { RecordNode, StateNode } from '../core/state';
 import { fixedRecord, leaf, list, record, valueNode } from '../core/state';
 import type { Value } from '../core/values';
 import { Sym, formatValue, toBig } from '../core/values';
@@ -8,9 +8,16 @@ import type { PartitionState, Vp } from './partition';
 import { HyperVState } from './partition';
 import { readReg, writeReg } from './vp_registers';
 import type { RegDef } from './tlfs';
-import { HYPERVISOR_CALLBACK_VECTOR, PAGE, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
+import { HYPERVISOR_CALLBACK_VECTOR, PAGE, REG_BY_NAME, REGS, SINT_COUNT, STIMER_COUNT, TSC_SCALE, statusSym, stimerSint } from './tlfs';
 
 const HEX = { valueKind: 'reg' } as const;
+
+/**
+ * The other names of every register (the header's own SIPP and SIFP, the
+ * HV_REGISTER_ and HV_ARM64_REGISTER_ spellings `vpreg` takes): SCENARIO.md §4
+ * puts every register of hyperv-tlfs.h at vp[i].reg.<NAME>, prefix dropped.
+ */
+const REG_ALIASES: ReadonlyMap<string, string> = new Map([...REG_BY_NAME].filter(([n, r]) => n !== r.name).map(([n, r]) => [n, r.name]));
 
 function bit(v: bigint, n: number): boolean {
   return ((v >> BigInt(n)) & 1n) === 1n;
@@ -72,14 +79,24 @@ export class HyperV implements Subsystem {
   }
 
   roots(): Readonly<Record<string, StateNode>> {
-    const st = this.state;
     const partition = record(() => {
-      const p = st.p;
+      const p = this.inUse();
       if (!p) return { created: leaf(() => false) };
       return partitionNode(this, p);
     });
-    const vp = list(() => st.p?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
+    const vp = list(() => this.inUse()?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
     return { partition, vp };
+  }
+
+  /**
+   * The partition as a read sees it. SCENARIO.md §4 creates the default 1-VP
+   * partition on first use: a statement's read of `partition` or `vp`
+   * (`len(vp)`, `partition.vps`) is a use, as a read of `vp[0]` is. A
+   * debugger's read at a stop creates nothing (see vpAt).
+   */
+  private inUse(): PartitionState | undefined {
+    const st = this.state;
+    return st.p ?? (st.machine?.executing ? st.part() : undefined);
   }
 
   /**
@@ -186,6 +203,7 @@ function vpNode(hv: HyperV, i: number): StateNode {
   const st = hv.state;
   const v = (): Vp => st.vp(i);
   const reg = fixedRecord(Object.fromEntries(REGS.map((r) => [r.name, regNode(hv, i, r)])), { hint: 'registers', ...HEX });
+  const regs: RecordNode = { ...reg, aliases: REG_ALIASES, child: (name) => reg.child(REG_ALIASES.get(name) ?? name) };
   const simpMem = (): { memory?: { space: string; base: bigint; size: number } } =>
     v().simp & 1n ? { memory: { space: 'gpa', base: v().simp & ~0xfffn, size: PAGE } } : {};
   const siefpMem = (): { memory?: { space: string; base: bigint; size: number } } =>
@@ -229,7 +247,7 @@ function vpNode(hv: HyperV, i: number): StateNode {
   return fixedRecord({
     index: leaf(() => BigInt(i)),
     started: leaf(() => v().started),
-    reg,
+    reg: regs,
     synic,
     stimer,
     irq,

@@ -45,6 +45,7 @@ export const REFERENCE_CONSTANTS: ReadonlyMap<string, ConstantDef> = new Map<str
   ["HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES", { value: 0x2n, ref: "000_46acee50507540c3.txt", line: 254, text: "#define HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES\tBIT(1)" }],
   ["HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY", { value: 0x4n, ref: "000_46acee50507540c3.txt", line: 255, text: "#define HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY\tBIT(2)" }],
   ["HV_FLUSH_USE_EXTENDED_RANGE_FORMAT", { value: 0x8n, ref: "000_46acee50507540c3.txt", line: 256, text: "#define HV_FLUSH_USE_EXTENDED_RANGE_FORMAT\tBIT(3)" }],
+  ["HV_FUNC_ID", { value: 0x46000001n, ref: "000_46acee50507540c3.txt", line: 574, text: "#define HV_FUNC_ID\tARM_SMCCC_CALL_VAL( ARM_SMCCC_STD_CALL, ARM_SMCCC_SMC_64, ARM_SMCCC_OWNER_VENDOR_HYP, HV_SMCCC_FUNC_NUMBER)" }],
   ["HV_GENERIC_SET_ALL", { value: 0x1n, ref: "000_46acee50507540c3.txt", line: 260, text: "HV_GENERIC_SET_ALL," }],
   ["HV_GENERIC_SET_SPARSE_4K", { value: 0x0n, ref: "000_46acee50507540c3.txt", line: 259, text: "HV_GENERIC_SET_SPARSE_4K," }],
   ["HV_HYPERCALL_FAST_BIT", { value: 0x10000n, ref: "000_46acee50507540c3.txt", line: 213, text: "#define HV_HYPERCALL_FAST_BIT                   BIT(16)" }],

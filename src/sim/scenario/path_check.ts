@@ -88,7 +88,7 @@ export function checkPaths(e: Expr, shapes: ReadonlyMap<string, ShapeNode>, use:
         text += '[…]';
         continue;
       }
-      const next = cur.members.get(s.name);
+      const next = cur.members.get(s.name) ?? cur.aliases?.get(s.name);
       if (next) cur = next;
       else if (cur.byName) {
         use({ kind: cur.byName.kind, word: s.name, range: s.range });

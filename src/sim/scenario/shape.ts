@@ -7,6 +7,8 @@ export interface ShapeNode {
   readonly byName?: { readonly kind: string; readonly node: ShapeNode };
   /** A list's elements (`vp[0]`). */
   readonly item?: ShapeNode;
+  /** Other names of members (alias → the member's shape), accepted in paths but not offered. */
+  readonly aliases?: ReadonlyMap<string, ShapeNode>;
 }
 
 /** A node nothing more is known of: a value, or a list the sample left empty. */
@@ -18,7 +20,7 @@ export function shapeAt(shapes: ReadonlyMap<string, ShapeNode>, path: readonly s
   for (const p of path.slice(1)) {
     if (!cur) return undefined;
     if (p === '[]') cur = cur.item ?? cur.byName?.node;
-    else cur = cur.members.get(p) ?? cur.byName?.node;
+    else cur = cur.members.get(p) ?? cur.aliases?.get(p) ?? cur.byName?.node;
   }
   return cur;
 }
