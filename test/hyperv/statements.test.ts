@@ -64,6 +64,11 @@ expect len(vp) == 1
     expect(scenarioError('print len(vp)\npartition vps=2\n')).toMatch(/^t\.kstep:2:15: error: the partition already exists \(1 VP\)$/);
   });
 
+  it('partition.created is read without creating it: false before the first use, true after', () => {
+    run('expect partition.created == false\nexpect !partition.created\npartition vps=2\nexpect partition.created\nexpect len(vp) == 2\n');
+    run('expect partition.created == false\nexpect len(vp) == 1\nexpect partition.created\n');
+  });
+
   it('vp[1] of the default partition does not exist', () => {
     expect(scenarioError('print vp[1].index\n')).toMatch(/vp\[1\]: nothing at 0x1/);
   });

@@ -79,11 +79,15 @@ export class HyperV implements Subsystem {
   }
 
   roots(): Readonly<Record<string, StateNode>> {
-    const partition = record(() => {
+    const fields = record(() => {
       const p = this.inUse();
       if (!p) return { created: leaf(() => false) };
       return partitionNode(this, p);
     });
+    // Whether the partition exists is read without making it: `expect partition.created == false` holds
+    // before the first use, as it would not if the read itself were that use.
+    const created = leaf(() => this.state.p !== undefined);
+    const partition: RecordNode = { ...fields, child: (name) => (name === 'created' ? created : fields.child(name)) };
     const vp = list(() => this.inUse()?.vps.length ?? 0, (i) => vpNode(this, i), { lookup: (k) => this.vpAt(k) });
     return { partition, vp };
   }
