@@ -419,6 +419,26 @@ unpin ${at(0)}
 `);
   });
 
+  it('the dmirror ioctls refuse an unaligned address or no pages with -EINVAL (dmirror_fops_unlocked_ioctl); migrate too, unaligned', () => {
+    run(`
+device gpu type=private pages=4
+mmap ${at(0)} 8K
+write ${at(0)} 1
+device_exclusive gpu ${at(0)} + 8 4K
+expect last.ret == -EINVAL && task.init.pte[${at(0)}].kind == present
+device_exclusive gpu ${at(0)} 0
+expect last.ret == -EINVAL
+device_check_exclusive gpu ${at(0)} + 8 4K
+expect last.ret == -EINVAL
+device_snapshot gpu ${at(0)} 0
+expect last.ret == -EINVAL && last.perm == []
+migrate ${at(0)} + 8 4K to=gpu
+expect last.ret == -EINVAL && last.migrated == 0 && task.init.pte[${at(0)}].kind == present
+migrate ${at(0)} 0 to=gpu
+expect last.ret == 0
+`);
+  });
+
   it('get_user_pages with FOLL_LONGTERM but no FOLL_PIN is -EINVAL (is_valid_gup_flags), nothing taken or moved', () => {
     run(`
 device cxl type=coherent pages=4

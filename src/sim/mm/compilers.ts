@@ -30,7 +30,7 @@ import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
 import { dmirror_fault } from './test_hmm_mirror';
 import { addHmmCompilers } from './compilers_hmm';
-import { ADDR_LIMIT, pageRange, userAddr } from './limits';
+import { ADDR_LIMIT, pageRange, syscallRangeOr, userAddr } from './limits';
 
 const MAX_DEVICE_PAGES = 1 << 24;
 const MAX_TASKS = 1024;
@@ -100,7 +100,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     return function* (m): KGen {
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
       if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
-      const [start, end] = rangeOf(m, s);
+      // do_mmap: a zero length is -EINVAL; MAP_FIXED at an address inside a page, -EINVAL (get_unmapped_area).
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: -EINVAL }, (ret) => ({ ret }));
+      if (!range) return;
+      const [start, end] = range;
       const t = cur(s);
       const protText = protArg ? word(protArg) : 'rw';
       let pgoff = 0;
@@ -165,7 +168,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const toArg = s.keys.get('to');
     const to = word(toArg);
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s, true, true);
+      // The dmirror ioctl refuses an address inside a page (-EINVAL); a zero length is the empty range (SCENARIO.md §5.1).
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 'range', perPage: true }, (ret) => ({ migrated: 0n, ret }));
+      if (!range) return;
+      const [start, end] = range;
       const t = cur(s);
       const mm = mmOf();
       let dev: Device | undefined;
@@ -234,6 +240,8 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
+  // munmap names no result (SCENARIO.md §5), so `last` stays as it was; the -EINVAL of an unaligned start or
+  // a zero length (__do_munmap) would be invisible, and stays a scenario error.
   c.set('munmap', (s) => function* (m): KGen {
     const [start, end] = rangeOf(m, s);
     yield* __do_munmap(m, mmOf(), cur(s), start, end);
@@ -243,7 +251,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const protText = word(s.args[2]);
     const prot = PROT_NAMES[protText] as number;
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s, true);
+      // do_mprotect_pkey: start & ~PAGE_MASK is -EINVAL, checked before a zero length returns 0.
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 'range' }, (ret) => ({ ret }));
+      if (!range) return;
+      const [start, end] = range;
       const ret = yield* do_mprotect_pkey(m, mmOf(), cur(s), start, end, prot, protText);
       m.last = { ret: BigInt(ret) };
     };
@@ -283,7 +294,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   type Walker = (m: Machine, mm: MmModel, t: Task, start: number, end: number, args: Record<string, string>) => KGen<LruWalk>;
   const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
     function* (m: Machine): KGen {
-      const [start, end] = rangeOf(m, s);
+      // do_madvise: an unaligned start is -EINVAL, a zero length returns 0; numa_stats is no system call.
+      const range = ret === 'none' ? rangeOf(m, s) : syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 0 }, (r) => ({ skipped: 0n, pages: 0n, ret: r }));
+      if (!range) return;
+      const [start, end] = range;
       const t = cur(s);
       const r = yield* which(s)(m, mmOf(), t, start, end, extra(s));
       const last: Record<string, Value> = { skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
@@ -295,7 +309,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   c.set('numa_stats', walker(() => gather_pte_stats, 'none', () => ({})));
 
   c.set('mlock', (s) => function* (m): KGen {
-    const [start, end] = rangeOf(m, s, false, true);
+    // do_mlock: len = PAGE_ALIGN(len + offset_in_page(start)); start &= PAGE_MASK; nothing to lock is 0.
+    const range = syscallRangeOr(m, s, 0, { unaligned: 'down', zero: 0, perPage: true }, (ret) => ({ skipped: 0n, pages: 0n, ret }));
+    if (!range) return;
+    const [start, end] = range;
     const r = yield* do_mlock(m, mmOf(), cur(s), start, end);
     m.last = { skipped: BigInt(r.skipped), pages: BigInt(r.pages), ret: BigInt(r.ret) };
   });
