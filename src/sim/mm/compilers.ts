@@ -137,26 +137,36 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
       const slot = Number((addr & 0xfffn) >> 3n);
       const faults: FaultKind[] = [];
       let signal: Signal = 'ok';
-      for (let tries = 0; ; tries++) {
-        const vma = t.findVma(vpn);
-        const pte = t.pt.get(vpn);
-        const ok = vma && vma.prot & PROT_READ && (!write || vma.prot & PROT_WRITE) && pteKind(pte) === PTE_PRESENT && (!write || pteWrite(pte));
-        if (ok || tries === 4) break;
-        const r = yield* handle_mm_fault(m, mm, t, vpn, write, { faults, remote: false });
-        // VM_FAULT_OOM: the access is retried; still out of memory after the retries, the OOM killer picks this task.
-        if (r === 'OOM') signal = 'SIGKILL';
-        else if (r !== 'ok') {
-          signal = r;
-          break;
-        } else signal = 'ok';
+      // A u64 at an address inside its last 7 bytes spans two pages: the CPU needs both, the lower one first.
+      const pages = (addr & 0xfffn) > 0xff8n ? [vpn, vpn + 1] : [vpn];
+      for (const p of pages) {
+        for (let tries = 0; ; tries++) {
+          const vma = t.findVma(p);
+          const pte = t.pt.get(p);
+          const ok = vma && vma.prot & PROT_READ && (!write || vma.prot & PROT_WRITE) && pteKind(pte) === PTE_PRESENT && (!write || pteWrite(pte));
+          if (ok || tries === 4) break;
+          const r = yield* handle_mm_fault(m, mm, t, p, write, { faults, remote: false });
+          // VM_FAULT_OOM: the access is retried; still out of memory after the retries, the OOM killer picks this task.
+          if (r === 'OOM') signal = 'SIGKILL';
+          else if (r !== 'ok') {
+            signal = r;
+            break;
+          } else signal = 'ok';
+        }
+        if (signal !== 'ok') break;
       }
       let result = 0n;
-      const pte = t.pt.get(vpn);
-      if (signal === 'ok' && pteKind(pte) === PTE_PRESENT) {
-        if (write) {
-          mm.writeVal(ptePfn(pte), slot, value);
+      if (signal === 'ok' && pages.every((p) => pteKind(t.pt.get(p)) === PTE_PRESENT)) {
+        if (!(addr & 7n)) {
+          const pfn = ptePfn(t.pt.get(vpn));
+          if (write) {
+            mm.writeVal(pfn, slot, value);
+            result = value;
+          } else result = mm.readVal(pfn, slot);
+        } else if (write) {
+          storeUnaligned(mm, t, addr, value);
           result = value;
-        } else result = mm.readVal(ptePfn(pte), slot);
+        } else result = loadUnaligned(mm, t, addr);
       }
       m.last = faultLast(faults, signal, result);
     };
@@ -365,6 +375,30 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
 type Signal = Exclude<FaultResult, 'OOM'> | 'SIGKILL';
 const NONE = new Sym('none');
 const SIGNO: Readonly<Record<string, bigint>> = { SIGKILL: 9n, SIGBUS: 7n, SIGSEGV: 11n };
+
+/** The byte at a user address whose page is present, from the little-endian u64 slot that holds it. */
+function byteAt(t: Task, a: bigint): [pfn: number, slot: number, shift: bigint] {
+  return [ptePfn(t.pt.get(Number(a >> 12n))), Number((a & 0xfffn) >> 3n), (a & 7n) * 8n];
+}
+
+/** A u64 load at an address that is not 8-byte aligned: eight bytes, little-endian, from one or two slots (or pages). */
+function loadUnaligned(mm: MmModel, t: Task, addr: bigint): bigint {
+  let v = 0n;
+  for (let i = 0n; i < 8n; i++) {
+    const [pfn, slot, shift] = byteAt(t, addr + i);
+    v |= ((mm.readVal(pfn, slot) >> shift) & 0xffn) << (8n * i);
+  }
+  return v;
+}
+
+/** A u64 store at an address that is not 8-byte aligned: each byte into the slot (and page) that holds it. */
+function storeUnaligned(mm: MmModel, t: Task, addr: bigint, value: bigint): void {
+  for (let i = 0n; i < 8n; i++) {
+    const [pfn, slot, shift] = byteAt(t, addr + i);
+    const old = mm.readVal(pfn, slot);
+    mm.writeVal(pfn, slot, (old & ~(0xffn << shift)) | (((value >> (8n * i)) & 0xffn) << shift));
+  }
+}
 
 function faultLast(faults: readonly FaultKind[], signal: Signal, value: bigint): Record<string, Value> {
   return {
