@@ -515,6 +515,25 @@ expect last.page == none
     expect(ev(s, 'task.init.pte[0x200000].pfn')).toBeGreaterThan(0n);
   });
 
+  it('follow_page: FOLL_WRITE finds no page behind a read-only pte (can_follow_write_pte), FOLL_PIN none at all', () => {
+    run(`${setup}
+follow_page 0x200000 flags=FOLL_WRITE
+expect last.page == task.init.pte[0x200000].pfn
+follow_page 0x200000 flags=FOLL_PIN
+expect last.page == none
+read 0x201000
+follow_page 0x201000
+expect last.page == task.init.pte[0x201000].pfn
+follow_page 0x201000 flags=FOLL_WRITE
+expect last.page == none
+fork as child
+follow_page 0x200000 flags=FOLL_WRITE
+expect last.page == none
+follow_page 0x200000 flags=FOLL_GET
+expect last.page == task.init.pte[0x200000].pfn
+`);
+  });
+
   it('khugepaged scan results', () => {
     run(`${setup}
 khugepaged 0x200000
