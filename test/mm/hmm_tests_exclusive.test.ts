@@ -419,6 +419,42 @@ unpin ${at(0)}
 `);
   });
 
+  it('the dmirror ioctls refuse an unaligned address or no pages with -EINVAL (dmirror_fops_unlocked_ioctl); migrate too, unaligned', () => {
+    run(`
+device gpu type=private pages=4
+mmap ${at(0)} 8K
+write ${at(0)} 1
+device_exclusive gpu ${at(0)} + 8 4K
+expect last.ret == -EINVAL && task.init.pte[${at(0)}].kind == present
+device_exclusive gpu ${at(0)} 0
+expect last.ret == -EINVAL
+device_check_exclusive gpu ${at(0)} + 8 4K
+expect last.ret == -EINVAL
+device_snapshot gpu ${at(0)} 0
+expect last.ret == -EINVAL && last.perm == []
+migrate ${at(0)} + 8 4K to=gpu
+expect last.ret == -EINVAL && last.migrated == 0 && task.init.pte[${at(0)}].kind == present
+migrate ${at(0)} 0 to=gpu
+expect last.ret == 0
+`);
+  });
+
+  it('get_user_pages with FOLL_LONGTERM but no FOLL_PIN is -EINVAL (is_valid_gup_flags), nothing taken or moved', () => {
+    run(`
+device cxl type=coherent pages=4
+mmap ${at(0)} 4K
+write ${at(0)} 1
+migrate ${at(0)} 4K to=cxl
+expect last.migrated == 1
+gup ${at(0)} flags=FOLL_LONGTERM
+expect last.ret == -EINVAL
+gup ${at(0)} flags=FOLL_GET|FOLL_WRITE|FOLL_LONGTERM
+expect last.ret == -EINVAL
+expect page[task.init.pte[${at(0)}].pfn].pgmap == coherent
+expect page[task.init.pte[${at(0)}].pfn].refcount == 2
+`);
+  });
+
   it('a read gup of an untouched page maps and pins the zero page; a short count stops at the hole', () => {
     runChecked(`
 mmap ${at(0)} 8K
@@ -456,6 +492,19 @@ expect SWP_DEVICE_WRITE == 30
 expect SWP_DEVICE_READ == 31
 expect [HMM_DMIRROR_PROT_ERROR, HMM_DMIRROR_PROT_NONE, HMM_DMIRROR_PROT_READ, HMM_DMIRROR_PROT_WRITE, HMM_DMIRROR_PROT_PMD, HMM_DMIRROR_PROT_PUD] == [0xff, 0, 1, 2, 4, 8]
 expect [HMM_DMIRROR_PROT_ZERO, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE, HMM_DMIRROR_PROT_DEV_COHERENT_LOCAL, HMM_DMIRROR_PROT_DEV_COHERENT_REMOTE] == [0x10, 0x20, 0x30, 0x40, 0x50]
+`);
+  });
+
+  it('the names SCENARIO.md lists stand for their numbers: MADV_DONTNEED, VM_WRITE, MAP_NORESERVE, and the swap.h names 002 builds on', () => {
+    run(`
+expect [MADV_DONTNEED, MADV_FREE, MADV_COLD, MADV_PAGEOUT] == [4, 8, 20, 21]
+expect VM_WRITE == 2 && MAP_NORESERVE == 0x4000
+expect (1 << MAX_SWAPFILES_SHIFT) - SWP_DEVICE_NUM - SWP_MIGRATION_NUM - SWP_HWPOISON_NUM == MAX_SWAPFILES
+expect MAX_SWAPFILES + SWP_HWPOISON_NUM + SWP_MIGRATION_NUM == SWP_DEVICE_WRITE
+mmap ${at(0)} 4K
+write ${at(0)} 1
+madvise ${at(0)} 4K MADV_DONTNEED
+expect last.ret == 0 && task.init.pte[${at(0)}].kind == none
 `);
   });
 });

@@ -378,6 +378,51 @@ expect last.ret == -EINVAL
   });
 });
 
+describe('madvise MADV_COLD / MADV_PAGEOUT / MADV_FREE: madvise_walk_vmas', () => {
+  it('a locked VMA is -EINVAL (can_madv_lru_vma), for MADV_FREE a file VMA too (not vma_is_anonymous)', () => {
+    run(`
+mmap ${A} 8K
+write ${A} 1
+mlock ${A} 8K
+madvise ${A} 8K MADV_COLD
+expect last.ret == -EINVAL && last.pages == 0
+madvise ${A} 8K MADV_PAGEOUT
+expect last.ret == -EINVAL
+madvise ${A} 8K MADV_FREE
+expect last.ret == -EINVAL
+munlock ${A} 8K
+madvise ${A} 8K MADV_COLD
+expect last.ret == 0 && last.pages == 2
+file f size=8K
+mmap 0x7f1000000000 8K private file=f
+write 0x7f1000000000 1
+madvise 0x7f1000000000 8K MADV_FREE
+expect last.ret == -EINVAL && last.pages == 0
+madvise 0x7f1000000000 8K MADV_COLD
+expect last.ret == 0 && last.pages == 1
+`);
+  });
+
+  it('the walk stops at the refused VMA: the VMAs after it are not walked, and its -EINVAL wins over an earlier hole', () => {
+    run(`
+device cxl type=coherent pages=4
+hugetlb pool pages=1
+mmap 0x40000000 2M hugetlb=h shared
+mmap 0x40200000 4K
+write 0x40200000 1
+migrate 0x40200000 4K to=cxl
+madvise 0x3fff0000 0x211000 MADV_PAGEOUT
+expect last.ret == -EINVAL && last.skipped == 0
+madvise 0x40200000 4K MADV_PAGEOUT
+expect last.ret == 0 && last.skipped == 1
+mmap 0x40400000 4K
+write 0x40400000 1
+madvise 0x40200000 0x203000 MADV_COLD
+expect last.ret == -ENOMEM && last.skipped == 1 && last.pages == 1
+`);
+  });
+});
+
 describe('pagemap of hugetlb pages (pagemap_hugetlb_range)', () => {
   it('the base page pfn inside the huge page; PM_FILE only for a shared mapping', () => {
     run(`

@@ -155,6 +155,46 @@ expect last.value == 3
   });
 });
 
+describe('a u64 load or store at an address that is not 8-byte aligned', () => {
+  it('reads and writes the eight little-endian bytes from the two u64 words they span', () => {
+    run(`
+mmap 0x10000 8K
+write 0x10000 0x1122334455667788
+read 0x10004
+expect last.value == 0x11223344
+write 0x10006 0xaabb
+read 0x10000
+expect last.value == 0xaabb334455667788
+read 0x10008
+expect last.value == 0
+`);
+  });
+
+  it('one that spans two pages faults on both, the lower first; a refused upper page is SIGSEGV and nothing is stored', () => {
+    run(`
+device gpu type=private pages=2
+mmap 0x20000 8K
+write 0x20ff8 0x0102030405060708
+write 0x21000 0x1112131415161718
+migrate 0x20000 8K to=gpu
+read 0x20ffc
+expect last.faults == [device_private, device_private]
+expect last.value == 0x1516171801020304
+write 0x20ffe 0xffff
+expect last.faults == [] && last.signal == none
+read 0x21000
+expect last.value == 0x1112000000000000
+mmap 0x30000 4K
+mmap 0x31000 4K prot=r
+write 0x30ffc 5
+expect last.faults == [anon] && last.signal == SIGSEGV
+expect task.init.pte[0x31000].kind == none
+read 0x30ff8
+expect last.value == 0
+`);
+  });
+});
+
 describe('migration to and from device memory', () => {
   it('hmm-tests migrate: device-private entries writable iff the source was', () => {
     const s = run(`
@@ -473,6 +513,25 @@ follow_page 0x201000
 expect last.page == none
 `);
     expect(ev(s, 'task.init.pte[0x200000].pfn')).toBeGreaterThan(0n);
+  });
+
+  it('follow_page: FOLL_WRITE finds no page behind a read-only pte (can_follow_write_pte), FOLL_PIN none at all', () => {
+    run(`${setup}
+follow_page 0x200000 flags=FOLL_WRITE
+expect last.page == task.init.pte[0x200000].pfn
+follow_page 0x200000 flags=FOLL_PIN
+expect last.page == none
+read 0x201000
+follow_page 0x201000
+expect last.page == task.init.pte[0x201000].pfn
+follow_page 0x201000 flags=FOLL_WRITE
+expect last.page == none
+fork as child
+follow_page 0x200000 flags=FOLL_WRITE
+expect last.page == none
+follow_page 0x200000 flags=FOLL_GET
+expect last.page == task.init.pte[0x200000].pfn
+`);
   });
 
   it('khugepaged scan results', () => {

@@ -267,3 +267,48 @@ expect task.init.pte[0x80000000].kind == none
 `, { exceptions: [] });
   });
 });
+
+describe('the entry checks of the system calls: an address inside a page, a zero length', () => {
+  it('mprotect, madvise and mbind refuse an unaligned start with -EINVAL before anything changes', () => {
+    run(`
+mmap ${A} 16K
+write ${A} 1
+mprotect ${A} + 1 4K r
+expect last.ret == -EINVAL && task.init.vma[0].prot == rw
+madvise ${A} + 0x800 4K MADV_DONTNEED
+expect last.ret == -EINVAL && task.init.pte[${A}].kind == present
+madvise ${A} + 0x800 4K MADV_PAGEOUT
+expect last.ret == -EINVAL
+mbind ${A} + 1 4K node=1
+expect last.ret == -EINVAL && page[task.init.pte[${A}].pfn].node == 0
+`);
+  });
+
+  it('a zero length: mmap is -EINVAL, madvise, mbind, mlock and munlock return 0', () => {
+    run(`
+mmap ${A} 0
+expect last.ret == -EINVAL && len(task.init.vma) == 0
+mmap ${A} 8K
+expect last.ret == 0
+madvise ${A} 0 MADV_COLD
+expect last.ret == 0
+mbind ${A} 0 node=1
+expect last.ret == 0
+mlock ${A} 0
+expect last.ret == 0 && task.init.vma[0].locked == false
+munlock ${A} 0
+expect last.ret == 0
+`);
+  });
+
+  it('mlock takes an unaligned start down to its page and grows the length by the offset (do_mlock)', () => {
+    run(`
+mmap ${A} 16K
+mlock ${A} + 0xfff 2
+expect last.ret == 0 && last.pages == 2
+expect task.init.vma[0].locked && task.init.vma[0].end == ${A} + 0x2000
+munlock ${A} + 0xfff 2
+expect last.ret == 0 && task.init.vma[0].locked == false
+`);
+  });
+});

@@ -38,6 +38,14 @@ describe('xfer_get_init: the channel holds 128 bytes', () => {
     expect(ev(s, 'scmi.shmem.flags')).toBe(1n);
   });
 
+  it('the names SCENARIO.md §7/§7.1 give numbers stand for them: SCMI_SHMEM_FLAG_INTR_ENABLED, SET_PARAM .. STOP_ACTIVITY', () => {
+    const s = run(scenario(BASIC));
+    expect(ev(s, 'scmi.shmem.flags == SCMI_SHMEM_FLAG_INTR_ENABLED')).toBe(true);
+    expect(ev(s, '[SET_PARAM, GET_PARAM, START_ACTIVITY, STOP_ACTIVITY] == [0x10, 0x11, 0x12, 0x13]')).toBe(true);
+    expect(ev(s, 'scmi.log[0].msg_id == SET_PARAM && scmi.log[0].msg_id == 0x10')).toBe(true);
+    expect(ev(s, 'scmi.log[len(scmi.log) - 1].msg_id == START_ACTIVITY')).toBe(true);
+  });
+
   it('a smaller size cuts the buffer: the firmware refuses what it cannot read', () => {
     const s = run(scenario(`${BASIC}\nscmi set_param MEMLAT_IPM_CEIL hw=0 mon=0 val=7 size=24`));
     const msgs = subsystem(s, Memlat).messages;

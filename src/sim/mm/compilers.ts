@@ -2,7 +2,7 @@ import type { Arg, Stmt } from '../scenario/ast';
 import { ScenarioError } from '../scenario/diagnostics';
 import { argBig } from '../scenario/args';
 import type { StatementCompiler } from '../scenario/compile';
-import { EINVAL, ENOMEM } from '../core/errno';
+import { EINVAL } from '../core/errno';
 import type { Machine } from '../core/machine';
 import type { KGen } from '../core/frames';
 import type { Value } from '../core/values';
@@ -14,7 +14,7 @@ import { hugetlb_vmtruncate } from './hugetlb_truncate';
 import { hugetlbfs_fallocate } from './hugetlbfs_inode';
 import { khugepaged_scan_pmd } from './khugepaged';
 import { get_mergeable_page } from './ksm';
-import { madvise_cold_or_pageout_pte_range, madvise_free_pte_range } from './madvise';
+import { madvise_cold_or_pageout_pte_range, madvise_free_pte_range, madviseLruStop } from './madvise';
 import type { FaultKind, FaultResult } from './memory';
 import { handle_mm_fault } from './memory';
 import { devm_memremap_pages } from './memremap';
@@ -25,12 +25,12 @@ import { do_mprotect_pkey } from './mprotect';
 import { PFN_LIMIT } from './page';
 import type { LruWalk } from './pagewalk';
 import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
-import { covered, PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
+import { PROT_NAMES, PROT_READ, PROT_WRITE, Task } from './task';
 import { gather_pte_stats } from './task_mmu';
 import { migrate } from './test_hmm';
 import { dmirror_fault } from './test_hmm_mirror';
 import { addHmmCompilers } from './compilers_hmm';
-import { ADDR_LIMIT, pageRange, userAddr } from './limits';
+import { ADDR_LIMIT, pageRange, syscallRangeOr, userAddr } from './limits';
 
 const MAX_DEVICE_PAGES = 1 << 24;
 const MAX_TASKS = 1024;
@@ -100,7 +100,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     return function* (m): KGen {
       if (s.flags.has('private') && s.flags.has('shared')) throw new ScenarioError('mmap takes private or shared, not both', s.range);
       if (hugeArg && s.flags.has('anon')) throw new ScenarioError('mmap takes anon or hugetlb=<file>, not both', hugeArg.keyRange);
-      const [start, end] = rangeOf(m, s);
+      // do_mmap: a zero length is -EINVAL; MAP_FIXED at an address inside a page, -EINVAL (get_unmapped_area).
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: -EINVAL }, (ret) => ({ ret }));
+      if (!range) return;
+      const [start, end] = range;
       const t = cur(s);
       const protText = protArg ? word(protArg) : 'rw';
       let pgoff = 0;
@@ -134,26 +137,36 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
       const slot = Number((addr & 0xfffn) >> 3n);
       const faults: FaultKind[] = [];
       let signal: Signal = 'ok';
-      for (let tries = 0; ; tries++) {
-        const vma = t.findVma(vpn);
-        const pte = t.pt.get(vpn);
-        const ok = vma && vma.prot & PROT_READ && (!write || vma.prot & PROT_WRITE) && pteKind(pte) === PTE_PRESENT && (!write || pteWrite(pte));
-        if (ok || tries === 4) break;
-        const r = yield* handle_mm_fault(m, mm, t, vpn, write, { faults, remote: false });
-        // VM_FAULT_OOM: the access is retried; still out of memory after the retries, the OOM killer picks this task.
-        if (r === 'OOM') signal = 'SIGKILL';
-        else if (r !== 'ok') {
-          signal = r;
-          break;
-        } else signal = 'ok';
+      // A u64 at an address inside its last 7 bytes spans two pages: the CPU needs both, the lower one first.
+      const pages = (addr & 0xfffn) > 0xff8n ? [vpn, vpn + 1] : [vpn];
+      for (const p of pages) {
+        for (let tries = 0; ; tries++) {
+          const vma = t.findVma(p);
+          const pte = t.pt.get(p);
+          const ok = vma && vma.prot & PROT_READ && (!write || vma.prot & PROT_WRITE) && pteKind(pte) === PTE_PRESENT && (!write || pteWrite(pte));
+          if (ok || tries === 4) break;
+          const r = yield* handle_mm_fault(m, mm, t, p, write, { faults, remote: false });
+          // VM_FAULT_OOM: the access is retried; still out of memory after the retries, the OOM killer picks this task.
+          if (r === 'OOM') signal = 'SIGKILL';
+          else if (r !== 'ok') {
+            signal = r;
+            break;
+          } else signal = 'ok';
+        }
+        if (signal !== 'ok') break;
       }
       let result = 0n;
-      const pte = t.pt.get(vpn);
-      if (signal === 'ok' && pteKind(pte) === PTE_PRESENT) {
-        if (write) {
-          mm.writeVal(ptePfn(pte), slot, value);
+      if (signal === 'ok' && pages.every((p) => pteKind(t.pt.get(p)) === PTE_PRESENT)) {
+        if (!(addr & 7n)) {
+          const pfn = ptePfn(t.pt.get(vpn));
+          if (write) {
+            mm.writeVal(pfn, slot, value);
+            result = value;
+          } else result = mm.readVal(pfn, slot);
+        } else if (write) {
+          storeUnaligned(mm, t, addr, value);
           result = value;
-        } else result = mm.readVal(ptePfn(pte), slot);
+        } else result = loadUnaligned(mm, t, addr);
       }
       m.last = faultLast(faults, signal, result);
     };
@@ -165,7 +178,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const toArg = s.keys.get('to');
     const to = word(toArg);
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s, true, true);
+      // The dmirror ioctl refuses an address inside a page (-EINVAL); a zero length is the empty range (SCENARIO.md §5.1).
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 'range', perPage: true }, (ret) => ({ migrated: 0n, ret }));
+      if (!range) return;
+      const [start, end] = range;
       const t = cur(s);
       const mm = mmOf();
       let dev: Device | undefined;
@@ -234,6 +250,8 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
+  // munmap names no result (SCENARIO.md §5), so `last` stays as it was; the -EINVAL of an unaligned start or
+  // a zero length (__do_munmap) would be invisible, and stays a scenario error.
   c.set('munmap', (s) => function* (m): KGen {
     const [start, end] = rangeOf(m, s);
     yield* __do_munmap(m, mmOf(), cur(s), start, end);
@@ -243,7 +261,10 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     const protText = word(s.args[2]);
     const prot = PROT_NAMES[protText] as number;
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s, true);
+      // do_mprotect_pkey: start & ~PAGE_MASK is -EINVAL, checked before a zero length returns 0.
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 'range' }, (ret) => ({ ret }));
+      if (!range) return;
+      const [start, end] = range;
       const ret = yield* do_mprotect_pkey(m, mmOf(), cur(s), start, end, prot, protText);
       m.last = { ret: BigInt(ret) };
     };
@@ -283,19 +304,26 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   type Walker = (m: Machine, mm: MmModel, t: Task, start: number, end: number, args: Record<string, string>) => KGen<LruWalk>;
   const walker = (which: (s: Stmt) => Walker, ret: 'madvise' | 'none', extra: (s: Stmt) => Record<string, string>) => (s: Stmt) =>
     function* (m: Machine): KGen {
-      const [start, end] = rangeOf(m, s);
+      // do_madvise: an unaligned start is -EINVAL, a zero length returns 0; numa_stats is no system call.
+      const range = ret === 'none' ? rangeOf(m, s) : syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 0 }, (r) => ({ skipped: 0n, pages: 0n, ret: r }));
+      if (!range) return;
+      const [start, end] = range;
       const t = cur(s);
-      const r = yield* which(s)(m, mmOf(), t, start, end, extra(s));
+      // madvise_walk_vmas: the walk stops at the first VMA the advice refuses; numa_maps walks them all.
+      const stop = ret === 'none' ? { end, ret: 0 } : madviseLruStop(t, start, end, word(s.args[2]));
+      const r = yield* which(s)(m, mmOf(), t, start, stop.end, extra(s));
       const last: Record<string, Value> = { skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
-      const hugeIn = t.vmas.some((v) => v.huge && v.end > start && v.start < end);
-      if (ret !== 'none') last.ret = BigInt(!covered(t, start, end) ? -ENOMEM : hugeIn ? -EINVAL : 0);
+      if (ret !== 'none') last.ret = BigInt(stop.ret);
       m.last = last;
     };
   c.set('madvise', walker((s) => (word(s.args[2]) === 'MADV_FREE' ? madvise_free_pte_range : madvise_cold_or_pageout_pte_range), 'madvise', (s) => ({ advice: word(s.args[2]) })));
   c.set('numa_stats', walker(() => gather_pte_stats, 'none', () => ({})));
 
   c.set('mlock', (s) => function* (m): KGen {
-    const [start, end] = rangeOf(m, s, false, true);
+    // do_mlock: len = PAGE_ALIGN(len + offset_in_page(start)); start &= PAGE_MASK; nothing to lock is 0.
+    const range = syscallRangeOr(m, s, 0, { unaligned: 'down', zero: 0, perPage: true }, (ret) => ({ skipped: 0n, pages: 0n, ret }));
+    if (!range) return;
+    const [start, end] = range;
     const r = yield* do_mlock(m, mmOf(), cur(s), start, end);
     m.last = { skipped: BigInt(r.skipped), pages: BigInt(r.pages), ret: BigInt(r.ret) };
   });
@@ -348,6 +376,30 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
 type Signal = Exclude<FaultResult, 'OOM'> | 'SIGKILL';
 const NONE = new Sym('none');
 const SIGNO: Readonly<Record<string, bigint>> = { SIGKILL: 9n, SIGBUS: 7n, SIGSEGV: 11n };
+
+/** The byte at a user address whose page is present, from the little-endian u64 slot that holds it. */
+function byteAt(t: Task, a: bigint): [pfn: number, slot: number, shift: bigint] {
+  return [ptePfn(t.pt.get(Number(a >> 12n))), Number((a & 0xfffn) >> 3n), (a & 7n) * 8n];
+}
+
+/** A u64 load at an address that is not 8-byte aligned: eight bytes, little-endian, from one or two slots (or pages). */
+function loadUnaligned(mm: MmModel, t: Task, addr: bigint): bigint {
+  let v = 0n;
+  for (let i = 0n; i < 8n; i++) {
+    const [pfn, slot, shift] = byteAt(t, addr + i);
+    v |= ((mm.readVal(pfn, slot) >> shift) & 0xffn) << (8n * i);
+  }
+  return v;
+}
+
+/** A u64 store at an address that is not 8-byte aligned: each byte into the slot (and page) that holds it. */
+function storeUnaligned(mm: MmModel, t: Task, addr: bigint, value: bigint): void {
+  for (let i = 0n; i < 8n; i++) {
+    const [pfn, slot, shift] = byteAt(t, addr + i);
+    const old = mm.readVal(pfn, slot);
+    mm.writeVal(pfn, slot, (old & ~(0xffn << shift)) | (((value >> (8n * i)) & 0xffn) << shift));
+  }
+}
 
 function faultLast(faults: readonly FaultKind[], signal: Signal, value: bigint): Record<string, Value> {
   return {

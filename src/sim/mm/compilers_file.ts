@@ -23,6 +23,7 @@ import { numa_fault } from './numa';
 import { PTE_PRESENT, pteKind, ptePfn } from './pte';
 import type { Task, Vma } from './task';
 import { pte_to_pagemap_entry, smap_gather_stats } from './task_mmu';
+import { syscallRangeOr } from './limits';
 
 /** Files are addressed by byte offsets below this: page indexes stay exact small numbers. */
 const FILE_LIMIT = 1n << 40n;
@@ -60,7 +61,7 @@ export function fileMapping(s: Stmt, start: number, mm: MmModel, deviceOf: MmHel
 }
 
 export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers): void {
-  const { mmOf, cur, addrOf, rangeOf } = h;
+  const { mmOf, cur, addrOf } = h;
   const vpnOf = (m: Machine, s: Stmt): number => Number(addrOf(m, s.args[0] as Arg, '<addr>') >> 12n);
 
   c.set('file', (s) => {
@@ -130,7 +131,10 @@ export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers
   c.set('mbind', (s) => {
     const nodeArg = s.keys.get('node') as Arg;
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s);
+      // do_mbind: start & ~PAGE_MASK is -EINVAL; an empty range returns 0.
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 0 }, (ret) => ({ ret, skipped: 0n, pages: 0n }));
+      if (!range) return;
+      const [start, end] = range;
       const node = Number(BigInt.asIntN(32, argBig(m, nodeArg, 'node=')));
       const r = yield* do_mbind(m, mmOf(), cur(s), start, end, node);
       m.last = { ret: BigInt(r.ret), skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
@@ -151,7 +155,10 @@ export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers
   });
 
   c.set('munlock', (s) => function* (m): KGen {
-    const [start, end] = rangeOf(m, s);
+    // munlock(2) as mlock: the start rounded down, the length grown by its offset; nothing to unlock is 0.
+    const range = syscallRangeOr(m, s, 0, { unaligned: 'down', zero: 0 }, (ret) => ({ ret, skipped: 0n, pages: 0n }));
+    if (!range) return;
+    const [start, end] = range;
     const r = yield* sys_munlock(m, mmOf(), cur(s), start, end);
     m.last = { ret: BigInt(r.ret), skipped: BigInt(r.skipped), pages: BigInt(r.pages) };
   });
@@ -185,7 +192,9 @@ export function addFileCompilers(c: Map<string, StatementCompiler>, h: MmHelpers
   c.set('madvise', (s) => {
     if (word(s.args[2]) !== 'MADV_DONTNEED' && lru) return lru(s);
     return function* (m): KGen {
-      const [start, end] = rangeOf(m, s);
+      const range = syscallRangeOr(m, s, 0, { unaligned: 'einval', zero: 0 }, (ret) => ({ ret, skipped: 0n }));
+      if (!range) return;
+      const [start, end] = range;
       const ret = yield* madvise_dontneed(m, mmOf(), cur(s), start, end);
       m.last = { ret: BigInt(ret), skipped: 0n };
     };

@@ -12,7 +12,9 @@ import type { KGen } from '../core/frames';
 import type { Device, Held, MmModel } from './model';
 import { FOLL_PIN, gup, releasePage } from './gup_pages';
 import type { Task } from './task';
-import { pageRange } from './limits';
+import { pageRange, syscallRangeOr } from './limits';
+import { EINVAL } from '../core/errno';
+import type { Value } from '../core/values';
 import { dmirror_check_atomic, dmirror_exclusive, dmirror_snapshot } from './test_hmm_exclusive';
 
 /** What compilers.ts shares: the current task, a user address, a device by name. */
@@ -35,23 +37,33 @@ export function addHmmCompilers(c: Map<string, StatementCompiler>, mmOf: () => M
     return d;
   };
 
+  /** dmirror_fops_unlocked_ioctl: cmd.addr & ~PAGE_MASK, or no pages (addr >= addr + (npages << PAGE_SHIFT)), is -EINVAL. */
+  const ioctlRange = (m: Machine, s: Stmt, early: (ret: bigint) => Record<string, Value>): [number, number] | null =>
+    syscallRangeOr(m, s, 1, { unaligned: 'einval', zero: -EINVAL, perPage: true }, early);
+
   c.set('device_exclusive', (s) => function* (m): KGen {
     const dev = mirrorOf(s);
-    const [start, end] = rangeAt(m, s, 1, false);
+    const range = ioctlRange(m, s, (ret) => ({ ret, cpages: 0n }));
+    if (!range) return;
+    const [start, end] = range;
     const r = yield* dmirror_exclusive(m, mmOf(), h.cur(s), start, end, dev);
     m.last = { ret: BigInt(r.ret), cpages: BigInt(r.cpages) };
   });
 
   c.set('device_check_exclusive', (s) => function* (m): KGen {
     const dev = mirrorOf(s);
-    const [start, end] = rangeAt(m, s, 1, false);
+    const range = ioctlRange(m, s, (ret) => ({ ret }));
+    if (!range) return;
+    const [start, end] = range;
     const ret = yield* dmirror_check_atomic(m, h.cur(s), start, end, dev);
     m.last = { ret: BigInt(ret) };
   });
 
   c.set('device_snapshot', (s) => function* (m): KGen {
     const dev = mirrorOf(s);
-    const [start, end] = rangeAt(m, s, 1, false);
+    const range = ioctlRange(m, s, (ret) => ({ ret, cpages: 0n, perm: [] }));
+    if (!range) return;
+    const [start, end] = range;
     const r = yield* dmirror_snapshot(m, mmOf(), h.cur(s), start, end, dev);
     m.last = { ret: BigInt(r.ret), cpages: BigInt(r.cpages), perm: r.perm.map((p) => BigInt(p)) };
   });

@@ -7,7 +7,7 @@ import { EFAULT, ENOMEM } from '../core/errno';
 import type { KGen } from '../core/frames';
 import { fnOf } from '../core/frames';
 import type { Machine } from '../core/machine';
-import { FOLL_DUMP, FOLL_FORCE, FOLL_LRU, FOLL_MLOCK, FOLL_POPULATE, FOLL_TOUCH, FOLL_WRITE } from './foll';
+import { FOLL_DUMP, FOLL_FORCE, FOLL_LRU, FOLL_MLOCK, FOLL_PIN, FOLL_POPULATE, FOLL_TOUCH, FOLL_WRITE } from './foll';
 import { followDevmap } from './gup_devmap';
 import { GUP_C } from './gup_c';
 import type { FaultKind, FaultResult } from './memory';
@@ -29,6 +29,12 @@ const __MM_POPULATE = fnOf(GUP_C, '__mm_populate');
 
 export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flags: bigint): KGen<number> {
   const fr = m.enter(FOLLOW_PAGE, { address: hex(vpn), foll_flags: `0x${flags.toString(16)}` });
+  // FOLL_GET and FOLL_PIN are for gup: follow_page hands out no pinned page.
+  if (flags & FOLL_PIN) {
+    fr.locals.page = 'NULL';
+    yield fr.at('pin');
+    return m.leave(fr, 0);
+  }
   yield fr.at('vma');
   const vma = t.findVma(vpn);
   const pte = t.pt.get(vpn);
@@ -37,6 +43,13 @@ export function* follow_page(m: Machine, mm: MmModel, t: Task, vpn: number, flag
     return m.leave(fr, 0);
   }
   if (pte_devmap(mm, pte)) return yield* followDevmap(m, mm, t, vma, vpn, flags, fr);
+  // follow_page_pte: can_follow_write_pte() wants a writable pte (or FOLL_FORCE|FOLL_COW on a dirty one, which
+  // no `follow_page` statement sets up).
+  if (flags & FOLL_WRITE && !pteWrite(pte)) {
+    fr.locals.page = 'NULL';
+    yield fr.at('no_write');
+    return m.leave(fr, 0);
+  }
   const lru = (flags & (FOLL_MLOCK | FOLL_LRU)) !== 0n;
   yield fr.at(lru ? 'lru' : 'any');
   let page = (yield vm_normal_page(m, mm, pte, lru)) as number;

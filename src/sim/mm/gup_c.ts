@@ -11,11 +11,11 @@ export const GUP_C = kernelSource(
 struct page *follow_page(struct vm_area_struct *vma, unsigned long address,
 			 unsigned int foll_flags)                   //@@ follow_page
 {
-	/* follow_page_mask -> follow_page_pte */
-	vma = find_vma(mm, address);                                 //@vma
-	pte = *ptep;
+	if (foll_flags & FOLL_PIN) return NULL;    /* pins are gup's */  //@pin
+	vma = find_vma(mm, address); pte = *ptep;   /* follow_page_mask -> follow_page_pte */  //@vma
 	if (!pte_present(pte))
 		goto no_page;                                        //@no_page
+	if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, flags)) return NULL;  //@no_write
 	if (flags & (FOLL_MLOCK | FOLL_LRU))
 		page = vm_normal_lru_page(vma, address, pte);        //@lru
 	else

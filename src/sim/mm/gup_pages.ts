@@ -220,6 +220,10 @@ export function* gup(m: Machine, mm: MmModel, t: Task, start: number, end: numbe
     // FOLL_GET and FOLL_PIN are mutually exclusive.
     out = { ret: -EINVAL, pages: [] };
     yield fr.at('einval');
+  } else if (!pin && flags & FOLL_LONGTERM) {
+    // get_user_pages' is_valid_gup_flags(): FOLL_LONGTERM is a case of FOLL_PIN (WARN_ON_ONCE, -EINVAL).
+    out = { ret: -EINVAL, pages: [] };
+    yield fr.at('einval');
   } else {
     yield fr.at('gup');
     out = (yield __gup_longterm_locked(m, mm, t, start, end, flags | FOLL_TOUCH | (pin ? 0n : FOLL_GET))) as Gup;

@@ -10,7 +10,7 @@ import type { MmModel } from './model';
 import type { LruWalk } from './pagewalk';
 import { lruWalkFrame } from './pagewalk';
 import type { Task } from './task';
-import { covered } from './task';
+import { covered, vmaIsAnonymous } from './task';
 
 const MADVISE_COLD_OR_PAGEOUT_PTE_RANGE = fnOf(MADVISE_C, 'madvise_cold_or_pageout_pte_range');
 const MADVISE_FREE_PTE_RANGE = fnOf(MADVISE_C, 'madvise_free_pte_range');
@@ -21,6 +21,20 @@ export function madvise_cold_or_pageout_pte_range(m: Machine, mm: MmModel, t: Ta
 
 export function madvise_free_pte_range(m: Machine, mm: MmModel, t: Task, start: number, end: number, args: Record<string, string>): KGen<LruWalk> {
   return lruWalkFrame(m, mm, t, MADVISE_FREE_PTE_RANGE, start, end, args);
+}
+
+/**
+ * madvise_walk_vmas for MADV_COLD / MADV_PAGEOUT / MADV_FREE: VMA by VMA in address order, up to the first
+ * one the advice refuses with -EINVAL, which ends the walk there (can_madv_lru_vma: VM_LOCKED, VM_HUGETLB;
+ * MADV_FREE also wants vma_is_anonymous). The pages before it are walked; a hole is -ENOMEM only when
+ * nothing refused. Returns where the walk ends and what madvise returns.
+ */
+export function madviseLruStop(t: Task, start: number, end: number, advice: string): { end: number; ret: number } {
+  const parts = t.vmas.filter((v) => v.end > start && v.start < end).sort((a, b) => a.start - b.start);
+  for (const v of parts) {
+    if (v.locked || v.huge || (advice === 'MADV_FREE' && !vmaIsAnonymous(v))) return { end: Math.max(start, v.start), ret: -EINVAL };
+  }
+  return { end, ret: covered(t, start, end) ? 0 : -ENOMEM };
 }
 
 // ---- MADV_DONTNEED ---------------------------------------------------------------------

@@ -66,12 +66,14 @@ export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: n
   }
   t.vmas.push(vma);
   t.mergeVmas();
+  // mmap(2) returned the address: every mapping made sets last.ret, not only a hugetlbfs one.
+  m.last = { ret: 0n };
   yield fr.at('link');
   m.leave(fr);
 }
 
 /** munmap(2) of [start, end): a split of a hugetlb VMA off a 2 MiB boundary changes nothing. */
-export function* __do_munmap(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
+export function* __do_munmap(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen<number> {
   const fr = m.enter(__DO_MUNMAP, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096 });
   yield fr.at('split');
   if (misalignedSplit(t, start, end)) {
@@ -79,13 +81,14 @@ export function* __do_munmap(m: Machine, mm: MmModel, t: Task, start: number, en
     yield fr.at('done');
     m.leave(fr);
     m.output(`munmap: -EINVAL (${-EINVAL}): a hugetlb mapping splits only on a 2M boundary; nothing changed`, 'console');
-    return;
+    return -EINVAL;
   }
   t.splitVmas(start, end, (v) => v);
   yield fr.at('unmap');
   yield* unmapRange(m, mm, t, start, end);
   yield fr.at('done');
   m.leave(fr);
+  return 0;
 }
 
 /** The task's whole address space goes, then the task; the current task becomes init (or any other left). */

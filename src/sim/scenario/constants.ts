@@ -24,6 +24,12 @@ const EXTRA: ReadonlyArray<readonly [string, bigint, string]> = [
   ['HV_STATUS_INSUFFICIENT_BUFFERS', 0x13n, SPEC],
   ['HV_STATUS_INVALID_VP_STATE', 0x15n, 'TLFS HV_STATUS'],
   ['HV_STATUS_INVALID_SYNIC_STATE', 0x18n, 'TLFS HV_STATUS'],
+  // SCENARIO.md §7 / §7.1: the vendor protocol's message ids and the shmem flag the mailbox transport sets.
+  ['SET_PARAM', 0x10n, 'SCENARIO.md §7'],
+  ['GET_PARAM', 0x11n, 'SCENARIO.md §7'],
+  ['START_ACTIVITY', 0x12n, 'SCENARIO.md §7'],
+  ['STOP_ACTIVITY', 0x13n, 'SCENARIO.md §7'],
+  ['SCMI_SHMEM_FLAG_INTR_ENABLED', 1n, 'drivers/firmware/arm_scmi/shmem.c (SCENARIO.md §7.1)'],
   ['SCMI_SUCCESS', 0n, SPEC],
   ['SCMI_ERR_SUPPORT', -1n, SPEC],
   ['SCMI_ERR_PARAMS', -2n, SPEC],
@@ -51,7 +57,11 @@ const EXTRA: ReadonlyArray<readonly [string, bigint, string]> = [
   ['FOLL_COW', 0x4000n, 'include/linux/mm.h'],
   ['FOLL_ANON', 0x8000n, 'include/linux/mm.h'],
   ['FOLL_LONGTERM', 0x10000n, 'include/linux/mm.h'],
+  // SCENARIO.md §5.1 names MADV_DONTNEED beside the others (a name listed there stands for its number, §1).
+  ['MADV_DONTNEED', 4n, 'include/uapi/asm-generic/mman-common.h'],
   ['MADV_FREE', 8n, 'include/uapi/asm-generic/mman-common.h'],
+  ['MAP_NORESERVE', 0x4000n, 'include/uapi/asm-generic/mman.h (SCENARIO.md §6.1)'],
+  ['VM_WRITE', 0x2n, 'include/linux/mm.h (SCENARIO.md §5.1)'],
   ['MADV_COLD', 20n, 'include/uapi/asm-generic/mman-common.h'],
   ['MADV_PAGEOUT', 21n, 'include/uapi/asm-generic/mman-common.h'],
   // lib/test_hmm_uapi.h: HMM_DMIRROR_SNAPSHOT's per-page bytes (SCENARIO.md §5.1).
@@ -68,6 +78,10 @@ const EXTRA: ReadonlyArray<readonly [string, bigint, string]> = [
   ['HMM_DMIRROR_PROT_DEV_COHERENT_REMOTE', 0x50n, 'lib/test_hmm_uapi.h'],
   // include/linux/swap.h as reference 002 derives them (SWP_DEVICE_NUM 2, SWP_MIGRATION_NUM 2, SWP_HWPOISON_NUM 1):
   // MAX_SWAPFILES = (1 << 5) - 2 - 2 - 1; the device entries follow the hwpoison and migration types (SCENARIO.md §5.1).
+  // The three names reference 002's MAX_SWAPFILES and SWP_DEVICE_* are built from, as configured there.
+  ['MAX_SWAPFILES_SHIFT', 5n, 'include/linux/swap.h (reference 002)'],
+  ['SWP_MIGRATION_NUM', 2n, 'include/linux/swap.h (reference 002, CONFIG_MIGRATION)'],
+  ['SWP_HWPOISON_NUM', 1n, 'include/linux/swap.h (reference 002, CONFIG_MEMORY_FAILURE)'],
   ['MAX_SWAPFILES', 27n, 'include/linux/swap.h (reference 002)'],
   ['SWP_DEVICE_WRITE', 30n, 'include/linux/swap.h (reference 002)'],
   ['SWP_DEVICE_READ', 31n, 'include/linux/swap.h (reference 002)'],
