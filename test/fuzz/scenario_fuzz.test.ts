@@ -93,7 +93,9 @@ function genAtom(r: Rng): string {
   switch (r.int(0, 9)) {
     case 0: return genString(r);
     case 1: return r.pick(CONSTANT_NAMES);
-    case 2: return r.pick(SYMBOLS);
+    // A symbol has no number: beside an arithmetic operator it is a parse error (numeric_operands.ts), so it is
+    // generated where it means something, compared by name.
+    case 2: return `(${r.pick(SYMBOLS)} ${r.pick(['==', '!='])} ${r.chance(0.5) ? r.pick(SYMBOLS) : genNumber(r)})`;
     case 3: return r.pick(['true', 'false']);
     case 4:
     case 5: return r.chance(0.05) ? genRootPath(r) : r.pick(PATHS);

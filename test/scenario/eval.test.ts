@@ -11,6 +11,7 @@ import type { Machine } from '../../src/sim/core/machine';
 import type { Value } from '../../src/sim/core/values';
 import { Sym, toJson } from '../../src/sim/core/values';
 import { cli, expr, run } from '../support/kit';
+import { loadScenario } from '../../src/sim';
 
 /** Runs a scenario to its end and returns the machine, for evaluating expressions against its state. */
 function machineAfter(source: string): Machine {
@@ -309,8 +310,6 @@ describe('evaluation errors carry the range of what failed', () => {
     ['resv.f.regions[5]', 8, 25, 'resv.f.regions[5]: index 5 is out of range (length 2)'],
     ['[1, 2][2]', 8, 17, 'index 2 is out of range (length 2)'],
     ['time.ns.x', 8, 17, "time.ns is a value: it has no '.x'"],
-    ['device_private + 1', 8, 22, "'device_private' is not a known constant or state path, so it has no numeric value"],
-    ['-coherent', 9, 17, "'coherent' is not a known constant or state path, so it has no numeric value"],
     ['1 < [1]', 12, 15, 'expected a number, got [1]'],
     ['len(5)', 8, 14, 'len() needs a list or a string'],
     ['1 << 1025', 13, 17, 'shift count 1025 is out of range 0..1024'],
@@ -319,6 +318,21 @@ describe('evaluation errors carry the range of what failed', () => {
     ['[0..1000000]', 9, 19, 'the list would have more than 1000000 elements (at range 0..1000000)'],
   ])('%s', (text, col, endCol, message) => {
     expect(evalError(text)).toEqual({ message, cols: [col, endCol] });
+  });
+
+  it('a bare word an operator needs a number from, with no number, is a parse error at the word: nothing runs', () => {
+    // SCENARIO.md §1: bad numbers are parse errors, all of them reported, before anything runs.
+    const r = loadScenario('t.kstep', 'print 1\nexpect device_private + 1\nexpect -coherent\ngup 0x100000 flags=FOLL_PIM|FOLL_LONGTERM\nprint [0..NR_CPUS]\n');
+    expect(r.diagnostics.map((d) => [d.range.line, d.range.col, d.range.endCol, d.message.split(': did you mean')[0]])).toEqual([
+      [2, 8, 22, "'device_private' is not a known constant or state path, so it has no numeric value"],
+      [3, 9, 17, "'coherent' is not a known constant or state path, so it has no numeric value"],
+      [4, 20, 28, "'FOLL_PIM' is not a known constant or state path, so it has no numeric value"],
+      [5, 11, 18, "'NR_CPUS' is not a known constant or state path, so it has no numeric value"],
+    ]);
+    expect(r.diagnostics[2]?.message).toMatch(/did you mean FOLL_PIN\b/);
+    expect(r.diagnostics[2]?.fix?.replacements).toContain('FOLL_PIN');
+    // Compared by name, read for truth, or a constant: left to the run.
+    expect(loadScenario('t.kstep', 'expect last.fault != device_private\nexpect !coherent || SELF == SELF\nexpect -EINVAL < 0\nexpect [HV_STATUS_SUCCESS..2] == [0, 1, 2]\n').diagnostics).toEqual([]);
   });
 
   it('rejects a negative index', () => {

@@ -5,7 +5,7 @@
  * that is none of them is an error with the nearest names as its fix.
  */
 import type { Arg, Stmt } from './ast';
-import { constantValue } from './constants';
+import { CONSTANTS, constantValue } from './constants';
 import type { Diagnostic, SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
 import { unknownNameError } from './did_you_mean';
@@ -13,6 +13,7 @@ import type { NameRef, VerbSpec } from './verbs';
 import type { NameSet } from './verbs';
 import type { ShapeNode } from './shape';
 import { checkPaths } from './path_check';
+import { walk as walkNumeric } from './numeric_operands';
 
 /** What the checker needs of a registry. */
 export interface NameTables {
@@ -56,6 +57,7 @@ export class NameCheck {
   /** Records what a statement declares and uses; throws for a name outside a fixed set. */
   statement(s: Stmt, spec: VerbSpec, file = ''): void {
     if (s.exprs.length && this.pathWarnings.length < MAX_PATH_WARNINGS) this.paths(s, file);
+    this.numericOperands(s);
     for (const { arg, ref } of namedArgs(s, spec)) {
       const kind = ref.names as string;
       const set = this.tables.nameSets.get(kind);
@@ -81,6 +83,19 @@ export class NameCheck {
         this.uses.set(`${kind}\0${word}`, { kind, word, range: arg.range });
       }
     }
+  }
+
+  /** A bare word an operator needs a number from must have one (numeric_operands.ts). */
+  private numericOperands(s: Stmt): void {
+    const check = (id: { readonly name: string; readonly range: SourceRange }): void => {
+      const w = id.name;
+      if (w === 'true' || w === 'false' || this.tables.rootNames.has(w) || constantValue(w) !== undefined) return;
+      throw unknownNameError(`'${w}' is not a known constant or state path, so it has no numeric value`, w, id.range, CONSTANTS.keys());
+    };
+    for (const a of s.args) walkNumeric(a.expr, check);
+    for (const a of s.keys.values()) walkNumeric(a.expr, check);
+    if (s.assign) walkNumeric(s.assign.value.expr, check);
+    for (const e of s.exprs) walkNumeric(e, check);
   }
 
   private paths(s: Stmt, file: string): void {
