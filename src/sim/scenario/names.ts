@@ -4,7 +4,7 @@
  * devices, tasks and mounts (names the scenario declares itself). A name
  * that is none of them is an error with the nearest names as its fix.
  */
-import type { Arg, Stmt } from './ast';
+import type { Arg, Expr, Stmt } from './ast';
 import { CONSTANTS, constantValue } from './constants';
 import type { Diagnostic, SourceRange } from './diagnostics';
 import { ScenarioError } from './diagnostics';
@@ -86,16 +86,22 @@ export class NameCheck {
   }
 
   /** A bare word an operator needs a number from must have one (numeric_operands.ts). */
+  private readonly numericWord = (id: { readonly name: string; readonly range: SourceRange }): void => {
+    const w = id.name;
+    if (w === 'true' || w === 'false' || this.tables.rootNames.has(w) || constantValue(w) !== undefined) return;
+    throw unknownNameError(`'${w}' is not a known constant or state path, so it has no numeric value`, w, id.range, CONSTANTS.keys());
+  };
+
   private numericOperands(s: Stmt): void {
-    const check = (id: { readonly name: string; readonly range: SourceRange }): void => {
-      const w = id.name;
-      if (w === 'true' || w === 'false' || this.tables.rootNames.has(w) || constantValue(w) !== undefined) return;
-      throw unknownNameError(`'${w}' is not a known constant or state path, so it has no numeric value`, w, id.range, CONSTANTS.keys());
-    };
-    for (const a of s.args) walkNumeric(a.expr, check);
-    for (const a of s.keys.values()) walkNumeric(a.expr, check);
-    if (s.assign) walkNumeric(s.assign.value.expr, check);
-    for (const e of s.exprs) walkNumeric(e, check);
+    for (let i = 0; i < s.args.length; i++) this.numericIn((s.args[i] as Arg).expr);
+    if (s.keys.size) for (const a of s.keys.values()) this.numericIn(a.expr);
+    if (s.assign) this.numericIn(s.assign.value.expr);
+    for (let i = 0; i < s.exprs.length; i++) this.numericIn(s.exprs[i] as Expr);
+  }
+
+  private numericIn(e: Expr): void {
+    // Most arguments are a literal or a word, which hold no operator: a million-line file must not pay a walk each.
+    if (e.k !== 'num' && e.k !== 'ident' && e.k !== 'str') walkNumeric(e, this.numericWord);
   }
 
   private paths(s: Stmt, file: string): void {
