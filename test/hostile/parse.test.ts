@@ -36,7 +36,7 @@ describe('nesting limits give a diagnostic, not a stack overflow', () => {
 
   it('5,000 nested repeats', () => {
     const src = `${times(5000, 'repeat 1 {\n')}print 1\n${times(5000, '}\n')}`;
-    expect(refused(src)).toEqual(['t.kstep:101:1: error: blocks nest too deeply (more than 100 levels of repeat)']);
+    expect(refused(src)).toEqual(['t.kstep:101:1: error: blocks nest too deeply (more than 100 levels of repeat, a fixed limit): move inner blocks into procs']);
   });
 
   it('the same limits hold for watch and condition expressions', () => {

@@ -315,7 +315,7 @@ describe('evaluation errors carry the range of what failed', () => {
     ['1 << 1025', 13, 17, 'shift count 1025 is out of range 0..1024'],
     ['1 >> -1', 13, 15, 'shift count -1 is out of range 0..1024'],
     ['1 << 0xffff_ffff_ffff_ffff', 13, 34, 'shift count 18446744073709551615 is out of range 0..1024'],
-    ['[0..1000000]', 9, 19, 'the list would have more than 1000000 elements (at range 0..1000000)'],
+    ['[0..1000000]', 9, 19, 'the list would have more than 1000000 elements (at range 0..1000000), a fixed limit: use smaller ranges, or repeat'],
   ])('%s', (text, col, endCol, message) => {
     expect(evalError(text)).toEqual({ message, cols: [col, endCol] });
   });
@@ -446,7 +446,7 @@ describe('§3 statements through kstep run', () => {
   it('proc/call: unbounded recursion is an error, not a crash', () => {
     const r = cli('proc a {\n  call a\n}\ncall a', { file: 's.kstep' });
     expect(r.code).toBe(2);
-    expect(r.err).toEqual(["s.kstep:2:3: error: call depth exceeds 200 (recursive proc 'a'?)"]);
+    expect(r.err).toEqual(["s.kstep:2:3: error: call depth exceeds 200 (recursive proc 'a'?), a fixed limit: loop with repeat instead of recursing"]);
   });
 
   it('advance: moves time.ns and time.ticks (100 ns units)', () => {

@@ -82,7 +82,7 @@ class LazyCode implements Code {
         const cs: CStmt = {
           stmt: s,
           exec: (m) => {
-            if (m.control.callDepth >= MAX_CALL_DEPTH) throw new ScenarioError(`call depth exceeds ${MAX_CALL_DEPTH} (recursive proc '${name}'?)`, s.range);
+            if (m.control.callDepth >= MAX_CALL_DEPTH) throw new ScenarioError(`call depth exceeds ${MAX_CALL_DEPTH} (recursive proc '${name}'?), a fixed limit: loop with repeat instead of recursing`, s.range);
             m.control.pushProc(start, end, cs, name);
           },
         };

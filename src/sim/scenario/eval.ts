@@ -136,7 +136,7 @@ function pushItem(env: EvalEnv, it: ListItem, out: Value[]): void {
   const a = num(it.from, evaluate(env, it.from));
   const b = num(it.to, evaluate(env, it.to));
   // The whole list counts: 300 ranges of a million each would allocate for minutes and then run out of memory.
-  if (BigInt(out.length) + b - a + 1n > MAX_RANGE) fail(it, `the list would have more than ${MAX_RANGE} elements (at range ${a}..${b})`);
+  if (BigInt(out.length) + b - a + 1n > MAX_RANGE) fail(it, `the list would have more than ${MAX_RANGE} elements (at range ${a}..${b}), a fixed limit: use smaller ranges, or repeat`);
   for (let i = a; i <= b; i++) out.push(i);
 }
 

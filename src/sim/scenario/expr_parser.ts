@@ -72,7 +72,7 @@ export class ExprParser {
   }
 
   private enter(t: Token): void {
-    if (++this.nesting > MAX_NESTING) this.fail(t, `the expression nests too deeply (more than ${MAX_NESTING} levels of parentheses, brackets and unary operators)`);
+    if (++this.nesting > MAX_NESTING) this.fail(t, `the expression nests too deeply (more than ${MAX_NESTING} levels of parentheses, brackets and unary operators, a fixed limit): split it across statements`);
   }
 
   /** Records the height of a tree one level above `below`. */

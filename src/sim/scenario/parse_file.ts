@@ -148,7 +148,7 @@ export function parseScenario(file: string, source: string, verbs: VerbTable, ch
     const spec = verbs.get(stmt.verb) as VerbSpec;
     if (spec.block) {
       // Once per excursion past the limit, not once per line beyond it.
-      if (open.length === MAX_BLOCK_DEPTH) error(stmt.range, `blocks nest too deeply (more than ${MAX_BLOCK_DEPTH} levels of repeat)`);
+      if (open.length === MAX_BLOCK_DEPTH) error(stmt.range, `blocks nest too deeply (more than ${MAX_BLOCK_DEPTH} levels of repeat, a fixed limit): move inner blocks into procs`);
       const nameArg = stmt.verb === 'proc' ? stmt.args[0] : undefined;
       open.push({ at: i, verb: stmt.verb, range: stmt.range, ...(nameArg ? { name: { word: nameArg.word ?? '', range: nameArg.range } } : {}) });
     }
