@@ -22,12 +22,12 @@ describe('sizes past what a statement can do at once', () => {
   it('migrate of a terabyte: a scenario error naming the limit', () => {
     const r = quick(`device gpu type=private pages=16\n${TIB}\nmigrate 0x10000 (1 << 40) to=gpu\n`);
     expect(r.code).toBe(2);
-    expect(r.err).toEqual(['t.kstep:3:17: error: migrate covers 268435456 pages: a scenario may migrate at most 4194304 pages (16G) at once']);
+    expect(r.err).toEqual(['t.kstep:3:17: error: migrate covers 268435456 pages: a scenario may migrate at most 4194304 pages (16G) at once, a fixed limit: split the range across statements']);
   });
 
   it('mlock of a terabyte: a scenario error naming the limit', () => {
     const r = quick(`${TIB}\nmlock 0x10000 (1 << 40)\n`);
-    expect(r.err).toEqual(['t.kstep:2:15: error: mlock covers 268435456 pages: a scenario may mlock at most 4194304 pages (16G) at once']);
+    expect(r.err).toEqual(['t.kstep:2:15: error: mlock covers 268435456 pages: a scenario may mlock at most 4194304 pages (16G) at once, a fixed limit: split the range across statements']);
   });
 
   it('a gigabyte is within the limit and runs', () => {
@@ -47,11 +47,11 @@ describe('sizes past what a statement can do at once', () => {
   it('a repeat of forks stops at the task limit, at its line', () => {
     const r = quick('mmap 0x10000 64K prot=rw\nrepeat (1 << 40) {\n  fork\n}\n');
     expect(r.code).toBe(2);
-    expect(r.err).toEqual(['t.kstep:3:3: error: fork: a scenario may have at most 1024 tasks']);
+    expect(r.err).toEqual(['t.kstep:3:3: error: fork: a scenario may have at most 1024 tasks, a fixed limit: exit tasks it no longer needs']);
   });
 
   it('a repeat of device-tree memory nodes or monitors stops at the node limit, at its line', () => {
-    expect(quick('repeat (1 << 40) {\n  memlat memory 0 min=1 max=2\n}\n').err).toEqual(['t.kstep:2:3: error: a device tree may have at most 64 memory nodes']);
-    expect(quick('memlat memory 0 min=1 max=2\nrepeat (1 << 40) {\n  memlat monitor 0 cpus=[0] map=[[1, 2]]\n}\n').err).toEqual(['t.kstep:3:3: error: a memory node may have at most 64 monitor nodes']);
+    expect(quick('repeat (1 << 40) {\n  memlat memory 0 min=1 max=2\n}\n').err).toEqual(['t.kstep:2:3: error: a device tree may have at most 64 memory nodes, a fixed limit']);
+    expect(quick('memlat memory 0 min=1 max=2\nrepeat (1 << 40) {\n  memlat monitor 0 cpus=[0] map=[[1, 2]]\n}\n').err).toEqual(['t.kstep:3:3: error: a memory node may have at most 64 monitor nodes, a fixed limit']);
   });
 });

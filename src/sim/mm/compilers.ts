@@ -227,7 +227,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
       const mm = mmOf();
       const parent = cur(s);
       // Each task is a whole address space to copy and keep: a `repeat` of forks would grow without end (RLIMIT_NPROC stops it in a kernel).
-      if (mm.tasks.size >= MAX_TASKS) throw new ScenarioError(`fork: a scenario may have at most ${MAX_TASKS} tasks`, s.range);
+      if (mm.tasks.size >= MAX_TASKS) throw new ScenarioError(`fork: a scenario may have at most ${MAX_TASKS} tasks, a fixed limit: exit tasks it no longer needs`, s.range);
       let name = word(nameArg);
       if (!name) {
         name = `${parent.name}_child`;

@@ -18,7 +18,7 @@ export const MAX_PAGES_PER_STATEMENT = 1 << 22;
 export function checkPerPage(verb: string, startPage: bigint, endPage: bigint, range: SourceRange | undefined): void {
   const pages = endPage - startPage;
   if (pages > BigInt(MAX_PAGES_PER_STATEMENT)) {
-    throw new ScenarioError(`${verb} covers ${pages} pages: a scenario may ${verb} at most ${MAX_PAGES_PER_STATEMENT} pages (16G) at once`, range);
+    throw new ScenarioError(`${verb} covers ${pages} pages: a scenario may ${verb} at most ${MAX_PAGES_PER_STATEMENT} pages (16G) at once, a fixed limit: split the range across statements`, range);
   }
 }
 

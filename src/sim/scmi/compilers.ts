@@ -84,7 +84,7 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
     const freqTable: [number, number] | null = noTable ? null : [keyU32(m, s, 'min', 0), keyU32(m, s, 'max', 0)];
     const st = ml().st;
     // The tree is copied on each change (history keeps the old one): a `repeat` of nodes would grow it without end.
-    if (st.dt.length >= MAX_DT_NODES) throw new ScenarioError(`a device tree may have at most ${MAX_DT_NODES} memory nodes`, s.range);
+    if (st.dt.length >= MAX_DT_NODES) throw new ScenarioError(`a device tree may have at most ${MAX_DT_NODES} memory nodes, a fixed limit`, s.range);
     st.dt = [...st.dt, { hwType, freqTable, monitors: [] }];
   });
 
@@ -104,7 +104,7 @@ export function memlatCompilers(ml: () => import('./subsystem').Memlat): Map<str
     const mapArg = s.keys.get('map') as Arg;
     const map = cells(argValue(m, mapArg), mapArg, 'map=');
     const old = st.dt[at] as DtMemory;
-    if (old.monitors.length >= MAX_DT_NODES) throw new ScenarioError(`a memory node may have at most ${MAX_DT_NODES} monitor nodes`, s.range);
+    if (old.monitors.length >= MAX_DT_NODES) throw new ScenarioError(`a memory node may have at most ${MAX_DT_NODES} monitor nodes, a fixed limit`, s.range);
     const dt = st.dt.slice();
     dt[at] = { ...old, monitors: [...old.monitors, { cpus, compute: s.flags.has('compute'), map }] };
     st.dt = dt;
