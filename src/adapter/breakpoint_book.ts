@@ -175,13 +175,14 @@ export class BreakpointBook {
         out.push({ id, verified: false, message: bad });
         continue;
       }
-      if (!known.has(name)) {
+      const kept = this.registry.functionName(name);
+      if (kept === undefined) {
         // Hundreds of names would bury the one meant: offer the nearest few.
         const near = didYouMean(name, known);
         out.push({ id, verified: false, message: `no simulated kernel function '${name}'${near || ' (a kernel function of the listings, such as region_add, a hypercall name or code, or hvc)'}` });
         continue;
       }
-      bps.push({ id, name, hits: 0, ...(typeof cond === 'function' ? { condition: cond } : {}), ...(typeof hit === 'function' ? { hitCondition: hit } : {}) });
+      bps.push({ id, name: kept, hits: 0, ...(typeof cond === 'function' ? { condition: cond } : {}), ...(typeof hit === 'function' ? { hitCondition: hit } : {}) });
       out.push({ id, verified: true });
     }
     m?.breakpoints.setFunctions(bps);

@@ -11,6 +11,7 @@ import type { Program, Stmt } from './scenario/ast';
 import type { StatementCompiler } from './scenario/compile';
 import { compileProgram, compileSimple } from './scenario/compile';
 import { GENERAL_VERBS, VerbTable } from './scenario/verbs';
+import { parseNumber } from './scenario/lexer';
 import { CoverageLayout } from './coverage/layout';
 import type { ShapeNode } from './state_shape';
 import { stateShape } from './state_shape';
@@ -100,6 +101,20 @@ export class Registry {
     }
     this.nameSets = sets;
     this.functionNames = new Set([...this.sources.flatMap((s) => [...s.functions.keys()]), ...mechanisms.flatMap((d) => d.breakpointAliases)]);
+  }
+
+  /**
+   * The name a function breakpoint is kept under, or undefined when no frame answers to it. A number in any
+   * spelling the scenario language takes (`92`, `0X5C`, `0x005c`, `0b101_1100`) is a hypercall code: SCENARIO.md
+   * §8 gives `0x5c`, and a code is the same breakpoint however it is written, so it is kept as `0x5c`, the
+   * spelling hypercall frames answer to.
+   */
+  functionName(name: string): string | undefined {
+    if (this.functionNames.has(name)) return name;
+    const n = /^[0-9]/.test(name) ? parseNumber(name) : undefined;
+    if (n === undefined || typeof n === 'string' || n.unit !== undefined) return undefined;
+    const hex = `0x${n.value.toString(16)}`;
+    return this.functionNames.has(hex) ? hex : undefined;
   }
 
   /** Who calls whom in the listings, and what each verb enters first: built on first use. */
