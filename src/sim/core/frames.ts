@@ -116,6 +116,12 @@ export class Frame {
   line: number;
   /** True until the frame's first step point: function breakpoints stop there. */
   fresh = true;
+  /**
+   * Names a function breakpoint may use for this frame at its next step point only, set by code that learns late
+   * which breakpoints it answers to (the hypercall dispatcher, refusing a call before the call's own handler frame
+   * exists: a breakpoint on that hypercall must still stop there).
+   */
+  late: readonly string[] | undefined = undefined;
   /** The step point at which the frame first stopped: where "restart frame" goes back to. */
   enteredAt = 0;
   /** The line of the frame's previous step point, kept only by a coverage run (branch outcomes); 0 before the first. */
@@ -138,6 +144,7 @@ export class Frame {
     const c = new Frame(this.fn, this.args, this.aliases);
     c.line = this.line;
     c.fresh = this.fresh;
+    c.late = this.late;
     c.enteredAt = this.enteredAt;
     c.covLine = this.covLine;
     Object.assign(c.locals, this.locals);

@@ -491,7 +491,10 @@ export class Machine {
     this.restoreSnapshot(this.requireHistory().snapAtOrBefore(target));
     this.run = run;
     this.replayTo(target);
-    this.frames.forEach((f, i) => (f.fresh = seen[i]?.fresh ?? false));
+    this.frames.forEach((f, i) => {
+      f.fresh = seen[i]?.fresh ?? false;
+      f.late = seen[i]?.late;
+    });
   }
 
   /**
@@ -555,7 +558,10 @@ export class Machine {
 
   /** Frames reached by goto/step-back are not "fresh": a function breakpoint there already had its chance. */
   private markFramesSeen(): void {
-    for (const f of this.frames) f.fresh = false;
+    for (const f of this.frames) {
+      f.fresh = false;
+      f.late = undefined;
+    }
   }
 
   /** The reverse of `over` (the previous step point at the same or a shallower depth); `into`: of `in`, into the last call (`reverse.ts`). */

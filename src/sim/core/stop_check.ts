@@ -29,14 +29,13 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
       const fr = m.frames[i] as Frame;
       fr.fresh = false;
       if (hit || !bp.functions.size) continue;
-      for (const name of [fr.fn.name, ...fr.aliases]) {
-        const b = bp.functions.get(name);
-        if (!b || (b.condition && !safeCond(m, b.condition))) continue;
-        if (live) b.hits++;
-        if (b.hitCondition && !b.hitCondition(b.hits)) continue;
-        hit = { reason: 'function breakpoint', breakpointIds: [b.id] };
-        break;
-      }
+      hit = functionStop(m, [fr.fn.name, ...fr.aliases], live);
+    }
+    const top = m.frames[m.frames.length - 1];
+    if (top?.late) {
+      const names = top.late;
+      top.late = undefined;
+      if (!hit && bp.functions.size) hit = functionStop(m, names, live);
     }
     if (hit) return hit;
     // A breakpoint in a listing: the innermost frame is the one at this step point's line.
@@ -57,6 +56,18 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
       if (w.hitCondition && !w.hitCondition(hits)) continue;
       return { reason: 'data breakpoint', breakpointIds: [w.id] };
     }
+  }
+  return undefined;
+}
+
+/** The first function breakpoint on one of a frame's names that holds here, counting its hit. */
+function functionStop(m: Machine, names: readonly string[], live: boolean): Stop | undefined {
+  for (const name of names) {
+    const b = m.breakpoints.functions.get(name);
+    if (!b || (b.condition && !safeCond(m, b.condition))) continue;
+    if (live) b.hits++;
+    if (b.hitCondition && !b.hitCondition(b.hits)) continue;
+    return { reason: 'function breakpoint', breakpointIds: [b.id] };
   }
   return undefined;
 }

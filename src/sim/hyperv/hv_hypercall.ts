@@ -132,7 +132,12 @@ export function* hvcHandler(m: Machine, hv: HyperVState, vp: Vp, a: HvcArgs): KG
   Object.assign(fr.locals, { code: BigInt(ctl.code), fast: ctl.fast, rep_cnt: BigInt(ctl.repCount), rep_idx: BigInt(ctl.repStart) });
   yield fr.at('decode');
   const finish = function* (status: number, reps: number, output: Value[], label?: string): KGen<HvcResult> {
-    if (label) yield fr.at(label);
+    if (label) {
+      // Refused before its handler ran: a breakpoint on this hypercall's name or code stops at the refusing check.
+      const def = CALL_BY_CODE.get(ctl.code);
+      if (def) fr.late = callAliases(def);
+      yield fr.at(label);
+    }
     const x0 = encodeResult(status, reps);
     fr.locals.ret = statusSym(status);
     fr.locals.rep_done = BigInt(reps);
