@@ -36,6 +36,10 @@ const BY_NAME: Readonly<Record<string, ValueKind>> = {
   size: 'size', len: 'size', length: 'size', i_size: 'size', payload_size: 'size',
   ns: 'time', ticks: 'ticks', expires_at: 'ticks', expiration_time: 'ticks', delivery_time: 'ticks',
   sample_ms: 'time_ms', output: 'reg', entry: 'reg', rx: 'bytes', msr: 'reg', input1: 'reg', input2: 'reg', input3: 'reg',
+  // kernel frames' own names for the same things: the hypercall path's GPAs, registers and identity (x2..x7 of the
+  // SMCCC call, partition/VP ids whose SELF values are 0xffff..., the guest OS id), and SCMI's algo string
+  ingpa: 'address', outgpa: 'address', a2: 'reg', a3: 'reg', a4: 'reg', a5: 'reg', a6: 'reg', a7: 'reg',
+  partitionid: 'reg', vpindex: 'reg', guest_os_id: 'reg', algo_str: 'str_int',
   // where a name means something else under one parent: an SCMI parameter's value is a count or a frequency
   'scmi.value': 'count',
 };
