@@ -35,6 +35,11 @@ export function returnNode(v: unknown, resolve: Resolve): StateNode {
   if (v === null || v === undefined) return leaf(() => new Sym('NULL'));
   if (v instanceof Sym) return leaf(() => v);
   if (v instanceof NodeRef) return linkNode(v, resolve);
+  // Bytes a callee returned (an SCMI reply's rx): a list of bytes, which the `bytes` kind shows as a hexdump.
+  if (v instanceof Uint8Array) {
+    const bytes = v;
+    return list(() => bytes.length, (i) => leaf(() => BigInt(bytes[i] ?? 0)));
+  }
   if (Array.isArray(v)) {
     const arr: readonly unknown[] = v;
     return list(() => arr.length, (i) => returnNode(arr[i], resolve));
