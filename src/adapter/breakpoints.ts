@@ -1,6 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Condition, Expr, Machine, Program, Stmt } from '../sim';
+import type { Condition, EvalEnv, Expr, Frame, Machine, Program, StateNode, Stmt } from '../sim';
 import { evalRef, evaluate, formatValue, parseExpression, refValue, truthy } from '../sim';
+import { frameNode } from './frame_view';
 
 /** The statement a breakpoint on `line` binds to: the one on that line, or the next one after it. */
 export function bindLine(p: Program, line: number): Stmt | undefined {
@@ -17,10 +18,29 @@ export function statementLocations(p: Program, from: number, to: number): Array<
   return out;
 }
 
+/**
+ * What a condition or a log message reads at a hit: the state tree, and `frame`, a kernel frame's arguments and
+ * locals as the Watch view has them (`frame.f == 2` on region_add, `{frame.code}` in a listing logpoint): the
+ * frame a function breakpoint stopped on, else the innermost one. At a scenario line there is no `frame`.
+ */
+function hitEnv(m: Machine, fr: Frame | undefined = m.frames[m.frames.length - 1]): EvalEnv {
+  const at = (path: string): StateNode | undefined => {
+    const e = parseExpression(path);
+    if ('error' in e) return undefined;
+    try {
+      const r = evalRef(m, e);
+      return 'node' in r ? r.node : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { root: (name) => (name === 'frame' ? (fr ? frameNode(fr, at) : undefined) : m.root(name)) };
+}
+
 export function compileCondition(text: string): Condition | { error: string } {
   const e = parseExpression(text);
   if ('error' in e) return e;
-  return (m: Machine) => truthy(evaluate(m, e));
+  return (m: Machine, fr?: Frame) => truthy(evaluate(hitEnv(m, fr), e));
 }
 
 /**
@@ -64,7 +84,7 @@ export function compileLogMessage(text: string): ((m: Machine) => string) | { er
       .map((p) => {
         if (typeof p === 'string') return p;
         try {
-          return formatValue(refValue(evalRef(m, p)));
+          return formatValue(refValue(evalRef(hitEnv(m), p)));
         } catch (err) {
           return `<${(err as Error).message}>`;
         }

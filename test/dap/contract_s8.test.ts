@@ -33,6 +33,13 @@ read 0x10000
 memlat memory 0 min=100000 max=2000000
 memlat monitor 0 cpus=[0..3] map=[[1000000, 200000], [2000000, 800000]]
 scmi probe
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+vpreg SIMP = 0x20001
+vpreg SCONTROL = 1
+vpreg STIMER0_COUNT = 1000
+vpreg STIMER0_CONFIG = HV_STIMER_ENABLE | HV_STIMER_PERIODIC | (2 << 16)
+cpu 0 freq=1500 inst=1000 l2_refill=10
+advance 8ms
 print "done"
 `;
 const CHAINS = files.write('chains.kstep', CHAINS_SRC);
@@ -209,7 +216,8 @@ describe('stepBack inside kernel frames of every mechanism', () => {
     const st = await h.stack();
     return { at: st.map((f) => `${f.name}@${f.line}`).join(' | '), depth: st.length };
   };
-  for (const stmt of ['region_add f 0 5', 'vpreg SINT2', 'read 0x10000', 'scmi probe']) {
+  // `advance` fires a synthetic timer's expiries and the memlat firmware's sample, each its own frame.
+  for (const stmt of ['region_add f 0 5', 'vpreg SINT2', 'read 0x10000', 'scmi probe', 'advance 8ms']) {
     it(`${stmt}: each stepBack lands on the previous step point at the same or a shallower depth, with the state it had`, async () => {
       const line = lineOf(CHAINS_SRC, stmt);
       await h.launch(CHAINS, { lines: [line] });
@@ -262,5 +270,34 @@ print "done"
     const rx = await h.child(ret?.variablesReference ?? 0, 'rx');
     expect(rx.indexedVariables ?? (await h.vars(rx.variablesReference)).length).toBeGreaterThan(0);
     expect(await h.ev('frame["get_param returned"].rx', 'watch', { frameId: top.id })).not.toMatch(/Uint8Array/);
+  });
+});
+
+describe('conditions on a kernel frame\'s arguments', () => {
+  it('a function breakpoint\'s condition reads the frame it stops on as `frame`, as a watch does', async () => {
+    const src = `hugetlb file f
+region_chg f 0 1
+region_add f 0 1
+region_chg f 2 3
+region_add f 2 3
+partition vps=1
+vpreg GUEST_OSID = 0x8100_0000_0000_0000
+hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[1]
+`;
+    const file = files.write('cond.kstep', src);
+    await h.launch(file, { stopOnEntry: true });
+    await h.stopped('entry');
+    const r = await h.dc.setFunctionBreakpointsRequest({
+      breakpoints: [
+        { name: 'region_add', condition: 'frame.f == 2' },
+        { name: 'hvc', condition: 'frame.control == 0x5c' },
+      ],
+    });
+    expect(r.body.breakpoints.map((b) => b.verified)).toEqual([true, true]);
+    await h.go('continue');
+    expect(await where()).toBe(`region_add:${lineOf(src, 'region_add f 2 3')}`);
+    await h.go('continue');
+    expect(await where()).toBe(`hv_hvc_handler:${lineOf(src, 'hvc HVCALL_POST_MESSAGE')}`);
+    expect(await h.go('continue')).toMatchObject({ reason: 'end' });
   });
 });

@@ -1,3 +1,4 @@
+import type { Frame } from './frames';
 import type { Machine } from './machine';
 
 /**
@@ -23,8 +24,11 @@ export const CORE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
   { kind: 'bug', label: 'bug', default: true, description: 'kernel BUG: a BUG_ON/VM_BUG_ON condition or a broken invariant' },
 ];
 
-/** A predicate over the machine's state at a step point: a compiled condition. */
-export type Condition = (m: Machine) => boolean;
+/**
+ * A predicate over the machine's state at a step point: a compiled condition. `frame` is the kernel frame a
+ * function breakpoint stopped on (its arguments and locals are what `frame.<name>` reads); otherwise the innermost.
+ */
+export type Condition = (m: Machine, frame?: Frame) => boolean;
 
 export interface LineBreakpoint {
   readonly id: number;

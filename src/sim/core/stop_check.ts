@@ -29,13 +29,13 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
       const fr = m.frames[i] as Frame;
       fr.fresh = false;
       if (hit || !bp.functions.size) continue;
-      hit = functionStop(m, [fr.fn.name, ...fr.aliases], live);
+      hit = functionStop(m, fr, [fr.fn.name, ...fr.aliases], live);
     }
     const top = m.frames[m.frames.length - 1];
     if (top?.late) {
       const names = top.late;
       top.late = undefined;
-      if (!hit && bp.functions.size) hit = functionStop(m, names, live);
+      if (!hit && bp.functions.size) hit = functionStop(m, top, names, live);
     }
     if (hit) return hit;
     // A breakpoint in a listing: the innermost frame is the one at this step point's line.
@@ -61,10 +61,10 @@ export function checkStop(m: Machine, live: boolean): Stop | undefined {
 }
 
 /** The first function breakpoint on one of a frame's names that holds here, counting its hit. */
-function functionStop(m: Machine, names: readonly string[], live: boolean): Stop | undefined {
+function functionStop(m: Machine, fr: Frame, names: readonly string[], live: boolean): Stop | undefined {
   for (const name of names) {
     const b = m.breakpoints.functions.get(name);
-    if (!b || (b.condition && !safeCond(m, b.condition))) continue;
+    if (!b || (b.condition && !safeCond(m, b.condition, fr))) continue;
     if (live) b.hits++;
     if (b.hitCondition && !b.hitCondition(b.hits)) continue;
     return { reason: 'function breakpoint', breakpointIds: [b.id] };
@@ -88,9 +88,9 @@ function lineStop(m: Machine, here: readonly LineBreakpoint[], live: boolean): S
   return ids.length ? { reason: 'breakpoint', breakpointIds: ids } : undefined;
 }
 
-function safeCond(m: Machine, c: Condition): boolean {
+function safeCond(m: Machine, c: Condition, frame?: Frame): boolean {
   try {
-    return c(m);
+    return c(m, frame);
   } catch {
     // A condition that cannot be evaluated here (a path that does not exist yet) is false.
     return false;
