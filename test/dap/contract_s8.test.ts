@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Harness, View } from '../support/dap';
-import { Scenarios, lineOf, openPerTest } from '../support/dap';
+import { EXAMPLES, Scenarios, lineOf, openPerTest } from '../support/dap';
 
 /*
  * SCENARIO.md §8 over real DAP sessions, for every mechanism (the suites
@@ -299,5 +300,25 @@ hvc HVCALL_POST_MESSAGE connection=1 type=1 payload=[1]
     await h.go('continue');
     expect(await where()).toBe(`hv_hvc_handler:${lineOf(src, 'hvc HVCALL_POST_MESSAGE')}`);
     expect(await h.go('continue')).toMatchObject({ reason: 'end' });
+  });
+});
+
+describe('same scenario, same result', () => {
+  it('the tour (every mechanism): stepping back over each statement lands on exactly the state it had going forward', async () => {
+    const tour = join(EXAMPLES, 'tour.kstep');
+    await h.launch(tour, { stopOnEntry: true, exceptions: { filters: [] } });
+    await h.stopped('entry');
+    const forward: View[] = [await h.view(2)];
+    for (let i = 0; i < 200; i++) {
+      const st = await h.go('next');
+      if (st.reason === 'end') break;
+      forward.push(await h.view(2));
+    }
+    expect(forward.length).toBeGreaterThan(40);
+    // From the end, stepBack goes to the start of the last statement, and then one statement back at a time.
+    for (let i = forward.length - 1; i >= 0; i--) {
+      await h.go('stepBack');
+      expect(await h.view(2), `statement ${i}: ${forward[i]?.stack[0] ?? ''}`).toEqual(forward[i]);
+    }
   });
 });
