@@ -150,9 +150,16 @@ export function plainValue(r: { readonly node: StateNode } | { readonly value: V
   return showNode(r.node, kindAt(r.node, undefined), { hex: false });
 }
 
+/**
+ * A frame value as the views show it. mm keeps page addresses as hex text on its hot paths (`vpnHex`, no
+ * BigInt per fault): read back as the number it is, so it shows by its kind like any other address (hex, or
+ * decimal with the toggle) and `frame.addr == 0x12000` holds in a watch or a condition.
+ */
 export function frameValue(v: FrameValue): Value {
+  if (typeof v === 'string') return HEX_TEXT.test(v) ? BigInt(v) : v;
   return typeof v === 'number' ? BigInt(v) : v instanceof NodeRef ? v.label : v;
 }
+const HEX_TEXT = /^0x[0-9a-f]{1,16}$/;
 
 /**
  * A kernel frame as a call: `fn(name=f, from=0, to=1)`. A string argument

@@ -8,7 +8,7 @@ import type { FaultCtx, FaultResult } from './memory';
 import { handle_mm_fault } from './memory';
 import type { Device, MmModel } from './model';
 import { vpnHex as hex } from './page';
-import { PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { PTE_DEVICE_PRIVATE, PTE_PRESENT, pteKind, ptePfn, ptePreview, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE } from './task';
 
@@ -55,7 +55,7 @@ function* hmm_vma_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number,
 export function* hmm_vma_handle_pte(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, dev: Device, fault?: { readonly write: boolean; readonly ctx: FaultCtx }): KGen<HmmPfn> {
   const pte = t.pt.get(vpn);
   const write = fault?.write ?? false;
-  const fr = m.enter(HMM_VMA_HANDLE_PTE, { addr: hex(vpn), pte });
+  const fr = m.enter(HMM_VMA_HANDLE_PTE, { addr: hex(vpn), pte: ptePreview(pte) });
   yield fr.at('pte');
   const kind = pteKind(pte);
   let out: HmmPfn;

@@ -14,7 +14,7 @@ import { hmm_vma_handle_pte } from './hmm';
 import { HMM_C } from './hmm_c';
 import type { Device, MmModel } from './model';
 import { vpnHex as hex } from './page';
-import { PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { PTE_PRESENT, pteKind, ptePfn, ptePreview, pteWrite } from './pte';
 import type { Task } from './task';
 import { PROT_READ } from './task';
 
@@ -51,7 +51,7 @@ function* entryOf(m: Machine, mm: MmModel, t: Task, vpn: number, dev: Device): K
   const pte = t.pt.get(vpn);
   const kind = pteKind(pte);
   if (vma.huge) {
-    const fr = m.enter(HMM_VMA_WALK_HUGETLB_ENTRY, { start: hex(vpn), pte });
+    const fr = m.enter(HMM_VMA_WALK_HUGETLB_ENTRY, { start: hex(vpn), pte: ptePreview(pte) });
     // pte_to_hmm_pfn_flags: 0 for a huge pte not present; the map order is there either way
     const e: SnapPfn = kind === PTE_PRESENT ? { error: false, valid: true, write: pteWrite(pte), pfn: ptePfn(pte), pmd: true } : { ...NONE, pmd: true };
     yield fr.at('pfns');

@@ -16,7 +16,7 @@ import { haddrOf, hugeIndex, hugeOf, put_huge_page, setHugePte } from './hugetlb
 import { __unmap_hugepage_range } from './hugetlb_walk';
 import type { MmModel } from './model';
 import { HPAGE_NR, PG_ANON, PG_PRIVATE, vpnHex as hex } from './page';
-import { ptePfn, pteWrite } from './pte';
+import { ptePfn, ptePreview, pteWrite } from './pte';
 import type { Task, Vma } from './task';
 import { PROT_WRITE } from './task';
 import { pageRef } from './frame_refs';
@@ -216,7 +216,7 @@ export function* hugetlb_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: 
   const haddr = haddrOf(vpn);
   const fr = m.enter(HUGETLB_FAULT, { mm: t.name, address: hex(vpn), haddr: hex(haddr), write });
   const entry = t.pt.get(haddr);
-  fr.locals.entry = entry;
+  fr.locals.entry = ptePreview(entry);
   yield fr.at('entry');
   const out = function* (r: HugeFault): KGen<HugeFault> {
     fr.locals.ret = r === 'ok' ? 0 : r === 'OOM' ? 'VM_FAULT_OOM' : 'VM_FAULT_SIGBUS';

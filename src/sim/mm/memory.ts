@@ -12,7 +12,7 @@ import { do_fault } from './memory_file';
 import { put_page } from './mm';
 import type { MmModel } from './model';
 import { compoundHead, GUP_PIN_COUNTING_BIAS, PG_ANON, PG_HUGETLB, PG_LRU, PG_USED, policyNodeFlag, ZERO_PFN, vpnHex as hex } from './page';
-import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { mkpte, PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, pteKind, ptePfn, ptePreview, pteWrite } from './pte';
 import { pte_devmap } from './pte_devmap';
 import type { Task, Vma } from './task';
 import { PROT_READ, PROT_WRITE, vmaIsAnonymous } from './task';
@@ -87,7 +87,7 @@ export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, 
 function* handle_pte_fault(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(HANDLE_PTE_FAULT, { address: vpn * 4096, write });
   const pte = t.pt.get(vpn);
-  fr.locals.orig_pte = pte;
+  fr.locals.orig_pte = ptePreview(pte);
   let r: FaultResult = 'ok';
   const kind = pteKind(pte);
   if (kind === PTE_NONE && !vmaIsAnonymous(vma)) {
@@ -183,7 +183,7 @@ function* do_wp_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): K
 function* do_swap_page(m: Machine, mm: MmModel, t: Task, vma: Vma, vpn: number): KGen<FaultResult> {
   const pte = t.pt.get(vpn);
   const fr = m.enter(DO_SWAP_PAGE, { address: vpn * 4096 });
-  fr.locals.entry = pte;
+  fr.locals.entry = ptePreview(pte);
   let r: FaultResult = 'ok';
   if (pteKind(pte) === PTE_MIGRATION) yield fr.at('migration');
   else if (pteKind(pte) === PTE_DEVICE_EXCLUSIVE) {

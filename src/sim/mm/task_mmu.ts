@@ -7,7 +7,7 @@ import type { LruWalk } from './pagewalk';
 import { lruWalkFrame } from './pagewalk';
 import { vm_normal_page } from './memory';
 import { compoundHead, PAGE_SIZE, PG_ANON, vpnHex as hex } from './page';
-import { PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_PRESENT, pteKind, ptePfn, pteWrite } from './pte';
+import { PTE_DEVICE_EXCLUSIVE, PTE_DEVICE_PRIVATE, PTE_MIGRATION, PTE_PRESENT, pteKind, ptePfn, ptePreview, pteWrite } from './pte';
 import { MAX_SWAPFILES_SHIFT, SWP_DEVICE_EXCLUSIVE_READ, SWP_DEVICE_EXCLUSIVE_WRITE, SWP_DEVICE_READ, SWP_DEVICE_WRITE, SWP_MIGRATION_READ, SWP_MIGRATION_WRITE } from './swap';
 import type { Task, Vma } from './task';
 import { TASK_MMU_C } from './task_mmu_c';
@@ -55,7 +55,7 @@ function swapTypeOf(pte: number): number | undefined {
 /** One page's pagemap entry as a privileged reader (pm->show_pfn) gets it. Every mmap'ed VMA has VM_SOFTDIRTY: clear_refs never runs. */
 export function* pte_to_pagemap_entry(m: Machine, mm: MmModel, t: Task, vpn: number): KGen<PagemapEntry> {
   const pte = t.pt.get(vpn);
-  const fr = m.enter(PTE_TO_PAGEMAP_ENTRY, { addr: hex(vpn), pte });
+  const fr = m.enter(PTE_TO_PAGEMAP_ENTRY, { addr: hex(vpn), pte: ptePreview(pte) });
   const vma = t.findVma(vpn);
   let frame = 0n;
   let flags = 0n;
