@@ -322,3 +322,26 @@ describe('same scenario, same result', () => {
     }
   });
 });
+
+describe('mm frames show PTEs and addresses as the kernel\'s values', () => {
+  it('orig_pte and the swap entry name the entry\'s kind and pfn (never a negative packed word); addresses are numbers', async () => {
+    const src = `device dmirror0 type=private pages=4
+mmap 0x10000 8K
+write 0x10000 0x1234
+migrate 0x10000 4K to=dmirror0
+read 0x10000
+device_access dmirror0 write 0x11000
+`;
+    await h.launch(files.write('ptes.kstep', src), { functions: ['do_swap_page', 'hmm_vma_handle_pte'] });
+    await h.stopped('function breakpoint');
+    const [swap, pteFault] = await h.stack();
+    const local = async (frameId: number, name: string): Promise<string> => h.ev(`frame.${name}`, 'watch', { frameId });
+    // Device pfns start at 2^27 (0x8000000): the packed word read -0x7ffffff6 here.
+    expect(await local(swap?.id ?? 0, 'entry')).toBe('device_private write pfn 0x8000000');
+    expect(await local(pteFault?.id ?? 0, 'orig_pte')).toBe('device_private write pfn 0x8000000');
+    await h.go('continue');
+    const top = await h.top();
+    expect(top.name).toBe('hmm_vma_handle_pte(addr=0x11000, pte=none)');
+    expect(await h.ev('frame.addr == 0x11000', 'watch', { frameId: top.id })).toBe('true');
+  });
+});
