@@ -188,7 +188,7 @@ describe('every exception filter', () => {
       ['hv_error', 'hvc HVCALL_POST_MESSAGE', /HVCALL_POST_MESSAGE: HV_STATUS_ACCESS_DENIED/],
       ['scmi_error', 'scmi start', /SCMI_ERR_/],
       ['fault', 'write 0x10000', /page fault at 0x10000/],
-      ['device_private', 'read 0x10000', /device-private/],
+      ['device_private', 'read 0x10000', /device-private page 0x8000000 at 0x10000/],
       ['sigbus', 'read 0x10000', /SIGBUS/],
       ['sigsegv', 'read 0x900000', /SIGSEGV/],
       ['expect', 'expect last.signal', /expect failed|last\.signal/],

@@ -44,8 +44,8 @@ const DO_SWAP_PAGE = fnOf(MEMORY_C, 'do_swap_page');
 // rather than as arrows inside the generators, which would move the
 // generators' own variables into a context object allocated on every call.
 const faultText = (vpn: number, write: boolean, task: string): string => `page fault at ${hex(vpn)} (${write ? 'write' : 'read'}) in task ${task}`;
-const devicePrivateText = (pfn: number, vpn: number): string => `CPU access to device-private page ${pfn} at ${hex(vpn)}`;
-const deviceExclusiveText = (pfn: number, vpn: number): string => `CPU access to device-exclusive page ${pfn} at ${hex(vpn)}`;
+const devicePrivateText = (pfn: number, vpn: number): string => `CPU access to device-private page 0x${pfn.toString(16)} at ${hex(vpn)}`;
+const deviceExclusiveText = (pfn: number, vpn: number): string => `CPU access to device-exclusive page 0x${pfn.toString(16)} at ${hex(vpn)}`;
 
 export function* handle_mm_fault(m: Machine, mm: MmModel, t: Task, vpn: number, write: boolean, ctx: FaultCtx): KGen<FaultResult> {
   const fr = m.enter(HANDLE_MM_FAULT, { mm: t.name, address: vpn * 4096, write });
