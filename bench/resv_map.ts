@@ -48,7 +48,7 @@ export function benchResvMap(): void {
     for (const op of fastOps) {
       if (op.kind === 'reserve') {
         const r = m.drain(region_chg(m, hugetlb, resv, op.at, op.at + 1));
-        m.drain(region_add(m, hugetlb, resv, op.at, op.at + 1, r.regionsNeeded));
+        m.drain(region_add(m, hugetlb, resv, op.at, op.at + 1, r.out_regions_needed));
       } else if (op.kind === 'release') m.drain(region_del(m, hugetlb, resv, op.at, op.at + 1));
       else m.drain(region_count(m, resv, op.at, op.at + 64));
     }

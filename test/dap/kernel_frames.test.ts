@@ -87,7 +87,7 @@ describe('return values', () => {
     // region_chg's own return, an errno-or-count record, in the scenario frame after it.
     await h.go('stepOut');
     const sc = (await h.scopes()).find((s) => s.name === 'Locals');
-    expect((await h.vars(sc?.variablesReference ?? 0)).map((v) => `${v.name}=${v.value}`)).toEqual(['region_chg returned={ret: 3, regionsNeeded: 2}']);
+    expect((await h.vars(sc?.variablesReference ?? 0)).map((v) => `${v.name}=${v.value}`)).toEqual(['region_chg returned={ret: 3, out_regions_needed: 2}']);
   });
 });
 

@@ -206,13 +206,13 @@ class Harness {
       () => {
         const out = { value: -1 };
         const ret = this.lit.region_chg(this.lit.resv, f, t, out);
-        return { ret, regionsNeeded: out.value };
+        return { ret, out_regions_needed: out.value };
       },
       () => this.sim.chg(f, t),
     );
     if (!('ret' in o)) return undefined;
-    const r = o.ret as { ret: number; regionsNeeded: number };
-    return { ret: r.ret, needed: r.regionsNeeded };
+    const r = o.ret as { ret: number; out_regions_needed: number };
+    return { ret: r.ret, needed: r.out_regions_needed };
   }
 
   add(f: number, t: number, needed: number): number | undefined {

@@ -653,7 +653,7 @@ describe('region_* (simulator kernel functions on RegionList) vs the literal ker
             () => lit.region_chg(resv, f, t, litOut),
             () => {
               const r = fast.chg(f, t);
-              fastOut.value = r.regionsNeeded;
+              fastOut.value = r.out_regions_needed;
               return r.ret;
             },
           );
@@ -731,14 +731,14 @@ describe('region_* (simulator kernel functions on RegionList) vs the literal ker
 
     const fa = fast.chg(0, 10);
     const fb = fast.chg(5, 6);
-    fast.add(5, 6, fb.regionsNeeded);
+    fast.add(5, 6, fb.out_regions_needed);
     const fc = fast.chg(20, 21);
-    expect([fa.regionsNeeded, fb.regionsNeeded, fc.regionsNeeded]).toEqual([a.value, b.value, c.value]);
-    expect(fast.add(0, 10, fa.regionsNeeded)).toBe(9);
+    expect([fa.out_regions_needed, fb.out_regions_needed, fc.out_regions_needed]).toEqual([a.value, b.value, c.value]);
+    expect(fast.add(0, 10, fa.out_regions_needed)).toBe(9);
     expect([fast.regionCacheCount, fast.addsInProgress]).toEqual([0, 1]);
     let bug: unknown;
     try {
-      fast.add(20, 21, fc.regionsNeeded);
+      fast.add(20, 21, fc.out_regions_needed);
     } catch (e) {
       bug = e;
     }

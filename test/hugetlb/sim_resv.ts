@@ -61,7 +61,7 @@ export class SimResv {
     return r;
   }
 
-  chg(f: number, t: number): { ret: number; regionsNeeded: number } {
+  chg(f: number, t: number): { ret: number; out_regions_needed: number } {
     return this.run(region_chg(this.machine, this.hugetlb, this.resv, f, t));
   }
 

@@ -103,10 +103,10 @@ export function hugetlbCompilers(h: () => Hugetlb): Map<string, StatementCompile
   const neededOf = (m: Machine, s: Stmt, resv: ResvMap): number => keyInt(m, s, 'regions_needed', resv.lastRegionsNeeded);
 
   regionOp('region_chg', 'add', function* (m, resv, f, t) {
-    const r = (yield region_chg(m, h(), resv, f, t)) as { ret: number; regionsNeeded: number };
-    resv.lastRegionsNeeded = r.regionsNeeded;
+    const r = (yield region_chg(m, h(), resv, f, t)) as { ret: number; out_regions_needed: number };
+    resv.lastRegionsNeeded = r.out_regions_needed;
     // The kernel before reference 004 has no regions_needed: its region_chg reserves one descriptor per call.
-    m.last = beforePatch(m, '004') ? { ret: BigInt(r.ret) } : { ret: BigInt(r.ret), regions_needed: BigInt(r.regionsNeeded) };
+    m.last = beforePatch(m, '004') ? { ret: BigInt(r.ret) } : { ret: BigInt(r.ret), regions_needed: BigInt(r.out_regions_needed) };
   });
   regionOp('region_add', 'add', function* (m, resv, f, t, s) {
     m.last = { ret: BigInt((yield region_add(m, h(), resv, f, t, neededOf(m, s, resv))) as number) };

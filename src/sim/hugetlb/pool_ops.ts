@@ -208,9 +208,9 @@ export function* hugetlb_reserve_pages(
   let regionsNeeded = 0;
   if (!isPrivate) {
     yield fr.at('region_chg');
-    const r = (yield region_chg(m, alloc, resv, from, to)) as { ret: number; regionsNeeded: number };
+    const r = (yield region_chg(m, alloc, resv, from, to)) as { ret: number; out_regions_needed: number };
     chg = r.ret;
-    regionsNeeded = r.regionsNeeded;
+    regionsNeeded = r.out_regions_needed;
     resv.lastRegionsNeeded = regionsNeeded;
   } else {
     yield fr.at('private');

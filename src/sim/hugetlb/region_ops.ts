@@ -154,7 +154,7 @@ export function* region_add(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
   return m.leave(fr, add);
 }
 
-export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; regionsNeeded: number }> {
+export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; out_regions_needed: number }> {
   if (beforePatch(m, '004')) return yield* region_chg_before_004(m, alloc, resv, f, t);
   const fr = m.enter(REGION_CHG, { resv: resvRef(resv), f, t });
   yield fr.at('count');
@@ -170,13 +170,13 @@ export function* region_chg(m: Machine, alloc: RegionAllocator, resv: ResvMap, f
     yield fr.at('kmalloc');
     if (!alloc.kmallocFileRegion()) {
       yield fr.at('enomem');
-      return m.leave(fr, { ret: -ENOMEM, regionsNeeded });
+      return m.leave(fr, { ret: -ENOMEM, out_regions_needed: regionsNeeded });
     }
     resv.regionCacheCount++;
     yield fr.at('cache_add');
   }
   yield fr.at('return');
-  return m.leave(fr, { ret: chg, regionsNeeded });
+  return m.leave(fr, { ret: chg, out_regions_needed: regionsNeeded });
 }
 
 export function* region_abort(m: Machine, resv: ResvMap, f: number, t: number, regionsNeeded: number): KGen {

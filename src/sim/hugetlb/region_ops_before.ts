@@ -100,8 +100,8 @@ export function* region_add_before_004(m: Machine, resv: ResvMap, f: number, t: 
   return m.leave(fr, add);
 }
 
-/** regionsNeeded is always 1: the one descriptor this kernel reserves per region_chg. */
-export function* region_chg_before_004(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; regionsNeeded: number }> {
+/** out_regions_needed is always 1: the one descriptor this kernel reserves per region_chg. */
+export function* region_chg_before_004(m: Machine, alloc: RegionAllocator, resv: ResvMap, f: number, t: number): KGen<{ ret: number; out_regions_needed: number }> {
   const fr = m.enter(REGION_CHG, { resv: resvRef(resv), f, t });
   for (;;) {
     yield fr.at('adds_in_progress');
@@ -113,7 +113,7 @@ export function* region_chg_before_004(m: Machine, alloc: RegionAllocator, resv:
     yield fr.at('kmalloc');
     if (!alloc.kmallocFileRegion()) {
       yield fr.at('enomem');
-      return m.leave(fr, { ret: -ENOMEM, regionsNeeded: 1 });
+      return m.leave(fr, { ret: -ENOMEM, out_regions_needed: 1 });
     }
     resv.regionCacheCount++;
     yield fr.at('cache_add');
@@ -122,7 +122,7 @@ export function* region_chg_before_004(m: Machine, alloc: RegionAllocator, resv:
   const chg = (yield add_reservation_in_range(m, resv, f, t, true)) as number;
   fr.locals.chg = chg;
   yield fr.at('return');
-  return m.leave(fr, { ret: chg, regionsNeeded: 1 });
+  return m.leave(fr, { ret: chg, out_regions_needed: 1 });
 }
 
 export function* region_abort_before_004(m: Machine, resv: ResvMap, f: number, t: number): KGen {

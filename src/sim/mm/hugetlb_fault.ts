@@ -81,7 +81,7 @@ function* vma_reservation(m: Machine, mm: MmModel, vma: Vma, haddr: number, mode
   if (mode === 'needs') {
     const r = yield* region_chg(m, mm.hugetlb, resv, idx, idx + 1);
     ret = r.ret;
-    needed = r.regionsNeeded;
+    needed = r.out_regions_needed;
     fr.locals.regions_needed = needed;
     yield fr.at('needs');
   } else if (mode === 'commit' || (mode === 'add' && vma.shared)) {
