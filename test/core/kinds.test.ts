@@ -86,4 +86,10 @@ describe('values by kind', () => {
     expect(kindOfName('value', 'scmi')).toBe('count');
     expect(kindOfName('regions_needed')).toBeUndefined();
   });
+
+  it('stimer_expiration\'s exp_time and now are TIME_REFCOUNT ticks, shown with what they mean', () => {
+    expect(kindOfName('exp_time')).toBe('ticks');
+    expect(kindOfName('now')).toBe('ticks');
+    expect(formatKindInt(240_000n, kindOfName('exp_time'), true)).toBe('240000 (24 ms)');
+  });
 });

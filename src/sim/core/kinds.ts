@@ -34,7 +34,7 @@ const BY_NAME: Readonly<Record<string, ValueKind>> = {
   bytes: 'bytes', buf: 'bytes', msg_payload: 'bytes', data: 'bytes',
   algo: 'str_int', algo_low: 'str_int', algo_high: 'str_int',
   size: 'size', len: 'size', length: 'size', i_size: 'size', payload_size: 'size',
-  ns: 'time', ticks: 'ticks', expires_at: 'ticks', expiration_time: 'ticks', delivery_time: 'ticks',
+  ns: 'time', ticks: 'ticks', expires_at: 'ticks', expiration_time: 'ticks', delivery_time: 'ticks', exp_time: 'ticks', now: 'ticks',
   sample_ms: 'time_ms', output: 'reg', entry: 'reg', rx: 'bytes', msr: 'reg', input1: 'reg', input2: 'reg', input3: 'reg',
   // kernel frames' own names for the same things: the hypercall path's GPAs, registers and identity (x2..x7 of the
   // SMCCC call, partition/VP ids whose SELF values are 0xffff..., the guest OS id), and SCMI's algo string
