@@ -24,6 +24,23 @@ describe('SCMI memlat over DAP', () => {
     expect(names.slice(0, 2)).toEqual(['configure_cpucp_mon', 'cpucp_memlat_init']);
   });
 
+  it('the driver\'s struct arguments expand to the state they stand for: info to memlat, sdev to the SCMI channel', async () => {
+    await h.launch(ML, { functions: ['configure_cpucp_mon'] });
+    await h.stopped('function breakpoint');
+    const stack = await h.stack();
+    const argsOf = async (frameId: number): Promise<Array<{ name: string; evaluateName?: string; variablesReference: number }>> => {
+      const s = (await h.scopes(frameId)).find((x) => x.presentationHint === 'locals');
+      return s ? h.vars(s.variablesReference) : [];
+    };
+    const info = (await argsOf(stack[0]?.id ?? 0)).find((v) => v.name === 'info');
+    expect(info?.evaluateName).toBe('memlat');
+    expect(info?.variablesReference).toBeGreaterThan(0);
+    expect((await h.vars(info?.variablesReference ?? 0)).map((v) => v.name)).toEqual(expect.arrayContaining(['memory', 'sample_ms', 'cpu']));
+    const sdev = (await argsOf(stack[1]?.id ?? 0)).find((v) => v.name === 'sdev');
+    expect(sdev?.evaluateName).toBe('scmi');
+    expect((await h.vars(sdev?.variablesReference ?? 0)).map((v) => v.name)).toEqual(expect.arrayContaining(['log', 'shmem']));
+  });
+
   it('the scmi_error filter stops on a start while the firmware runs (SCMI_ERR_SUPPORT)', async () => {
     await h.launch(ML, { exceptions: { filters: ['scmi_error'] } });
     const st = await h.stopped('exception');

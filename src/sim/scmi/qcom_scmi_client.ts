@@ -4,7 +4,7 @@
  * error handling and without the bounds checks it lacks.
  */
 import type { KGen } from '../core/frames';
-import { fnOf } from '../core/frames';
+import { fnOf, NodeRef } from '../core/frames';
 import type { Machine } from '../core/machine';
 import { EINVAL, ENODEV } from '../core/errno';
 import {
@@ -22,6 +22,13 @@ const CONFIGURE_CPUCP_COMMON_EVENTS = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_
 const CONFIGURE_CPUCP_GRP = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_grp');
 const CONFIGURE_CPUCP_MON = fnOf(QCOM_SCMI_CLIENT_C, 'configure_cpucp_mon');
 const CPUCP_MEMLAT_INIT = fnOf(QCOM_SCMI_CLIENT_C, 'cpucp_memlat_init');
+/**
+ * The driver's structs as the state shows them: the scmi_device is the SCMI
+ * channel (`scmi`), the scmi_memlat_info what the firmware was told (`memlat`).
+ * They expand in Locals like any struct argument; one each, nothing copied.
+ */
+const SDEV = new NodeRef('scmi', [], 'scmi_device');
+const INFO = new NodeRef('memlat', [], 'scmi_memlat_info');
 const GET_MASK = fnOf(QCOM_SCMI_CLIENT_C, 'get_mask');
 const INIT_CPUFREQ_MEMFREQ_MAP = fnOf(QCOM_SCMI_CLIENT_C, 'init_cpufreq_memfreq_map');
 
@@ -124,7 +131,7 @@ function* init_cpufreq_memfreq_map(m: Machine, cells: readonly number[]): KGen<A
 
 /** The frames of a kernel function, with `leave` on every return path. */
 function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo): KGen<number> {
-  const fr = m.enter(PROCESS_SCMI_MEMLAT_OF_NODE, {});
+  const fr = m.enter(PROCESS_SCMI_MEMLAT_OF_NODE, { sdev: SDEV, info: INFO });
   let ret = 0;
   let i = 0;
   // u32 memfreq[2] on the stack: written only by a successful read of freq-table-khz.
@@ -225,7 +232,7 @@ function* process_scmi_memlat_of_node(m: Machine, ml: Memlat, info: MemlatInfo):
 }
 
 function* configure_cpucp_common_events(m: Machine, ml: Memlat): KGen<number> {
-  const fr = m.enter(CONFIGURE_CPUCP_COMMON_EVENTS, {});
+  const fr = m.enter(CONFIGURE_CPUCP_COMMON_EVENTS, { info: INFO });
   const cid: number[] = [];
   cid[0] = EV_INST_RETIRED;
   cid[1] = EV_CPU_CYCLES;
@@ -245,7 +252,7 @@ function nullDeref(m: Machine, ml: Memlat, what: string, where: string): void {
 }
 
 function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: number): KGen<number> {
-  const fr = m.enter(CONFIGURE_CPUCP_GRP, { memory_index: BigInt(index) });
+  const fr = m.enter(CONFIGURE_CPUCP_GRP, { info: INFO, memory_index: BigInt(index) });
   yield fr.at('memory');
   const memory = info.memory[index];
   if (!memory) nullDeref(m, ml, `info->memory[${index}]`, 'configure_cpucp_grp');
@@ -280,7 +287,7 @@ function* configure_cpucp_grp(m: Machine, ml: Memlat, info: MemlatInfo, index: n
 }
 
 function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: number, mj: number): KGen<number> {
-  const fr = m.enter(CONFIGURE_CPUCP_MON, { memory_index: BigInt(mi), monitor_index: BigInt(mj) });
+  const fr = m.enter(CONFIGURE_CPUCP_MON, { info: INFO, memory_index: BigInt(mi), monitor_index: BigInt(mj) });
   yield fr.at('monitor');
   const memory = info.memory[mi] as MemoryInfo;
   const monitor = memory.monitor[mj];
@@ -337,7 +344,7 @@ function* configure_cpucp_mon(m: Machine, ml: Memlat, info: MemlatInfo, mi: numb
 
 /** cpucp_memlat_init(): what `scmi probe` runs (scmi_client_probe ignores its result). */
 export function* cpucp_memlat_init(m: Machine, ml: Memlat): KGen<number> {
-  const fr = m.enter(CPUCP_MEMLAT_INIT, {});
+  const fr = m.enter(CPUCP_MEMLAT_INIT, { sdev: SDEV });
   const info: MemlatInfo = { memoryCnt: 0, memory: [] };
   fr.locals.cpucp_sample_ms = 8n;
   yield fr.at('alloc');
