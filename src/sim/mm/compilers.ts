@@ -51,7 +51,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
   };
   const addrOf = userAddr;
   /** [start, end) page indexes of `<addr> <len>`; `zero`: a zero length is the empty range (mprotect(2), migrate). */
-  const rangeOf = (m: Machine, s: Stmt, zero = false, perPage = false): [number, number] => pageRange(m, s, 0, { zero, perPage });
+  const rangeOf = (m: Machine, s: Stmt): [number, number] => pageRange(m, s, 0);
   const deviceOf = (s: Stmt, a: Arg | undefined, name: string): Device => {
     const d = mmOf().devices.get(name);
     if (!d) {
@@ -368,7 +368,7 @@ export function mmCompilers(mmOf: () => MmModel): Map<string, StatementCompiler>
     };
   });
 
-  addFileCompilers(c, { mmOf, cur, addrOf, rangeOf, deviceOf });
+  addFileCompilers(c, { mmOf, cur, addrOf, deviceOf });
   addHmmCompilers(c, mmOf, { cur, addrOf, deviceOf });
   return c;
 }

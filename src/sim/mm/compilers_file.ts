@@ -32,7 +32,6 @@ export interface MmHelpers {
   readonly mmOf: () => MmModel;
   readonly cur: (s: Stmt) => Task;
   readonly addrOf: (m: Machine, a: Arg, what: string) => bigint;
-  readonly rangeOf: (m: Machine, s: Stmt, zero?: boolean) => [number, number];
   readonly deviceOf: (s: Stmt, a: Arg | undefined, name: string) => Device;
 }
 

@@ -30,8 +30,6 @@ export function userAddr(m: Machine, a: Arg, what: string): bigint {
 }
 
 export interface RangeOptions {
-  /** A zero length is the empty range, as mprotect(2) and migrate take it. */
-  readonly zero?: boolean;
   /** The statement works page by page: MAX_PAGES_PER_STATEMENT applies. */
   readonly perPage?: boolean;
   /** The length when the statement leaves it out (gup/unpin: one page). */
@@ -46,7 +44,7 @@ export function pageRange(m: Machine, s: Stmt, ai: number, o: RangeOptions = {})
   const addr = userAddr(m, a, '<addr>');
   if (addr & 0xfffn) throw new ScenarioError(`<addr> 0x${addr.toString(16)} is not page-aligned (4K)`, a.range);
   const len = l ? argBig(m, l, '<len>') : (o.defaultLen ?? 0n);
-  if (len < 0n || (len === 0n && !o.zero)) throw new ScenarioError(o.zero ? '<len> must not be negative' : '<len> must be positive', at);
+  if (len <= 0n) throw new ScenarioError('<len> must be positive', at);
   return pagesOf(m, s, addr, len, at, o.perPage === true);
 }
 
@@ -63,7 +61,7 @@ export interface SyscallRangeOptions {
 }
 
 /** The errno a call returns for its range before it does anything, and why. */
-export interface EarlyReturn {
+interface EarlyReturn {
   readonly ret: number;
   readonly why: string;
 }
@@ -73,7 +71,7 @@ export interface EarlyReturn {
  * checked first, then a zero length, as do_mprotect_pkey, __do_munmap, do_madvise, do_mbind and the
  * dmirror ioctl do; [start, end) page indexes, or the value the call returns before it walks anything.
  */
-export function syscallRange(m: Machine, s: Stmt, ai: number, o: SyscallRangeOptions): [number, number] | EarlyReturn {
+function syscallRange(m: Machine, s: Stmt, ai: number, o: SyscallRangeOptions): [number, number] | EarlyReturn {
   const a = s.args[ai] as Arg;
   const l = s.args[ai + 1];
   const at = l?.range ?? s.range;

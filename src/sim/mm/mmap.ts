@@ -26,7 +26,7 @@ const EXIT_MMAP = fnOf(MMAP_C, 'exit_mmap');
 /**
  * mmap(2) of [start, end) with MAP_FIXED: anonymous, of a page-cache or fsdax
  * file (opts.file / opts.dax), or of the hugetlbfs file
- * `file`. A refusal maps nothing; it and a hugetlb mapping set `last.ret`.
+ * `file`. Sets `last.ret`: 0, or the errno of a refusal, which maps nothing.
  */
 export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: number, prot: number, protText: string, shared: boolean, file: string | undefined, opts: MmapOpts = {}): KGen {
   const { noreserve, pgoff: pgoffOpt, ...vmFile } = opts;
@@ -62,18 +62,16 @@ export function* do_mmap(m: Machine, mm: MmModel, t: Task, start: number, end: n
     if (r.ret === -EINVAL) return yield* fail(r.ret, 'the file offset is not a multiple of the 2M huge page size');
     if (r.ret) return yield* fail(r.ret, `hugetlb_reserve_pages could not reserve ${(end - start) / HPAGE_NR} huge pages`);
     vma = { ...vma, huge: r.resv === undefined ? huge : { ...huge, resv: r.resv } };
-    m.last = { ret: 0n };
   }
   t.vmas.push(vma);
   t.mergeVmas();
-  // mmap(2) returned the address: every mapping made sets last.ret, not only a hugetlbfs one.
   m.last = { ret: 0n };
   yield fr.at('link');
   m.leave(fr);
 }
 
 /** munmap(2) of [start, end): a split of a hugetlb VMA off a 2 MiB boundary changes nothing. */
-export function* __do_munmap(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen<number> {
+export function* __do_munmap(m: Machine, mm: MmModel, t: Task, start: number, end: number): KGen {
   const fr = m.enter(__DO_MUNMAP, { start: `0x${(BigInt(start) << 12n).toString(16)}`, len: (end - start) * 4096 });
   yield fr.at('split');
   if (misalignedSplit(t, start, end)) {
@@ -81,14 +79,13 @@ export function* __do_munmap(m: Machine, mm: MmModel, t: Task, start: number, en
     yield fr.at('done');
     m.leave(fr);
     m.output(`munmap: -EINVAL (${-EINVAL}): a hugetlb mapping splits only on a 2M boundary; nothing changed`, 'console');
-    return -EINVAL;
+    return;
   }
   t.splitVmas(start, end, (v) => v);
   yield fr.at('unmap');
   yield* unmapRange(m, mm, t, start, end);
   yield fr.at('done');
   m.leave(fr);
-  return 0;
 }
 
 /** The task's whole address space goes, then the task; the current task becomes init (or any other left). */

@@ -2,20 +2,15 @@
  * include/linux/swap.h, x86-64 with DEVICE_PRIVATE, MIGRATION and
  * MEMORY_FAILURE: five bits of swap type, the top ones taken by the special
  * (non-swap) entries. MAX_SWAPFILES and the device-private types are the
- * scenario constants (SCENARIO.md §5.1, reference 002's SWP_DEVICE_NUM 2);
- * the rest follow from them as swap.h derives them.
+ * scenario constants (SCENARIO.md §5.1, reference 002's SWP_DEVICE_NUM 2), as
+ * are the shift and counts they are built from; the rest follow from them as
+ * swap.h derives them.
  */
-import { constantValue } from '../scenario/constants';
+import { namedConstant as named } from '../scenario/constants';
 
-function named(name: string): number {
-  const v = constantValue(name);
-  if (v === undefined) throw new Error(`no scenario constant ${name}`);
-  return Number(v);
-}
-
-export const MAX_SWAPFILES_SHIFT = 5;
-export const SWP_HWPOISON_NUM = 1;
-export const SWP_MIGRATION_NUM = 2;
+export const MAX_SWAPFILES_SHIFT = named('MAX_SWAPFILES_SHIFT');
+export const SWP_HWPOISON_NUM = named('SWP_HWPOISON_NUM');
+export const SWP_MIGRATION_NUM = named('SWP_MIGRATION_NUM');
 export const MAX_SWAPFILES = named('MAX_SWAPFILES');
 export const SWP_HWPOISON = MAX_SWAPFILES;
 export const SWP_MIGRATION_READ = MAX_SWAPFILES + SWP_HWPOISON_NUM;

@@ -99,3 +99,10 @@ export const CONSTANTS: ReadonlyMap<string, ConstantDef> = (() => {
 export function constantValue(name: string): bigint | undefined {
   return CONSTANTS.get(name)?.value;
 }
+
+/** A constant a simulated module takes its value from, so the number is written once (here or in a reference). */
+export function namedConstant(name: string): number {
+  const v = constantValue(name);
+  if (v === undefined) throw new Error(`no scenario constant ${name}`);
+  return Number(v);
+}

@@ -29,18 +29,14 @@ function item(it: ListItem, found: (id: Ident) => void): void {
 export function walk(e: Expr, found: (id: Ident) => void): void {
   switch (e.k) {
     case 'unary':
-      if (e.op === '!') walk(e.e, found);
-      else operand(e.e, found);
+      (e.op === '!' ? walk : operand)(e.e, found);
       return;
-    case 'binary':
-      if (NOT_NUMERIC.has(e.op)) {
-        walk(e.l, found);
-        walk(e.r, found);
-      } else {
-        operand(e.l, found);
-        operand(e.r, found);
-      }
+    case 'binary': {
+      const side = NOT_NUMERIC.has(e.op) ? walk : operand;
+      side(e.l, found);
+      side(e.r, found);
       return;
+    }
     case 'list':
       for (const it of e.items) item(it, found);
       return;

@@ -6,7 +6,7 @@
  * map_param_msg, ev_map_msg), all little-endian.
  */
 import { Sym } from '../core/values';
-import { constantValue } from '../scenario/constants';
+import { namedConstant } from '../scenario/constants';
 import { EACCES, EBUSY, EINVAL, EIO, ENOENT, EOPNOTSUPP, ERANGE } from '../core/errno';
 
 /** QCOM_SCMI_VENDOR_PROTOCOL. */
@@ -14,10 +14,11 @@ export const QCOM_SCMI_VENDOR_PROTOCOL = 0x80;
 /** SCMI message types (header bits 8-9). */
 export const MSG_TYPE_COMMAND = 0;
 
-export const QCOM_SCMI_SET_PARAM = 0x10;
-export const QCOM_SCMI_GET_PARAM = 0x11;
-export const QCOM_SCMI_START_ACTIVITY = 0x12;
-export const QCOM_SCMI_STOP_ACTIVITY = 0x13;
+/** The vendor protocol's message ids, as SCENARIO.md §7 names them. */
+export const QCOM_SCMI_SET_PARAM = namedConstant('SET_PARAM');
+export const QCOM_SCMI_GET_PARAM = namedConstant('GET_PARAM');
+export const QCOM_SCMI_START_ACTIVITY = namedConstant('START_ACTIVITY');
+export const QCOM_SCMI_STOP_ACTIVITY = namedConstant('STOP_ACTIVITY');
 
 /** The commands every SCMI protocol implements (the SCMI specification makes them mandatory; the core sends PROTOCOL_VERSION at protocol init). */
 export const PROTOCOL_VERSION = 0x0;
@@ -54,11 +55,7 @@ export const SCMI_MAX_TX_RX_SIZE = 128;
 export const MEMLAT_ALGO_STR = 0x74616c6d656dn;
 
 /** Reference 001's constants, by the names its code uses. */
-function c(name: string): number {
-  const v = constantValue(name);
-  if (v === undefined) throw new Error(`reference constant ${name} is missing`);
-  return Number(v);
-}
+const c = namedConstant;
 
 export const MAX_MEMORY_TYPES = c('MAX_MEMORY_TYPES');
 export const MAX_MONITOR_CNT = c('MAX_MONITOR_CNT');
@@ -285,7 +282,7 @@ export const SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE = 1;
  * completion; the mailbox transport never polls (xfer_get_init sets
  * poll_completion false), so every message asks for the platform's interrupt.
  */
-export const SCMI_SHMEM_FLAG_INTR_ENABLED = 1;
+export const SCMI_SHMEM_FLAG_INTR_ENABLED = namedConstant('SCMI_SHMEM_FLAG_INTR_ENABLED');
 
 /**
  * Extra function-breakpoint names: each message's firmware frame
